@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { resolveDataDir } from '../core/storage/data-dir';
+import { HomeportError } from '../core/errors';
+import { createApi } from '../services';
+import { startWebServer } from '../transport/http';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function parsePort(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new HomeportError(
+      'INVALID_INPUT',
+      `--port: '${value}' is not a port number; use 0-65535 (0 picks a free port)`,
+    );
+  }
+  return port;
+}
+
+export async function runServe(opts: { port?: string; host?: string; 'data-dir'?: string }): Promise<number> {
+  const host = opts.host ?? '127.0.0.1';
+  const token = randomBytes(24).toString('hex');
+  const api = createApi({ dataDir: resolveDataDir({ flag: opts['data-dir'] }), mode: 'web' }, (m) => console.error(m));
+  const server = await startWebServer({
+    dispatch: api.dispatch,
+    subscribe: api.subscribe,
+    token,
+    host,
+    port: parsePort(opts.port),
+    staticDir: join(import.meta.dirname, '..', 'renderer'),
+  });
+  if (!LOOPBACK.has(host)) {
+    console.error(`Warning: listening on ${host}; anyone who can reach it and has the token controls your clusters.`);
+  }
+  console.log(`Homeport is running at ${server.url}#token=${token}`);
+  await new Promise<void>((resolvePromise) => {
+    const stop = () => void server.close().then(resolvePromise);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}

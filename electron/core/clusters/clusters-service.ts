@@ -1,0 +1,290 @@
+import { unwatchFile, watchFile } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import type {
+  ConnectionFailureReason,
+  ConnectionTest,
+  ContextList,
+  ContextSummary,
+  ExecCommand,
+} from '../../../shared/contract';
+import { errorMessage, HomeportError } from '../errors';
+import { runExecPlugin, type ExecCredential } from '../kube/exec-credential';
+import { resolveConnection } from '../kube/kube-connection';
+import { createKubeGateway, KubeRequestError } from '../kube/kube-gateway';
+import type { ExecConsent, SettingsStore } from '../storage/settings';
+import { kubeconfigPaths, loadKubeconfig, type KubeExec, type KubeUser, type MergedKubeconfig } from './kubeconfig';
+
+export interface ClustersDeps {
+  settings: SettingsStore;
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  /** Runs an exec credential plugin; tests substitute a recorder. */
+  runExec?: typeof runExecPlugin;
+}
+
+interface VersionInfo {
+  gitVersion?: string;
+  platform?: string;
+}
+
+export function createClustersService(deps: ClustersDeps) {
+  const home = deps.home ?? homedir();
+  const runExec = deps.runExec ?? runExecPlugin;
+  const credentials = new Map<string, ExecCredential>();
+  const listeners = new Set<() => void>();
+
+  async function load(): Promise<{ config: MergedKubeconfig; consents: ExecConsent[] }> {
+    const settings = await deps.settings.read();
+    const paths = kubeconfigPaths({ env: deps.env, home, added: settings.kubeconfigFiles });
+    return { config: await loadKubeconfig(paths), consents: settings.execConsents };
+  }
+
+  async function listContexts(): Promise<ContextList> {
+    const { config, consents } = await load();
+    return summarize(config, consents);
+  }
+
+  function expand(path: string): string {
+    const p = path === '~' ? home : path.startsWith('~/') ? join(home, path.slice(2)) : path;
+    if (!isAbsolute(p)) {
+      throw new HomeportError(
+        'INVALID_INPUT',
+        `'path': '${path}' is relative; give the full path, e.g. ${join(home, '.kube', 'config')}`,
+      );
+    }
+    return resolve(p);
+  }
+
+  async function addKubeconfig(path: string): Promise<ContextList> {
+    const abs = expand(path);
+    const probe = await loadKubeconfig([{ path: abs, origin: 'added' }], { requireExisting: true });
+    const error = probe.sources[0]?.error;
+    if (error) throw new HomeportError('INVALID_INPUT', `'path': ${error}`);
+    if (probe.contexts.size === 0) {
+      throw new HomeportError(
+        'INVALID_INPUT',
+        `'path': ${abs} defines no contexts; pick a kubeconfig file that has at least one`,
+      );
+    }
+    await deps.settings.update((s) =>
+      s.kubeconfigFiles.includes(abs) ? s : { ...s, kubeconfigFiles: [...s.kubeconfigFiles, abs] },
+    );
+    notify();
+    return listContexts();
+  }
+
+  async function removeKubeconfig(path: string): Promise<ContextList> {
+    const abs = expand(path);
+    const settings = await deps.settings.read();
+    if (!settings.kubeconfigFiles.includes(abs)) {
+      throw new HomeportError(
+        'NOT_FOUND',
+        `'path': ${abs} was not added in Homeport; files from $KUBECONFIG or ~/.kube/config are changed there, not here`,
+      );
+    }
+    await deps.settings.update((s) => ({ ...s, kubeconfigFiles: s.kubeconfigFiles.filter((f) => f !== abs) }));
+    notify();
+    return listContexts();
+  }
+
+  async function execOf(context: string): Promise<KubeExec> {
+    const { config } = await load();
+    const ctx = config.contexts.get(context);
+    if (!ctx) throw new HomeportError('NOT_FOUND', `Context '${context}' is not in any loaded kubeconfig file`);
+    const exec = config.users.get(ctx.value.user ?? '')?.value.exec;
+    if (!exec) throw new HomeportError('INVALID_INPUT', `Context '${context}' does not use a credential plugin`);
+    return exec;
+  }
+
+  async function allowExec(context: string): Promise<ContextList> {
+    const exec = await execOf(context);
+    await deps.settings.update((s) =>
+      isAllowed(exec, s.execConsents)
+        ? s
+        : {
+            ...s,
+            execConsents: [
+              ...s.execConsents,
+              { command: exec.command, args: exec.args ?? [], allowedAt: new Date().toISOString() },
+            ],
+          },
+    );
+    notify();
+    return listContexts();
+  }
+
+  async function revokeExec(context: string): Promise<ContextList> {
+    const exec = await execOf(context);
+    await deps.settings.update((s) => ({
+      ...s,
+      execConsents: s.execConsents.filter((c) => !sameCommand(exec, c)),
+    }));
+    for (const key of credentials.keys()) if (key.startsWith(`${context}\0`)) credentials.delete(key);
+    notify();
+    return listContexts();
+  }
+
+  async function credentialFor(context: string, exec: KubeExec, server: string): Promise<ExecCredential> {
+    const key = `${context}\0${exec.command}\0${(exec.args ?? []).join('\0')}`;
+    const cached = credentials.get(key);
+    if (cached && (!cached.expiresAt || cached.expiresAt - Date.now() > 30_000)) return cached;
+    const fresh = await runExec(exec, server);
+    credentials.set(key, fresh);
+    return fresh;
+  }
+
+  async function testConnection(context: string, timeoutMs = 5000): Promise<ConnectionTest> {
+    const { config, consents } = await load();
+    const started = Date.now();
+    let server = config.clusters.get(config.contexts.get(context)?.value.cluster ?? '')?.value.server ?? '';
+    const fail = (reason: ConnectionFailureReason, message: string, exec?: ExecCommand): ConnectionTest => ({
+      status: 'failed',
+      context,
+      server,
+      reason,
+      message: `Context '${context}': ${message}`,
+      ...(exec ? { exec } : {}),
+    });
+    let conn;
+    try {
+      conn = await resolveConnection(config, context);
+      server = conn.server;
+    } catch (err) {
+      if (err instanceof HomeportError && err.code === 'NOT_FOUND') throw err;
+      return fail('config', errorMessage(err));
+    }
+    let credential: ExecCredential | undefined;
+    if (conn.exec) {
+      if (!isAllowed(conn.exec, consents)) {
+        return fail(
+          'exec-consent-required',
+          `the kubeconfig asks Homeport to run '${[conn.exec.command, ...(conn.exec.args ?? [])].join(' ')}' for credentials. Allow it to connect.`,
+          describeExec(conn.exec, false),
+        );
+      }
+      try {
+        credential = await credentialFor(context, conn.exec, conn.server);
+      } catch (err) {
+        return fail('exec-failed', errorMessage(err));
+      }
+    }
+    const gateway = createKubeGateway(conn, credential);
+    try {
+      const version = await gateway.getJson<VersionInfo>('/version', { timeoutMs });
+      const gitVersion = version.gitVersion ?? 'unknown';
+      return {
+        status: 'connected',
+        context,
+        server: conn.server,
+        gitVersion,
+        platform: version.platform ?? 'unknown',
+        distribution: gitVersion.includes('+k3s') ? 'k3s' : 'kubernetes',
+        latencyMs: Date.now() - started,
+      };
+    } catch (err) {
+      if (err instanceof KubeRequestError) return fail(err.reason, err.message);
+      return fail('unreachable', errorMessage(err));
+    } finally {
+      gateway.close();
+    }
+  }
+
+  function notify() {
+    for (const l of listeners) l();
+  }
+
+  /**
+   * Calls back when a kubeconfig file in use changes on disk or the set of files changes.
+   * Polls file stats (works for files that do not exist yet, and on every platform).
+   */
+  function watchContexts(onChange: () => void, intervalMs = 1000): () => void {
+    let watched: string[] = [];
+    let stopped = false;
+    const onStat = () => onChange();
+    const rewatch = async () => {
+      const settings = await deps.settings.read().catch(() => undefined);
+      if (stopped || !settings) return;
+      const next = kubeconfigPaths({ env: deps.env, home, added: settings.kubeconfigFiles }).map((p) => p.path);
+      for (const p of watched) if (!next.includes(p)) unwatchFile(p, onStat);
+      for (const p of next) if (!watched.includes(p)) watchFile(p, { interval: intervalMs, persistent: false }, onStat);
+      watched = next;
+    };
+    const onListChange = () => {
+      void rewatch();
+      onChange();
+    };
+    listeners.add(onListChange);
+    void rewatch();
+    return () => {
+      stopped = true;
+      listeners.delete(onListChange);
+      for (const p of watched) unwatchFile(p, onStat);
+    };
+  }
+
+  return { listContexts, addKubeconfig, removeKubeconfig, allowExec, revokeExec, testConnection, watchContexts };
+}
+
+export type ClustersService = ReturnType<typeof createClustersService>;
+
+function sameCommand(exec: KubeExec, consent: Pick<ExecConsent, 'command' | 'args'>): boolean {
+  const args = exec.args ?? [];
+  return (
+    consent.command === exec.command &&
+    consent.args.length === args.length &&
+    consent.args.every((a, i) => a === args[i])
+  );
+}
+
+function isAllowed(exec: KubeExec, consents: ExecConsent[]): boolean {
+  return consents.some((c) => sameCommand(exec, c));
+}
+
+function describeExec(exec: KubeExec, allowed: boolean): ExecCommand {
+  return { command: exec.command, args: exec.args ?? [], envNames: (exec.env ?? []).map((e) => e.name), allowed };
+}
+
+function authKind(user: KubeUser | undefined): ContextSummary['authKind'] {
+  if (!user) return 'none';
+  if (user.exec) return 'exec';
+  if (user.token || user.tokenFile) return 'token';
+  if (user['client-certificate'] || user['client-certificate-data']) return 'client-certificate';
+  if (user.username) return 'basic';
+  if (user['auth-provider']) return 'auth-provider';
+  return 'none';
+}
+
+/** The renderer's view of the merged config: names and addresses, never a credential. */
+export function summarize(config: MergedKubeconfig, consents: ExecConsent[]): ContextList {
+  const contexts: ContextSummary[] = [];
+  for (const [name, { value: ctx, source }] of config.contexts) {
+    const problems: string[] = [];
+    const cluster = config.clusters.get(ctx.cluster ?? '')?.value;
+    if (!cluster) problems.push(`cluster '${ctx.cluster ?? ''}' is not defined in any kubeconfig file`);
+    else if (!cluster.server) problems.push(`cluster '${ctx.cluster}' has no server URL`);
+    const user = ctx.user ? config.users.get(ctx.user)?.value : undefined;
+    if (ctx.user && !user) problems.push(`user '${ctx.user}' is not defined in any kubeconfig file`);
+    if (user?.['auth-provider'])
+      problems.push('auth-provider plugins are not supported; use an exec credential plugin');
+    contexts.push({
+      name,
+      cluster: ctx.cluster ?? '',
+      server: cluster?.server ?? '',
+      user: ctx.user ?? '',
+      namespace: ctx.namespace || 'default',
+      current: name === config.currentContext,
+      authKind: authKind(user),
+      ...(user?.exec ? { exec: describeExec(user.exec, isAllowed(user.exec, consents)) } : {}),
+      source,
+      problems,
+    });
+  }
+  // kubectl lists contexts sorted by name; so does Homeport.
+  contexts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return {
+    contexts,
+    sources: config.sources,
+    ...(config.currentContext ? { currentContext: config.currentContext } : {}),
+  };
+}

@@ -1,0 +1,58 @@
+import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { resolveDataDir } from '../core/storage/data-dir';
+import { createApi } from '../services';
+import { CONTENT_SECURITY_POLICY } from '../transport/csp';
+import { registerIpcTransport } from '../transport/ipc';
+import { createMainWindow, guardWebContents } from './window';
+import { resolveRendererFile } from './app-files';
+
+const APP_URL = 'app://homeport/index.html';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+function dataDirFlag(argv: string[]): string | undefined {
+  const i = argv.indexOf('--data-dir');
+  if (i >= 0) return argv[i + 1];
+  return argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
+}
+
+async function start() {
+  await app.whenReady();
+  const rendererDir = join(import.meta.dirname, '..', 'renderer');
+  // In development electron-vite serves the renderer; otherwise it is read from app://.
+  const appUrl = process.env.ELECTRON_RENDERER_URL ?? APP_URL;
+
+  protocol.handle('app', (request) => {
+    const file = resolveRendererFile(rendererDir, request.url);
+    if (!file) return new Response('Not found', { status: 404 });
+    return net.fetch(pathToFileURL(file).toString());
+  });
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, appUrl));
+
+  const api = createApi({ dataDir: resolveDataDir({ flag: dataDirFlag(process.argv) }), mode: 'desktop' }, (m) =>
+    console.error(m),
+  );
+  registerIpcTransport({ ipcMain, dispatch: api.dispatch, subscribe: api.subscribe, appUrl });
+
+  const preload = join(import.meta.dirname, '..', 'preload', 'index.cjs');
+  createMainWindow(appUrl, preload);
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow(appUrl, preload);
+  });
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+void start();

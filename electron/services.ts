@@ -1,0 +1,38 @@
+import { createDispatch, createSubscribe } from './api/dispatch';
+import { createHandlers, createSubscriptionHandlers } from './api/handlers';
+import { createClustersService } from './core/clusters/clusters-service';
+import { ensureDataDir } from './core/storage/data-dir';
+import { createSettingsStore } from './core/storage/settings';
+import { HOMEPORT_VERSION } from './version';
+
+export interface ServiceDeps {
+  dataDir: string;
+  mode: 'desktop' | 'web';
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+}
+
+/** The composition root: every service is built here from its dependencies, nowhere else. */
+export function createServices(deps: ServiceDeps) {
+  const dataDir = ensureDataDir(deps.dataDir);
+  const settings = createSettingsStore(dataDir);
+  return {
+    version: HOMEPORT_VERSION,
+    mode: deps.mode,
+    dataDir,
+    settings,
+    clusters: createClustersService({ settings, env: deps.env, home: deps.home }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+/** Services wired to the validated entry points both transports use. */
+export function createApi(deps: ServiceDeps, log?: (msg: string) => void) {
+  const services = createServices(deps);
+  return {
+    services,
+    dispatch: createDispatch(createHandlers(services), log),
+    subscribe: createSubscribe(createSubscriptionHandlers(services)),
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * The contract between the renderer and the main process: every channel (request/response) and
+ * every subscription topic (server push), each with zod schemas. Both transports validate input
+ * with these schemas before a handler runs, and parse output with them so that nothing a schema
+ * does not name (a token, a key) can leave the main process.
+ */
+import { z } from 'zod';
+
+export const errorCodes = [
+  'INVALID_INPUT',
+  'NOT_FOUND',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'CONFLICT',
+  'UNAVAILABLE',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const apiErrorSchema = z.object({
+  code: z.enum(errorCodes),
+  message: z.string(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+const authKinds = ['token', 'client-certificate', 'basic', 'exec', 'auth-provider', 'none'] as const;
+
+export const kubeconfigSourceSchema = z.object({
+  path: z.string(),
+  origin: z.enum(['KUBECONFIG', 'default', 'added']),
+  exists: z.boolean(),
+  /** Why the file could not be read or parsed, if it could not. */
+  error: z.string().optional(),
+});
+export type KubeconfigSource = z.infer<typeof kubeconfigSourceSchema>;
+
+export const execCommandSchema = z.object({
+  command: z.string(),
+  args: z.array(z.string()),
+  /** Names only: env values may hold secrets. */
+  envNames: z.array(z.string()),
+  allowed: z.boolean(),
+});
+export type ExecCommand = z.infer<typeof execCommandSchema>;
+
+export const contextSummarySchema = z.object({
+  name: z.string(),
+  cluster: z.string(),
+  server: z.string(),
+  user: z.string(),
+  namespace: z.string(),
+  current: z.boolean(),
+  authKind: z.enum(authKinds),
+  exec: execCommandSchema.optional(),
+  /** The kubeconfig file that defined this context. */
+  source: z.string(),
+  /** Problems that will stop a connection, e.g. a context naming a cluster that does not exist. */
+  problems: z.array(z.string()),
+});
+export type ContextSummary = z.infer<typeof contextSummarySchema>;
+
+export const contextListSchema = z.object({
+  contexts: z.array(contextSummarySchema),
+  sources: z.array(kubeconfigSourceSchema),
+  currentContext: z.string().optional(),
+});
+export type ContextList = z.infer<typeof contextListSchema>;
+
+export const connectionFailureReasons = [
+  'unreachable',
+  'tls',
+  'unauthorized',
+  'timeout',
+  'exec-consent-required',
+  'exec-failed',
+  'config',
+  'http',
+] as const;
+export type ConnectionFailureReason = (typeof connectionFailureReasons)[number];
+
+export const connectionTestSchema = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('connected'),
+    context: z.string(),
+    server: z.string(),
+    gitVersion: z.string(),
+    platform: z.string(),
+    distribution: z.enum(['k3s', 'kubernetes']),
+    latencyMs: z.number(),
+  }),
+  z.object({
+    status: z.literal('failed'),
+    context: z.string(),
+    server: z.string(),
+    reason: z.enum(connectionFailureReasons),
+    message: z.string(),
+    /** Present when reason is exec-consent-required: the command the user is asked to allow. */
+    exec: execCommandSchema.optional(),
+  }),
+]);
+export type ConnectionTest = z.infer<typeof connectionTestSchema>;
+
+const contextName = z.string().min(1, 'context name is required').max(253);
+const filePath = z
+  .string()
+  .trim()
+  .min(1, 'path is required: give the full path of a kubeconfig file')
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'path must not contain a NUL byte');
+
+export const appInfoSchema = z.object({
+  name: z.literal('Homeport'),
+  version: z.string(),
+  mode: z.enum(['desktop', 'web']),
+  dataDir: z.string(),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+const empty = z.object({}).strict();
+
+function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+
+export const channels = {
+  'app:info': channel(empty, appInfoSchema),
+  'clusters:listContexts': channel(empty, contextListSchema),
+  'clusters:addKubeconfig': channel(z.object({ path: filePath }).strict(), contextListSchema),
+  'clusters:removeKubeconfig': channel(z.object({ path: filePath }).strict(), contextListSchema),
+  'clusters:testConnection': channel(
+    z
+      .object({
+        context: contextName,
+        timeoutMs: z.number().int().min(100).max(60_000).optional(),
+      })
+      .strict(),
+    connectionTestSchema,
+  ),
+  'clusters:allowExec': channel(z.object({ context: contextName }).strict(), contextListSchema),
+  'clusters:revokeExec': channel(z.object({ context: contextName }).strict(), contextListSchema),
+} as const;
+
+export type Channels = typeof channels;
+export type Channel = keyof Channels;
+export type ChannelInput<C extends Channel> = z.input<Channels[C]['input']>;
+export type ChannelOutput<C extends Channel> = z.infer<Channels[C]['output']>;
+
+export const topics = {
+  /** Fires when a kubeconfig file in use changes on disk, or the list of files changes. */
+  'clusters:contextsChanged': {
+    params: empty,
+    event: z.object({ at: z.string() }),
+  },
+} as const;
+
+export type Topics = typeof topics;
+export type Topic = keyof Topics;
+export type TopicParams<T extends Topic> = z.input<Topics[T]['params']>;
+export type TopicEvent<T extends Topic> = z.infer<Topics[T]['event']>;
+
+/**
+ * One function per channel. Because the mapped type has no optional members, tsc fails to build
+ * the handler object when any channel lacks a handler.
+ */
+export type Handlers = {
+  [C in Channel]: (input: z.infer<Channels[C]['input']>) => Promise<ChannelOutput<C>>;
+};
+
+/** Starts a subscription; emit pushes one event; the returned function stops it. */
+export type SubscriptionHandlers = {
+  [T in Topic]: (params: z.infer<Topics[T]['params']>, emit: (event: TopicEvent<T>) => void) => () => void;
+};
+
+export function isChannel(name: string): name is Channel {
+  return Object.prototype.hasOwnProperty.call(channels, name);
+}
+
+export function isTopic(name: string): name is Topic {
+  return Object.prototype.hasOwnProperty.call(topics, name);
+}
+
+/** Renders zod issues as one sentence naming each field, for the user to act on. */
+export function describeIssues(error: z.ZodError, what: string): string {
+  const parts = error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.join('.') : 'input';
+    if (issue.code === 'unrecognized_keys') {
+      return `${issue.keys.map((k) => `'${k}'`).join(', ')}: unknown field, remove it`;
+    }
+    return `'${field}': ${issue.message}`;
+  });
+  return `Invalid input for ${what}: ${parts.join('; ')}`;
+}
