@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { HomeportError } from '../errors';
 import { writeFileAtomic } from './atomic-file';
@@ -46,6 +47,7 @@ export class JsonStore<S extends z.ZodType> {
   update(change: (current: z.infer<S>) => z.infer<S>): Promise<z.infer<S>> {
     const next = this.queue.then(async () => {
       const value = change(await this.read());
+      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
       await writeFileAtomic(this.path, `${JSON.stringify(value, null, 2)}\n`);
       return value;
     });
