@@ -1,16 +1,20 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const requireJson = createRequire(import.meta.url);
-
+/** Finds Homeport's own package.json above this file, whether run from source or a bundle. */
 function readVersion(): string {
-  for (const candidate of ['../package.json', '../../package.json']) {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 6; depth++) {
     try {
-      return (requireJson(candidate) as { version: string }).version;
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'homeport' && pkg.version) return pkg.version;
     } catch {
-      // Built and source layouts sit at different depths below package.json.
+      // No package.json at this level; keep climbing.
     }
+    dir = dirname(dir);
   }
-  return '0.0.0';
+  return 'unknown';
 }
 
 export const HOMEPORT_VERSION = readVersion();

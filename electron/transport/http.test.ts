@@ -63,6 +63,11 @@ describe('web transport', () => {
     expect(JSON.parse(res.body)).toEqual({ ok: true, value: { channel: 'clusters:testConnection', input: { context: 'a' } } });
   });
 
+  it('accepts the channel name percent-encoded, as fetch clients send it', async () => {
+    const res = await post('clusters%3AlistContexts', { Authorization: `Bearer ${TOKEN}` });
+    expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { channel: 'clusters:listContexts' } });
+  });
+
   it('refuses a foreign Origin, a foreign Host and unknown channels', async () => {
     const auth = { Authorization: `Bearer ${TOKEN}` };
     expect((await post('app:info', { ...auth, Origin: 'http://evil.example' })).status).toBe(403);

@@ -93,7 +93,7 @@ export async function startWebServer(opts: WebServerOptions) {
     if (origin !== undefined && !ownOrigins().has(origin)) {
       return send(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: `Origin ${origin} is not allowed` } });
     }
-    const match = /^\/api\/invoke\/([\w:.-]+)$/.exec(url.pathname);
+    const match = /^\/api\/invoke\/([\w:.-]+)$/.exec(safeDecode(url.pathname));
     if (!match || req.method !== 'POST' || !isChannel(match[1] ?? '')) {
       return send(res, 404, {
         ok: false,
@@ -121,7 +121,7 @@ export async function startWebServer(opts: WebServerOptions) {
   }
 
   async function serveStatic(res: http.ServerResponse, pathname: string) {
-    const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    const rel = normalize(safeDecode(pathname)).replace(/^([/\\])+/, '');
     const file = join(opts.staticDir, rel === '' ? 'index.html' : rel);
     if (!file.startsWith(opts.staticDir + sep) && file !== opts.staticDir)
       return send(res, 404, { error: 'not found' });
@@ -212,6 +212,14 @@ export async function startWebServer(opts: WebServerOptions) {
 }
 
 class BodyTooLarge extends Error {}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolvePromise, reject) => {

@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface HomeportServer {
+  /** The full URL printed at start, token included. */
+  url: string;
+  origin: string;
+  token: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** Starts `homeport serve` as a user would (the built CLI) and reads the URL it prints. */
+export async function startHomeport(opts: { env?: NodeJS.ProcessEnv; dataDir?: string } = {}): Promise<HomeportServer> {
+  const cli = join(ROOT, 'bin', 'homeport.js');
+  if (!existsSync(join(ROOT, 'out', 'main', 'cli.js'))) {
+    throw new Error('Homeport is not built: run `npm run build` before the e2e tests (npm test does).');
+  }
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'homeport-e2e-data-'));
+  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir], {
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  const url = await new Promise<string>((resolvePromise, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`homeport serve did not start in 15 s: ${stderr}`)), 15_000);
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const match = /^Homeport is running at (http:\/\/\S+)$/m.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolvePromise(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`homeport serve exited with ${code}: ${stderr}`));
+    });
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    origin: parsed.origin,
+    token: new URLSearchParams(parsed.hash.slice(1)).get('token') ?? '',
+    dataDir,
+    close: () =>
+      new Promise((r) => {
+        if (child.exitCode !== null) return r();
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
+}
