@@ -21,7 +21,11 @@ test.beforeAll(async () => {
     'homelab-k3s',
   );
   extraKubeconfig = writeKubeconfig([
-    { name: 'plugin-cluster', server: apiServer.url, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: writeTokenPlugin('e2e-token') } } },
+    {
+      name: 'plugin-cluster',
+      server: apiServer.url,
+      user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: writeTokenPlugin('e2e-token') } },
+    },
   ]);
   liveKubeconfig = writeKubeconfig([{ name: 'edited-later', server: 'https://127.0.0.1:2', user: {} }]);
   homeport = await startHomeport({ env: { KUBECONFIG: `${kubeconfig}:${liveKubeconfig}` } });
@@ -35,7 +39,7 @@ test.afterAll(async () => {
 test('lists every context of the kubeconfig with its server, user and namespace', async ({ page }) => {
   const screen = new ConnectionsPage(page);
   await screen.open(homeport.url);
-  expect(await screen.contextNames()).toEqual(['edited-later', 'homelab-k3s', 'offline-cluster']);
+  await expect.poll(() => screen.contextNames()).toEqual(['edited-later', 'homelab-k3s', 'offline-cluster']);
   const k3s = screen.row('homelab-k3s');
   await expect(k3s.getByTestId('context-server')).toHaveText(apiServer.url);
   await expect(k3s.getByTestId('context-namespace')).toHaveText('media');

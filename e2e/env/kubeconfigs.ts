@@ -10,7 +10,11 @@ export interface TestContext {
 }
 
 /** Writes a kubeconfig file with one cluster and one user per context. */
-export function writeKubeconfig(contexts: TestContext[], currentContext?: string, dir = mkdtempSync(join(tmpdir(), 'homeport-e2e-kc-'))): string {
+export function writeKubeconfig(
+  contexts: TestContext[],
+  currentContext?: string,
+  dir = mkdtempSync(join(tmpdir(), 'homeport-e2e-kc-')),
+): string {
   const file = join(dir, `kubeconfig-${contexts.map((c) => c.name).join('-')}.yaml`);
   const config = {
     apiVersion: 'v1',
@@ -20,7 +24,11 @@ export function writeKubeconfig(contexts: TestContext[], currentContext?: string
     users: contexts.map((c) => ({ name: `${c.name}-user`, user: c.user })),
     contexts: contexts.map((c) => ({
       name: c.name,
-      context: { cluster: `${c.name}-cluster`, user: `${c.name}-user`, ...(c.namespace ? { namespace: c.namespace } : {}) },
+      context: {
+        cluster: `${c.name}-cluster`,
+        user: `${c.name}-user`,
+        ...(c.namespace ? { namespace: c.namespace } : {}),
+      },
     })),
   };
   writeFileSync(file, JSON.stringify(config, null, 2));

@@ -14,7 +14,9 @@ export class ConnectionsPage {
   }
 
   contextNames(): Promise<string[]> {
-    return this.page.locator('[data-testid^="context-row-"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-context') ?? ''));
+    return this.page
+      .locator('[data-testid^="context-row-"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-context') ?? ''));
   }
 
   async testConnection(context: string): Promise<Locator> {

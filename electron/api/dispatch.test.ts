@@ -41,13 +41,18 @@ describe('dispatch', () => {
 
   it('refuses unknown channels', async () => {
     const result = await createDispatch(handlers())('clusters:dropEverything', {});
-    expect(result).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: "Unknown channel 'clusters:dropEverything'" } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: "Unknown channel 'clusters:dropEverything'" },
+    });
   });
 
   it('strips fields the contract does not name from the output, so a credential cannot leak', async () => {
     const leaky = handlers({
       'clusters:listContexts': async () =>
-        ({ contexts: [], sources: [], token: 'secret' }) as unknown as Awaited<ReturnType<Handlers['clusters:listContexts']>>,
+        ({ contexts: [], sources: [], token: 'secret' }) as unknown as Awaited<
+          ReturnType<Handlers['clusters:listContexts']>
+        >,
     });
     const result = await createDispatch(leaky)('clusters:listContexts', {});
     expect(result).toEqual({ ok: true, value: { contexts: [], sources: [] } });
@@ -68,7 +73,10 @@ describe('dispatch', () => {
       ok: false,
       error: { code: 'INVALID_INPUT', message: "'path': nope" },
     });
-    expect(await dispatch('clusters:removeKubeconfig', { path: '/x' })).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(await dispatch('clusters:removeKubeconfig', { path: '/x' })).toMatchObject({
+      ok: false,
+      error: { code: 'INTERNAL' },
+    });
   });
 });
 
@@ -88,6 +96,9 @@ describe('subscribe', () => {
     if (started.ok) started.stop();
     expect(stop).toHaveBeenCalled();
     expect(subscribe('nope', {}, () => {})).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(subscribe('clusters:contextsChanged', { x: 1 }, () => {})).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(subscribe('clusters:contextsChanged', { x: 1 }, () => {})).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
   });
 });

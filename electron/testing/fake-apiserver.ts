@@ -30,7 +30,14 @@ export async function startFakeApiServer(opts: FakeApiOptions = {}): Promise<Fak
       return;
     }
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ major: '1', minor: '31', gitVersion: opts.gitVersion ?? 'v1.31.4+k3s1', platform: 'linux/amd64' }));
+    res.end(
+      JSON.stringify({
+        major: '1',
+        minor: '31',
+        gitVersion: opts.gitVersion ?? 'v1.31.4+k3s1',
+        platform: 'linux/amd64',
+      }),
+    );
   };
   const server = opts.tls
     ? https.createServer({ cert: opts.tls.serverCert, key: opts.tls.serverKey }, handler)

@@ -20,12 +20,55 @@ export function createTestPki(): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'homeport-pki-'));
   const subj = (cn: string) => ['-subj', `/CN=${cn}`];
   for (const name of ['ca', 'other']) {
-    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-keyout', `${name}.key`, '-out', `${name}.crt`, ...subj(`${name} test CA`)], dir);
+    openssl(
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-keyout',
+        `${name}.key`,
+        '-out',
+        `${name}.crt`,
+        ...subj(`${name} test CA`),
+      ],
+      dir,
+    );
   }
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', ...subj('127.0.0.1')], dir);
+  openssl(
+    ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', ...subj('127.0.0.1')],
+    dir,
+  );
   const ext = join(dir, 'ext.cnf');
   execFileSync('sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > ${JSON.stringify(ext)}`]);
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', 'server.crt', '-extfile', ext], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-out',
+      'server.crt',
+      '-extfile',
+      ext,
+    ],
+    dir,
+  );
   const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-  return { caCert: read('ca.crt'), serverCert: read('server.crt'), serverKey: read('server.key'), otherCaCert: read('other.crt') };
+  return {
+    caCert: read('ca.crt'),
+    serverCert: read('server.crt'),
+    serverKey: read('server.key'),
+    otherCaCert: read('other.crt'),
+  };
 }

@@ -33,7 +33,11 @@ describe('web transport', () => {
   let server: Awaited<ReturnType<typeof startWebServer>>;
   let base: string;
   const post = (channel: string, headers: Record<string, string>, body = '{"input":{}}') =>
-    request(`${base}api/invoke/${channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+    request(`${base}api/invoke/${channel}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body,
+    });
 
   beforeAll(async () => {
     const staticDir = mkdtempSync(join(tmpdir(), 'homeport-static-'));
@@ -58,9 +62,16 @@ describe('web transport', () => {
   });
 
   it('runs calls that carry the token, passing the input through dispatch', async () => {
-    const res = await post('clusters:testConnection', { Authorization: `Bearer ${TOKEN}` }, '{"input":{"context":"a"}}');
+    const res = await post(
+      'clusters:testConnection',
+      { Authorization: `Bearer ${TOKEN}` },
+      '{"input":{"context":"a"}}',
+    );
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toEqual({ ok: true, value: { channel: 'clusters:testConnection', input: { context: 'a' } } });
+    expect(JSON.parse(res.body)).toEqual({
+      ok: true,
+      value: { channel: 'clusters:testConnection', input: { context: 'a' } },
+    });
   });
 
   it('accepts the channel name percent-encoded, as fetch clients send it', async () => {
@@ -98,7 +109,9 @@ describe('web transport', () => {
 
   it('refuses a WebSocket without the token or from a foreign Origin', async () => {
     expect((await open(['homeport.v1'], { Origin: origin() })).status).toBe(401);
-    expect((await open(['homeport.v1', `homeport.token.${TOKEN}`], { Origin: 'http://evil.example' })).status).toBe(403);
+    expect((await open(['homeport.v1', `homeport.token.${TOKEN}`], { Origin: 'http://evil.example' })).status).toBe(
+      403,
+    );
     expect((await open(['homeport.v1', `homeport.token.${TOKEN}`], {})).status).toBe(403);
   });
 

@@ -17,7 +17,13 @@ function fakeIpcMain() {
 
 function sender(): IpcSender & { sent: unknown[][] } {
   const sent: unknown[][] = [];
-  return { id: 1, sent, send: (...args: unknown[]) => void sent.push(args), isDestroyed: () => false, once: () => undefined };
+  return {
+    id: 1,
+    sent,
+    send: (...args: unknown[]) => void sent.push(args),
+    isDestroyed: () => false,
+    once: () => undefined,
+  };
 }
 
 describe('IPC transport', () => {
@@ -49,12 +55,17 @@ describe('IPC transport', () => {
     });
     registerIpcTransport({ ipcMain, dispatch: vi.fn(), subscribe, appUrl: APP_URL, batchIntervalMs: 5 });
     const foreign = sender();
-    listeners.get('homeport:subscribe')?.({ senderFrame: { url: 'https://evil.example' }, sender: foreign }, { id: 's1', topic: 't' });
+    listeners.get('homeport:subscribe')?.(
+      { senderFrame: { url: 'https://evil.example' }, sender: foreign },
+      { id: 's1', topic: 't' },
+    );
     expect(subscribe).not.toHaveBeenCalled();
     const own = sender();
     listeners.get('homeport:subscribe')?.({ senderFrame: { url: APP_URL }, sender: own }, { id: 's1', topic: 't' });
     emit?.({ n: 1 });
-    await vi.waitFor(() => expect(own.sent).toEqual([['homeport:push', [{ type: 'events', id: 's1', events: [{ n: 1 }] }]]]));
+    await vi.waitFor(() =>
+      expect(own.sent).toEqual([['homeport:push', [{ type: 'events', id: 's1', events: [{ n: 1 }] }]]]),
+    );
   });
 
   it('compares scheme and host exactly', () => {

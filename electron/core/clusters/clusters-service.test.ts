@@ -9,7 +9,9 @@ import { createClustersService } from './clusters-service';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
-function kubeconfig(entries: { name: string; server: string; user: Record<string, unknown>; cluster?: Record<string, unknown> }[]) {
+function kubeconfig(
+  entries: { name: string; server: string; user: Record<string, unknown>; cluster?: Record<string, unknown> }[],
+) {
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Config',
@@ -45,10 +47,22 @@ describe('testConnection', () => {
 
   it('reports version and k3s for a verified TLS server with a good token', async () => {
     const { service } = setup(
-      kubeconfig([{ name: 'home', server: k3s.url, user: { token: 'good-token' }, cluster: { 'certificate-authority-data': b64(pki.caCert) } }]),
+      kubeconfig([
+        {
+          name: 'home',
+          server: k3s.url,
+          user: { token: 'good-token' },
+          cluster: { 'certificate-authority-data': b64(pki.caCert) },
+        },
+      ]),
     );
     const result = await service.testConnection('home');
-    expect(result).toMatchObject({ status: 'connected', gitVersion: 'v1.31.4+k3s1', distribution: 'k3s', platform: 'linux/amd64' });
+    expect(result).toMatchObject({
+      status: 'connected',
+      gitVersion: 'v1.31.4+k3s1',
+      distribution: 'k3s',
+      platform: 'linux/amd64',
+    });
     expect(k3s.requests.at(-1)).toEqual({ path: '/version', authorization: 'Bearer good-token' });
   });
 
@@ -60,8 +74,18 @@ describe('testConnection', () => {
   it('classifies each failure and names the context', async () => {
     const { service } = setup(
       kubeconfig([
-        { name: 'wrong-ca', server: k3s.url, user: { token: 'good-token' }, cluster: { 'certificate-authority-data': b64(pki.otherCaCert) } },
-        { name: 'bad-token', server: k3s.url, user: { token: 'nope' }, cluster: { 'certificate-authority-data': b64(pki.caCert) } },
+        {
+          name: 'wrong-ca',
+          server: k3s.url,
+          user: { token: 'good-token' },
+          cluster: { 'certificate-authority-data': b64(pki.otherCaCert) },
+        },
+        {
+          name: 'bad-token',
+          server: k3s.url,
+          user: { token: 'nope' },
+          cluster: { 'certificate-authority-data': b64(pki.caCert) },
+        },
         { name: 'closed', server: 'https://127.0.0.1:1', user: {} },
         { name: 'slow', server: hanging.url, user: {} },
       ]),
@@ -91,11 +115,17 @@ describe('testConnection', () => {
     const exec = { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, args: ['--cluster', 'home'] };
     writeFileSync(
       env.KUBECONFIG,
-      kubeconfig([{ name: 'home', server: k3s.url, user: { exec }, cluster: { 'certificate-authority-data': b64(pki.caCert) } }]),
+      kubeconfig([
+        { name: 'home', server: k3s.url, user: { exec }, cluster: { 'certificate-authority-data': b64(pki.caCert) } },
+      ]),
     );
 
     const before = await service.testConnection('home');
-    expect(before).toMatchObject({ status: 'failed', reason: 'exec-consent-required', exec: { command: plugin, args: ['--cluster', 'home'] } });
+    expect(before).toMatchObject({
+      status: 'failed',
+      reason: 'exec-consent-required',
+      exec: { command: plugin, args: ['--cluster', 'home'] },
+    });
     expect(existsSync(marker)).toBe(false);
 
     await service.allowExec('home');
@@ -108,7 +138,14 @@ describe('testConnection', () => {
     // Changing the command's arguments is a different command: consent is asked again.
     writeFileSync(
       env.KUBECONFIG,
-      kubeconfig([{ name: 'home', server: k3s.url, user: { exec: { ...exec, args: ['--evil'] } }, cluster: { 'certificate-authority-data': b64(pki.caCert) } }]),
+      kubeconfig([
+        {
+          name: 'home',
+          server: k3s.url,
+          user: { exec: { ...exec, args: ['--evil'] } },
+          cluster: { 'certificate-authority-data': b64(pki.caCert) },
+        },
+      ]),
     );
     expect(await restarted.testConnection('home')).toMatchObject({ reason: 'exec-consent-required' });
   });

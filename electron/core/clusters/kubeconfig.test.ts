@@ -93,7 +93,16 @@ describe('kubeconfig loading', () => {
         current: c.name === view['current-context'],
       }))
       .sort((x, y) => x.name.localeCompare(y.name));
-    expect(ours.contexts.map(({ name, cluster, user, namespace, server, current }) => ({ name, cluster, user, namespace, server, current }))).toEqual(theirs);
+    expect(
+      ours.contexts.map(({ name, cluster, user, namespace, server, current }) => ({
+        name,
+        cluster,
+        user,
+        namespace,
+        server,
+        current,
+      })),
+    ).toEqual(theirs);
     expect(ours.currentContext).toBe('beta');
   });
 
@@ -129,7 +138,10 @@ describe('kubeconfig loading', () => {
     const file = join(dir, 'c.yaml');
     writeFileSync(
       file,
-      `${second}\n`.replace('- name: beta\n  context: {cluster: beta-cluster', '- name: beta\n  context: {cluster: nowhere'),
+      `${second}\n`.replace(
+        '- name: beta\n  context: {cluster: beta-cluster',
+        '- name: beta\n  context: {cluster: nowhere',
+      ),
     );
     const list = summarize(await loadKubeconfig([{ path: file, origin: 'added' }]), []);
     const json = JSON.stringify(list);
@@ -137,6 +149,10 @@ describe('kubeconfig loading', () => {
     const beta = list.contexts.find((c) => c.name === 'beta');
     expect(beta?.problems).toEqual(["cluster 'nowhere' is not defined in any kubeconfig file"]);
     const dup = list.contexts.find((c) => c.name === 'dup');
-    expect(dup).toMatchObject({ authKind: 'exec', exec: { args: ['--cluster', 'beta'], allowed: false }, namespace: 'other' });
+    expect(dup).toMatchObject({
+      authKind: 'exec',
+      exec: { args: ['--cluster', 'beta'], allowed: false },
+      namespace: 'other',
+    });
   });
 });

@@ -64,9 +64,15 @@ describe('data directory', () => {
     expect(resolveDataDir({ flag: '/flag', env: { HOMEPORT_DATA_DIR: '/env' } })).toBe('/flag');
     expect(resolveDataDir({ env: { HOMEPORT_DATA_DIR: '/env' } })).toBe('/env');
     expect(resolveDataDir({ env: {}, platform: 'linux', home: '/home/u' })).toBe('/home/u/.config/homeport');
-    expect(resolveDataDir({ env: { XDG_CONFIG_HOME: '/xdg' }, platform: 'linux', home: '/home/u' })).toBe('/xdg/homeport');
-    expect(resolveDataDir({ env: {}, platform: 'darwin', home: '/Users/u' })).toBe('/Users/u/Library/Application Support/Homeport');
-    expect(resolveDataDir({ env: { APPDATA: 'C:\\AppData' }, platform: 'win32', home: 'C:\\u' })).toMatch(/AppData.Homeport$/);
+    expect(resolveDataDir({ env: { XDG_CONFIG_HOME: '/xdg' }, platform: 'linux', home: '/home/u' })).toBe(
+      '/xdg/homeport',
+    );
+    expect(resolveDataDir({ env: {}, platform: 'darwin', home: '/Users/u' })).toBe(
+      '/Users/u/Library/Application Support/Homeport',
+    );
+    expect(resolveDataDir({ env: { APPDATA: 'C:\\AppData' }, platform: 'win32', home: 'C:\\u' })).toMatch(
+      /AppData.Homeport$/,
+    );
   });
 
   it('is created for its owner only', () => {
