@@ -14,8 +14,16 @@ const clusterSchema = z
     'insecure-skip-tls-verify': z.boolean().optional(),
     'tls-server-name': z.string().optional(),
     'proxy-url': z.string().optional(),
+    extensions: z.array(z.object({ name: z.string(), extension: z.unknown() }).loose()).nullish(),
   })
   .loose();
+
+/** The kubeconfig cluster extension that marks Homeport's simulated sandbox cluster. */
+export const SANDBOX_EXTENSION = 'homeport.dev/sandbox';
+
+export function isSandboxCluster(cluster: KubeCluster | undefined): boolean {
+  return (cluster?.extensions ?? []).some((e) => e.name === SANDBOX_EXTENSION);
+}
 
 const execSchema = z
   .object({
