@@ -1,0 +1,285 @@
+import type { WatchStatus } from '../../../shared/kube-schemas';
+import { errorMessage, HomeportError } from '../errors';
+import { backoffDelay } from './backoff';
+import { KubeAbortError, type KubeGateway, KubeRequestError } from './kube-gateway';
+import type { KubeObject, WatchEvent } from './kube-stream';
+
+/** A delta of any keyed collection; the shape of PodDelta and LeaseDelta. */
+export type Delta<T> =
+  | { type: 'reset'; items: T[] }
+  | { type: 'upsert'; items: T[] }
+  | { type: 'delete'; keys: string[] }
+  | { type: 'status'; status: WatchStatus };
+
+export interface SpecTools<T> {
+  gateway: KubeGateway;
+  signal: AbortSignal;
+  /** Rewrites a stored item (e.g. once a pod's Deployment is known) and sends it as an upsert. */
+  update(key: string, next: (item: T) => T): void;
+}
+
+/** What to list and watch, and how to boil each object down to what the UI shows. */
+export interface ResourceSpec<T> {
+  /** Collection path without query, e.g. /api/v1/namespaces/media/pods. */
+  path: string;
+  /** For messages: "pods in namespace 'media' of context 'home'". */
+  what: string;
+  summarize(obj: KubeObject): T;
+  /** Runs each time a gateway is opened, before the list. */
+  attach?(tools: SpecTools<T>): void;
+}
+
+export interface WatchTuning {
+  batchMs: number;
+  /** No bytes at all (not even a bookmark) for this long means the connection is dead. */
+  idleTimeoutMs: number;
+  /** Server-side watch timeout before jitter (the server then ends the watch normally). */
+  watchTimeoutSeconds: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  listTimeoutMs: number;
+  random: () => number;
+  now: () => number;
+}
+
+export const defaultTuning: WatchTuning = {
+  batchMs: 100,
+  // API servers send a bookmark about every minute; two missed ones mean the link is gone.
+  idleTimeoutMs: 150_000,
+  watchTimeoutSeconds: 300,
+  backoffBaseMs: 500,
+  backoffMaxMs: 30_000,
+  listTimeoutMs: 60_000,
+  random: Math.random,
+  now: Date.now,
+};
+
+class GoneError extends Error {}
+
+const keyOf = (obj: KubeObject) => `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+
+/**
+ * One list+watch of one collection, feeding any number of subscribers with batched deltas.
+ * Keeps only summaries; each event costs O(1), only a relist costs O(n).
+ */
+export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Promise<KubeGateway>, tuning: WatchTuning) {
+  const sinks = new Set<(delta: Delta<T>) => void>();
+  let items = new Map<string, T>();
+  let synced = false;
+  let status: WatchStatus = { state: 'syncing' };
+  const pending = new Map<string, T | null>();
+  let pendingReset = false;
+  let pendingStatus = false;
+  let flushTimer: NodeJS.Timeout | undefined;
+  const stopper = new AbortController();
+  let gateway: KubeGateway | undefined;
+  /** Watch requests made, for tests and diagnostics. */
+  let watchCount = 0;
+
+  function schedule() {
+    if (!flushTimer && !stopper.signal.aborted) flushTimer = setTimeout(flush, tuning.batchMs);
+  }
+
+  function flush() {
+    flushTimer = undefined;
+    const out: Delta<T>[] = [];
+    if (pendingReset) out.push({ type: 'reset', items: [...items.values()] });
+    else if (pending.size) {
+      const upserts: T[] = [];
+      const deletes: string[] = [];
+      for (const [key, item] of pending) {
+        if (item === null) deletes.push(key);
+        else upserts.push(item);
+      }
+      if (upserts.length) out.push({ type: 'upsert', items: upserts });
+      if (deletes.length) out.push({ type: 'delete', keys: deletes });
+    }
+    if (pendingStatus) out.push({ type: 'status', status });
+    pending.clear();
+    pendingReset = false;
+    pendingStatus = false;
+    for (const sink of sinks) for (const delta of out) sink(delta);
+  }
+
+  function setStatus(next: WatchStatus) {
+    if (next.state === status.state && next.message === status.message) return;
+    status = next;
+    pendingStatus = true;
+    schedule();
+  }
+
+  function upsert(key: string, item: T) {
+    items.set(key, item);
+    if (!pendingReset) pending.set(key, item);
+    schedule();
+  }
+
+  function remove(key: string) {
+    if (!items.delete(key)) return;
+    if (!pendingReset) pending.set(key, null);
+    schedule();
+  }
+
+  function replaceAll(objects: KubeObject[]) {
+    const next = new Map<string, T>();
+    for (const obj of objects) next.set(keyOf(obj), spec.summarize(obj));
+    items = next;
+    synced = true;
+    pending.clear();
+    pendingReset = true;
+    schedule();
+  }
+
+  function onEvent(event: WatchEvent, track: (rv: string) => void) {
+    const rv = event.object.metadata?.resourceVersion;
+    switch (event.type) {
+      case 'ADDED':
+      case 'MODIFIED':
+        upsert(keyOf(event.object), spec.summarize(event.object));
+        break;
+      case 'DELETED':
+        remove(keyOf(event.object));
+        break;
+      case 'BOOKMARK':
+        break;
+      case 'ERROR':
+        if (event.object.code === 410) throw new GoneError('resource version too old');
+        throw new KubeRequestError(
+          'http',
+          `The watch of ${spec.what} failed: ${event.object.message ?? `error ${event.object.code ?? 'unknown'}`}`,
+          event.object.code,
+        );
+    }
+    if (rv) track(rv);
+  }
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolveSleep) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        stopper.signal.removeEventListener('abort', done);
+        resolveSleep();
+      }
+      stopper.signal.addEventListener('abort', done, { once: true });
+    });
+
+  function fatal(err: unknown, hadSuccess: boolean): string | undefined {
+    if (err instanceof HomeportError && ['FORBIDDEN', 'NOT_FOUND', 'INVALID_INPUT', 'UNAUTHORIZED'].includes(err.code))
+      return err.message;
+    if (err instanceof KubeRequestError) {
+      if (err.status === 401 && hadSuccess) return undefined;
+      if (err.reason === 'unauthorized') return `Cannot watch ${spec.what}: ${err.message}`;
+      if (err.status === 404) return `Cannot watch ${spec.what}: the API server does not serve ${spec.path}.`;
+    }
+    return undefined;
+  }
+
+  async function run() {
+    const signal = stopper.signal;
+    let attempt = 0;
+    let needList = true;
+    let rv = '';
+    let gones = 0;
+    // A 401 after things worked usually means a short-lived token expired: reopen once.
+    let hadSuccess = false;
+    while (!signal.aborted) {
+      try {
+        if (!gateway) {
+          gateway = await openGateway();
+          if (signal.aborted) break;
+          spec.attach?.({ gateway, signal, update });
+        }
+        if (needList) {
+          if (!synced || status.state !== 'live') setStatus({ state: 'syncing' });
+          const list = await gateway.listAll<KubeObject>(spec.path, { signal, timeoutMs: tuning.listTimeoutMs });
+          replaceAll(list.items);
+          rv = list.resourceVersion;
+          needList = false;
+          hadSuccess = true;
+          attempt = 0;
+          setStatus({ state: 'live' });
+        }
+        const started = tuning.now();
+        let events = 0;
+        const timeout = Math.round(tuning.watchTimeoutSeconds * (1 + tuning.random()));
+        watchCount++;
+        await gateway.watch(
+          `${spec.path}?watch=1&allowWatchBookmarks=true&timeoutSeconds=${timeout}&resourceVersion=${encodeURIComponent(rv)}`,
+          (event) => {
+            events++;
+            attempt = 0;
+            gones = 0;
+            onEvent(event, (next) => (rv = next));
+          },
+          {
+            signal,
+            idleTimeoutMs: tuning.idleTimeoutMs,
+            onOpen: () => {
+              hadSuccess = true;
+              setStatus({ state: 'live' });
+            },
+          },
+        );
+        // The server ended the watch on its timeout: resume at once, unless it keeps ending
+        // watches immediately, which would otherwise become a busy loop.
+        if (events === 0 && tuning.now() - started < 1000) await sleep(backoffDelay(attempt++, backoffOpts()));
+      } catch (err) {
+        if (signal.aborted || err instanceof KubeAbortError) break;
+        if (err instanceof GoneError || (err instanceof KubeRequestError && err.status === 410)) {
+          // Our resourceVersion is older than the server keeps: only a fresh list tells the truth.
+          needList = true;
+          if (gones++ > 0) await sleep(backoffDelay(attempt++, backoffOpts()));
+          continue;
+        }
+        const reason = fatal(err, hadSuccess);
+        if (reason) {
+          setStatus({ state: 'failed', message: reason });
+          break;
+        }
+        if (err instanceof KubeRequestError && err.status === 401) {
+          hadSuccess = false;
+          gateway?.close();
+          gateway = undefined;
+          continue;
+        }
+        setStatus({ state: 'reconnecting', message: `Lost the watch of ${spec.what}: ${errorMessage(err)}` });
+        await sleep(backoffDelay(attempt++, backoffOpts()));
+      }
+    }
+  }
+
+  const backoffOpts = () => ({ baseMs: tuning.backoffBaseMs, maxMs: tuning.backoffMaxMs, random: tuning.random });
+
+  function update(key: string, next: (item: T) => T) {
+    const item = items.get(key);
+    if (item !== undefined) upsert(key, next(item));
+  }
+
+  void run();
+
+  return {
+    /** Adds a subscriber; it hears the current items and status at once, then deltas. */
+    subscribe(sink: (delta: Delta<T>) => void): () => void {
+      sinks.add(sink);
+      if (synced) sink({ type: 'reset', items: [...items.values()] });
+      sink({ type: 'status', status });
+      return () => sinks.delete(sink);
+    },
+    get size() {
+      return sinks.size;
+    },
+    get watchCount() {
+      return watchCount;
+    },
+    stop() {
+      stopper.abort();
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+      sinks.clear();
+      gateway?.close();
+    },
+  };
+}
+
+export type Informer<T> = ReturnType<typeof createInformer<T>>;

@@ -1,0 +1,76 @@
+/** Helpers for the API server's streaming answers (watch events, log lines). */
+
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  /** A Kubernetes object, or a Status for ERROR. */
+  object: KubeObject;
+}
+
+/** The parts of any Kubernetes object the live views read. Everything else is ignored. */
+export interface KubeObject {
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    ownerReferences?: { kind: string; name: string; controller?: boolean; uid?: string }[];
+  };
+  /** Present on ERROR events (a Status object). */
+  code?: number;
+  message?: string;
+  reason?: string;
+}
+
+const WATCH_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
+
+export function parseWatchEvent(line: string): WatchEvent {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    throw new Error(`The API server sent a watch event that is not JSON: ${line.slice(0, 120)}`);
+  }
+  const event = parsed as Partial<WatchEvent> | null;
+  if (!event || typeof event.type !== 'string' || !WATCH_TYPES.has(event.type) || typeof event.object !== 'object') {
+    throw new Error(`The API server sent a malformed watch event: ${line.slice(0, 120)}`);
+  }
+  return event as WatchEvent;
+}
+
+/**
+ * Splits a chunked text stream into lines without rescanning: each chunk is searched once, and
+ * only the unfinished tail is kept between chunks.
+ */
+export function splitLines(onLine: (line: string) => void, keepEmpty = false) {
+  let tail = '';
+  return {
+    push(chunk: string) {
+      let start: number;
+      let nl = chunk.indexOf('\n');
+      if (nl === -1) {
+        tail += chunk;
+        return;
+      }
+      let first = tail + chunk.slice(0, nl);
+      tail = '';
+      for (;;) {
+        const line = first.endsWith('\r') ? first.slice(0, -1) : first;
+        if (line || keepEmpty) onLine(line);
+        start = nl + 1;
+        nl = chunk.indexOf('\n', start);
+        if (nl === -1) break;
+        first = chunk.slice(start, nl);
+      }
+      tail = chunk.slice(start);
+    },
+    /** Delivers a last line that had no newline. */
+    end() {
+      if (tail) onLine(tail);
+      tail = '';
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type { LogChunk } from '../../../shared/kube-schemas';
+import { errorMessage } from '../errors';
+import { KubeAbortError, type KubeGateway, KubeRequestError } from './kube-gateway';
+import { splitLines } from './kube-stream';
+
+export interface PodLogParams {
+  context: string;
+  namespace: string;
+  name: string;
+  container?: string;
+  follow: boolean;
+  tailLines?: number;
+}
+
+/** A chatty container can write thousands of lines a second; one chunk never carries more. */
+const MAX_LINES_PER_CHUNK = 1_000;
+
+function endReason(err: unknown, p: PodLogParams): string {
+  const pod = `Pod ${p.namespace}/${p.name}`;
+  if (err instanceof KubeRequestError) {
+    if (err.status === 404) return `${pod} no longer exists in context '${p.context}'`;
+    // 400 carries the server's own explanation: container not started yet, container name needed...
+    if (err.status === 400) return `Cannot read the log of ${pod}${err.message.replace(/^.*?HTTP 400 for [^:]*/, '')}`;
+  }
+  return `The log of ${pod} stopped: ${errorMessage(err)}`;
+}
+
+/**
+ * Streams a pod's log as batched line chunks, then one `end` chunk saying why it ended. The
+ * returned function stops it; nothing is emitted after that.
+ */
+export function streamPodLogs(
+  params: PodLogParams,
+  emit: (chunk: LogChunk) => void,
+  deps: { openGateway(context: string): Promise<KubeGateway>; batchMs: number },
+): () => void {
+  const abort = new AbortController();
+  let buffer: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    while (buffer.length && !abort.signal.aborted) {
+      const lines = buffer.length > MAX_LINES_PER_CHUNK ? buffer.splice(0, MAX_LINES_PER_CHUNK) : buffer;
+      if (lines === buffer) buffer = [];
+      emit({ type: 'lines', lines });
+    }
+  };
+  const lines = splitLines((line) => {
+    buffer.push(line);
+    if (buffer.length >= MAX_LINES_PER_CHUNK) flush();
+    else timer ??= setTimeout(flush, deps.batchMs);
+  }, true);
+
+  const query = new URLSearchParams();
+  if (params.container) query.set('container', params.container);
+  if (params.follow) query.set('follow', 'true');
+  if (params.tailLines) query.set('tailLines', String(params.tailLines));
+  const path = `/api/v1/namespaces/${encodeURIComponent(params.namespace)}/pods/${encodeURIComponent(params.name)}/log?${query}`;
+
+  let gateway: KubeGateway | undefined;
+  void (async () => {
+    let reason = params.follow ? 'The container stopped writing its log' : 'End of the log';
+    try {
+      gateway = await deps.openGateway(params.context);
+      if (abort.signal.aborted) return gateway.close();
+      await gateway.stream(path, lines.push, { signal: abort.signal });
+      lines.end();
+    } catch (err) {
+      if (abort.signal.aborted || err instanceof KubeAbortError) return;
+      reason = endReason(err, params);
+    }
+    flush();
+    if (!abort.signal.aborted) emit({ type: 'end', reason });
+    gateway?.close();
+  })();
+
+  return () => {
+    abort.abort();
+    clearTimeout(timer);
+    gateway?.close();
+  };
+}

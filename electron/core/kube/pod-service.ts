@@ -1,0 +1,154 @@
+import type { EventSummary, PodDetail } from '../../../shared/kube-schemas';
+import { errorMessage, HomeportError } from '../errors';
+import { type KubeGateway, KubeRequestError } from './kube-gateway';
+import type { KubeObject } from './kube-stream';
+import { deploymentOf } from './owner-resolver';
+import { type ContainerStatus, type PodObject, summarizePod } from './pod-summary';
+
+const MAX_EVENTS = 30;
+
+interface EventObject extends KubeObject {
+  type?: string;
+  reason?: string;
+  message?: string;
+  count?: number;
+  lastTimestamp?: string;
+  eventTime?: string;
+  firstTimestamp?: string;
+  series?: { count?: number; lastObservedTime?: string };
+  involvedObject?: { uid?: string };
+}
+
+/** Turns a gateway failure into an error the user can act on, naming the object. */
+export function userError(err: unknown, what: string, context: string): HomeportError {
+  if (err instanceof HomeportError) return err;
+  if (err instanceof KubeRequestError) {
+    if (err.status === 404) return new HomeportError('NOT_FOUND', `${what} no longer exists in context '${context}'`);
+    if (err.status === 401) return new HomeportError('UNAUTHORIZED', err.message);
+    if (err.status === 403)
+      return new HomeportError('FORBIDDEN', `Cannot access ${what} in context '${context}': ${err.message}`);
+    if (err.status === 409)
+      return new HomeportError('CONFLICT', `${what} in context '${context}' changed meanwhile: ${err.message}`);
+    return new HomeportError(
+      'UNAVAILABLE',
+      `Cannot reach ${what} in context '${context}': ${err.message}. Check the connection on the Connections screen and retry.`,
+    );
+  }
+  return new HomeportError('INTERNAL', `Failed on ${what} in context '${context}': ${errorMessage(err)}`);
+}
+
+const podPath = (namespace: string, name: string) =>
+  `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`;
+
+function containerDetail(spec: { name: string; image?: string }, status: ContainerStatus | undefined) {
+  const state = status?.state ?? {};
+  const which = state.waiting ? 'waiting' : state.terminated ? 'terminated' : state.running ? 'running' : 'waiting';
+  const detail = state.waiting ?? state.terminated;
+  return {
+    name: spec.name,
+    image: status?.image ?? spec.image ?? '',
+    ready: status?.ready ?? false,
+    restarts: status?.restartCount ?? 0,
+    state: which,
+    ...(detail?.reason ? { reason: detail.reason } : {}),
+    ...(detail?.message ? { message: detail.message } : {}),
+  };
+}
+
+function eventSummary(e: EventObject): EventSummary {
+  return {
+    type: e.type ?? 'Normal',
+    reason: e.reason ?? '',
+    message: e.message ?? '',
+    count: e.series?.count ?? e.count ?? 1,
+    lastSeen:
+      e.series?.lastObservedTime ??
+      e.lastTimestamp ??
+      e.eventTime ??
+      e.firstTimestamp ??
+      e.metadata?.creationTimestamp ??
+      '',
+  };
+}
+
+export function createPodService(withGateway: <R>(context: string, fn: (g: KubeGateway) => Promise<R>) => Promise<R>) {
+  async function getPod(params: { context: string; namespace: string; name: string }): Promise<PodDetail> {
+    const what = `Pod ${params.namespace}/${params.name}`;
+    return withGateway(params.context, async (gateway) => {
+      let pod: PodObject;
+      try {
+        pod = await gateway.getJson<PodObject>(podPath(params.namespace, params.name));
+      } catch (err) {
+        throw userError(err, what, params.context);
+      }
+      const selector = [
+        `involvedObject.name=${params.name}`,
+        `involvedObject.namespace=${params.namespace}`,
+        'involvedObject.kind=Pod',
+      ].join(',');
+      const [events, deployment] = await Promise.all([
+        gateway
+          .getJson<{ items?: EventObject[] }>(
+            `/api/v1/namespaces/${encodeURIComponent(params.namespace)}/events?fieldSelector=${encodeURIComponent(selector)}`,
+          )
+          // Events are a nicety: a pod whose events we may not read still shows.
+          .then((list) => list.items ?? [])
+          .catch(() => []),
+        resolveOwner(gateway, pod),
+      ]);
+      const summary = summarizePod(pod);
+      if (deployment) summary.owner = deployment;
+      const uid = pod.metadata?.uid;
+      const statuses = new Map((pod.status?.containerStatuses ?? []).map((c) => [c.name, c]));
+      return {
+        summary,
+        conditions: (pod.status?.conditions ?? []).map((c) => ({
+          type: c.type,
+          status: c.status,
+          ...(c.reason ? { reason: c.reason } : {}),
+          ...(c.lastTransitionTime ? { lastTransitionTime: c.lastTransitionTime } : {}),
+        })),
+        containers: (pod.spec?.containers ?? []).map((c) => containerDetail(c, statuses.get(c.name))),
+        // A StatefulSet pod reuses its name; events of an earlier pod by that name are not this one's.
+        events: events
+          .filter((e) => !uid || !e.involvedObject?.uid || e.involvedObject.uid === uid)
+          .map(eventSummary)
+          .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
+          .slice(0, MAX_EVENTS),
+        ...(pod.status?.podIP ? { podIP: pod.status.podIP } : {}),
+        labels: pod.metadata?.labels ?? {},
+      };
+    });
+  }
+
+  async function resolveOwner(gateway: KubeGateway, pod: PodObject) {
+    const owner = summarizePod(pod).owner;
+    if (owner?.kind !== 'ReplicaSet' || !pod.metadata?.namespace) return undefined;
+    return deploymentOf(gateway, pod.metadata.namespace, owner.name).catch(() => undefined);
+  }
+
+  async function deletePod(params: { context: string; namespace: string; name: string }): Promise<{ deleted: true }> {
+    return withGateway(params.context, async (gateway) => {
+      try {
+        await gateway.request(podPath(params.namespace, params.name), { method: 'DELETE' });
+      } catch (err) {
+        throw userError(err, `Pod ${params.namespace}/${params.name}`, params.context);
+      }
+      return { deleted: true as const };
+    });
+  }
+
+  async function listNamespaces(params: { context: string }): Promise<{ namespaces: string[] }> {
+    return withGateway(params.context, async (gateway) => {
+      try {
+        const list = await gateway.listAll<KubeObject>('/api/v1/namespaces');
+        const namespaces = list.items.map((n) => n.metadata?.name ?? '').filter(Boolean);
+        return { namespaces: namespaces.sort() };
+      } catch (err) {
+        throw userError(err, 'the namespaces', params.context);
+      }
+    });
+  }
+
+  return { getPod, deletePod, listNamespaces };
+}
