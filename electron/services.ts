@@ -1,6 +1,7 @@
 import { createDispatch, createSubscribe } from './api/dispatch';
 import { createHandlers, createSubscriptionHandlers } from './api/handlers';
 import { createClustersService } from './core/clusters/clusters-service';
+import { createKubeService } from './core/kube/kube-service';
 import { ensureDataDir } from './core/storage/data-dir';
 import { createSettingsStore } from './core/storage/settings';
 import { HOMEPORT_VERSION } from './version';
@@ -10,18 +11,26 @@ export interface ServiceDeps {
   mode: 'desktop' | 'web';
   env?: NodeJS.ProcessEnv;
   home?: string;
+  sandboxKubeconfig?: string;
 }
 
 /** The composition root: every service is built here from its dependencies, nowhere else. */
 export function createServices(deps: ServiceDeps) {
   const dataDir = ensureDataDir(deps.dataDir);
   const settings = createSettingsStore(dataDir);
+  const clusters = createClustersService({
+    settings,
+    env: deps.env,
+    home: deps.home,
+    sandboxKubeconfig: deps.sandboxKubeconfig,
+  });
   return {
     version: HOMEPORT_VERSION,
     mode: deps.mode,
     dataDir,
     settings,
-    clusters: createClustersService({ settings, env: deps.env, home: deps.home }),
+    clusters,
+    kube: createKubeService({ openGateway: (context) => clusters.openGateway(context) }),
   };
 }
 

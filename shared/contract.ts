@@ -5,6 +5,7 @@
  * does not name (a token, a key) can leave the main process.
  */
 import { z } from 'zod';
+import { leaseDeltaSchema, logChunkSchema, podDeltaSchema, podDetailSchema } from './kube-schemas';
 
 export const errorCodes = [
   'INVALID_INPUT',
@@ -29,7 +30,7 @@ const authKinds = ['token', 'client-certificate', 'basic', 'exec', 'auth-provide
 
 export const kubeconfigSourceSchema = z.object({
   path: z.string(),
-  origin: z.enum(['KUBECONFIG', 'default', 'added']),
+  origin: z.enum(['KUBECONFIG', 'default', 'added', 'sandbox']),
   exists: z.boolean(),
   /** Why the file could not be read or parsed, if it could not. */
   error: z.string().optional(),
@@ -56,6 +57,8 @@ export const contextSummarySchema = z.object({
   exec: execCommandSchema.optional(),
   /** The kubeconfig file that defined this context. */
   source: z.string(),
+  /** True for Homeport's simulated sandbox cluster, which the UI labels as such. */
+  simulated: z.boolean(),
   /** Problems that will stop a connection, e.g. a context naming a cluster that does not exist. */
   problems: z.array(z.string()),
 });
@@ -120,6 +123,13 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 
 const empty = z.object({}).strict();
 
+const k8sName = z
+  .string()
+  .min(1, 'name is required')
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes name: lower-case letters, digits, - and .');
+const podRef = z.object({ context: contextName, namespace: k8sName, name: k8sName }).strict();
+
 function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -140,6 +150,12 @@ export const channels = {
   ),
   'clusters:allowExec': channel(z.object({ context: contextName }).strict(), contextListSchema),
   'clusters:revokeExec': channel(z.object({ context: contextName }).strict(), contextListSchema),
+  'kube:listNamespaces': channel(
+    z.object({ context: contextName }).strict(),
+    z.object({ namespaces: z.array(z.string()) }),
+  ),
+  'kube:getPod': channel(podRef, podDetailSchema),
+  'kube:deletePod': channel(podRef, z.object({ deleted: z.literal(true) })),
 } as const;
 
 export type Channels = typeof channels;
@@ -152,6 +168,27 @@ export const topics = {
   'clusters:contextsChanged': {
     params: empty,
     event: z.object({ at: z.string() }),
+  },
+  /** Pods of a context (one namespace, or all when namespace is omitted), as batched deltas. */
+  'kube:pods': {
+    params: z.object({ context: contextName, namespace: k8sName.optional() }).strict(),
+    event: podDeltaSchema,
+  },
+  /** Every coordination.k8s.io Lease of a context, as batched deltas. */
+  'kube:leases': {
+    params: z.object({ context: contextName }).strict(),
+    event: leaseDeltaSchema,
+  },
+  /** A pod's log: the last lines, then (when follow is set) new lines as they are written. */
+  'kube:podLogs': {
+    params: podRef
+      .extend({
+        container: k8sName.optional(),
+        follow: z.boolean(),
+        tailLines: z.number().int().min(1).max(10_000).optional(),
+      })
+      .strict(),
+    event: logChunkSchema,
   },
 } as const;
 

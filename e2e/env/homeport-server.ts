@@ -11,17 +11,20 @@ export interface HomeportServer {
   origin: string;
   token: string;
   dataDir: string;
+  pid: number;
   close(): Promise<void>;
 }
 
 /** Starts `homeport serve` as a user would (the built CLI) and reads the URL it prints. */
-export async function startHomeport(opts: { env?: NodeJS.ProcessEnv; dataDir?: string } = {}): Promise<HomeportServer> {
+export async function startHomeport(
+  opts: { env?: NodeJS.ProcessEnv; dataDir?: string; args?: string[] } = {},
+): Promise<HomeportServer> {
   const cli = join(ROOT, 'bin', 'homeport.js');
   if (!existsSync(join(ROOT, 'out', 'main', 'cli.js'))) {
     throw new Error('Homeport is not built: run `npm run build` before the e2e tests (npm test does).');
   }
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'homeport-e2e-data-'));
-  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir], {
+  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, ...(opts.args ?? [])], {
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -49,6 +52,7 @@ export async function startHomeport(opts: { env?: NodeJS.ProcessEnv; dataDir?: s
     origin: parsed.origin,
     token: new URLSearchParams(parsed.hash.slice(1)).get('token') ?? '',
     dataDir,
+    pid: child.pid ?? 0,
     close: () =>
       new Promise((r) => {
         if (child.exitCode !== null) return r();

@@ -21,6 +21,11 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     }),
     'clusters:allowExec': list,
     'clusters:revokeExec': list,
+    'kube:listNamespaces': async () => ({ namespaces: [] }),
+    'kube:getPod': async () => {
+      throw new HomeportError('NOT_FOUND', 'no pods here');
+    },
+    'kube:deletePod': async () => ({ deleted: true }),
     ...overrides,
   };
 }
@@ -88,6 +93,9 @@ describe('subscribe', () => {
         emit({ at: 'now' });
         return stop;
       },
+      'kube:pods': () => stop,
+      'kube:leases': () => stop,
+      'kube:podLogs': () => stop,
     };
     const subscribe = createSubscribe(subs);
     const events: unknown[] = [];

@@ -3,7 +3,7 @@ import type { Services } from '../services';
 
 /** One handler per channel. Input arrives already validated by the transport's dispatch. */
 export function createHandlers(services: Services): Handlers {
-  const { clusters } = services;
+  const { clusters, kube } = services;
   return {
     'app:info': async (): Promise<AppInfo> => ({
       name: 'Homeport',
@@ -17,6 +17,9 @@ export function createHandlers(services: Services): Handlers {
     'clusters:testConnection': ({ context, timeoutMs }) => clusters.testConnection(context, timeoutMs),
     'clusters:allowExec': ({ context }) => clusters.allowExec(context),
     'clusters:revokeExec': ({ context }) => clusters.revokeExec(context),
+    'kube:listNamespaces': (input) => kube.listNamespaces(input),
+    'kube:getPod': (input) => kube.getPod(input),
+    'kube:deletePod': (input) => kube.deletePod(input),
   };
 }
 
@@ -24,5 +27,8 @@ export function createSubscriptionHandlers(services: Services): SubscriptionHand
   return {
     'clusters:contextsChanged': (_params, emit) =>
       services.clusters.watchContexts(() => emit({ at: new Date().toISOString() })),
+    'kube:pods': (params, emit) => services.kube.subscribePods(params, emit),
+    'kube:leases': (params, emit) => services.kube.subscribeLeases(params, emit),
+    'kube:podLogs': (params, emit) => services.kube.streamPodLogs(params, emit),
   };
 }

@@ -1,28 +1,52 @@
 import { useQuery } from '@tanstack/react-query';
+import { ContextPicker } from './components/ContextPicker';
 import { ConnectionsScreen } from './features/connections/ConnectionsScreen';
+import { LeadersScreen } from './features/leaders/LeadersScreen';
+import { PodsScreen } from './features/workloads/PodsScreen';
+import { ActiveContextProvider } from './lib/active-context';
 import { invoke } from './lib/api-client';
+import { useHashRoute, type Route } from './lib/use-hash-route';
+
+const nav: { route: Route; label: string }[] = [
+  { route: 'connections', label: 'Connections' },
+  { route: 'pods', label: 'Pods' },
+  { route: 'leaders', label: 'Leaders' },
+];
 
 export function App() {
   const info = useQuery({ queryKey: ['app:info'], queryFn: () => invoke('app:info', {}) });
+  const route = useHashRoute();
   return (
-    <div className="shell">
-      <nav className="sidebar" aria-label="Main">
-        <div className="brand">Homeport</div>
-        <a className="nav-item active" href="#connections" aria-current="page">
-          Connections
-        </a>
-        <div className="sidebar-footer">
-          {info.data ? `${info.data.mode === 'web' ? 'Web mode' : 'Desktop'} · v${info.data.version}` : ''}
-        </div>
-      </nav>
-      <main className="content">
-        {info.error ? (
-          <div role="alert" className="error-banner">
-            {info.error.message}
+    <ActiveContextProvider>
+      <div className="shell">
+        <nav className="sidebar" aria-label="Main">
+          <div className="brand">Homeport</div>
+          <ContextPicker />
+          {nav.map((item) => (
+            <a
+              key={item.route}
+              className={`nav-item${route === item.route ? ' active' : ''}`}
+              href={`#${item.route}`}
+              aria-current={route === item.route ? 'page' : undefined}
+            >
+              {item.label}
+            </a>
+          ))}
+          <div className="sidebar-footer">
+            {info.data ? `${info.data.mode === 'web' ? 'Web mode' : 'Desktop'} · v${info.data.version}` : ''}
           </div>
-        ) : null}
-        <ConnectionsScreen />
-      </main>
-    </div>
+        </nav>
+        <main className="content">
+          {info.error ? (
+            <div role="alert" className="error-banner">
+              {info.error.message}
+            </div>
+          ) : null}
+          {route === 'connections' ? <ConnectionsScreen /> : null}
+          {route === 'pods' ? <PodsScreen /> : null}
+          {route === 'leaders' ? <LeadersScreen /> : null}
+        </main>
+      </div>
+    </ActiveContextProvider>
   );
 }

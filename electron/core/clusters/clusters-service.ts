@@ -11,14 +11,23 @@ import type {
 import { errorMessage, HomeportError } from '../errors';
 import { runExecPlugin, type ExecCredential } from '../kube/exec-credential';
 import { resolveConnection } from '../kube/kube-connection';
-import { createKubeGateway, KubeRequestError } from '../kube/kube-gateway';
+import { createKubeGateway, KubeRequestError, type KubeGateway } from '../kube/kube-gateway';
 import type { ExecConsent, SettingsStore } from '../storage/settings';
-import { kubeconfigPaths, loadKubeconfig, type KubeExec, type KubeUser, type MergedKubeconfig } from './kubeconfig';
+import {
+  isSandboxCluster,
+  kubeconfigPaths,
+  loadKubeconfig,
+  type KubeExec,
+  type KubeUser,
+  type MergedKubeconfig,
+} from './kubeconfig';
 
 export interface ClustersDeps {
   settings: SettingsStore;
   env?: NodeJS.ProcessEnv;
   home?: string;
+  /** Kubeconfig of the sandbox cluster started by `serve --sandbox`, if any. */
+  sandboxKubeconfig?: string;
   /** Runs an exec credential plugin; tests substitute a recorder. */
   runExec?: typeof runExecPlugin;
 }
@@ -36,7 +45,12 @@ export function createClustersService(deps: ClustersDeps) {
 
   async function load(): Promise<{ config: MergedKubeconfig; consents: ExecConsent[] }> {
     const settings = await deps.settings.read();
-    const paths = kubeconfigPaths({ env: deps.env, home, added: settings.kubeconfigFiles });
+    const paths = kubeconfigPaths({
+      env: deps.env,
+      home,
+      added: settings.kubeconfigFiles,
+      sandbox: deps.sandboxKubeconfig,
+    });
     return { config: await loadKubeconfig(paths), consents: settings.execConsents };
   }
 
@@ -190,6 +204,26 @@ export function createClustersService(deps: ClustersDeps) {
     }
   }
 
+  /**
+   * A gateway to a context's API server for the live views. Runs an exec plugin only when the
+   * user has allowed it; otherwise the error says how to allow it.
+   */
+  async function openGateway(context: string): Promise<KubeGateway> {
+    const { config, consents } = await load();
+    const conn = await resolveConnection(config, context);
+    let credential: ExecCredential | undefined;
+    if (conn.exec) {
+      if (!isAllowed(conn.exec, consents)) {
+        throw new HomeportError(
+          'FORBIDDEN',
+          `Context '${context}' needs the credential plugin '${conn.exec.command}', which you have not allowed yet. Allow it on the Connections screen.`,
+        );
+      }
+      credential = await credentialFor(context, conn.exec, conn.server);
+    }
+    return createKubeGateway(conn, credential);
+  }
+
   function notify() {
     for (const l of listeners) l();
   }
@@ -205,7 +239,12 @@ export function createClustersService(deps: ClustersDeps) {
     const rewatch = async () => {
       const settings = await deps.settings.read().catch(() => undefined);
       if (stopped || !settings) return;
-      const next = kubeconfigPaths({ env: deps.env, home, added: settings.kubeconfigFiles }).map((p) => p.path);
+      const next = kubeconfigPaths({
+        env: deps.env,
+        home,
+        added: settings.kubeconfigFiles,
+        sandbox: deps.sandboxKubeconfig,
+      }).map((p) => p.path);
       for (const p of watched) if (!next.includes(p)) unwatchFile(p, onStat);
       for (const p of next) if (!watched.includes(p)) watchFile(p, { interval: intervalMs, persistent: false }, onStat);
       watched = next;
@@ -223,7 +262,16 @@ export function createClustersService(deps: ClustersDeps) {
     };
   }
 
-  return { listContexts, addKubeconfig, removeKubeconfig, allowExec, revokeExec, testConnection, watchContexts };
+  return {
+    listContexts,
+    addKubeconfig,
+    removeKubeconfig,
+    allowExec,
+    revokeExec,
+    testConnection,
+    watchContexts,
+    openGateway,
+  };
 }
 
 export type ClustersService = ReturnType<typeof createClustersService>;
@@ -277,6 +325,7 @@ export function summarize(config: MergedKubeconfig, consents: ExecConsent[]): Co
       authKind: authKind(user),
       ...(user?.exec ? { exec: describeExec(user.exec, isAllowed(user.exec, consents)) } : {}),
       source,
+      simulated: isSandboxCluster(cluster),
       problems,
     });
   }

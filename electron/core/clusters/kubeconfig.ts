@@ -94,6 +94,8 @@ export interface KubeconfigPathOptions {
   home?: string;
   /** Files the user added in Homeport; they rank after $KUBECONFIG or ~/.kube/config. */
   added?: string[];
+  /** The kubeconfig of the sandbox cluster Homeport runs itself (`serve --sandbox`), last. */
+  sandbox?: string;
 }
 
 export interface KubeconfigPath {
@@ -117,6 +119,7 @@ export function kubeconfigPaths(opts: KubeconfigPathOptions = {}): KubeconfigPat
   if (fromEnv.length > 0) fromEnv.forEach((p) => push(p, 'KUBECONFIG'));
   else push(join(opts.home ?? homedir(), '.kube', 'config'), 'default');
   for (const p of opts.added ?? []) push(p, 'added');
+  if (opts.sandbox) push(opts.sandbox, 'sandbox');
   return out;
 }
 

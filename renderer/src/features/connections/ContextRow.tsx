@@ -21,7 +21,8 @@ export function ContextRow({ context }: { context: ContextSummary }) {
     <tr data-testid={`context-row-${context.name}`} data-context={context.name}>
       <td>
         <div className="strong">{context.name}</div>
-        {context.current ? <span className="badge">current</span> : null}
+        {context.current ? <span className="badge">current</span> : null}{' '}
+        {context.simulated ? <span className="badge simulated">simulated</span> : null}
         <div className="muted small" title={context.source}>
           cluster {context.cluster || '—'}
         </div>

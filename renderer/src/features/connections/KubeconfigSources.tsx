@@ -5,6 +5,7 @@ const originLabels: Record<KubeconfigSource['origin'], string> = {
   KUBECONFIG: '$KUBECONFIG',
   default: 'default',
   added: 'added in Homeport',
+  sandbox: 'simulated sandbox',
 };
 
 export function KubeconfigSources({ sources }: { sources: KubeconfigSource[] }) {

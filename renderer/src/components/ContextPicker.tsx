@@ -1,0 +1,25 @@
+import { useActiveContext } from '../lib/active-context';
+
+/** Which cluster the live screens show; the simulated sandbox is labelled as such. */
+export function ContextPicker() {
+  const { active, contexts, select } = useActiveContext();
+  if (contexts.length === 0) return null;
+  return (
+    <label className="context-picker">
+      <span className="muted small">Cluster</span>
+      <select value={active?.name ?? ''} onChange={(e) => select(e.target.value)} aria-label="Active cluster">
+        {contexts.map((c) => (
+          <option key={c.name} value={c.name}>
+            {c.name}
+            {c.simulated ? ' (simulated)' : ''}
+          </option>
+        ))}
+      </select>
+      {active?.simulated ? (
+        <span className="badge simulated" data-testid="simulated-badge">
+          Simulated cluster
+        </span>
+      ) : null}
+    </label>
+  );
+}

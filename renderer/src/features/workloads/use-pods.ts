@@ -1,0 +1,42 @@
+import { useMemo } from 'react';
+import { podKey, type PodSummary } from '../../../../shared/kube-schemas';
+import { useLiveCollection } from '../../lib/use-live-collection';
+
+export interface PodFilter {
+  namespace: string;
+  text: string;
+}
+
+/** Every pod of a context, live, with the namespaces seen and a filtered, sorted view. */
+export function usePods(context: string | undefined, filter: PodFilter) {
+  const live = useLiveCollection<'kube:pods', PodSummary>('kube:pods', context ? { context } : undefined, podKey);
+  const { items, version } = live;
+  const all = useMemo(() => {
+    void version;
+    return [...items.values()];
+  }, [items, version]);
+  const namespaces = useMemo(() => [...new Set(all.map((p) => p.namespace))].sort(), [all]);
+  const rows = useMemo(() => {
+    const text = filter.text.trim().toLowerCase();
+    return all
+      .filter((p) => (filter.namespace ? p.namespace === filter.namespace : true))
+      .filter((p) =>
+        text ? `${p.namespace}/${p.name} ${p.node ?? ''} ${p.reason ?? p.phase}`.toLowerCase().includes(text) : true,
+      )
+      .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  }, [all, filter.namespace, filter.text]);
+  return { rows, total: all.length, namespaces, status: live.status };
+}
+
+export function podStatusText(pod: PodSummary): string {
+  if (pod.deleting) return 'Terminating';
+  return pod.reason ?? pod.phase;
+}
+
+export function podStatusTone(pod: PodSummary): 'ok' | 'warn' | 'error' | 'muted' {
+  const status = podStatusText(pod);
+  if (/BackOff|Err|Failed|Error|OOMKilled|Evicted|Unknown/.test(status)) return 'error';
+  if (pod.phase === 'Succeeded') return 'muted';
+  if (pod.phase === 'Running' && pod.ready === pod.total && !pod.deleting) return 'ok';
+  return 'warn';
+}

@@ -1,0 +1,72 @@
+import { useEffect, useState } from 'react';
+import type { Topic, TopicEvent, TopicParams } from '../../../shared/contract';
+import { applyDeltas, type KeyedDelta } from '../../../shared/deltas';
+import type { WatchStatus } from '../../../shared/kube-schemas';
+import { subscribe } from './api-client';
+
+export interface LiveCollection<S> {
+  items: ReadonlyMap<string, S>;
+  /** Bumps once per applied batch, so memoized views recompute only when something changed. */
+  version: number;
+  status: WatchStatus;
+}
+
+interface State<S> extends LiveCollection<S> {
+  key: string;
+}
+
+const EMPTY = new Map<string, never>();
+
+/**
+ * Holds a live keyed collection fed by a delta topic. Deltas are applied to one map per
+ * subscription; React re-renders once per batch, not once per object. `store` shapes what is
+ * kept per key from the incoming item and what was kept before.
+ */
+export function useLiveCollection<T extends Topic, I, S = I>(
+  topic: T,
+  params: TopicParams<T> | undefined,
+  keyOf: (item: I) => string,
+  store?: (item: I, previous: S | undefined, now: number) => S,
+): LiveCollection<S> {
+  const paramsKey = params ? `${topic}:${JSON.stringify(params)}` : '';
+  const [state, setState] = useState<State<S>>({ key: '', items: EMPTY, version: 0, status: { state: 'syncing' } });
+
+  useEffect(() => {
+    if (!paramsKey) return;
+    const map = new Map<string, S>();
+    let status: WatchStatus = { state: 'syncing' };
+    let version = 0;
+    const publish = () => setState({ key: paramsKey, items: map, version: ++version, status });
+    return subscribe(
+      topic,
+      JSON.parse(paramsKey.slice(topic.length + 1)) as TopicParams<T>,
+      (events: TopicEvent<T>[]) => {
+        const deltas = events as unknown as KeyedDelta<I>[];
+        const now = Date.now();
+        for (const d of deltas) if (d.type === 'status') status = d.status as WatchStatus;
+        const keep = store ? (item: I, prev: S | undefined) => store(item, prev, now) : undefined;
+        applyDeltas(map, deltas, keyOf, keep);
+        publish();
+      },
+      (error) => {
+        status = { state: 'failed', message: error.message };
+        publish();
+      },
+    );
+    // keyOf and store are module-level functions in every caller; the subscription depends on params only.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [topic, paramsKey]);
+
+  if (state.key !== paramsKey) return { items: EMPTY, version: 0, status: { state: 'syncing' } };
+  return state;
+}
+
+/** A clock that ticks every `ms`, for ages and "renewed 3s ago". */
+export function useNow(ms = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
+}
