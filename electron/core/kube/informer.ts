@@ -56,6 +56,9 @@ export const defaultTuning: WatchTuning = {
 
 class GoneError extends Error {}
 
+/** At most one immediate, silent reconnect in this span; further failures back off visibly. */
+const QUICK_RETRY_EVERY_MS = 10_000;
+
 const keyOf = (obj: KubeObject) => `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 
 /**
@@ -183,7 +186,11 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
     let gones = 0;
     // A 401 after things worked usually means a short-lived token expired: reopen once.
     let hadSuccess = false;
+    let lastQuickRetry = -Infinity;
     while (!signal.aborted) {
+      let started = 0;
+      let events = 0;
+      let opened = false;
       try {
         if (!gateway) {
           gateway = await openGateway();
@@ -200,22 +207,24 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
           attempt = 0;
           setStatus({ state: 'live' });
         }
-        const started = tuning.now();
-        let events = 0;
+        started = tuning.now();
         const timeout = Math.round(tuning.watchTimeoutSeconds * (1 + tuning.random()));
         watchCount++;
         await gateway.watch(
           `${spec.path}?watch=1&allowWatchBookmarks=true&timeoutSeconds=${timeout}&resourceVersion=${encodeURIComponent(rv)}`,
           (event) => {
-            events++;
-            attempt = 0;
-            gones = 0;
+            if (event.type !== 'ERROR') {
+              events++;
+              attempt = 0;
+              gones = 0;
+            }
             onEvent(event, (next) => (rv = next));
           },
           {
             signal,
             idleTimeoutMs: tuning.idleTimeoutMs,
             onOpen: () => {
+              opened = true;
               hadSuccess = true;
               setStatus({ state: 'live' });
             },
@@ -237,6 +246,13 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
           setStatus({ state: 'failed', message: reason });
           break;
         }
+        const worked = opened && (events > 0 || tuning.now() - started >= 1000);
+        if (worked && tuning.now() - lastQuickRetry > QUICK_RETRY_EVERY_MS) {
+          lastQuickRetry = tuning.now();
+          // A watch that worked and then died (idle link, proxy cut, server restart): one quiet
+          // retry at once usually fixes it; only a failing retry is worth telling the user.
+          continue;
+        }
         if (err instanceof KubeRequestError && err.status === 401) {
           hadSuccess = false;
           gateway?.close();
@@ -247,6 +263,9 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
         await sleep(backoffDelay(attempt++, backoffOpts()));
       }
     }
+    gateway?.close();
+    gateway = undefined;
+    running = false;
   }
 
   const backoffOpts = () => ({ baseMs: tuning.backoffBaseMs, maxMs: tuning.backoffMaxMs, random: tuning.random });
@@ -256,12 +275,21 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
     if (item !== undefined) upsert(key, next(item));
   }
 
+  let running = true;
   void run();
 
   return {
     /** Adds a subscriber; it hears the current items and status at once, then deltas. */
     subscribe(sink: (delta: Delta<T>) => void): () => void {
       sinks.add(sink);
+      // A failed watch (say, credentials not allowed yet) gets a fresh try when someone new looks.
+      if (!running && !stopper.signal.aborted) {
+        running = true;
+        status = { state: 'syncing' };
+        pendingStatus = true;
+        schedule();
+        void run();
+      }
       if (synced) sink({ type: 'reset', items: [...items.values()] });
       sink({ type: 'status', status });
       return () => sinks.delete(sink);

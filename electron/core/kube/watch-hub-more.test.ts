@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PodSummary } from '../../../shared/kube-schemas';
+import { HomeportError } from '../errors';
+import { createKubeService, type KubeService } from './kube-service';
+import { type PodObject, summarizePod } from './pod-summary';
+import { fakePod, type FakeKubeServer, startFakeKubeServer } from './testing/fake-kube-server';
+import { createView, gatewayFor, sleep, testTuning, waitFor } from './testing/harness';
+
+let server: FakeKubeServer;
+let service: KubeService | undefined;
+
+const truth = () =>
+  server
+    .objects('pods')
+    .map((o) => summarizePod(o as PodObject))
+    .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+const matches = (view: ReturnType<typeof createView<PodSummary>>) =>
+  view.status?.state === 'live' && JSON.stringify(view.sorted()) === JSON.stringify(truth());
+
+beforeEach(async () => {
+  server = await startFakeKubeServer();
+});
+afterEach(async () => {
+  service?.close();
+  service = undefined;
+  await server.close();
+});
+
+describe('scale', () => {
+  it('lists 5,000 pods and absorbs 2,000 events quickly, in few batches', async () => {
+    for (let i = 0; i < 5_000; i++) server.put('pods', fakePod(`ns-${i % 20}`, `pod-${i}`));
+    service = createKubeService({ openGateway: async () => gatewayFor(server.url), batchMs: 100, tuning: testTuning });
+    const view = createView<PodSummary>();
+    service.subscribePods({ context: 'c' }, view.emit);
+    await waitFor(() => matches(view), 'the initial 5,000 pods', 10_000);
+    expect(server.requests.filter((r) => !r.watch)).toHaveLength(10);
+    const from = view.deltas.length;
+    const started = Date.now();
+    // 200 events/s for ten simulated seconds, delivered as fast as the socket allows.
+    for (let i = 0; i < 2_000; i++) {
+      const n = (i * 7) % 5_000;
+      if (i % 10 === 9) server.remove('pods', `ns-${n % 20}`, `pod-${n}`);
+      else server.put('pods', fakePod(`ns-${n % 20}`, `pod-${n}`, { status: { phase: 'Pending' } }));
+    }
+    await waitFor(() => matches(view), 'the view to catch up', 10_000);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(view.deltas.slice(from).filter((d) => d.type === 'upsert').length).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('more recovery', () => {
+  it('retries a failed watch when a new subscriber arrives (consent given meanwhile)', async () => {
+    server.put('pods', fakePod('m', 'a'));
+    let allowed = false;
+    service = createKubeService({
+      openGateway: async () => {
+        if (!allowed) throw new HomeportError('FORBIDDEN', "Context 'c' needs the credential plugin 'aws'.");
+        return gatewayFor(server.url);
+      },
+      batchMs: 20,
+      tuning: testTuning,
+    });
+    const first = createView<PodSummary>();
+    service.subscribePods({ context: 'c' }, first.emit);
+    await waitFor(() => first.status?.state === 'failed', 'failed');
+    allowed = true;
+    const second = createView<PodSummary>();
+    service.subscribePods({ context: 'c' }, second.emit);
+    await waitFor(() => matches(first) && matches(second), 'both views live');
+    expect(server.watchRequests('pods')).toHaveLength(1);
+  });
+
+  it('fails on 403 of the watch itself, naming what could not be watched', async () => {
+    server.fail((r) => r.watch, 403, 'pods is forbidden: User "bob" cannot watch resource "pods"');
+    service = createKubeService({ openGateway: async () => gatewayFor(server.url), batchMs: 20, tuning: testTuning });
+    const view = createView<PodSummary>();
+    service.subscribePods({ context: 'c', namespace: 'media' }, view.emit);
+    await waitFor(() => view.status?.state === 'failed', 'failed');
+    expect(view.status?.message).toContain("Cannot watch pods in namespace 'media' of context 'c'");
+    expect(view.status?.message).toContain('cannot watch resource');
+  });
+
+  it('recovers from an in-stream ERROR that is not 410, and backs off when watches keep failing', async () => {
+    server.put('pods', fakePod('m', 'a'));
+    service = createKubeService({ openGateway: async () => gatewayFor(server.url), batchMs: 20, tuning: testTuning });
+    const view = createView<PodSummary>();
+    service.subscribePods({ context: 'c' }, view.emit);
+    await waitFor(() => matches(view), 'live');
+    server.fail((r) => r.watch, 500, 'storage unavailable', 4);
+    server.dropWatches();
+    server.put('pods', fakePod('m', 'b'));
+    await waitFor(() => matches(view) && server.openWatches === 1, 'live again');
+    const reconnecting = view.statuses.filter((s) => s.state === 'reconnecting');
+    expect(reconnecting.length).toBeGreaterThan(0);
+    expect(reconnecting[0]!.message).toMatch(
+      /Lost the watch of pods of all namespaces in context 'c'.*storage unavailable/,
+    );
+    expect(server.watchRequests('pods')).toHaveLength(6);
+    expect(server.requests.filter((r) => !r.watch)).toHaveLength(1);
+  });
+
+  it('stops cleanly when the last subscriber leaves while the gateway is still opening', async () => {
+    let release: () => void = () => {};
+    const opening = new Promise<void>((r) => (release = r));
+    service = createKubeService({
+      openGateway: async () => {
+        await opening;
+        return gatewayFor(server.url);
+      },
+      batchMs: 20,
+      tuning: testTuning,
+    });
+    const stop = service.subscribePods({ context: 'c' }, () => {});
+    stop();
+    release();
+    await sleep(50);
+    expect(server.requests).toHaveLength(0);
+    expect(service.activeWatches).toBe(0);
+  });
+});
