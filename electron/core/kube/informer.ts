@@ -101,7 +101,16 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
     pending.clear();
     pendingReset = false;
     pendingStatus = false;
-    for (const sink of sinks) for (const delta of out) sink(delta);
+    for (const sink of sinks) {
+      for (const delta of out) {
+        // One broken subscriber (a closed socket) must not stop the others or crash the timer.
+        try {
+          sink(delta);
+        } catch {
+          break;
+        }
+      }
+    }
   }
 
   function setStatus(next: WatchStatus) {

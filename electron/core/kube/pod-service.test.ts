@@ -243,6 +243,23 @@ describe('pod logs', () => {
     expect(log.end()).toEqual({ type: 'end', reason: "Pod media/api-0 no longer exists in context 'home'" });
   });
 
+  it('ends with the server’s explanation when the log cannot be read', async () => {
+    server.setLogs('media', 'api-0', ['x']);
+    server.fail(
+      (r) => r.path.endsWith('/log'),
+      400,
+      'a container name must be specified for pod api-0, choose one of: [api sidecar]',
+    );
+    const log = collect();
+    service.streamPodLogs({ ...ref, follow: false }, log.emit);
+    await waitFor(() => log.end() !== undefined, 'the end');
+    expect(log.end()).toEqual({
+      type: 'end',
+      reason:
+        'Cannot read the log of Pod media/api-0: a container name must be specified for pod api-0, choose one of: [api sidecar]',
+    });
+  });
+
   it('stops emitting once unsubscribed and closes the stream', async () => {
     server.setLogs('media', 'api-0', ['a'], true);
     const log = collect();

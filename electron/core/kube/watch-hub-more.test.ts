@@ -99,6 +99,31 @@ describe('more recovery', () => {
     expect(server.requests.filter((r) => !r.watch)).toHaveLength(1);
   });
 
+  it('starts the list over when a continue token expires mid-way', async () => {
+    for (let i = 0; i < 1_200; i++) server.put('pods', fakePod('m', `p-${i}`));
+    server.fail((r) => r.query.has('continue'), 410, 'The provided continue parameter is too old', 1);
+    service = createKubeService({ openGateway: async () => gatewayFor(server.url), batchMs: 20, tuning: testTuning });
+    const view = createView<PodSummary>();
+    service.subscribePods({ context: 'c' }, view.emit);
+    await waitFor(() => matches(view), 'live');
+    const lists = server.requests.filter((r) => !r.watch);
+    expect(lists.map((r) => r.query.has('continue'))).toEqual([false, true, false, true, true]);
+    expect(view.count('reset')).toBe(1);
+  });
+
+  it('keeps other subscribers going when one throws', async () => {
+    server.put('pods', fakePod('m', 'a'));
+    service = createKubeService({ openGateway: async () => gatewayFor(server.url), batchMs: 20, tuning: testTuning });
+    let calls = 0;
+    service.subscribePods({ context: 'c' }, () => {
+      if (++calls > 1) throw new Error('socket closed');
+    });
+    const view = createView<PodSummary>();
+    service.subscribePods({ context: 'c' }, view.emit);
+    server.put('pods', fakePod('m', 'b'));
+    await waitFor(() => matches(view), 'the healthy subscriber to be live');
+  });
+
   it('stops cleanly when the last subscriber leaves while the gateway is still opening', async () => {
     let release: () => void = () => {};
     const opening = new Promise<void>((r) => (release = r));
