@@ -2,9 +2,11 @@ import type { PushMessage } from '../../shared/bridge';
 
 /**
  * Coalesces subscription events into one message per subscription per interval, so a burst of
- * cluster changes crosses the transport as a few batches instead of thousands of messages.
+ * events crosses the transport as a few messages instead of thousands. The live sources already
+ * batch at their own cadence (the watch hub every ~100 ms), so the default here is one frame:
+ * enough to merge what arrives together without adding a second batching delay.
  */
-export function createBatcher(send: (messages: PushMessage[]) => void, intervalMs = 100) {
+export function createBatcher(send: (messages: PushMessage[]) => void, intervalMs = 16) {
   const pending = new Map<string, unknown[]>();
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
