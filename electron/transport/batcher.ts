@@ -3,10 +3,11 @@ import type { PushMessage } from '../../shared/bridge';
 /**
  * Coalesces subscription events into one message per subscription per interval, so a burst of
  * events crosses the transport as a few messages instead of thousands. The live sources already
- * batch at their own cadence (the watch hub every ~100 ms), so the default here is one frame:
- * enough to merge what arrives together without adding a second batching delay.
+ * batch at their own cadence (the watch hub every 50 ms), so by default this only merges what
+ * arrives in the same turn of the event loop: a second batching window would add its whole
+ * length to every update's latency.
  */
-export function createBatcher(send: (messages: PushMessage[]) => void, intervalMs = 16) {
+export function createBatcher(send: (messages: PushMessage[]) => void, intervalMs = 0) {
   const pending = new Map<string, unknown[]>();
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {

@@ -43,7 +43,7 @@ export interface WatchTuning {
 }
 
 export const defaultTuning: WatchTuning = {
-  batchMs: 100,
+  batchMs: 50,
   // API servers send a bookmark about every minute; two missed ones mean the link is gone.
   idleTimeoutMs: 150_000,
   watchTimeoutSeconds: 300,
