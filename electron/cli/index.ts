@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runContexts } from './contexts-command';
+import { runSandbox } from './sandbox-command';
 import { runServe } from './serve-command';
 
 const USAGE = `Usage: homeport <command> [options]
@@ -9,6 +10,11 @@ Commands:
              --port N        port to listen on (default: a free port)
              --host ADDR     address to bind (default 127.0.0.1)
              --data-dir DIR  settings directory (default $HOMEPORT_DATA_DIR or the platform config dir)
+             --sandbox       also start the simulated sandbox cluster and add its context
+  sandbox    Start the simulated sandbox cluster (for demos and tests) and write its kubeconfig
+             --port N                port to listen on (default: a free port)
+             --nodes N               number of simulated nodes (default 3)
+             --kubeconfig-out PATH   where to write the kubeconfig (default ./homeport-sandbox.kubeconfig)
   contexts   List kubeconfig contexts the way kubectl sees them
              --kubeconfig PATH  read only this file
              --json             print JSON
@@ -27,10 +33,23 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve': {
         const { values } = parseArgs({
           args: rest,
-          options: { port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' } },
+          options: {
+            port: { type: 'string' },
+            host: { type: 'string' },
+            'data-dir': { type: 'string' },
+            sandbox: { type: 'boolean' },
+          },
           strict: true,
         });
         return await runServe(values);
+      }
+      case 'sandbox': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { port: { type: 'string' }, nodes: { type: 'string' }, 'kubeconfig-out': { type: 'string' } },
+          strict: true,
+        });
+        return await runSandbox(values);
       }
       case 'contexts': {
         const { values } = parseArgs({

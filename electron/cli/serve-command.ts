@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { resolveDataDir } from '../core/storage/data-dir';
+import { ensureDataDir, resolveDataDir } from '../core/storage/data-dir';
+import { startSandbox, type Sandbox } from '../sandbox/index';
 import { HomeportError } from '../core/errors';
 import { createApi } from '../services';
 import { startWebServer } from '../transport/http';
@@ -19,16 +20,31 @@ export function parsePort(value: string | undefined): number {
   return port;
 }
 
-export async function runServe(opts: { port?: string; host?: string; 'data-dir'?: string }): Promise<number> {
+export async function runServe(opts: {
+  port?: string;
+  host?: string;
+  'data-dir'?: string;
+  sandbox?: boolean;
+}): Promise<number> {
   const host = opts.host ?? '127.0.0.1';
+  const port = parsePort(opts.port);
   const token = randomBytes(24).toString('hex');
-  const api = createApi({ dataDir: resolveDataDir({ flag: opts['data-dir'] }), mode: 'web' }, (m) => console.error(m));
+  const dataDir = ensureDataDir(resolveDataDir({ flag: opts['data-dir'] }));
+  let sandbox: Sandbox | undefined;
+  let sandboxKubeconfig: string | undefined;
+  if (opts.sandbox) {
+    sandbox = await startSandbox();
+    sandboxKubeconfig = join(dataDir, 'sandbox.kubeconfig');
+    await sandbox.writeKubeconfig(sandboxKubeconfig);
+    console.error(`Sandbox cluster (simulated) at ${sandbox.url}; kubeconfig: ${sandboxKubeconfig}`);
+  }
+  const api = createApi({ dataDir, mode: 'web', sandboxKubeconfig }, (m) => console.error(m));
   const server = await startWebServer({
     dispatch: api.dispatch,
     subscribe: api.subscribe,
     token,
     host,
-    port: parsePort(opts.port),
+    port,
     staticDir: join(import.meta.dirname, '..', 'renderer'),
   });
   if (!LOOPBACK.has(host)) {
@@ -36,7 +52,10 @@ export async function runServe(opts: { port?: string; host?: string; 'data-dir'?
   }
   console.log(`Homeport is running at ${server.url}#token=${token}`);
   await new Promise<void>((resolvePromise) => {
-    const stop = () => void server.close().then(resolvePromise);
+    const stop = () => {
+      api.services.kube.close();
+      void Promise.all([server.close(), sandbox?.close()]).then(() => resolvePromise());
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

@@ -1,0 +1,335 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import type * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { generate as generateCertificate } from 'selfsigned';
+import { stringify as toYaml } from 'yaml';
+import { SANDBOX_EXTENSION } from '../core/clusters/kubeconfig';
+import { createApiHandler } from './api-server';
+import { createControllers } from './controllers';
+import { ApiError } from './http-util';
+import { createKubelet, NODES, PODS } from './kubelet';
+import { createLeaseElector } from './leases';
+import { RESOURCES, type ResourceType } from './resources';
+import { Store, type KObject } from './store';
+import { dropAllWatches } from './watch';
+
+export interface SandboxOptions {
+  port?: number;
+  host?: string;
+  /** Simulated nodes (default 3). */
+  nodes?: number;
+  token?: string;
+  /** Multiplies every simulated delay; tests use 0.1 or less. */
+  speed?: number;
+}
+
+export interface Sandbox {
+  url: string;
+  token: string;
+  kubeconfig(): string;
+  writeKubeconfig(path: string): Promise<void>;
+  faults: {
+    dropWatches(): void;
+    /** Forget watch history so resumes get 410 Gone; as an HTTP status or an in-stream ERROR. */
+    expireHistory(opts?: { asHttpStatus?: boolean }): void;
+    setNodeReady(node: string, ready: boolean): void;
+    killPod(namespace: string, name: string): void;
+  };
+  admin: {
+    createPods(namespace: string, count: number, opts?: { running?: boolean }): Promise<void>;
+    touchPods(namespace: string, count: number): void;
+    countPods(): number;
+  };
+  close(): Promise<void>;
+}
+
+export const SANDBOX_CONTEXT = 'homeport-sandbox';
+const GIT_VERSION = 'v1.31.4+homeport-sandbox';
+const R = (plural: string) => RESOURCES.find((r) => r.plural === plural) as ResourceType;
+const NAMESPACES = R('namespaces');
+
+/** Starts the simulated Kubernetes cluster: an API server on loopback that real kubectl can use. */
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const speed = opts.speed ?? 1;
+  const token = opts.token ?? randomBytes(24).toString('hex');
+  const store = new Store();
+  const kubelet = createKubelet(store, speed);
+  const controllers = createControllers(store, kubelet.deletePod);
+  const elector = createLeaseElector(store, speed);
+  const openWatches = new Set<http.ServerResponse>();
+  let goneAsHttpStatus = false;
+  let ipCounter = 10;
+
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    store.create(NAMESPACES, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    });
+  }
+  const nodeCount = opts.nodes ?? 3;
+  for (let i = 0; i < nodeCount; i++) {
+    const name = i === 0 ? 'sandbox-server-0' : `sandbox-agent-${i}`;
+    store.create(NODES, {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name,
+        labels: {
+          'kubernetes.io/hostname': name,
+          'kubernetes.io/os': 'linux',
+          ...(i === 0 ? { 'node-role.kubernetes.io/control-plane': 'true' } : {}),
+        },
+      },
+      spec: {},
+      status: {
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'KubeletReady',
+            message: 'kubelet is posting ready status',
+            lastTransitionTime: new Date().toISOString(),
+          },
+        ],
+        addresses: [
+          { type: 'InternalIP', address: `10.0.0.${10 + i}` },
+          { type: 'Hostname', address: name },
+        ],
+        capacity: { cpu: '4', memory: '8Gi', pods: '110' },
+        allocatable: { cpu: '4', memory: '8Gi', pods: '110' },
+        nodeInfo: {
+          kubeletVersion: GIT_VERSION,
+          osImage: 'Homeport sandbox (simulated)',
+          containerRuntimeVersion: 'containerd://simulated',
+          architecture: 'amd64',
+          operatingSystem: 'linux',
+        },
+      },
+    });
+  }
+
+  function admit(r: ResourceType, o: KObject) {
+    const spec = (o.spec ??= {});
+    switch (r.kind) {
+      case 'Pod': {
+        const containers = spec.containers;
+        if (!Array.isArray(containers) || containers.length === 0) {
+          throw new ApiError(422, 'Invalid', `Pod "${o.metadata.name}" is invalid: spec.containers: Required value`);
+        }
+        spec.restartPolicy ??= 'Always';
+        o.status = { phase: 'Pending', ...(o.status?.phase === 'Running' ? o.status : {}) };
+        break;
+      }
+      case 'Service':
+        spec.type ??= 'ClusterIP';
+        spec.clusterIP ??= `10.43.0.${ipCounter++ % 250}`;
+        break;
+      case 'Secret': {
+        const stringData = o.stringData as Record<string, string> | undefined;
+        if (stringData) {
+          o.data = {
+            ...(o.data as object),
+            ...Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+          };
+          delete o.stringData;
+        }
+        o.type ??= 'Opaque';
+        delete o.spec;
+        break;
+      }
+      case 'Namespace':
+        o.status = { phase: 'Active' };
+        break;
+      case 'Deployment':
+      case 'ReplicaSet':
+      case 'StatefulSet': {
+        spec.replicas ??= 1;
+        const selector = (spec.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels ?? {};
+        const labels =
+          (spec.template as { metadata?: { labels?: Record<string, string> } } | undefined)?.metadata?.labels ?? {};
+        if (Object.entries(selector).length === 0 || !Object.entries(selector).every(([k, v]) => labels[k] === v)) {
+          throw new ApiError(
+            422,
+            'Invalid',
+            `${r.kind} "${o.metadata.name}" is invalid: spec.template.metadata.labels: Invalid value: \`selector\` does not match template \`labels\``,
+          );
+        }
+        o.status = {};
+        break;
+      }
+      case 'ConfigMap':
+      case 'Event':
+      case 'Lease':
+      case 'Role':
+      case 'RoleBinding':
+      case 'ClusterRole':
+      case 'ClusterRoleBinding':
+        if (Object.keys(spec).length === 0 && r.kind !== 'Lease') delete o.spec;
+        break;
+      default:
+    }
+  }
+
+  function remove(r: ResourceType, namespace: string | undefined, name: string): KObject | undefined {
+    if (r === PODS) return kubelet.deletePod(namespace, name);
+    if (r === NAMESPACES) {
+      if (['default', 'kube-system'].includes(name))
+        throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`);
+      for (const res of RESOURCES.filter((x) => x.namespaced))
+        for (const o of store.list(res, name)) store.remove(res, name, o.metadata.name);
+    }
+    return store.remove(r, namespace, name);
+  }
+
+  const handler = createApiHandler({
+    store,
+    token,
+    gitVersion: GIT_VERSION,
+    bookmarkMs: Math.max(200, 10_000 * speed),
+    openWatches,
+    goneAsHttpStatus: () => goneAsHttpStatus,
+    admit,
+    remove,
+    serveLogs: kubelet.serveLogs,
+  });
+  // kubectl sends a bearer token only over TLS, so the sandbox serves HTTPS with a certificate
+  // made for this run; the kubeconfig trusts exactly that certificate.
+  const tls = await generateCertificate([{ name: 'commonName', value: 'homeport-sandbox' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          { type: 2, value: 'localhost' },
+        ],
+      },
+    ],
+  });
+  const server = https.createServer({ cert: tls.cert, key: tls.private }, (req, res) => void handler(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `https://${opts.host ?? '127.0.0.1'}:${port}`;
+
+  const timer = setInterval(
+    () => {
+      controllers.tick();
+      kubelet.tick();
+      elector.tick();
+    },
+    Math.max(20, 100 * speed),
+  );
+
+  const kubeconfig = () =>
+    toYaml({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': SANDBOX_CONTEXT,
+      clusters: [
+        {
+          name: SANDBOX_CONTEXT,
+          cluster: {
+            server: url,
+            'certificate-authority-data': Buffer.from(tls.cert).toString('base64'),
+            extensions: [{ name: SANDBOX_EXTENSION, extension: { simulated: true } }],
+          },
+        },
+      ],
+      users: [{ name: SANDBOX_CONTEXT, user: { token } }],
+      contexts: [
+        { name: SANDBOX_CONTEXT, context: { cluster: SANDBOX_CONTEXT, user: SANDBOX_CONTEXT, namespace: 'default' } },
+      ],
+    });
+
+  return {
+    url,
+    token,
+    kubeconfig,
+    writeKubeconfig: (path) => writeFile(path, kubeconfig(), { mode: 0o600 }),
+    faults: {
+      dropWatches: () => dropAllWatches(openWatches),
+      expireHistory: (o) => {
+        goneAsHttpStatus = o?.asHttpStatus ?? false;
+        store.expireHistory();
+      },
+      setNodeReady(node, ready) {
+        const n = store.get(NODES, undefined, node);
+        if (!n) throw new Error(`No node ${node} in the sandbox`);
+        const conditions = [
+          {
+            type: 'Ready',
+            status: ready ? 'True' : 'Unknown',
+            reason: ready ? 'KubeletReady' : 'NodeStatusUnknown',
+            lastTransitionTime: new Date().toISOString(),
+          },
+        ];
+        store.update(NODES, { ...n, status: { ...n.status, conditions } });
+      },
+      killPod: kubelet.killPod,
+    },
+    admin: {
+      async createPods(namespace, count, o) {
+        if (!store.peek(NAMESPACES, undefined, namespace))
+          store.create(NAMESPACES, {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: namespace },
+            status: { phase: 'Active' },
+          });
+        for (let i = 0; i < count; i++) {
+          const running = o?.running ?? false;
+          store.create(PODS, {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name: `bulk-${i}`, namespace, labels: { app: 'bulk' } },
+            spec: {
+              containers: [{ name: 'main', image: 'busybox:1.36' }],
+              nodeName: running ? 'sandbox-server-0' : undefined,
+            },
+            status: running
+              ? {
+                  phase: 'Running',
+                  conditions: [{ type: 'Ready', status: 'True' }],
+                  containerStatuses: [
+                    { name: 'main', image: 'busybox:1.36', ready: true, restartCount: 0, state: { running: {} } },
+                  ],
+                }
+              : { phase: 'Pending' },
+          });
+        }
+      },
+      touchPods(namespace, count) {
+        for (const p of store.list(PODS, namespace).slice(0, count)) {
+          store.update(PODS, {
+            ...p,
+            metadata: {
+              ...p.metadata,
+              annotations: { ...p.metadata.annotations, 'homeport.dev/touched': String(Date.now()) },
+            },
+          });
+        }
+      },
+      countPods: () => store.list(PODS).length,
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        controllers.stop();
+        dropAllWatches(openWatches);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,128 @@
+/** The API resources the sandbox serves: the groups a self-hosted media stack uses. */
+export interface ResourceType {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  subresources?: ('status' | 'scale' | 'log')[];
+}
+
+const core = (
+  kind: string,
+  plural: string,
+  namespaced: boolean,
+  shortNames?: string[],
+  subresources?: ResourceType['subresources'],
+): ResourceType => ({
+  group: '',
+  version: 'v1',
+  kind,
+  plural,
+  singular: kind.toLowerCase(),
+  namespaced,
+  shortNames,
+  subresources,
+});
+const grouped = (
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  namespaced: boolean,
+  shortNames?: string[],
+  subresources?: ResourceType['subresources'],
+): ResourceType => ({
+  group,
+  version,
+  kind,
+  plural,
+  singular: kind.toLowerCase(),
+  namespaced,
+  shortNames,
+  subresources,
+});
+
+export const RESOURCES: ResourceType[] = [
+  core('Pod', 'pods', true, ['po'], ['status', 'log']),
+  core('Service', 'services', true, ['svc'], ['status']),
+  core('Secret', 'secrets', true),
+  core('ConfigMap', 'configmaps', true, ['cm']),
+  core('Namespace', 'namespaces', false, ['ns'], ['status']),
+  core('Node', 'nodes', false, ['no'], ['status']),
+  core('Event', 'events', true, ['ev']),
+  core('PersistentVolumeClaim', 'persistentvolumeclaims', true, ['pvc'], ['status']),
+  core('PersistentVolume', 'persistentvolumes', false, ['pv'], ['status']),
+  core('ServiceAccount', 'serviceaccounts', true, ['sa']),
+  core('Endpoints', 'endpoints', true, ['ep']),
+  grouped('apps', 'v1', 'Deployment', 'deployments', true, ['deploy'], ['status', 'scale']),
+  grouped('apps', 'v1', 'ReplicaSet', 'replicasets', true, ['rs'], ['status', 'scale']),
+  grouped('apps', 'v1', 'StatefulSet', 'statefulsets', true, ['sts'], ['status', 'scale']),
+  grouped('apps', 'v1', 'DaemonSet', 'daemonsets', true, ['ds'], ['status']),
+  grouped('batch', 'v1', 'Job', 'jobs', true, undefined, ['status']),
+  grouped('batch', 'v1', 'CronJob', 'cronjobs', true, ['cj'], ['status']),
+  grouped('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
+  grouped('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, ['hpa'], ['status']),
+  grouped('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, ['pdb'], ['status']),
+  grouped('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', true, ['netpol']),
+  grouped('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, ['ing'], ['status']),
+  grouped('rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true),
+  grouped('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true),
+  grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
+  grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
+  grouped('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', false, ['sc']),
+];
+
+export const groupVersion = (r: Pick<ResourceType, 'group' | 'version'>) =>
+  r.group ? `${r.group}/${r.version}` : r.version;
+
+export function findResource(group: string, version: string, plural: string): ResourceType | undefined {
+  return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
+}
+
+export function resourceOfKind(apiVersion: string, kind: string): ResourceType | undefined {
+  return RESOURCES.find((r) => groupVersion(r) === apiVersion && r.kind === kind);
+}
+
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** APIResourceList for one group version, subresources included, as discovery returns it. */
+export function resourceList(group: string, version: string) {
+  const gv = groupVersion({ group, version });
+  const resources = RESOURCES.filter((r) => r.group === group && r.version === version).flatMap((r) => [
+    {
+      name: r.plural,
+      singularName: r.singular,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: VERBS,
+      ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+    },
+    ...(r.subresources ?? []).map((sub) => ({
+      name: `${r.plural}/${sub}`,
+      singularName: '',
+      namespaced: r.namespaced,
+      kind: sub === 'scale' ? 'Scale' : r.kind,
+      ...(sub === 'scale' ? { group: 'autoscaling', version: 'v1' } : {}),
+      verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update'],
+    })),
+  ]);
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources };
+}
+
+export function groupList() {
+  const groups = new Map<string, string[]>();
+  for (const r of RESOURCES)
+    if (r.group) groups.set(r.group, [...new Set([...(groups.get(r.group) ?? []), r.version])]);
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: [...groups].map(([name, versions]) => ({
+      name,
+      versions: versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v })),
+      preferredVersion: { groupVersion: `${name}/${versions[0]}`, version: versions[0] },
+    })),
+  };
+}
