@@ -91,6 +91,13 @@ export function createKubelet(store: Store, speed: number) {
     status: status ? 'True' : 'False',
     lastTransitionTime: now(),
   });
+  /** Scheduled and initialized; whether the containers (and so the pod) are ready. */
+  const podConditions = (ready: boolean) => [
+    condition('PodScheduled', true),
+    condition('Initialized', true),
+    condition('ContainersReady', ready),
+    condition('Ready', ready),
+  ];
 
   function containerStatuses(pod: KObject, state: Record<string, unknown>, ready: boolean, restarts: number) {
     return containersOf(pod).map((c) => ({
@@ -175,12 +182,7 @@ export function createKubelet(store: Store, speed: number) {
               false,
               st.restarts,
             ),
-            conditions: [
-              condition('PodScheduled', true),
-              condition('Initialized', true),
-              condition('ContainersReady', false),
-              condition('Ready', false),
-            ],
+            conditions: podConditions(false),
           });
           event(pod, 'BackOff', 'Back-off restarting failed container', 'Warning');
           Object.assign(st, { stage: 'scheduled', next: t + ms(Math.min(5000, 500 * 2 ** st.restarts)) });
@@ -188,12 +190,7 @@ export function createKubelet(store: Store, speed: number) {
         }
         update(pod, {
           containerStatuses: containerStatuses(pod, { running: { startedAt: now() } }, true, st.restarts),
-          conditions: [
-            condition('PodScheduled', true),
-            condition('Initialized', true),
-            condition('ContainersReady', true),
-            condition('Ready', true),
-          ],
+          conditions: podConditions(true),
         });
         Object.assign(st, { stage: 'ready', next: t + ms(isJob ? 1000 : 1500) });
         return;
@@ -209,12 +206,7 @@ export function createKubelet(store: Store, speed: number) {
               false,
               st.restarts,
             ),
-            conditions: [
-              condition('PodScheduled', true),
-              condition('Initialized', true),
-              condition('ContainersReady', false),
-              condition('Ready', false),
-            ],
+            conditions: podConditions(false),
           });
           Object.assign(st, { stage: 'done', next: Infinity });
           return;
@@ -252,7 +244,7 @@ export function createKubelet(store: Store, speed: number) {
       }
       if (notReady.has(pod.spec?.nodeName as string) && st.stage === 'ready') {
         update(pod, {
-          conditions: [condition('PodScheduled', true), condition('Ready', false)],
+          conditions: podConditions(false),
           containerStatuses: containerStatuses(pod, { running: { startedAt: now() } }, false, st.restarts),
         });
         st.stage = 'running';

@@ -10,22 +10,6 @@ export interface ResourceType {
   subresources?: ('status' | 'scale' | 'log')[];
 }
 
-const core = (
-  kind: string,
-  plural: string,
-  namespaced: boolean,
-  shortNames?: string[],
-  subresources?: ResourceType['subresources'],
-): ResourceType => ({
-  group: '',
-  version: 'v1',
-  kind,
-  plural,
-  singular: kind.toLowerCase(),
-  namespaced,
-  shortNames,
-  subresources,
-});
 const grouped = (
   group: string,
   version: string,
@@ -44,6 +28,13 @@ const grouped = (
   shortNames,
   subresources,
 });
+const core = (
+  kind: string,
+  plural: string,
+  namespaced: boolean,
+  shortNames?: string[],
+  subresources?: ResourceType['subresources'],
+) => grouped('', 'v1', kind, plural, namespaced, shortNames, subresources);
 
 export const RESOURCES: ResourceType[] = [
   core('Pod', 'pods', true, ['po'], ['status', 'log']),
