@@ -2,8 +2,12 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
 
+// The project's own shared/ folder (contract and pure helpers), the same for every process.
+const alias = { '@shared': resolve('shared') };
+
 export default defineConfig({
   main: {
+    resolve: { alias },
     build: {
       outDir: 'out/main',
       rollupOptions: {
@@ -13,6 +17,7 @@ export default defineConfig({
     },
   },
   preload: {
+    resolve: { alias },
     build: {
       outDir: 'out/preload',
       rollupOptions: {
@@ -24,6 +29,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
+    resolve: { alias },
     plugins: [react()],
     build: {
       outDir: resolve('out/renderer'),

@@ -5,6 +5,8 @@ const executablePath = process.env.HOMEPORT_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: '.',
+  // The e2e tsconfig carries the @shared path alias that code under test imports.
+  tsconfig: '../tsconfig.e2e.json',
   testMatch: '**/*.spec.ts',
   fullyParallel: false,
   workers: 1,

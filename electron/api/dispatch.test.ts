@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Handlers, SubscriptionHandlers } from '../../shared/contract';
+import type { Handlers, SubscriptionHandlers } from '@shared/contract';
 import { HomeportError } from '../core/errors';
 import { createDispatch, createSubscribe } from './dispatch';
 

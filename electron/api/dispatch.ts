@@ -9,7 +9,7 @@ import {
   type Handlers,
   type SubscriptionHandlers,
   type Topic,
-} from '../../shared/contract';
+} from '@shared/contract';
 import { errorMessage, HomeportError } from '../core/errors';
 
 export type Dispatch = (channel: string, input: unknown) => Promise<Envelope<unknown>>;

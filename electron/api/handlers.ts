@@ -1,4 +1,4 @@
-import type { AppInfo, Handlers, SubscriptionHandlers } from '../../shared/contract';
+import type { AppInfo, Handlers, SubscriptionHandlers } from '@shared/contract';
 import type { Services } from '../services';
 
 /** One handler per channel. Input arrives already validated by the transport's dispatch. */

@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import type { ContextList } from '../../shared/contract';
+import type { ContextList } from '@shared/contract';
 import { summarize } from '../core/clusters/clusters-service';
 import { kubeconfigPaths, loadKubeconfig } from '../core/clusters/kubeconfig';
 import { resolveDataDir } from '../core/storage/data-dir';

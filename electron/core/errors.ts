@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../shared/contract';
+import type { ErrorCode } from '@shared/contract';
 
 /** An error meant for the user: the message says what failed, on what, and what to do. */
 export class HomeportError extends Error {

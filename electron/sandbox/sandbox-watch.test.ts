@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PodSummary } from '../../shared/kube-schemas';
+import type { PodSummary } from '@shared/kube-schemas';
 import { loadKubeconfig } from '../core/clusters/kubeconfig';
 import { resolveConnection } from '../core/kube/kube-connection';
 import { createKubeGateway } from '../core/kube/kube-gateway';

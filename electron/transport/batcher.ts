@@ -1,4 +1,4 @@
-import type { PushMessage } from '../../shared/bridge';
+import type { PushMessage } from '@shared/bridge';
 
 /**
  * Coalesces subscription events into one message per subscription per interval, so a burst of

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { isChannel } from '../../shared/contract';
+import { isChannel } from '@shared/contract';
 import type { Dispatch, Subscribe } from '../api/dispatch';
 import { createBatcher, createSubscriptionTable } from './batcher';
 import { CONTENT_SECURITY_POLICY } from './csp';

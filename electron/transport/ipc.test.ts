@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { channels } from '../../shared/contract';
+import { channels } from '@shared/contract';
 import type { Dispatch, Subscribe } from '../api/dispatch';
 import { isOwnOrigin, registerIpcTransport, type IpcEvent, type IpcMainLike, type IpcSender } from './ipc';
 

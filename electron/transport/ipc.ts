@@ -1,6 +1,6 @@
-import { channels, type Envelope } from '../../shared/contract';
+import { channels, type Envelope } from '@shared/contract';
 import type { Dispatch, Subscribe } from '../api/dispatch';
-import { IPC_PUSH, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE, type PushMessage } from '../../shared/bridge';
+import { IPC_PUSH, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE, type PushMessage } from '@shared/bridge';
 import { createBatcher, createSubscriptionTable } from './batcher';
 
 /** The parts of Electron's ipcMain this transport uses, so it runs and is tested in plain Node. */

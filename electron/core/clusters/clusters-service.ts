@@ -7,7 +7,7 @@ import type {
   ContextList,
   ContextSummary,
   ExecCommand,
-} from '../../../shared/contract';
+} from '@shared/contract';
 import { errorMessage, HomeportError } from '../errors';
 import { runExecPlugin, type ExecCredential } from '../kube/exec-credential';
 import { resolveConnection } from '../kube/kube-connection';

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { KubeconfigSource } from '../../../shared/contract';
+import type { KubeconfigSource } from '@shared/contract';
 import { errorMessage, HomeportError } from '../errors';
 
 const clusterSchema = z

@@ -1,4 +1,4 @@
-import type { WatchStatus } from '../../../shared/kube-schemas';
+import type { WatchStatus } from '@shared/kube-schemas';
 import { errorMessage, HomeportError } from '../errors';
 import { backoffDelay } from './backoff';
 import { KubeAbortError, type KubeGateway, KubeRequestError } from './kube-gateway';

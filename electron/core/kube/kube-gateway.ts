@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { ConnectionFailureReason } from '../../../shared/contract';
+import type { ConnectionFailureReason } from '@shared/contract';
 import type { ExecCredential } from './exec-credential';
 import type { KubeConnection } from './kube-connection';
 import { splitLines, type WatchEvent, parseWatchEvent } from './kube-stream';

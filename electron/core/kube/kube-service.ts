@@ -1,4 +1,4 @@
-import type { LeaseDelta, LogChunk, PodDelta, PodDetail } from '../../../shared/kube-schemas';
+import type { LeaseDelta, LogChunk, PodDelta, PodDetail } from '@shared/kube-schemas';
 import type { WatchTuning } from './informer';
 import type { KubeGateway } from './kube-gateway';
 import { type PodLogParams, streamPodLogs } from './pod-logs';

@@ -1,4 +1,4 @@
-import type { PodSummary } from '../../../shared/kube-schemas';
+import type { PodSummary } from '@shared/kube-schemas';
 import type { KubeGateway } from './kube-gateway';
 import type { KubeObject } from './kube-stream';
 import { directOwner } from './pod-summary';

@@ -1,4 +1,4 @@
-import type { LogChunk } from '../../../shared/kube-schemas';
+import type { LogChunk } from '@shared/kube-schemas';
 import { errorMessage } from '../errors';
 import { KubeAbortError, type KubeGateway, KubeRequestError } from './kube-gateway';
 import { splitLines } from './kube-stream';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LeaseSummary, LogChunk, PodSummary } from '../../../shared/kube-schemas';
+import type { LeaseSummary, LogChunk, PodSummary } from '@shared/kube-schemas';
 import { HomeportError } from '../errors';
 import { createKubeService, type KubeService } from './kube-service';
 import { fakePod, type FakeKubeServer, startFakeKubeServer } from './testing/fake-kube-server';

@@ -1,4 +1,4 @@
-import type { EventSummary, PodDetail } from '../../../shared/kube-schemas';
+import type { EventSummary, PodDetail } from '@shared/kube-schemas';
 import { errorMessage, HomeportError } from '../errors';
 import { type KubeGateway, KubeRequestError } from './kube-gateway';
 import type { KubeObject } from './kube-stream';

@@ -1,4 +1,4 @@
-import type { LeaseSummary, PodSummary } from '../../../shared/kube-schemas';
+import type { LeaseSummary, PodSummary } from '@shared/kube-schemas';
 import type { KubeObject } from './kube-stream';
 
 interface ContainerState {

@@ -1,4 +1,4 @@
-import type { LeaseSummary, PodSummary } from '../../../shared/kube-schemas';
+import type { LeaseSummary, PodSummary } from '@shared/kube-schemas';
 import type { ResourceSpec } from './informer';
 import { createOwnerResolver } from './owner-resolver';
 import { type PodObject, summarizeLease, summarizePod } from './pod-summary';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PodSummary } from '../../../shared/kube-schemas';
+import type { PodSummary } from '@shared/kube-schemas';
 import { HomeportError } from '../errors';
 import { backoffDelay } from './backoff';
 import { createKubeService, type KubeService } from './kube-service';

@@ -1,4 +1,4 @@
-import type { WatchStatus } from '../../../shared/kube-schemas';
+import type { WatchStatus } from '@shared/kube-schemas';
 
 const labels: Record<WatchStatus['state'], string> = {
   syncing: 'Loading…',

@@ -1,5 +1,5 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
-import type { ContextSummary } from '../../../shared/contract';
+import type { ContextSummary } from '@shared/contract';
 import { useContexts } from '../features/connections/use-contexts';
 
 const STORAGE_KEY = 'homeport.activeContext';

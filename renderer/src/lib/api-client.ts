@@ -1,4 +1,4 @@
-import type { HomeportBridge } from '../../../shared/bridge';
+import type { HomeportBridge } from '@shared/bridge';
 import type {
   ApiError,
   Channel,
@@ -8,7 +8,7 @@ import type {
   Topic,
   TopicEvent,
   TopicParams,
-} from '../../../shared/contract';
+} from '@shared/contract';
 import { createWebBridge, takeSessionToken } from './web-bridge';
 
 declare global {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { Topic, TopicEvent, TopicParams } from '../../../shared/contract';
-import { applyDeltas, type KeyedDelta } from '../../../shared/deltas';
-import type { WatchStatus } from '../../../shared/kube-schemas';
+import type { Topic, TopicEvent, TopicParams } from '@shared/contract';
+import { applyDeltas, type KeyedDelta } from '@shared/deltas';
+import type { WatchStatus } from '@shared/kube-schemas';
 import { subscribe } from './api-client';
 
 export interface LiveCollection<S> {

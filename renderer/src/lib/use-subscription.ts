@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { Topic, TopicEvent, TopicParams } from '../../../shared/contract';
+import type { Topic, TopicEvent, TopicParams } from '@shared/contract';
 import { subscribe } from './api-client';
 
 /** Keeps a subscription open while the component is mounted. */

@@ -1,4 +1,4 @@
-import type { HomeportBridge, PushMessage } from '../../../shared/bridge';
+import type { HomeportBridge, PushMessage } from '@shared/bridge';
 
 const TOKEN_KEY = 'homeport.token';
 

@@ -1,5 +1,5 @@
 /** Helpers shared by the kube tests: a gateway to the fake server, a delta-applying view, waiting. */
-import type { WatchStatus } from '../../../../shared/kube-schemas';
+import type { WatchStatus } from '@shared/kube-schemas';
 import type { Delta } from '../informer';
 import { createKubeGateway, type KubeGateway } from '../kube-gateway';
 

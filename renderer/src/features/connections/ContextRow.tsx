@@ -1,4 +1,4 @@
-import type { ConnectionTest, ContextSummary } from '../../../../shared/contract';
+import type { ConnectionTest, ContextSummary } from '@shared/contract';
 import { useAllowExec, useTestConnection } from './use-contexts';
 
 const reasonLabels: Record<Extract<ConnectionTest, { status: 'failed' }>['reason'], string> = {

@@ -1,4 +1,4 @@
-import type { KubeconfigSource } from '../../../../shared/contract';
+import type { KubeconfigSource } from '@shared/contract';
 import { useRemoveKubeconfig } from './use-contexts';
 
 const originLabels: Record<KubeconfigSource['origin'], string> = {

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ContextList } from '../../../../shared/contract';
+import type { ContextList } from '@shared/contract';
 import { invoke } from '../../lib/api-client';
 import { useSubscription } from '../../lib/use-subscription';
 

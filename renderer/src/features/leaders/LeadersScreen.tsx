@@ -1,5 +1,5 @@
-import { podKey } from '../../../../shared/kube-schemas';
-import { formatAge, leaseVerdict, type LeaseVerdict } from '../../../../shared/leases';
+import { podKey } from '@shared/kube-schemas';
+import { formatAge, leaseVerdict, type LeaseVerdict } from '@shared/leases';
 import { WatchStatusBadge } from '../../components/WatchStatusBadge';
 import { useActiveContext } from '../../lib/active-context';
 import { useNow } from '../../lib/use-live-collection';

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { podKey, type LeaseSummary } from '../../../../shared/kube-schemas';
-import { compareLeases, CONTENTION_WINDOW_MS } from '../../../../shared/leases';
+import { podKey, type LeaseSummary } from '@shared/kube-schemas';
+import { compareLeases, CONTENTION_WINDOW_MS } from '@shared/leases';
 import { useLiveCollection } from '../../lib/use-live-collection';
 
 export interface LeaseRow {

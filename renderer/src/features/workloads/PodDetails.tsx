@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { PodSummary } from '../../../../shared/kube-schemas';
+import type { PodSummary } from '@shared/kube-schemas';
 import { invoke } from '../../lib/api-client';
 import { PodLogs } from './PodLogs';
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { podKey, type PodSummary } from '../../../../shared/kube-schemas';
-import { formatAge } from '../../../../shared/leases';
+import { podKey, type PodSummary } from '@shared/kube-schemas';
+import { formatAge } from '@shared/leases';
 import { VirtualRows } from '../../components/VirtualRows';
 import { WatchStatusBadge } from '../../components/WatchStatusBadge';
 import { useActiveContext } from '../../lib/active-context';

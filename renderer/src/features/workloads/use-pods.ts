@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { podKey, type PodSummary } from '../../../../shared/kube-schemas';
+import { podKey, type PodSummary } from '@shared/kube-schemas';
 import { useLiveCollection } from '../../lib/use-live-collection';
 
 export interface PodFilter {
