@@ -1,0 +1,55 @@
+/**
+ * What the deploy engine needs from a stack: validation of the user's values and rendering to
+ * Kubernetes objects. The stack model itself (components, volumes, probes) stays free of
+ * Kubernetes; only renderers know a target platform.
+ */
+import type { FieldIssue, StackInfo } from '@shared/deploy-schemas';
+
+/** A Kubernetes object as sent to the API server. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/** Labels every object of a deployed stack carries. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'homeport';
+export const STACK_LABEL = 'homeport.dev/stack';
+/**
+ * On a Secret: comma-separated keys whose values Homeport generates on the first deploy and keeps
+ * unchanged afterwards. The renderer leaves those keys out of the Secret's data.
+ */
+export const GENERATED_KEYS_ANNOTATION = 'homeport.dev/generated-keys';
+/** On a pod template: the Lease the workload's pods compete for (leader election). */
+export const LEADER_ELECTION_ANNOTATION = 'homeport.dev/leader-election';
+
+export type ValidationResult<V = unknown> = { ok: true; values: V } | { ok: false; issues: FieldIssue[] };
+
+export interface RenderOptions {
+  /** Namespace every namespaced object goes to. */
+  namespace: string;
+}
+
+export interface RenderedStack {
+  stack: string;
+  namespace: string;
+  /** In apply order: namespace-independent and configuration first, workloads after. */
+  objects: KubeObject[];
+}
+
+export interface StackCatalog {
+  list(): StackInfo[];
+  has(stack: string): boolean;
+  /** Values merged over the stack's defaults and checked; issues name the field path ('nfs.server'). */
+  validate(stack: string, values: unknown): ValidationResult;
+  /** Renders already-validated values. Throws for an unknown stack. */
+  renderKubernetes(stack: string, values: unknown, opts: RenderOptions): RenderedStack;
+}

@@ -1,0 +1,81 @@
+/** Schemas of the deploy flow: the stack catalog, plans, rollouts and revisions. */
+import { z } from 'zod';
+
+export const stackInfoSchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  /** JSON Schema of the stack's values, generated from its zod schema; the UI builds the form from it. */
+  valuesSchema: z.record(z.string(), z.unknown()),
+  defaults: z.unknown(),
+});
+export type StackInfo = z.infer<typeof stackInfoSchema>;
+
+/** One problem with the user's values: the dotted field path ('nfs.server') and what to do. */
+export const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });
+export type FieldIssue = z.infer<typeof fieldIssueSchema>;
+
+export const planActions = ['create', 'update', 'unchanged', 'prune'] as const;
+export type PlanAction = (typeof planActions)[number];
+
+export const planItemSchema = z.object({
+  apiVersion: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  namespace: z.string().optional(),
+  action: z.enum(planActions),
+  /** For updates: the changed field paths ('spec.replicas'). Secret values are never shown. */
+  changedFields: z.array(z.string()),
+});
+export type PlanItem = z.infer<typeof planItemSchema>;
+
+export const planSchema = z.object({
+  context: z.string(),
+  namespace: z.string(),
+  stack: z.string(),
+  /** The revision an apply of this plan will record. */
+  revision: z.number().int(),
+  items: z.array(planItemSchema),
+});
+export type Plan = z.infer<typeof planSchema>;
+
+export const applyResultSchema = z.object({
+  revision: z.number().int(),
+  plan: planSchema,
+  /** Objects deleted because the stack no longer renders them (only with prune confirmed). */
+  pruned: z.array(z.string()),
+  /** Objects that would have been pruned but were left because prune was not confirmed. */
+  leftOver: z.array(z.string()),
+});
+export type ApplyResult = z.infer<typeof applyResultSchema>;
+
+export const workloadStatusSchema = z.object({
+  kind: z.string(),
+  name: z.string(),
+  ready: z.number().int(),
+  desired: z.number().int(),
+  /** Why it is not ready yet, from pod states and events ('ImagePullBackOff: ...'). */
+  message: z.string().optional(),
+});
+export type WorkloadStatus = z.infer<typeof workloadStatusSchema>;
+
+export const rolloutStatusSchema = z.object({
+  state: z.enum(['progressing', 'healthy', 'failed']),
+  workloads: z.array(workloadStatusSchema),
+  /** Set when state is failed: which component and why. */
+  failed: z.object({ component: z.string(), reason: z.string() }).optional(),
+});
+export type RolloutStatus = z.infer<typeof rolloutStatusSchema>;
+
+export const revisionSchema = z.object({
+  revision: z.number().int(),
+  appliedAt: z.string(),
+  /** The values the revision was rendered from (they hold no secrets: those live in Secrets). */
+  values: z.unknown(),
+  objects: z.number().int(),
+  current: z.boolean(),
+});
+export type Revision = z.infer<typeof revisionSchema>;
+
+export const uninstallResultSchema = z.object({ deleted: z.array(z.string()), kept: z.array(z.string()) });
+export type UninstallResult = z.infer<typeof uninstallResultSchema>;
