@@ -308,6 +308,7 @@ export function createApiHandler(deps: ApiServerDeps) {
         groupVersion(t.resource),
       ) as unknown as KObject;
       checkKind(t, applied);
+      if (t.resource.kind === 'Secret') foldStringData(applied);
       return dryRun
         ? applied
         : store.update(t.resource, { ...applied, status: t.sub === 'status' ? applied.status : live.status });
@@ -375,6 +376,17 @@ function scaleOf(o: KObject) {
         .join(','),
     },
   };
+}
+
+/** Secrets: stringData is write-only; the API server folds it into data (base64) on every write. */
+function foldStringData(o: KObject) {
+  const stringData = o.stringData as Record<string, string> | undefined;
+  if (!stringData) return;
+  o.data = {
+    ...(o.data as object | undefined),
+    ...Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  };
+  delete o.stringData;
 }
 
 function recordUpdate(o: KObject, manager: string, changed: JsonObject) {

@@ -8,6 +8,9 @@ const DEPLOYMENTS = R('deployments');
 const REPLICASETS = R('replicasets');
 const STATEFULSETS = R('statefulsets');
 const JOBS = R('jobs');
+const PVCS = R('persistentvolumeclaims');
+const PVS = R('persistentvolumes');
+const STORAGE_CLASSES = R('storageclasses');
 
 type Template = {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
@@ -165,12 +168,23 @@ export function createControllers(store: Store, deletePod: (ns: string | undefin
       for (let i = 0; i < want; i++) {
         const p = byOrdinal.get(i);
         if (!p) {
-          store.create(
-            PODS,
-            podFrom(s, 'StatefulSet', 'apps/v1', `${s.metadata.name}-${i}`, {
-              'statefulset.kubernetes.io/pod-name': `${s.metadata.name}-${i}`,
-            }),
-          );
+          const pod = podFrom(s, 'StatefulSet', 'apps/v1', `${s.metadata.name}-${i}`, {
+            'statefulset.kubernetes.io/pod-name': `${s.metadata.name}-${i}`,
+          });
+          const claims = ensureClaims(s, i);
+          if (claims.length > 0) {
+            const volumes = ((pod.spec?.volumes as { name: string }[] | undefined) ?? []).filter(
+              (v) => !claims.some((c) => c.volume === v.name),
+            );
+            pod.spec = {
+              ...pod.spec,
+              volumes: [
+                ...volumes,
+                ...claims.map((c) => ({ name: c.volume, persistentVolumeClaim: { claimName: c.claim } })),
+              ],
+            };
+          }
+          store.create(PODS, pod);
           break;
         }
         if (!isReady(p)) break;
@@ -187,6 +201,125 @@ export function createControllers(store: Store, deletePod: (ns: string | undefin
         availableReplicas: ready,
         currentReplicas: ready,
         updatedReplicas: ready,
+      });
+    }
+  }
+
+  /**
+   * The claims of StatefulSet pod `ordinal`, one per volumeClaimTemplate, named
+   * `<template>-<statefulset>-<ordinal>` with the template's and the selector's labels. They have no
+   * owner (retention policy Retain), so they outlive the StatefulSet, as in Kubernetes.
+   */
+  function ensureClaims(s: KObject, ordinal: number): { volume: string; claim: string }[] {
+    type ClaimTemplate = { metadata?: { name?: string; labels?: Record<string, string> }; spec?: object };
+    const templates = (s.spec?.volumeClaimTemplates as ClaimTemplate[] | undefined) ?? [];
+    const selector = (s.spec?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels ?? {};
+    const out: { volume: string; claim: string }[] = [];
+    for (const t of templates) {
+      const volume = t.metadata?.name;
+      if (!volume) continue;
+      const claim = `${volume}-${s.metadata.name}-${ordinal}`;
+      if (!store.peek(PVCS, s.metadata.namespace, claim)) {
+        store.create(PVCS, {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          metadata: { name: claim, namespace: s.metadata.namespace, labels: { ...t.metadata?.labels, ...selector } },
+          spec: { storageClassName: defaultStorageClass(), ...structuredClone(t.spec ?? {}) },
+          status: { phase: 'Pending' },
+        });
+      }
+      out.push({ volume, claim });
+    }
+    return out;
+  }
+
+  function defaultStorageClass(): string | undefined {
+    return store
+      .list(STORAGE_CLASSES)
+      .find((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')?.metadata.name;
+  }
+
+  /**
+   * The persistent-volume controller and k3s's local-path provisioner: a claim naming a volume binds
+   * to it (same storage class, volume not bound elsewhere); a claim of a WaitForFirstConsumer class
+   * gets a provisioned volume once a scheduled pod uses it, an Immediate one at once.
+   */
+  function volumes() {
+    const usedClaims = new Set(
+      store
+        .list(PODS)
+        .filter((p) => p.spec?.nodeName)
+        .flatMap((p) =>
+          ((p.spec?.volumes as { persistentVolumeClaim?: { claimName?: string } }[] | undefined) ?? []).map(
+            (v) => `${p.metadata.namespace}/${v.persistentVolumeClaim?.claimName ?? ''}`,
+          ),
+        ),
+    );
+    for (const pvc of store.list(PVCS)) {
+      if (pvc.status?.phase === 'Bound' || pvc.metadata.deletionTimestamp) continue;
+      const spec = pvc.spec ?? {};
+      const className = (spec.storageClassName as string | undefined) ?? '';
+      let pv: KObject | undefined;
+      if (typeof spec.volumeName === 'string' && spec.volumeName) {
+        pv = store.peek(PVS, undefined, spec.volumeName);
+        const claimRef = pv?.spec?.claimRef as { uid?: string; name?: string; namespace?: string } | undefined;
+        const free =
+          !claimRef ||
+          claimRef.uid === pvc.metadata.uid ||
+          (!claimRef.uid && claimRef.name === pvc.metadata.name && claimRef.namespace === pvc.metadata.namespace);
+        if (!pv || !free || ((pv.spec?.storageClassName as string | undefined) ?? '') !== className) continue;
+      } else {
+        const sc = className ? store.peek(STORAGE_CLASSES, undefined, className) : undefined;
+        if (!sc) continue;
+        const waits = sc.volumeBindingMode === 'WaitForFirstConsumer';
+        if (waits && !usedClaims.has(`${pvc.metadata.namespace}/${pvc.metadata.name}`)) continue;
+        const name = `pvc-${pvc.metadata.uid ?? ''}`;
+        const request = (spec.resources as { requests?: { storage?: string } } | undefined)?.requests?.storage ?? '1Gi';
+        pv = store.create(PVS, {
+          apiVersion: 'v1',
+          kind: 'PersistentVolume',
+          metadata: {
+            name,
+            annotations: { 'pv.kubernetes.io/provisioned-by': (sc.provisioner as string | undefined) ?? '' },
+          },
+          spec: {
+            capacity: { storage: request },
+            accessModes: spec.accessModes ?? ['ReadWriteOnce'],
+            persistentVolumeReclaimPolicy: (sc.reclaimPolicy as string | undefined) ?? 'Delete',
+            storageClassName: className,
+            volumeMode: 'Filesystem',
+            hostPath: {
+              path: `/var/lib/rancher/k3s/storage/${name}_${pvc.metadata.namespace}_${pvc.metadata.name}`,
+              type: 'DirectoryOrCreate',
+            },
+          },
+          status: { phase: 'Pending' },
+        });
+      }
+      const claimRef = {
+        kind: 'PersistentVolumeClaim',
+        namespace: pvc.metadata.namespace,
+        name: pvc.metadata.name,
+        uid: pvc.metadata.uid,
+        apiVersion: 'v1',
+      };
+      const boundPv = store.update(PVS, { ...pv, spec: { ...pv.spec, claimRef } });
+      store.update(PVS, { ...boundPv, status: { phase: 'Bound' } });
+      const boundPvc = store.update(PVCS, {
+        ...pvc,
+        metadata: {
+          ...pvc.metadata,
+          annotations: { ...pvc.metadata.annotations, 'pv.kubernetes.io/bind-completed': 'yes' },
+        },
+        spec: { ...spec, volumeName: pv.metadata.name },
+      });
+      store.update(PVCS, {
+        ...boundPvc,
+        status: {
+          phase: 'Bound',
+          accessModes: pv.spec?.accessModes ?? spec.accessModes,
+          capacity: pv.spec?.capacity ?? {},
+        },
       });
     }
   }
@@ -221,6 +354,7 @@ export function createControllers(store: Store, deletePod: (ns: string | undefin
   /** Garbage collection: dependents of a deleted owner go too (background propagation). */
   const stopGc = store.onChange((e) => {
     if (e.type !== 'DELETED') return;
+    if (e.resource === PVCS) releaseVolumes(e.object);
     for (const r of [REPLICASETS, PODS]) {
       for (const o of store.list(r, e.object.metadata.namespace)) {
         if (ownedBy(o, e.object)) {
@@ -231,11 +365,21 @@ export function createControllers(store: Store, deletePod: (ns: string | undefin
     }
   });
 
+  /** A deleted claim's volume is deleted (reclaim policy Delete) or Released (Retain). */
+  function releaseVolumes(pvc: KObject) {
+    for (const pv of store.list(PVS)) {
+      if ((pv.spec?.claimRef as { uid?: string } | undefined)?.uid !== pvc.metadata.uid) continue;
+      if (pv.spec?.persistentVolumeReclaimPolicy === 'Delete') store.remove(PVS, undefined, pv.metadata.name);
+      else store.update(PVS, { ...pv, status: { phase: 'Released' } });
+    }
+  }
+
   return {
     tick() {
       deployments();
       replicaSets();
       statefulSets();
+      volumes();
       jobs();
     },
     stop: stopGc,

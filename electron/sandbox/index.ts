@@ -49,6 +49,7 @@ export const SANDBOX_CONTEXT = 'homeport-sandbox';
 const GIT_VERSION = 'v1.31.4+homeport-sandbox';
 const R = (plural: string) => RESOURCES.find((r) => r.plural === plural) as ResourceType;
 const NAMESPACES = R('namespaces');
+const STORAGE_CLASSES = R('storageclasses');
 
 /** Starts the simulated Kubernetes cluster: an API server on loopback that real kubectl can use. */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
@@ -71,6 +72,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       status: { phase: 'Active' },
     });
   }
+  // k3s ships the local-path provisioner as the default StorageClass.
+  store.create(STORAGE_CLASSES, {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'local-path', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: 'rancher.io/local-path',
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'WaitForFirstConsumer',
+  });
   const nodeCount = opts.nodes ?? 3;
   for (let i = 0; i < nodeCount; i++) {
     const name = i === 0 ? 'sandbox-server-0' : `sandbox-agent-${i}`;
@@ -144,6 +154,22 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       }
       case 'Namespace':
         o.status = { phase: 'Active' };
+        break;
+      case 'PersistentVolumeClaim':
+        // The DefaultStorageClass admission plugin: an unset class becomes the default one.
+        if (spec.storageClassName === undefined) {
+          const def = store
+            .list(STORAGE_CLASSES)
+            .find((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+          if (def) spec.storageClassName = def.metadata.name;
+        }
+        o.status = { phase: 'Pending' };
+        break;
+      case 'PersistentVolume':
+        o.status = { phase: 'Available' };
+        break;
+      case 'StorageClass':
+        delete o.spec;
         break;
       case 'Deployment':
       case 'ReplicaSet':
