@@ -1,0 +1,189 @@
+/**
+ * The platform-neutral stack model. A stack definition turns the user's validated values into a
+ * StackModel: the components that run, the shared volumes they mount, the secrets they read and
+ * how the stack is reached from outside. Renderers (kubernetes.ts) translate the model for one
+ * target platform; nothing here names a platform's object kinds.
+ */
+import type { z } from 'zod';
+
+/** A named network port a component listens on (TCP). */
+export interface PortSpec {
+  name: string;
+  port: number;
+}
+
+/** A health check: an HTTP GET that must answer 2xx/3xx, a TCP connect, or a command that must exit 0. */
+export type HealthCheck =
+  { type: 'http'; path: string; port: number } | { type: 'tcp'; port: number } | { type: 'exec'; command: string[] };
+
+export interface Probe {
+  check: HealthCheck;
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  failureThreshold?: number;
+}
+
+export interface Probes {
+  /** Failing restarts the instance. */
+  liveness: Probe;
+  /** Failing takes the instance out of load balancing. */
+  readiness: Probe;
+  /** Until it passes, liveness and readiness are not checked (slow starts). */
+  startup?: Probe;
+}
+
+/** A plain environment variable. The value may reference variables defined before it with `$(NAME)`. */
+export interface EnvVar {
+  name: string;
+  value: string;
+}
+
+/** An environment variable read from a key of a secret (one of the model's secrets or an existing one). */
+export interface SecretEnvVar {
+  name: string;
+  secret: string;
+  key: string;
+}
+
+/** Facts about the running instance a component wants in its environment. */
+export type InstanceField = 'instanceName' | 'namespace' | 'instanceIp' | 'hostName';
+
+export interface IdentityEnvVar {
+  name: string;
+  field: InstanceField;
+}
+
+/** A shared volume mounted into a component. */
+export interface VolumeMount {
+  /** Name of one of the model's shared volumes. */
+  volume: string;
+  mountPath: string;
+  readOnly: boolean;
+}
+
+/** Per-instance persistent storage of a stateful component. */
+export interface DataVolume {
+  mountPath: string;
+  /** Size as a quantity ('10Gi'). */
+  size: string;
+  /** Storage class; absent means the cluster's default. */
+  storageClass?: string;
+  /** Group id the data must be writable by (images that run as a fixed non-root user). */
+  ownerGroup?: number;
+}
+
+export interface ResourceAmounts {
+  /** CPU as a quantity ('250m', '1'). */
+  cpu?: string;
+  /** Memory as a quantity ('256Mi'). */
+  memory?: string;
+}
+
+export interface Resources {
+  requests: ResourceAmounts;
+  limits: ResourceAmounts;
+}
+
+export interface Autoscale {
+  min: number;
+  max: number;
+  /** Target average CPU use, in percent of the requested CPU. */
+  cpuPercent: number;
+}
+
+export interface Component {
+  /** Unique within the stack; also the name other components reach it by. */
+  name: string;
+  image: string;
+  /** Replaces the image's entrypoint when set. */
+  command?: string[];
+  /** Replaces the image's default arguments when set. */
+  args?: string[];
+  ports: PortSpec[];
+  /** Instance identity variables come first, then secret variables, then these (so these may reference both). */
+  env: EnvVar[];
+  secretEnv: SecretEnvVar[];
+  identityEnv: IdentityEnvVar[];
+  mounts: VolumeMount[];
+  /** Stateful components keep a stable identity and their own data volume per instance. */
+  stateful: boolean;
+  data?: DataVolume;
+  probes: Probes;
+  /** Instance count when not autoscaled (and the initial count otherwise). */
+  replicas: number;
+  autoscale?: Autoscale;
+  resources: Resources;
+  /** Instances that must stay up during voluntary disruptions (node drains). */
+  disruptionBudget?: { minAvailable: number };
+  /** Components allowed to connect to this one; undefined means anyone may connect. */
+  acceptsFrom?: string[];
+  /** The instances compete for this lease; only the holder runs the periodic jobs. */
+  leaderElection?: { lease: string };
+  /** Where the component serves Prometheus metrics. */
+  metrics?: { path: string; port: number };
+  stopGracePeriodSeconds: number;
+}
+
+/** Read-only or shared storage that lives outside the stack (an NFS export). */
+export interface SharedVolume {
+  name: string;
+  type: 'nfs';
+  server: string;
+  path: string;
+  readOnly: boolean;
+  /** Nominal size as a quantity ('1Ti'). */
+  size: string;
+}
+
+export interface SecretKey {
+  key: string;
+  /** Generated once on the first deploy and kept afterwards; the model never carries its value. */
+  generated: boolean;
+  /** Only for keys that are not generated. */
+  value?: string;
+}
+
+export interface SecretSpec {
+  name: string;
+  keys: SecretKey[];
+}
+
+/** HTTP entry point of the stack. */
+export interface IngressSpec {
+  host: string;
+  component: string;
+  port: number;
+  /** Which ingress controller serves it; absent means the cluster default. */
+  className?: string;
+}
+
+export interface StackModel {
+  components: Component[];
+  volumes: SharedVolume[];
+  secrets: SecretSpec[];
+  ingress?: IngressSpec;
+}
+
+/**
+ * A deployable stack: its identity, the schema of its values (every field has a default, so `{}`
+ * is valid; unknown fields are errors) and the function that builds its model from parsed values.
+ */
+export interface StackDefinition<V = unknown> {
+  name: string;
+  title: string;
+  description: string;
+  schema: z.ZodType<V>;
+  build(values: V): StackModel;
+}
+
+/** Keeps the values type of a stack definition tied to its schema. */
+export function defineStack<S extends z.ZodType>(def: {
+  name: string;
+  title: string;
+  description: string;
+  schema: S;
+  build(values: z.output<S>): StackModel;
+}): StackDefinition<z.output<S>> {
+  return def as StackDefinition<z.output<S>>;
+}
