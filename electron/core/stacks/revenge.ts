@@ -1,0 +1,400 @@
+/**
+ * The Revenge media stack: the Go API, the web frontend, PostgreSQL, Dragonfly (Redis protocol
+ * cache), Typesense (search) and S3-compatible object storage for avatars, either bundled or an
+ * existing external service. Media comes read-only from an NFS export mounted at /media.
+ */
+import { z } from 'zod';
+import { defineStack, type Component, type SecretSpec, type StackModel } from './model';
+
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+/** An absolute path without whitespace, quotes or shell metacharacters. */
+const SAFE_PATH = /^\/[^\s'"`;$\\&|<>]*$/;
+/** A storage quantity ('10Gi', '1Ti', '500M'). */
+const QUANTITY = /^[0-9]+(?:\.[0-9]+)?(?:Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+/** A container image reference: [registry/]repository[:tag][@digest]. */
+const IMAGE =
+  /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+/** An RFC 1123 DNS label (names of Kubernetes objects such as Secrets). */
+const DNS_NAME = /^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const image = (fallback: string) =>
+  z
+    .string()
+    .regex(IMAGE, { message: 'must be an image reference like registry.example.com/team/app:1.2.3' })
+    .default(fallback);
+const quantity = (fallback: string) =>
+  z.string().regex(QUANTITY, { message: "must be a size like '10Gi' or '1Ti'" }).default(fallback);
+const storageClass = z
+  .string()
+  .regex(DNS_NAME, { message: "must be a storage class name like 'local-path'; leave it out for the default" })
+  .optional();
+const storage = (size: string) => z.strictObject({ size: quantity(size), storageClass }).prefault({});
+const replicas = (fallback: number) =>
+  z.number().int().min(1, { message: 'must be at least 1' }).max(100).default(fallback);
+const bucket = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be 3-63 lowercase letters, digits, dots or dashes' })
+  .default('revenge');
+
+const autoscaleSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    min: z.number().int().min(1, { message: 'must be at least 1' }).default(2),
+    max: z.number().int().min(1, { message: 'must be at least 1' }).max(100).default(10),
+    cpuPercent: z.number().int().min(1).max(100).default(70),
+  })
+  .refine((a) => a.min <= a.max, { message: 'must not be above max', path: ['min'] })
+  .prefault({});
+
+const bundledObjectStore = z.strictObject({
+  mode: z.literal('bundled'),
+  /**
+   * Any S3-compatible server image. The default is RustFS; MinIO's community edition no longer
+   * publishes images, so pick the server you trust and adjust credentialEnv/env/args to it.
+   */
+  image: image('rustfs/rustfs:latest'),
+  /** Environment variables the server reads its root access key and secret key from. */
+  credentialEnv: z
+    .strictObject({
+      accessKey: z.string().regex(ENV_NAME).default('RUSTFS_ACCESS_KEY'),
+      secretKey: z.string().regex(ENV_NAME).default('RUSTFS_SECRET_KEY'),
+    })
+    .prefault({}),
+  /** Extra server settings; the data volume is mounted at /data and the S3 API must listen on 9000. */
+  env: z
+    .record(z.string().regex(ENV_NAME, { message: 'must be an environment variable name' }), z.string())
+    .default({ RUSTFS_ADDRESS: ':9000', RUSTFS_VOLUMES: '/data' }),
+  args: z.array(z.string()).default([]),
+  /** Group id the server runs as (it must be able to write /data). */
+  dataGroup: z.number().int().min(0).default(10001),
+  bucket,
+  size: quantity('20Gi'),
+  storageClass,
+});
+
+const externalObjectStore = z.strictObject({
+  mode: z.literal('external'),
+  endpoint: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL like https://s3.example.com' })
+    .default('https://s3.amazonaws.com'),
+  region: z.string().min(1).default('us-east-1'),
+  bucket,
+  usePathStyle: z.boolean().default(false),
+  /** An existing Secret in the namespace with the keys access-key-id and secret-access-key. */
+  credentialsSecret: z
+    .string()
+    .regex(DNS_NAME, { message: 'must be the name of an existing Secret (lowercase letters, digits, dashes)' })
+    .default('revenge-s3-credentials'),
+});
+
+export const revengeValuesSchema = z.strictObject({
+  api: z
+    .strictObject({
+      image: image('ghcr.io/lusoris/revenge:latest'),
+      /** Replica count when autoscaling is disabled. */
+      replicas: replicas(2),
+      autoscale: autoscaleSchema,
+    })
+    .prefault({}),
+  frontend: z
+    .strictObject({ image: image('ghcr.io/lusoris/revenge-frontend:latest'), replicas: replicas(2) })
+    .prefault({}),
+  postgres: z.strictObject({ image: image('postgres:18-alpine'), storage: storage('20Gi') }).prefault({}),
+  dragonfly: z.strictObject({ image: image('docker.dragonflydb.io/dragonflydb/dragonfly:latest') }).prefault({}),
+  typesense: z.strictObject({ image: image('typesense/typesense:0.25.2'), storage: storage('10Gi') }).prefault({}),
+  logging: z
+    .strictObject({
+      level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      format: z.enum(['json', 'text']).default('json'),
+    })
+    .prefault({}),
+  nfs: z
+    .strictObject({
+      server: z
+        .string()
+        .refine((s) => HOSTNAME.test(s) || IPV4.test(s), {
+          message: 'must be a hostname (nas.lan) or an IPv4 address (192.168.1.10); remove spaces and symbols',
+        })
+        .default('nas.local'),
+      path: z
+        .string()
+        .regex(SAFE_PATH, {
+          message: "must be an absolute path like /export/media, without spaces, quotes or ';'",
+        })
+        .default('/export/media'),
+      size: quantity('1Ti'),
+    })
+    .prefault({}),
+  objectStore: z.discriminatedUnion('mode', [bundledObjectStore, externalObjectStore]).prefault({ mode: 'bundled' }),
+  ingress: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      host: z
+        .string()
+        .regex(HOSTNAME, { message: 'must be a host name like revenge.home.lan' })
+        .default('revenge.local'),
+      className: z
+        .string()
+        .regex(DNS_NAME, { message: "must be an ingress class name like 'traefik'" })
+        .default('traefik'),
+    })
+    .prefault({}),
+});
+
+export type RevengeValues = z.output<typeof revengeValuesSchema>;
+
+/** The Secret Homeport renders for the stack; every key in it is generated on the first deploy. */
+export const REVENGE_SECRET = 'revenge-secrets';
+
+const API_PORT = 8096;
+
+function secretFor(values: RevengeValues): SecretSpec {
+  const keys = ['database-password', 'jwt-secret', 'search-api-key'];
+  if (values.objectStore.mode === 'bundled') keys.push('s3-access-key-id', 's3-secret-access-key');
+  return { name: REVENGE_SECRET, keys: keys.map((key) => ({ key, generated: true })) };
+}
+
+function api(values: RevengeValues): Component {
+  const store = values.objectStore;
+  const s3 =
+    store.mode === 'bundled'
+      ? {
+          env: [
+            { name: 'REVENGE_STORAGE_S3_ENDPOINT', value: 'http://objectstore:9000' },
+            { name: 'REVENGE_STORAGE_S3_REGION', value: 'us-east-1' },
+            { name: 'REVENGE_STORAGE_S3_BUCKET', value: store.bucket },
+            { name: 'REVENGE_STORAGE_S3_USE_PATH_STYLE', value: 'true' },
+          ],
+          secretEnv: [
+            { name: 'REVENGE_STORAGE_S3_ACCESS_KEY_ID', secret: REVENGE_SECRET, key: 's3-access-key-id' },
+            { name: 'REVENGE_STORAGE_S3_SECRET_ACCESS_KEY', secret: REVENGE_SECRET, key: 's3-secret-access-key' },
+          ],
+        }
+      : {
+          env: [
+            { name: 'REVENGE_STORAGE_S3_ENDPOINT', value: store.endpoint },
+            { name: 'REVENGE_STORAGE_S3_REGION', value: store.region },
+            { name: 'REVENGE_STORAGE_S3_BUCKET', value: store.bucket },
+            { name: 'REVENGE_STORAGE_S3_USE_PATH_STYLE', value: String(store.usePathStyle) },
+          ],
+          secretEnv: [
+            { name: 'REVENGE_STORAGE_S3_ACCESS_KEY_ID', secret: store.credentialsSecret, key: 'access-key-id' },
+            { name: 'REVENGE_STORAGE_S3_SECRET_ACCESS_KEY', secret: store.credentialsSecret, key: 'secret-access-key' },
+          ],
+        };
+  const scale = values.api.autoscale;
+  const replicas = scale.enabled ? scale.min : values.api.replicas;
+  const http = (path: string) => ({ type: 'http' as const, path, port: API_PORT });
+  return {
+    name: 'api',
+    image: values.api.image,
+    ports: [{ name: 'http', port: API_PORT }],
+    identityEnv: [
+      { name: 'POD_NAME', field: 'instanceName' },
+      { name: 'POD_NAMESPACE', field: 'namespace' },
+    ],
+    secretEnv: [
+      { name: 'REVENGE_DATABASE_PASSWORD', secret: REVENGE_SECRET, key: 'database-password' },
+      { name: 'REVENGE_JWT_SECRET', secret: REVENGE_SECRET, key: 'jwt-secret' },
+      { name: 'REVENGE_SEARCH_API_KEY', secret: REVENGE_SECRET, key: 'search-api-key' },
+      ...s3.secretEnv,
+    ],
+    env: [
+      {
+        name: 'REVENGE_DATABASE_URL',
+        value: 'postgres://revenge:$(REVENGE_DATABASE_PASSWORD)@postgres:5432/revenge?sslmode=disable',
+      },
+      { name: 'REVENGE_CACHE_URL', value: 'redis://dragonfly:6379' },
+      { name: 'REVENGE_SEARCH_URL', value: 'http://typesense:8108' },
+      { name: 'REVENGE_LOGGING_LEVEL', value: values.logging.level },
+      { name: 'REVENGE_LOGGING_FORMAT', value: values.logging.format },
+      { name: 'REVENGE_STORAGE_BACKEND', value: 's3' },
+      ...s3.env,
+    ],
+    mounts: [{ volume: 'media', mountPath: '/media', readOnly: true }],
+    stateful: false,
+    probes: {
+      liveness: { check: http('/health/live'), periodSeconds: 10, failureThreshold: 3 },
+      readiness: { check: http('/health/ready'), periodSeconds: 5, failureThreshold: 3 },
+      startup: { check: http('/health/startup'), periodSeconds: 5, failureThreshold: 60 },
+    },
+    replicas,
+    autoscale: scale.enabled ? { min: scale.min, max: scale.max, cpuPercent: scale.cpuPercent } : undefined,
+    resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+    disruptionBudget: replicas >= 2 ? { minAvailable: 1 } : undefined,
+    leaderElection: { lease: 'revenge-jobs' },
+    metrics: { path: '/metrics', port: API_PORT },
+    stopGracePeriodSeconds: 30,
+  };
+}
+
+function frontend(values: RevengeValues): Component {
+  const http = { type: 'http' as const, path: '/', port: 3000 };
+  return {
+    name: 'frontend',
+    image: values.frontend.image,
+    ports: [{ name: 'http', port: 3000 }],
+    identityEnv: [],
+    secretEnv: [],
+    env: [],
+    mounts: [],
+    stateful: false,
+    probes: {
+      liveness: { check: http, periodSeconds: 10 },
+      readiness: { check: http, periodSeconds: 5 },
+    },
+    replicas: values.frontend.replicas,
+    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+    disruptionBudget: values.frontend.replicas >= 2 ? { minAvailable: 1 } : undefined,
+    stopGracePeriodSeconds: 15,
+  };
+}
+
+function postgres(values: RevengeValues): Component {
+  const ready = { type: 'exec' as const, command: ['pg_isready', '-h', '127.0.0.1', '-U', 'revenge', '-d', 'revenge'] };
+  return {
+    name: 'postgres',
+    image: values.postgres.image,
+    ports: [{ name: 'postgres', port: 5432 }],
+    identityEnv: [],
+    secretEnv: [{ name: 'POSTGRES_PASSWORD', secret: REVENGE_SECRET, key: 'database-password' }],
+    env: [
+      { name: 'POSTGRES_USER', value: 'revenge' },
+      { name: 'POSTGRES_DB', value: 'revenge' },
+      { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+    ],
+    mounts: [],
+    stateful: true,
+    data: {
+      mountPath: '/var/lib/postgresql/data',
+      size: values.postgres.storage.size,
+      storageClass: values.postgres.storage.storageClass,
+    },
+    probes: {
+      liveness: { check: ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+      readiness: { check: ready, periodSeconds: 5, timeoutSeconds: 5 },
+      startup: { check: ready, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
+    },
+    replicas: 1,
+    resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '2Gi' } },
+    acceptsFrom: ['api'],
+    stopGracePeriodSeconds: 60,
+  };
+}
+
+function dragonfly(values: RevengeValues): Component {
+  const tcp = { type: 'tcp' as const, port: 6379 };
+  return {
+    name: 'dragonfly',
+    image: values.dragonfly.image,
+    args: ['--cache_mode=true', '--logtostderr'],
+    ports: [{ name: 'redis', port: 6379 }],
+    identityEnv: [],
+    secretEnv: [],
+    env: [],
+    mounts: [],
+    stateful: false,
+    probes: {
+      liveness: { check: tcp, periodSeconds: 10 },
+      readiness: { check: tcp, periodSeconds: 5 },
+    },
+    replicas: 1,
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+    acceptsFrom: ['api'],
+    stopGracePeriodSeconds: 30,
+  };
+}
+
+function typesense(values: RevengeValues): Component {
+  const health = { type: 'http' as const, path: '/health', port: 8108 };
+  return {
+    name: 'typesense',
+    image: values.typesense.image,
+    ports: [{ name: 'http', port: 8108 }],
+    identityEnv: [],
+    secretEnv: [{ name: 'TYPESENSE_API_KEY', secret: REVENGE_SECRET, key: 'search-api-key' }],
+    env: [{ name: 'TYPESENSE_DATA_DIR', value: '/data' }],
+    mounts: [],
+    stateful: true,
+    data: {
+      mountPath: '/data',
+      size: values.typesense.storage.size,
+      storageClass: values.typesense.storage.storageClass,
+    },
+    probes: {
+      liveness: { check: health, periodSeconds: 10, failureThreshold: 6 },
+      readiness: { check: health, periodSeconds: 5 },
+      startup: { check: health, periodSeconds: 5, failureThreshold: 60 },
+    },
+    replicas: 1,
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+    acceptsFrom: ['api'],
+    stopGracePeriodSeconds: 30,
+  };
+}
+
+function objectStore(store: Extract<RevengeValues['objectStore'], { mode: 'bundled' }>): Component {
+  const tcp = { type: 'tcp' as const, port: 9000 };
+  const env = Object.keys(store.env)
+    .sort()
+    .map((name) => ({ name, value: store.env[name] ?? '' }));
+  return {
+    name: 'objectstore',
+    image: store.image,
+    args: store.args.length > 0 ? store.args : undefined,
+    ports: [{ name: 's3', port: 9000 }],
+    identityEnv: [],
+    secretEnv: [
+      { name: store.credentialEnv.accessKey, secret: REVENGE_SECRET, key: 's3-access-key-id' },
+      { name: store.credentialEnv.secretKey, secret: REVENGE_SECRET, key: 's3-secret-access-key' },
+    ],
+    env,
+    mounts: [],
+    stateful: true,
+    data: { mountPath: '/data', size: store.size, storageClass: store.storageClass, ownerGroup: store.dataGroup },
+    probes: {
+      liveness: { check: tcp, periodSeconds: 10 },
+      readiness: { check: tcp, periodSeconds: 5 },
+      startup: { check: tcp, periodSeconds: 5, failureThreshold: 60 },
+    },
+    replicas: 1,
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+    acceptsFrom: ['api'],
+    stopGracePeriodSeconds: 30,
+  };
+}
+
+export function buildRevenge(values: RevengeValues): StackModel {
+  const components = [api(values), frontend(values), postgres(values), dragonfly(values), typesense(values)];
+  if (values.objectStore.mode === 'bundled') components.push(objectStore(values.objectStore));
+  return {
+    components,
+    volumes: [
+      {
+        name: 'media',
+        type: 'nfs',
+        server: values.nfs.server,
+        path: values.nfs.path,
+        readOnly: true,
+        size: values.nfs.size,
+      },
+    ],
+    secrets: [secretFor(values)],
+    ingress: values.ingress.enabled
+      ? { host: values.ingress.host, component: 'frontend', port: 3000, className: values.ingress.className }
+      : undefined,
+  };
+}
+
+export const revenge = defineStack({
+  name: 'revenge',
+  title: 'Revenge',
+  description:
+    'Revenge media server: API, web frontend, PostgreSQL, Dragonfly cache, Typesense search and S3 object storage, ' +
+    'with media read-only from an NFS export.',
+  schema: revengeValuesSchema,
+  build: buildRevenge,
+});
