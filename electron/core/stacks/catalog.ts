@@ -91,5 +91,5 @@ function issueMessage(issue: z.core.$ZodIssue): string {
 
 /** Objects as a multi-document YAML stream (documents separated by `---`). */
 export function toYaml(objects: readonly KubeObject[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 }

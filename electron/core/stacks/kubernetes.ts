@@ -255,8 +255,8 @@ class Renderer {
       name: c.name,
       image: c.image,
       imagePullPolicy: pullPolicy(c.image),
-      command: c.command,
-      args: c.args,
+      command: c.command ? [...c.command] : undefined,
+      args: c.args ? [...c.args] : undefined,
       ports: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
       env: env.length > 0 ? env : undefined,
       volumeMounts: mounts.length > 0 ? mounts : undefined,
@@ -421,7 +421,7 @@ function handler(check: HealthCheck, c: Component): Record<string, unknown> {
     case 'tcp':
       return { tcpSocket: { port: portRef(c, check.port) } };
     case 'exec':
-      return { exec: { command: check.command } };
+      return { exec: { command: [...check.command] } };
   }
 }
 

@@ -138,7 +138,10 @@ export interface SharedVolume {
 
 export interface SecretKey {
   key: string;
-  /** Generated once on the first deploy and kept afterwards; the model never carries its value. */
+  /**
+   * Generated once on the first deploy and kept afterwards; the model never carries its value.
+   * Generated values must be URL-safe (letters and digits): stacks embed them in connection URLs.
+   */
   generated: boolean;
   /** Only for keys that are not generated. */
   value?: string;
