@@ -55,7 +55,7 @@ const bundledObjectStore = z.strictObject({
    * Any S3-compatible server image. The default is RustFS; MinIO's community edition no longer
    * publishes images, so pick the server you trust and adjust credentialEnv/env/args to it.
    */
-  image: image('rustfs/rustfs:latest'),
+  image: image('rustfs/rustfs:latest').describe('S3-compatible server image (MinIO no longer publishes images)'),
   /** Environment variables the server reads its root access key and secret key from. */
   credentialEnv: z
     .strictObject({
@@ -87,30 +87,45 @@ const externalObjectStore = z.strictObject({
   credentialsSecret: z
     .string()
     .regex(DNS_NAME, { message: 'must be the name of an existing Secret (lowercase letters, digits, dashes)' })
-    .default('revenge-s3-credentials'),
+    .default('revenge-s3-credentials')
+    .describe('Existing Secret with the keys access-key-id and secret-access-key'),
 });
 
 export const revengeValuesSchema = z.strictObject({
   api: z
     .strictObject({
-      image: image('ghcr.io/lusoris/revenge:latest'),
-      /** Replica count when autoscaling is disabled. */
-      replicas: replicas(2),
-      autoscale: autoscaleSchema,
+      image: image('ghcr.io/lusoris/revenge:latest').describe('API server image'),
+      replicas: replicas(2).describe('API replicas when autoscaling is off'),
+      autoscale: autoscaleSchema.describe('Scale the API on CPU use'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Revenge API server'),
   frontend: z
-    .strictObject({ image: image('ghcr.io/lusoris/revenge-frontend:latest'), replicas: replicas(2) })
-    .prefault({}),
-  postgres: z.strictObject({ image: image('postgres:18-alpine'), storage: storage('20Gi') }).prefault({}),
-  dragonfly: z.strictObject({ image: image('docker.dragonflydb.io/dragonflydb/dragonfly:latest') }).prefault({}),
-  typesense: z.strictObject({ image: image('typesense/typesense:0.25.2'), storage: storage('10Gi') }).prefault({}),
+    .strictObject({
+      image: image('ghcr.io/lusoris/revenge-frontend:latest').describe('Web frontend image'),
+      replicas: replicas(2).describe('Frontend replicas'),
+    })
+    .prefault({})
+    .describe('Web frontend'),
+  postgres: z
+    .strictObject({ image: image('postgres:18-alpine'), storage: storage('20Gi') })
+    .prefault({})
+    .describe('PostgreSQL database'),
+  dragonfly: z
+    .strictObject({ image: image('docker.dragonflydb.io/dragonflydb/dragonfly:latest') })
+    .prefault({})
+    .describe('Dragonfly cache (Redis protocol)'),
+  typesense: z
+    .strictObject({ image: image('typesense/typesense:0.25.2'), storage: storage('10Gi') })
+    .prefault({})
+    .describe('Typesense search'),
   logging: z
     .strictObject({
       level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
       format: z.enum(['json', 'text']).default('json'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('API logging'),
   nfs: z
     .strictObject({
       server: z
@@ -118,17 +133,23 @@ export const revengeValuesSchema = z.strictObject({
         .refine((s) => HOSTNAME.test(s) || IPV4.test(s), {
           message: 'must be a hostname (nas.lan) or an IPv4 address (192.168.1.10); remove spaces and symbols',
         })
-        .default('nas.local'),
+        .default('nas.local')
+        .describe('NFS server holding the media (host name or IPv4 address)'),
       path: z
         .string()
         .regex(SAFE_PATH, {
           message: "must be an absolute path like /export/media, without spaces, quotes or ';'",
         })
-        .default('/export/media'),
-      size: quantity('1Ti'),
+        .default('/export/media')
+        .describe('Exported directory with the media; mounted read-only at /media'),
+      size: quantity('1Ti').describe('Nominal size of the media export'),
     })
-    .prefault({}),
-  objectStore: z.discriminatedUnion('mode', [bundledObjectStore, externalObjectStore]).prefault({ mode: 'bundled' }),
+    .prefault({})
+    .describe('Media library on NFS (read-only)'),
+  objectStore: z
+    .discriminatedUnion('mode', [bundledObjectStore, externalObjectStore])
+    .prefault({ mode: 'bundled' })
+    .describe('S3 storage for avatars: a bundled S3-compatible server or an existing service'),
   ingress: z
     .strictObject({
       enabled: z.boolean().default(false),
@@ -141,7 +162,8 @@ export const revengeValuesSchema = z.strictObject({
         .regex(DNS_NAME, { message: "must be an ingress class name like 'traefik'" })
         .default('traefik'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Expose the frontend through an ingress controller'),
 });
 
 export type RevengeValues = z.output<typeof revengeValuesSchema>;
@@ -290,7 +312,8 @@ function dragonfly(values: RevengeValues): Component {
   return {
     name: 'dragonfly',
     image: values.dragonfly.image,
-    args: ['--cache_mode=true', '--logtostderr'],
+    // A fixed thread count keeps Dragonfly's per-thread memory minimum inside the memory limit on big nodes.
+    args: ['--cache_mode=true', '--logtostderr', '--proactor_threads=2'],
     ports: [{ name: 'redis', port: 6379 }],
     identityEnv: [],
     secretEnv: [],
