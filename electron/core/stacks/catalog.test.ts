@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStackCatalog } from './catalog';
+import { revenge } from './revenge';
 import type { ValidationResult } from './types';
 
 const catalog = createStackCatalog();
@@ -93,5 +94,9 @@ describe('stack catalog', () => {
     expect(rendered.stack).toBe('revenge');
     expect(rendered.namespace).toBe('media');
     expect(rendered.objects.length).toBeGreaterThan(10);
+  });
+
+  it('rejects duplicate stack names', () => {
+    expect(() => createStackCatalog([revenge, revenge])).toThrow(/duplicate stack 'revenge'/);
   });
 });

@@ -13,6 +13,8 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { describe, expect, it } from 'vitest';
 import { createStackCatalog, toYaml } from './catalog';
+import { renderKubernetesObjects } from './kubernetes';
+import type { Component, StackModel } from './model';
 import { GENERATED_KEYS_ANNOTATION, LEADER_ELECTION_ANNOTATION, type KubeObject } from './types';
 
 type Validator = new (data: never) => { validate(): void };
@@ -345,5 +347,103 @@ describe('toYaml', () => {
     const yaml = toYaml(objects);
     expect(yaml.split(/^---$/m)).toHaveLength(objects.length);
     expect(yaml).toContain('kind: StatefulSet');
+  });
+});
+
+describe('renderKubernetesObjects on a hand-written model', () => {
+  const web: Component = {
+    name: 'web',
+    image: 'nginx:1.27',
+    ports: [{ name: 'http', port: 80 }],
+    env: [],
+    secretEnv: [],
+    identityEnv: [{ name: 'NODE', field: 'hostName' }],
+    mounts: [],
+    stateful: false,
+    probes: {
+      liveness: { check: { type: 'tcp', port: 80 } },
+      readiness: { check: { type: 'http', path: '/', port: 8080 } },
+    },
+    replicas: 1,
+    resources: { requests: { cpu: '10m' }, limits: {} },
+    stopGracePeriodSeconds: 5,
+  };
+  const ctx = { stack: 'demo', namespace: 'demo' };
+
+  it('renders plain secret keys as stringData and names probe ports when declared', () => {
+    const objects = renderKubernetesObjects(
+      {
+        components: [web],
+        volumes: [],
+        secrets: [
+          {
+            name: 'demo',
+            keys: [
+              { key: 'token', generated: true },
+              { key: 'mode', generated: false, value: 'fast' },
+            ],
+          },
+        ],
+      },
+      ctx,
+    );
+    const secret = find(objects, 'Secret', 'demo');
+    expect(secret.stringData).toEqual({ mode: 'fast' });
+    expect(secret.metadata.annotations).toEqual({ [GENERATED_KEYS_ANNOTATION]: 'token' });
+    const c = template(find(objects, 'Deployment', 'web')).spec.containers[0] as unknown as Record<string, unknown>;
+    expect(c.livenessProbe).toEqual({ tcpSocket: { port: 'http' } });
+    expect(c.readinessProbe).toEqual({ httpGet: { path: '/', port: 8080 } });
+    expect(c.imagePullPolicy).toBe('IfNotPresent');
+    expect(c.resources).toEqual({ requests: { cpu: '10m' } });
+    expect(c.env).toEqual([
+      { name: 'NODE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } },
+    ]);
+  });
+
+  it('points the autoscaler of a stateful component at its StatefulSet', () => {
+    const db: Component = {
+      ...web,
+      name: 'db',
+      stateful: true,
+      data: { mountPath: '/data', size: '1Gi', storageClass: 'local-path' },
+      autoscale: { min: 1, max: 3, cpuPercent: 80 },
+    };
+    const objects = renderKubernetesObjects({ components: [db], volumes: [], secrets: [] }, ctx);
+    expect(find(objects, 'HorizontalPodAutoscaler', 'db').spec).toMatchObject({
+      scaleTargetRef: { kind: 'StatefulSet', name: 'db' },
+    });
+    expect(find(objects, 'StatefulSet', 'db').spec).toMatchObject({
+      volumeClaimTemplates: [{ spec: { storageClassName: 'local-path' } }],
+    });
+  });
+
+  it('rejects inconsistent models', () => {
+    const model = (m: Partial<StackModel>): StackModel => ({ components: [web], volumes: [], secrets: [], ...m });
+    expect(() => renderKubernetesObjects(model({ components: [web, web] }), ctx)).toThrow(/duplicate component/);
+    expect(() => renderKubernetesObjects(model({ components: [{ ...web, stateful: true }] }), ctx)).toThrow(
+      /no data volume/,
+    );
+    expect(() =>
+      renderKubernetesObjects(
+        model({ components: [{ ...web, mounts: [{ volume: 'x', mountPath: '/x', readOnly: true }] }] }),
+        ctx,
+      ),
+    ).toThrow(/unknown volume 'x'/);
+    expect(() =>
+      renderKubernetesObjects(model({ ingress: { host: 'a.lan', component: 'nope', port: 80 } }), ctx),
+    ).toThrow(/unknown component 'nope'/);
+  });
+
+  it('shares no object references between rendered objects (safe to mutate, no YAML aliases)', () => {
+    const objects = render();
+    expect(toYaml(objects)).not.toMatch(/[&*]a\d/);
+    const seen = new Set<object>();
+    const walk = (v: unknown) => {
+      if (!v || typeof v !== 'object') return;
+      expect(seen.has(v)).toBe(false);
+      seen.add(v);
+      for (const x of Object.values(v)) walk(x);
+    };
+    for (const o of objects) walk(o);
   });
 });
