@@ -1,0 +1,383 @@
+/**
+ * The deploy engine: plans, applies (server-side apply as field manager homeport), prunes, records
+ * revisions, rolls back and uninstalls the stacks of the catalog, and follows their rollouts.
+ */
+import type {
+  ApplyResult,
+  FieldIssue,
+  Plan,
+  PlanItem,
+  Revision,
+  RolloutStatus,
+  UninstallResult,
+} from '@shared/deploy-schemas';
+import { HomeportError } from '../errors';
+import type { KubeGateway } from '../kube/kube-gateway';
+import { MANAGED_BY, MANAGED_BY_LABEL, STACK_LABEL, type KubeObject, type StackCatalog } from '../stacks/types';
+import { createDeployClient, type DeployClient } from './client';
+import { changedFields } from './diff';
+import { known, resourceOf, STACK_KINDS, type ResourceInfo } from './paths';
+import {
+  isRevisionSecret,
+  listRevisionSecrets,
+  readRevisions,
+  recordRevision,
+  REVISION_LABEL,
+  toRevisionList,
+} from './revisions';
+import { readRolloutStatus } from './rollout';
+import { defaultRandomSecret, fillGenerated } from './secrets';
+
+/** On cluster-scoped objects (PersistentVolumes): the namespace of the stack they belong to. */
+export const NAMESPACE_LABEL = 'homeport.dev/namespace';
+
+/** The user's values do not pass the stack's schema; nothing was sent to the cluster. */
+export class ValuesError extends Error {
+  constructor(readonly issues: FieldIssue[]) {
+    super(`The values are not valid: ${issues.map((i) => `${i.path || '(values)'}: ${i.message}`).join('; ')}`);
+    this.name = 'ValuesError';
+  }
+}
+
+export interface StackRef {
+  context: string;
+  namespace: string;
+  stack: string;
+}
+export interface DeployParams extends StackRef {
+  values: unknown;
+}
+
+export interface DeployEngineDeps {
+  openGateway(context: string): Promise<KubeGateway>;
+  catalog: StackCatalog;
+  now?: () => Date;
+  /** A fresh value for a generated Secret key (default: 32 random bytes, base64url). */
+  randomSecret?: () => string;
+  /** How often watchRollout polls (default 1000 ms). */
+  pollMs?: number;
+}
+
+interface Planned {
+  info: ResourceInfo;
+  /** With generated Secret keys filled: only ever sent to the API server. */
+  object: KubeObject;
+  action: PlanItem['action'];
+}
+interface Computed {
+  plan: Plan;
+  namespaceMissing: boolean;
+  objects: Planned[];
+  prune: { info: ResourceInfo; object: KubeObject }[];
+}
+
+const NAMESPACES = known('Namespace');
+const PVCS = known('PersistentVolumeClaim');
+const label = (o: Pick<KubeObject, 'kind' | 'metadata'>) => `${o.kind}/${o.metadata.name}`;
+const keyOf = (kind: string, name: string) => `${kind}/${name}`;
+
+export function createDeployEngine(deps: DeployEngineDeps) {
+  const now = deps.now ?? (() => new Date());
+  const randomSecret = deps.randomSecret ?? defaultRandomSecret;
+  const pollMs = deps.pollMs ?? 1000;
+  const selector = (stack: string) => `${STACK_LABEL}=${stack},${MANAGED_BY_LABEL}=${MANAGED_BY}`;
+
+  async function withClient<R>(context: string, fn: (client: DeployClient) => Promise<R>): Promise<R> {
+    const gateway = await deps.openGateway(context);
+    try {
+      return await fn(createDeployClient(gateway));
+    } finally {
+      gateway.close();
+    }
+  }
+
+  /** Validates and renders; throws ValuesError before anything reaches the cluster. */
+  function render(p: DeployParams): { values: unknown; manifest: KubeObject[] } {
+    const result = deps.catalog.validate(p.stack, p.values);
+    if (!result.ok) throw new ValuesError(result.issues);
+    const rendered = deps.catalog.renderKubernetes(p.stack, result.values, { namespace: p.namespace });
+    return { values: result.values, manifest: rendered.objects };
+  }
+
+  /** The object as Homeport applies it: in the stack's namespace, with the stack's labels. */
+  function prepare(o: KubeObject, info: ResourceInfo, ref: StackRef): KubeObject {
+    const labels: Record<string, string> = { ...o.metadata.labels, [STACK_LABEL]: ref.stack };
+    labels[MANAGED_BY_LABEL] = MANAGED_BY;
+    const metadata = { ...o.metadata, labels };
+    if (info.namespaced) metadata.namespace = ref.namespace;
+    else {
+      delete metadata.namespace;
+      labels[NAMESPACE_LABEL] = ref.namespace;
+    }
+    return { ...o, metadata };
+  }
+
+  /** Live objects of the stack across every kind it can render (revision Secrets aside). */
+  async function liveStackObjects(client: DeployClient, ref: StackRef, extra: ResourceInfo[] = []) {
+    const kinds = [...STACK_KINDS, ...extra.filter((x) => !STACK_KINDS.some((k) => k.kind === x.kind))];
+    const out: { info: ResourceInfo; object: KubeObject }[] = [];
+    for (const info of kinds) {
+      const labelSelector = info.namespaced
+        ? selector(ref.stack)
+        : `${selector(ref.stack)},${NAMESPACE_LABEL}=${ref.namespace}`;
+      const items = await client.list(info, info.namespaced ? ref.namespace : undefined, { labelSelector });
+      for (const object of items) {
+        if (isRevisionSecret({ ...object, kind: info.kind })) continue;
+        out.push({ info, object: { ...object, apiVersion: info.apiVersion, kind: info.kind } });
+      }
+    }
+    return out;
+  }
+
+  /** Tells whether a claim was made by a StatefulSet from a volumeClaimTemplate, not by the stack. */
+  function statefulSetClaims(statefulSets: KubeObject[]): (pvc: KubeObject) => boolean {
+    const patterns = statefulSets.flatMap((s) =>
+      (
+        ((s.spec as { volumeClaimTemplates?: { metadata?: { name?: string } }[] } | undefined)?.volumeClaimTemplates ??
+          []) as { metadata?: { name?: string } }[]
+      )
+        .map((t) => t.metadata?.name)
+        .filter((n): n is string => !!n)
+        .map((t) => new RegExp(`^${escapeRegExp(`${t}-${s.metadata.name}-`)}\\d+$`)),
+    );
+    return (pvc) =>
+      patterns.some((p) => p.test(pvc.metadata.name)) ||
+      ((pvc.metadata.ownerReferences ?? []) as { kind?: string }[]).some((r) => r.kind === 'StatefulSet');
+  }
+
+  async function compute(client: DeployClient, ref: StackRef, manifest: KubeObject[]): Promise<Computed> {
+    const namespaceMissing = !(await client.get(NAMESPACES, ref.namespace));
+    const items: PlanItem[] = [];
+    if (namespaceMissing)
+      items.push({ apiVersion: 'v1', kind: 'Namespace', name: ref.namespace, action: 'create', changedFields: [] });
+    const objects: Planned[] = [];
+    for (const rendered of manifest) {
+      const info = await resourceOf(client.gateway, rendered);
+      const o = prepare(rendered, info, ref);
+      const live =
+        namespaceMissing && info.namespaced ? undefined : await client.get(info, o.metadata.name, o.metadata.namespace);
+      const object = fillGenerated(o, live, randomSecret);
+      let action: PlanItem['action'] = 'create';
+      let changed: string[] = [];
+      // A dry run inside a namespace that does not exist yet would only answer 404.
+      if (!namespaceMissing || !info.namespaced) {
+        const result = await client.apply(info, object, { dryRun: true });
+        if (live) {
+          changed = changedFields(live, result);
+          action = changed.length > 0 ? 'update' : 'unchanged';
+        }
+      }
+      objects.push({ info, object, action });
+      items.push({
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.metadata.name,
+        ...(info.namespaced ? { namespace: ref.namespace } : {}),
+        action,
+        changedFields: changed,
+      });
+    }
+    const prune: Computed['prune'] = [];
+    let revision = 1;
+    if (!namespaceMissing) {
+      const rendered = new Set(objects.map((x) => keyOf(x.info.kind, x.object.metadata.name)));
+      const live = await liveStackObjects(
+        client,
+        ref,
+        objects.map((x) => x.info),
+      );
+      const isClaim = statefulSetClaims([
+        ...live.filter((x) => x.info.kind === 'StatefulSet').map((x) => x.object),
+        ...objects.filter((x) => x.info.kind === 'StatefulSet').map((x) => x.object),
+      ]);
+      for (const x of live) {
+        if (rendered.has(keyOf(x.info.kind, x.object.metadata.name))) continue;
+        if (x.info.kind === 'PersistentVolumeClaim' && isClaim(x.object)) continue;
+        prune.push(x);
+        items.push({
+          apiVersion: x.info.apiVersion,
+          kind: x.info.kind,
+          name: x.object.metadata.name,
+          ...(x.info.namespaced ? { namespace: ref.namespace } : {}),
+          action: 'prune',
+          changedFields: [],
+        });
+      }
+      const numbers = (await listRevisionSecrets(client, ref.namespace, ref.stack)).map((s) =>
+        Number(s.metadata.labels?.[REVISION_LABEL]),
+      );
+      revision = Math.max(0, ...numbers.filter(Number.isInteger)) + 1;
+    }
+    return {
+      plan: { context: ref.context, namespace: ref.namespace, stack: ref.stack, revision, items },
+      namespaceMissing,
+      objects,
+      prune,
+    };
+  }
+
+  async function applyManifest(
+    client: DeployClient,
+    ref: StackRef,
+    values: unknown,
+    manifest: KubeObject[],
+    prune: boolean,
+  ): Promise<ApplyResult> {
+    const c = await compute(client, ref, manifest);
+    if (c.namespaceMissing) {
+      await client
+        .create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ref.namespace } })
+        .catch((err: unknown) => {
+          if ((err as { status?: number }).status !== 409) throw err;
+        });
+    }
+    for (const x of c.objects) if (x.action !== 'unchanged') await client.apply(x.info, x.object, { dryRun: false });
+    const pruned: string[] = [];
+    const leftOver: string[] = [];
+    for (const x of c.prune) {
+      if (!prune) leftOver.push(label(x.object));
+      else {
+        await client.delete(x.info, x.object.metadata.name, x.info.namespaced ? ref.namespace : undefined);
+        pruned.push(label(x.object));
+      }
+    }
+    // The manifest as rendered, generated Secret values left out.
+    const recorded = c.objects.map((x, i) => prepare(manifest[i] as KubeObject, x.info, ref));
+    await recordRevision(client, ref.stack, ref.namespace, {
+      revision: c.plan.revision,
+      appliedAt: now().toISOString(),
+      values,
+      manifest: recorded,
+    });
+    return { revision: c.plan.revision, plan: c.plan, pruned, leftOver };
+  }
+
+  async function rolloutStatus(ref: StackRef): Promise<RolloutStatus> {
+    return withClient(ref.context, (client) => readRolloutStatus(client, ref.namespace, ref.stack));
+  }
+
+  return {
+    /** What an apply would do, object by object, with the changed fields of updates. */
+    async plan(p: DeployParams): Promise<Plan> {
+      const { manifest } = render(p);
+      return withClient(p.context, async (client) => (await compute(client, p, manifest)).plan);
+    },
+
+    /** Applies the stack; deletes objects it no longer renders only when prune is confirmed. */
+    async apply(p: DeployParams & { prune: boolean }): Promise<ApplyResult> {
+      const { values, manifest } = render(p);
+      return withClient(p.context, (client) => applyManifest(client, p, values, manifest, p.prune));
+    },
+
+    /** Recorded revisions, newest first; the newest is current. */
+    async revisions(ref: StackRef): Promise<Revision[]> {
+      return withClient(ref.context, async (client) =>
+        toRevisionList(await readRevisions(client, ref.namespace, ref.stack)),
+      );
+    },
+
+    /** Re-applies revision N's recorded manifest, prunes what it lacks, and records a new revision. */
+    async rollback(ref: StackRef & { revision: number }): Promise<ApplyResult> {
+      return withClient(ref.context, async (client) => {
+        const all = await readRevisions(client, ref.namespace, ref.stack);
+        const target = all.find((r) => r.revision === ref.revision);
+        if (!target) {
+          const known = all.map((r) => r.revision).join(', ');
+          throw new HomeportError(
+            'NOT_FOUND',
+            `Stack '${ref.stack}' in namespace '${ref.namespace}' has no revision ${ref.revision}` +
+              (known ? `; its revisions are ${known}` : '; it has no recorded revisions'),
+          );
+        }
+        return applyManifest(client, ref, target.values, target.manifest, true);
+      });
+    },
+
+    /**
+     * Deletes every object of the stack and its revisions. Claims (and the stack's volumes bound to
+     * them) stay unless deleteClaims; with it, the claims of the stack's StatefulSets go too.
+     */
+    async uninstall(ref: StackRef & { deleteClaims: boolean }): Promise<UninstallResult> {
+      return withClient(ref.context, async (client) => {
+        const live = await liveStackObjects(client, ref);
+        const statefulSets = live.filter((x) => x.info.kind === 'StatefulSet').map((x) => x.object);
+        const isClaim = statefulSetClaims(statefulSets);
+        const stackClaims = new Set(
+          live.filter((x) => x.info.kind === 'PersistentVolumeClaim').map((x) => label(x.object)),
+        );
+        // Claims made from the StatefulSets' templates, whether or not they carry the stack's labels.
+        const templateClaims = statefulSets.length
+          ? (await client.list(PVCS, ref.namespace))
+              .map((o) => ({ ...o, kind: 'PersistentVolumeClaim' }))
+              .filter((o) => isClaim(o) && !stackClaims.has(label(o)))
+          : [];
+        const claims = [
+          ...live.filter((x) => x.info.kind === 'PersistentVolumeClaim').map((x) => x.object),
+          ...templateClaims,
+        ];
+        const keptClaims = new Set(ref.deleteClaims ? [] : claims.map((c) => c.metadata.name));
+        const deleted: string[] = [];
+        const kept: string[] = [];
+        const remove = async (info: ResourceInfo, o: KubeObject) => {
+          if (await client.delete(info, o.metadata.name, info.namespaced ? ref.namespace : undefined))
+            deleted.push(label({ ...o, kind: info.kind }));
+        };
+        for (const x of live) {
+          if (x.info.kind === 'PersistentVolumeClaim') {
+            if (ref.deleteClaims) await remove(x.info, x.object);
+            else kept.push(label(x.object));
+            continue;
+          }
+          if (x.info.kind === 'PersistentVolume') {
+            const claimRef = (x.object.spec as { claimRef?: { name?: string; namespace?: string } } | undefined)
+              ?.claimRef;
+            if (claimRef?.namespace === ref.namespace && keptClaims.has(claimRef.name ?? '')) {
+              kept.push(label(x.object));
+              continue;
+            }
+          }
+          await remove(x.info, x.object);
+        }
+        for (const c of templateClaims) {
+          if (ref.deleteClaims) await remove(PVCS, c);
+          else kept.push(label(c));
+        }
+        for (const s of await listRevisionSecrets(client, ref.namespace, ref.stack)) await remove(known('Secret'), s);
+        return { deleted, kept };
+      });
+    },
+
+    rolloutStatus,
+
+    /** Polls the rollout every pollMs and emits each status that differs from the last one. */
+    watchRollout(ref: StackRef, emit: (status: RolloutStatus) => void, onError?: (err: unknown) => void): () => void {
+      let stopped = false;
+      let timer: NodeJS.Timeout | undefined;
+      let last = '';
+      const poll = async () => {
+        try {
+          const status = await rolloutStatus(ref);
+          const text = JSON.stringify(status);
+          if (!stopped && text !== last) {
+            last = text;
+            emit(status);
+          }
+        } catch (err) {
+          if (!stopped) onError?.(err);
+        }
+        if (!stopped) timer = setTimeout(() => void poll(), pollMs);
+      };
+      void poll();
+      return () => {
+        stopped = true;
+        clearTimeout(timer);
+      };
+    },
+  };
+}
+
+export type DeployEngine = ReturnType<typeof createDeployEngine>;
+
+function escapeRegExp(s: string) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
