@@ -33,6 +33,8 @@ const isReady = (p: KObject) =>
     (c) => c.type === 'Ready' && c.status === 'True',
   );
 const alive = (p: KObject) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Failed';
+const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+const revisionOf = (o: KObject) => Number(o.metadata.annotations?.[REVISION_ANNOTATION] ?? 0) || 0;
 const suffix = () => randomBytes(4).toString('hex').slice(0, 5);
 
 function podFrom(
@@ -104,6 +106,8 @@ export function createControllers(store: Store, deletePod: (ns: string | undefin
       let current = owned.find((rs) => rs.metadata.name === name);
       const want = replicasOf(d);
       const t = templateOf(d);
+      // Revisions as the deployment controller numbers them: the current ReplicaSet has the highest.
+      const maxRevision = Math.max(0, ...owned.map(revisionOf));
       if (!current) {
         current = store.create(REPLICASETS, {
           apiVersion: 'apps/v1',
@@ -111,6 +115,7 @@ export function createControllers(store: Store, deletePod: (ns: string | undefin
           metadata: {
             name,
             namespace: d.metadata.namespace,
+            annotations: { [REVISION_ANNOTATION]: String(maxRevision + 1) },
             labels: { ...t.metadata?.labels, 'pod-template-hash': hash },
             ownerReferences: [ownerRef(d, 'Deployment', 'apps/v1')],
           },
@@ -128,8 +133,28 @@ export function createControllers(store: Store, deletePod: (ns: string | undefin
             },
           },
         });
-      } else if (replicasOf(current) !== want)
+      } else if (revisionOf(current) < maxRevision || revisionOf(current) === 0) {
+        current = store.update(REPLICASETS, {
+          ...current,
+          metadata: {
+            ...current.metadata,
+            annotations: { ...current.metadata.annotations, [REVISION_ANNOTATION]: String(maxRevision + 1) },
+          },
+        });
+      }
+      if (replicasOf(current) !== want)
         current = store.update(REPLICASETS, { ...current, spec: { ...current.spec, replicas: want } });
+      const revision = current.metadata.annotations?.[REVISION_ANNOTATION];
+      const live = store.peek(DEPLOYMENTS, d.metadata.namespace, d.metadata.name);
+      if (live && revision && live.metadata.annotations?.[REVISION_ANNOTATION] !== revision) {
+        store.update(DEPLOYMENTS, {
+          ...live,
+          metadata: {
+            ...live.metadata,
+            annotations: { ...live.metadata.annotations, [REVISION_ANNOTATION]: revision },
+          },
+        });
+      }
       const newReady = (current.status?.readyReplicas as number | undefined) ?? 0;
       // Rolling update, simplified: old ReplicaSets scale down once the new one is fully ready.
       for (const old of owned.filter((rs) => rs.metadata.name !== name && replicasOf(rs) > 0)) {

@@ -195,4 +195,38 @@ describe('sandbox storage and workload status', () => {
     );
     expect(d.status).toMatchObject({ observedGeneration: 2, updatedReplicas: 2, replicas: 2 });
   });
+
+  it('numbers ReplicaSet revisions like the deployment controller, reusing a ReplicaSet on rollback', async () => {
+    const path = '/apis/apps/v1/namespaces/store/deployments/api';
+    const deployment = (image: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api' },
+      spec: {
+        selector: { matchLabels: { app: 'api' } },
+        template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image }] } },
+      },
+    });
+    type Rs = { metadata: { name: string; annotations?: Record<string, string> } };
+    const revisions = async () =>
+      Object.fromEntries(
+        (
+          await gateway.getJson<{ items: Rs[] }>('/apis/apps/v1/namespaces/store/replicasets?labelSelector=app%3Dapi')
+        ).items.map((rs) => [rs.metadata.name, rs.metadata.annotations?.['deployment.kubernetes.io/revision']]),
+      );
+    const annotation = async () =>
+      ((await get(path)) as { metadata: { annotations?: Record<string, string> } }).metadata.annotations?.[
+        'deployment.kubernetes.io/revision'
+      ];
+    await apply(path, deployment('api:1'));
+    await until(annotation, (r) => r === '1');
+    const [first] = Object.keys(await revisions());
+    await apply(path, deployment('api:2'));
+    await until(annotation, (r) => r === '2');
+    await apply(path, deployment('api:1'));
+    await until(annotation, (r) => r === '3');
+    const all = await revisions();
+    expect(Object.keys(all)).toHaveLength(2);
+    expect(all[first ?? '']).toBe('3');
+  });
 });

@@ -327,7 +327,38 @@ describe('the deploy engine against the sandbox', () => {
     );
     expect(failed.failed?.reason).toContain('Failed to pull image');
     expect(failed.workloads.find((w) => w.name === 'demo-web')).toMatchObject({ ready: 0, desired: 1 });
-    await engine.uninstall({ ...broken, deleteClaims: true });
+
+    // Fixed: the failing pods of the old ReplicaSet no longer count while the new version starts.
+    await engine.apply({ ...broken, values: { image: 'ghcr.io/me/web:1.0' }, prune: false });
+    const fixed = await watchUntil(broken, (s) => s.state === 'healthy');
+    expect(fixed.filter((s) => s.state === 'failed')).toEqual([]);
+    for (let i = 1; i < fixed.length; i++) expect(fixed[i]).not.toEqual(fixed[i - 1]);
+
+    // With deleteClaims, the claims of the stack's StatefulSets go: by label, and by name.
+    await until(
+      () => names('/api/v1/namespaces/broken/persistentvolumeclaims'),
+      (claims) => claims.includes('data-demo-db-0'),
+    );
+    await gateway.request('/api/v1/namespaces/broken/persistentvolumeclaims', {
+      method: 'POST',
+      body: {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'data-demo-db-9' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      },
+    });
+    const removed = await engine.uninstall({ ...broken, deleteClaims: true });
+    expect(removed.kept).toEqual([]);
+    expect(removed.deleted).toEqual(
+      expect.arrayContaining([
+        'PersistentVolumeClaim/data-demo-db-0',
+        'PersistentVolumeClaim/data-demo-db-9',
+        'PersistentVolumeClaim/demo-media',
+        'PersistentVolume/demo-media-broken',
+      ]),
+    );
+    expect(await names('/api/v1/namespaces/broken/persistentvolumeclaims')).toEqual([]);
   });
 
   it('uninstalls the stack but keeps the claims and their volumes, then deletes them with deleteClaims', async () => {

@@ -109,6 +109,16 @@ export function createDeployEngine(deps: DeployEngineDeps) {
       delete metadata.namespace;
       labels[NAMESPACE_LABEL] = ref.namespace;
     }
+    const spec = o.spec as { volumeClaimTemplates?: { metadata?: { labels?: Record<string, string> } }[] } | undefined;
+    if (o.kind === 'StatefulSet' && spec?.volumeClaimTemplates) {
+      // The claims a StatefulSet makes carry its templates' labels: so they are found as the stack's.
+      const stackLabels = { [STACK_LABEL]: ref.stack, [MANAGED_BY_LABEL]: MANAGED_BY };
+      const volumeClaimTemplates = spec.volumeClaimTemplates.map((t) => ({
+        ...t,
+        metadata: { ...t.metadata, labels: { ...t.metadata?.labels, ...stackLabels } },
+      }));
+      return { ...o, metadata, spec: { ...spec, volumeClaimTemplates } };
+    }
     return { ...o, metadata };
   }
 

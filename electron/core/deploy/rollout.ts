@@ -21,6 +21,9 @@ interface PodFields {
     initContainerStatuses?: { state?: { waiting?: { reason?: string; message?: string } } }[];
   };
 }
+interface PodLabels {
+  metadata: { labels?: Record<string, string>; ownerReferences?: { uid?: string }[]; creationTimestamp?: string };
+}
 interface EventFields {
   involvedObject?: { kind?: string; name?: string };
   message?: string;
@@ -35,6 +38,35 @@ function waitingOf(pod: PodFields): { reason: string; message?: string } | undef
   const all = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const states = all.map((c) => c.state?.waiting).filter((w): w is { reason: string; message?: string } => !!w?.reason);
   return states.find((w) => FAILING_REASONS.has(w.reason)) ?? states[0];
+}
+
+const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';
+
+/**
+ * The pods of the workload's current version: for a Deployment those of its newest ReplicaSet (old
+ * ones may still be failing while the new version starts), for a StatefulSet those of its update
+ * revision when it reports one.
+ */
+async function currentPods(client: DeployClient, namespace: string, w: KubeObject & WorkloadFields) {
+  const matchLabels = w.spec?.selector?.matchLabels ?? {};
+  if (Object.keys(matchLabels).length === 0) return [];
+  const labelSelector = selectorOf(matchLabels);
+  const pods = (await client.list(known('Pod'), namespace, { labelSelector })) as (PodFields & PodLabels)[];
+  if (w.kind === 'StatefulSet') {
+    const update = (w.status as { updateRevision?: string } | undefined)?.updateRevision;
+    return update ? pods.filter((p) => p.metadata.labels?.['controller-revision-hash'] === update) : pods;
+  }
+  if (w.kind !== 'Deployment') return pods;
+  const sets = ((await client.list(known('ReplicaSet'), namespace, { labelSelector })) as (KubeObject & PodLabels)[])
+    .filter((rs) => (rs.metadata.ownerReferences ?? []).some((o) => o.uid === w.metadata.uid))
+    .sort(
+      (a, b) =>
+        Number(b.metadata.annotations?.[DEPLOYMENT_REVISION] ?? 0) -
+          Number(a.metadata.annotations?.[DEPLOYMENT_REVISION] ?? 0) ||
+        String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')),
+    );
+  const hash = sets[0]?.metadata.labels?.['pod-template-hash'];
+  return hash ? pods.filter((p) => p.metadata.labels?.['pod-template-hash'] === hash) : pods;
 }
 
 export async function readRolloutStatus(
@@ -68,12 +100,14 @@ export async function readRolloutStatus(
       (w.status?.updatedReplicas ?? 0) >= desired &&
       (w.status?.replicas ?? 0) <= desired;
     const status: WorkloadStatus = { kind: w.kind, name: w.metadata.name, ready, desired };
-    if (ready < desired || !current) {
+    const observed = (w.status?.observedGeneration ?? 0) >= Number(w.metadata.generation ?? 0);
+    if (!observed) {
+      // The controller has not seen the new spec yet: the pods still belong to the old version.
       healthy = false;
-      const matchLabels = w.spec?.selector?.matchLabels ?? {};
-      const pods = Object.keys(matchLabels).length
-        ? ((await client.list(known('Pod'), namespace, { labelSelector: selectorOf(matchLabels) })) as PodFields[])
-        : [];
+      status.message = 'Waiting for the controller to pick up the new version';
+    } else if (ready < desired || !current) {
+      healthy = false;
+      const pods = await currentPods(client, namespace, w);
       const waiting = pods
         .filter((p) => !p.metadata.deletionTimestamp)
         .map((p) => ({ pod: p.metadata.name, w: waitingOf(p) }))

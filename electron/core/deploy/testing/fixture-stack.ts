@@ -83,14 +83,7 @@ function render(v: Values, namespace: string): KubeObject[] {
         },
         volumeClaimTemplates: [
           {
-            metadata: {
-              name: 'data',
-              labels: {
-                ...labels('demo-db'),
-                'homeport.dev/stack': 'demo',
-                'app.kubernetes.io/managed-by': 'homeport',
-              },
-            },
+            metadata: { name: 'data', labels: labels('demo-db') },
             spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
           },
         ],
