@@ -9,6 +9,7 @@ const REPLICASETS = R('replicasets');
 const STATEFULSETS = R('statefulsets');
 const JOBS = R('jobs');
 const PVCS = R('persistentvolumeclaims');
+const HPAS = R('horizontalpodautoscalers');
 const PVS = R('persistentvolumes');
 const STORAGE_CLASSES = R('storageclasses');
 
@@ -349,6 +350,27 @@ export function createControllers(store: Store, deletePod: (ns: string | undefin
     }
   }
 
+  /**
+   * The horizontal pod autoscaler, without metrics: it keeps its target's replicas within
+   * minReplicas..maxReplicas (the load never changes in the sandbox).
+   */
+  function autoscalers() {
+    for (const h of store.list(HPAS)) {
+      const ref = h.spec?.scaleTargetRef as { kind?: string; name?: string } | undefined;
+      const r = ref?.kind === 'Deployment' ? DEPLOYMENTS : ref?.kind === 'StatefulSet' ? STATEFULSETS : undefined;
+      const target = r && ref?.name ? store.peek(r, h.metadata.namespace, ref.name) : undefined;
+      if (!r || !target) continue;
+      const min = typeof h.spec?.minReplicas === 'number' ? h.spec.minReplicas : 1;
+      const max = typeof h.spec?.maxReplicas === 'number' ? h.spec.maxReplicas : min;
+      const current = replicasOf(target);
+      const desired = Math.min(max, Math.max(min, current));
+      if (desired !== current) store.update(r, { ...target, spec: { ...target.spec, replicas: desired } });
+      const next = { currentReplicas: current, desiredReplicas: desired };
+      if (JSON.stringify({ ...h.status, ...next }) !== JSON.stringify(h.status))
+        store.update(HPAS, { ...h, status: { ...h.status, ...next } });
+    }
+  }
+
   function jobs() {
     for (const j of store.list(JOBS)) {
       const pods = store.list(PODS, j.metadata.namespace).filter((p) => ownedBy(p, j));
@@ -401,6 +423,7 @@ export function createControllers(store: Store, deletePod: (ns: string | undefin
 
   return {
     tick() {
+      autoscalers();
       deployments();
       replicaSets();
       statefulSets();

@@ -196,6 +196,39 @@ describe('sandbox storage and workload status', () => {
     expect(d.status).toMatchObject({ observedGeneration: 2, updatedReplicas: 2, replicas: 2 });
   });
 
+  it('keeps an autoscaled target within minReplicas..maxReplicas', async () => {
+    const path = '/apis/apps/v1/namespaces/store/deployments/scaled';
+    await apply(path, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'scaled' },
+      spec: {
+        selector: { matchLabels: { app: 'scaled' } },
+        template: {
+          metadata: { labels: { app: 'scaled' } },
+          spec: { containers: [{ name: 'app', image: 'app:1' }] },
+        },
+      },
+    });
+    await apply('/apis/autoscaling/v2/namespaces/store/horizontalpodautoscalers/scaled', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'scaled' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'scaled' },
+        minReplicas: 3,
+        maxReplicas: 5,
+      },
+    });
+    const d = await until(
+      () => get(path),
+      (x) => x.status?.readyReplicas === 3,
+    );
+    expect(d.spec?.replicas).toBe(3);
+    const hpa = await get('/apis/autoscaling/v2/namespaces/store/horizontalpodautoscalers/scaled');
+    expect(hpa.status).toMatchObject({ desiredReplicas: 3 });
+  });
+
   it('numbers ReplicaSet revisions like the deployment controller, reusing a ReplicaSet on rollback', async () => {
     const path = '/apis/apps/v1/namespaces/store/deployments/api';
     const deployment = (image: string) => ({
