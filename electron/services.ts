@@ -1,7 +1,9 @@
 import { createDispatch, createSubscribe } from './api/dispatch';
 import { createHandlers, createSubscriptionHandlers } from './api/handlers';
 import { createClustersService } from './core/clusters/clusters-service';
+import { createDeployEngine } from './core/deploy/engine';
 import { createKubeService } from './core/kube/kube-service';
+import { createStackCatalog } from './core/stacks/catalog';
 import { ensureDataDir } from './core/storage/data-dir';
 import { createSettingsStore } from './core/storage/settings';
 import { HOMEPORT_VERSION } from './version';
@@ -24,13 +26,17 @@ export function createServices(deps: ServiceDeps) {
     home: deps.home,
     sandboxKubeconfig: deps.sandboxKubeconfig,
   });
+  const openGateway = (context: string) => clusters.openGateway(context);
+  const stacks = createStackCatalog();
   return {
     version: HOMEPORT_VERSION,
     mode: deps.mode,
     dataDir,
     settings,
     clusters,
-    kube: createKubeService({ openGateway: (context) => clusters.openGateway(context) }),
+    kube: createKubeService({ openGateway }),
+    stacks,
+    deploy: createDeployEngine({ openGateway, catalog: stacks }),
   };
 }
 

@@ -5,6 +5,15 @@
  * does not name (a token, a key) can leave the main process.
  */
 import { z } from 'zod';
+import {
+  applyResultSchema,
+  fieldIssueSchema,
+  planSchema,
+  revisionSchema,
+  rolloutStatusSchema,
+  stackInfoSchema,
+  uninstallResultSchema,
+} from './deploy-schemas';
 import { leaseDeltaSchema, logChunkSchema, podDeltaSchema, podDetailSchema } from './kube-schemas';
 
 export const errorCodes = [
@@ -129,6 +138,23 @@ const k8sName = z
   .max(253)
   .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes name: lower-case letters, digits, - and .');
 const podRef = z.object({ context: contextName, namespace: k8sName, name: k8sName }).strict();
+const namespaceName = z
+  .string()
+  .min(1, 'namespace is required')
+  .max(63, 'namespace: at most 63 characters')
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'namespace: lower-case letters, digits and -, starting and ending alphanumeric',
+  );
+const stackName = z
+  .string()
+  .min(1, 'stack is required')
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'stack: lower-case letters, digits and -');
+/** The user's values for a stack: checked in full by the stack's own schema, field by field. */
+const stackValues = z.record(z.string(), z.unknown());
+const stackRef = z.object({ context: contextName, namespace: namespaceName, stack: stackName }).strict();
+const deployInput = stackRef.extend({ values: stackValues }).strict();
 
 function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -156,6 +182,20 @@ export const channels = {
   ),
   'kube:getPod': channel(podRef, podDetailSchema),
   'kube:deletePod': channel(podRef, z.object({ deleted: z.literal(true) })),
+  'stacks:list': channel(empty, z.object({ stacks: z.array(stackInfoSchema) })),
+  /** Checks values against the stack's schema; an empty issues list means they are good. */
+  'stacks:validate': channel(
+    z.object({ stack: stackName, values: stackValues }).strict(),
+    z.object({ issues: z.array(fieldIssueSchema) }),
+  ),
+  'deploy:plan': channel(deployInput, planSchema),
+  'deploy:apply': channel(deployInput.extend({ prune: z.boolean() }).strict(), applyResultSchema),
+  'deploy:revisions': channel(stackRef, z.object({ revisions: z.array(revisionSchema) })),
+  'deploy:rollback': channel(
+    stackRef.extend({ revision: z.number().int().min(1, 'revision: revisions start at 1') }).strict(),
+    applyResultSchema,
+  ),
+  'deploy:uninstall': channel(stackRef.extend({ deleteClaims: z.boolean() }).strict(), uninstallResultSchema),
 } as const;
 
 export type Channels = typeof channels;
@@ -189,6 +229,11 @@ export const topics = {
       })
       .strict(),
     event: logChunkSchema,
+  },
+  /** Rollout progress of a deployed stack: ready/desired per workload and the end state. */
+  'deploy:rollout': {
+    params: stackRef,
+    event: rolloutStatusSchema,
   },
 } as const;
 

@@ -3,6 +3,10 @@ import type { Handlers, SubscriptionHandlers } from '@shared/contract';
 import { HomeportError } from '../core/errors';
 import { createDispatch, createSubscribe } from './dispatch';
 
+const unused = async (): Promise<never> => {
+  throw new Error('not called in these tests');
+};
+
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
   const list = async () => ({ contexts: [], sources: [] });
   return {
@@ -26,6 +30,13 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
       throw new HomeportError('NOT_FOUND', 'no pods here');
     },
     'kube:deletePod': async () => ({ deleted: true }),
+    'stacks:list': async () => ({ stacks: [] }),
+    'stacks:validate': async () => ({ issues: [] }),
+    'deploy:plan': unused,
+    'deploy:apply': unused,
+    'deploy:revisions': async () => ({ revisions: [] }),
+    'deploy:rollback': unused,
+    'deploy:uninstall': async () => ({ deleted: [], kept: [] }),
     ...overrides,
   };
 }
@@ -96,6 +107,7 @@ describe('subscribe', () => {
       'kube:pods': () => stop,
       'kube:leases': () => stop,
       'kube:podLogs': () => stop,
+      'deploy:rollout': () => stop,
     };
     const subscribe = createSubscribe(subs);
     const events: unknown[] = [];

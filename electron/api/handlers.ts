@@ -1,5 +1,6 @@
 import type { AppInfo, Handlers, SubscriptionHandlers } from '@shared/contract';
 import type { Services } from '../services';
+import { createDeployHandlers, createDeploySubscriptions } from './deploy-handlers';
 
 /** One handler per channel. Input arrives already validated by the transport's dispatch. */
 export function createHandlers(services: Services): Handlers {
@@ -20,6 +21,7 @@ export function createHandlers(services: Services): Handlers {
     'kube:listNamespaces': (input) => kube.listNamespaces(input),
     'kube:getPod': (input) => kube.getPod(input),
     'kube:deletePod': (input) => kube.deletePod(input),
+    ...createDeployHandlers(services),
   };
 }
 
@@ -30,5 +32,6 @@ export function createSubscriptionHandlers(services: Services): SubscriptionHand
     'kube:pods': (params, emit) => services.kube.subscribePods(params, emit),
     'kube:leases': (params, emit) => services.kube.subscribeLeases(params, emit),
     'kube:podLogs': (params, emit) => services.kube.streamPodLogs(params, emit),
+    ...createDeploySubscriptions(services),
   };
 }
