@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { ContextPicker } from './components/ContextPicker';
 import { ConnectionsScreen } from './features/connections/ConnectionsScreen';
+import { DeployScreen } from './features/deploy/DeployScreen';
 import { LeadersScreen } from './features/leaders/LeadersScreen';
 import { PodsScreen } from './features/workloads/PodsScreen';
 import { ActiveContextProvider } from './lib/active-context';
@@ -11,6 +12,7 @@ const nav: { route: Route; label: string }[] = [
   { route: 'connections', label: 'Connections' },
   { route: 'pods', label: 'Pods' },
   { route: 'leaders', label: 'Leaders' },
+  { route: 'deploy', label: 'Deploy' },
 ];
 
 export function App() {
@@ -45,6 +47,7 @@ export function App() {
           {route === 'connections' ? <ConnectionsScreen /> : null}
           {route === 'pods' ? <PodsScreen /> : null}
           {route === 'leaders' ? <LeadersScreen /> : null}
+          {route === 'deploy' ? <DeployScreen /> : null}
         </main>
       </div>
     </ActiveContextProvider>

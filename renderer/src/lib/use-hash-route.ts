@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 
-export type Route = 'connections' | 'pods' | 'leaders';
-const routes: Route[] = ['connections', 'pods', 'leaders'];
+export type Route = 'connections' | 'pods' | 'leaders' | 'deploy';
+const routes: Route[] = ['connections', 'pods', 'leaders', 'deploy'];
 
 function current(): Route {
   const name = window.location.hash.replace(/^#\/?/, '').split(/[/?&]/)[0] as Route;

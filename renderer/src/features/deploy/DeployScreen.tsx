@@ -1,0 +1,188 @@
+import { useState } from 'react';
+import type { StackInfo } from '@shared/deploy-schemas';
+import { useActiveContext } from '../../lib/active-context';
+import { PlanReview, planCounts } from './PlanReview';
+import { RevisionsPanel } from './RevisionsPanel';
+import { RolloutView } from './RolloutView';
+import { SchemaForm } from './SchemaForm';
+import { isRecord, type JsonSchema, type Values } from './schema-values';
+import { useApply, usePlan, useRevisions, useStacks, useValidation, type DeployTarget } from './use-deploy';
+
+/** Deploy to k3s: cluster, stack, values, plan review, apply, rollout. */
+export function DeployScreen() {
+  const { active, contexts, select } = useActiveContext();
+  const stacks = useStacks();
+  const [stack, setStack] = useState<StackInfo>();
+  const [namespace, setNamespace] = useState('');
+  const [values, setValues] = useState<Values>();
+  const [prune, setPrune] = useState(false);
+  const validation = useValidation(stack?.name, values);
+  const plan = usePlan();
+  const apply = useApply();
+  const target: DeployTarget | undefined =
+    active && stack && namespace ? { context: active.name, namespace, stack: stack.name } : undefined;
+  const revisions = useRevisions(target);
+
+  if (!active) return <p className="empty">Add a cluster on the Connections screen to deploy to it.</p>;
+
+  const pick = (info: StackInfo) => {
+    setStack(info);
+    setNamespace(info.name);
+    setValues(isRecord(info.defaults) ? structuredClone(info.defaults) : {});
+    plan.reset();
+    apply.reset();
+  };
+  // Any edit makes a reviewed plan stale: the user reviews again before applying.
+  const edit = (change: () => void) => {
+    change();
+    plan.reset();
+    apply.reset();
+  };
+  const issues = validation.data?.issues ?? [];
+  const valid =
+    values !== undefined && validation.data !== undefined && issues.length === 0 && !validation.isPlaceholderData;
+  const deployed = (revisions.data?.revisions.length ?? 0) > 0;
+
+  return (
+    <section aria-labelledby="deploy-title" className="deploy">
+      <header className="page-header">
+        <h1 id="deploy-title">Deploy</h1>
+      </header>
+
+      <div className="deploy-step">
+        <h2>1. Cluster</h2>
+        <div className="row">
+          <label className="field">
+            <span>Cluster</span>
+            <select
+              data-testid="deploy-context"
+              value={active.name}
+              onChange={(e) => edit(() => select(e.target.value))}
+            >
+              {contexts.map((c) => (
+                <option key={c.name} value={c.name}>
+                  {c.name}
+                  {c.simulated ? ' (simulated)' : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Namespace</span>
+            <input
+              data-testid="deploy-namespace"
+              className="mono"
+              value={namespace}
+              onChange={(e) => edit(() => setNamespace(e.target.value.trim()))}
+              placeholder="revenge"
+            />
+          </label>
+        </div>
+      </div>
+
+      <div className="deploy-step">
+        <h2>2. Stack</h2>
+        {stacks.error ? <p className="error">{stacks.error.message}</p> : null}
+        <div className="stack-cards">
+          {(stacks.data?.stacks ?? []).map((s) => (
+            <button
+              type="button"
+              key={s.name}
+              className={`stack-card${stack?.name === s.name ? ' selected' : ''}`}
+              data-testid={`stack-${s.name}`}
+              aria-pressed={stack?.name === s.name}
+              onClick={() => pick(s)}
+            >
+              <span className="strong">{s.title}</span>
+              <span className="muted small">{s.description}</span>
+            </button>
+          ))}
+        </div>
+      </div>
+
+      {stack && values ? (
+        <div className="deploy-step">
+          <h2>3. Values</h2>
+          <SchemaForm
+            schema={stack.valuesSchema as JsonSchema}
+            values={values}
+            issues={issues}
+            onChange={(next) => edit(() => setValues(next))}
+          />
+          <div className="row">
+            <button
+              type="button"
+              data-testid="review-plan"
+              disabled={!valid || !target || plan.isPending}
+              onClick={() => target && plan.mutate({ ...target, values })}
+            >
+              {plan.isPending ? 'Planning…' : 'Review plan'}
+            </button>
+            {issues.length > 0 ? (
+              <span className="error small">
+                Fix the {issues.length === 1 ? 'field' : 'fields'} marked above first.
+              </span>
+            ) : null}
+          </div>
+          {plan.error ? (
+            <p className="error" role="alert" data-testid="plan-error">
+              {plan.error.message}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+
+      {plan.data && target && values ? (
+        <div className="deploy-step">
+          <h2>4. Plan</h2>
+          <PlanReview plan={plan.data} />
+          {planCounts(plan.data).prune > 0 ? (
+            <label className="field-check">
+              <input
+                type="checkbox"
+                checked={prune}
+                onChange={(e) => setPrune(e.target.checked)}
+                data-testid="confirm-prune"
+              />
+              Delete the {planCounts(plan.data).prune} objects this stack no longer has
+            </label>
+          ) : null}
+          <div className="row">
+            <button
+              type="button"
+              data-testid="apply"
+              disabled={apply.isPending || apply.isSuccess}
+              onClick={() => apply.mutate({ ...target, values, prune })}
+            >
+              {apply.isPending ? 'Applying…' : `Apply to ${target.context}`}
+            </button>
+          </div>
+          {apply.error ? (
+            <p className="error" role="alert">
+              {apply.error.message}
+            </p>
+          ) : null}
+          {apply.data ? (
+            <p className="ok" role="status" data-testid="apply-result">
+              Applied revision {apply.data.revision}.
+              {apply.data.leftOver.length > 0
+                ? ` Left in place (not confirmed): ${apply.data.leftOver.join(', ')}.`
+                : ''}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+
+      {target && deployed ? (
+        <div className="deploy-step">
+          <h2>
+            Status of {target.stack} in {target.namespace}
+          </h2>
+          <RolloutView key={JSON.stringify(target)} target={target} />
+          <h3>Revisions</h3>
+          <RevisionsPanel target={target} />
+        </div>
+      ) : null}
+    </section>
+  );
+}

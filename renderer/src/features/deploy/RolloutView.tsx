@@ -1,0 +1,47 @@
+import { useRollout, type DeployTarget } from './use-deploy';
+
+const stateLabels = { progressing: 'Rolling out', healthy: 'Healthy', failed: 'Failed' } as const;
+const stateTone = { progressing: 'tone-warn', healthy: 'tone-ok', failed: 'tone-error' } as const;
+
+/** Live progress of a stack's workloads, and its end state: healthy, or what failed and why. */
+export function RolloutView({ target }: { target: DeployTarget }) {
+  const status = useRollout(target);
+  if (!status) return <p className="muted">Waiting for the cluster's status…</p>;
+  return (
+    <div data-testid="rollout">
+      <p>
+        <strong className={stateTone[status.state]} data-testid="rollout-state">
+          {stateLabels[status.state]}
+        </strong>
+        {status.failed ? (
+          <span className="error" data-testid="rollout-failure">
+            {' '}
+            {status.failed.component}: {status.failed.reason}
+          </span>
+        ) : null}
+      </p>
+      <table className="table">
+        <thead>
+          <tr>
+            <th>Workload</th>
+            <th>Ready</th>
+            <th>Why not yet</th>
+          </tr>
+        </thead>
+        <tbody>
+          {status.workloads.map((w) => (
+            <tr key={`${w.kind}/${w.name}`} data-workload={w.name}>
+              <td>
+                <span className="strong">{w.name}</span> <span className="muted small">{w.kind}</span>
+              </td>
+              <td className={w.ready >= w.desired ? 'tone-ok' : 'tone-warn'} data-testid="workload-ready">
+                {w.ready}/{w.desired}
+              </td>
+              <td className="small">{w.message ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
