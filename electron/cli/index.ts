@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { runContexts } from './contexts-command';
 import { runSandbox } from './sandbox-command';
 import { runServe } from './serve-command';
+import { runDeploy, runRender, runRevisions, runRollback, runUninstall } from './stack-commands';
 
 const USAGE = `Usage: homeport <command> [options]
 
@@ -19,8 +20,30 @@ Commands:
              --kubeconfig PATH  read only this file
              --json             print JSON
              --data-dir DIR     include the kubeconfig files added in Homeport
+  render STACK     Print the stack's Kubernetes objects as YAML (nothing is sent anywhere)
+             --values FILE      values (YAML or JSON); omitted fields take the defaults
+             --namespace NS     target namespace (default: the stack's name)
+  deploy STACK     Plan, then apply the stack to a cluster and follow its rollout
+             --context NAME     kubeconfig context to deploy to (required)
+             --values FILE      values (YAML or JSON)
+             --namespace NS     target namespace (default: the stack's name)
+             --dry-run          print the plan only
+             --yes              apply (and delete objects the stack no longer has) without asking
+             --timeout 10m      how long to wait for the stack to become healthy
+             --kubeconfig PATH  use this kubeconfig file instead of $KUBECONFIG / ~/.kube/config
+  revisions STACK  List the recorded revisions of a deployed stack (--context, --namespace)
+  rollback STACK   Roll back to an earlier revision: --context NAME --revision N [--yes]
+  uninstall STACK  Delete the stack's objects, keeping its data volumes: --context NAME [--yes]
+             --delete-claims    also delete the PersistentVolumeClaims (the data is lost)
 
   homeport <command> --help shows this text.`;
+
+const TARGET_OPTIONS = {
+  context: { type: 'string' },
+  namespace: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  'data-dir': { type: 'string' },
+} as const;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -59,6 +82,62 @@ export async function main(argv: string[]): Promise<number> {
         });
         return await runContexts(values);
       }
+      case 'render': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: { values: { type: 'string' }, namespace: { type: 'string' } },
+          allowPositionals: true,
+          strict: true,
+        });
+        return await runRender(onePositional(positionals), values);
+      }
+      case 'deploy': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: {
+            ...TARGET_OPTIONS,
+            values: { type: 'string' },
+            'dry-run': { type: 'boolean' },
+            timeout: { type: 'string' },
+            yes: { type: 'boolean', short: 'y' },
+          },
+          allowPositionals: true,
+          strict: true,
+        });
+        return await runDeploy(onePositional(positionals), values);
+      }
+      case 'rollback': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: {
+            ...TARGET_OPTIONS,
+            revision: { type: 'string' },
+            timeout: { type: 'string' },
+            yes: { type: 'boolean', short: 'y' },
+          },
+          allowPositionals: true,
+          strict: true,
+        });
+        return await runRollback(onePositional(positionals), values);
+      }
+      case 'uninstall': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: { ...TARGET_OPTIONS, 'delete-claims': { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
+          allowPositionals: true,
+          strict: true,
+        });
+        return await runUninstall(onePositional(positionals), values);
+      }
+      case 'revisions': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: TARGET_OPTIONS,
+          allowPositionals: true,
+          strict: true,
+        });
+        return await runRevisions(onePositional(positionals), values);
+      }
       default:
         console.error(`homeport: unknown command '${command}'\n\n${USAGE}`);
         return 2;
@@ -67,4 +146,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`homeport ${command}: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
+}
+
+function onePositional(positionals: string[]): string | undefined {
+  if (positionals.length > 1) throw new Error(`expected one stack name, got: ${positionals.join(' ')}`);
+  return positionals[0];
 }

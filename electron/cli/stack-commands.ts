@@ -1,0 +1,309 @@
+/** homeport render / deploy / rollback / uninstall / revisions: the Deploy screen for scripts. */
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import { parse as parseYaml } from 'yaml';
+import type { FieldIssue, Plan, RolloutStatus } from '@shared/deploy-schemas';
+import { ValuesError } from '../core/deploy/engine';
+import { HomeportError } from '../core/errors';
+import { createStackCatalog, toYaml } from '../core/stacks/catalog';
+import { resolveDataDir } from '../core/storage/data-dir';
+import { createServices, type Services } from '../services';
+
+export interface TargetOptions {
+  context?: string;
+  namespace?: string;
+  kubeconfig?: string;
+  'data-dir'?: string;
+}
+
+export interface StackIo {
+  /** Asks a yes/no question; resolves false when there is no terminal to ask on. */
+  confirm(question: string): Promise<boolean>;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const consoleIo: StackIo = {
+  async confirm(question) {
+    if (!process.stdin.isTTY) return false;
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    } finally {
+      rl.close();
+    }
+  },
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+};
+
+function formatIssues(issues: FieldIssue[]): string {
+  return issues.map((i) => `  ${i.path || 'values'}: ${i.message}`).join('\n');
+}
+
+/** Reads a values file (YAML or JSON); a missing option means the stack's defaults. */
+export async function readValues(file: string | undefined): Promise<Record<string, unknown>> {
+  if (!file) return {};
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new HomeportError(
+      'INVALID_INPUT',
+      `--values: cannot read ${file} (${code === 'ENOENT' ? 'no such file' : String(code)})`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (err) {
+    throw new HomeportError('INVALID_INPUT', `--values: ${file} is not valid YAML: ${(err as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new HomeportError('INVALID_INPUT', `--values: ${file} must hold a mapping of values (key: value)`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function requireStack(stack: string | undefined, names: string[]): string {
+  if (!stack) throw new HomeportError('INVALID_INPUT', `name a stack: one of ${names.join(', ')}`);
+  if (!names.includes(stack)) {
+    throw new HomeportError('NOT_FOUND', `unknown stack '${stack}'; the catalog has: ${names.join(', ')}`);
+  }
+  return stack;
+}
+
+export async function runRender(
+  stack: string | undefined,
+  opts: { values?: string; namespace?: string },
+  io: StackIo = consoleIo,
+): Promise<number> {
+  const catalog = createStackCatalog();
+  const name = requireStack(
+    stack,
+    catalog.list().map((s) => s.name),
+  );
+  const values = await readValues(opts.values);
+  const checked = catalog.validate(name, values);
+  if (!checked.ok) {
+    io.err(`Invalid values for stack '${name}':\n${formatIssues(checked.issues)}`);
+    return 1;
+  }
+  const rendered = catalog.renderKubernetes(name, checked.values, { namespace: opts.namespace ?? name });
+  io.out(toYaml(rendered.objects));
+  return 0;
+}
+
+function servicesFor(opts: TargetOptions): Services {
+  const env = opts.kubeconfig ? { ...process.env, KUBECONFIG: opts.kubeconfig } : process.env;
+  return createServices({ dataDir: resolveDataDir({ flag: opts['data-dir'] }), mode: 'desktop', env });
+}
+
+function requireContext(opts: TargetOptions): string {
+  if (!opts.context) {
+    throw new HomeportError('INVALID_INPUT', '--context: name the cluster context (see homeport contexts)');
+  }
+  return opts.context;
+}
+
+export function formatPlan(plan: Plan): string {
+  const rows = plan.items.map((i) => [
+    i.action,
+    i.kind,
+    i.namespace ? `${i.namespace}/${i.name}` : i.name,
+    i.changedFields.join(', '),
+  ]);
+  const header = ['ACTION', 'KIND', 'NAME', 'CHANGED FIELDS'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+const changesIn = (plan: Plan) => plan.items.filter((i) => i.action !== 'unchanged');
+
+/** Follows the rollout until it is healthy or failed, printing each change; false on failure or timeout. */
+function followRollout(
+  services: Services,
+  target: { context: string; namespace: string; stack: string },
+  io: StackIo,
+  timeoutMs: number,
+) {
+  return new Promise<boolean>((resolvePromise) => {
+    let last = '';
+    let stop: () => void = () => {};
+    const timer = setTimeout(() => {
+      stop();
+      io.err(`Not healthy after ${Math.round(timeoutMs / 1000)} s: ${last}`);
+      resolvePromise(false);
+    }, timeoutMs);
+    const finish = (ok: boolean) => {
+      clearTimeout(timer);
+      // The subscription may report synchronously, before stop exists.
+      queueMicrotask(() => stop());
+      resolvePromise(ok);
+    };
+    stop = services.deploy.watchRollout(target, (status: RolloutStatus) => {
+      const line = status.workloads.map((w) => `${w.name} ${w.ready}/${w.desired}`).join(', ');
+      if (line !== last) io.err(`${status.state}: ${line}`);
+      last = line;
+      if (status.state === 'healthy') {
+        io.out(`Stack '${target.stack}' is healthy in ${target.namespace}.`);
+        finish(true);
+      } else if (status.state === 'failed') {
+        io.err(`Rollout failed: ${status.failed?.component ?? '?'}: ${status.failed?.reason ?? ''}`);
+        finish(false);
+      }
+    });
+  });
+}
+
+/** Runs one command against a context with the deploy services, closing them afterwards. */
+async function withServices<R>(opts: TargetOptions, fn: (s: Services) => Promise<R>): Promise<R> {
+  const services = servicesFor(opts);
+  try {
+    return await fn(services);
+  } catch (err) {
+    if (err instanceof ValuesError) throw new HomeportError('INVALID_INPUT', err.message);
+    throw err;
+  } finally {
+    services.kube.close();
+  }
+}
+
+export async function runDeploy(
+  stack: string | undefined,
+  opts: TargetOptions & { values?: string; 'dry-run'?: boolean; yes?: boolean; timeout?: string },
+  io: StackIo = consoleIo,
+): Promise<number> {
+  const context = requireContext(opts);
+  const catalog = createStackCatalog();
+  const name = requireStack(
+    stack,
+    catalog.list().map((s) => s.name),
+  );
+  const values = await readValues(opts.values);
+  const checked = catalog.validate(name, values);
+  if (!checked.ok) {
+    io.err(`Invalid values for stack '${name}':\n${formatIssues(checked.issues)}`);
+    return 1;
+  }
+  const timeoutMs = parseTimeout(opts.timeout);
+  const target = { context, namespace: opts.namespace ?? name, stack: name };
+  return withServices(opts, async (services) => {
+    const plan = await services.deploy.plan({ ...target, values });
+    io.err(formatPlan(plan));
+    const changes = changesIn(plan);
+    const prunes = plan.items.filter((i) => i.action === 'prune');
+    if (opts['dry-run']) {
+      io.out(`Dry run: ${changes.length} change(s) planned for revision ${plan.revision}; nothing was applied.`);
+      return 0;
+    }
+    if (changes.length === 0) {
+      io.out(`No changes: stack '${name}' is up to date in ${target.namespace}.`);
+      return 0;
+    }
+    if (!opts.yes && !(await io.confirm(`Apply ${changes.length} change(s) to context '${context}'?`))) {
+      io.err('Not applied. Run again with --yes to apply without asking.');
+      return 1;
+    }
+    const prune =
+      prunes.length > 0 &&
+      (opts.yes === true ||
+        (await io.confirm(
+          `Delete ${prunes.length} object(s) the stack no longer has (${prunes.map((p) => p.name).join(', ')})?`,
+        )));
+    const result = await services.deploy.apply({ ...target, values, prune });
+    io.out(`Applied revision ${result.revision} of '${name}' to ${target.namespace}.`);
+    if (result.leftOver.length > 0) io.err(`Left in place (prune not confirmed): ${result.leftOver.join(', ')}`);
+    return (await followRollout(services, target, io, timeoutMs)) ? 0 : 1;
+  });
+}
+
+export async function runRevisions(stack: string | undefined, opts: TargetOptions, io: StackIo = consoleIo) {
+  const context = requireContext(opts);
+  const name = requireStack(
+    stack,
+    createStackCatalog()
+      .list()
+      .map((s) => s.name),
+  );
+  return withServices(opts, async (services) => {
+    const list = await services.deploy.revisions({ context, namespace: opts.namespace ?? name, stack: name });
+    if (list.length === 0) io.out(`Stack '${name}' is not deployed in ${opts.namespace ?? name}.`);
+    for (const r of list) io.out(`${String(r.revision).padEnd(4)} ${r.appliedAt}${r.current ? '  (live)' : ''}`);
+    return 0;
+  });
+}
+
+export async function runRollback(
+  stack: string | undefined,
+  opts: TargetOptions & { revision?: string; yes?: boolean; timeout?: string },
+  io: StackIo = consoleIo,
+): Promise<number> {
+  const context = requireContext(opts);
+  const name = requireStack(
+    stack,
+    createStackCatalog()
+      .list()
+      .map((s) => s.name),
+  );
+  const revision = Number(opts.revision);
+  if (!opts.revision || !Number.isInteger(revision) || revision < 1) {
+    throw new HomeportError(
+      'INVALID_INPUT',
+      `--revision: give the revision number to roll back to (see homeport revisions ${name})`,
+    );
+  }
+  const target = { context, namespace: opts.namespace ?? name, stack: name };
+  return withServices(opts, async (services) => {
+    if (!opts.yes && !(await io.confirm(`Roll '${name}' in ${target.namespace} back to revision ${revision}?`))) {
+      io.err('Not rolled back. Run again with --yes to roll back without asking.');
+      return 1;
+    }
+    const result = await services.deploy.rollback({ ...target, revision });
+    io.out(`Rolled back to revision ${revision}; recorded as revision ${result.revision}.`);
+    return (await followRollout(services, target, io, parseTimeout(opts.timeout))) ? 0 : 1;
+  });
+}
+
+export async function runUninstall(
+  stack: string | undefined,
+  opts: TargetOptions & { 'delete-claims'?: boolean; yes?: boolean },
+  io: StackIo = consoleIo,
+): Promise<number> {
+  const context = requireContext(opts);
+  const name = requireStack(
+    stack,
+    createStackCatalog()
+      .list()
+      .map((s) => s.name),
+  );
+  const target = { context, namespace: opts.namespace ?? name, stack: name };
+  const deleteClaims = opts['delete-claims'] === true;
+  return withServices(opts, async (services) => {
+    const question = `Uninstall '${name}' from ${target.namespace} in '${context}'${deleteClaims ? ', deleting its data volumes' : ''}?`;
+    if (!opts.yes && !(await io.confirm(question))) {
+      io.err('Not uninstalled. Run again with --yes to uninstall without asking.');
+      return 1;
+    }
+    const result = await services.deploy.uninstall({ ...target, deleteClaims });
+    io.out(`Deleted ${result.deleted.length} object(s).`);
+    if (result.kept.length > 0) io.out(`Kept (data volumes; --delete-claims removes them): ${result.kept.join(', ')}`);
+    return 0;
+  });
+}
+
+export function parseTimeout(value: string | undefined): number {
+  if (value === undefined) return 10 * 60_000;
+  const m = /^(\d+)(s|m)?$/.exec(value.trim());
+  if (!m) throw new HomeportError('INVALID_INPUT', `--timeout: '${value}' is not a duration; use e.g. 90s or 10m`);
+  return Number(m[1]) * (m[2] === 'm' ? 60_000 : 1000);
+}
