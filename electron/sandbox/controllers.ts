@@ -161,7 +161,8 @@ export function createControllers(store: Store, deletePod: (ns: string | undefin
       for (const old of owned.filter((rs) => rs.metadata.name !== name && replicasOf(rs) > 0)) {
         if (newReady >= want) store.update(REPLICASETS, { ...old, spec: { ...old.spec, replicas: 0 } });
       }
-      const all = owned.concat(owned.includes(current) ? [] : [current]);
+      // current may be a newer copy of one of owned: count each ReplicaSet once.
+      const all = owned.filter((rs) => rs.metadata.name !== current.metadata.name).concat([current]);
       const sum = (f: string) => all.reduce((n, rs) => n + (((rs.status ?? {})[f] as number | undefined) ?? 0), 0);
       const ready = sum('readyReplicas');
       setStatus(store, DEPLOYMENTS, d, {
