@@ -64,6 +64,8 @@ export const rolloutStatusSchema = z.object({
   workloads: z.array(workloadStatusSchema),
   /** Set when state is failed: which component and why. */
   failed: z.object({ component: z.string(), reason: z.string() }).optional(),
+  /** Why the status could not be read just now; the rest is the last status that could. */
+  error: z.string().optional(),
 });
 export type RolloutStatus = z.infer<typeof rolloutStatusSchema>;
 

@@ -1,4 +1,5 @@
 import type { Handlers, SubscriptionHandlers } from '@shared/contract';
+import type { RolloutStatus } from '@shared/deploy-schemas';
 import { HomeportError } from '../core/errors';
 import { userError } from '../core/kube/pod-service';
 import { ValuesError } from '../core/deploy/engine';
@@ -60,6 +61,16 @@ export function createDeployHandlers(services: Services): Pick<Handlers, DeployC
 
 export function createDeploySubscriptions(services: Services): Pick<SubscriptionHandlers, 'deploy:rollout'> {
   return {
-    'deploy:rollout': (params, emit) => services.deploy.watchRollout(params, emit),
+    'deploy:rollout': (params, emit) => {
+      let last: RolloutStatus = { state: 'progressing', workloads: [] };
+      return services.deploy.watchRollout(
+        params,
+        (status) => {
+          last = status;
+          emit(status);
+        },
+        (err) => emit({ ...last, error: deployError(err, `the rollout of '${params.stack}'`, params.context).message }),
+      );
+    },
   };
 }

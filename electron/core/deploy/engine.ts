@@ -373,6 +373,8 @@ export function createDeployEngine(deps: DeployEngineDeps) {
             emit(status);
           }
         } catch (err) {
+          // The next good answer is sent even if it equals the one before the failure.
+          last = '';
           if (!stopped) onError?.(err);
         }
         if (!stopped) timer = setTimeout(() => void poll(), pollMs);

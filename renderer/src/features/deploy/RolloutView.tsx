@@ -20,6 +20,11 @@ export function RolloutView({ target }: { target: DeployTarget }) {
           </span>
         ) : null}
       </p>
+      {status.error ? (
+        <p className="warning small" role="alert" data-testid="rollout-error">
+          {status.error}
+        </p>
+      ) : null}
       <table className="table">
         <thead>
           <tr>

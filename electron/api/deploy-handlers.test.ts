@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { RolloutStatus } from '@shared/deploy-schemas';
+import { createDeployEngine } from '../core/deploy/engine';
+import { createFixtureCatalog } from '../core/deploy/testing/fixture-stack';
+import { KubeRequestError, type KubeGateway } from '../core/kube/kube-gateway';
+import type { Services } from '../services';
+import { createDeploySubscriptions } from './deploy-handlers';
+
+/** A gateway whose every request answers from `answer`, which a test can make fail. */
+function scriptedGateway(answer: () => unknown): KubeGateway {
+  const reply = async <T>() => {
+    const value = answer();
+    if (value instanceof Error) throw value;
+    return value as T;
+  };
+  return {
+    request: reply,
+    getJson: reply,
+    listAll: async <T>() => ({ items: ((await reply<{ items: T[] }>()).items ?? []) as T[], resourceVersion: '1' }),
+    stream: async () => {},
+    watch: async () => {},
+    server: 'https://cluster.test',
+    close: () => {},
+  };
+}
+
+describe('deploy:rollout subscription', () => {
+  it('reports a failed poll with the last known status, and clears it when polls work again', async () => {
+    let failing = false;
+    const gateway = scriptedGateway(() =>
+      failing ? new KubeRequestError('unreachable', 'Cannot reach https://cluster.test (ECONNREFUSED)') : { items: [] },
+    );
+    const deploy = createDeployEngine({
+      openGateway: async () => gateway,
+      catalog: createFixtureCatalog(),
+      pollMs: 20,
+    });
+    const subs = createDeploySubscriptions({ deploy } as unknown as Services);
+    const seen: RolloutStatus[] = [];
+    const stop = subs['deploy:rollout']({ context: 'home', namespace: 'media', stack: 'demo' }, (s) => seen.push(s));
+    const waitFor = async (ok: () => boolean) => {
+      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(ok()).toBe(true);
+    };
+    await waitFor(() => seen.length === 1);
+    expect(seen[0]).toEqual({ state: 'healthy', workloads: [] });
+    failing = true;
+    await waitFor(() => seen.some((s) => s.error));
+    expect(seen.find((s) => s.error)).toMatchObject({
+      state: 'healthy',
+      error: expect.stringContaining('ECONNREFUSED') as unknown,
+    });
+    failing = false;
+    await waitFor(() => seen.at(-1)?.error === undefined);
+    stop();
+  });
+});
