@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { createDockerClient, DockerRequestError } from './client';
+import { testEngine } from './testing/engine';
+
+const engine = testEngine();
+
+describe('Docker client over a unix socket', () => {
+  it('reads the engine version and swarm state', async () => {
+    const client = createDockerClient({ kind: 'unix', socketPath: engine.socketPath });
+    const version = await client.request<{ Version: string; ApiVersion: string }>('/version');
+    expect(version.Version).toMatch(/^\d+\.\d+/);
+    const info = await client.request<{ Swarm: { LocalNodeState: string; ControlAvailable: boolean } }>('/info');
+    expect(info.Swarm).toMatchObject({ LocalNodeState: 'active', ControlAvailable: true });
+    client.close();
+  });
+
+  it('gives the engine message and status for a refused request', async () => {
+    const client = createDockerClient({ kind: 'unix', socketPath: engine.socketPath });
+    const err = await client.request('/services/no-such-service').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DockerRequestError);
+    expect(err).toMatchObject({ status: 404, reason: 'http' });
+    expect((err as Error).message).toMatch(/service no-such-service not found/);
+    client.close();
+  });
+
+  it('names a missing socket and what to check', async () => {
+    const client = createDockerClient({ kind: 'unix', socketPath: '/nonexistent/docker.sock' });
+    await expect(client.request('/version')).rejects.toThrow(
+      'Cannot reach the Docker engine at unix:///nonexistent/docker.sock (ENOENT)',
+    );
+  });
+});

@@ -1,0 +1,233 @@
+/**
+ * The narrow door to one Docker engine: JSON requests and streams over the engine's HTTP API,
+ * through a unix socket, TCP with TLS client certificates, or any socket a transport opens (SSH).
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Duplex } from 'node:stream';
+
+/** The Engine API version Homeport speaks (Docker 20.10 and newer). */
+export const DOCKER_API_VERSION = '1.41';
+
+export type DockerFailureReason = 'unreachable' | 'tls' | 'timeout' | 'http' | 'auth';
+
+/** A failed engine request; status is the HTTP status when the engine answered. */
+export class DockerRequestError extends Error {
+  constructor(
+    readonly reason: DockerFailureReason,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'DockerRequestError';
+  }
+
+  /** The engine refused a service update made from an outdated version index. */
+  get outOfSequence(): boolean {
+    return this.status !== undefined && /update out of sequence/i.test(this.message);
+  }
+}
+
+/** How to reach the engine's HTTP API. */
+export type DockerTransport =
+  | { kind: 'unix'; socketPath: string }
+  | { kind: 'tcp'; host: string; port: number; tls?: { ca?: string; cert?: string; key?: string } }
+  /** A ready-made byte stream per connection, e.g. an SSH channel to the remote socket. */
+  | { kind: 'custom'; connect: () => Promise<Duplex>; close?: () => void };
+
+export interface DockerRequestOptions {
+  method?: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface DockerClient {
+  /** Where the engine is, for messages ('unix:///var/run/docker.sock'). */
+  readonly address: string;
+  request<T>(path: string, opts?: DockerRequestOptions): Promise<T>;
+  /** A streaming GET (events, logs): onData gets raw bytes until the engine ends or signal aborts. */
+  stream(path: string, onData: (chunk: Buffer) => void, opts?: DockerRequestOptions): Promise<void>;
+  close(): void;
+}
+
+function engineMessage(body: string): string {
+  try {
+    const msg = (JSON.parse(body) as { message?: unknown }).message;
+    return typeof msg === 'string' ? msg : body.trim();
+  } catch {
+    return body.trim();
+  }
+}
+
+export function classifyDockerError(err: NodeJS.ErrnoException, address: string): DockerRequestError {
+  const code = err.code ?? '';
+  if (
+    ['ENOENT', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET'].includes(code)
+  ) {
+    const hint =
+      code === 'ENOENT'
+        ? 'no socket there; is Docker running, and is this the right path?'
+        : 'is the Docker engine running and the address right?';
+    return new DockerRequestError('unreachable', `Cannot reach the Docker engine at ${address} (${code}): ${hint}`);
+  }
+  if (code === 'EACCES') {
+    return new DockerRequestError(
+      'auth',
+      `Permission denied on ${address}: add your user to the 'docker' group or use an endpoint you may access`,
+    );
+  }
+  if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /CERT|SELF_SIGNED|UNABLE_TO/.test(code)) {
+    return new DockerRequestError(
+      'tls',
+      `TLS with ${address} failed (${code}: ${err.message}); check the CA, client certificate and key`,
+    );
+  }
+  return new DockerRequestError('unreachable', `Request to the Docker engine at ${address} failed: ${err.message}`);
+}
+
+function describe(t: DockerTransport, label?: string): string {
+  if (label) return label;
+  if (t.kind === 'unix') return `unix://${t.socketPath}`;
+  if (t.kind === 'tcp') return `tcp://${t.host}:${t.port}`;
+  return 'the engine';
+}
+
+/** Builds a client; `address` names the endpoint in every error message. */
+export function createDockerClient(transport: DockerTransport, address = describe(transport)): DockerClient {
+  let agent: http.Agent;
+  let secure = false;
+  if (transport.kind === 'unix') {
+    agent = new http.Agent({ keepAlive: true });
+  } else if (transport.kind === 'tcp' && transport.tls) {
+    secure = true;
+    agent = new https.Agent({ keepAlive: true, ...transport.tls, rejectUnauthorized: true });
+  } else if (transport.kind === 'tcp') {
+    agent = new http.Agent({ keepAlive: true });
+  } else {
+    const connect = transport.connect;
+    // Each HTTP connection is a fresh stream from the transport (an SSH channel, for example).
+    class StreamAgent extends http.Agent {
+      override createConnection(
+        _options: unknown,
+        callback?: (err: Error | null, socket: Duplex) => void,
+      ): Duplex | undefined {
+        connect().then(
+          (socket) => callback?.(null, socket),
+          (err: Error) => callback?.(err, undefined as unknown as Duplex),
+        );
+        return undefined;
+      }
+    }
+    agent = new StreamAgent({ keepAlive: false });
+  }
+
+  function open(
+    path: string,
+    opts: DockerRequestOptions,
+  ): Promise<{ res: http.IncomingMessage; req: http.ClientRequest }> {
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) query.set(k, String(v));
+    const qs = query.toString();
+    const fullPath = `/v${DOCKER_API_VERSION}${path}${qs ? `?${qs}` : ''}`;
+    const headers: Record<string, string> = { Host: 'docker', ...opts.headers };
+    let payload: string | undefined;
+    if (opts.body !== undefined) {
+      payload = JSON.stringify(opts.body);
+      headers['Content-Type'] = 'application/json';
+    }
+    const base: http.RequestOptions = { method: opts.method ?? 'GET', path: fullPath, headers, agent };
+    if (transport.kind === 'unix') base.socketPath = transport.socketPath;
+    if (transport.kind === 'tcp') Object.assign(base, { host: transport.host, port: transport.port });
+    const timeoutMs = opts.timeoutMs ?? 15_000;
+    return new Promise((resolve, reject) => {
+      if (opts.signal?.aborted) return reject(new DockerRequestError('timeout', 'The request was cancelled'));
+      const req = (secure ? https : http).request(base);
+      const timer = setTimeout(() => {
+        req.destroy();
+        reject(
+          new DockerRequestError('timeout', `The Docker engine at ${address} did not answer within ${timeoutMs} ms`),
+        );
+      }, timeoutMs);
+      const onAbort = () => {
+        clearTimeout(timer);
+        req.destroy();
+        reject(new DockerRequestError('timeout', 'The request was cancelled'));
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+        reject(classifyDockerError(err, address));
+      });
+      req.on('response', (res) => {
+        clearTimeout(timer);
+        resolve({ res, req });
+      });
+      req.end(payload);
+    });
+  }
+
+  function readAll(res: http.IncomingMessage): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      res.on('error', reject);
+    });
+  }
+
+  async function request<T>(path: string, opts: DockerRequestOptions = {}): Promise<T> {
+    const { res } = await open(path, opts);
+    const body = await readAll(res);
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status >= 300) {
+      throw new DockerRequestError('http', `${address}: ${engineMessage(body) || `HTTP ${status}`}`, status);
+    }
+    if (body === '') return undefined as T;
+    try {
+      return JSON.parse(body) as T;
+    } catch {
+      return body as T;
+    }
+  }
+
+  async function stream(path: string, onData: (chunk: Buffer) => void, opts: DockerRequestOptions = {}) {
+    const { res, req } = await open(path, { ...opts, timeoutMs: opts.timeoutMs ?? 15_000 });
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status >= 300) {
+      const body = await readAll(res);
+      throw new DockerRequestError('http', `${address}: ${engineMessage(body) || `HTTP ${status}`}`, status);
+    }
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        req.destroy();
+        resolve();
+      };
+      if (opts.signal?.aborted) return onAbort();
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      res.on('data', (c: Buffer) => onData(c));
+      res.on('end', () => resolve());
+      res.on('close', () =>
+        res.complete || opts.signal?.aborted
+          ? resolve()
+          : reject(new DockerRequestError('unreachable', `The Docker engine at ${address} dropped the connection`)),
+      );
+      res.on('error', (err: NodeJS.ErrnoException) =>
+        opts.signal?.aborted ? resolve() : reject(classifyDockerError(err, address)),
+      );
+    });
+  }
+
+  return {
+    address,
+    request,
+    stream,
+    close() {
+      agent.destroy();
+      if (transport.kind === 'custom') transport.close?.();
+    },
+  };
+}
