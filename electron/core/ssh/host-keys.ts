@@ -1,0 +1,138 @@
+/**
+ * The SSH host keys Homeport trusts: its own known_hosts file in the data directory (0600, written
+ * atomically, OpenSSH format) and, read only, the user's ~/.ssh/known_hosts. A key listed in either
+ * file is trusted; a key that differs from one listed in either file is refused.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { HomeportError } from '../errors';
+import { writeFileAtomic } from '../storage/atomic-file';
+import {
+  entryMatchesHost,
+  fingerprintSha256,
+  keysForHost,
+  keyTypeOf,
+  knownHostName,
+  lookup,
+  parseKnownHosts,
+  type LookupVerdict,
+} from './known-hosts';
+
+export interface HostKeyCheck {
+  verdict: LookupVerdict;
+  /** `SHA256:...`, as `ssh-keygen -lf` prints it. */
+  fingerprint: string;
+  keyType: string;
+  /** The known_hosts file that decided a `match`, `changed` or `revoked` verdict. */
+  source?: string;
+  /** For `changed`: the fingerprints recorded for the host in `source`. */
+  expected?: string[];
+}
+
+export interface HostKeyStore {
+  check(host: string, port: number, key: Buffer): Promise<HostKeyCheck>;
+  /**
+   * Trusts this key for host:port from now on: appends an OpenSSH line to Homeport's own file,
+   * replacing the lines of that file that gave the host a different key of the same type. The
+   * user's ~/.ssh/known_hosts is never written.
+   */
+  accept(host: string, port: number, key: Buffer): Promise<void>;
+  /** Homeport's own known_hosts file. */
+  readonly file: string;
+}
+
+export interface HostKeyStoreOptions {
+  /** Homeport's own file, normally <dataDir>/known_hosts. */
+  file: string;
+  /** The user's file, normally ~/.ssh/known_hosts; read, never written. */
+  userKnownHosts?: string;
+}
+
+const rank: Record<LookupVerdict, number> = { unknown: 0, match: 1, changed: 2, revoked: 3 };
+
+export function createHostKeyStore(opts: HostKeyStoreOptions): HostKeyStore {
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function check(host: string, port: number, key: Buffer): Promise<HostKeyCheck> {
+    const keyType = keyTypeOf(key);
+    const fingerprint = fingerprintSha256(key);
+    const keyBase64 = key.toString('base64');
+    let result: HostKeyCheck = { verdict: 'unknown', fingerprint, keyType };
+    const files = [opts.file, ...(opts.userKnownHosts ? [opts.userKnownHosts] : [])];
+    for (const file of files) {
+      const text = await readIfExists(file);
+      if (text === undefined) continue;
+      const entries = parseKnownHosts(text);
+      const verdict = lookup(entries, host, port, keyType, keyBase64);
+      if (rank[verdict] > rank[result.verdict]) {
+        result = { verdict, fingerprint, keyType, source: file };
+        if (verdict === 'changed') {
+          result.expected = keysForHost(entries, host, port, keyType).map((k) =>
+            fingerprintSha256(Buffer.from(k, 'base64')),
+          );
+        }
+      }
+    }
+    return result;
+  }
+
+  function accept(host: string, port: number, key: Buffer): Promise<void> {
+    const next = queue.then(async () => {
+      assertPlainHost(host, port);
+      const keyType = keyTypeOf(key);
+      const keyBase64 = key.toString('base64');
+      const verdict = (await check(host, port, key)).verdict;
+      if (verdict === 'revoked') {
+        throw new HomeportError(
+          'FORBIDDEN',
+          `The host key ${fingerprintSha256(key)} of ${knownHostName(host, port)} is marked @revoked in a known_hosts file; Homeport will not trust it.`,
+        );
+      }
+      const text = (await readIfExists(opts.file)) ?? '';
+      const entries = parseKnownHosts(text);
+      // Drop this file's lines that give the host a different key of the same type: the user has
+      // just confirmed the new one.
+      const stale = new Set(
+        entries
+          .filter(
+            (e) =>
+              !e.revoked &&
+              e.keyType === keyType &&
+              e.keyBase64 !== keyBase64 &&
+              entryMatchesHost(e, host, port) &&
+              (e.hashed !== undefined || e.patterns.length === 1),
+          )
+          .map((e) => e.line),
+      );
+      const kept = text.split(/\r?\n/).filter((line, i) => line !== '' && !stale.has(i + 1));
+      if (lookup(parseKnownHosts(kept.join('\n')), host, port, keyType, keyBase64) !== 'match') {
+        kept.push(`${knownHostName(host, port)} ${keyType} ${keyBase64}`);
+      }
+      await mkdir(dirname(opts.file), { recursive: true, mode: 0o700 });
+      await writeFileAtomic(opts.file, `${kept.join('\n')}\n`);
+    });
+    queue = next.catch(() => {});
+    return next;
+  }
+
+  return { check, accept, file: opts.file };
+}
+
+/** A host name that cannot break the line format: no whitespace, commas, brackets, `#`, `|`, `*`, `?` or `!`. */
+function assertPlainHost(host: string, port: number): void {
+  if (!/^[A-Za-z0-9._:%-]+$/.test(host) || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new HomeportError('INVALID_INPUT', `"${host}:${port}" is not a host name and port Homeport can record.`);
+  }
+}
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new HomeportError(
+      'INTERNAL',
+      `Could not read the known_hosts file ${file}: ${(err as Error).message}. Fix its permissions or move it aside.`,
+    );
+  }
+}
