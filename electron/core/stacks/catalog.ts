@@ -1,6 +1,6 @@
 /**
  * The stack catalog: lists the stacks Homeport can deploy, checks the user's values against a
- * stack's schema and renders validated values to Kubernetes objects.
+ * stack's schema and renders validated values to Kubernetes objects or Docker Swarm specs.
  */
 import type { FieldIssue, StackInfo } from '@shared/deploy-schemas';
 import { stringify } from 'yaml';
@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { renderKubernetesObjects } from './kubernetes';
 import type { StackDefinition } from './model';
 import { revenge } from './revenge';
+import { renderSwarmStack, type SwarmRenderOptions, type SwarmStack } from './swarm';
 import type { KubeObject, RenderedStack, RenderOptions, StackCatalog, ValidationResult } from './types';
 
 /** The stacks Homeport ships. */
@@ -15,6 +16,8 @@ export const builtinStacks: readonly StackDefinition[] = [revenge as StackDefini
 
 /** A Kubernetes namespace name (RFC 1123 label). */
 const NAMESPACE = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A Swarm stack name: short enough for `<stack>_<component>` service names. */
+export const SWARM_STACK_NAME = /^[a-z0-9](?:[-a-z0-9]{0,30}[a-z0-9])?$/;
 
 export function createStackCatalog(definitions: readonly StackDefinition[] = builtinStacks): StackCatalog {
   const byName = new Map<string, StackDefinition>();
@@ -34,6 +37,15 @@ export function createStackCatalog(definitions: readonly StackDefinition[] = bui
     return parsed.success ? { ok: true, values: parsed.data } : { ok: false, issues: toFieldIssues(parsed.error) };
   };
 
+  const validated = (stack: string, values: unknown): unknown => {
+    const result = validate(stack, values);
+    if (!result.ok) {
+      const detail = result.issues.map((i) => `${i.path || '(values)'}: ${i.message}`).join('; ');
+      throw new Error(`invalid values for stack '${stack}': ${detail}`);
+    }
+    return result.values;
+  };
+
   return {
     list: () => [...byName.values()].map(stackInfo),
     has: (stack) => byName.has(stack),
@@ -43,17 +55,19 @@ export function createStackCatalog(definitions: readonly StackDefinition[] = bui
       if (!NAMESPACE.test(opts.namespace)) {
         throw new Error(`invalid namespace '${opts.namespace}': use lowercase letters, digits and dashes`);
       }
-      const result = validate(stack, values);
-      if (!result.ok) {
-        const detail = result.issues.map((i) => `${i.path || '(values)'}: ${i.message}`).join('; ');
-        throw new Error(`invalid values for stack '${stack}': ${detail}`);
-      }
-      const model = def.build(result.values);
+      const model = def.build(validated(stack, values));
       return {
         stack,
         namespace: opts.namespace,
         objects: renderKubernetesObjects(model, { stack, namespace: opts.namespace }),
       };
+    },
+    renderSwarm(stack: string, values: unknown, opts: SwarmRenderOptions): SwarmStack {
+      const def = get(stack);
+      if (!SWARM_STACK_NAME.test(opts.stack)) {
+        throw new Error(`invalid Swarm stack name '${opts.stack}': use up to 32 lowercase letters, digits and dashes`);
+      }
+      return renderSwarmStack(def.build(validated(stack, values)), opts);
     },
   };
 }

@@ -161,11 +161,24 @@ export interface IngressSpec {
   className?: string;
 }
 
+/**
+ * A component port published on the hosts, for platforms without an ingress controller (Docker
+ * Swarm's routing mesh). Platforms with one reach the stack through `ingress` instead.
+ */
+export interface PublishedPort {
+  component: string;
+  /** The port the component listens on. */
+  port: number;
+  /** The port on every host that forwards to it. */
+  publishedPort: number;
+}
+
 export interface StackModel {
   components: Component[];
   volumes: SharedVolume[];
   secrets: SecretSpec[];
   ingress?: IngressSpec;
+  published?: PublishedPort[];
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The Revenge media stack: the Go API, the web frontend, PostgreSQL, Dragonfly (Redis protocol
  * cache), Typesense (search) and S3-compatible object storage for avatars, either bundled or an
- * existing external service. Media comes read-only from an NFS export mounted at /media.
+ * existing external service. Media comes read-only from an NFS export mounted at /media (optional:
+ * nfs.enabled). On Docker Swarm, the frontend is published on a host port (swarm.publish).
  */
 import { z } from 'zod';
 import { defineStack, type Component, type SecretSpec, type StackModel } from './model';
@@ -34,6 +35,9 @@ const storageClass = z
 const storage = (size: string) => z.strictObject({ size: quantity(size), storageClass }).prefault({});
 const replicas = (fallback: number) =>
   z.number().int().min(1, { message: 'must be at least 1' }).max(100).default(fallback);
+const port = z.number().int().min(1, { message: 'must be a port from 1 to 65535' }).max(65535, {
+  message: 'must be a port from 1 to 65535',
+});
 const bucket = z
   .string()
   .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be 3-63 lowercase letters, digits, dots or dashes' })
@@ -128,6 +132,10 @@ export const revengeValuesSchema = z.strictObject({
     .describe('API logging'),
   nfs: z
     .strictObject({
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe('Mount the media library; turn it off to run without media (no NFS server needed)'),
       server: z
         .string()
         .refine((s) => HOSTNAME.test(s) || IPV4.test(s), {
@@ -164,6 +172,22 @@ export const revengeValuesSchema = z.strictObject({
     })
     .prefault({})
     .describe('Expose the frontend through an ingress controller'),
+  swarm: z
+    .strictObject({
+      /**
+       * Host ports Docker Swarm's routing mesh publishes on every node (null: not published). The
+       * frontend gets 8080 by default, leaving 80/443 to a reverse proxy; the API is reached
+       * through the frontend and is published only for clients that talk to it directly.
+       */
+      publish: z
+        .strictObject({
+          frontend: port.nullable().default(8080).describe('Host port for the web frontend (null: not published)'),
+          api: port.nullable().default(null).describe('Host port for the API (null: not published)'),
+        })
+        .prefault({}),
+    })
+    .prefault({})
+    .describe('Docker Swarm only: ports published on the nodes'),
 });
 
 export type RevengeValues = z.output<typeof revengeValuesSchema>;
@@ -172,6 +196,7 @@ export type RevengeValues = z.output<typeof revengeValuesSchema>;
 export const REVENGE_SECRET = 'revenge-secrets';
 
 const API_PORT = 8096;
+const FRONTEND_PORT = 3000;
 
 function secretFor(values: RevengeValues): SecretSpec {
   const keys = ['database-password', 'jwt-secret', 'search-api-key'];
@@ -236,7 +261,7 @@ function api(values: RevengeValues): Component {
       { name: 'REVENGE_STORAGE_BACKEND', value: 's3' },
       ...s3.env,
     ],
-    mounts: [{ volume: 'media', mountPath: '/media', readOnly: true }],
+    mounts: values.nfs.enabled ? [{ volume: 'media', mountPath: '/media', readOnly: true }] : [],
     stateful: false,
     probes: {
       liveness: { check: http('/health/live'), periodSeconds: 10, failureThreshold: 3 },
@@ -254,11 +279,11 @@ function api(values: RevengeValues): Component {
 }
 
 function frontend(values: RevengeValues): Component {
-  const http = { type: 'http' as const, path: '/', port: 3000 };
+  const http = { type: 'http' as const, path: '/', port: FRONTEND_PORT };
   return {
     name: 'frontend',
     image: values.frontend.image,
-    ports: [{ name: 'http', port: 3000 }],
+    ports: [{ name: 'http', port: FRONTEND_PORT }],
     identityEnv: [],
     secretEnv: [],
     env: [],
@@ -393,22 +418,32 @@ function objectStore(store: Extract<RevengeValues['objectStore'], { mode: 'bundl
 export function buildRevenge(values: RevengeValues): StackModel {
   const components = [api(values), frontend(values), postgres(values), dragonfly(values), typesense(values)];
   if (values.objectStore.mode === 'bundled') components.push(objectStore(values.objectStore));
+  const publish = values.swarm.publish;
+  const published = [
+    ...(publish.frontend !== null
+      ? [{ component: 'frontend', port: FRONTEND_PORT, publishedPort: publish.frontend }]
+      : []),
+    ...(publish.api !== null ? [{ component: 'api', port: API_PORT, publishedPort: publish.api }] : []),
+  ];
   return {
     components,
-    volumes: [
-      {
-        name: 'media',
-        type: 'nfs',
-        server: values.nfs.server,
-        path: values.nfs.path,
-        readOnly: true,
-        size: values.nfs.size,
-      },
-    ],
+    volumes: values.nfs.enabled
+      ? [
+          {
+            name: 'media',
+            type: 'nfs',
+            server: values.nfs.server,
+            path: values.nfs.path,
+            readOnly: true,
+            size: values.nfs.size,
+          },
+        ]
+      : [],
     secrets: [secretFor(values)],
     ingress: values.ingress.enabled
-      ? { host: values.ingress.host, component: 'frontend', port: 3000, className: values.ingress.className }
+      ? { host: values.ingress.host, component: 'frontend', port: FRONTEND_PORT, className: values.ingress.className }
       : undefined,
+    published,
   };
 }
 

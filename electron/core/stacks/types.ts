@@ -1,9 +1,10 @@
 /**
- * What the deploy engine needs from a stack: validation of the user's values and rendering to
- * Kubernetes objects. The stack model itself (components, volumes, probes) stays free of
+ * What the deployers need from a stack: validation of the user's values and rendering to
+ * Kubernetes objects or Docker Swarm specs. The stack model itself (components, volumes, probes) stays free of
  * Kubernetes; only renderers know a target platform.
  */
 import type { FieldIssue, StackInfo } from '@shared/deploy-schemas';
+import type { SwarmRenderOptions, SwarmStack } from './swarm';
 
 /** A Kubernetes object as sent to the API server. */
 export interface KubeObject {
@@ -52,4 +53,6 @@ export interface StackCatalog {
   validate(stack: string, values: unknown): ValidationResult;
   /** Renders already-validated values. Throws for an unknown stack. */
   renderKubernetes(stack: string, values: unknown, opts: RenderOptions): RenderedStack;
+  /** Renders already-validated values for Docker Swarm; opts.stack names the Swarm stack. */
+  renderSwarm(stack: string, values: unknown, opts: SwarmRenderOptions): SwarmStack;
 }

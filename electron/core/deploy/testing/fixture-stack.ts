@@ -143,5 +143,8 @@ export function createFixtureCatalog(): StackCatalog {
       if (stack !== FIXTURE_STACK) throw new Error(`Unknown stack '${stack}'`);
       return { stack, namespace: opts.namespace, objects: render(values as Values, opts.namespace) };
     },
+    renderSwarm(stack) {
+      throw new Error(`The test stack '${stack}' has no Docker Swarm rendering`);
+    },
   };
 }

@@ -1,0 +1,449 @@
+/**
+ * Renders a StackModel for Docker Swarm, in Docker Engine API shapes (the bodies of
+ * POST /networks/create, /secrets/create, /configs/create, /volumes/create and /services/create).
+ * The output is a pure function of its input: the same model and stack name give identical specs.
+ *
+ * Conventions:
+ * - Everything carries `com.docker.stack.namespace=<stack>` (so `docker stack ls` and
+ *   `docker stack services <stack>` show the stack), `homeport.dev/stack=<stack>` and
+ *   `homeport.dev/managed-by=homeport`.
+ * - One attachable overlay network `<stack>_default`; each service joins it with its component
+ *   name as alias, so `postgres:5432` resolves as it does in Kubernetes.
+ * - Services are `<stack>_<component>`; autoscaled components run their minimum replica count
+ *   (Swarm has no autoscaler).
+ * - Secrets: one Swarm secret per key, mounted as the file `/run/secrets/<secret>_<key>`.
+ *   Generated keys are `<stack>_<secret>_<key>` without data here: the deployer creates them once
+ *   with a random value and keeps them. Keys with a value are `<stack>_<secret>_<key>_<hash8>`
+ *   (hash of the value), so a new value is a new secret the services switch to (rotation).
+ *   Both are labelled `homeport.dev/secret=<secret>/<key>`. A secret the model does not define
+ *   (an existing one, like external S3 credentials) is the Swarm secret `<secret>_<key>`, which
+ *   must exist before the deploy.
+ * - Secret environment variables: Swarm cannot put a secret's value into the environment, only
+ *   into a file. A model variable NAME read from a secret becomes `NAME_FILE=/run/secrets/...`.
+ *   That is the contract the program's configuration loader must honour: PostgreSQL's image reads
+ *   POSTGRES_PASSWORD_FILE natively; Revenge reads REVENGE_*_FILE. A plain variable whose value
+ *   references a secret variable (`postgres://revenge:$(REVENGE_DATABASE_PASSWORD)@...`) gets the
+ *   reference left out (`postgres://revenge:@...`): the loader fills the empty password from the
+ *   secret's file. References to plain and instance variables are expanded in place.
+ * - Instance variables use Swarm templates: instanceName `{{.Task.Name}}`, hostName
+ *   `{{.Node.Hostname}}`, namespace the stack name; instanceIp has no template and is left out.
+ * - Shared NFS volumes are named volumes `<stack>_<volume>` of the local driver with
+ *   `type=nfs, o=addr=<server>,nfsvers=4[,ro], device=:<path>`; stateful components get a local
+ *   volume `<stack>_<component>-data`. Volumes are node-local in Swarm: the mounts carry the same
+ *   driver options, so each node creates its own on first use (a stateful component's data stays
+ *   on the node it first ran on only if it is pinned there; data volume ownerGroup is not applied).
+ * - Health checks come from the readiness probe (interval, timeout), with the liveness probe's
+ *   failure threshold as retries and the startup probe's budget as start period. HTTP checks run
+ *   `wget` and TCP checks `nc` inside the container, so images need those tools for them.
+ * - Updates go one task at a time, start-first (stop-first for stateful components, which must not
+ *   share their data volume), and roll back automatically when a new task fails within Monitor.
+ * - Published ports (the model's `published`) go through the routing mesh; nothing else is
+ *   published.
+ */
+import { createHash } from 'node:crypto';
+import type { Component, HealthCheck, IdentityEnvVar, Probe, StackModel } from './model';
+
+export const SWARM_NAMESPACE_LABEL = 'com.docker.stack.namespace';
+export const SWARM_IMAGE_LABEL = 'com.docker.stack.image';
+export const SWARM_STACK_LABEL = 'homeport.dev/stack';
+export const SWARM_MANAGED_BY_LABEL = 'homeport.dev/managed-by';
+export const SWARM_MANAGED_BY = 'homeport';
+export const SWARM_COMPONENT_LABEL = 'homeport.dev/component';
+/** On secrets: `<secret>/<key>` of the model, the same across rotations. */
+export const SWARM_SECRET_LABEL = 'homeport.dev/secret';
+/** On generated secrets: 'true'. Their value is made at deploy time and kept afterwards. */
+export const SWARM_GENERATED_LABEL = 'homeport.dev/generated';
+/** On volumes holding a component's data: 'true'. They are never pruned, only removed on request. */
+export const SWARM_DATA_LABEL = 'homeport.dev/data';
+/** Where Swarm mounts secrets inside the containers. */
+export const SECRETS_DIR = '/run/secrets';
+
+const SECOND = 1_000_000_000;
+
+export interface SwarmRenderOptions {
+  stack: string;
+  /** How long Swarm watches each updated task before calling the update a success (default 10 s). */
+  updateMonitorMs?: number;
+}
+
+export interface SwarmNetworkSpec {
+  Name: string;
+  Driver: 'overlay';
+  Attachable: boolean;
+  Labels: Record<string, string>;
+}
+
+export interface SwarmSecretSpec {
+  Name: string;
+  Labels: Record<string, string>;
+  /** Base64 value; absent for generated keys (the deployer fills them, never the renderer). */
+  Data?: string;
+}
+
+export interface SwarmConfigSpec {
+  Name: string;
+  Labels: Record<string, string>;
+  Data: string;
+}
+
+export interface SwarmVolumeSpec {
+  Name: string;
+  Driver: string;
+  DriverOpts: Record<string, string>;
+  Labels: Record<string, string>;
+}
+
+export interface SwarmSecretRef {
+  SecretName: string;
+  /** Filled by the deployer from the live secret. */
+  SecretID?: string;
+  File: { Name: string; UID: string; GID: string; Mode: number };
+}
+
+export interface SwarmMount {
+  Type: 'volume';
+  Source: string;
+  Target: string;
+  ReadOnly?: boolean;
+  VolumeOptions: { Labels: Record<string, string>; DriverConfig: { Name: string; Options?: Record<string, string> } };
+}
+
+export interface SwarmHealthcheck {
+  Test: string[];
+  Interval: number;
+  Timeout: number;
+  Retries: number;
+  StartPeriod: number;
+}
+
+export interface SwarmUpdateConfig {
+  Parallelism: number;
+  Delay: number;
+  FailureAction: 'rollback' | 'pause' | 'continue';
+  Monitor: number;
+  MaxFailureRatio: number;
+  Order: 'start-first' | 'stop-first';
+}
+
+export interface SwarmServiceSpec {
+  Name: string;
+  Labels: Record<string, string>;
+  TaskTemplate: {
+    ContainerSpec: {
+      Image: string;
+      Labels: Record<string, string>;
+      Command?: string[];
+      Args?: string[];
+      Env: string[];
+      Mounts: SwarmMount[];
+      Secrets: SwarmSecretRef[];
+      Healthcheck: SwarmHealthcheck;
+      StopGracePeriod: number;
+    };
+    Resources: {
+      Limits: { NanoCPUs?: number; MemoryBytes?: number };
+      Reservations: { NanoCPUs?: number; MemoryBytes?: number };
+    };
+    RestartPolicy: { Condition: 'any'; Delay: number; MaxAttempts: number };
+    /** Target is the network name here; the deployer puts in its ID. */
+    Networks: { Target: string; Aliases: string[] }[];
+  };
+  Mode: { Replicated: { Replicas: number } };
+  UpdateConfig: SwarmUpdateConfig;
+  RollbackConfig: SwarmUpdateConfig;
+  EndpointSpec: {
+    Mode: 'vip';
+    Ports?: { Protocol: 'tcp'; TargetPort: number; PublishedPort: number; PublishMode: 'ingress' }[];
+  };
+}
+
+export interface SwarmStack {
+  stack: string;
+  network: SwarmNetworkSpec;
+  secrets: SwarmSecretSpec[];
+  configs: SwarmConfigSpec[];
+  volumes: SwarmVolumeSpec[];
+  services: SwarmServiceSpec[];
+  /** Existing secrets the services read and the stack does not create. */
+  externalSecrets: string[];
+}
+
+const hash8 = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 8);
+
+/** Swarm object names are at most 64 characters: longer ones keep a prefix and a hash of the whole. */
+export function swarmName(name: string, max = 63): string {
+  return name.length <= max ? name : `${name.slice(0, max - 9)}_${hash8(name)}`;
+}
+
+/** A CPU quantity ('250m', '1.5') in nano CPUs. */
+export function parseCpu(q: string): number {
+  const m = /^([0-9]+(?:\.[0-9]+)?)(m?)$/.exec(q);
+  if (!m) throw new Error(`invalid CPU quantity '${q}'`);
+  return Math.round(Number(m[1]) * (m[2] ? 1e6 : 1e9));
+}
+
+const MEMORY_UNITS: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/** A memory quantity ('256Mi', '1G') in bytes. */
+export function parseMemory(q: string): number {
+  const m = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.exec(q);
+  if (!m) throw new Error(`invalid memory quantity '${q}'`);
+  return Math.round(Number(m[1]) * (MEMORY_UNITS[m[2] ?? ''] ?? 1));
+}
+
+export const secretFileName = (secret: string, key: string) => `${secret}_${key}`;
+
+function checkModel(model: StackModel): void {
+  const names = new Set<string>();
+  for (const c of model.components) {
+    if (names.has(c.name)) throw new Error(`stack model: duplicate component '${c.name}'`);
+    names.add(c.name);
+    if (c.stateful && !c.data) throw new Error(`stack model: stateful component '${c.name}' has no data volume`);
+    for (const m of c.mounts) {
+      if (!model.volumes.some((v) => v.name === m.volume)) {
+        throw new Error(`stack model: component '${c.name}' mounts unknown volume '${m.volume}'`);
+      }
+    }
+  }
+  for (const p of model.published ?? []) {
+    if (!names.has(p.component)) throw new Error(`stack model: published port of unknown component '${p.component}'`);
+  }
+}
+
+export function renderSwarmStack(model: StackModel, opts: SwarmRenderOptions): SwarmStack {
+  checkModel(model);
+  const { stack } = opts;
+  const monitor = Math.round((opts.updateMonitorMs ?? 10_000) * 1e6);
+  const labels = (extra: Record<string, string> = {}): Record<string, string> => ({
+    [SWARM_NAMESPACE_LABEL]: stack,
+    [SWARM_STACK_LABEL]: stack,
+    [SWARM_MANAGED_BY_LABEL]: SWARM_MANAGED_BY,
+    ...extra,
+  });
+  const networkName = `${stack}_default`;
+
+  // Secrets of the model: one Swarm secret per key.
+  const secretNames = new Map<string, string>();
+  const secrets: SwarmSecretSpec[] = [];
+  for (const s of model.secrets) {
+    for (const k of s.keys) {
+      const id = `${s.name}/${k.key}`;
+      const base = `${stack}_${s.name}_${k.key}`;
+      if (k.generated) {
+        const name = swarmName(base);
+        secretNames.set(id, name);
+        secrets.push({ Name: name, Labels: labels({ [SWARM_SECRET_LABEL]: id, [SWARM_GENERATED_LABEL]: 'true' }) });
+      } else {
+        const value = k.value ?? '';
+        const name = swarmName(`${base}_${hash8(value)}`);
+        secretNames.set(id, name);
+        secrets.push({
+          Name: name,
+          Labels: labels({ [SWARM_SECRET_LABEL]: id }),
+          Data: Buffer.from(value).toString('base64'),
+        });
+      }
+    }
+  }
+  const external = new Set<string>();
+  const secretRef = (secret: string, key: string): string => {
+    const own = secretNames.get(`${secret}/${key}`);
+    if (own) return own;
+    const name = `${secret}_${key}`;
+    external.add(name);
+    return name;
+  };
+
+  const volumes: SwarmVolumeSpec[] = [];
+  const sharedMountOptions = new Map<string, SwarmMount['VolumeOptions']>();
+  for (const v of model.volumes) {
+    const o = `addr=${v.server},nfsvers=4${v.readOnly ? ',ro' : ''}`;
+    const spec: SwarmVolumeSpec = {
+      Name: `${stack}_${v.name}`,
+      Driver: 'local',
+      DriverOpts: { type: 'nfs', o, device: `:${v.path}` },
+      Labels: labels(),
+    };
+    volumes.push(spec);
+    sharedMountOptions.set(v.name, {
+      Labels: spec.Labels,
+      DriverConfig: { Name: 'local', Options: spec.DriverOpts },
+    });
+  }
+  for (const c of model.components) {
+    if (!c.data) continue;
+    volumes.push({
+      Name: `${stack}_${c.name}-data`,
+      Driver: 'local',
+      DriverOpts: {},
+      Labels: labels({ [SWARM_COMPONENT_LABEL]: c.name, [SWARM_DATA_LABEL]: 'true' }),
+    });
+  }
+
+  const services = model.components.map((c): SwarmServiceSpec => {
+    const fileRefs = new Map<string, SwarmSecretRef>();
+    const refFor = (secret: string, key: string): SwarmSecretRef => {
+      const file = secretFileName(secret, key);
+      let ref = fileRefs.get(file);
+      if (!ref) {
+        ref = { SecretName: secretRef(secret, key), File: { Name: file, UID: '0', GID: '0', Mode: 0o444 } };
+        fileRefs.set(file, ref);
+      }
+      return ref;
+    };
+    const known = new Map<string, string>();
+    const secretVars = new Set<string>();
+    const env: string[] = [];
+    for (const e of c.identityEnv) {
+      const value = identityValue(e, stack);
+      if (value === undefined) continue;
+      known.set(e.name, value);
+      env.push(`${e.name}=${value}`);
+    }
+    for (const e of c.secretEnv) {
+      const ref = refFor(e.secret, e.key);
+      secretVars.add(e.name);
+      env.push(`${e.name}_FILE=${SECRETS_DIR}/${ref.File.Name}`);
+    }
+    for (const e of c.env) {
+      const value = e.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) =>
+        secretVars.has(name) ? '' : (known.get(name) ?? whole),
+      );
+      known.set(e.name, value);
+      env.push(`${e.name}=${value}`);
+    }
+    const mounts: SwarmMount[] = c.mounts.map((m) => ({
+      Type: 'volume',
+      Source: `${stack}_${m.volume}`,
+      Target: m.mountPath,
+      ...(m.readOnly ? { ReadOnly: true } : {}),
+      VolumeOptions: sharedMountOptions.get(m.volume) as SwarmMount['VolumeOptions'],
+    }));
+    if (c.data) {
+      mounts.push({
+        Type: 'volume',
+        Source: `${stack}_${c.name}-data`,
+        Target: c.data.mountPath,
+        VolumeOptions: {
+          Labels: labels({ [SWARM_COMPONENT_LABEL]: c.name, [SWARM_DATA_LABEL]: 'true' }),
+          DriverConfig: { Name: 'local' },
+        },
+      });
+    }
+    const update: SwarmUpdateConfig = {
+      Parallelism: 1,
+      Delay: 0,
+      FailureAction: 'rollback',
+      Monitor: monitor,
+      MaxFailureRatio: 0,
+      Order: c.stateful ? 'stop-first' : 'start-first',
+    };
+    const ports = (model.published ?? [])
+      .filter((p) => p.component === c.name)
+      .map((p) => ({
+        Protocol: 'tcp' as const,
+        TargetPort: p.port,
+        PublishedPort: p.publishedPort,
+        PublishMode: 'ingress' as const,
+      }));
+    return {
+      Name: `${stack}_${c.name}`,
+      Labels: labels({ [SWARM_IMAGE_LABEL]: c.image, [SWARM_COMPONENT_LABEL]: c.name }),
+      TaskTemplate: {
+        ContainerSpec: {
+          Image: c.image,
+          Labels: { [SWARM_NAMESPACE_LABEL]: stack },
+          ...(c.command ? { Command: c.command } : {}),
+          ...(c.args ? { Args: c.args } : {}),
+          Env: env,
+          Mounts: mounts,
+          Secrets: [...fileRefs.values()],
+          Healthcheck: healthcheck(c),
+          StopGracePeriod: c.stopGracePeriodSeconds * SECOND,
+        },
+        Resources: {
+          Limits: amounts(c.resources.limits),
+          Reservations: amounts(c.resources.requests),
+        },
+        RestartPolicy: { Condition: 'any', Delay: 5 * SECOND, MaxAttempts: 0 },
+        Networks: [{ Target: networkName, Aliases: [c.name] }],
+      },
+      Mode: { Replicated: { Replicas: c.autoscale ? c.autoscale.min : c.replicas } },
+      UpdateConfig: update,
+      RollbackConfig: { ...update, FailureAction: 'pause' },
+      EndpointSpec: ports.length > 0 ? { Mode: 'vip', Ports: ports } : { Mode: 'vip' },
+    };
+  });
+
+  return {
+    stack,
+    network: { Name: networkName, Driver: 'overlay', Attachable: true, Labels: labels() },
+    secrets,
+    configs: [],
+    volumes,
+    services,
+    externalSecrets: [...external].sort(),
+  };
+}
+
+function identityValue(e: IdentityEnvVar, stack: string): string | undefined {
+  switch (e.field) {
+    case 'instanceName':
+      return '{{.Task.Name}}';
+    case 'hostName':
+      return '{{.Node.Hostname}}';
+    case 'namespace':
+      return stack;
+    case 'instanceIp':
+      return undefined;
+  }
+}
+
+function amounts(a: { cpu?: string; memory?: string }) {
+  return {
+    ...(a.cpu ? { NanoCPUs: parseCpu(a.cpu) } : {}),
+    ...(a.memory ? { MemoryBytes: parseMemory(a.memory) } : {}),
+  };
+}
+
+function healthTest(check: HealthCheck): string[] {
+  switch (check.type) {
+    case 'http':
+      return ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${check.port}${check.path} || exit 1`];
+    case 'tcp':
+      return ['CMD-SHELL', `nc -z 127.0.0.1 ${check.port} || exit 1`];
+    case 'exec':
+      return ['CMD', ...check.command];
+  }
+}
+
+function healthcheck(c: Component): SwarmHealthcheck {
+  const ready: Probe = c.probes.readiness;
+  const live: Probe = c.probes.liveness;
+  const startup = c.probes.startup;
+  const period = ready.periodSeconds ?? 10;
+  const startPeriod = startup
+    ? (startup.initialDelaySeconds ?? 0) + (startup.periodSeconds ?? 10) * (startup.failureThreshold ?? 3)
+    : (ready.initialDelaySeconds ?? 0);
+  return {
+    Test: healthTest(ready.check),
+    Interval: period * SECOND,
+    Timeout: (ready.timeoutSeconds ?? 1) * SECOND,
+    Retries: live.failureThreshold ?? 3,
+    StartPeriod: startPeriod * SECOND,
+  };
+}
