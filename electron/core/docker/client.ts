@@ -132,7 +132,12 @@ export function createDockerClient(transport: DockerTransport, address = describ
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) query.set(k, String(v));
     const qs = query.toString();
     const fullPath = `/v${DOCKER_API_VERSION}${path}${qs ? `?${qs}` : ''}`;
-    const headers: Record<string, string> = { Host: 'docker', ...opts.headers };
+    // Over TCP the Host header names the real host: TLS checks the engine's certificate against it.
+    const hostHeader =
+      transport.kind === 'tcp'
+        ? `${transport.host.includes(':') ? `[${transport.host}]` : transport.host}:${transport.port}`
+        : 'docker';
+    const headers: Record<string, string> = { Host: hostHeader, ...opts.headers };
     let payload: string | undefined;
     if (opts.body !== undefined) {
       payload = JSON.stringify(opts.body);
@@ -160,6 +165,16 @@ export function createDockerClient(transport: DockerTransport, address = describ
       req.on('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
+        if (secure && err.code === 'ECONNRESET') {
+          // With TLS 1.3 an engine that refuses the client certificate just closes the connection.
+          reject(
+            new DockerRequestError(
+              'tls',
+              `${address} closed the TLS connection before answering (ECONNRESET): the engine may not accept the client certificate; check that the CA, client certificate and key belong to this engine`,
+            ),
+          );
+          return;
+        }
         reject(classifyDockerError(err, address));
       });
       req.on('response', (res) => {

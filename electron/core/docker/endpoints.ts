@@ -1,0 +1,315 @@
+/**
+ * The Docker endpoints Homeport knows: the ones saved in <dataDir>/docker-endpoints.json (0600) and,
+ * read only, $DOCKER_HOST as 'env'. Opens clients to them and tests them, classifying failures so
+ * the UI can say what to fix.
+ */
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { dockerEndpointSchema, type DockerEndpoint, type EndpointTest } from '@shared/swarm-schemas';
+import { errorMessage, HomeportError } from '../errors';
+import { createHostKeyStore, type HostKeyStore } from '../ssh/host-keys';
+import { JsonStore } from '../storage/json-store';
+import { createDockerClient, DockerRequestError, type DockerClient, type DockerTransport } from './client';
+import { parseEndpointUrl, validateEndpoint, validateEndpointName, type EndpointAddress } from './endpoint-url';
+
+export const ENV_ENDPOINT = 'env';
+
+export type DockerEndpointFailure = Extract<EndpointTest, { status: 'failed' }>['reason'];
+
+/** An endpoint that cannot be used as configured (unreadable TLS file, bad URL, ...). */
+export class DockerEndpointError extends HomeportError {
+  constructor(
+    readonly reason: DockerEndpointFailure,
+    message: string,
+    readonly hostKey?: { fingerprint: string; keyType: string },
+  ) {
+    super(reason === 'config' ? 'INVALID_INPUT' : 'UNAVAILABLE', message);
+    this.name = 'DockerEndpointError';
+  }
+}
+
+export type ListedEndpoint = DockerEndpoint & {
+  /** 'saved' in Homeport, or 'env' from $DOCKER_HOST (listed, not removable). */
+  source: 'saved' | 'env';
+};
+
+/** What an SSH transport needs: how to reach the host and which keys to trust. */
+export interface SshTransportRequest {
+  endpoint: DockerEndpoint;
+  address: Extract<EndpointAddress, { kind: 'ssh' }>;
+  hostKeys: HostKeyStore;
+  env: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Called when the host presented a key no known_hosts file lists, before the error is thrown. */
+  onUnknownHostKey(key: { host: string; port: number; key: Buffer; fingerprint: string; keyType: string }): void;
+}
+
+export interface DockerEndpointsOptions {
+  dataDir: string;
+  /** Default: Homeport's <dataDir>/known_hosts plus the user's ~/.ssh/known_hosts (read only). */
+  hostKeys?: HostKeyStore;
+  env?: NodeJS.ProcessEnv;
+  /** Opens the transport of an ssh:// endpoint (an SSH session forwarding the remote socket). */
+  openSshTransport?: (req: SshTransportRequest) => Promise<DockerTransport>;
+}
+
+const storeSchema = z.object({ endpoints: z.array(dockerEndpointSchema) });
+
+/** $DOCKER_HOST (with $DOCKER_TLS_VERIFY / $DOCKER_CERT_PATH) as the read-only endpoint 'env'. */
+export function envEndpoint(env: NodeJS.ProcessEnv): DockerEndpoint | undefined {
+  const url = env.DOCKER_HOST?.trim();
+  if (!url) return undefined;
+  const endpoint: DockerEndpoint = { name: ENV_ENDPOINT, url };
+  const verify = env.DOCKER_TLS_VERIFY;
+  if (url.startsWith('tcp://') && verify !== undefined && verify !== '' && verify !== '0') {
+    const dir = env.DOCKER_CERT_PATH?.trim() || join(env.HOME ?? homedir(), '.docker');
+    endpoint.tls = { caFile: join(dir, 'ca.pem'), certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') };
+  }
+  return endpoint;
+}
+
+async function readTlsFile(endpoint: DockerEndpoint, field: string, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    const what =
+      code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable by Homeport' : errorMessage(err);
+    throw new DockerEndpointError(
+      'config',
+      `Endpoint '${endpoint.name}': 'tls.${field}' ${file} ${what}. Point it at the right file (docker's ca.pem, cert.pem, key.pem) or fix its permissions.`,
+    );
+  }
+}
+
+export function createDockerEndpoints(opts: DockerEndpointsOptions) {
+  const env = opts.env ?? process.env;
+  const store = new JsonStore(join(opts.dataDir, 'docker-endpoints.json'), storeSchema, () => ({ endpoints: [] }));
+  const hostKeys =
+    opts.hostKeys ??
+    createHostKeyStore({
+      file: join(opts.dataDir, 'known_hosts'),
+      userKnownHosts: join(env.HOME ?? homedir(), '.ssh', 'known_hosts'),
+    });
+  /** Host keys seen by the last failed test of an ssh endpoint, waiting for the user to accept them. */
+  const pendingHostKeys = new Map<string, { host: string; port: number; key: Buffer; fingerprint: string }>();
+
+  async function list(): Promise<ListedEndpoint[]> {
+    const saved = (await store.read()).endpoints.map((e) => ({ ...e, source: 'saved' as const }));
+    const fromEnv = envEndpoint(env);
+    return fromEnv ? [{ ...fromEnv, source: 'env' as const }, ...saved] : saved;
+  }
+
+  async function get(name: string): Promise<ListedEndpoint> {
+    const found = (await list()).find((e) => e.name === name);
+    if (!found) {
+      throw new HomeportError(
+        'NOT_FOUND',
+        name === ENV_ENDPOINT
+          ? `Endpoint 'env' stands for $DOCKER_HOST, which is not set`
+          : `No Docker endpoint named '${name}'; add it first`,
+      );
+    }
+    return found;
+  }
+
+  async function add(input: DockerEndpoint): Promise<DockerEndpoint> {
+    const { endpoint } = validateEndpoint(input);
+    if (endpoint.name === ENV_ENDPOINT) {
+      throw new HomeportError('CONFLICT', `'name': 'env' is reserved for $DOCKER_HOST; pick another name`);
+    }
+    await store.update((s) => {
+      if (s.endpoints.some((e) => e.name === endpoint.name)) {
+        throw new HomeportError(
+          'CONFLICT',
+          `'name': an endpoint named '${endpoint.name}' exists already; pick another name or remove it first`,
+        );
+      }
+      return { endpoints: [...s.endpoints, endpoint] };
+    });
+    return endpoint;
+  }
+
+  async function remove(name: string): Promise<void> {
+    if (name === ENV_ENDPOINT && envEndpoint(env)) {
+      throw new HomeportError(
+        'NOT_FOUND',
+        `'name': 'env' comes from $DOCKER_HOST and is not saved in Homeport; change or unset it there`,
+      );
+    }
+    validateEndpointName(name);
+    await store.update((s) => {
+      if (!s.endpoints.some((e) => e.name === name)) {
+        throw new HomeportError('NOT_FOUND', `No Docker endpoint named '${name}'`);
+      }
+      return { endpoints: s.endpoints.filter((e) => e.name !== name) };
+    });
+    pendingHostKeys.delete(name);
+  }
+
+  async function transportOf(endpoint: DockerEndpoint, timeoutMs?: number): Promise<DockerTransport> {
+    let address: EndpointAddress;
+    try {
+      address =
+        endpoint.name === ENV_ENDPOINT ? parseEndpointUrl(endpoint.url, 'DOCKER_HOST') : parseEndpointUrl(endpoint.url);
+    } catch (err) {
+      throw new DockerEndpointError('config', `Endpoint '${endpoint.name}': ${errorMessage(err)}`);
+    }
+    if (address.kind === 'unix') return { kind: 'unix', socketPath: address.socketPath };
+    if (address.kind === 'tcp') {
+      if (!endpoint.tls) {
+        if (!address.loopback) {
+          throw new DockerEndpointError(
+            'config',
+            `Endpoint '${endpoint.name}': ${endpoint.url} is not on this machine, so Homeport connects only with TLS; add the CA, client certificate and key files`,
+          );
+        }
+        return { kind: 'tcp', host: address.host, port: address.port };
+      }
+      const [ca, cert, key] = await Promise.all([
+        readTlsFile(endpoint, 'caFile', endpoint.tls.caFile),
+        readTlsFile(endpoint, 'certFile', endpoint.tls.certFile),
+        readTlsFile(endpoint, 'keyFile', endpoint.tls.keyFile),
+      ]);
+      return { kind: 'tcp', host: address.host, port: address.port, tls: { ca, cert, key } };
+    }
+    if (!opts.openSshTransport) {
+      throw new DockerEndpointError('config', `Endpoint '${endpoint.name}': ssh:// endpoints are not available here`);
+    }
+    pendingHostKeys.delete(endpoint.name);
+    return opts.openSshTransport({
+      endpoint,
+      address,
+      hostKeys,
+      env,
+      timeoutMs,
+      onUnknownHostKey: ({ host, port, key, fingerprint }) =>
+        pendingHostKeys.set(endpoint.name, { host, port, key, fingerprint }),
+    });
+  }
+
+  /** A client for the endpoint; the caller closes it. */
+  async function openClient(name: string, timeoutMs?: number): Promise<DockerClient> {
+    const endpoint = await get(name);
+    const transport = await transportOf(endpoint, timeoutMs);
+    return createDockerClient(transport, `${endpoint.url} (endpoint '${endpoint.name}')`);
+  }
+
+  function classify(name: string, err: unknown): Extract<EndpointTest, { status: 'failed' }> {
+    if (err instanceof DockerEndpointError) {
+      return {
+        status: 'failed',
+        endpoint: name,
+        reason: err.reason,
+        message: err.message,
+        ...(err.hostKey ? { hostKey: err.hostKey } : {}),
+      };
+    }
+    if (err instanceof DockerRequestError) {
+      const reason = err.status === 401 || err.status === 403 ? 'auth' : err.reason;
+      const message = err.message.includes(`'${name}'`) ? err.message : `Endpoint '${name}': ${err.message}`;
+      return { status: 'failed', endpoint: name, reason, message };
+    }
+    const message = `Endpoint '${name}': ${errorMessage(err)}`;
+    if (err instanceof HomeportError && err.code === 'INVALID_INPUT') {
+      return { status: 'failed', endpoint: name, reason: 'config', message };
+    }
+    return { status: 'failed', endpoint: name, reason: 'unreachable', message };
+  }
+
+  /** Connects, reads /version and /info, and says what the engine and its swarm are, or why it failed. */
+  async function test(name: string, timeoutMs = 10_000): Promise<EndpointTest> {
+    const endpoint = await get(name);
+    const started = Date.now();
+    let client: DockerClient | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(
+          new DockerRequestError(
+            'timeout',
+            `Endpoint '${name}' (${endpoint.url}) did not answer within ${timeoutMs} ms; check the address and that the host is up`,
+          ),
+        );
+      }, timeoutMs);
+    });
+    try {
+      const opened = openClient(name, timeoutMs);
+      // A client that arrives after the deadline is closed at once.
+      opened.then((c) => (timedOut ? c.close() : undefined)).catch(() => undefined);
+      client = await Promise.race([opened, deadline]);
+      const [version, info] = await Promise.race([
+        Promise.all([
+          client.request<{ Version?: string; ApiVersion?: string; Os?: string }>('/version', { timeoutMs }),
+          client.request<{
+            OperatingSystem?: string;
+            Swarm?: {
+              LocalNodeState?: string;
+              ControlAvailable?: boolean;
+              NodeID?: string;
+              Nodes?: number;
+              Managers?: number;
+            };
+          }>('/info', { timeoutMs }),
+        ]),
+        deadline,
+      ]);
+      const swarm = info.Swarm ?? {};
+      const state = swarm.LocalNodeState || 'inactive';
+      return {
+        status: 'connected',
+        endpoint: name,
+        version: version.Version ?? 'unknown',
+        apiVersion: version.ApiVersion ?? 'unknown',
+        os: info.OperatingSystem || version.Os || 'unknown',
+        swarm: {
+          state,
+          isManager: swarm.ControlAvailable === true,
+          ...(swarm.NodeID ? { nodeId: swarm.NodeID } : {}),
+          ...(state === 'active' && swarm.Nodes !== undefined ? { nodes: swarm.Nodes } : {}),
+          ...(state === 'active' && swarm.Managers !== undefined ? { managers: swarm.Managers } : {}),
+        },
+        latencyMs: Date.now() - started,
+      };
+    } catch (err) {
+      return classify(name, err);
+    } finally {
+      clearTimeout(timer);
+      client?.close();
+    }
+  }
+
+  /**
+   * Trusts the SSH host key the last failed test of this endpoint reported. With `fingerprint`, only
+   * if it is the key the user was shown.
+   */
+  async function acceptHostKey(name: string, fingerprint?: string): Promise<void> {
+    const endpoint = await get(name);
+    if (!endpoint.url.trim().startsWith('ssh://')) {
+      throw new HomeportError('INVALID_INPUT', `Endpoint '${name}' is not an ssh:// endpoint; it has no host key`);
+    }
+    const pending = pendingHostKeys.get(name);
+    if (!pending) {
+      throw new HomeportError(
+        'NOT_FOUND',
+        `No new host key is waiting for endpoint '${name}'; test the endpoint first and check the fingerprint it shows`,
+      );
+    }
+    if (fingerprint !== undefined && fingerprint !== pending.fingerprint) {
+      throw new HomeportError(
+        'CONFLICT',
+        `Endpoint '${name}' now presents host key ${pending.fingerprint}, not ${fingerprint}; test it again and check the new fingerprint`,
+      );
+    }
+    await hostKeys.accept(pending.host, pending.port, pending.key);
+    pendingHostKeys.delete(name);
+  }
+
+  return { list, get, add, remove, openClient, test, acceptHostKey, hostKeys };
+}
+
+export type DockerEndpoints = ReturnType<typeof createDockerEndpoints>;
