@@ -1,7 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { LogStream } from '../../components/LogStream';
 import { subscribe } from '../../lib/api-client';
-
-const MAX_LINES = 2000;
 
 interface LogTarget {
   context: string;
@@ -29,7 +28,7 @@ export function PodLogs({ containers, ...target }: LogTarget & { containers: str
         </button>
       </div>
       {/* A new stream (and an empty view) for every change of pod, container or follow mode. */}
-      <LogStream
+      <PodLogStream
         key={`${target.context}/${target.namespace}/${target.name}/${container}/${following}`}
         {...target}
         container={container}
@@ -39,42 +38,19 @@ export function PodLogs({ containers, ...target }: LogTarget & { containers: str
   );
 }
 
-function LogStream({ container, follow, ...target }: LogTarget & { container: string; follow: boolean }) {
-  const [lines, setLines] = useState<string[]>([]);
-  const [ended, setEnded] = useState<string | undefined>();
-  const view = useRef<HTMLPreElement>(null);
-
-  useEffect(
-    () =>
-      subscribe(
-        'kube:podLogs',
-        { ...target, follow, tailLines: 200, ...(container ? { container } : {}) },
-        (chunks) => {
-          const added: string[] = [];
-          for (const chunk of chunks) {
-            if (chunk.type === 'lines') added.push(...chunk.lines);
-            else setEnded(chunk.reason);
-          }
-          if (added.length > 0) setLines((prev) => [...prev, ...added].slice(-MAX_LINES));
-        },
-        (error) => setEnded(error.message),
-      ),
-    // The parent gives this component a new key whenever the target changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [],
-  );
-
-  useEffect(() => {
-    const el = view.current;
-    if (el && follow) el.scrollTop = el.scrollHeight;
-  }, [lines, follow]);
-
+function PodLogStream({ container, follow, ...target }: LogTarget & { container: string; follow: boolean }) {
   return (
-    <>
-      <pre ref={view} className="log-view" data-testid="pod-logs">
-        {lines.join('\n')}
-      </pre>
-      {ended ? <div className="muted small">Log stream ended: {ended}</div> : null}
-    </>
+    <LogStream
+      testId="pod-logs"
+      follow={follow}
+      open={(onChunks, onError) =>
+        subscribe(
+          'kube:podLogs',
+          { ...target, follow, tailLines: 200, ...(container ? { container } : {}) },
+          onChunks,
+          onError,
+        )
+      }
+    />
   );
 }
