@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -197,6 +198,30 @@ describe('connectSsh against a real sshd', () => {
     await expect(wrong).rejects.toThrow(/passphrase for the SSH private key is wrong/);
     const missing = connectSsh(opts(store, { auth: { kind: 'key', privateKey: sshd.encryptedKey } }));
     await expect(missing).rejects.toThrow(/encrypted: enter its passphrase/);
+  });
+
+  it('authenticates with a key held by an ssh-agent', async () => {
+    const agentDir = await mkdtemp(join(tmpdir(), 'homeport-agent-'));
+    const socket = join(agentDir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 50 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
+      const keyFile = join(agentDir, 'id');
+      await writeFile(keyFile, sshd.privateKey, { mode: 0o600 });
+      await run('ssh-add', [keyFile], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+      const store = await trustedStore();
+      const session = await connectSsh(opts(store, { auth: { kind: 'agent', socket } }));
+      expect((await session.exec(['id', '-un'])).stdout).toBe('homeport-test\n');
+      await session.close();
+
+      await run('ssh-add', ['-D'], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+      const err = await connectSsh(opts(store, { auth: { kind: 'agent', socket } })).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SshAuthError);
+      expect((err as Error).message).toContain('the keys in the SSH agent');
+    } finally {
+      agent.kill('SIGTERM');
+      await rm(agentDir, { recursive: true, force: true });
+    }
   });
 
   it('auth failure names the user and the method; a closed port names host:port', async () => {

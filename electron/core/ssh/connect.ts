@@ -195,6 +195,8 @@ export async function connectSsh(opts: SshConnectOptions): Promise<SshSession> {
     config.agent = auth.socket;
   } else {
     config.password = auth.password;
+    // Hosts that check passwords through PAM often offer only keyboard-interactive.
+    config.tryKeyboard = true;
   }
 
   return new Promise<SshSession>((resolve, reject) => {
@@ -220,6 +222,12 @@ export async function connectSsh(opts: SshConnectOptions): Promise<SshSession> {
         },
       );
     };
+
+    if (auth.kind === 'password') {
+      client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
+        finish(prompts.map(() => auth.password));
+      });
+    }
 
     const closed = new Promise<void>((resolveClosed) => client.once('close', () => resolveClosed()));
 
