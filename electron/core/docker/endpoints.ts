@@ -168,11 +168,9 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
         }
         return { kind: 'tcp', host: address.host, port: address.port };
       }
-      const [ca, cert, key] = await Promise.all([
-        readTlsFile(endpoint, 'caFile', endpoint.tls.caFile),
-        readTlsFile(endpoint, 'certFile', endpoint.tls.certFile),
-        readTlsFile(endpoint, 'keyFile', endpoint.tls.keyFile),
-      ]);
+      const ca = await readTlsFile(endpoint, 'caFile', endpoint.tls.caFile);
+      const cert = await readTlsFile(endpoint, 'certFile', endpoint.tls.certFile);
+      const key = await readTlsFile(endpoint, 'keyFile', endpoint.tls.keyFile);
       return { kind: 'tcp', host: address.host, port: address.port, tls: { ca, cert, key } };
     }
     if (!opts.openSshTransport) {
