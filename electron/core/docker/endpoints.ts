@@ -51,7 +51,7 @@ export interface DockerEndpointsOptions {
   /** Default: Homeport's <dataDir>/known_hosts plus the user's ~/.ssh/known_hosts (read only). */
   hostKeys?: HostKeyStore;
   env?: NodeJS.ProcessEnv;
-  /** Opens the transport of an ssh:// endpoint (an SSH session forwarding the remote socket). */
+  /** Opens the transport of an ssh:// endpoint; default: an SSH session forwarding the remote socket. */
   openSshTransport?: (req: SshTransportRequest) => Promise<DockerTransport>;
 }
 
@@ -173,11 +173,9 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
       const key = await readTlsFile(endpoint, 'keyFile', endpoint.tls.keyFile);
       return { kind: 'tcp', host: address.host, port: address.port, tls: { ca, cert, key } };
     }
-    if (!opts.openSshTransport) {
-      throw new DockerEndpointError('config', `Endpoint '${endpoint.name}': ssh:// endpoints are not available here`);
-    }
     pendingHostKeys.delete(endpoint.name);
-    return opts.openSshTransport({
+    const openSsh = opts.openSshTransport ?? (await import('./ssh-transport')).openSshTransport;
+    return openSsh({
       endpoint,
       address,
       hostKeys,
