@@ -51,16 +51,17 @@ describe('Swarm renderer', () => {
 
   it('renders the media library as a read-only NFS volume of the local driver', () => {
     const s = render({ nfs: { server: '192.168.1.10', path: '/export/media' } });
-    const media = s.volumes.find((v) => v.Name === 'media_media');
+    const media = s.volumes.find((v) => v.Name.startsWith('media_media_'));
+    expect(media?.Name).toMatch(/^media_media_[0-9a-f]{8}$/);
     expect(media).toMatchObject({
       Driver: 'local',
       DriverOpts: { type: 'nfs', o: 'addr=192.168.1.10,nfsvers=4,ro', device: ':/export/media' },
     });
     const mount = service(s, 'api').TaskTemplate.ContainerSpec.Mounts[0];
-    expect(mount).toMatchObject({ Type: 'volume', Source: 'media_media', Target: '/media', ReadOnly: true });
+    expect(mount).toMatchObject({ Type: 'volume', Source: media?.Name, Target: '/media', ReadOnly: true });
     expect(mount?.VolumeOptions.DriverConfig.Options).toEqual(media?.DriverOpts);
     expect(s.volumes.map((v) => v.Name)).toEqual([
-      'media_media',
+      media?.Name,
       'media_postgres-data',
       'media_typesense-data',
       'media_objectstore-data',
@@ -69,7 +70,7 @@ describe('Swarm renderer', () => {
 
   it('runs without media when nfs is disabled', () => {
     const s = render({ nfs: { enabled: false } });
-    expect(s.volumes.some((v) => v.Name === 'media_media')).toBe(false);
+    expect(s.volumes.some((v) => v.Name.startsWith('media_media'))).toBe(false);
     expect(service(s, 'api').TaskTemplate.ContainerSpec.Mounts).toEqual([]);
   });
 
@@ -130,7 +131,7 @@ describe('Swarm renderer', () => {
     });
     expect(service(s, 'dragonfly').TaskTemplate.ContainerSpec.Healthcheck.Test).toEqual([
       'CMD-SHELL',
-      'nc -z 127.0.0.1 6379 || exit 1',
+      'nc -z 127.0.0.1 6379 2>/dev/null || nc -w 1 127.0.0.1 6379 </dev/null || exit 1',
     ]);
     expect(service(s, 'postgres').TaskTemplate.ContainerSpec.Healthcheck.Test).toEqual([
       'CMD',

@@ -27,14 +27,16 @@
  *   secret's file. References to plain and instance variables are expanded in place.
  * - Instance variables use Swarm templates: instanceName `{{.Task.Name}}`, hostName
  *   `{{.Node.Hostname}}`, namespace the stack name; instanceIp has no template and is left out.
- * - Shared NFS volumes are named volumes `<stack>_<volume>` of the local driver with
- *   `type=nfs, o=addr=<server>,nfsvers=4[,ro], device=:<path>`; stateful components get a local
+ * - Shared NFS volumes are named volumes `<stack>_<volume>_<hash8>` of the local driver with
+ *   `type=nfs, o=addr=<server>,nfsvers=4[,ro], device=:<path>` (the hash is of the options: a
+ *   node keeps a volume's first options, so a new server or path is a new volume); stateful components get a local
  *   volume `<stack>_<component>-data`. Volumes are node-local in Swarm: the mounts carry the same
  *   driver options, so each node creates its own on first use (a stateful component's data stays
  *   on the node it first ran on only if it is pinned there; data volume ownerGroup is not applied).
  * - Health checks come from the readiness probe (interval, timeout), with the liveness probe's
  *   failure threshold as retries and the startup probe's budget as start period. HTTP checks run
- *   `wget` and TCP checks `nc` inside the container, so images need those tools for them.
+ *   `wget` and TCP checks `nc` (`-z`, or a plain connect for BusyBox) inside the container, so
+ *   images need those tools for them.
  * - Updates go one task at a time, start-first (stop-first for stateful components, which must not
  *   share their data volume), and roll back automatically when a new task fails within Monitor.
  * - Published ports (the model's `published`) go through the routing mesh; nothing else is
@@ -269,19 +271,20 @@ export function renderSwarmStack(model: StackModel, opts: SwarmRenderOptions): S
   };
 
   const volumes: SwarmVolumeSpec[] = [];
-  const sharedMountOptions = new Map<string, SwarmMount['VolumeOptions']>();
+  const sharedMounts = new Map<string, { source: string; options: SwarmMount['VolumeOptions'] }>();
   for (const v of model.volumes) {
     const o = `addr=${v.server},nfsvers=4${v.readOnly ? ',ro' : ''}`;
+    // The options are part of the name: a node keeps a volume's first options, so new ones need a new volume.
     const spec: SwarmVolumeSpec = {
-      Name: `${stack}_${v.name}`,
+      Name: swarmName(`${stack}_${v.name}_${hash8(`${o} :${v.path}`)}`),
       Driver: 'local',
       DriverOpts: { type: 'nfs', o, device: `:${v.path}` },
       Labels: labels(),
     };
     volumes.push(spec);
-    sharedMountOptions.set(v.name, {
-      Labels: spec.Labels,
-      DriverConfig: { Name: 'local', Options: spec.DriverOpts },
+    sharedMounts.set(v.name, {
+      source: spec.Name,
+      options: { Labels: spec.Labels, DriverConfig: { Name: 'local', Options: spec.DriverOpts } },
     });
   }
   for (const c of model.components) {
@@ -326,13 +329,16 @@ export function renderSwarmStack(model: StackModel, opts: SwarmRenderOptions): S
       known.set(e.name, value);
       env.push(`${e.name}=${value}`);
     }
-    const mounts: SwarmMount[] = c.mounts.map((m) => ({
-      Type: 'volume',
-      Source: `${stack}_${m.volume}`,
-      Target: m.mountPath,
-      ...(m.readOnly ? { ReadOnly: true } : {}),
-      VolumeOptions: sharedMountOptions.get(m.volume) as SwarmMount['VolumeOptions'],
-    }));
+    const mounts: SwarmMount[] = c.mounts.map((m) => {
+      const shared = sharedMounts.get(m.volume) as { source: string; options: SwarmMount['VolumeOptions'] };
+      return {
+        Type: 'volume',
+        Source: shared.source,
+        Target: m.mountPath,
+        ...(m.readOnly ? { ReadOnly: true } : {}),
+        VolumeOptions: shared.options,
+      };
+    });
     if (c.data) {
       mounts.push({
         Type: 'volume',
@@ -425,7 +431,11 @@ function healthTest(check: HealthCheck): string[] {
     case 'http':
       return ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${check.port}${check.path} || exit 1`];
     case 'tcp':
-      return ['CMD-SHELL', `nc -z 127.0.0.1 ${check.port} || exit 1`];
+      // BusyBox's netcat has no -z: a plain connect with stdin closed does the same there.
+      return [
+        'CMD-SHELL',
+        `nc -z 127.0.0.1 ${check.port} 2>/dev/null || nc -w 1 127.0.0.1 ${check.port} </dev/null || exit 1`,
+      ];
     case 'exec':
       return ['CMD', ...check.command];
   }

@@ -1,0 +1,229 @@
+import { randomBytes } from 'node:crypto';
+import type { RolloutStatus } from '@shared/deploy-schemas';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ValuesError } from '../deploy/engine';
+import { createDockerClient } from '../docker/client';
+import { BROKEN_IMAGE, STANDIN_IMAGE } from '../docker/testing/dockerd';
+import { testEngine } from '../docker/testing/engine';
+import { createStackCatalog } from '../stacks/catalog';
+import { createSwarmDeployer, type SwarmDeployerDeps } from './deployer';
+import { engineApi } from './engine-api';
+
+const engine = testEngine();
+const catalog = createStackCatalog();
+const stack = `hp-${randomBytes(3).toString('hex')}`;
+const endpoint = 'test-engine';
+const openClient = vi.fn(async () => createDockerClient({ kind: 'unix', socketPath: engine.socketPath }));
+
+const deployer = (extra: Partial<SwarmDeployerDeps> = {}) =>
+  createSwarmDeployer({ openClient, catalog, updateMonitorMs: 2000, pollMs: 250, ...extra });
+
+/** Revenge with every image the stand-in, no NFS media and nothing published. */
+function values(over: { frontendReplicas?: number; dragonflyImage?: string } = {}) {
+  return {
+    api: { image: STANDIN_IMAGE, autoscale: { enabled: false }, replicas: 1 },
+    frontend: { image: STANDIN_IMAGE, replicas: over.frontendReplicas ?? 1 },
+    postgres: { image: STANDIN_IMAGE },
+    dragonfly: { image: over.dragonflyImage ?? STANDIN_IMAGE },
+    typesense: { image: STANDIN_IMAGE },
+    objectStore: { mode: 'bundled', image: STANDIN_IMAGE },
+    nfs: { enabled: false },
+    swarm: { publish: { frontend: null } },
+  };
+}
+
+async function waitFor(pred: (s: RolloutStatus) => boolean, what: string, timeoutMs = 90_000): Promise<RolloutStatus> {
+  const d = deployer();
+  const deadline = Date.now() + timeoutMs;
+  let last: RolloutStatus | undefined;
+  while (Date.now() < deadline) {
+    last = await d.status({ endpoint, stack });
+    if (pred(last)) return last;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(last)}`);
+}
+
+const workload = (s: RolloutStatus, component: string) => s.workloads.find((w) => w.name === `${stack}_${component}`);
+const inspect = async (name: string) =>
+  JSON.parse(await engine.docker(['service', 'inspect', name]))[0] as {
+    ID: string;
+    Spec: { TaskTemplate: { ContainerSpec: { Image: string } }; Mode: { Replicated: { Replicas: number } } };
+    UpdateStatus?: { State: string };
+  };
+const secretIds = async () =>
+  (await engine.docker(['secret', 'ls', '--filter', `label=homeport.dev/stack=${stack}`, '--format', '{{.ID}}']))
+    .split('\n')
+    .filter(Boolean)
+    .sort();
+
+afterAll(async () => {
+  await deployer()
+    .remove({ endpoint, stack, deleteVolumes: true })
+    .catch(() => undefined);
+});
+
+describe('Swarm deployer against a real engine', () => {
+  it('rejects invalid values before any request', async () => {
+    openClient.mockClear();
+    const d = deployer();
+    await expect(d.plan({ endpoint, stack, values: { frontend: { replicas: 0 } } })).rejects.toBeInstanceOf(
+      ValuesError,
+    );
+    await expect(
+      d.apply({ endpoint, stack, values: { nfs: { server: 'not a host' } }, prune: true }),
+    ).rejects.toMatchObject({ issues: [{ path: 'nfs.server' }] });
+    expect(openClient).not.toHaveBeenCalled();
+  });
+
+  it('deploys, converges, lists in docker stack, and redeploys unchanged with the same secrets', async () => {
+    const d = deployer();
+    const plan = await d.plan({ endpoint, stack, values: values() });
+    expect(plan).toMatchObject({ context: endpoint, namespace: stack, stack, revision: 1 });
+    expect(plan.items.every((i) => i.action === 'create' && i.apiVersion === 'swarm/v1')).toBe(true);
+    expect(plan.items.map((i) => `${i.kind}/${i.name}`)).toContain(`Service/${stack}_api`);
+
+    const result = await d.apply({ endpoint, stack, values: values(), prune: true });
+    expect(result.revision).toBe(1);
+    const healthy = await waitFor((s) => s.state === 'healthy', 'the stack to converge');
+    expect(healthy.workloads).toHaveLength(6);
+    for (const w of healthy.workloads) expect(w.ready).toBe(w.desired);
+
+    expect(await engine.docker(['stack', 'ls', '--format', '{{.Name}} {{.Services}}'])).toContain(`${stack} 6`);
+    const services = await engine.docker(['stack', 'services', stack, '--format', '{{.Name}} {{.Replicas}}']);
+    for (const c of ['api', 'frontend', 'postgres', 'dragonfly', 'typesense', 'objectstore'])
+      expect(services).toContain(`${stack}_${c} 1/1`);
+
+    const before = await secretIds();
+    expect(before).toHaveLength(5);
+    const again = await d.plan({ endpoint, stack, values: values() });
+    expect(again.items.filter((i) => i.action !== 'unchanged')).toEqual([]);
+    const second = await d.apply({ endpoint, stack, values: values(), prune: true });
+    expect(second.revision).toBe(2);
+    expect(await secretIds()).toEqual(before);
+    const revisions = await d.revisions({ endpoint, stack });
+    expect(revisions.map((r) => [r.revision, r.current])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    expect(revisions[0]?.objects).toBe(1 + 5 + 3 + 6);
+    // The revision holds no secret values.
+    const revConfig = await engine.docker(['config', 'inspect', `homeport-rev-${stack}-1`]);
+    expect(revConfig).toContain('homeport.dev/revision');
+  }, 180_000);
+
+  it('updates only the changed service and rolls it', async () => {
+    const d = deployer();
+    const plan = await d.plan({ endpoint, stack, values: values({ frontendReplicas: 2 }) });
+    const changed = plan.items.filter((i) => i.action !== 'unchanged');
+    expect(changed).toEqual([
+      {
+        apiVersion: 'swarm/v1',
+        kind: 'Service',
+        name: `${stack}_frontend`,
+        action: 'update',
+        changedFields: ['Mode.Replicated.Replicas'],
+      },
+    ]);
+    await d.apply({ endpoint, stack, values: values({ frontendReplicas: 2 }), prune: true });
+    const s = await waitFor((x) => x.state === 'healthy' && workload(x, 'frontend')?.ready === 2, 'two frontends');
+    expect(workload(s, 'frontend')?.desired).toBe(2);
+  }, 120_000);
+
+  it('rolls a failing update back by itself and reports the component', async () => {
+    const d = deployer();
+    const before = await inspect(`${stack}_dragonfly`);
+    await d.apply({
+      endpoint,
+      stack,
+      values: values({ frontendReplicas: 2, dragonflyImage: BROKEN_IMAGE }),
+      prune: true,
+    });
+    const s = await waitFor((x) => x.state === 'failed', 'the broken update to fail', 120_000);
+    expect(s.failed?.component).toBe('dragonfly');
+    const after = await (async () => {
+      for (let i = 0; i < 120; i++) {
+        const svc = await inspect(`${stack}_dragonfly`);
+        if (svc.UpdateStatus?.State === 'rollback_completed') return svc;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      return inspect(`${stack}_dragonfly`);
+    })();
+    expect(after.UpdateStatus?.State).toBe('rollback_completed');
+    expect(after.Spec.TaskTemplate.ContainerSpec.Image).toBe(before.Spec.TaskTemplate.ContainerSpec.Image);
+    const failed = await d.status({ endpoint, stack });
+    expect(failed.state).toBe('failed');
+    expect(failed.failed?.component).toBe('dragonfly');
+  }, 180_000);
+
+  it('rolls a service back on request', async () => {
+    const d = deployer();
+    await d.rollbackService({ endpoint, stack, service: 'frontend' });
+    const svc = await inspect(`${stack}_frontend`);
+    expect(svc.Spec.Mode.Replicated.Replicas).toBe(1);
+    await waitFor((x) => workload(x, 'frontend')?.ready === 1, 'one frontend after the rollback');
+  }, 120_000);
+
+  it('retries an update the engine refuses as out of sequence', async () => {
+    let bumps = 0;
+    const d = deployer({
+      beforeServiceUpdate: async (svc) => {
+        if (bumps > 0) return;
+        bumps++;
+        // Someone else updates the service between our read and our update.
+        await engine.docker(['service', 'update', '--detach', '--label-add', 'bumped=1', svc.Spec.Name]);
+      },
+    });
+    const result = await d.apply({
+      endpoint,
+      stack,
+      values: values({ frontendReplicas: 2 }),
+      prune: true,
+    });
+    expect(result.plan.items.find((i) => i.action === 'update')?.name).toBe(`${stack}_frontend`);
+    expect(bumps).toBe(1);
+    const svc = await inspect(`${stack}_frontend`);
+    expect(svc.Spec.Mode.Replicated.Replicas).toBe(2);
+  }, 120_000);
+
+  it('removes the stack, keeping volumes unless asked', async () => {
+    const d = deployer();
+    const first = await d.remove({ endpoint, stack, deleteVolumes: false });
+    expect(first.deleted).toContain(`Service/${stack}_api`);
+    expect(first.kept.sort()).toEqual(
+      [`Volume/${stack}_objectstore-data`, `Volume/${stack}_postgres-data`, `Volume/${stack}_typesense-data`].sort(),
+    );
+    const label = `label=homeport.dev/stack=${stack}`;
+    expect(await engine.docker(['service', 'ls', '-q', '--filter', label])).toBe('');
+    expect(await engine.docker(['secret', 'ls', '-q', '--filter', label])).toBe('');
+    expect(await engine.docker(['config', 'ls', '-q', '--filter', label])).toBe('');
+    expect(await engine.docker(['network', 'ls', '-q', '--filter', label])).toBe('');
+    expect(await engine.docker(['volume', 'ls', '-q', '--filter', label])).not.toBe('');
+    const second = await d.remove({ endpoint, stack, deleteVolumes: true });
+    expect(second.kept).toEqual([]);
+    expect(await engine.docker(['volume', 'ls', '-q', '--filter', label])).toBe('');
+  }, 120_000);
+
+  it('creates the NFS media volume with its options (without mounting it)', async () => {
+    const spec = catalog.renderSwarm(
+      'revenge',
+      { nfs: { server: '192.168.1.10', path: '/export/media' } },
+      { stack: `${stack}-nfs` },
+    );
+    const media = spec.volumes.find((v) => v.DriverOpts.type === 'nfs');
+    expect(media).toBeDefined();
+    const api = engineApi(await openClient());
+    try {
+      await api.createVolume(media);
+      const inspected = JSON.parse(await engine.docker(['volume', 'inspect', media?.Name ?? '']))[0] as {
+        Options: Record<string, string>;
+        Labels: Record<string, string>;
+      };
+      expect(inspected.Options).toEqual({ type: 'nfs', o: 'addr=192.168.1.10,nfsvers=4,ro', device: ':/export/media' });
+      expect(inspected.Labels['com.docker.stack.namespace']).toBe(`${stack}-nfs`);
+    } finally {
+      await api.removeVolume(media?.Name ?? '');
+      api.client.close();
+    }
+  });
+});

@@ -1,0 +1,503 @@
+/**
+ * The Swarm deployer: plans, applies (creates and updates through the Engine API), prunes, records
+ * revisions, follows convergence, rolls services back and removes the stacks of the catalog on a
+ * Docker Swarm. Its results use the deploy engine's schemas, so the UI is shared.
+ */
+import type { ApplyResult, Plan, PlanItem, Revision, RolloutStatus, UninstallResult } from '@shared/deploy-schemas';
+import { ValuesError } from '../deploy/engine';
+import { defaultRandomSecret } from '../deploy/secrets';
+import type { DockerClient } from '../docker/client';
+import { DockerRequestError } from '../docker/client';
+import { HomeportError } from '../errors';
+import {
+  SWARM_DATA_LABEL,
+  SWARM_GENERATED_LABEL,
+  SWARM_MANAGED_BY,
+  SWARM_MANAGED_BY_LABEL,
+  SWARM_SECRET_LABEL,
+  SWARM_STACK_LABEL,
+  type SwarmServiceSpec,
+  type SwarmStack,
+} from '../stacks/swarm';
+import type { StackCatalog } from '../stacks/types';
+import { engineApi, type EngineApi, type LiveService } from './engine-api';
+import { serviceChanges } from './normalize';
+import {
+  isRevisionConfig,
+  listRevisionConfigs,
+  nextRevision,
+  readRevisions,
+  recordRevision,
+  toRevisionList,
+} from './revisions';
+import { componentOf, readSwarmStatus } from './status';
+
+export const SWARM_API_VERSION = 'swarm/v1';
+/** Attempts of a service update the engine refuses as out of sequence (someone else updated it). */
+export const MAX_UPDATE_ATTEMPTS = 5;
+
+export interface SwarmStackRef {
+  /** The Docker endpoint (as openClient knows it). */
+  endpoint: string;
+  stack: string;
+}
+export interface SwarmDeployParams extends SwarmStackRef {
+  /** The catalog stack to deploy ('revenge'); defaults to the only stack of the catalog. */
+  template?: string;
+  values: unknown;
+}
+
+export interface SwarmDeployerDeps {
+  openClient(endpoint: string): Promise<DockerClient>;
+  catalog: StackCatalog;
+  now?: () => Date;
+  /** A fresh value for a generated secret (default: 32 random bytes, base64url). */
+  randomSecret?: () => string;
+  /** How often watchConvergence polls (default 1000 ms). */
+  pollMs?: number;
+  /** How long Swarm watches each updated task before calling it a success (default 10 s). */
+  updateMonitorMs?: number;
+  /** How long apply waits for services to finish updating before removing rotated secrets (default 5 min). */
+  rotationTimeoutMs?: number;
+  /** Tests: runs between reading a service and sending its update. */
+  beforeServiceUpdate?: (service: LiveService) => Promise<void>;
+}
+
+type Kind = 'Network' | 'Secret' | 'Config' | 'Volume' | 'Service';
+interface Step {
+  kind: Kind;
+  name: string;
+  action: PlanItem['action'];
+  changedFields: string[];
+  /** Live ID (or volume name) of what exists. */
+  id?: string;
+}
+interface Computed {
+  plan: Plan;
+  steps: Step[];
+  /** Rendered secret name -> live secret ID, for what exists. */
+  secretIds: Map<string, string>;
+  /** Rendered generated-secret name -> the live name it keeps. */
+  generatedNames: Map<string, string>;
+  networkId?: string;
+  services: Map<string, LiveService>;
+  /** Older secrets of a rotated key: removed once no service uses them. */
+  superseded: Step[];
+}
+
+const item = (s: Step): PlanItem => ({
+  apiVersion: SWARM_API_VERSION,
+  kind: s.kind,
+  name: s.name,
+  action: s.action,
+  changedFields: s.changedFields,
+});
+const label = (kind: Kind, name: string) => `${kind}/${name}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createSwarmDeployer(deps: SwarmDeployerDeps) {
+  const now = deps.now ?? (() => new Date());
+  const randomSecret = deps.randomSecret ?? defaultRandomSecret;
+  const pollMs = deps.pollMs ?? 1000;
+  const selector = (stack: string) => `${SWARM_STACK_LABEL}=${stack}`;
+  const managed = (labels: Record<string, string> | null | undefined) =>
+    labels?.[SWARM_MANAGED_BY_LABEL] === SWARM_MANAGED_BY;
+
+  async function withApi<R>(endpoint: string, fn: (api: EngineApi) => Promise<R>): Promise<R> {
+    const client = await deps.openClient(endpoint);
+    try {
+      return await fn(engineApi(client));
+    } finally {
+      client.close();
+    }
+  }
+
+  function templateOf(p: SwarmDeployParams): string {
+    if (p.template) return p.template;
+    const stacks = deps.catalog.list();
+    if (stacks.length === 1 && stacks[0]) return stacks[0].name;
+    if (deps.catalog.has(p.stack)) return p.stack;
+    throw new HomeportError('INVALID_INPUT', `Say which stack of the catalog to deploy as '${p.stack}'`);
+  }
+
+  /** Validates and renders; throws ValuesError before anything reaches the engine. */
+  function render(p: SwarmDeployParams): { values: unknown; spec: SwarmStack } {
+    const template = templateOf(p);
+    const result = deps.catalog.validate(template, p.values);
+    if (!result.ok) throw new ValuesError(result.issues);
+    try {
+      const spec = deps.catalog.renderSwarm(template, result.values, {
+        stack: p.stack,
+        ...(deps.updateMonitorMs !== undefined ? { updateMonitorMs: deps.updateMonitorMs } : {}),
+      });
+      return { values: result.values, spec };
+    } catch (err) {
+      throw new HomeportError('INVALID_INPUT', (err as Error).message);
+    }
+  }
+
+  /** The rendered service spec with the live network and secret IDs put in. */
+  function resolved(svc: SwarmServiceSpec, c: Pick<Computed, 'secretIds' | 'generatedNames' | 'networkId'>) {
+    const ContainerSpec = {
+      ...svc.TaskTemplate.ContainerSpec,
+      Secrets: svc.TaskTemplate.ContainerSpec.Secrets.map((ref) => {
+        const name = c.generatedNames.get(ref.SecretName) ?? ref.SecretName;
+        const id = c.secretIds.get(name);
+        return { ...ref, SecretName: name, ...(id ? { SecretID: id } : {}) };
+      }),
+    };
+    const Networks = svc.TaskTemplate.Networks.map((n) => ({ ...n, Target: c.networkId ?? n.Target }));
+    return { ...svc, TaskTemplate: { ...svc.TaskTemplate, ContainerSpec, Networks } };
+  }
+
+  async function compute(api: EngineApi, ref: SwarmStackRef, spec: SwarmStack): Promise<Computed> {
+    const sel = selector(ref.stack);
+    const [networks, secrets, configs, volumes, services] = await Promise.all([
+      api.networks(sel),
+      api.secrets(sel),
+      api.configs(sel),
+      api.volumes(sel),
+      api.services(sel),
+    ]);
+    const steps: Step[] = [];
+    const prune: Step[] = [];
+    const superseded: Step[] = [];
+
+    const network = networks.find((n) => n.Name === spec.network.Name);
+    steps.push({
+      kind: 'Network',
+      name: spec.network.Name,
+      action: network ? 'unchanged' : 'create',
+      changedFields: [],
+      id: network?.Id,
+    });
+
+    const secretIds = new Map<string, string>();
+    const generatedNames = new Map<string, string>();
+    const keptSecrets = new Set<string>();
+    for (const s of spec.secrets) {
+      const key = s.Labels[SWARM_SECRET_LABEL];
+      const live =
+        s.Data === undefined
+          ? secrets.find(
+              (x) => x.Spec.Labels?.[SWARM_SECRET_LABEL] === key && x.Spec.Labels?.[SWARM_GENERATED_LABEL] === 'true',
+            )
+          : secrets.find((x) => x.Spec.Name === s.Name);
+      if (live) {
+        keptSecrets.add(live.ID);
+        secretIds.set(live.Spec.Name, live.ID);
+        if (s.Data === undefined) generatedNames.set(s.Name, live.Spec.Name);
+      }
+      steps.push({
+        kind: 'Secret',
+        name: live?.Spec.Name ?? s.Name,
+        action: live ? 'unchanged' : 'create',
+        changedFields: [],
+        id: live?.ID,
+      });
+    }
+    const renderedKeys = new Set(spec.secrets.map((s) => s.Labels[SWARM_SECRET_LABEL]));
+    for (const x of secrets) {
+      if (keptSecrets.has(x.ID) || !managed(x.Spec.Labels)) continue;
+      const step: Step = { kind: 'Secret', name: x.Spec.Name, action: 'prune', changedFields: [], id: x.ID };
+      if (renderedKeys.has(x.Spec.Labels?.[SWARM_SECRET_LABEL])) superseded.push(step);
+      else prune.push(step);
+    }
+    for (const name of spec.externalSecrets) {
+      const found = (await api.secretsNamed(name)).find((x) => x.Spec.Name === name);
+      if (!found) {
+        throw new HomeportError(
+          'NOT_FOUND',
+          `The stack reads the Swarm secret '${name}', which does not exist on ${api.client.address}; ` +
+            `create it first (docker secret create ${name} -)`,
+        );
+      }
+      secretIds.set(name, found.ID);
+    }
+
+    const stackConfigs = configs.filter((c) => !isRevisionConfig(c) && managed(c.Spec.Labels));
+    for (const c of spec.configs) {
+      const live = stackConfigs.find((x) => x.Spec.Name === c.Name);
+      steps.push({
+        kind: 'Config',
+        name: c.Name,
+        action: live ? 'unchanged' : 'create',
+        changedFields: [],
+        id: live?.ID,
+      });
+    }
+    for (const x of stackConfigs)
+      if (!spec.configs.some((c) => c.Name === x.Spec.Name))
+        prune.push({ kind: 'Config', name: x.Spec.Name, action: 'prune', changedFields: [], id: x.ID });
+
+    for (const v of spec.volumes) {
+      const live = volumes.find((x) => x.Name === v.Name);
+      steps.push({
+        kind: 'Volume',
+        name: v.Name,
+        action: live ? 'unchanged' : 'create',
+        changedFields: [],
+        id: live?.Name,
+      });
+    }
+    for (const x of volumes) {
+      // Data volumes hold the stack's data: never pruned, only removed with the stack on request.
+      if (!managed(x.Labels) || x.Labels?.[SWARM_DATA_LABEL] === 'true') continue;
+      if (!spec.volumes.some((v) => v.Name === x.Name))
+        prune.push({ kind: 'Volume', name: x.Name, action: 'prune', changedFields: [], id: x.Name });
+    }
+
+    const byName = new Map(services.map((s) => [s.Spec.Name, s]));
+    const ctx = { secretIds, generatedNames, networkId: network?.Id };
+    for (const svc of spec.services) {
+      const live = byName.get(svc.Name);
+      if (!live) {
+        steps.push({ kind: 'Service', name: svc.Name, action: 'create', changedFields: [] });
+        continue;
+      }
+      const changed = serviceChanges(live.Spec, resolved(svc, ctx));
+      steps.push({
+        kind: 'Service',
+        name: svc.Name,
+        action: changed.length ? 'update' : 'unchanged',
+        changedFields: changed,
+        id: live.ID,
+      });
+    }
+    for (const s of services)
+      if (managed(s.Spec.Labels) && !spec.services.some((x) => x.Name === s.Spec.Name))
+        prune.push({ kind: 'Service', name: s.Spec.Name, action: 'prune', changedFields: [], id: s.ID });
+
+    const all = [...steps, ...superseded, ...prune];
+    return {
+      plan: {
+        context: ref.endpoint,
+        namespace: ref.stack,
+        stack: ref.stack,
+        revision: await nextRevision(api, ref.stack),
+        items: all.map(item),
+      },
+      steps: [...steps, ...prune],
+      secretIds,
+      generatedNames,
+      networkId: network?.Id,
+      services: byName,
+      superseded,
+    };
+  }
+
+  /** Sends a service update from its latest version, re-reading and retrying when out of sequence. */
+  async function updateService(api: EngineApi, id: string, body: (live: LiveService) => unknown, rollback = false) {
+    for (let attempt = 1; ; attempt++) {
+      const live = await api.service(id);
+      await deps.beforeServiceUpdate?.(live);
+      try {
+        return await api.updateService(live.ID, live.Version.Index, body(live), rollback);
+      } catch (err) {
+        if (!(err instanceof DockerRequestError && err.outOfSequence) || attempt >= MAX_UPDATE_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  /** Retries a removal the engine refuses while something still uses the object. */
+  async function removeWhenFree(remove: () => Promise<void>, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await remove();
+        return true;
+      } catch (err) {
+        const status = (err as DockerRequestError).status;
+        if (status === 404) return false;
+        if (Date.now() > deadline || !(status === 409 || status === 400 || status === 500)) throw err;
+        await sleep(500);
+      }
+    }
+  }
+
+  async function waitForUpdates(api: EngineApi, ids: string[], timeoutMs: number) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const states = await Promise.all(ids.map(async (id) => (await api.service(id)).UpdateStatus?.State));
+      if (states.every((s) => s !== 'updating' && s !== 'rollback_started')) return;
+      await sleep(500);
+    }
+  }
+
+  async function apply(p: SwarmDeployParams & { prune: boolean }): Promise<ApplyResult> {
+    const { values, spec } = render(p);
+    return withApi(p.endpoint, async (api) => {
+      const c = await compute(api, p, spec);
+      const step = (kind: Kind, name: string) => c.steps.find((s) => s.kind === kind && s.name === name);
+      if (!c.networkId) {
+        c.networkId = (await api.createNetwork({ ...spec.network, CheckDuplicate: true })).Id;
+      }
+      for (const s of spec.secrets) {
+        const name = c.generatedNames.get(s.Name) ?? s.Name;
+        if (c.secretIds.has(name)) continue;
+        const Data = s.Data ?? Buffer.from(randomSecret()).toString('base64');
+        c.secretIds.set(name, (await api.createSecret({ Name: s.Name, Labels: s.Labels, Data })).ID);
+        if (s.Data === undefined) c.generatedNames.set(s.Name, s.Name);
+      }
+      for (const cfg of spec.configs) if (step('Config', cfg.Name)?.action === 'create') await api.createConfig(cfg);
+      for (const v of spec.volumes) if (step('Volume', v.Name)?.action === 'create') await api.createVolume(v);
+      const updated: string[] = [];
+      for (const svc of spec.services) {
+        const s = step('Service', svc.Name);
+        const body = resolved(svc, c);
+        if (s?.action === 'create') await api.createService(body);
+        else if (s?.action === 'update' && s.id) {
+          await updateService(api, s.id, () => body);
+          updated.push(s.id);
+        }
+      }
+      const pruned: string[] = [];
+      const leftOver: string[] = [];
+      // Rotated secrets: once the services run their new spec, the old secrets go (unless a rollback kept them).
+      if (c.superseded.length > 0) {
+        await waitForUpdates(api, updated, deps.rotationTimeoutMs ?? 300_000);
+        const inUse = new Set(
+          (await api.services(selector(p.stack))).flatMap((s) =>
+            (s.Spec.TaskTemplate.ContainerSpec.Secrets ?? []).map((r) => r.SecretID),
+          ),
+        );
+        for (const x of c.superseded) {
+          if (!x.id || inUse.has(x.id)) leftOver.push(label('Secret', x.name));
+          else if (await removeWhenFree(() => api.removeSecret(x.id as string), 30_000))
+            pruned.push(label('Secret', x.name));
+        }
+      }
+      const pruneSteps = c.steps.filter((s) => s.action === 'prune');
+      const order: Kind[] = ['Service', 'Secret', 'Config', 'Volume', 'Network'];
+      pruneSteps.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+      for (const x of pruneSteps) {
+        if (!p.prune || !x.id) {
+          leftOver.push(label(x.kind, x.name));
+          continue;
+        }
+        const id = x.id;
+        const remove =
+          x.kind === 'Service'
+            ? () => api.removeService(id)
+            : x.kind === 'Secret'
+              ? () => api.removeSecret(id)
+              : x.kind === 'Config'
+                ? () => api.removeConfig(id)
+                : () => api.removeVolume(id);
+        if (await removeWhenFree(remove, 60_000)) pruned.push(label(x.kind, x.name));
+      }
+      await recordRevision(api, p.stack, { revision: c.plan.revision, appliedAt: now().toISOString(), values, spec });
+      return { revision: c.plan.revision, plan: c.plan, pruned, leftOver };
+    });
+  }
+
+  async function status(ref: SwarmStackRef): Promise<RolloutStatus> {
+    return withApi(ref.endpoint, (api) => readSwarmStatus(api, selector(ref.stack)));
+  }
+
+  return {
+    /** What an apply would do, object by object, with the changed paths of service updates. */
+    async plan(p: SwarmDeployParams): Promise<Plan> {
+      const { spec } = render(p);
+      return withApi(p.endpoint, async (api) => (await compute(api, p, spec)).plan);
+    },
+
+    /** Creates and updates the stack; removes what it no longer renders only when prune is confirmed. */
+    apply,
+
+    /** Recorded revisions, newest first; the newest is current. */
+    async revisions(ref: SwarmStackRef): Promise<Revision[]> {
+      return withApi(ref.endpoint, async (api) => toRevisionList(await readRevisions(api, ref.stack)));
+    },
+
+    status,
+
+    /** Polls every pollMs and emits each status that differs from the last one. */
+    watchConvergence(
+      ref: SwarmStackRef,
+      emit: (status: RolloutStatus) => void,
+      onError?: (err: unknown) => void,
+    ): () => void {
+      let stopped = false;
+      let timer: NodeJS.Timeout | undefined;
+      let last = '';
+      const poll = async () => {
+        try {
+          const s = await status(ref);
+          const text = JSON.stringify(s);
+          if (!stopped && text !== last) {
+            last = text;
+            emit(s);
+          }
+        } catch (err) {
+          last = '';
+          if (!stopped) onError?.(err);
+        }
+        if (!stopped) timer = setTimeout(() => void poll(), pollMs);
+      };
+      void poll();
+      return () => {
+        stopped = true;
+        clearTimeout(timer);
+      };
+    },
+
+    /** Returns one service of the stack to its previous spec ('docker service rollback'). */
+    async rollbackService(ref: SwarmStackRef & { service: string }): Promise<void> {
+      await withApi(ref.endpoint, async (api) => {
+        const services = await api.services(selector(ref.stack));
+        const name = ref.service.startsWith(`${ref.stack}_`) ? ref.service : `${ref.stack}_${ref.service}`;
+        const svc = services.find((s) => s.Spec.Name === name || componentOf(s) === ref.service);
+        if (!svc) {
+          throw new HomeportError(
+            'NOT_FOUND',
+            `Stack '${ref.stack}' has no service '${ref.service}' on ${ref.endpoint}`,
+          );
+        }
+        if (!svc.PreviousSpec) {
+          throw new HomeportError('CONFLICT', `Service '${svc.Spec.Name}' has no previous version to roll back to`);
+        }
+        await updateService(api, svc.ID, (live) => live.Spec, true);
+      });
+    },
+
+    /**
+     * Removes the stack: services first, then (once their tasks have stopped) secrets, configs, the
+     * network and the revisions. Volumes stay unless deleteVolumes.
+     */
+    async remove(ref: SwarmStackRef & { deleteVolumes: boolean }): Promise<UninstallResult> {
+      return withApi(ref.endpoint, async (api) => {
+        const sel = selector(ref.stack);
+        const deleted: string[] = [];
+        const kept: string[] = [];
+        for (const s of await api.services(sel)) {
+          if (await removeWhenFree(() => api.removeService(s.ID), 30_000)) deleted.push(label('Service', s.Spec.Name));
+        }
+        // Containers of the stack carry its namespace label; wait until the engine has removed them.
+        const deadline = Date.now() + 60_000;
+        while (Date.now() < deadline && (await api.containers(`com.docker.stack.namespace=${ref.stack}`)).length > 0)
+          await sleep(300);
+        for (const s of await api.secrets(sel)) {
+          if (await removeWhenFree(() => api.removeSecret(s.ID), 30_000)) deleted.push(label('Secret', s.Spec.Name));
+        }
+        for (const c of await api.configs(sel)) {
+          if (isRevisionConfig(c)) continue;
+          if (await removeWhenFree(() => api.removeConfig(c.ID), 30_000)) deleted.push(label('Config', c.Spec.Name));
+        }
+        for (const n of await api.networks(sel)) {
+          if (await removeWhenFree(() => api.removeNetwork(n.Id), 30_000)) deleted.push(label('Network', n.Name));
+        }
+        for (const c of await listRevisionConfigs(api, ref.stack)) {
+          if (await removeWhenFree(() => api.removeConfig(c.ID), 30_000)) deleted.push(label('Config', c.Spec.Name));
+        }
+        for (const v of await api.volumes(sel)) {
+          if (!ref.deleteVolumes) kept.push(label('Volume', v.Name));
+          else if (await removeWhenFree(() => api.removeVolume(v.Name), 30_000)) deleted.push(label('Volume', v.Name));
+        }
+        return { deleted, kept };
+      });
+    },
+  };
+}
+
+export type SwarmDeployer = ReturnType<typeof createSwarmDeployer>;

@@ -1,0 +1,86 @@
+/**
+ * Revisions of a Swarm stack: one immutable Swarm config `homeport-rev-<stack>-<N>` per apply,
+ * labelled like the Kubernetes revision Secrets, holding the validated values and the rendered
+ * specs (gzipped JSON) without any secret value.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Revision } from '@shared/deploy-schemas';
+import { REVISION_LABEL } from '../deploy/revisions';
+import { SWARM_MANAGED_BY, SWARM_MANAGED_BY_LABEL, SWARM_STACK_LABEL, type SwarmStack } from '../stacks/swarm';
+import type { EngineApi, LiveConfig } from './engine-api';
+
+export const APPLIED_AT_LABEL = 'homeport.dev/applied-at';
+export const revisionConfigName = (stack: string, revision: number) => `homeport-rev-${stack}-${revision}`;
+export const revisionSelector = (stack: string) => `${SWARM_STACK_LABEL}=${stack}`;
+
+export interface RecordedSwarmRevision {
+  revision: number;
+  appliedAt: string;
+  values: unknown;
+  spec: SwarmStack;
+}
+
+export const isRevisionConfig = (c: LiveConfig) => REVISION_LABEL in (c.Spec.Labels ?? {});
+
+/** The stack's specs without secret values. */
+export function withoutSecretValues(spec: SwarmStack): SwarmStack {
+  return { ...spec, secrets: spec.secrets.map((s) => ({ Name: s.Name, Labels: s.Labels })) };
+}
+
+export const objectCount = (spec: SwarmStack | undefined) =>
+  spec ? 1 + spec.secrets.length + (spec.configs?.length ?? 0) + spec.volumes.length + spec.services.length : 0;
+
+export async function listRevisionConfigs(api: EngineApi, stack: string): Promise<LiveConfig[]> {
+  return (await api.configs(revisionSelector(stack))).filter(isRevisionConfig);
+}
+
+export async function nextRevision(api: EngineApi, stack: string): Promise<number> {
+  const numbers = (await listRevisionConfigs(api, stack)).map((c) => Number(c.Spec.Labels?.[REVISION_LABEL]));
+  return Math.max(0, ...numbers.filter(Number.isInteger)) + 1;
+}
+
+export async function recordRevision(api: EngineApi, stack: string, r: RecordedSwarmRevision): Promise<void> {
+  const body = JSON.stringify({ values: r.values, spec: withoutSecretValues(r.spec) });
+  await api.createConfig({
+    Name: revisionConfigName(stack, r.revision),
+    Labels: {
+      [SWARM_STACK_LABEL]: stack,
+      [REVISION_LABEL]: String(r.revision),
+      [SWARM_MANAGED_BY_LABEL]: SWARM_MANAGED_BY,
+      [APPLIED_AT_LABEL]: r.appliedAt,
+    },
+    Data: gzipSync(Buffer.from(body)).toString('base64'),
+  });
+}
+
+export async function readRevisions(api: EngineApi, stack: string): Promise<RecordedSwarmRevision[]> {
+  const out: RecordedSwarmRevision[] = [];
+  for (const c of await listRevisionConfigs(api, stack)) {
+    const revision = Number(c.Spec.Labels?.[REVISION_LABEL]);
+    if (!Number.isInteger(revision) || revision < 1) continue;
+    const data = c.Spec.Data ?? (await api.config(c.ID)).Spec.Data;
+    const parsed = data
+      ? (JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')) as {
+          values?: unknown;
+          spec?: SwarmStack;
+        })
+      : {};
+    out.push({
+      revision,
+      appliedAt: c.Spec.Labels?.[APPLIED_AT_LABEL] ?? c.CreatedAt ?? '',
+      values: parsed.values,
+      spec: parsed.spec as SwarmStack,
+    });
+  }
+  return out.sort((a, b) => b.revision - a.revision);
+}
+
+export function toRevisionList(recorded: RecordedSwarmRevision[]): Revision[] {
+  return recorded.map((r, i) => ({
+    revision: r.revision,
+    appliedAt: r.appliedAt,
+    values: r.values,
+    objects: objectCount(r.spec),
+    current: i === 0,
+  }));
+}
