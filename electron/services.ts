@@ -2,6 +2,11 @@ import { createDispatch, createSubscribe } from './api/dispatch';
 import { createHandlers, createSubscriptionHandlers } from './api/handlers';
 import { createClustersService } from './core/clusters/clusters-service';
 import { createDeployEngine } from './core/deploy/engine';
+import { createDockerEndpoints } from './core/docker/endpoints';
+import { streamSwarmLogs, type SwarmLogParams } from './core/docker/logs';
+import { createSwarmLive } from './core/docker/swarm-live';
+import type { LogChunk } from '@shared/kube-schemas';
+import { createSwarmDeployer } from './core/swarm/deployer';
 import { createKubeService } from './core/kube/kube-service';
 import { createStackCatalog } from './core/stacks/catalog';
 import { ensureDataDir } from './core/storage/data-dir';
@@ -28,6 +33,8 @@ export function createServices(deps: ServiceDeps) {
   });
   const openGateway = (context: string) => clusters.openGateway(context);
   const stacks = createStackCatalog();
+  const dockerEndpoints = createDockerEndpoints({ dataDir, env: deps.env });
+  const openClient = (endpoint: string) => dockerEndpoints.openClient(endpoint);
   return {
     version: HOMEPORT_VERSION,
     mode: deps.mode,
@@ -37,6 +44,11 @@ export function createServices(deps: ServiceDeps) {
     kube: createKubeService({ openGateway }),
     stacks,
     deploy: createDeployEngine({ openGateway, catalog: stacks }),
+    dockerEndpoints,
+    swarmLive: createSwarmLive({ openClient }),
+    swarmLogs: (params: SwarmLogParams, emit: (chunk: LogChunk) => void) =>
+      streamSwarmLogs(params, emit, { openClient }),
+    swarmDeploy: createSwarmDeployer({ openClient, catalog: stacks }),
   };
 }
 

@@ -15,6 +15,13 @@ import {
   uninstallResultSchema,
 } from './deploy-schemas';
 import { leaseDeltaSchema, logChunkSchema, podDeltaSchema, podDetailSchema } from './kube-schemas';
+import {
+  dockerEndpointSchema,
+  endpointTestSchema,
+  swarmNodeDeltaSchema,
+  swarmServiceDeltaSchema,
+  swarmTaskDeltaSchema,
+} from './swarm-schemas';
 
 export const errorCodes = [
   'INVALID_INPUT',
@@ -154,6 +161,49 @@ const stackName = z
 /** The user's values for a stack: checked in full by the stack's own schema, field by field. */
 const stackValues = z.record(z.string(), z.unknown());
 const stackRef = z.object({ context: contextName, namespace: namespaceName, stack: stackName }).strict();
+const endpointName = z
+  .string()
+  .min(1, 'name is required')
+  .max(63, 'name: at most 63 characters')
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'name: lower-case letters, digits and -, like "nas-swarm"');
+const absolutePath = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${what} is required`)
+    .max(4096)
+    .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), `${what}: give the full path of the file`)
+    .refine((p) => !p.includes('\0'), `${what}: must not contain a NUL byte`);
+/** A new Docker endpoint as the user types it; the URL is checked in full by the endpoint service. */
+const endpointInput = z
+  .object({
+    name: endpointName,
+    url: z
+      .string()
+      .trim()
+      .min(1, 'url is required: unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host')
+      .max(2048),
+    tls: z
+      .object({
+        caFile: absolutePath('tls.caFile'),
+        certFile: absolutePath('tls.certFile'),
+        keyFile: absolutePath('tls.keyFile'),
+      })
+      .strict()
+      .optional(),
+    sshKeyFile: absolutePath('sshKeyFile').optional(),
+  })
+  .strict();
+const swarmRef = z.object({ endpoint: endpointName, stack: stackName }).strict();
+const swarmDeployInput = swarmRef.extend({ values: stackValues }).strict();
+const endpointListSchema = z.object({
+  endpoints: z.array(
+    dockerEndpointSchema.extend({
+      /** 'saved' in Homeport, or 'env' from $DOCKER_HOST (read only here). */
+      source: z.enum(['saved', 'env']),
+    }),
+  ),
+});
 const deployInput = stackRef.extend({ values: stackValues }).strict();
 
 function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
@@ -196,6 +246,26 @@ export const channels = {
     applyResultSchema,
   ),
   'deploy:uninstall': channel(stackRef.extend({ deleteClaims: z.boolean() }).strict(), uninstallResultSchema),
+  'docker:listEndpoints': channel(empty, endpointListSchema),
+  'docker:addEndpoint': channel(endpointInput, endpointListSchema),
+  'docker:removeEndpoint': channel(z.object({ name: endpointName }).strict(), endpointListSchema),
+  'docker:testEndpoint': channel(
+    z.object({ name: endpointName, timeoutMs: z.number().int().min(100).max(60_000).optional() }).strict(),
+    endpointTestSchema,
+  ),
+  /** Trusts the SSH host key the last test of this endpoint was shown, then tests again. */
+  'docker:acceptHostKey': channel(
+    z.object({ name: endpointName, fingerprint: z.string().min(1) }).strict(),
+    endpointTestSchema,
+  ),
+  'swarm:plan': channel(swarmDeployInput, planSchema),
+  'swarm:apply': channel(swarmDeployInput.extend({ prune: z.boolean() }).strict(), applyResultSchema),
+  'swarm:revisions': channel(swarmRef, z.object({ revisions: z.array(revisionSchema) })),
+  'swarm:rollbackService': channel(
+    swarmRef.extend({ service: z.string().min(1).max(255) }).strict(),
+    z.object({ rolledBack: z.literal(true) }),
+  ),
+  'swarm:remove': channel(swarmRef.extend({ deleteVolumes: z.boolean() }).strict(), uninstallResultSchema),
 } as const;
 
 export type Channels = typeof channels;
@@ -235,6 +305,30 @@ export const topics = {
     params: stackRef,
     event: rolloutStatusSchema,
   },
+  /** Nodes of a Swarm endpoint, live (leader and manager reachability included). */
+  'swarm:nodes': { params: z.object({ endpoint: endpointName }).strict(), event: swarmNodeDeltaSchema },
+  'swarm:services': { params: z.object({ endpoint: endpointName }).strict(), event: swarmServiceDeltaSchema },
+  /** Tasks of a Swarm endpoint, or of one service. */
+  'swarm:tasks': {
+    params: z.object({ endpoint: endpointName, serviceId: z.string().min(1).max(128).optional() }).strict(),
+    event: swarmTaskDeltaSchema,
+  },
+  /** A service's or a task's log, demultiplexed into lines. */
+  'swarm:logs': {
+    params: z
+      .object({
+        endpoint: endpointName,
+        service: z.string().min(1).max(255).optional(),
+        task: z.string().min(1).max(128).optional(),
+        follow: z.boolean(),
+        tail: z.number().int().min(1).max(10_000).optional(),
+      })
+      .strict()
+      .refine((p) => (p.service === undefined) !== (p.task === undefined), 'give either service or task'),
+    event: logChunkSchema,
+  },
+  /** Convergence of a stack deployed to Swarm: running/desired per service and the end state. */
+  'swarm:rollout': { params: swarmRef, event: rolloutStatusSchema },
 } as const;
 
 export type Topics = typeof topics;

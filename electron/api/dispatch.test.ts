@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Handlers, SubscriptionHandlers } from '@shared/contract';
+import { channels, topics, type Handlers, type SubscriptionHandlers } from '@shared/contract';
 import { HomeportError } from '../core/errors';
 import { createDispatch, createSubscribe } from './dispatch';
 
@@ -9,7 +9,10 @@ const unused = async (): Promise<never> => {
 
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
   const list = async () => ({ contexts: [], sources: [] });
+  // Channels these tests do not call answer with an error if they ever are.
+  const rest = Object.fromEntries(Object.keys(channels).map((c) => [c, unused])) as unknown as Handlers;
   return {
+    ...rest,
     'app:info': async () => ({ name: 'Homeport', version: '1', mode: 'web', dataDir: '/d' }),
     'clusters:listContexts': list,
     'clusters:addKubeconfig': list,
@@ -30,13 +33,6 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
       throw new HomeportError('NOT_FOUND', 'no pods here');
     },
     'kube:deletePod': async () => ({ deleted: true }),
-    'stacks:list': async () => ({ stacks: [] }),
-    'stacks:validate': async () => ({ issues: [] }),
-    'deploy:plan': unused,
-    'deploy:apply': unused,
-    'deploy:revisions': async () => ({ revisions: [] }),
-    'deploy:rollback': unused,
-    'deploy:uninstall': async () => ({ deleted: [], kept: [] }),
     ...overrides,
   };
 }
@@ -100,6 +96,7 @@ describe('subscribe', () => {
   it('validates the topic and params and starts the subscription', () => {
     const stop = vi.fn();
     const subs: SubscriptionHandlers = {
+      ...(Object.fromEntries(Object.keys(topics).map((t) => [t, () => stop])) as unknown as SubscriptionHandlers),
       'clusters:contextsChanged': (_p, emit) => {
         emit({ at: 'now' });
         return stop;
@@ -107,7 +104,6 @@ describe('subscribe', () => {
       'kube:pods': () => stop,
       'kube:leases': () => stop,
       'kube:podLogs': () => stop,
-      'deploy:rollout': () => stop,
     };
     const subscribe = createSubscribe(subs);
     const events: unknown[] = [];

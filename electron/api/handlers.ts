@@ -1,6 +1,7 @@
 import type { AppInfo, Handlers, SubscriptionHandlers } from '@shared/contract';
 import type { Services } from '../services';
 import { createDeployHandlers, createDeploySubscriptions } from './deploy-handlers';
+import { createSwarmHandlers, createSwarmSubscriptions } from './swarm-handlers';
 
 /** One handler per channel. Input arrives already validated by the transport's dispatch. */
 export function createHandlers(services: Services): Handlers {
@@ -22,6 +23,7 @@ export function createHandlers(services: Services): Handlers {
     'kube:getPod': (input) => kube.getPod(input),
     'kube:deletePod': (input) => kube.deletePod(input),
     ...createDeployHandlers(services),
+    ...createSwarmHandlers(services),
   };
 }
 
@@ -33,5 +35,6 @@ export function createSubscriptionHandlers(services: Services): SubscriptionHand
     'kube:leases': (params, emit) => services.kube.subscribeLeases(params, emit),
     'kube:podLogs': (params, emit) => services.kube.streamPodLogs(params, emit),
     ...createDeploySubscriptions(services),
+    ...createSwarmSubscriptions(services),
   };
 }
