@@ -24,7 +24,8 @@ Commands:
              --values FILE      values (YAML or JSON); omitted fields take the defaults
              --namespace NS     target namespace (default: the stack's name)
   deploy STACK     Plan, then apply the stack to a cluster and follow its rollout
-             --context NAME     kubeconfig context to deploy to (required)
+             --context NAME     kubeconfig context to deploy to
+             --swarm ENDPOINT   or: a saved Docker endpoint ('env' = $DOCKER_HOST) to deploy to its swarm
              --values FILE      values (YAML or JSON)
              --namespace NS     target namespace (default: the stack's name)
              --dry-run          print the plan only
@@ -33,13 +34,15 @@ Commands:
              --kubeconfig PATH  use this kubeconfig file instead of $KUBECONFIG / ~/.kube/config
   revisions STACK  List the recorded revisions of a deployed stack (--context, --namespace)
   rollback STACK   Roll back to an earlier revision: --context NAME --revision N [--yes]
+                   or one Swarm service to its previous spec: --swarm ENDPOINT --service NAME
   uninstall STACK  Delete the stack's objects, keeping its data volumes: --context NAME [--yes]
-             --delete-claims    also delete the PersistentVolumeClaims (the data is lost)
+             --delete-claims    also delete the PersistentVolumeClaims / Swarm data volumes (the data is lost)
 
   homeport <command> --help shows this text.`;
 
 const TARGET_OPTIONS = {
   context: { type: 'string' },
+  swarm: { type: 'string' },
   namespace: { type: 'string' },
   kubeconfig: { type: 'string' },
   'data-dir': { type: 'string' },
@@ -112,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
           options: {
             ...TARGET_OPTIONS,
             revision: { type: 'string' },
+            service: { type: 'string' },
             timeout: { type: 'string' },
             yes: { type: 'boolean', short: 'y' },
           },

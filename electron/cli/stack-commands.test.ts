@@ -103,7 +103,7 @@ describe('homeport deploy, rollback and uninstall against the sandbox', () => {
     expect(r.out()).toContain('nothing was applied');
     r = recorder(false);
     expect(await runDeploy('revenge', { ...target(), values: valuesFile }, r.io)).toBe(1);
-    expect(r.asked[0]).toContain(`to context '${SANDBOX_CONTEXT}'`);
+    expect(r.asked[0]).toContain(`to namespace cli of context '${SANDBOX_CONTEXT}'`);
     r = recorder();
     expect(await runRevisions('revenge', target(), r.io)).toBe(0);
     expect(r.out()).toContain('not deployed');
@@ -113,7 +113,7 @@ describe('homeport deploy, rollback and uninstall against the sandbox', () => {
     let r = recorder();
     expect(await runDeploy('revenge', { ...target(), values: valuesFile, yes: true, timeout: '60s' }, r.io)).toBe(0);
     expect(r.out()).toContain('Applied revision 1');
-    expect(r.out()).toContain("Stack 'revenge' is healthy in cli");
+    expect(r.out()).toContain("Stack 'revenge' is healthy in namespace cli of context");
 
     r = recorder();
     expect(await runDeploy('revenge', { ...target(), values: valuesFile, yes: true }, r.io)).toBe(0);

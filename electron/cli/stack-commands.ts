@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { parse as parseYaml } from 'yaml';
-import type { FieldIssue, Plan, RolloutStatus } from '@shared/deploy-schemas';
+import type { ApplyResult, FieldIssue, Plan, Revision, RolloutStatus, UninstallResult } from '@shared/deploy-schemas';
 import { ValuesError } from '../core/deploy/engine';
 import { HomeportError } from '../core/errors';
 import { createStackCatalog, toYaml } from '../core/stacks/catalog';
@@ -11,6 +11,8 @@ import { createServices, type Services } from '../services';
 
 export interface TargetOptions {
   context?: string;
+  /** A saved Docker endpoint (or 'env' for $DOCKER_HOST): deploy to its swarm instead. */
+  swarm?: string;
   namespace?: string;
   kubeconfig?: string;
   'data-dir'?: string;
@@ -101,11 +103,52 @@ function servicesFor(opts: TargetOptions): Services {
   return createServices({ dataDir: resolveDataDir({ flag: opts['data-dir'] }), mode: 'desktop', env });
 }
 
-function requireContext(opts: TargetOptions): string {
-  if (!opts.context) {
-    throw new HomeportError('INVALID_INPUT', '--context: name the cluster context (see homeport contexts)');
+/** Where the CLI deploys: a Kubernetes context and namespace, or a saved Docker Swarm endpoint. */
+interface CliTarget {
+  /** "namespace revenge of context home" / "swarm endpoint nas" */
+  where: string;
+  kind: 'kubernetes' | 'swarm';
+  plan(values: unknown): Promise<Plan>;
+  apply(values: unknown, prune: boolean): Promise<ApplyResult>;
+  revisions(): Promise<Revision[]>;
+  watch(emit: (s: RolloutStatus) => void): () => void;
+  uninstall(deleteData: boolean): Promise<UninstallResult>;
+}
+
+function targetOf(services: Services, opts: TargetOptions, stack: string): CliTarget {
+  if (opts.context && opts.swarm) {
+    throw new HomeportError('INVALID_INPUT', 'give either --context (Kubernetes) or --swarm (Docker Swarm), not both');
   }
-  return opts.context;
+  if (opts.swarm) {
+    const ref = { endpoint: opts.swarm, stack };
+    const d = services.swarmDeploy;
+    return {
+      where: `swarm endpoint '${opts.swarm}'`,
+      kind: 'swarm',
+      plan: (values) => d.plan({ ...ref, values }),
+      apply: (values, prune) => d.apply({ ...ref, values, prune }),
+      revisions: () => d.revisions(ref),
+      watch: (emit) => d.watchConvergence(ref, emit),
+      uninstall: (deleteData) => d.remove({ ...ref, deleteVolumes: deleteData }),
+    };
+  }
+  if (!opts.context) {
+    throw new HomeportError(
+      'INVALID_INPUT',
+      '--context: name the cluster context (see homeport contexts), or --swarm a Docker endpoint',
+    );
+  }
+  const ref = { context: opts.context, namespace: opts.namespace ?? stack, stack };
+  const d = services.deploy;
+  return {
+    where: `namespace ${ref.namespace} of context '${ref.context}'`,
+    kind: 'kubernetes',
+    plan: (values) => d.plan({ ...ref, values }),
+    apply: (values, prune) => d.apply({ ...ref, values, prune }),
+    revisions: () => d.revisions(ref),
+    watch: (emit) => d.watchRollout(ref, emit),
+    uninstall: (deleteData) => d.uninstall({ ...ref, deleteClaims: deleteData }),
+  };
 }
 
 export function formatPlan(plan: Plan): string {
@@ -130,12 +173,7 @@ export function formatPlan(plan: Plan): string {
 const changesIn = (plan: Plan) => plan.items.filter((i) => i.action !== 'unchanged');
 
 /** Follows the rollout until it is healthy or failed, printing each change; false on failure or timeout. */
-function followRollout(
-  services: Services,
-  target: { context: string; namespace: string; stack: string },
-  io: StackIo,
-  timeoutMs: number,
-) {
+function followRollout(target: CliTarget, stack: string, io: StackIo, timeoutMs: number) {
   return new Promise<boolean>((resolvePromise) => {
     let last = '';
     let stop: () => void = () => {};
@@ -150,12 +188,12 @@ function followRollout(
       queueMicrotask(() => stop());
       resolvePromise(ok);
     };
-    stop = services.deploy.watchRollout(target, (status: RolloutStatus) => {
+    stop = target.watch((status) => {
       const line = status.workloads.map((w) => `${w.name} ${w.ready}/${w.desired}`).join(', ');
       if (line !== last) io.err(`${status.state}: ${line}`);
       last = line;
       if (status.state === 'healthy') {
-        io.out(`Stack '${target.stack}' is healthy in ${target.namespace}.`);
+        io.out(`Stack '${stack}' is healthy in ${target.where}.`);
         finish(true);
       } else if (status.state === 'failed') {
         io.err(`Rollout failed: ${status.failed?.component ?? '?'}: ${status.failed?.reason ?? ''}`);
@@ -183,7 +221,6 @@ export async function runDeploy(
   opts: TargetOptions & { values?: string; 'dry-run'?: boolean; yes?: boolean; timeout?: string },
   io: StackIo = consoleIo,
 ): Promise<number> {
-  const context = requireContext(opts);
   const catalog = createStackCatalog();
   const name = requireStack(
     stack,
@@ -196,9 +233,9 @@ export async function runDeploy(
     return 1;
   }
   const timeoutMs = parseTimeout(opts.timeout);
-  const target = { context, namespace: opts.namespace ?? name, stack: name };
   return withServices(opts, async (services) => {
-    const plan = await services.deploy.plan({ ...target, values });
+    const target = targetOf(services, opts, name);
+    const plan = await target.plan(values);
     io.err(formatPlan(plan));
     const changes = changesIn(plan);
     const prunes = plan.items.filter((i) => i.action === 'prune');
@@ -207,10 +244,10 @@ export async function runDeploy(
       return 0;
     }
     if (changes.length === 0) {
-      io.out(`No changes: stack '${name}' is up to date in ${target.namespace}.`);
+      io.out(`No changes: stack '${name}' is up to date in ${target.where}.`);
       return 0;
     }
-    if (!opts.yes && !(await io.confirm(`Apply ${changes.length} change(s) to context '${context}'?`))) {
+    if (!opts.yes && !(await io.confirm(`Apply ${changes.length} change(s) to ${target.where}?`))) {
       io.err('Not applied. Run again with --yes to apply without asking.');
       return 1;
     }
@@ -220,15 +257,14 @@ export async function runDeploy(
         (await io.confirm(
           `Delete ${prunes.length} object(s) the stack no longer has (${prunes.map((p) => p.name).join(', ')})?`,
         )));
-    const result = await services.deploy.apply({ ...target, values, prune });
-    io.out(`Applied revision ${result.revision} of '${name}' to ${target.namespace}.`);
+    const result = await target.apply(values, prune);
+    io.out(`Applied revision ${result.revision} of '${name}' to ${target.where}.`);
     if (result.leftOver.length > 0) io.err(`Left in place (prune not confirmed): ${result.leftOver.join(', ')}`);
-    return (await followRollout(services, target, io, timeoutMs)) ? 0 : 1;
+    return (await followRollout(target, name, io, timeoutMs)) ? 0 : 1;
   });
 }
 
 export async function runRevisions(stack: string | undefined, opts: TargetOptions, io: StackIo = consoleIo) {
-  const context = requireContext(opts);
   const name = requireStack(
     stack,
     createStackCatalog()
@@ -236,8 +272,9 @@ export async function runRevisions(stack: string | undefined, opts: TargetOption
       .map((s) => s.name),
   );
   return withServices(opts, async (services) => {
-    const list = await services.deploy.revisions({ context, namespace: opts.namespace ?? name, stack: name });
-    if (list.length === 0) io.out(`Stack '${name}' is not deployed in ${opts.namespace ?? name}.`);
+    const target = targetOf(services, opts, name);
+    const list = await target.revisions();
+    if (list.length === 0) io.out(`Stack '${name}' is not deployed in ${target.where}.`);
     for (const r of list) io.out(`${String(r.revision).padEnd(4)} ${r.appliedAt}${r.current ? '  (live)' : ''}`);
     return 0;
   });
@@ -245,32 +282,52 @@ export async function runRevisions(stack: string | undefined, opts: TargetOption
 
 export async function runRollback(
   stack: string | undefined,
-  opts: TargetOptions & { revision?: string; yes?: boolean; timeout?: string },
+  opts: TargetOptions & { revision?: string; service?: string; yes?: boolean; timeout?: string },
   io: StackIo = consoleIo,
 ): Promise<number> {
-  const context = requireContext(opts);
   const name = requireStack(
     stack,
     createStackCatalog()
       .list()
       .map((s) => s.name),
   );
-  const revision = Number(opts.revision);
-  if (!opts.revision || !Number.isInteger(revision) || revision < 1) {
-    throw new HomeportError(
-      'INVALID_INPUT',
-      `--revision: give the revision number to roll back to (see homeport revisions ${name})`,
-    );
-  }
-  const target = { context, namespace: opts.namespace ?? name, stack: name };
   return withServices(opts, async (services) => {
-    if (!opts.yes && !(await io.confirm(`Roll '${name}' in ${target.namespace} back to revision ${revision}?`))) {
+    const target = targetOf(services, opts, name);
+    if (target.kind === 'swarm') {
+      // Swarm keeps each service's previous spec: roll one service back to it.
+      if (!opts.service) {
+        throw new HomeportError('INVALID_INPUT', `--service: name the Swarm service to roll back (e.g. ${name}_api)`);
+      }
+      if (
+        !opts.yes &&
+        !(await io.confirm(`Roll service '${opts.service}' on ${target.where} back to its previous spec?`))
+      ) {
+        io.err('Not rolled back. Run again with --yes to roll back without asking.');
+        return 1;
+      }
+      await services.swarmDeploy.rollbackService({ endpoint: opts.swarm ?? '', stack: name, service: opts.service });
+      io.out(`Rolling back service '${opts.service}'.`);
+      return (await followRollout(target, name, io, parseTimeout(opts.timeout))) ? 0 : 1;
+    }
+    const revision = Number(opts.revision);
+    if (!opts.revision || !Number.isInteger(revision) || revision < 1) {
+      throw new HomeportError(
+        'INVALID_INPUT',
+        `--revision: give the revision number to roll back to (see homeport revisions ${name})`,
+      );
+    }
+    if (!opts.yes && !(await io.confirm(`Roll '${name}' in ${target.where} back to revision ${revision}?`))) {
       io.err('Not rolled back. Run again with --yes to roll back without asking.');
       return 1;
     }
-    const result = await services.deploy.rollback({ ...target, revision });
+    const result = await services.deploy.rollback({
+      context: opts.context ?? '',
+      namespace: opts.namespace ?? name,
+      stack: name,
+      revision,
+    });
     io.out(`Rolled back to revision ${revision}; recorded as revision ${result.revision}.`);
-    return (await followRollout(services, target, io, parseTimeout(opts.timeout))) ? 0 : 1;
+    return (await followRollout(target, name, io, parseTimeout(opts.timeout))) ? 0 : 1;
   });
 }
 
@@ -279,22 +336,21 @@ export async function runUninstall(
   opts: TargetOptions & { 'delete-claims'?: boolean; yes?: boolean },
   io: StackIo = consoleIo,
 ): Promise<number> {
-  const context = requireContext(opts);
   const name = requireStack(
     stack,
     createStackCatalog()
       .list()
       .map((s) => s.name),
   );
-  const target = { context, namespace: opts.namespace ?? name, stack: name };
   const deleteClaims = opts['delete-claims'] === true;
   return withServices(opts, async (services) => {
-    const question = `Uninstall '${name}' from ${target.namespace} in '${context}'${deleteClaims ? ', deleting its data volumes' : ''}?`;
+    const target = targetOf(services, opts, name);
+    const question = `Uninstall '${name}' from ${target.where}${deleteClaims ? ', deleting its data volumes' : ''}?`;
     if (!opts.yes && !(await io.confirm(question))) {
       io.err('Not uninstalled. Run again with --yes to uninstall without asking.');
       return 1;
     }
-    const result = await services.deploy.uninstall({ ...target, deleteClaims });
+    const result = await target.uninstall(deleteClaims);
     io.out(`Deleted ${result.deleted.length} object(s).`);
     if (result.kept.length > 0) io.out(`Kept (data volumes; --delete-claims removes them): ${result.kept.join(', ')}`);
     return 0;
