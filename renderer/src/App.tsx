@@ -3,6 +3,7 @@ import { ContextPicker } from './components/ContextPicker';
 import { ConnectionsScreen } from './features/connections/ConnectionsScreen';
 import { DeployScreen } from './features/deploy/DeployScreen';
 import { LeadersScreen } from './features/leaders/LeadersScreen';
+import { SwarmScreen } from './features/swarm/SwarmScreen';
 import { PodsScreen } from './features/workloads/PodsScreen';
 import { ActiveContextProvider } from './lib/active-context';
 import { invoke } from './lib/api-client';
@@ -11,6 +12,7 @@ import { useHashRoute, type Route } from './lib/use-hash-route';
 const nav: { route: Route; label: string }[] = [
   { route: 'connections', label: 'Connections' },
   { route: 'pods', label: 'Pods' },
+  { route: 'swarm', label: 'Swarm' },
   { route: 'leaders', label: 'Leaders' },
   { route: 'deploy', label: 'Deploy' },
 ];
@@ -46,6 +48,7 @@ export function App() {
           ) : null}
           {route === 'connections' ? <ConnectionsScreen /> : null}
           {route === 'pods' ? <PodsScreen /> : null}
+          {route === 'swarm' ? <SwarmScreen /> : null}
           {route === 'leaders' ? <LeadersScreen /> : null}
           {route === 'deploy' ? <DeployScreen /> : null}
         </main>

@@ -1,3 +1,4 @@
+import { EndpointsSection } from '../swarm/EndpointsSection';
 import { AddKubeconfigForm } from './AddKubeconfigForm';
 import { ContextRow } from './ContextRow';
 import { KubeconfigSources } from './KubeconfigSources';
@@ -9,7 +10,10 @@ export function ConnectionsScreen() {
     <section aria-labelledby="connections-title">
       <header className="page-header">
         <h1 id="connections-title">Connections</h1>
-        <p className="muted">Kubernetes contexts from your kubeconfig files, merged the way kubectl merges them.</p>
+        <p className="muted">
+          Kubernetes contexts from your kubeconfig files, merged the way kubectl merges them, and Docker Swarm
+          endpoints.
+        </p>
       </header>
 
       {contexts.error ? (
@@ -47,6 +51,8 @@ export function ConnectionsScreen() {
       <h2>Kubeconfig files</h2>
       {contexts.data ? <KubeconfigSources sources={contexts.data.sources} /> : null}
       <AddKubeconfigForm />
+
+      <EndpointsSection />
     </section>
   );
 }

@@ -1,16 +1,27 @@
 import { useState } from 'react';
 import type { StackInfo } from '@shared/deploy-schemas';
 import { useActiveContext } from '../../lib/active-context';
+import { useActiveEndpoint } from '../swarm/use-swarm';
 import { PlanReview, planCounts } from './PlanReview';
 import { RevisionsPanel } from './RevisionsPanel';
 import { RolloutView } from './RolloutView';
 import { SchemaForm } from './SchemaForm';
 import { isRecord, type JsonSchema, type Values } from './schema-values';
-import { useApply, usePlan, useRevisions, useStacks, useValidation, type DeployTarget } from './use-deploy';
+import {
+  describeTarget,
+  useApply,
+  usePlan,
+  useRevisions,
+  useStacks,
+  useValidation,
+  type DeployTarget,
+} from './use-deploy';
 
-/** Deploy to k3s: cluster, stack, values, plan review, apply, rollout. */
+/** Deploy to k3s or Swarm: target, stack, values, plan review, apply, rollout. */
 export function DeployScreen() {
   const { active, contexts, select } = useActiveContext();
+  const swarm = useActiveEndpoint();
+  const [kind, setKind] = useState<DeployTarget['kind']>('kubernetes');
   const stacks = useStacks();
   const [stack, setStack] = useState<StackInfo>();
   const [namespace, setNamespace] = useState('');
@@ -19,11 +30,17 @@ export function DeployScreen() {
   const validation = useValidation(stack?.name, values);
   const plan = usePlan();
   const apply = useApply();
-  const target: DeployTarget | undefined =
-    active && stack && namespace ? { context: active.name, namespace, stack: stack.name } : undefined;
+  let target: DeployTarget | undefined;
+  if (kind === 'kubernetes' && active && stack && namespace) {
+    target = { kind, context: active.name, namespace, stack: stack.name };
+  } else if (kind === 'swarm' && swarm.active && stack) {
+    target = { kind, endpoint: swarm.active.name, stack: stack.name };
+  }
   const revisions = useRevisions(target);
 
-  if (!active) return <p className="empty">Add a cluster on the Connections screen to deploy to it.</p>;
+  if (!active && !swarm.active) {
+    return <p className="empty">Add a cluster or a Docker Swarm endpoint on the Connections screen to deploy to it.</p>;
+  }
 
   const pick = (info: StackInfo) => {
     setStack(info);
@@ -41,7 +58,7 @@ export function DeployScreen() {
   const issues = validation.data?.issues ?? [];
   const valid =
     values !== undefined && validation.data !== undefined && issues.length === 0 && !validation.isPlaceholderData;
-  const deployed = (revisions.data?.revisions.length ?? 0) > 0;
+  const deployed = (revisions.data?.length ?? 0) > 0;
 
   return (
     <section aria-labelledby="deploy-title" className="deploy">
@@ -50,34 +67,82 @@ export function DeployScreen() {
       </header>
 
       <div className="deploy-step">
-        <h2>1. Cluster</h2>
-        <div className="row">
-          <label className="field">
-            <span>Cluster</span>
-            <select
-              data-testid="deploy-context"
-              value={active.name}
-              onChange={(e) => edit(() => select(e.target.value))}
-            >
-              {contexts.map((c) => (
-                <option key={c.name} value={c.name}>
-                  {c.name}
-                  {c.simulated ? ' (simulated)' : ''}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>Namespace</span>
+        <h2>1. Target</h2>
+        <div className="row" role="radiogroup" aria-label="Target">
+          <label className="field-check">
             <input
-              data-testid="deploy-namespace"
-              className="mono"
-              value={namespace}
-              onChange={(e) => edit(() => setNamespace(e.target.value.trim()))}
-              placeholder="revenge"
+              type="radio"
+              name="target-kind"
+              data-testid="target-kubernetes"
+              checked={kind === 'kubernetes'}
+              onChange={() => edit(() => setKind('kubernetes'))}
             />
+            Kubernetes (k3s)
+          </label>
+          <label className="field-check">
+            <input
+              type="radio"
+              name="target-kind"
+              data-testid="target-swarm"
+              checked={kind === 'swarm'}
+              onChange={() => edit(() => setKind('swarm'))}
+            />
+            Docker Swarm
           </label>
         </div>
+        {kind === 'kubernetes' ? (
+          active ? (
+            <div className="row">
+              <label className="field">
+                <span>Cluster</span>
+                <select
+                  data-testid="deploy-context"
+                  value={active.name}
+                  onChange={(e) => edit(() => select(e.target.value))}
+                >
+                  {contexts.map((c) => (
+                    <option key={c.name} value={c.name}>
+                      {c.name}
+                      {c.simulated ? ' (simulated)' : ''}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="field">
+                <span>Namespace</span>
+                <input
+                  data-testid="deploy-namespace"
+                  className="mono"
+                  value={namespace}
+                  onChange={(e) => edit(() => setNamespace(e.target.value.trim()))}
+                  placeholder="revenge"
+                />
+              </label>
+            </div>
+          ) : (
+            <p className="empty">No Kubernetes context: add a kubeconfig on the Connections screen.</p>
+          )
+        ) : swarm.active ? (
+          <div className="row">
+            <label className="field">
+              <span>Swarm endpoint</span>
+              <select
+                data-testid="deploy-endpoint"
+                value={swarm.active.name}
+                onChange={(e) => edit(() => swarm.select(e.target.value))}
+              >
+                {swarm.endpoints.map((e) => (
+                  <option key={e.name} value={e.name}>
+                    {e.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <p className="muted small">The stack is deployed as the Swarm stack named after it.</p>
+          </div>
+        ) : (
+          <p className="empty">No Docker endpoint: add one on the Connections screen.</p>
+        )}
       </div>
 
       <div className="deploy-step">
@@ -114,7 +179,7 @@ export function DeployScreen() {
               type="button"
               data-testid="review-plan"
               disabled={!valid || !target || plan.isPending}
-              onClick={() => target && plan.mutate({ ...target, values })}
+              onClick={() => target && plan.mutate({ target, values })}
             >
               {plan.isPending ? 'Planning…' : 'Review plan'}
             </button>
@@ -152,9 +217,9 @@ export function DeployScreen() {
               type="button"
               data-testid="apply"
               disabled={apply.isPending || apply.isSuccess}
-              onClick={() => apply.mutate({ ...target, values, prune })}
+              onClick={() => apply.mutate({ target, values, prune })}
             >
-              {apply.isPending ? 'Applying…' : `Apply to ${target.context}`}
+              {apply.isPending ? 'Applying…' : `Apply to ${describeTarget(target)}`}
             </button>
           </div>
           {apply.error ? (
@@ -176,7 +241,7 @@ export function DeployScreen() {
       {target && deployed ? (
         <div className="deploy-step">
           <h2>
-            Status of {target.stack} in {target.namespace}
+            Status of {target.stack} · {describeTarget(target)}
           </h2>
           <RolloutView key={JSON.stringify(target)} target={target} />
           <h3>Revisions</h3>

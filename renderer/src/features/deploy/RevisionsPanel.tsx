@@ -1,16 +1,16 @@
 import { useState } from 'react';
-import { useRevisions, useRollback, useUninstall, type DeployTarget } from './use-deploy';
+import { describeTarget, useRevisions, useRollback, useUninstall, type DeployTarget } from './use-deploy';
 
-/** Recorded revisions of a deployed stack, with roll back and uninstall. */
+/** Recorded revisions of a deployed stack, with roll back (Kubernetes) and uninstall. */
 export function RevisionsPanel({ target }: { target: DeployTarget }) {
   const revisions = useRevisions(target);
   const rollback = useRollback();
   const uninstall = useUninstall();
   const [confirming, setConfirming] = useState(false);
-  const [deleteClaims, setDeleteClaims] = useState(false);
-  const list = revisions.data?.revisions ?? [];
+  const [deleteData, setDeleteData] = useState(false);
+  const list = revisions.data ?? [];
   if (revisions.error) return <p className="error small">{revisions.error.message}</p>;
-  if (list.length === 0) return <p className="muted small">Not deployed in {target.namespace} yet.</p>;
+  if (list.length === 0) return <p className="muted small">Not deployed to {describeTarget(target)} yet.</p>;
   const error = rollback.error ?? uninstall.error;
   return (
     <div data-testid="revisions">
@@ -31,11 +31,11 @@ export function RevisionsPanel({ target }: { target: DeployTarget }) {
               </td>
               <td className="small">{new Date(r.appliedAt).toLocaleString()}</td>
               <td>
-                {r.current ? null : (
+                {r.current || target.kind !== 'kubernetes' ? null : (
                   <button
                     type="button"
                     disabled={rollback.isPending}
-                    onClick={() => rollback.mutate({ ...target, revision: r.revision })}
+                    onClick={() => rollback.mutate({ target, revision: r.revision })}
                   >
                     Roll back to {r.revision}
                   </button>
@@ -54,17 +54,19 @@ export function RevisionsPanel({ target }: { target: DeployTarget }) {
         {confirming ? (
           <>
             <label className="field-check">
-              <input type="checkbox" checked={deleteClaims} onChange={(e) => setDeleteClaims(e.target.checked)} />
-              Also delete the data volumes (PersistentVolumeClaims): the database and search data are lost
+              <input type="checkbox" checked={deleteData} onChange={(e) => setDeleteData(e.target.checked)} />
+              {target.kind === 'kubernetes'
+                ? 'Also delete the data volumes (PersistentVolumeClaims): the database and search data are lost'
+                : 'Also delete the data volumes: the database and search data are lost'}
             </label>
             <div className="row">
               <button
                 type="button"
                 className="danger"
                 disabled={uninstall.isPending}
-                onClick={() => uninstall.mutate({ ...target, deleteClaims }, { onSuccess: () => setConfirming(false) })}
+                onClick={() => uninstall.mutate({ target, deleteData }, { onSuccess: () => setConfirming(false) })}
               >
-                Uninstall {target.stack} from {target.namespace}
+                Uninstall {target.stack} from {describeTarget(target)}
               </button>
               <button type="button" onClick={() => setConfirming(false)}>
                 Cancel

@@ -1,4 +1,4 @@
-import { useRollout, type DeployTarget } from './use-deploy';
+import { useRollbackService, useRollout, type DeployTarget } from './use-deploy';
 
 const stateLabels = { progressing: 'Rolling out', healthy: 'Healthy', failed: 'Failed' } as const;
 const stateTone = { progressing: 'tone-warn', healthy: 'tone-ok', failed: 'tone-error' } as const;
@@ -6,6 +6,7 @@ const stateTone = { progressing: 'tone-warn', healthy: 'tone-ok', failed: 'tone-
 /** Live progress of a stack's workloads, and its end state: healthy, or what failed and why. */
 export function RolloutView({ target }: { target: DeployTarget }) {
   const status = useRollout(target);
+  const rollbackService = useRollbackService();
   if (!status) return <p className="muted">Waiting for the cluster's status…</p>;
   return (
     <div data-testid="rollout">
@@ -20,6 +21,11 @@ export function RolloutView({ target }: { target: DeployTarget }) {
           </span>
         ) : null}
       </p>
+      {rollbackService.error ? (
+        <p className="error small" role="alert">
+          {rollbackService.error.message}
+        </p>
+      ) : null}
       {status.error ? (
         <p className="warning small" role="alert" data-testid="rollout-error">
           {status.error}
@@ -31,6 +37,7 @@ export function RolloutView({ target }: { target: DeployTarget }) {
             <th>Workload</th>
             <th>Ready</th>
             <th>Why not yet</th>
+            {target.kind === 'swarm' ? <th /> : null}
           </tr>
         </thead>
         <tbody>
@@ -43,6 +50,17 @@ export function RolloutView({ target }: { target: DeployTarget }) {
                 {w.ready}/{w.desired}
               </td>
               <td className="small">{w.message ?? ''}</td>
+              {target.kind === 'swarm' ? (
+                <td>
+                  <button
+                    type="button"
+                    disabled={rollbackService.isPending}
+                    onClick={() => rollbackService.mutate({ target, service: w.name })}
+                  >
+                    Roll back
+                  </button>
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>

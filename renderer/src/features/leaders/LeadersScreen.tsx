@@ -1,6 +1,7 @@
 import { podKey } from '@shared/kube-schemas';
 import { formatAge, leaseVerdict, type LeaseVerdict } from '@shared/leases';
 import { WatchStatusBadge } from '../../components/WatchStatusBadge';
+import { SwarmManagers } from '../swarm/SwarmManagers';
 import { useActiveContext } from '../../lib/active-context';
 import { useNow } from '../../lib/use-live-collection';
 import { useLeases } from './use-leases';
@@ -12,52 +13,62 @@ export function LeadersScreen() {
   const { active } = useActiveContext();
   const { leases, status } = useLeases(active?.name);
   const now = useNow(1000);
-  if (!active) return <p className="empty">Add a cluster on the Connections screen to see its leaders.</p>;
+  if (!active) {
+    return (
+      <>
+        <p className="empty">Add a cluster on the Connections screen to see its leaders.</p>
+        <SwarmManagers />
+      </>
+    );
+  }
   return (
-    <section aria-labelledby="leaders-title">
-      <header className="page-header">
-        <h1 id="leaders-title">Leaders</h1>
-        <WatchStatusBadge status={status} />
-      </header>
-      <p className="muted">Who holds each leader-election Lease: control-plane leaders first, then your workloads.</p>
-      {leases.length === 0 && status.state === 'live' ? <p className="empty">This cluster has no Leases.</p> : null}
-      <table className="table" data-testid="leases-table">
-        <thead>
-          <tr>
-            <th>Lease</th>
-            <th>Holder</th>
-            <th>Renewed</th>
-            <th>Duration</th>
-            <th>Transitions</th>
-            <th>Health</th>
-          </tr>
-        </thead>
-        <tbody>
-          {leases.map(({ lease, changes }) => {
-            const verdict = leaseVerdict(lease, now, changes);
-            return (
-              <tr key={podKey(lease)} data-lease={podKey(lease)}>
-                <td>
-                  <div className="strong">{lease.name}</div>
-                  <div className="muted small">
-                    {lease.namespace}
-                    {lease.controlPlane ? ' · control plane' : ''}
-                  </div>
-                </td>
-                <td className="mono" data-testid="lease-holder">
-                  {lease.holder ?? '—'}
-                </td>
-                <td>{lease.renewTime ? `${formatAge(lease.renewTime, now)} ago` : '—'}</td>
-                <td>{lease.durationSeconds !== undefined ? `${lease.durationSeconds}s` : '—'}</td>
-                <td>{lease.transitions}</td>
-                <td className={verdictTone[verdict]} data-testid="lease-verdict">
-                  {verdictLabels[verdict]}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </section>
+    <>
+      <section aria-labelledby="leaders-title">
+        <header className="page-header">
+          <h1 id="leaders-title">Leaders</h1>
+          <WatchStatusBadge status={status} />
+        </header>
+        <p className="muted">Who holds each leader-election Lease: control-plane leaders first, then your workloads.</p>
+        {leases.length === 0 && status.state === 'live' ? <p className="empty">This cluster has no Leases.</p> : null}
+        <table className="table" data-testid="leases-table">
+          <thead>
+            <tr>
+              <th>Lease</th>
+              <th>Holder</th>
+              <th>Renewed</th>
+              <th>Duration</th>
+              <th>Transitions</th>
+              <th>Health</th>
+            </tr>
+          </thead>
+          <tbody>
+            {leases.map(({ lease, changes }) => {
+              const verdict = leaseVerdict(lease, now, changes);
+              return (
+                <tr key={podKey(lease)} data-lease={podKey(lease)}>
+                  <td>
+                    <div className="strong">{lease.name}</div>
+                    <div className="muted small">
+                      {lease.namespace}
+                      {lease.controlPlane ? ' · control plane' : ''}
+                    </div>
+                  </td>
+                  <td className="mono" data-testid="lease-holder">
+                    {lease.holder ?? '—'}
+                  </td>
+                  <td>{lease.renewTime ? `${formatAge(lease.renewTime, now)} ago` : '—'}</td>
+                  <td>{lease.durationSeconds !== undefined ? `${lease.durationSeconds}s` : '—'}</td>
+                  <td>{lease.transitions}</td>
+                  <td className={verdictTone[verdict]} data-testid="lease-verdict">
+                    {verdictLabels[verdict]}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </section>
+      <SwarmManagers />
+    </>
   );
 }

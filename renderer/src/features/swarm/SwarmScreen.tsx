@@ -1,0 +1,169 @@
+import { useState } from 'react';
+import type { SwarmService } from '@shared/swarm-schemas';
+import { LogStream } from '../../components/LogStream';
+import { WatchStatusBadge } from '../../components/WatchStatusBadge';
+import { subscribe } from '../../lib/api-client';
+import { useActiveEndpoint, useSwarmNodes, useSwarmServices, useSwarmTasks } from './use-swarm';
+
+/** A Swarm endpoint live: nodes (leader first), services, and a service's tasks and log. */
+export function SwarmScreen() {
+  const { active, endpoints, loading, select } = useActiveEndpoint();
+  const nodes = useSwarmNodes(active?.name);
+  const services = useSwarmServices(active?.name);
+  const [selected, setSelected] = useState<string>();
+  if (loading) return <p className="muted">Loading endpoints…</p>;
+  if (!active) return <p className="empty">Add a Docker endpoint on the Connections screen to see its swarm.</p>;
+  const service = services.items.find((s) => s.id === selected);
+  return (
+    <section aria-labelledby="swarm-title">
+      <header className="page-header">
+        <h1 id="swarm-title">Swarm</h1>
+        <select
+          aria-label="Docker endpoint"
+          data-testid="swarm-endpoint"
+          value={active.name}
+          onChange={(e) => {
+            select(e.target.value);
+            setSelected(undefined);
+          }}
+        >
+          {endpoints.map((e) => (
+            <option key={e.name} value={e.name}>
+              {e.name}
+            </option>
+          ))}
+        </select>
+        <WatchStatusBadge status={services.status.state === 'live' ? nodes.status : services.status} />
+      </header>
+
+      <h2>Nodes</h2>
+      <table className="table" data-testid="swarm-nodes">
+        <thead>
+          <tr>
+            <th>Hostname</th>
+            <th>Role</th>
+            <th>Availability</th>
+            <th>State</th>
+            <th>Manager</th>
+            <th>Engine</th>
+          </tr>
+        </thead>
+        <tbody>
+          {nodes.items.map((n) => (
+            <tr key={n.id} data-node={n.hostname}>
+              <td className="strong">{n.hostname}</td>
+              <td>{n.role}</td>
+              <td>{n.availability}</td>
+              <td className={n.state === 'ready' ? 'tone-ok' : 'tone-error'}>{n.state}</td>
+              <td data-testid="node-manager">
+                {n.leader ? <span className="badge">Leader</span> : null} {n.managerReachability ?? '—'}
+              </td>
+              <td className="muted">{n.engineVersion ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>Services</h2>
+      {services.items.length === 0 && services.status.state === 'live' ? (
+        <p className="empty">No services on this swarm yet.</p>
+      ) : null}
+      <table className="table" data-testid="swarm-services">
+        <thead>
+          <tr>
+            <th>Service</th>
+            <th>Mode</th>
+            <th>Replicas</th>
+            <th>Image</th>
+            <th>Ports</th>
+            <th>Update</th>
+          </tr>
+        </thead>
+        <tbody>
+          {services.items.map((s) => (
+            <tr
+              key={s.id}
+              data-service={s.name}
+              className={s.id === selected ? 'selected' : undefined}
+              onClick={() => setSelected(s.id)}
+              style={{ cursor: 'pointer' }}
+            >
+              <td>
+                <div className="strong">{s.name}</div>
+                {s.stack ? <div className="muted small">stack {s.stack}</div> : null}
+              </td>
+              <td>{s.mode}</td>
+              <td className={s.running >= s.desired ? 'tone-ok' : 'tone-warn'} data-testid="service-replicas">
+                {s.running}/{s.desired}
+              </td>
+              <td className="mono small">{s.image}</td>
+              <td className="mono small">
+                {s.ports.map((p) => `${p.published}→${p.target}/${p.protocol}`).join(', ')}
+              </td>
+              <td className="small">{updateLabel(s)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      {service ? <ServiceTasks key={service.id} endpoint={active.name} service={service} /> : null}
+    </section>
+  );
+}
+
+function updateLabel(s: SwarmService): string {
+  if (!s.update) return '';
+  return s.update.message ? `${s.update.state}: ${s.update.message}` : s.update.state;
+}
+
+function ServiceTasks({ endpoint, service }: { endpoint: string; service: SwarmService }) {
+  const tasks = useSwarmTasks(endpoint, service.id);
+  const [following, setFollowing] = useState(true);
+  return (
+    <div data-testid="service-details">
+      <h2>Tasks of {service.name}</h2>
+      <table className="table" data-testid="swarm-tasks">
+        <thead>
+          <tr>
+            <th>Slot</th>
+            <th>Node</th>
+            <th>State</th>
+            <th>Desired</th>
+            <th>Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tasks.items.map((t) => (
+            <tr key={t.id} data-task={t.id}>
+              <td>{t.slot ?? '—'}</td>
+              <td>{t.node ?? '—'}</td>
+              <td
+                className={
+                  t.state === 'running' ? 'tone-ok' : t.state === 'failed' || t.state === 'rejected' ? 'tone-error' : ''
+                }
+              >
+                {t.state}
+              </td>
+              <td>{t.desiredState}</td>
+              <td className="small">{t.error ?? t.message ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="toolbar">
+        <h3>Log</h3>
+        <button type="button" onClick={() => setFollowing((f) => !f)}>
+          {following ? 'Stop following' : 'Follow'}
+        </button>
+      </div>
+      <LogStream
+        key={`${endpoint}/${service.id}/${following}`}
+        testId="service-logs"
+        follow={following}
+        open={(onChunks, onError) =>
+          subscribe('swarm:logs', { endpoint, service: service.id, follow: following, tail: 200 }, onChunks, onError)
+        }
+      />
+    </div>
+  );
+}
