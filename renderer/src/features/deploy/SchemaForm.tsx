@@ -6,6 +6,7 @@ import {
   formPaths,
   getAt,
   isGroup,
+  isNullable,
   isRecord,
   listToText,
   mapToText,
@@ -129,6 +130,7 @@ function Field({ schema, path, name, values, issues, onSet }: FieldsProps & { na
   const value = getAt(values, path);
   const errors = issues.filter((i) => i.path === id);
   const kind = kindOf(schema);
+  const nullable = isNullable(schema);
   const common = {
     id: `f-${id}`,
     'data-testid': `field-${id}`,
@@ -169,12 +171,14 @@ function Field({ schema, path, name, values, issues, onSet }: FieldsProps & { na
         {...common}
         type="text"
         inputMode="numeric"
-        value={value === undefined ? '' : String(value)}
+        value={value === undefined || value === null ? '' : String(value)}
         // A number when it parses, else the text as typed, so the schema names the field's problem.
+        placeholder={nullable ? 'empty: none' : undefined}
         onChange={(e) => {
           const text = e.target.value.trim();
           const n = Number(text);
-          onSet(path, text !== '' && Number.isFinite(n) ? n : e.target.value);
+          if (text === '' && nullable) onSet(path, null);
+          else onSet(path, text !== '' && Number.isFinite(n) ? n : e.target.value);
         }}
       />
     );

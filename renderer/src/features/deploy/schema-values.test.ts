@@ -5,6 +5,8 @@ import {
   discriminated,
   formPaths,
   getAt,
+  isNullable,
+  kindOf,
   labelFor,
   listToText,
   mapToText,
@@ -81,6 +83,16 @@ describe('values form helpers', () => {
     expect(textToMap('A=1\nB=x=y\n\nC')).toEqual({ A: '1', B: 'x=y', C: '' });
     expect(mapToText({ A: '1', B: 'x=y' })).toBe('A=1\nB=x=y');
     expect(values.safeParse({ env: textToMap('A=1'), args: textToList('--x') }).success).toBe(true);
+  });
+
+  it('reads a nullable number as a number field that may be left empty', () => {
+    const nullable = z.toJSONSchema(z.object({ p: z.number().int().nullable().default(8080) }), {
+      io: 'input',
+    }) as JsonSchema;
+    const p = nullable.properties?.p ?? {};
+    expect(kindOf(p)).toBe('integer');
+    expect(isNullable(p)).toBe(true);
+    expect(isNullable({ type: 'integer' })).toBe(false);
   });
 
   it('labels fields from their keys', () => {

@@ -74,8 +74,23 @@ export function defaultsOf(schema: JsonSchema): unknown {
   return undefined;
 }
 
-export const kindOf = (schema: JsonSchema): string | undefined =>
-  Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+/** For `X | null` (a value that may be left empty): the schema of X. */
+export function nonNull(schema: JsonSchema): JsonSchema | undefined {
+  const variants = schema.anyOf ?? schema.oneOf;
+  if (!variants || variants.length !== 2) return undefined;
+  const rest = variants.filter((v) => v.type !== 'null');
+  return rest.length === 1 ? rest[0] : undefined;
+}
+
+export const kindOf = (schema: JsonSchema): string | undefined => {
+  const inner = nonNull(schema);
+  if (inner) return kindOf(inner);
+  return Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+};
+
+/** The field may be left empty (null), or the type allows null. */
+export const isNullable = (schema: JsonSchema): boolean =>
+  nonNull(schema) !== undefined || (Array.isArray(schema.type) && schema.type.includes('null'));
 
 /** An object the form shows as a group of fields (a map of free keys is one field instead). */
 export const isGroup = (schema: JsonSchema): boolean =>
