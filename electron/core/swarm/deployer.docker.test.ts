@@ -5,7 +5,9 @@ import { ValuesError } from '../deploy/engine';
 import { createDockerClient } from '../docker/client';
 import { BROKEN_IMAGE, STANDIN_IMAGE } from '../docker/testing/dockerd';
 import { testEngine } from '../docker/testing/engine';
-import { createStackCatalog } from '../stacks/catalog';
+import { z } from 'zod';
+import { builtinStacks, createStackCatalog } from '../stacks/catalog';
+import { defineStack, type StackDefinition } from '../stacks/model';
 import { createSwarmDeployer, type SwarmDeployerDeps } from './deployer';
 import { engineApi } from './engine-api';
 
@@ -226,4 +228,91 @@ describe('Swarm deployer against a real engine', () => {
       api.client.close();
     }
   });
+});
+
+/** A one-service stack whose secret value comes from the values: to see a rotation. */
+const tokened = defineStack({
+  name: 'tokened',
+  title: 'Tokened',
+  description: 'One web service reading a token secret',
+  schema: z.strictObject({ token: z.string().default('one') }),
+  build: (v) => {
+    const http = { type: 'http' as const, path: '/health/ready', port: 3000 };
+    return {
+      components: [
+        {
+          name: 'web',
+          image: STANDIN_IMAGE,
+          ports: [{ name: 'http', port: 3000 }],
+          env: [],
+          secretEnv: [{ name: 'TOKEN', secret: 'app', key: 'token' }],
+          identityEnv: [],
+          mounts: [],
+          stateful: false,
+          probes: { liveness: { check: http, periodSeconds: 1 }, readiness: { check: http, periodSeconds: 1 } },
+          replicas: 1,
+          resources: { requests: {}, limits: {} },
+          stopGracePeriodSeconds: 2,
+        },
+      ],
+      volumes: [],
+      secrets: [
+        {
+          name: 'app',
+          keys: [
+            { key: 'token', generated: false, value: v.token },
+            { key: 'salt', generated: true },
+          ],
+        },
+      ],
+    };
+  },
+});
+
+describe('Swarm deployer: secret rotation', () => {
+  const rotating = `hp-rot-${randomBytes(3).toString('hex')}`;
+  const d = createSwarmDeployer({
+    openClient,
+    catalog: createStackCatalog([...builtinStacks, tokened as StackDefinition]),
+    updateMonitorMs: 1000,
+  });
+  const ref = { endpoint, stack: rotating, template: 'tokened' };
+  const secrets = async () =>
+    (await engine.docker(['secret', 'ls', '--filter', `label=homeport.dev/stack=${rotating}`, '--format', '{{.Name}}']))
+      .split('\n')
+      .filter(Boolean)
+      .sort();
+
+  afterAll(async () => {
+    await d.remove({ ...ref, deleteVolumes: true }).catch(() => undefined);
+  });
+
+  it('switches the service to a new secret on a new value and removes the old one after', async () => {
+    await d.apply({ ...ref, values: { token: 'one' }, prune: false });
+    const first = await secrets();
+    expect(first).toHaveLength(2);
+    const old = first.find((n) => n.includes('_app_token_')) as string;
+    const salt = first.find((n) => n.endsWith('_app_salt')) as string;
+
+    const plan = await d.plan({ ...ref, values: { token: 'two' } });
+    const changed = plan.items.filter((i) => i.action !== 'unchanged').map((i) => `${i.action} ${i.kind}/${i.name}`);
+    expect(changed).toHaveLength(3);
+    expect(changed).toContain(`update Service/${rotating}_web`);
+    expect(changed).toContain(`prune Secret/${old}`);
+    expect(changed.some((c) => /^create Secret\/.*_app_token_[0-9a-f]{8}$/.test(c))).toBe(true);
+
+    // Rotated secrets go even without prune: they are replaced, not abandoned.
+    const result = await d.apply({ ...ref, values: { token: 'two' }, prune: false });
+    expect(result.pruned).toEqual([`Secret/${old}`]);
+    const after = await secrets();
+    expect(after).toHaveLength(2);
+    expect(after).toContain(salt);
+    expect(after).not.toContain(old);
+    const svc = JSON.parse(await engine.docker(['service', 'inspect', `${rotating}_web`]))[0] as {
+      Spec: { TaskTemplate: { ContainerSpec: { Secrets: { SecretName: string }[]; Env: string[] } } };
+    };
+    const names = svc.Spec.TaskTemplate.ContainerSpec.Secrets.map((x) => x.SecretName);
+    expect(names.filter((n) => n.includes('_app_token_'))).toEqual(after.filter((n) => n.includes('_app_token_')));
+    expect(svc.Spec.TaskTemplate.ContainerSpec.Env).toContain('TOKEN_FILE=/run/secrets/app_token');
+  }, 120_000);
 });
