@@ -5,7 +5,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile, mkdir, symlink, copyFile, chmod } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, mkdir, symlink, copyFile, chmod, readFile } from 'node:fs/promises';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +103,17 @@ async function importImage(docker: TestDockerd['docker'], dir: string, tag: stri
   await rm(dir, { recursive: true, force: true });
 }
 
+/** Network namespaces a killed engine left mounted under its exec root would keep its overlay devices alive. */
+async function unmountUnder(dir: string) {
+  const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
+  const paths = mounts
+    .split('\n')
+    .map((line) => line.split(' ')[1] ?? '')
+    .filter((p) => p.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const p of paths) await run('umount', ['-l', p]).catch(() => undefined);
+}
+
 /**
  * Starts dockerd, initializes a one-node swarm listening on 127.0.0.1 only, and imports the
  * stand-in images. close() leaves the swarm, stops the engine and removes its data.
@@ -147,6 +158,7 @@ export async function startTestDockerd(opts: { swarmPort?: number } = {}): Promi
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
+    await unmountUnder(dir);
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   };
 
