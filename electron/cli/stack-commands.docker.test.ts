@@ -1,0 +1,68 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STANDIN_IMAGE } from '../core/docker/testing/dockerd';
+import { testEngine } from '../core/docker/testing/engine';
+import { runDeploy, runRevisions, runUninstall, type StackIo } from './stack-commands';
+
+const engine = testEngine();
+const dir = mkdtempSync(join(tmpdir(), 'homeport-swarm-cli-'));
+const images = ['api', 'frontend', 'postgres', 'dragonfly', 'typesense', 'objectStore']
+  .map((c) => `${c}:\n${c === 'objectStore' ? '  mode: bundled\n' : ''}  image: ${STANDIN_IMAGE}\n`)
+  .join('');
+const valuesFile = join(dir, 'values.yaml');
+writeFileSync(valuesFile, `${images}nfs:\n  enabled: false\nswarm:\n  publish:\n    frontend: null\n`);
+
+function recorder() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: StackIo = { confirm: async () => false, out: (l) => out.push(l), err: (l) => err.push(l) };
+  return { io, out: () => out.join('\n'), err: () => err.join('\n') };
+}
+
+describe('homeport deploy --swarm against a real engine', () => {
+  let saved: string | undefined;
+  beforeAll(() => {
+    // The endpoint 'env' is $DOCKER_HOST, as for the docker CLI.
+    saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = engine.host;
+  });
+  afterAll(async () => {
+    // Whatever a failed assertion left behind must not hold the engine's resources for the next file.
+    await engine.docker(['stack', 'rm', 'revenge']).catch(() => undefined);
+    if (saved === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = saved;
+  });
+
+  it('deploys the stack, waits until it converges, lists its revision and removes it', async () => {
+    const target = { swarm: 'env', 'data-dir': join(dir, 'data') };
+    let r = recorder();
+    const code = await runDeploy('revenge', { ...target, values: valuesFile, yes: true, timeout: '120s' }, r.io);
+    expect(code, r.err()).toBe(0);
+    expect(r.out()).toContain("Applied revision 1 of 'revenge' to swarm endpoint 'env'");
+    expect(r.out()).toContain("Stack 'revenge' is healthy in swarm endpoint 'env'");
+    expect(await engine.docker(['stack', 'services', 'revenge', '--format', '{{.Name}} {{.Replicas}}'])).toMatch(
+      /revenge_api 2\/2/,
+    );
+
+    r = recorder();
+    expect(await runRevisions('revenge', target, r.io)).toBe(0);
+    expect(r.out()).toMatch(/^1\s+\S+\s+\(live\)$/m);
+
+    r = recorder();
+    expect(await runUninstall('revenge', { ...target, yes: true }, r.io)).toBe(0);
+    expect(await engine.docker(['service', 'ls', '--filter', 'label=com.docker.stack.namespace=revenge', '-q'])).toBe(
+      '',
+    );
+  }, 180_000);
+
+  it('refuses --context and --swarm together, and an unknown endpoint by name', async () => {
+    await expect(
+      runDeploy('revenge', { swarm: 'env', context: 'home', values: valuesFile }, recorder().io),
+    ).rejects.toThrow('either --context (Kubernetes) or --swarm (Docker Swarm), not both');
+    await expect(
+      runDeploy('revenge', { swarm: 'nowhere', values: valuesFile, 'data-dir': join(dir, 'data') }, recorder().io),
+    ).rejects.toThrow(/nowhere/);
+  });
+});
