@@ -114,6 +114,24 @@ async function unmountUnder(dir: string) {
   for (const p of paths) await run('umount', ['-l', p]).catch(() => undefined);
 }
 
+const DIR_PREFIX = 'homeport-dockerd-';
+
+/** Test engines that died without cleaning up (a killed run) leave overlay devices that break the next swarm. */
+async function sweepDeadEngines() {
+  const { readdir, stat } = await import('node:fs/promises');
+  for (const name of await readdir(tmpdir()).catch(() => [] as string[])) {
+    if (!name.startsWith(DIR_PREFIX)) continue;
+    const dir = join(tmpdir(), name);
+    // A run starting right now has not written its pid file yet.
+    const age = Date.now() - ((await stat(dir).catch(() => undefined))?.mtimeMs ?? Date.now());
+    if (age < 60_000) continue;
+    const pid = Number((await readFile(join(dir, 'docker.pid'), 'utf8').catch(() => '')).trim());
+    if (pid > 0 && existsSync(`/proc/${pid}`)) continue;
+    await unmountUnder(dir);
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
 /**
  * Starts dockerd, initializes a one-node swarm listening on 127.0.0.1 only, and imports the
  * stand-in images. close() leaves the swarm, stops the engine and removes its data.
@@ -122,7 +140,8 @@ export async function startTestDockerd(opts: { swarmPort?: number } = {}): Promi
   if (!existsSync(DOCKERD)) {
     throw new Error(`${DOCKERD} is missing: the Swarm tests need a real Docker engine (apt-get install docker.io)`);
   }
-  const dir = await mkdtemp(join(tmpdir(), 'homeport-dockerd-'));
+  await sweepDeadEngines();
+  const dir = await mkdtemp(join(tmpdir(), DIR_PREFIX));
   const socketPath = join(dir, 'docker.sock');
   const host = `unix://${socketPath}`;
   const log: string[] = [];
