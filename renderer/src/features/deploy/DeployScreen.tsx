@@ -238,14 +238,14 @@ export function DeployScreen() {
         </div>
       ) : null}
 
-      {target && deployed ? (
+      {target ? (
         <div className="deploy-step">
           <h2>
             Status of {target.stack} · {describeTarget(target)}
           </h2>
-          <RolloutView key={JSON.stringify(target)} target={target} />
+          {deployed ? <RolloutView key={JSON.stringify(target)} target={target} /> : null}
           <h3>Revisions</h3>
-          <RevisionsPanel target={target} />
+          <RevisionsPanel key={JSON.stringify(target)} target={target} />
         </div>
       ) : null}
     </section>

@@ -10,7 +10,20 @@ export function RevisionsPanel({ target }: { target: DeployTarget }) {
   const [deleteData, setDeleteData] = useState(false);
   const list = revisions.data ?? [];
   if (revisions.error) return <p className="error small">{revisions.error.message}</p>;
-  if (list.length === 0) return <p className="muted small">Not deployed to {describeTarget(target)} yet.</p>;
+  const uninstalled = uninstall.data ? (
+    <p className="ok small" role="status" data-testid="uninstall-result">
+      Removed {uninstall.data.deleted.length} objects; kept {uninstall.data.kept.length}
+      {uninstall.data.kept.length > 0 ? `: ${uninstall.data.kept.join(', ')}` : ''}.
+    </p>
+  ) : null;
+  if (list.length === 0) {
+    return (
+      <>
+        <p className="muted small">Not deployed to {describeTarget(target)}.</p>
+        {uninstalled}
+      </>
+    );
+  }
   const error = rollback.error ?? uninstall.error;
   return (
     <div data-testid="revisions">
@@ -79,12 +92,7 @@ export function RevisionsPanel({ target }: { target: DeployTarget }) {
           </button>
         )}
       </div>
-      {uninstall.data ? (
-        <p className="ok small" role="status" data-testid="uninstall-result">
-          Removed {uninstall.data.deleted.length} objects; kept {uninstall.data.kept.length}
-          {uninstall.data.kept.length > 0 ? `: ${uninstall.data.kept.join(', ')}` : ''}.
-        </p>
-      ) : null}
+      {uninstalled}
       {error ? (
         <p className="error small" role="alert">
           {error.message}
