@@ -8,6 +8,8 @@ export default defineConfig({
   // The e2e tsconfig carries the @shared path alias that code under test imports.
   tsconfig: '../tsconfig.e2e.json',
   testMatch: '**/*.spec.ts',
+  // A real Docker engine for the Swarm specs, started once.
+  globalSetup: './env/global-setup.ts',
   fullyParallel: false,
   workers: 1,
   retries: 0,
