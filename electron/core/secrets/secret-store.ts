@@ -1,0 +1,115 @@
+/**
+ * Credentials Homeport keeps (SSH passwords and passphrases, S3 secret keys): encrypted at rest,
+ * readable only by the main process. On the desktop the cipher is Electron's safeStorage (the OS
+ * keychain); in web mode and the CLI it is AES-256-GCM with a random key in a 0600 file of the
+ * data directory. Values never go to the renderer.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { HomeportError } from '../errors';
+import { writeFileAtomic } from '../storage/atomic-file';
+import { JsonStore } from '../storage/json-store';
+
+export interface SecretCipher {
+  /** 'safe-storage' (OS keychain) or 'key-file' (a 0600 key in the data directory). */
+  readonly kind: 'safe-storage' | 'key-file';
+  encrypt(plain: string): Promise<string>;
+  decrypt(sealed: string): Promise<string>;
+}
+
+const KEY_BYTES = 32;
+
+/** AES-256-GCM with a key kept in <dataDir>/secret.key (created 0600 on first use). */
+export function createKeyFileCipher(dataDir: string): SecretCipher {
+  const keyPath = join(dataDir, 'secret.key');
+  let key: Promise<Buffer> | undefined;
+  const loadKey = () =>
+    (key ??= (async () => {
+      try {
+        const existing = Buffer.from((await readFile(keyPath, 'utf8')).trim(), 'base64');
+        if (existing.length !== KEY_BYTES) {
+          throw new HomeportError(
+            'INTERNAL',
+            `${keyPath} is not a Homeport key (expected ${KEY_BYTES} bytes). Move it aside only if you accept losing the stored credentials.`,
+          );
+        }
+        return existing;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        const fresh = randomBytes(KEY_BYTES);
+        await writeFileAtomic(keyPath, fresh.toString('base64'));
+        return fresh;
+      }
+    })());
+  return {
+    kind: 'key-file',
+    async encrypt(plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', await loadKey(), iv);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join(':');
+    },
+    async decrypt(sealed) {
+      const [version, iv, tag, body] = sealed.split(':');
+      if (version !== 'v1' || !iv || !tag || body === undefined) {
+        throw new HomeportError('INTERNAL', 'A stored credential is not in a format Homeport reads; enter it again');
+      }
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', await loadKey(), Buffer.from(iv, 'base64'));
+        decipher.setAuthTag(Buffer.from(tag, 'base64'));
+        return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+      } catch {
+        throw new HomeportError(
+          'INTERNAL',
+          `A stored credential cannot be decrypted with ${keyPath} (was the key replaced?); enter the credential again`,
+        );
+      }
+    },
+  };
+}
+
+const storeSchema = z.object({ cipher: z.string().optional(), secrets: z.record(z.string(), z.string()) });
+
+export interface SecretStore {
+  readonly cipherKind: SecretCipher['kind'];
+  get(id: string): Promise<string | undefined>;
+  set(id: string, value: string): Promise<void>;
+  delete(id: string): Promise<void>;
+  has(id: string): Promise<boolean>;
+}
+
+/** Encrypted values by id ('nas/<name>/password', 's3/<name>/secret-key') in <dataDir>/secrets.json (0600). */
+export function createSecretStore(opts: { dataDir: string; cipher?: SecretCipher }): SecretStore {
+  const cipher = opts.cipher ?? createKeyFileCipher(opts.dataDir);
+  const store = new JsonStore(join(opts.dataDir, 'secrets.json'), storeSchema, () => ({ secrets: {} }));
+  return {
+    cipherKind: cipher.kind,
+    async get(id) {
+      const { secrets, cipher: kind } = await store.read();
+      const sealed = secrets[id];
+      if (sealed === undefined) return undefined;
+      if (kind && kind !== cipher.kind) {
+        throw new HomeportError(
+          'INTERNAL',
+          `Stored credentials were sealed with ${kind}, but this Homeport uses ${cipher.kind}; enter the credential again`,
+        );
+      }
+      return cipher.decrypt(sealed);
+    },
+    async set(id, value) {
+      const sealed = await cipher.encrypt(value);
+      await store.update((s) => ({ cipher: cipher.kind, secrets: { ...s.secrets, [id]: sealed } }));
+    },
+    async delete(id) {
+      await store.update((s) => {
+        const { [id]: _gone, ...rest } = s.secrets;
+        return { ...s, secrets: rest };
+      });
+    },
+    async has(id) {
+      return (await store.read()).secrets[id] !== undefined;
+    },
+  };
+}
