@@ -30,3 +30,25 @@ describe('Docker client over a unix socket', () => {
     );
   });
 });
+
+describe('Docker client and a long-lived abort signal', () => {
+  it('does not pile up listeners on a signal shared by many requests', async () => {
+    const client = createDockerClient({ kind: 'unix', socketPath: engine.socketPath });
+    const controller = new AbortController();
+    let listeners = 0;
+    const add = controller.signal.addEventListener.bind(controller.signal);
+    const remove = controller.signal.removeEventListener.bind(controller.signal);
+    controller.signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      listeners++;
+      add(...args);
+    }) as typeof add;
+    controller.signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      listeners--;
+      remove(...args);
+    }) as typeof remove;
+    for (let i = 0; i < 20; i++) await client.request('/version', { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(listeners).toBe(0);
+    client.close();
+  });
+});

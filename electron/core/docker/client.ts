@@ -179,6 +179,9 @@ export function createDockerClient(transport: DockerTransport, address = describ
       });
       req.on('response', (res) => {
         clearTimeout(timer);
+        // Abort still ends the body; the listener goes with the response, so a long-lived signal
+        // shared by many requests does not collect listeners.
+        res.once('close', () => opts.signal?.removeEventListener('abort', onAbort));
         resolve({ res, req });
       });
       req.end(payload);
@@ -191,6 +194,10 @@ export function createDockerClient(transport: DockerTransport, address = describ
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
       res.on('error', reject);
+      res.on('close', () => {
+        if (!res.complete)
+          reject(new DockerRequestError('unreachable', `The Docker engine at ${address} dropped the connection`));
+      });
     });
   }
 
@@ -223,6 +230,7 @@ export function createDockerClient(transport: DockerTransport, address = describ
       };
       if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
+      res.once('close', () => opts.signal?.removeEventListener('abort', onAbort));
       res.on('data', (c: Buffer) => onData(c));
       res.on('end', () => resolve());
       res.on('close', () =>
