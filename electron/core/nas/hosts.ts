@@ -1,0 +1,366 @@
+/**
+ * The NAS hosts Homeport manages over SSH, saved in <dataDir>/nas-hosts.json (0600). A host's
+ * password or key passphrase lives only in the encrypted SecretStore under `nas/<name>/secret`: it
+ * is never written to nas-hosts.json and never returned. Connections verify the host key (Homeport's
+ * <dataDir>/known_hosts and the user's ~/.ssh/known_hosts) before any credential is sent.
+ */
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import { nasAuthKinds, type NasHost } from '@shared/storage-schemas';
+import { errorMessage, HomeportError } from '../errors';
+import type { SecretStore } from '../secrets/secret-store';
+import {
+  connectSsh,
+  HostKeyChangedError,
+  HostKeyUnknownError,
+  SshAuthError,
+  SshKeyError,
+  SshUnreachableError,
+  type SshAuth,
+  type SshSession,
+} from '../ssh/connect';
+import { createHostKeyStore, type HostKeyStore } from '../ssh/host-keys';
+import { JsonStore } from '../storage/json-store';
+import { NasConnectError } from './connect-error';
+import { probeNas } from './probe';
+
+export type NasAuthKind = (typeof nasAuthKinds)[number];
+
+/** A host as saved in nas-hosts.json: no secret. */
+const savedHostSchema = z.object({
+  name: z.string(),
+  address: z.string(),
+  port: z.number().int(),
+  user: z.string(),
+  auth: z.enum(nasAuthKinds),
+  keyFile: z.string().optional(),
+});
+type SavedHost = z.infer<typeof savedHostSchema>;
+const storeSchema = z.object({ hosts: z.array(savedHostSchema) });
+
+export interface NasHostInput {
+  name: string;
+  address: string;
+  /** Default 22. */
+  port?: number;
+  user: string;
+  auth: NasAuthKind;
+  /** For key auth: the private key file on this machine (absolute path). */
+  keyFile?: string;
+  /** The key passphrase (key auth) or the password (password auth); stored encrypted. */
+  secret?: string;
+}
+
+export type NasHostChanges = Partial<Omit<NasHostInput, 'name'>>;
+
+export interface NasHostsOptions {
+  dataDir: string;
+  secrets: SecretStore;
+  /** Default: Homeport's <dataDir>/known_hosts plus the user's ~/.ssh/known_hosts (read only). */
+  hostKeys?: HostKeyStore;
+  env?: NodeJS.ProcessEnv;
+}
+
+const invalid = (field: string, message: string) => new HomeportError('INVALID_INPUT', `'${field}': ${message}`);
+
+export const secretId = (name: string) => `nas/${name}/secret`;
+
+export function validateHostName(name: unknown): string {
+  if (typeof name !== 'string' || !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) {
+    throw invalid(
+      'name',
+      `${JSON.stringify(name)} is not a valid host name: use 1 to 63 lowercase letters, digits and '-', not starting or ending with '-' (for example nas-1)`,
+    );
+  }
+  return name;
+}
+
+/** A DNS host name, an IPv4 address or an IPv6 address (brackets are removed). */
+export function validateAddress(address: unknown): string {
+  if (typeof address !== 'string' || address.trim() === '') {
+    throw invalid('address', 'enter the NAS host name or IP address (for example nas.lan or 192.168.1.20)');
+  }
+  const text = address.trim().replace(/^\[(.*)\]$/, '$1');
+  if (isIP(text) !== 0) return text;
+  const label = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+  if (text.length <= 253 && text.split('.').every((l) => label.test(l)) && !/^[0-9.]+$/.test(text)) return text;
+  throw invalid(
+    'address',
+    `"${address}" is neither a host name nor an IP address: use letters, digits, '-' and '.' (nas.lan), an IPv4 address (192.168.1.20) or an IPv6 address (fd00::20)`,
+  );
+}
+
+export function validatePort(port: unknown): number {
+  if (port === undefined) return 22;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw invalid('port', `${JSON.stringify(port)} is not a port: use a whole number from 1 to 65535 (SSH uses 22)`);
+  }
+  return port;
+}
+
+/** A portable POSIX user name. */
+export function validateUser(user: unknown): string {
+  if (typeof user !== 'string' || !/^[A-Za-z_][A-Za-z0-9._-]{0,31}$/.test(user)) {
+    throw invalid(
+      'user',
+      `${JSON.stringify(user)} is not a user name: use up to 32 letters, digits, '.', '_' or '-', starting with a letter or '_' (for example admin)`,
+    );
+  }
+  return user;
+}
+
+function validateAuth(input: {
+  auth?: unknown;
+  keyFile?: unknown;
+  secret?: unknown;
+}): Pick<SavedHost, 'auth' | 'keyFile'> {
+  const auth = input.auth;
+  if (typeof auth !== 'string' || !(nasAuthKinds as readonly string[]).includes(auth)) {
+    throw invalid('auth', `${JSON.stringify(auth)} is not an authentication method: use 'key', 'agent' or 'password'`);
+  }
+  if (input.secret !== undefined && (typeof input.secret !== 'string' || input.secret === '')) {
+    throw invalid('secret', 'enter the password or passphrase as non-empty text, or leave it out');
+  }
+  if (auth === 'key') {
+    const keyFile = input.keyFile;
+    if (typeof keyFile !== 'string' || keyFile.trim() === '' || !isAbsolute(keyFile) || keyFile.includes('\0')) {
+      throw invalid(
+        'keyFile',
+        'enter the absolute path of the private key file on this machine (e.g. /home/me/.ssh/id_ed25519)',
+      );
+    }
+    return { auth, keyFile };
+  }
+  if (input.keyFile !== undefined) {
+    throw invalid('keyFile', `a key file is only used with auth 'key'; remove it or switch auth to 'key'`);
+  }
+  if (auth === 'agent' && input.secret !== undefined) {
+    throw invalid('secret', `auth 'agent' uses the keys of the SSH agent; remove the password or switch auth`);
+  }
+  return { auth: auth as NasAuthKind };
+}
+
+export function validateHostInput(input: NasHostInput): SavedHost {
+  if (typeof input !== 'object' || input === null) throw invalid('host', 'expected an object');
+  const name = validateHostName(input.name);
+  const address = validateAddress(input.address);
+  const port = validatePort(input.port);
+  const user = validateUser(input.user);
+  return { name, address, port, user, ...validateAuth(input) };
+}
+
+export function createNasHosts(opts: NasHostsOptions) {
+  const env = opts.env ?? process.env;
+  const { secrets } = opts;
+  const store = new JsonStore(join(opts.dataDir, 'nas-hosts.json'), storeSchema, () => ({ hosts: [] }));
+  const hostKeys =
+    opts.hostKeys ??
+    createHostKeyStore({
+      file: join(opts.dataDir, 'known_hosts'),
+      userKnownHosts: join(env.HOME ?? homedir(), '.ssh', 'known_hosts'),
+    });
+  /** Host keys seen by the last failed connection, waiting for the user to accept them. */
+  const pendingHostKeys = new Map<string, { host: string; port: number; key: Buffer; fingerprint: string }>();
+
+  async function toPublic(h: SavedHost): Promise<NasHost> {
+    return {
+      name: h.name,
+      address: h.address,
+      port: h.port,
+      user: h.user,
+      auth: h.auth,
+      ...(h.keyFile !== undefined ? { keyFile: h.keyFile } : {}),
+      hasSecret: await secrets.has(secretId(h.name)),
+    };
+  }
+
+  async function saved(name: string): Promise<SavedHost> {
+    const found = (await store.read()).hosts.find((h) => h.name === name);
+    if (!found) throw new HomeportError('NOT_FOUND', `No NAS host named '${name}'; add it first`);
+    return found;
+  }
+
+  async function list(): Promise<NasHost[]> {
+    return Promise.all((await store.read()).hosts.map(toPublic));
+  }
+
+  async function get(name: string): Promise<NasHost> {
+    return toPublic(await saved(name));
+  }
+
+  async function add(input: NasHostInput): Promise<NasHost> {
+    const host = validateHostInput(input);
+    if (host.auth === 'password' && input.secret === undefined) {
+      throw invalid('secret', `auth 'password' needs the password of '${host.user}'`);
+    }
+    await store.update((s) => {
+      if (s.hosts.some((h) => h.name === host.name)) {
+        throw new HomeportError(
+          'CONFLICT',
+          `'name': a NAS host named '${host.name}' exists already; pick another name or remove it first`,
+        );
+      }
+      return { hosts: [...s.hosts, host] };
+    });
+    try {
+      if (input.secret !== undefined) await secrets.set(secretId(host.name), input.secret);
+      else await secrets.delete(secretId(host.name));
+    } catch (err) {
+      await store.update((s) => ({ hosts: s.hosts.filter((h) => h.name !== host.name) }));
+      throw err;
+    }
+    return toPublic(host);
+  }
+
+  /** Changes a host; the stored secret is kept unless `secret` is given (or the auth no longer uses one). */
+  async function update(name: string, changes: NasHostChanges): Promise<NasHost> {
+    validateHostName(name);
+    if ('name' in changes && (changes as { name?: unknown }).name !== name) {
+      throw invalid('name', 'a host cannot be renamed; remove it and add it under the new name');
+    }
+    const current = await saved(name);
+    const auth = changes.auth ?? current.auth;
+    const authChanged = auth !== current.auth;
+    const keyFile = changes.keyFile ?? (auth === 'key' ? current.keyFile : undefined);
+    const merged: NasHostInput = {
+      name,
+      address: changes.address ?? current.address,
+      port: changes.port ?? current.port,
+      user: changes.user ?? current.user,
+      auth,
+      ...(keyFile !== undefined ? { keyFile } : {}),
+      ...(changes.secret !== undefined ? { secret: changes.secret } : {}),
+    };
+    const host = validateHostInput(merged);
+    const hadSecret = await secrets.has(secretId(name));
+    if (host.auth === 'password' && changes.secret === undefined && (authChanged || !hadSecret)) {
+      throw invalid('secret', `auth 'password' needs the password of '${host.user}'`);
+    }
+    await store.update((s) => {
+      if (!s.hosts.some((h) => h.name === name)) throw new HomeportError('NOT_FOUND', `No NAS host named '${name}'`);
+      return { hosts: s.hosts.map((h) => (h.name === name ? host : h)) };
+    });
+    if (changes.secret !== undefined) await secrets.set(secretId(name), changes.secret);
+    else if (host.auth === 'agent' || authChanged) await secrets.delete(secretId(name));
+    pendingHostKeys.delete(name);
+    return toPublic(host);
+  }
+
+  async function remove(name: string): Promise<void> {
+    validateHostName(name);
+    await store.update((s) => {
+      if (!s.hosts.some((h) => h.name === name)) throw new HomeportError('NOT_FOUND', `No NAS host named '${name}'`);
+      return { hosts: s.hosts.filter((h) => h.name !== name) };
+    });
+    await secrets.delete(secretId(name));
+    pendingHostKeys.delete(name);
+  }
+
+  async function authOf(host: SavedHost): Promise<SshAuth> {
+    const prefix = `NAS host '${host.name}'`;
+    const secret = await secrets.get(secretId(host.name));
+    if (host.auth === 'key') {
+      let privateKey: Buffer;
+      try {
+        privateKey = await readFile(host.keyFile!);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        const what = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : errorMessage(err);
+        throw new NasConnectError(
+          'config',
+          `${prefix}: 'keyFile' ${host.keyFile} ${what}; point it at your private key or use the SSH agent`,
+        );
+      }
+      return { kind: 'key', privateKey, ...(secret !== undefined ? { passphrase: secret } : {}) };
+    }
+    if (host.auth === 'agent') {
+      const socket = env.SSH_AUTH_SOCK;
+      if (!socket) {
+        throw new NasConnectError(
+          'config',
+          `${prefix}: auth 'agent' needs a running SSH agent (SSH_AUTH_SOCK is not set); start one and add your key (ssh-add), or use a key file`,
+        );
+      }
+      return { kind: 'agent', socket };
+    }
+    if (secret === undefined) {
+      throw new NasConnectError('config', `${prefix}: no password is stored; edit the host and enter it`);
+    }
+    return { kind: 'password', password: secret };
+  }
+
+  /** Opens an SSH session to the host (the caller closes it). Failures are NasConnectError with a reason. */
+  async function connect(name: string, timeoutMs = 15_000): Promise<SshSession> {
+    const host = await saved(name);
+    const auth = await authOf(host);
+    const prefix = `NAS host '${name}'`;
+    pendingHostKeys.delete(name);
+    try {
+      return await connectSsh({ host: host.address, port: host.port, username: host.user, auth, hostKeys, timeoutMs });
+    } catch (err) {
+      if (err instanceof HostKeyUnknownError) {
+        pendingHostKeys.set(name, { host: err.host, port: err.port, key: err.key, fingerprint: err.fingerprint });
+        throw new NasConnectError('host-key-unknown', `${prefix}: ${err.message}`, {
+          fingerprint: err.fingerprint,
+          keyType: err.keyType,
+        });
+      }
+      if (err instanceof HostKeyChangedError) {
+        if (!err.revoked) {
+          pendingHostKeys.set(name, {
+            host: err.host,
+            port: err.port,
+            key: err.receivedKey,
+            fingerprint: err.received,
+          });
+        }
+        throw new NasConnectError('host-key-changed', `${prefix}: ${err.message}`);
+      }
+      if (err instanceof SshAuthError) {
+        const hint =
+          host.auth === 'password'
+            ? 'Check the password, and that the host allows password logins.'
+            : `Check that the public key is in ~${host.user}/.ssh/authorized_keys on the host.`;
+        throw new NasConnectError('auth', `${prefix}: ${err.message} ${hint}`);
+      }
+      if (err instanceof SshKeyError) throw new NasConnectError('config', `${prefix}: ${err.message}`);
+      if (err instanceof SshUnreachableError) {
+        const timedOut = /timed out|within \d+ ms/.test(err.message);
+        throw new NasConnectError(timedOut ? 'timeout' : 'unreachable', `${prefix}: ${err.message}`);
+      }
+      throw new NasConnectError('unreachable', `${prefix}: ${errorMessage(err)}`);
+    }
+  }
+
+  /** Trusts the host key the last connection (or probe) was shown, if it is the one the user checked. */
+  async function acceptHostKey(name: string, fingerprint: string): Promise<void> {
+    await saved(name);
+    const pending = pendingHostKeys.get(name);
+    if (!pending) {
+      throw new HomeportError(
+        'NOT_FOUND',
+        `No new host key is waiting for NAS host '${name}'; probe the host first and check the fingerprint it shows`,
+      );
+    }
+    if (fingerprint !== pending.fingerprint) {
+      throw new HomeportError(
+        'CONFLICT',
+        `NAS host '${name}' presented host key ${pending.fingerprint}, not ${fingerprint}; probe it again and check the fingerprint`,
+      );
+    }
+    await hostKeys.accept(pending.host, pending.port, pending.key);
+    pendingHostKeys.delete(name);
+  }
+
+  const hosts = { list, get, add, update, remove, connect, acceptHostKey, hostKeys };
+  return { ...hosts, probe: (name: string, timeoutMs?: number) => probeNas(hosts, name, timeoutMs) };
+}
+
+export type NasHosts = ReturnType<typeof createNasHosts>;
+/** What probe and exports need from the hosts service. */
+export interface NasConnector {
+  connect(name: string, timeoutMs?: number): Promise<SshSession>;
+}
