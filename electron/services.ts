@@ -2,6 +2,7 @@ import { createDispatch, createSubscribe } from './api/dispatch';
 import { createHandlers, createSubscriptionHandlers } from './api/handlers';
 import { createClustersService } from './core/clusters/clusters-service';
 import { createDeployEngine } from './core/deploy/engine';
+import { createSecretStore, type SecretCipher } from './core/secrets/secret-store';
 import { createDockerEndpoints } from './core/docker/endpoints';
 import { streamSwarmLogs, type SwarmLogParams } from './core/docker/logs';
 import { createSwarmLive } from './core/docker/swarm-live';
@@ -19,6 +20,8 @@ export interface ServiceDeps {
   env?: NodeJS.ProcessEnv;
   home?: string;
   sandboxKubeconfig?: string;
+  /** How stored credentials are sealed: safeStorage on the desktop; default a 0600 key file. */
+  cipher?: SecretCipher;
 }
 
 /** The composition root: every service is built here from its dependencies, nowhere else. */
@@ -33,6 +36,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const openGateway = (context: string) => clusters.openGateway(context);
   const stacks = createStackCatalog();
+  const secrets = createSecretStore({ dataDir, cipher: deps.cipher });
   const dockerEndpoints = createDockerEndpoints({ dataDir, env: deps.env });
   const openClient = (endpoint: string) => dockerEndpoints.openClient(endpoint);
   return {
@@ -43,6 +47,7 @@ export function createServices(deps: ServiceDeps) {
     clusters,
     kube: createKubeService({ openGateway }),
     stacks,
+    secrets,
     deploy: createDeployEngine({ openGateway, catalog: stacks }),
     dockerEndpoints,
     swarmLive: createSwarmLive({ openClient }),

@@ -7,6 +7,7 @@ import { CONTENT_SECURITY_POLICY } from '../transport/csp';
 import { registerIpcTransport } from '../transport/ipc';
 import { createMainWindow, guardWebContents } from './window';
 import { resolveRendererFile } from './app-files';
+import { safeStorageCipher } from './safe-storage';
 
 const APP_URL = 'app://homeport/index.html';
 
@@ -39,8 +40,9 @@ async function start() {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, appUrl));
 
-  const api = createApi({ dataDir: resolveDataDir({ flag: dataDirFlag(process.argv) }), mode: 'desktop' }, (m) =>
-    console.error(m),
+  const api = createApi(
+    { dataDir: resolveDataDir({ flag: dataDirFlag(process.argv) }), mode: 'desktop', cipher: safeStorageCipher() },
+    (m) => console.error(m),
   );
   registerIpcTransport({ ipcMain, dispatch: api.dispatch, subscribe: api.subscribe, appUrl });
 

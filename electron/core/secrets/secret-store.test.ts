@@ -35,6 +35,21 @@ describe('secret store', () => {
     );
   });
 
+  it('reads values the key file sealed when a desktop cipher is in use, and seals new ones with it', async () => {
+    const dataDir = dir();
+    await createSecretStore({ dataDir }).set('old', 'from web mode');
+    const reversing = {
+      kind: 'safe-storage' as const,
+      encrypt: async (p: string) => [...p].reverse().join(''),
+      decrypt: async (s: string) => [...s].reverse().join(''),
+    };
+    const desktop = createSecretStore({ dataDir, cipher: reversing });
+    expect(await desktop.get('old')).toBe('from web mode');
+    await desktop.set('new', 'abc');
+    expect(readFileSync(join(dataDir, 'secrets.json'), 'utf8')).toContain('safe-storage|cba');
+    await expect(createSecretStore({ dataDir }).get('new')).rejects.toThrow(/sealed with the desktop's safe-storage/);
+  });
+
   it('seals each value with its own nonce', async () => {
     const cipher = createKeyFileCipher(dir());
     const a = await cipher.encrypt('same');

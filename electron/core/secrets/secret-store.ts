@@ -70,7 +70,8 @@ export function createKeyFileCipher(dataDir: string): SecretCipher {
   };
 }
 
-const storeSchema = z.object({ cipher: z.string().optional(), secrets: z.record(z.string(), z.string()) });
+/** Each value is '<cipher kind>|<sealed>', so values sealed by the key file stay readable on the desktop. */
+const storeSchema = z.object({ secrets: z.record(z.string(), z.string()) });
 
 export interface SecretStore {
   readonly cipherKind: SecretCipher['kind'];
@@ -82,30 +83,32 @@ export interface SecretStore {
 
 /** Encrypted values by id ('nas/<name>/password', 's3/<name>/secret-key') in <dataDir>/secrets.json (0600). */
 export function createSecretStore(opts: { dataDir: string; cipher?: SecretCipher }): SecretStore {
-  const cipher = opts.cipher ?? createKeyFileCipher(opts.dataDir);
+  const keyFile = createKeyFileCipher(opts.dataDir);
+  const cipher = opts.cipher ?? keyFile;
   const store = new JsonStore(join(opts.dataDir, 'secrets.json'), storeSchema, () => ({ secrets: {} }));
   return {
     cipherKind: cipher.kind,
     async get(id) {
-      const { secrets, cipher: kind } = await store.read();
-      const sealed = secrets[id];
-      if (sealed === undefined) return undefined;
-      if (kind && kind !== cipher.kind) {
-        throw new HomeportError(
-          'INTERNAL',
-          `Stored credentials were sealed with ${kind}, but this Homeport uses ${cipher.kind}; enter the credential again`,
-        );
-      }
-      return cipher.decrypt(sealed);
+      const entry = (await store.read()).secrets[id];
+      if (entry === undefined) return undefined;
+      const at = entry.indexOf('|');
+      const kind = entry.slice(0, at);
+      const sealed = entry.slice(at + 1);
+      if (kind === keyFile.kind) return keyFile.decrypt(sealed);
+      if (kind === cipher.kind) return cipher.decrypt(sealed);
+      throw new HomeportError(
+        'INTERNAL',
+        `This credential was sealed with the desktop's ${kind}, which is not available here; enter it again`,
+      );
     },
     async set(id, value) {
-      const sealed = await cipher.encrypt(value);
-      await store.update((s) => ({ cipher: cipher.kind, secrets: { ...s.secrets, [id]: sealed } }));
+      const entry = `${cipher.kind}|${await cipher.encrypt(value)}`;
+      await store.update((s) => ({ secrets: { ...s.secrets, [id]: entry } }));
     },
     async delete(id) {
       await store.update((s) => {
         const { [id]: _gone, ...rest } = s.secrets;
-        return { ...s, secrets: rest };
+        return { secrets: rest };
       });
     },
     async has(id) {
