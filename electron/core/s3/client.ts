@@ -27,7 +27,7 @@ const AUTH_CODES = new Set([
 ]);
 
 function errorCodeOf(reason: S3FailureReason, status?: number, s3Code?: string): ErrorCode {
-  if (reason === 'auth') return s3Code === 'AccessDenied' || status === 403 ? 'FORBIDDEN' : 'UNAUTHORIZED';
+  if (reason === 'auth') return s3Code === 'AccessDenied' || (!s3Code && status === 403) ? 'FORBIDDEN' : 'UNAUTHORIZED';
   if (reason !== 'http') return 'UNAVAILABLE';
   if (status === 404) return 'NOT_FOUND';
   if (status === 409) return 'CONFLICT';
@@ -346,16 +346,23 @@ export function createS3Client(opts: S3ClientOptions) {
   /** Deletes an empty bucket; a bucket with objects is refused. */
   async function deleteBucket(name: string): Promise<void> {
     checkExistingBucketName(name);
+    let listing: S3Response;
     try {
-      const listing = await request({
+      listing = await request({
         method: 'GET',
         bucket: name,
         query: { 'list-type': '2', 'max-keys': '1' },
         operation: `list bucket '${name}'`,
       });
-      const key = xmlText(listing.body, 'Key');
-      const count = Number(xmlText(listing.body, 'KeyCount') ?? '0');
-      if (key !== undefined || count > 0) throw notEmpty(name, key);
+    } catch (err) {
+      if (err instanceof S3RequestError && err.s3Code === 'NoSuchBucket') throw notFound(name, err);
+      throw err;
+    }
+    const key = xmlText(listing.body, 'Key');
+    const count = Number(xmlText(listing.body, 'KeyCount') ?? '0');
+    if (key !== undefined || count > 0) throw notEmpty(name, key);
+    try {
+      // Versions or delete markers do not show in the listing: the server refuses with BucketNotEmpty.
       await request({ method: 'DELETE', bucket: name, operation: `delete bucket '${name}'` });
     } catch (err) {
       if (err instanceof S3RequestError && err.s3Code === 'NoSuchBucket') throw notFound(name, err);
