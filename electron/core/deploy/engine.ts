@@ -13,6 +13,8 @@ import type {
 } from '@shared/deploy-schemas';
 import { HomeportError } from '../errors';
 import type { KubeGateway } from '../kube/kube-gateway';
+import { providedSecretAnnotations } from '../stacks/kubernetes';
+import type { ProvidedSecrets } from '../stacks/model';
 import { MANAGED_BY, MANAGED_BY_LABEL, STACK_LABEL, type KubeObject, type StackCatalog } from '../stacks/types';
 import { createDeployClient, type DeployClient } from './client';
 import { changedFields } from './diff';
@@ -26,7 +28,7 @@ import {
   toRevisionList,
 } from './revisions';
 import { readRolloutStatus } from './rollout';
-import { defaultRandomSecret, fillGenerated } from './secrets';
+import { defaultRandomSecret, fillGenerated, fillProvided, missingProvided } from './secrets';
 
 /** On cluster-scoped objects (PersistentVolumes): the namespace of the stack they belong to. */
 export const NAMESPACE_LABEL = 'homeport.dev/namespace';
@@ -46,6 +48,11 @@ export interface StackRef {
 }
 export interface DeployParams extends StackRef {
   values: unknown;
+  /**
+   * Secret values Homeport provides (resolveStackReferences: a saved S3 profile's keys), by Secret
+   * name and key. Each becomes a Secret of the stack; they never reach the revision or the plan.
+   */
+  provided?: ProvidedSecrets;
 }
 
 export interface DeployEngineDeps {
@@ -96,7 +103,47 @@ export function createDeployEngine(deps: DeployEngineDeps) {
     const result = deps.catalog.validate(p.stack, p.values);
     if (!result.ok) throw new ValuesError(result.issues);
     const rendered = deps.catalog.renderKubernetes(p.stack, result.values, { namespace: p.namespace });
-    return { values: result.values, manifest: rendered.objects };
+    const manifest = withProvidedSecrets(rendered.objects, p, p.provided);
+    checkProvided(p, manifest, p.provided);
+    return { values: result.values, manifest };
+  }
+
+  /**
+   * The manifest with a Secret for each provided secret the stack does not render itself (the
+   * stack's own ones already list their provided keys). They carry no data: compute fills it.
+   */
+  function withProvidedSecrets(manifest: KubeObject[], ref: StackRef, provided: ProvidedSecrets | undefined) {
+    const rendered = new Set(manifest.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name));
+    const extra: KubeObject[] = Object.keys(provided ?? {})
+      .filter((name) => !rendered.has(name))
+      .sort()
+      .map((name) => ({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name,
+          namespace: ref.namespace,
+          labels: { [MANAGED_BY_LABEL]: MANAGED_BY, [STACK_LABEL]: ref.stack },
+          annotations: providedSecretAnnotations(Object.keys(provided?.[name] ?? {})),
+        },
+        type: 'Opaque',
+      }));
+    if (extra.length === 0) return manifest;
+    // Secrets go before the workloads that read them.
+    const at = manifest.findIndex((o) => o.kind === 'Secret');
+    const i = at >= 0 ? at : 0;
+    return [...manifest.slice(0, i), ...extra, ...manifest.slice(i)];
+  }
+
+  /** Every provided key a Secret of the manifest lists must be given; names only in the message. */
+  function checkProvided(ref: StackRef, manifest: KubeObject[], provided: ProvidedSecrets | undefined) {
+    const missing = missingProvided(manifest, provided);
+    if (missing.length === 0) return;
+    throw new HomeportError(
+      'INVALID_INPUT',
+      `Stack '${ref.stack}' needs secret keys Homeport provides from its store, which were not given: ` +
+        `${missing.join(', ')}; resolve the stack's references (saved S3 profile) and pass them as provided`,
+    );
   }
 
   /** The object as Homeport applies it: in the stack's namespace, with the stack's labels. */
@@ -155,7 +202,12 @@ export function createDeployEngine(deps: DeployEngineDeps) {
       ((pvc.metadata.ownerReferences ?? []) as { kind?: string }[]).some((r) => r.kind === 'StatefulSet');
   }
 
-  async function compute(client: DeployClient, ref: StackRef, manifest: KubeObject[]): Promise<Computed> {
+  async function compute(
+    client: DeployClient,
+    ref: StackRef,
+    manifest: KubeObject[],
+    provided: ProvidedSecrets | undefined,
+  ): Promise<Computed> {
     const namespaceMissing = !(await client.get(NAMESPACES, ref.namespace));
     const items: PlanItem[] = [];
     if (namespaceMissing)
@@ -166,7 +218,7 @@ export function createDeployEngine(deps: DeployEngineDeps) {
       const o = prepare(rendered, info, ref);
       const live =
         namespaceMissing && info.namespaced ? undefined : await client.get(info, o.metadata.name, o.metadata.namespace);
-      const object = fillGenerated(o, live, randomSecret);
+      const object = fillProvided(fillGenerated(o, live, randomSecret), provided);
       let action: PlanItem['action'] = 'create';
       let changed: string[] = [];
       // A dry run inside a namespace that does not exist yet would only answer 404.
@@ -232,8 +284,9 @@ export function createDeployEngine(deps: DeployEngineDeps) {
     values: unknown,
     manifest: KubeObject[],
     prune: boolean,
+    provided: ProvidedSecrets | undefined,
   ): Promise<ApplyResult> {
-    const c = await compute(client, ref, manifest);
+    const c = await compute(client, ref, manifest, provided);
     if (c.namespaceMissing) {
       await client
         .create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ref.namespace } })
@@ -251,7 +304,7 @@ export function createDeployEngine(deps: DeployEngineDeps) {
         pruned.push(label(x.object));
       }
     }
-    // The manifest as rendered, generated Secret values left out.
+    // The manifest as rendered, generated and provided Secret values left out.
     const recorded = c.objects.map((x, i) => prepare(manifest[i] as KubeObject, x.info, ref));
     await recordRevision(client, ref.stack, ref.namespace, {
       revision: c.plan.revision,
@@ -270,13 +323,13 @@ export function createDeployEngine(deps: DeployEngineDeps) {
     /** What an apply would do, object by object, with the changed fields of updates. */
     async plan(p: DeployParams): Promise<Plan> {
       const { manifest } = render(p);
-      return withClient(p.context, async (client) => (await compute(client, p, manifest)).plan);
+      return withClient(p.context, async (client) => (await compute(client, p, manifest, p.provided)).plan);
     },
 
     /** Applies the stack; deletes objects it no longer renders only when prune is confirmed. */
     async apply(p: DeployParams & { prune: boolean }): Promise<ApplyResult> {
       const { values, manifest } = render(p);
-      return withClient(p.context, (client) => applyManifest(client, p, values, manifest, p.prune));
+      return withClient(p.context, (client) => applyManifest(client, p, values, manifest, p.prune, p.provided));
     },
 
     /** Recorded revisions, newest first; the newest is current. */
@@ -286,8 +339,13 @@ export function createDeployEngine(deps: DeployEngineDeps) {
       );
     },
 
-    /** Re-applies revision N's recorded manifest, prunes what it lacks, and records a new revision. */
-    async rollback(ref: StackRef & { revision: number }): Promise<ApplyResult> {
+    /**
+     * Re-applies revision N's recorded manifest, prunes what it lacks, and records a new revision.
+     * Revisions hold no provided values, only the references they came from (the values name the
+     * S3 profile): when the revision has provided Secrets, the caller resolves the revision's values
+     * again and passes `provided`, else the rollback fails naming the missing keys.
+     */
+    async rollback(ref: StackRef & { revision: number; provided?: ProvidedSecrets }): Promise<ApplyResult> {
       return withClient(ref.context, async (client) => {
         const all = await readRevisions(client, ref.namespace, ref.stack);
         const target = all.find((r) => r.revision === ref.revision);
@@ -299,7 +357,8 @@ export function createDeployEngine(deps: DeployEngineDeps) {
               (known ? `; its revisions are ${known}` : '; it has no recorded revisions'),
           );
         }
-        return applyManifest(client, ref, target.values, target.manifest, true);
+        checkProvided(ref, target.manifest, ref.provided);
+        return applyManifest(client, ref, target.values, target.manifest, true, ref.provided);
       });
     },
 

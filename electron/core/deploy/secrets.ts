@@ -2,9 +2,14 @@
  * Generated Secret keys: a rendered Secret lists them in its generated-keys annotation and leaves
  * them out of its data. The live Secret's values are kept; only missing keys get a fresh random
  * value. Values stay inside the objects sent to the API server: never logged, never returned.
+ *
+ * Provided Secret keys (homeport.dev/provided-keys): filled from the ProvidedSecrets the caller
+ * resolved from Homeport's store (a saved S3 profile's keys), on every apply, so a rotated key is
+ * an update of the Secret. Like generated keys, they are only ever sent to the API server.
  */
 import { randomBytes } from 'node:crypto';
-import { GENERATED_KEYS_ANNOTATION, type KubeObject } from '../stacks/types';
+import type { ProvidedSecrets } from '../stacks/model';
+import { GENERATED_KEYS_ANNOTATION, PROVIDED_KEYS_ANNOTATION, type KubeObject } from '../stacks/types';
 
 /** 32 random bytes, base64url: the value of a generated key. */
 export const defaultRandomSecret = () => randomBytes(32).toString('base64url');
@@ -29,6 +34,40 @@ export function fillGenerated(o: KubeObject, live: KubeObject | undefined, rando
   for (const key of keys) {
     if (key in data || (stringData && key in stringData)) continue;
     data[key] = liveData[key] ?? Buffer.from(randomSecret()).toString('base64');
+  }
+  return { ...o, data };
+}
+
+export function providedKeys(o: KubeObject): string[] {
+  if (o.kind !== 'Secret') return [];
+  return (o.metadata.annotations?.[PROVIDED_KEYS_ANNOTATION] ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Provided keys of the manifest's Secrets that `provided` lacks, as `<secret>/<key>`. Checked
+ * before anything reaches the cluster; only names come out, never values.
+ */
+export function missingProvided(manifest: readonly KubeObject[], provided: ProvidedSecrets | undefined): string[] {
+  return manifest.flatMap((o) =>
+    providedKeys(o)
+      .filter((key) => provided?.[o.metadata.name]?.[key] === undefined)
+      .map((key) => `${o.metadata.name}/${key}`),
+  );
+}
+
+/** The rendered Secret with its provided keys filled from `provided` (checked with missingProvided before). */
+export function fillProvided(o: KubeObject, provided: ProvidedSecrets | undefined): KubeObject {
+  const keys = providedKeys(o);
+  if (keys.length === 0) return o;
+  const data: SecretData = { ...(o.data as SecretData | undefined) };
+  const values = provided?.[o.metadata.name] ?? {};
+  for (const key of keys) {
+    const value = values[key];
+    if (value === undefined) throw new Error(`Secret '${o.metadata.name}': the provided key '${key}' is missing`);
+    data[key] = Buffer.from(value).toString('base64');
   }
   return { ...o, data };
 }

@@ -11,7 +11,9 @@
  *   and re-applying the stack must not reset it.
  * - Shared NFS volumes become a cluster-scoped PersistentVolume `<namespace>-<stack>-<volume>`
  *   bound by name to the claim `<stack>-<volume>`.
- * - Generated secret keys are listed in an annotation and never carry values here.
+ * - Generated secret keys are listed in an annotation and never carry values here. So are provided
+ *   keys (homeport.dev/provided-keys, homeport.dev/provided-by=homeport): the deploy engine fills
+ *   them from the ProvidedSecrets it is given.
  */
 import { createHash } from 'node:crypto';
 import type { Component, HealthCheck, InstanceField, Probe, StackModel } from './model';
@@ -20,6 +22,8 @@ import {
   LEADER_ELECTION_ANNOTATION,
   MANAGED_BY,
   MANAGED_BY_LABEL,
+  PROVIDED_BY_ANNOTATION,
+  PROVIDED_KEYS_ANNOTATION,
   STACK_LABEL,
   type KubeObject,
 } from './types';
@@ -125,11 +129,15 @@ class Renderer {
 
   secret(secret: StackModel['secrets'][number]): KubeObject {
     const generated = secret.keys.filter((k) => k.generated).map((k) => k.key);
-    const plain = secret.keys.filter((k) => !k.generated);
+    const provided = secret.keys.filter((k) => k.provided && !k.generated).map((k) => k.key);
+    const plain = secret.keys.filter((k) => !k.generated && !k.provided);
+    const annotations: Record<string, string> =
+      provided.length > 0 ? providedSecretAnnotations(provided) : { [GENERATED_KEYS_ANNOTATION]: generated.join(',') };
+    if (provided.length > 0 && generated.length > 0) annotations[GENERATED_KEYS_ANNOTATION] = generated.join(',');
     const obj: KubeObject = {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: this.meta(secret.name, undefined, { [GENERATED_KEYS_ANNOTATION]: generated.join(',') }),
+      metadata: this.meta(secret.name, undefined, sortKeys(annotations)),
       type: 'Opaque',
     };
     if (plain.length > 0) obj.stringData = Object.fromEntries(plain.map((k) => [k.key, k.value ?? '']));
@@ -412,6 +420,11 @@ class Renderer {
       }),
     };
   }
+}
+
+/** The annotations of a Secret whose keys Homeport provides (their values are filled by the deploy engine). */
+export function providedSecretAnnotations(keys: readonly string[]): Record<string, string> {
+  return { [PROVIDED_BY_ANNOTATION]: MANAGED_BY, [PROVIDED_KEYS_ANNOTATION]: [...keys].sort().join(',') };
 }
 
 function handler(check: HealthCheck, c: Component): Record<string, unknown> {

@@ -143,9 +143,22 @@ export interface SecretKey {
    * Generated values must be URL-safe (letters and digits): stacks embed them in connection URLs.
    */
   generated: boolean;
-  /** Only for keys that are not generated. */
+  /**
+   * Provided by Homeport at deploy time from its encrypted store (a saved S3 profile's keys): the
+   * model never carries its value; deployers get it separately (ProvidedSecrets) and keep it out
+   * of revisions.
+   */
+  provided?: boolean;
+  /** Only for keys that are neither generated nor provided. */
   value?: string;
 }
+
+/**
+ * Secret values Homeport provides at deploy time, by secret name and key (resolved references such
+ * as a saved S3 profile's keys). Deployers put them into the platform's secrets only: never into
+ * values, rendered output, revisions, plans or logs.
+ */
+export type ProvidedSecrets = Record<string, Record<string, string>>;
 
 export interface SecretSpec {
   name: string;

@@ -1,8 +1,12 @@
 /**
  * The Revenge media stack: the Go API, the web frontend, PostgreSQL, Dragonfly (Redis protocol
  * cache), Typesense (search) and S3-compatible object storage for avatars, either bundled or an
- * existing external service. Media comes read-only from an NFS export mounted at /media (optional:
- * nfs.enabled). On Docker Swarm, the frontend is published on a host port (swarm.publish).
+ * existing external service, or a saved S3 profile. Media comes read-only from an NFS export mounted
+ * at /media (optional: nfs.enabled), given as server and path or as a saved NAS host's export
+ * (nfs.nas). References (nfs.nas, objectStore mode 'profile') are resolved at deploy time by
+ * electron/core/references into plain values plus Homeport-provided secrets; the build refuses
+ * values that still hold unresolved references. On Docker Swarm, the frontend is published on a
+ * host port (swarm.publish).
  */
 import { z } from 'zod';
 import { defineStack, type Component, type SecretSpec, type StackModel } from './model';
@@ -42,6 +46,10 @@ const bucket = z
   .string()
   .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be 3-63 lowercase letters, digits, dots or dashes' })
   .default('revenge');
+
+/** NAS host and export names (saved in Homeport); letters, digits, dots, dashes and underscores. */
+const refName = (what: string) =>
+  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { message: `must be the name of a saved ${what}` });
 
 const autoscaleSchema = z
   .strictObject({
@@ -87,13 +95,70 @@ const externalObjectStore = z.strictObject({
   region: z.string().min(1).default('us-east-1'),
   bucket,
   usePathStyle: z.boolean().default(false),
-  /** An existing Secret in the namespace with the keys access-key-id and secret-access-key. */
+  /**
+   * An existing Secret in the namespace with the keys access-key-id and secret-access-key; with
+   * `profile`, the Secret Homeport provides with those keys from its store.
+   */
   credentialsSecret: z
     .string()
     .regex(DNS_NAME, { message: 'must be the name of an existing Secret (lowercase letters, digits, dashes)' })
     .default('revenge-s3-credentials')
     .describe('Existing Secret with the keys access-key-id and secret-access-key'),
+  /**
+   * Set when Homeport resolved a saved S3 profile into these values (mode 'profile'): the keys of
+   * credentialsSecret come from Homeport's encrypted store at deploy time, never from the values.
+   */
+  profile: refName('S3 profile').optional().describe('Saved S3 profile these settings came from (set by Homeport)'),
 });
+
+/** A saved S3 profile: endpoint, region and keys come from Homeport's store at deploy time. */
+const profileObjectStore = z.strictObject({
+  mode: z.literal('profile'),
+  profile: refName('S3 profile').describe('Saved S3 profile (endpoint, region and keys)'),
+  bucket,
+});
+
+const NFS_DEFAULTS = { server: 'nas.local', path: '/export/media' };
+
+const nfsSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Mount the media library; turn it off to run without media (no NFS server needed)'),
+    /**
+     * A Homeport-managed export on a saved NAS host. Homeport resolves it at deploy time
+     * (electron/core/references) into server and path, and keeps it in the values for the record.
+     */
+    nas: z
+      .strictObject({
+        host: refName('NAS host').describe('Saved NAS host'),
+        export: refName('NFS export').describe('Export Homeport manages on that host'),
+      })
+      .optional()
+      .describe('A saved NAS host and one of its exports; replaces server and path'),
+    server: z
+      .string()
+      .refine((s) => HOSTNAME.test(s) || IPV4.test(s), {
+        message: 'must be a hostname (nas.lan) or an IPv4 address (192.168.1.10); remove spaces and symbols',
+      })
+      .optional()
+      .describe(`NFS server holding the media (host name or IPv4 address; default ${NFS_DEFAULTS.server})`),
+    path: z
+      .string()
+      .regex(SAFE_PATH, {
+        message: "must be an absolute path like /export/media, without spaces, quotes or ';'",
+      })
+      .optional()
+      .describe(`Exported directory with the media, mounted read-only at /media (default ${NFS_DEFAULTS.path})`),
+    size: quantity('1Ti').describe('Nominal size of the media export'),
+  })
+  // Without a NAS reference, server and path have defaults; with one, they come from resolving it.
+  .transform((nfs) =>
+    nfs.nas ? nfs : { ...nfs, server: nfs.server ?? NFS_DEFAULTS.server, path: nfs.path ?? NFS_DEFAULTS.path },
+  )
+  .prefault({})
+  .describe('Media library on NFS (read-only): a saved NAS export, or a server and path');
 
 export const revengeValuesSchema = z.strictObject({
   api: z
@@ -130,34 +195,11 @@ export const revengeValuesSchema = z.strictObject({
     })
     .prefault({})
     .describe('API logging'),
-  nfs: z
-    .strictObject({
-      enabled: z
-        .boolean()
-        .default(true)
-        .describe('Mount the media library; turn it off to run without media (no NFS server needed)'),
-      server: z
-        .string()
-        .refine((s) => HOSTNAME.test(s) || IPV4.test(s), {
-          message: 'must be a hostname (nas.lan) or an IPv4 address (192.168.1.10); remove spaces and symbols',
-        })
-        .default('nas.local')
-        .describe('NFS server holding the media (host name or IPv4 address)'),
-      path: z
-        .string()
-        .regex(SAFE_PATH, {
-          message: "must be an absolute path like /export/media, without spaces, quotes or ';'",
-        })
-        .default('/export/media')
-        .describe('Exported directory with the media; mounted read-only at /media'),
-      size: quantity('1Ti').describe('Nominal size of the media export'),
-    })
-    .prefault({})
-    .describe('Media library on NFS (read-only)'),
+  nfs: nfsSchema,
   objectStore: z
-    .discriminatedUnion('mode', [bundledObjectStore, externalObjectStore])
+    .discriminatedUnion('mode', [bundledObjectStore, externalObjectStore, profileObjectStore])
     .prefault({ mode: 'bundled' })
-    .describe('S3 storage for avatars: a bundled S3-compatible server or an existing service'),
+    .describe('S3 storage for avatars: a bundled S3-compatible server, an existing service or a saved S3 profile'),
   ingress: z
     .strictObject({
       enabled: z.boolean().default(false),
@@ -198,13 +240,44 @@ export const REVENGE_SECRET = 'revenge-secrets';
 const API_PORT = 8096;
 const FRONTEND_PORT = 3000;
 
-function secretFor(values: RevengeValues): SecretSpec {
+/** Keys of the external S3 credentials Secret (an existing one, or the one Homeport provides). */
+export const S3_CREDENTIAL_KEYS = ['access-key-id', 'secret-access-key'] as const;
+
+function secretsFor(values: RevengeValues): SecretSpec[] {
   const keys = ['database-password', 'jwt-secret', 'search-api-key'];
   if (values.objectStore.mode === 'bundled') keys.push('s3-access-key-id', 's3-secret-access-key');
-  return { name: REVENGE_SECRET, keys: keys.map((key) => ({ key, generated: true })) };
+  const secrets: SecretSpec[] = [{ name: REVENGE_SECRET, keys: keys.map((key) => ({ key, generated: true })) }];
+  const store = values.objectStore;
+  if (store.mode === 'external' && store.profile !== undefined) {
+    secrets.push({
+      name: store.credentialsSecret,
+      keys: S3_CREDENTIAL_KEYS.map((key) => ({ key, generated: false, provided: true })),
+    });
+  }
+  return secrets;
+}
+
+/** Values still naming references (a NAS export, an S3 profile) cannot be rendered: resolve them first. */
+function checkResolved(values: RevengeValues): asserts values is RevengeValues & {
+  objectStore: Exclude<RevengeValues['objectStore'], { mode: 'profile' }>;
+} {
+  if (values.objectStore.mode === 'profile') {
+    throw new Error(
+      `objectStore.profile: the S3 profile '${values.objectStore.profile}' is not resolved; ` +
+        'Homeport resolves it at deploy time (electron/core/references)',
+    );
+  }
+  const nfs = values.nfs;
+  if (nfs.enabled && (nfs.server === undefined || nfs.path === undefined)) {
+    throw new Error(
+      `nfs.nas: the export '${nfs.nas?.export ?? ''}' on NAS host '${nfs.nas?.host ?? ''}' is not resolved; ` +
+        'Homeport resolves it at deploy time (electron/core/references)',
+    );
+  }
 }
 
 function api(values: RevengeValues): Component {
+  checkResolved(values);
   const store = values.objectStore;
   const s3 =
     store.mode === 'bundled'
@@ -416,6 +489,7 @@ function objectStore(store: Extract<RevengeValues['objectStore'], { mode: 'bundl
 }
 
 export function buildRevenge(values: RevengeValues): StackModel {
+  checkResolved(values);
   const components = [api(values), frontend(values), postgres(values), dragonfly(values), typesense(values)];
   if (values.objectStore.mode === 'bundled') components.push(objectStore(values.objectStore));
   const publish = values.swarm.publish;
@@ -432,14 +506,14 @@ export function buildRevenge(values: RevengeValues): StackModel {
           {
             name: 'media',
             type: 'nfs',
-            server: values.nfs.server,
-            path: values.nfs.path,
+            server: values.nfs.server as string,
+            path: values.nfs.path as string,
             readOnly: true,
             size: values.nfs.size,
           },
         ]
       : [],
-    secrets: [secretFor(values)],
+    secrets: secretsFor(values),
     ingress: values.ingress.enabled
       ? { host: values.ingress.host, component: 'frontend', port: FRONTEND_PORT, className: values.ingress.className }
       : undefined,

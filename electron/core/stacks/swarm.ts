@@ -15,7 +15,10 @@
  *   Generated keys are `<stack>_<secret>_<key>` without data here: the deployer creates them once
  *   with a random value and keeps them. Keys with a value are `<stack>_<secret>_<key>_<hash8>`
  *   (hash of the value), so a new value is a new secret the services switch to (rotation).
- *   Both are labelled `homeport.dev/secret=<secret>/<key>`. A secret the model does not define
+ *   Provided keys (a saved S3 profile's, from Homeport's store) are named like keys with a value,
+ *   from `opts.provided`, and labelled `homeport.dev/provided=true`; without a value (a preview)
+ *   they are `<stack>_<secret>_<key>` without Data, which the deployer refuses.
+ *   All are labelled `homeport.dev/secret=<secret>/<key>`. A secret the model does not define
  *   (an existing one, like external S3 credentials) is the Swarm secret `<secret>_<key>`, which
  *   must exist before the deploy.
  * - Secret environment variables: Swarm cannot put a secret's value into the environment, only
@@ -43,7 +46,7 @@
  *   published.
  */
 import { createHash } from 'node:crypto';
-import type { Component, HealthCheck, IdentityEnvVar, Probe, StackModel } from './model';
+import type { Component, HealthCheck, IdentityEnvVar, Probe, ProvidedSecrets, StackModel } from './model';
 
 export const SWARM_NAMESPACE_LABEL = 'com.docker.stack.namespace';
 export const SWARM_IMAGE_LABEL = 'com.docker.stack.image';
@@ -55,6 +58,8 @@ export const SWARM_COMPONENT_LABEL = 'homeport.dev/component';
 export const SWARM_SECRET_LABEL = 'homeport.dev/secret';
 /** On generated secrets: 'true'. Their value is made at deploy time and kept afterwards. */
 export const SWARM_GENERATED_LABEL = 'homeport.dev/generated';
+/** On secrets Homeport provides from its store (a saved S3 profile's keys): 'true'. */
+export const SWARM_PROVIDED_LABEL = 'homeport.dev/provided';
 /** On volumes holding a component's data: 'true'. They are never pruned, only removed on request. */
 export const SWARM_DATA_LABEL = 'homeport.dev/data';
 /** Where Swarm mounts secrets inside the containers. */
@@ -66,6 +71,12 @@ export interface SwarmRenderOptions {
   stack: string;
   /** How long Swarm watches each updated task before calling the update a success (default 10 s). */
   updateMonitorMs?: number;
+  /**
+   * Values of the model's provided secret keys. A provided key with a value becomes a secret named
+   * by its hash (like a key with a value); without one it is rendered without Data (a preview),
+   * which the deployer refuses.
+   */
+  provided?: ProvidedSecrets;
 }
 
 export interface SwarmNetworkSpec {
@@ -245,7 +256,16 @@ export function renderSwarmStack(model: StackModel, opts: SwarmRenderOptions): S
     for (const k of s.keys) {
       const id = `${s.name}/${k.key}`;
       const base = `${stack}_${s.name}_${k.key}`;
-      if (k.generated) {
+      if (k.provided && !k.generated) {
+        const value = opts.provided?.[s.name]?.[k.key];
+        const name = swarmName(value === undefined ? base : `${base}_${hash8(value)}`);
+        secretNames.set(id, name);
+        secrets.push({
+          Name: name,
+          Labels: labels({ [SWARM_SECRET_LABEL]: id, [SWARM_PROVIDED_LABEL]: 'true' }),
+          ...(value === undefined ? {} : { Data: Buffer.from(value).toString('base64') }),
+        });
+      } else if (k.generated) {
         const name = swarmName(base);
         secretNames.set(id, name);
         secrets.push({ Name: name, Labels: labels({ [SWARM_SECRET_LABEL]: id, [SWARM_GENERATED_LABEL]: 'true' }) });

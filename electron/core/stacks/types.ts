@@ -29,6 +29,14 @@ export const STACK_LABEL = 'homeport.dev/stack';
  * unchanged afterwards. The renderer leaves those keys out of the Secret's data.
  */
 export const GENERATED_KEYS_ANNOTATION = 'homeport.dev/generated-keys';
+/**
+ * On a Secret: comma-separated keys Homeport provides at deploy time from its own encrypted store
+ * (a saved S3 profile's keys). The renderer leaves them out of the Secret's data; the deploy engine
+ * fills them from the ProvidedSecrets it is given and never records them.
+ */
+export const PROVIDED_KEYS_ANNOTATION = 'homeport.dev/provided-keys';
+/** On a Secret with provided keys: 'homeport'. */
+export const PROVIDED_BY_ANNOTATION = 'homeport.dev/provided-by';
 /** On a pod template: the Lease the workload's pods compete for (leader election). */
 export const LEADER_ELECTION_ANNOTATION = 'homeport.dev/leader-election';
 

@@ -14,11 +14,13 @@ import {
   SWARM_GENERATED_LABEL,
   SWARM_MANAGED_BY,
   SWARM_MANAGED_BY_LABEL,
+  SWARM_PROVIDED_LABEL,
   SWARM_SECRET_LABEL,
   SWARM_STACK_LABEL,
   type SwarmServiceSpec,
   type SwarmStack,
 } from '../stacks/swarm';
+import type { ProvidedSecrets } from '../stacks/model';
 import type { StackCatalog } from '../stacks/types';
 import { engineApi, type EngineApi, type LiveService } from './engine-api';
 import { serviceChanges } from './normalize';
@@ -45,6 +47,11 @@ export interface SwarmDeployParams extends SwarmStackRef {
   /** The catalog stack to deploy ('revenge'); defaults to the only stack of the catalog. */
   template?: string;
   values: unknown;
+  /**
+   * Secret values Homeport provides (resolveStackReferences: a saved S3 profile's keys), by secret
+   * name and key: they become Swarm secrets named by a hash of their value, never part of a revision.
+   */
+  provided?: ProvidedSecrets;
 }
 
 export interface SwarmDeployerDeps {
@@ -125,15 +132,27 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
     const template = templateOf(p);
     const result = deps.catalog.validate(template, p.values);
     if (!result.ok) throw new ValuesError(result.issues);
+    let spec: SwarmStack;
     try {
-      const spec = deps.catalog.renderSwarm(template, result.values, {
+      spec = deps.catalog.renderSwarm(template, result.values, {
         stack: p.stack,
         ...(deps.updateMonitorMs !== undefined ? { updateMonitorMs: deps.updateMonitorMs } : {}),
+        ...(p.provided ? { provided: p.provided } : {}),
       });
-      return { values: result.values, spec };
     } catch (err) {
       throw new HomeportError('INVALID_INPUT', (err as Error).message);
     }
+    const missing = spec.secrets
+      .filter((s) => s.Labels[SWARM_PROVIDED_LABEL] === 'true' && s.Data === undefined)
+      .map((s) => s.Labels[SWARM_SECRET_LABEL]);
+    if (missing.length > 0) {
+      throw new HomeportError(
+        'INVALID_INPUT',
+        `Stack '${p.stack}' needs secret keys Homeport provides from its store, which were not given: ` +
+          `${missing.join(', ')}; resolve the stack's references (saved S3 profile) and pass them as provided`,
+      );
+    }
+    return { values: result.values, spec };
   }
 
   /** The rendered service spec with the live network and secret IDs put in. */

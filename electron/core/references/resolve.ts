@@ -1,0 +1,123 @@
+/**
+ * Stack values may name things Homeport saves instead of spelling them out: a NAS host's export
+ * (`nfs.nas: { host, export }`) and an S3 profile (`objectStore: { mode: 'profile', profile, bucket }`).
+ * resolveStackReferences turns them into what the renderers need, at deploy time:
+ *
+ * - `nfs.nas` fills `nfs.server` and `nfs.path` from the export (nfs.nas stays, for the record).
+ *   With `nfs.enabled: false` nothing is looked up.
+ * - A profile object store becomes an external one (endpoint, region, bucket, path style) whose
+ *   credentials Secret is `<stack>-s3-credentials`, with `profile` kept for the record. The keys go
+ *   into `provided` (secret name -> key -> value) and from there straight into a Kubernetes Secret
+ *   or Swarm secrets: never into the values, and so never into revisions, plans or rendered output.
+ *
+ * The lookups come from the NAS and S3 services; they throw for unknown names. Their errors come back
+ * as a StackReferenceError naming the field ('nfs.nas.export': ...). A lookup error with
+ * `field: 'host' | 'export'` (nasExport) points at that field; otherwise the error names `nfs.nas`
+ * or `objectStore.profile`. Values that are malformed are passed on unchanged: the stack's schema
+ * reports them when the deployer validates.
+ */
+import type { FieldIssue } from '@shared/deploy-schemas';
+import { ValuesError } from '../deploy/engine';
+import { errorMessage } from '../errors';
+import type { ProvidedSecrets } from '../stacks/model';
+
+export type { ProvidedSecrets } from '../stacks/model';
+
+export interface NasExportTarget {
+  server: string;
+  path: string;
+}
+
+export interface S3ProfileCredentials {
+  endpoint: string;
+  region: string;
+  pathStyle: boolean;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface ReferenceLookups {
+  /** The NFS server and exported path of a Homeport-managed export on a saved NAS host. */
+  nasExport(host: string, exportName: string): Promise<NasExportTarget>;
+  /** A saved S3 profile with its keys (from Homeport's encrypted store). */
+  s3Profile(profile: string): Promise<S3ProfileCredentials>;
+}
+
+export interface ResolvedReferences {
+  values: unknown;
+  provided: ProvidedSecrets;
+}
+
+/** Keys of the provided S3 credentials Secret, as the renderers read them. */
+export const S3_ACCESS_KEY_ID = 'access-key-id';
+export const S3_SECRET_ACCESS_KEY = 'secret-access-key';
+
+/** The Secret a stack's S3 profile keys are provided in. */
+export const s3CredentialsSecretName = (stack: string) => `${stack}-s3-credentials`;
+
+/** A reference that could not be resolved; `issues` name the fields like ValuesError's. */
+export class StackReferenceError extends ValuesError {
+  constructor(issues: FieldIssue[]) {
+    super(issues);
+    this.name = 'StackReferenceError';
+    this.message = issues.map((i) => `'${i.path}': ${i.message}`).join('; ');
+  }
+}
+
+type Obj = Record<string, unknown>;
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/** The field a NAS lookup error is about: the lookup may say so with `field: 'host' | 'export'`. */
+function nasField(err: unknown): string {
+  const field = isObject(err) ? err.field : undefined;
+  return field === 'host' || field === 'export' ? `nfs.nas.${field}` : 'nfs.nas';
+}
+
+export async function resolveStackReferences(
+  stack: string,
+  values: unknown,
+  lookups: ReferenceLookups,
+): Promise<ResolvedReferences> {
+  const provided: ProvidedSecrets = {};
+  if (!isObject(values)) return { values, provided };
+  const out: Obj = { ...values };
+  const issues: FieldIssue[] = [];
+
+  const nfs = out.nfs;
+  if (isObject(nfs) && nfs.enabled !== false && isObject(nfs.nas)) {
+    const { host, export: exportName } = nfs.nas;
+    if (nonEmpty(host) && nonEmpty(exportName)) {
+      try {
+        const target = await lookups.nasExport(host, exportName);
+        out.nfs = { ...nfs, server: target.server, path: target.path };
+      } catch (err) {
+        issues.push({ path: nasField(err), message: errorMessage(err) });
+      }
+    }
+  }
+
+  const store = out.objectStore;
+  if (isObject(store) && store.mode === 'profile' && nonEmpty(store.profile)) {
+    try {
+      const p = await lookups.s3Profile(store.profile);
+      const secret = s3CredentialsSecretName(stack);
+      const { profile, bucket } = store;
+      out.objectStore = {
+        mode: 'external',
+        endpoint: p.endpoint,
+        region: p.region,
+        ...(bucket !== undefined ? { bucket } : {}),
+        usePathStyle: p.pathStyle,
+        credentialsSecret: secret,
+        profile,
+      };
+      provided[secret] = { [S3_ACCESS_KEY_ID]: p.accessKeyId, [S3_SECRET_ACCESS_KEY]: p.secretAccessKey };
+    } catch (err) {
+      issues.push({ path: 'objectStore.profile', message: errorMessage(err) });
+    }
+  }
+
+  if (issues.length > 0) throw new StackReferenceError(issues);
+  return { values: out, provided };
+}
