@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { S3Bucket } from '@shared/storage-schemas';
 import type { ErrorCode } from '@shared/contract';
 import { errorMessage, HomeportError } from '../errors';
@@ -54,6 +55,8 @@ export interface S3ClientOptions extends S3Credentials {
   label?: string;
   /** Per request; default 15 s. */
   timeoutMs?: number;
+  /** Host name resolution; default the system's (tests point <bucket>.localhost at loopback). */
+  lookup?: LookupFunction;
 }
 
 interface S3Call {
@@ -247,6 +250,7 @@ export function createS3Client(opts: S3ClientOptions) {
           path: signed.queryString ? `${path}?${signed.queryString}` : path,
           headers: signed.headers,
           agent: false,
+          ...(opts.lookup ? { lookup: opts.lookup } : {}),
         },
         (res) => {
           const chunks: Buffer[] = [];
