@@ -3,10 +3,13 @@
  * key exchange, before authentication: when it is unknown or changed, no credential is sent.
  */
 import type { Duplex } from 'node:stream';
-import { Client, utils, type ClientChannel, type ConnectConfig } from 'ssh2';
+import ssh2, { type Client as SshClient, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { HomeportError } from '../errors';
 import type { HostKeyCheck, HostKeyStore } from './host-keys';
 import { fingerprintSha256, keyTypeOf } from './known-hosts';
+
+// ssh2 is CommonJS: Node's ESM loader gives only its default export.
+const { Client, utils } = ssh2;
 
 export type SshAuth =
   | { kind: 'key'; privateKey: string | Buffer; passphrase?: string }
@@ -316,7 +319,7 @@ async function verifyHostKey(
   }
 }
 
-function makeSession(client: Client, closed: Promise<void>): SshSession {
+function makeSession(client: SshClient, closed: Promise<void>): SshSession {
   let isClosed = false;
   void closed.then(() => (isClosed = true));
   const notOpen = () => new HomeportError('UNAVAILABLE', 'The SSH connection is closed.');
