@@ -2,6 +2,10 @@ import { createDispatch, createSubscribe } from './api/dispatch';
 import { createHandlers, createSubscriptionHandlers } from './api/handlers';
 import { createClustersService } from './core/clusters/clusters-service';
 import { createDeployEngine } from './core/deploy/engine';
+import { createNasExports } from './core/nas/exports';
+import { createNasHosts } from './core/nas/hosts';
+import { createS3Profiles } from './core/s3/profiles';
+import { createS3Service } from './core/s3/s3-service';
 import { createSecretStore, type SecretCipher } from './core/secrets/secret-store';
 import { createDockerEndpoints } from './core/docker/endpoints';
 import { streamSwarmLogs, type SwarmLogParams } from './core/docker/logs';
@@ -37,6 +41,8 @@ export function createServices(deps: ServiceDeps) {
   const openGateway = (context: string) => clusters.openGateway(context);
   const stacks = createStackCatalog();
   const secrets = createSecretStore({ dataDir, cipher: deps.cipher });
+  const nasHosts = createNasHosts({ dataDir, secrets, env: deps.env });
+  const s3Profiles = createS3Profiles({ dataDir, secrets });
   const dockerEndpoints = createDockerEndpoints({ dataDir, env: deps.env });
   const openClient = (endpoint: string) => dockerEndpoints.openClient(endpoint);
   return {
@@ -48,6 +54,10 @@ export function createServices(deps: ServiceDeps) {
     kube: createKubeService({ openGateway }),
     stacks,
     secrets,
+    nasHosts,
+    nasExports: createNasExports(nasHosts),
+    s3Profiles,
+    s3: createS3Service({ profiles: s3Profiles }),
     deploy: createDeployEngine({ openGateway, catalog: stacks }),
     dockerEndpoints,
     swarmLive: createSwarmLive({ openClient }),

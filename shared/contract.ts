@@ -16,6 +16,15 @@ import {
 } from './deploy-schemas';
 import { leaseDeltaSchema, logChunkSchema, podDeltaSchema, podDetailSchema } from './kube-schemas';
 import {
+  nasHostSchema,
+  nasProbeSchema,
+  nfsExportSchema,
+  s3BucketSchema,
+  s3ProfileSchema,
+  s3TestSchema,
+  squashOptions,
+} from './storage-schemas';
+import {
   dockerEndpointSchema,
   endpointTestSchema,
   swarmNodeDeltaSchema,
@@ -195,6 +204,59 @@ const endpointInput = z
   })
   .strict();
 const swarmRef = z.object({ endpoint: endpointName, stack: stackName }).strict();
+/** A password or passphrase typed by the user: sent once to the main process, never sent back. */
+const typedSecret = (what: string) =>
+  z
+    .string()
+    .min(1, `${what} is empty: leave the field out instead`)
+    .max(4096)
+    .refine((v) => !v.includes('\0'), `${what} must not contain a NUL byte`);
+const nasHostInput = z
+  .object({
+    name: endpointName,
+    address: z.string().trim().min(1, "address is required: the NAS's host name or IP address").max(253),
+    port: z.number().int().min(1, 'port: use 1-65535').max(65535, 'port: use 1-65535').optional(),
+    user: z.string().trim().min(1, 'user is required: the SSH user on the NAS').max(64),
+    auth: z.enum(['key', 'agent', 'password']),
+    keyFile: absolutePath('keyFile').optional(),
+    /** The key's passphrase, or the password. */
+    secret: typedSecret('secret').optional(),
+  })
+  .strict();
+const nasRef = z.object({ host: endpointName }).strict();
+const exportName = z
+  .string()
+  .min(1, 'name is required')
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'name: lower-case letters, digits and -, like "media"');
+const exportInput = z
+  .object({
+    host: endpointName,
+    name: exportName,
+    path: z.string().min(1, 'path is required: the directory to export, e.g. /srv/media').max(4096),
+    clients: z
+      .array(z.string().min(1).max(255))
+      .min(1, 'clients: give at least one address or CIDR (your cluster nodes)'),
+    readOnly: z.boolean(),
+    squash: z.enum(squashOptions),
+    owner: z.string().max(64).optional(),
+    mode: z
+      .string()
+      .regex(/^0?[0-7]{3}$/, "mode: an octal permission like '0755'")
+      .optional(),
+  })
+  .strict();
+const s3ProfileInput = z
+  .object({
+    name: endpointName,
+    endpoint: z.string().trim().min(1, 'endpoint is required, like https://s3.nas.lan:9000').max(2048),
+    region: z.string().trim().min(1).max(64).optional(),
+    pathStyle: z.boolean().optional(),
+    accessKeyId: z.string().trim().min(1, 'accessKeyId is required').max(256),
+    secretAccessKey: typedSecret('secretAccessKey'),
+  })
+  .strict();
+const bucketRef = z.object({ profile: endpointName, bucket: z.string().min(1).max(63) }).strict();
 const swarmDeployInput = swarmRef.extend({ values: stackValues }).strict();
 const endpointListSchema = z.object({
   endpoints: z.array(
@@ -266,6 +328,41 @@ export const channels = {
     z.object({ rolledBack: z.literal(true) }),
   ),
   'swarm:remove': channel(swarmRef.extend({ deleteVolumes: z.boolean() }).strict(), uninstallResultSchema),
+  'nas:list': channel(empty, z.object({ hosts: z.array(nasHostSchema) })),
+  'nas:add': channel(nasHostInput, z.object({ hosts: z.array(nasHostSchema) })),
+  'nas:remove': channel(z.object({ name: endpointName }).strict(), z.object({ hosts: z.array(nasHostSchema) })),
+  /** Connects (host key verified first) and reports OS, NFS tools, privilege and free space. */
+  'nas:probe': channel(z.object({ name: endpointName }).strict(), nasProbeSchema),
+  /** Trusts the host key the last probe was shown (by its fingerprint), then probes again. */
+  'nas:acceptHostKey': channel(
+    z.object({ name: endpointName, fingerprint: z.string().min(1) }).strict(),
+    nasProbeSchema,
+  ),
+  'nas:listExports': channel(nasRef, z.object({ exports: z.array(nfsExportSchema) })),
+  'nas:createExport': channel(
+    exportInput,
+    z.object({
+      export: nfsExportSchema,
+      changed: z.boolean(),
+      /** What exportfs said when the export is not active. */
+      message: z.string().optional(),
+    }),
+  ),
+  'nas:removeExport': channel(
+    nasRef.extend({ name: exportName }).strict(),
+    z.object({ exports: z.array(nfsExportSchema) }),
+  ),
+  's3:list': channel(empty, z.object({ profiles: z.array(s3ProfileSchema) })),
+  's3:add': channel(s3ProfileInput, z.object({ profiles: z.array(s3ProfileSchema) })),
+  's3:remove': channel(z.object({ name: endpointName }).strict(), z.object({ profiles: z.array(s3ProfileSchema) })),
+  's3:test': channel(z.object({ name: endpointName }).strict(), s3TestSchema),
+  's3:listBuckets': channel(
+    z.object({ profile: endpointName }).strict(),
+    z.object({ buckets: z.array(s3BucketSchema) }),
+  ),
+  's3:createBucket': channel(bucketRef.extend({ private: z.boolean() }).strict(), z.object({ created: z.boolean() })),
+  's3:deleteBucket': channel(bucketRef, z.object({ deleted: z.literal(true) })),
+  's3:makePrivate': channel(bucketRef, z.object({ done: z.literal(true) })),
 } as const;
 
 export type Channels = typeof channels;

@@ -1,6 +1,7 @@
 import type { AppInfo, Handlers, SubscriptionHandlers } from '@shared/contract';
 import type { Services } from '../services';
 import { createDeployHandlers, createDeploySubscriptions } from './deploy-handlers';
+import { createStorageHandlers } from './storage-handlers';
 import { createSwarmHandlers, createSwarmSubscriptions } from './swarm-handlers';
 
 /** One handler per channel. Input arrives already validated by the transport's dispatch. */
@@ -24,6 +25,7 @@ export function createHandlers(services: Services): Handlers {
     'kube:deletePod': (input) => kube.deletePod(input),
     ...createDeployHandlers(services),
     ...createSwarmHandlers(services),
+    ...createStorageHandlers(services),
   };
 }
 
