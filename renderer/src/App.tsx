@@ -3,6 +3,7 @@ import { ContextPicker } from './components/ContextPicker';
 import { ConnectionsScreen } from './features/connections/ConnectionsScreen';
 import { DeployScreen } from './features/deploy/DeployScreen';
 import { LeadersScreen } from './features/leaders/LeadersScreen';
+import { StorageScreen } from './features/storage/StorageScreen';
 import { SwarmScreen } from './features/swarm/SwarmScreen';
 import { PodsScreen } from './features/workloads/PodsScreen';
 import { ActiveContextProvider } from './lib/active-context';
@@ -14,6 +15,7 @@ const nav: { route: Route; label: string }[] = [
   { route: 'pods', label: 'Pods' },
   { route: 'swarm', label: 'Swarm' },
   { route: 'leaders', label: 'Leaders' },
+  { route: 'storage', label: 'Storage' },
   { route: 'deploy', label: 'Deploy' },
 ];
 
@@ -50,6 +52,7 @@ export function App() {
           {route === 'pods' ? <PodsScreen /> : null}
           {route === 'swarm' ? <SwarmScreen /> : null}
           {route === 'leaders' ? <LeadersScreen /> : null}
+          {route === 'storage' ? <StorageScreen /> : null}
           {route === 'deploy' ? <DeployScreen /> : null}
         </main>
       </div>
