@@ -6,6 +6,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import S3rver from 's3rver';
 import { startSshd, type TestSshd } from '../electron/core/ssh/testing/sshd';
 import { startHomeport, type HomeportServer } from './env/homeport-server';
 
@@ -13,6 +14,8 @@ const run = promisify(execFile);
 let homeport: HomeportServer;
 let sshd: TestSshd;
 let keyFile: string;
+let s3: S3rver;
+let s3Endpoint: string;
 const exportDir = `/srv/homeport-e2e-${randomBytes(4).toString('hex')}`;
 
 test.beforeAll(async () => {
@@ -21,6 +24,9 @@ test.beforeAll(async () => {
   writeFileSync(keyFile, sshd.privateKey, { mode: 0o600 });
   // HOME points at an empty directory: the machine's own ~/.ssh/known_hosts must not decide.
   const home = mkdtempSync(join(tmpdir(), 'homeport-e2e-home-'));
+  const s3Dir = mkdtempSync(join(tmpdir(), 'homeport-e2e-s3-'));
+  s3 = new S3rver({ address: '127.0.0.1', port: 0, directory: s3Dir, silent: true });
+  s3Endpoint = `http://127.0.0.1:${(await s3.run()).port}`;
   homeport = await startHomeport({ env: { KUBECONFIG: '/nonexistent/kubeconfig', HOME: home, DOCKER_HOST: '' } });
 });
 
@@ -30,6 +36,7 @@ test.afterAll(async () => {
   await run('exportfs', ['-ra']).catch(() => undefined);
   await rm(exportDir, { recursive: true, force: true });
   await sshd?.close();
+  await s3?.close();
 });
 
 test('add a NAS host, trust its host key, create an NFS export and see it active', async ({ page }) => {
@@ -79,4 +86,32 @@ test('add a NAS host, trust its host key, create an NFS export and see it active
   await exported.getByRole('button', { name: 'Remove' }).click();
   await expect(exported).toHaveCount(0);
   expect((await run('exportfs', ['-v'])).stdout).not.toContain(exportDir);
+});
+
+test('add an S3 profile, test it, create a bucket and delete it', async ({ page }) => {
+  await page.goto(homeport.url);
+  await page.goto(`${homeport.origin}/#storage`);
+  await page.getByTestId('s3-name').fill('nas-s3');
+  await page.getByTestId('s3-endpoint').fill(s3Endpoint);
+  await page.getByTestId('s3-accessKeyId').fill('S3RVER');
+  await page.getByTestId('s3-secretAccessKey').fill('S3RVER');
+  await page.getByRole('button', { name: 'Add S3 profile' }).click();
+  const row = page.locator('[data-s3="nas-s3"]');
+  await expect(row).toContainText('key S3RVER');
+  // The secret key is never shown again.
+  await expect(page.getByTestId('s3-secretAccessKey')).toHaveValue('');
+  await expect(page.locator('body')).not.toContainText('S3RVER/');
+  await row.getByRole('button', { name: 'Test connection' }).click();
+  await expect(row.getByTestId('s3-result')).toContainText('Connected · 0 buckets');
+
+  await row.getByRole('button', { name: 'Buckets' }).click();
+  const panel = page.getByTestId('buckets-panel');
+  await panel.getByTestId('bucket-name').fill('Bad_Bucket');
+  await panel.getByRole('button', { name: 'Create bucket' }).click();
+  await expect(panel.getByTestId('bucket-error')).toContainText('Bad_Bucket');
+  await panel.getByTestId('bucket-name').fill('revenge-avatars');
+  await panel.getByRole('button', { name: 'Create bucket' }).click();
+  await expect(panel.locator('[data-bucket="revenge-avatars"]')).toBeVisible();
+  await panel.locator('[data-bucket="revenge-avatars"]').getByRole('button', { name: 'Delete (if empty)' }).click();
+  await expect(panel.locator('[data-bucket="revenge-avatars"]')).toHaveCount(0);
 });
