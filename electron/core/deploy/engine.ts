@@ -28,7 +28,7 @@ import {
   toRevisionList,
 } from './revisions';
 import { readRolloutStatus } from './rollout';
-import { defaultRandomSecret, fillGenerated, fillProvided, missingProvided } from './secrets';
+import { defaultRandomSecret, fillGenerated, fillProvided, missingProvided, stampProvidedHash } from './secrets';
 
 /** On cluster-scoped objects (PersistentVolumes): the namespace of the stack they belong to. */
 export const NAMESPACE_LABEL = 'homeport.dev/namespace';
@@ -218,7 +218,7 @@ export function createDeployEngine(deps: DeployEngineDeps) {
       const o = prepare(rendered, info, ref);
       const live =
         namespaceMissing && info.namespaced ? undefined : await client.get(info, o.metadata.name, o.metadata.namespace);
-      const object = fillProvided(fillGenerated(o, live, randomSecret), provided);
+      const object = fillProvided(fillGenerated(stampProvidedHash(o, provided), live, randomSecret), provided);
       let action: PlanItem['action'] = 'create';
       let changed: string[] = [];
       // A dry run inside a namespace that does not exist yet would only answer 404.

@@ -108,6 +108,8 @@ describe('provided secrets on the sandbox', () => {
     expect(env?.find((e) => e.name === 'REVENGE_STORAGE_S3_SECRET_ACCESS_KEY')?.valueFrom).toEqual({
       secretKeyRef: { name: 'revenge-s3-credentials', key: 'secret-access-key' },
     });
+    const template = (api.spec as { template: { metadata: { annotations: Record<string, string> } } }).template;
+    expect(template.metadata.annotations['homeport.dev/provided-hash']).toMatch(/^[0-9a-f]{16}$/);
     const pv = await gateway.getJson<Obj>('/api/v1/persistentvolumes/media-revenge-media');
     expect((pv.spec as { nfs: unknown }).nfs).toEqual({ server: '192.168.1.20', path: '/srv/media', readOnly: true });
 
@@ -128,7 +130,8 @@ describe('provided secrets on the sandbox', () => {
     expect(second.plan.items.filter((i) => i.action !== 'unchanged')).toEqual([]);
     expect(second.pruned).toEqual([]);
 
-    // A rotated secret key: only the credentials Secret changes, and only that key's path is shown.
+    // A rotated secret key: the credentials Secret changes (that key's path only), and the hash of
+    // the provided values on the API's pod template, so its pods restart with the new key.
     secretKey = 'rotated-secret-key-1a2b3c4d5e6f';
     const rotated = await resolveStackReferences('revenge', referenced, lookups);
     expect(rotated.values).toEqual(values);
@@ -141,6 +144,14 @@ describe('provided secrets on the sandbox', () => {
         namespace: 'media',
         action: 'update',
         changedFields: ['data.secret-access-key'],
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: 'api',
+        namespace: 'media',
+        action: 'update',
+        changedFields: ['spec.template.metadata.annotations["homeport.dev/provided-hash"]'],
       },
     ]);
     expect(decode((await gateway.getJson<Obj>(credsPath)).data?.['secret-access-key'] ?? '')).toBe(secretKey);

@@ -7,7 +7,7 @@
  * resolved from Homeport's store (a saved S3 profile's keys), on every apply, so a rotated key is
  * an update of the Secret. Like generated keys, they are only ever sent to the API server.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ProvidedSecrets } from '../stacks/model';
 import { GENERATED_KEYS_ANNOTATION, PROVIDED_KEYS_ANNOTATION, type KubeObject } from '../stacks/types';
 
@@ -70,4 +70,45 @@ export function fillProvided(o: KubeObject, provided: ProvidedSecrets | undefine
     data[key] = Buffer.from(value).toString('base64');
   }
   return { ...o, data };
+}
+
+/** On a pod template: a hash of the provided Secret values its containers read, so a rotated key rolls the pods. */
+export const PROVIDED_HASH_ANNOTATION = 'homeport.dev/provided-hash';
+
+interface PodTemplate {
+  metadata?: { annotations?: Record<string, string>; [k: string]: unknown };
+  spec?: {
+    containers?: {
+      env?: { valueFrom?: { secretKeyRef?: { name?: string } } }[];
+      envFrom?: { secretRef?: { name?: string } }[];
+    }[];
+    volumes?: { secret?: { secretName?: string } }[];
+  };
+}
+
+/**
+ * The workload with PROVIDED_HASH_ANNOTATION on its pod template when its containers read a provided
+ * Secret: pods take Secret values at start, so a rotated key must roll them. The hash (sha256 over
+ * the values with their names, 16 hex digits) cannot be turned back into a value.
+ */
+export function stampProvidedHash(o: KubeObject, provided: ProvidedSecrets | undefined): KubeObject {
+  if (!provided || (o.kind !== 'Deployment' && o.kind !== 'StatefulSet')) return o;
+  const spec = o.spec as { template?: PodTemplate } | undefined;
+  const template = spec?.template;
+  if (!template?.spec) return o;
+  const names = new Set<string>();
+  for (const c of template.spec.containers ?? []) {
+    for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef?.name) names.add(e.valueFrom.secretKeyRef.name);
+    for (const e of c.envFrom ?? []) if (e.secretRef?.name) names.add(e.secretRef.name);
+  }
+  for (const v of template.spec.volumes ?? []) if (v.secret?.secretName) names.add(v.secret.secretName);
+  const used = [...names].filter((n) => provided[n] !== undefined).sort();
+  if (used.length === 0) return o;
+  const h = createHash('sha256').update('homeport provided secrets\0');
+  for (const name of used) {
+    const data = provided[name] ?? {};
+    for (const key of Object.keys(data).sort()) h.update(`${name}\0${key}\0${data[key] ?? ''}\0`);
+  }
+  const annotations = { ...template.metadata?.annotations, [PROVIDED_HASH_ANNOTATION]: h.digest('hex').slice(0, 16) };
+  return { ...o, spec: { ...spec, template: { ...template, metadata: { ...template.metadata, annotations } } } };
 }
