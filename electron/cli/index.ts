@@ -3,6 +3,7 @@ import { runContexts } from './contexts-command';
 import { runSandbox } from './sandbox-command';
 import { runServe } from './serve-command';
 import { runDeploy, runRender, runRevisions, runRollback, runUninstall } from './stack-commands';
+import { runNas, runS3 } from './storage-commands';
 
 const USAGE = `Usage: homeport <command> [options]
 
@@ -37,6 +38,9 @@ Commands:
                    or one Swarm service to its previous spec: --swarm ENDPOINT --service NAME
   uninstall STACK  Delete the stack's objects, keeping its data volumes: --context NAME [--yes]
              --delete-claims    also delete the PersistentVolumeClaims / Swarm data volumes (the data is lost)
+
+  nas ...          NAS hosts over SSH and their NFS exports (homeport nas help)
+  s3 ...           S3 endpoint profiles and buckets (homeport s3 help)
 
   homeport <command> --help shows this text.`;
 
@@ -142,6 +146,10 @@ export async function main(argv: string[]): Promise<number> {
         });
         return await runRevisions(onePositional(positionals), values);
       }
+      case 'nas':
+        return await runNas(rest);
+      case 's3':
+        return await runS3(rest);
       default:
         console.error(`homeport: unknown command '${command}'\n\n${USAGE}`);
         return 2;
