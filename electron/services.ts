@@ -3,6 +3,8 @@ import { createHandlers, createSubscriptionHandlers } from './api/handlers';
 import { createClustersService } from './core/clusters/clusters-service';
 import { createDeployEngine } from './core/deploy/engine';
 import { createNasExports } from './core/nas/exports';
+import { createReferenceLookups } from './core/references/lookups';
+import { resolveStackReferences } from './core/references/resolve';
 import { createNasHosts } from './core/nas/hosts';
 import { createS3Profiles } from './core/s3/profiles';
 import { createS3Service } from './core/s3/s3-service';
@@ -43,6 +45,8 @@ export function createServices(deps: ServiceDeps) {
   const secrets = createSecretStore({ dataDir, cipher: deps.cipher });
   const nasHosts = createNasHosts({ dataDir, secrets, env: deps.env });
   const s3Profiles = createS3Profiles({ dataDir, secrets });
+  const nasExports = createNasExports(nasHosts);
+  const lookups = createReferenceLookups({ nasHosts, nasExports, s3Profiles });
   const dockerEndpoints = createDockerEndpoints({ dataDir, env: deps.env });
   const openClient = (endpoint: string) => dockerEndpoints.openClient(endpoint);
   return {
@@ -55,7 +59,9 @@ export function createServices(deps: ServiceDeps) {
     stacks,
     secrets,
     nasHosts,
-    nasExports: createNasExports(nasHosts),
+    nasExports,
+    /** Values naming a NAS export or an S3 profile, resolved for a deploy; keys go to `provided` only. */
+    resolveReferences: (stack: string, values: unknown) => resolveStackReferences(stack, values, lookups),
     s3Profiles,
     s3: createS3Service({ profiles: s3Profiles }),
     deploy: createDeployEngine({ openGateway, catalog: stacks }),

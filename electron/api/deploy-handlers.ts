@@ -42,18 +42,31 @@ export function createDeployHandlers(services: Services): Pick<Handlers, DeployC
     },
     'deploy:plan': async (input) => {
       known(input.stack);
-      return guarded(`the plan for stack '${input.stack}'`, input.context, () => deploy.plan(input));
+      return guarded(`the plan for stack '${input.stack}'`, input.context, async () => {
+        const { values, provided } = await services.resolveReferences(input.stack, input.values);
+        return deploy.plan({ ...input, values, provided });
+      });
     },
     'deploy:apply': async (input) => {
       known(input.stack);
-      return guarded(`stack '${input.stack}'`, input.context, () => deploy.apply(input));
+      return guarded(`stack '${input.stack}'`, input.context, async () => {
+        const { values, provided } = await services.resolveReferences(input.stack, input.values);
+        return deploy.apply({ ...input, values, provided });
+      });
     },
     'deploy:revisions': async (input) =>
       guarded(`the revisions of stack '${input.stack}'`, input.context, async () => ({
         revisions: await deploy.revisions(input),
       })),
     'deploy:rollback': async (input) =>
-      guarded(`revision ${input.revision} of stack '${input.stack}'`, input.context, () => deploy.rollback(input)),
+      guarded(`revision ${input.revision} of stack '${input.stack}'`, input.context, async () => {
+        // The revision records references (a profile name), not keys: resolve them again now.
+        const recorded = (await deploy.revisions(input)).find((r) => r.revision === input.revision);
+        const { provided } = recorded
+          ? await services.resolveReferences(input.stack, recorded.values)
+          : { provided: undefined };
+        return deploy.rollback({ ...input, provided });
+      }),
     'deploy:uninstall': async (input) =>
       guarded(`stack '${input.stack}'`, input.context, () => deploy.uninstall(input)),
   };

@@ -60,11 +60,17 @@ export function createSwarmHandlers(services: Services): Pick<Handlers, SwarmCha
     },
     'swarm:plan': async (input) => {
       known(input.stack);
-      return guarded(`the plan for stack '${input.stack}'`, input.endpoint, () => deploy.plan(input));
+      return guarded(`the plan for stack '${input.stack}'`, input.endpoint, async () => {
+        const { values, provided } = await services.resolveReferences(input.stack, input.values);
+        return deploy.plan({ ...input, values, provided });
+      });
     },
     'swarm:apply': async (input) => {
       known(input.stack);
-      return guarded(`stack '${input.stack}'`, input.endpoint, () => deploy.apply(input));
+      return guarded(`stack '${input.stack}'`, input.endpoint, async () => {
+        const { values, provided } = await services.resolveReferences(input.stack, input.values);
+        return deploy.apply({ ...input, values, provided });
+      });
     },
     'swarm:revisions': async (input) =>
       guarded(`the revisions of stack '${input.stack}'`, input.endpoint, async () => ({

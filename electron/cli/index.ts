@@ -92,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'render': {
         const { values, positionals } = parseArgs({
           args: rest,
-          options: { values: { type: 'string' }, namespace: { type: 'string' } },
+          options: { values: { type: 'string' }, namespace: { type: 'string' }, 'data-dir': { type: 'string' } },
           allowPositionals: true,
           strict: true,
         });

@@ -79,7 +79,7 @@ function requireStack(stack: string | undefined, names: string[]): string {
 
 export async function runRender(
   stack: string | undefined,
-  opts: { values?: string; namespace?: string },
+  opts: { values?: string; namespace?: string; 'data-dir'?: string },
   io: StackIo = consoleIo,
 ): Promise<number> {
   const catalog = createStackCatalog();
@@ -93,7 +93,9 @@ export async function runRender(
     io.err(`Invalid values for stack '${name}':\n${formatIssues(checked.issues)}`);
     return 1;
   }
-  const rendered = catalog.renderKubernetes(name, checked.values, { namespace: opts.namespace ?? name });
+  // A NAS export or S3 profile named in the values is looked up; keys never reach the output.
+  const resolved = await withServices(opts, (services) => services.resolveReferences(name, checked.values));
+  const rendered = catalog.renderKubernetes(name, resolved.values, { namespace: opts.namespace ?? name });
   io.out(toYaml(rendered.objects));
   return 0;
 }
@@ -125,8 +127,8 @@ function targetOf(services: Services, opts: TargetOptions, stack: string): CliTa
     return {
       where: `swarm endpoint '${opts.swarm}'`,
       kind: 'swarm',
-      plan: (values) => d.plan({ ...ref, values }),
-      apply: (values, prune) => d.apply({ ...ref, values, prune }),
+      plan: async (values) => d.plan({ ...ref, ...(await services.resolveReferences(stack, values)) }),
+      apply: async (values, prune) => d.apply({ ...ref, ...(await services.resolveReferences(stack, values)), prune }),
       revisions: () => d.revisions(ref),
       watch: (emit) => d.watchConvergence(ref, emit),
       uninstall: (deleteData) => d.remove({ ...ref, deleteVolumes: deleteData }),
@@ -143,8 +145,8 @@ function targetOf(services: Services, opts: TargetOptions, stack: string): CliTa
   return {
     where: `namespace ${ref.namespace} of context '${ref.context}'`,
     kind: 'kubernetes',
-    plan: (values) => d.plan({ ...ref, values }),
-    apply: (values, prune) => d.apply({ ...ref, values, prune }),
+    plan: async (values) => d.plan({ ...ref, ...(await services.resolveReferences(stack, values)) }),
+    apply: async (values, prune) => d.apply({ ...ref, ...(await services.resolveReferences(stack, values)), prune }),
     revisions: () => d.revisions(ref),
     watch: (emit) => d.watchRollout(ref, emit),
     uninstall: (deleteData) => d.uninstall({ ...ref, deleteClaims: deleteData }),
@@ -320,12 +322,11 @@ export async function runRollback(
       io.err('Not rolled back. Run again with --yes to roll back without asking.');
       return 1;
     }
-    const result = await services.deploy.rollback({
-      context: opts.context ?? '',
-      namespace: opts.namespace ?? name,
-      stack: name,
-      revision,
-    });
+    const ref = { context: opts.context ?? '', namespace: opts.namespace ?? name, stack: name };
+    // The revision records references (a profile name), not keys: resolve them again now.
+    const recorded = (await services.deploy.revisions(ref)).find((r) => r.revision === revision);
+    const { provided } = recorded ? await services.resolveReferences(name, recorded.values) : { provided: undefined };
+    const result = await services.deploy.rollback({ ...ref, revision, provided });
     io.out(`Rolled back to revision ${revision}; recorded as revision ${result.revision}.`);
     return (await followRollout(target, name, io, parseTimeout(opts.timeout))) ? 0 : 1;
   });
