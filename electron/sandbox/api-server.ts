@@ -16,6 +16,8 @@ import type { KObject, Store } from './store';
 import { toTable, wantsTable } from './tables';
 import { serveWatch } from './watch';
 import { openApiGroup, openApiRoot } from './openapi';
+import { isMetricsApi, metricsGroup, serveMetricsApi } from './metrics-api';
+import { isServiceProxy, serveServiceProxy } from './service-proxy';
 
 export interface ApiServerDeps {
   store: Store;
@@ -30,6 +32,8 @@ export interface ApiServerDeps {
   remove(r: ResourceType, namespace: string | undefined, name: string): KObject | undefined;
   /** Writes a pod's log to the response, following if asked. */
   serveLogs(namespace: string, name: string, q: URLSearchParams, res: http.ServerResponse): void;
+  /** Whether metrics.k8s.io is served (metrics-server installed, as k3s does by default). */
+  metricsServer(): boolean;
 }
 
 type Json = Parameters<typeof mergePatch>[0];
@@ -89,7 +93,12 @@ export function createApiHandler(deps: ApiServerDeps) {
       }
       if (path === '/api')
         return sendJson(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
-      if (path === '/apis') return sendJson(res, 200, groupList());
+      if (path === '/apis') {
+        const list = groupList();
+        return sendJson(res, 200, deps.metricsServer() ? { ...list, groups: [...list.groups, metricsGroup()] } : list);
+      }
+      if (isServiceProxy(url.pathname)) return await serveServiceProxy(store, req, res, url);
+      if (isMetricsApi(path) && deps.metricsServer()) return serveMetricsApi(store, req, res, url);
       if (path === '/openapi/v3') return sendJson(res, 200, openApiRoot());
       if (path.startsWith('/openapi/v3/')) {
         const doc = openApiGroup(path.slice('/openapi/v3/'.length));

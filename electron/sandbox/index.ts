@@ -23,6 +23,8 @@ export interface SandboxOptions {
   token?: string;
   /** Multiplies every simulated delay; tests use 0.1 or less. */
   speed?: number;
+  /** Serve metrics.k8s.io like k3s's bundled metrics-server (default true). */
+  metricsServer?: boolean;
 }
 
 export interface Sandbox {
@@ -36,6 +38,8 @@ export interface Sandbox {
     expireHistory(opts?: { asHttpStatus?: boolean }): void;
     setNodeReady(node: string, ready: boolean): void;
     killPod(namespace: string, name: string): void;
+    /** Installs or removes metrics-server (metrics.k8s.io); installed by default, as in k3s. */
+    setMetricsServer(installed: boolean): void;
   };
   admin: {
     createPods(namespace: string, count: number, opts?: { running?: boolean }): Promise<void>;
@@ -61,6 +65,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const elector = createLeaseElector(store, speed);
   const openWatches = new Set<http.ServerResponse>();
   let goneAsHttpStatus = false;
+  let metricsServer = opts.metricsServer ?? true;
   let ipCounter = 10;
 
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
@@ -222,6 +227,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     admit,
     remove,
     serveLogs: kubelet.serveLogs,
+    metricsServer: () => metricsServer,
   });
   // kubectl sends a bearer token only over TLS, so the sandbox serves HTTPS with a certificate
   // made for this run; the kubeconfig trusts exactly that certificate.
@@ -304,6 +310,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         store.update(NODES, { ...n, status: { ...n.status, conditions } });
       },
       killPod: kubelet.killPod,
+      setMetricsServer: (installed) => {
+        metricsServer = installed;
+      },
     },
     admin: {
       async createPods(namespace, count, o) {
