@@ -364,7 +364,8 @@ export async function buildDashboard(
   const defs = panelDefs(req.namespace, pods, req.stack);
   let panels: Panel[];
   if (discovery.client) {
-    const end = Math.floor((req.now ?? Date.now() / 1000) / stepSeconds) * stepSeconds;
+    // The range ends now (not at a step boundary) so the newest samples are always drawn.
+    const end = Math.round((req.now ?? Date.now() / 1000) * 1000) / 1000;
     const start = end - seconds;
     const client = discovery.client;
     panels = await Promise.all(defs.map((d) => prometheusPanel(client, d, start, end, stepSeconds)));
