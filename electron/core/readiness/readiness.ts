@@ -1,0 +1,159 @@
+/**
+ * The live cluster-readiness scorecard of a deployed stack: reads the stack's objects once per
+ * report, runs the checks (checks.ts) and scores them per category (score.ts). Fixes are values
+ * patches deep-merged into the current revision's values and applied through plan and apply.
+ */
+import type { Revision } from '@shared/deploy-schemas';
+import type { ReadinessReport } from '@shared/readiness-schemas';
+import type { StackRef } from '../deploy/engine';
+import { KubeRequestError, type KubeGateway } from '../kube/kube-gateway';
+import { NAME_LABEL } from '../stacks/kubernetes';
+import { kubernetesChecks, podReady, type CheckInputs } from './checks';
+import { readSnapshot, type Snapshot } from './live';
+import { buildReport, fingerprint } from './score';
+
+export interface PrometheusClient {
+  query(promql: string): Promise<{ value: number; labels: Record<string, string> }[]>;
+}
+
+/** An HTTP GET to a Service through the API server's proxy, with request headers, answering the response headers. */
+export type ServiceProxyGet = (
+  ref: StackRef,
+  service: string,
+  path: string,
+  headers: Record<string, string>,
+) => Promise<{ status: number; headers: Record<string, string | undefined> }>;
+
+export interface ReadinessDeps {
+  openGateway(context: string): Promise<KubeGateway>;
+  revisions(ref: StackRef): Promise<Revision[]>;
+  /** The context's Prometheus (set by the user or discovered); undefined when there is none. */
+  prometheus?: (context: string) => Promise<PrometheusClient | undefined>;
+  /** The stack's backups; undefined when Homeport knows of none. */
+  backups?: (ref: StackRef) => Promise<{ lastSuccess?: string } | undefined>;
+  /**
+   * Requests through the service proxy with custom headers (for the X-Request-ID round trip). Without
+   * it, Homeport only finds out whether the API server has a service proxy for the API.
+   */
+  serviceProxy?: ServiceProxyGet;
+  now?: () => Date;
+}
+
+const API_SERVICE = 'api';
+const API_PORT = 8096;
+const enc = encodeURIComponent;
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function createReadiness(deps: ReadinessDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  async function prometheusUp(ref: StackRef, snap: Snapshot): Promise<CheckInputs['up']> {
+    const prom = await deps.prometheus?.(ref.context).catch(() => undefined);
+    if (!prom) return undefined;
+    const pods = snap.pods.filter((p) => p.metadata.labels?.[NAME_LABEL] === API_SERVICE && podReady(p));
+    const podRe = pods.length > 0 ? pods.map((p) => escapeRegex(p.metadata.name)).join('|') : `${API_SERVICE}-.*`;
+    const query = `up{namespace="${ref.namespace}",pod=~"${podRe}"}`;
+    try {
+      return { query, samples: await prom.query(query) };
+    } catch (err) {
+      return { query, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  async function requestId(ref: StackRef, gateway: KubeGateway): Promise<CheckInputs['requestId']> {
+    const path = '/health/live';
+    const sent = `homeport-readiness-${now().getTime().toString(36)}`;
+    if (deps.serviceProxy) {
+      try {
+        const res = await deps.serviceProxy(ref, `${API_SERVICE}:${API_PORT}`, path, { 'X-Request-ID': sent });
+        const got = res.headers['x-request-id'];
+        return { echoed: got === sent, sent, got, status: res.status };
+      } catch (err) {
+        return { unavailable: `the service proxy request failed: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    }
+    // Without a proxy client that sends headers, find out at least whether the proxy exists.
+    const proxy = `/api/v1/namespaces/${enc(ref.namespace)}/services/${API_SERVICE}:${API_PORT}/proxy${path}`;
+    try {
+      await gateway.getJson(proxy, { timeoutMs: 3000 });
+    } catch (err) {
+      if (err instanceof KubeRequestError && err.status !== undefined && err.status >= 300) {
+        return {
+          unavailable: `the API server has no service proxy for ${API_SERVICE}:${API_PORT} (HTTP ${err.status} for GET ${proxy})`,
+        };
+      }
+      if (!(err instanceof KubeRequestError && err.status !== undefined)) {
+        return { unavailable: `GET ${proxy} failed: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    }
+    return {
+      unavailable: `the service proxy answers GET ${proxy}, but Homeport's Kubernetes gateway cannot send or read the X-Request-ID header yet`,
+    };
+  }
+
+  async function report(ref: StackRef): Promise<ReadinessReport> {
+    const gateway = await deps.openGateway(ref.context);
+    try {
+      const [snap, revisions] = await Promise.all([
+        readSnapshot(gateway, ref.namespace, ref.stack),
+        deps.revisions(ref).catch(() => [] as Revision[]),
+      ]);
+      const [up, backup, rid] = await Promise.all([
+        prometheusUp(ref, snap),
+        deps.backups?.(ref).catch(() => undefined),
+        requestId(ref, gateway),
+      ]);
+      const at = now();
+      const checks = kubernetesChecks({
+        snap,
+        values: revisions.find((r) => r.current)?.values ?? revisions[0]?.values,
+        now: at,
+        up,
+        backup,
+        requestId: rid,
+      });
+      return buildReport(ref.stack, `namespace ${ref.namespace} of context ${ref.context}`, at, checks);
+    } finally {
+      gateway.close();
+    }
+  }
+
+  /**
+   * Reports every intervalMs and emits the report when its checks or verdicts changed (the first
+   * one always). Returns the function that stops watching.
+   */
+  function watch(
+    ref: StackRef,
+    emit: (report: ReadinessReport) => void,
+    opts: { intervalMs?: number; onError?: (err: unknown) => void } = {},
+  ): () => void {
+    const intervalMs = opts.intervalMs ?? 5000;
+    let last: string | undefined;
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const tick = async () => {
+      try {
+        const r = await report(ref);
+        if (stopped) return;
+        const fp = fingerprint(r);
+        if (fp !== last) {
+          last = fp;
+          emit(r);
+        }
+      } catch (err) {
+        if (!stopped) opts.onError?.(err);
+      } finally {
+        if (!stopped) timer = setTimeout(() => void tick(), intervalMs);
+      }
+    };
+    void tick();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }
+
+  return { report, watch };
+}
+
+export type Readiness = ReturnType<typeof createReadiness>;
