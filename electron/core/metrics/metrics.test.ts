@@ -235,7 +235,7 @@ beforeAll(async () => {
       (r) => (r[0]?.value[1] ?? 0) >= 5,
     );
   } catch (err) {
-    throw new Error(`Prometheus did not come up: ${String(err)}\n${stderr}`);
+    throw new Error(`Prometheus did not come up: ${String(err)}\n${stderr}`, { cause: err });
   } finally {
     client.close();
   }
