@@ -327,7 +327,9 @@ export type KubeGateway = ReturnType<typeof createKubeGateway>;
 
 export function statusMessage(body: string): string {
   try {
-    const msg = (JSON.parse(body) as { message?: unknown }).message;
+    // Kubernetes Status objects say `message`; services behind the API server's proxy (Prometheus) say `error`.
+    const parsed = JSON.parse(body) as { message?: unknown; error?: unknown };
+    const msg = typeof parsed.message === 'string' && parsed.message ? parsed.message : parsed.error;
     return typeof msg === 'string' && msg ? `: ${msg}` : '';
   } catch {
     return '';
