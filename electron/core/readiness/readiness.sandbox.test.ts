@@ -186,6 +186,41 @@ describe('readiness of Revenge on the sandbox', () => {
     expect(scoreOf(r, 'configuration')).toBeLessThan(100);
   });
 
+  it('with Prometheus, backups and a service proxy, those checks are observed too', async () => {
+    const queries: string[] = [];
+    const full = createReadiness({
+      openGateway: async () => createKubeGateway(conn),
+      revisions: (r) => engine.revisions(r),
+      now: () => new Date('2026-02-05T12:00:00Z'),
+      prometheus: async () => ({
+        query: async (q: string) => {
+          queries.push(q);
+          return [{ value: 1, labels: { pod: 'api-x' } }];
+        },
+      }),
+      backups: async () => ({ lastSuccess: '2026-02-05T03:00:00Z' }),
+      serviceProxy: async (_ref, _svc, _path, headers) => ({
+        status: 200,
+        headers: { 'x-request-id': headers['X-Request-ID'] },
+      }),
+    });
+    // A fixed clock dates the backup; only the three optional checks are looked at here.
+    const r = await full.report(ref('ready'));
+    for (const id of UNKNOWN) expect(check(r, id).verdict).toBe('pass');
+    expect(queries[0]).toMatch(/^up\{namespace="ready",pod=~"api-/);
+    expect(check(r, 'observability.prometheus-up').evidence[0]?.query).toBe(queries[0]);
+
+    const stale = createReadiness({
+      openGateway: async () => createKubeGateway(conn),
+      revisions: (r) => engine.revisions(r),
+      prometheus: async () => ({ query: async () => [{ value: 0, labels: { pod: 'api-x' } }] }),
+      backups: async () => ({ lastSuccess: '2020-01-01T00:00:00Z' }),
+      serviceProxy: async () => ({ status: 200, headers: {} }),
+    });
+    const s = await stale.report(ref('ready'));
+    for (const id of UNKNOWN) expect(check(s, id).verdict).toBe('fail');
+  });
+
   it('watch emits the first report and again when a verdict changes', async () => {
     const seen: ReadinessReport[] = [];
     const stop = readiness.watch(ref('ready'), (x) => seen.push(x), { intervalMs: 100 });
