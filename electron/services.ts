@@ -14,7 +14,12 @@ import { streamSwarmLogs, type SwarmLogParams } from './core/docker/logs';
 import { createSwarmLive } from './core/docker/swarm-live';
 import type { LogChunk } from '@shared/kube-schemas';
 import { createSwarmDeployer } from './core/swarm/deployer';
+import { createGatewayCache } from './core/kube/gateway-cache';
 import { createKubeService } from './core/kube/kube-service';
+import { createMetricsService } from './core/metrics/dashboards';
+import { discoverMetrics } from './core/metrics/discovery';
+import { createMetricsSettings } from './core/metrics/settings';
+import { createReadiness } from './core/readiness/readiness';
 import { createStackCatalog } from './core/stacks/catalog';
 import { ensureDataDir } from './core/storage/data-dir';
 import { createSettingsStore } from './core/storage/settings';
@@ -47,26 +52,64 @@ export function createServices(deps: ServiceDeps) {
   const s3Profiles = createS3Profiles({ dataDir, secrets });
   const nasExports = createNasExports(nasHosts);
   const lookups = createReferenceLookups({ nasHosts, nasExports, s3Profiles });
+  const gateways = createGatewayCache(openGateway);
+  const kube = createKubeService({ openGateway });
+  const metricsSettings = createMetricsSettings({ dataDir, secrets });
+  const metrics = createMetricsService({ settings: metricsSettings, gatewayFor: (context) => gateways.get(context) });
+  const deploy = createDeployEngine({ openGateway, catalog: stacks });
+  const readiness = createReadiness({
+    openGateway,
+    revisions: (ref) => deploy.revisions(ref),
+    // The Prometheus the Metrics screen uses (the user's URL, else one found in the cluster), if any.
+    prometheus: async (context) => {
+      const found = await discoverMetrics({
+        context,
+        gateway: await gateways.get(context),
+        configured: await metricsSettings.resolve(context),
+      });
+      const client = found.client;
+      if (!client) return undefined;
+      return {
+        async query(promql) {
+          try {
+            return (await client.query(promql)).map((s) => ({ value: s.value[1], labels: s.metric }));
+          } finally {
+            client.close();
+          }
+        },
+      };
+    },
+  });
   const dockerEndpoints = createDockerEndpoints({ dataDir, env: deps.env });
   const openClient = (endpoint: string) => dockerEndpoints.openClient(endpoint);
+  const swarmLive = createSwarmLive({ openClient });
   return {
+    /** Stops every watch and closes shared connections. */
+    close() {
+      kube.close();
+      swarmLive.close();
+      gateways.close();
+    },
     version: HOMEPORT_VERSION,
     mode: deps.mode,
     dataDir,
     settings,
     clusters,
-    kube: createKubeService({ openGateway }),
+    kube,
     stacks,
     secrets,
     nasHosts,
     nasExports,
+    gateways,
+    metrics,
     /** Values naming a NAS export or an S3 profile, resolved for a deploy; keys go to `provided` only. */
     resolveReferences: (stack: string, values: unknown) => resolveStackReferences(stack, values, lookups),
     s3Profiles,
     s3: createS3Service({ profiles: s3Profiles }),
-    deploy: createDeployEngine({ openGateway, catalog: stacks }),
+    deploy,
+    readiness,
     dockerEndpoints,
-    swarmLive: createSwarmLive({ openClient }),
+    swarmLive,
     swarmLogs: (params: SwarmLogParams, emit: (chunk: LogChunk) => void) =>
       streamSwarmLogs(params, emit, { openClient }),
     swarmDeploy: createSwarmDeployer({ openClient, catalog: stacks }),

@@ -16,6 +16,13 @@ import {
 } from './deploy-schemas';
 import { leaseDeltaSchema, logChunkSchema, podDeltaSchema, podDetailSchema } from './kube-schemas';
 import {
+  dashboardSchema,
+  metricRanges,
+  metricsSourceSchema,
+  prometheusSettingsSchema,
+  readinessReportSchema,
+} from './readiness-schemas';
+import {
   nasHostSchema,
   nasProbeSchema,
   nfsExportSchema,
@@ -363,6 +370,41 @@ export const channels = {
   's3:createBucket': channel(bucketRef.extend({ private: z.boolean() }).strict(), z.object({ created: z.boolean() })),
   's3:deleteBucket': channel(bucketRef, z.object({ deleted: z.literal(true) })),
   's3:makePrivate': channel(bucketRef, z.object({ done: z.literal(true) })),
+  /** The readiness scorecard of a stack deployed to a Kubernetes context, computed from the live cluster. */
+  'readiness:report': channel(stackRef, readinessReportSchema),
+  /**
+   * The values a check's one-click fix would deploy (the live revision's values with the fix merged
+   * in) and the plan for them; the UI applies them with deploy:apply, like any other change.
+   */
+  'readiness:planFix': channel(
+    stackRef.extend({ check: z.string().min(1).max(100) }).strict(),
+    z.object({ values: z.record(z.string(), z.unknown()), plan: planSchema }),
+  ),
+  'metrics:getSettings': channel(z.object({ context: contextName }).strict(), prometheusSettingsSchema),
+  'metrics:setSettings': channel(
+    z
+      .object({
+        context: contextName,
+        url: z
+          .string()
+          .trim()
+          .max(2048)
+          .refine(
+            (u) => u === '' || /^https?:\/\//.test(u),
+            'url: give http(s)://host:port of Prometheus, or leave it empty',
+          )
+          .optional(),
+        auth: z.enum(['none', 'basic', 'bearer']),
+        username: z.string().max(256).optional(),
+        /** The password (basic) or token (bearer): sent once, never sent back. */
+        secret: typedSecret('secret').optional(),
+        caFile: absolutePath('caFile').optional(),
+      })
+      .strict(),
+    prometheusSettingsSchema,
+  ),
+  'metrics:source': channel(z.object({ context: contextName }).strict(), metricsSourceSchema),
+  'metrics:dashboard': channel(stackRef.extend({ range: z.enum(metricRanges) }).strict(), dashboardSchema),
 } as const;
 
 export type Channels = typeof channels;
@@ -426,6 +468,8 @@ export const topics = {
   },
   /** Convergence of a stack deployed to Swarm: running/desired per service and the end state. */
   'swarm:rollout': { params: swarmRef, event: rolloutStatusSchema },
+  /** The readiness scorecard, recomputed every few seconds and sent when it changes. */
+  'readiness:live': { params: stackRef, event: readinessReportSchema },
 } as const;
 
 export type Topics = typeof topics;

@@ -79,6 +79,8 @@ export const readinessReportSchema = z.object({
   score: z.number().nullable(),
   categories: z.array(categoryScoreSchema),
   checks: z.array(readinessCheckSchema),
+  /** Why the live cluster could not be read just now; the rest is the last report that could. */
+  error: z.string().optional(),
 });
 export type ReadinessReport = z.infer<typeof readinessReportSchema>;
 

@@ -1,6 +1,7 @@
 import type { AppInfo, Handlers, SubscriptionHandlers } from '@shared/contract';
 import type { Services } from '../services';
 import { createDeployHandlers, createDeploySubscriptions } from './deploy-handlers';
+import { createReadinessHandlers, createReadinessSubscriptions } from './readiness-handlers';
 import { createStorageHandlers } from './storage-handlers';
 import { createSwarmHandlers, createSwarmSubscriptions } from './swarm-handlers';
 
@@ -26,6 +27,7 @@ export function createHandlers(services: Services): Handlers {
     ...createDeployHandlers(services),
     ...createSwarmHandlers(services),
     ...createStorageHandlers(services),
+    ...createReadinessHandlers(services),
   };
 }
 
@@ -38,5 +40,6 @@ export function createSubscriptionHandlers(services: Services): SubscriptionHand
     'kube:podLogs': (params, emit) => services.kube.streamPodLogs(params, emit),
     ...createDeploySubscriptions(services),
     ...createSwarmSubscriptions(services),
+    ...createReadinessSubscriptions(services),
   };
 }

@@ -68,7 +68,7 @@ describe('stack values naming a NAS export and an S3 profile', () => {
   afterAll(async () => {
     await call('nas:removeExport', { host: 'box', name: 'media' }).catch(() => undefined);
     await rm(exportDir, { recursive: true, force: true });
-    api?.services.kube.close();
+    api?.services.close();
     await sshd?.close();
     await sandbox?.close();
   });

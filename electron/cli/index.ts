@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { runContexts } from './contexts-command';
 import { runSandbox } from './sandbox-command';
+import { runReadiness } from './readiness-command';
 import { runServe } from './serve-command';
 import { runDeploy, runRender, runRevisions, runRollback, runUninstall } from './stack-commands';
 import { runNas, runS3 } from './storage-commands';
@@ -39,6 +40,7 @@ Commands:
   uninstall STACK  Delete the stack's objects, keeping its data volumes: --context NAME [--yes]
              --delete-claims    also delete the PersistentVolumeClaims / Swarm data volumes (the data is lost)
 
+  readiness STACK  The readiness scorecard of a deployed stack: --context NAME [--namespace NS] [--json]
   nas ...          NAS hosts over SSH and their NFS exports (homeport nas help)
   s3 ...           S3 endpoint profiles and buckets (homeport s3 help)
 
@@ -145,6 +147,15 @@ export async function main(argv: string[]): Promise<number> {
           strict: true,
         });
         return await runRevisions(onePositional(positionals), values);
+      }
+      case 'readiness': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: { ...TARGET_OPTIONS, json: { type: 'boolean' } },
+          allowPositionals: true,
+          strict: true,
+        });
+        return await runReadiness(onePositional(positionals), values);
       }
       case 'nas':
         return await runNas(rest);

@@ -53,7 +53,7 @@ export async function runServe(opts: {
   console.log(`Homeport is running at ${server.url}#token=${token}`);
   await new Promise<void>((resolvePromise) => {
     const stop = () => {
-      api.services.kube.close();
+      api.services.close();
       void Promise.all([server.close(), sandbox?.close()]).then(() => resolvePromise());
     };
     process.once('SIGINT', stop);

@@ -214,7 +214,7 @@ async function withServices<R>(opts: TargetOptions, fn: (s: Services) => Promise
     if (err instanceof ValuesError) throw new HomeportError('INVALID_INPUT', err.message);
     throw err;
   } finally {
-    services.kube.close();
+    services.close();
   }
 }
 

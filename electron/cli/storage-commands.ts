@@ -76,7 +76,7 @@ async function withStorage<R>(dataDir: string | undefined, fn: (s: Services) => 
   try {
     return await fn(services);
   } finally {
-    services.kube.close();
+    services.close();
   }
 }
 

@@ -141,6 +141,8 @@ export function createReadiness(deps: ReadinessDeps) {
           emit(r);
         }
       } catch (err) {
+        // The next good report is sent even if it equals the one before the failure.
+        last = undefined;
         if (!stopped) opts.onError?.(err);
       } finally {
         if (!stopped) timer = setTimeout(() => void tick(), intervalMs);
