@@ -1,0 +1,56 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReadinessReport } from '@shared/readiness-schemas';
+import { SANDBOX_CONTEXT, startSandbox, type Sandbox } from '../sandbox/index';
+import { runReadiness } from './readiness-command';
+import { runDeploy } from './stack-commands';
+import { writeFileSync } from 'node:fs';
+
+describe('homeport readiness', () => {
+  let sandbox: Sandbox;
+  let kubeconfig: string;
+  const dir = mkdtempSync(join(tmpdir(), 'homeport-readiness-cli-'));
+  beforeAll(async () => {
+    sandbox = await startSandbox({ speed: 0.05 });
+    kubeconfig = join(dir, 'kubeconfig');
+    await sandbox.writeKubeconfig(kubeconfig);
+    const values = join(dir, 'values.yaml');
+    writeFileSync(
+      values,
+      'nfs:\n  server: 10.0.0.20\n  path: /srv/media\napi:\n  autoscale:\n    enabled: false\n  replicas: 1\n',
+    );
+    const io = { confirm: async () => true, out: () => {}, err: () => {} };
+    const code = await runDeploy(
+      'revenge',
+      { context: SANDBOX_CONTEXT, kubeconfig, values, yes: true, timeout: '60s', 'data-dir': join(dir, 'data') },
+      io,
+    );
+    expect(code).toBe(0);
+  }, 90_000);
+  afterAll(async () => sandbox?.close());
+
+  it('prints the scorecard with the failing checks, their evidence and fix, and the same as JSON', async () => {
+    const lines: string[] = [];
+    const opts = { context: SANDBOX_CONTEXT, kubeconfig, 'data-dir': join(dir, 'data') };
+    expect(await runReadiness('revenge', opts, (l) => lines.push(l))).toBe(0);
+    const text = lines.join('\n');
+    expect(text).toMatch(/^Readiness of revenge \(namespace revenge of context homeport-sandbox\): \d+%$/m);
+    expect(text).toMatch(/^Distributed concerns\s+\d+%/m);
+    expect(text).toMatch(/^FAIL\s+.*\n\s+Deployment\/api/m);
+
+    const json: string[] = [];
+    expect(await runReadiness('revenge', { ...opts, json: true }, (l) => json.push(l))).toBe(0);
+    const report = JSON.parse(json.join('')) as ReadinessReport;
+    expect(report.checks.find((c) => c.id === 'distributed.replicas')).toMatchObject({
+      verdict: 'fail',
+      fix: { values: { api: { replicas: 2 } } },
+    });
+    expect(report.score).toBeLessThan(100);
+  });
+
+  it('needs a context', async () => {
+    await expect(runReadiness('revenge', {})).rejects.toThrow('--context');
+  });
+});
