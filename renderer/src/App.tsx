@@ -3,6 +3,8 @@ import { ContextPicker } from './components/ContextPicker';
 import { ConnectionsScreen } from './features/connections/ConnectionsScreen';
 import { DeployScreen } from './features/deploy/DeployScreen';
 import { LeadersScreen } from './features/leaders/LeadersScreen';
+import { MetricsScreen } from './features/metrics/MetricsScreen';
+import { ReadinessScreen } from './features/readiness/ReadinessScreen';
 import { StorageScreen } from './features/storage/StorageScreen';
 import { SwarmScreen } from './features/swarm/SwarmScreen';
 import { PodsScreen } from './features/workloads/PodsScreen';
@@ -17,6 +19,8 @@ const nav: { route: Route; label: string }[] = [
   { route: 'leaders', label: 'Leaders' },
   { route: 'storage', label: 'Storage' },
   { route: 'deploy', label: 'Deploy' },
+  { route: 'readiness', label: 'Readiness' },
+  { route: 'metrics', label: 'Metrics' },
 ];
 
 export function App() {
@@ -54,6 +58,8 @@ export function App() {
           {route === 'leaders' ? <LeadersScreen /> : null}
           {route === 'storage' ? <StorageScreen /> : null}
           {route === 'deploy' ? <DeployScreen /> : null}
+          {route === 'readiness' ? <ReadinessScreen /> : null}
+          {route === 'metrics' ? <MetricsScreen /> : null}
         </main>
       </div>
     </ActiveContextProvider>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 
-export type Route = 'connections' | 'pods' | 'swarm' | 'leaders' | 'storage' | 'deploy';
-const routes: Route[] = ['connections', 'pods', 'swarm', 'leaders', 'storage', 'deploy'];
+export type Route = 'connections' | 'pods' | 'swarm' | 'leaders' | 'storage' | 'deploy' | 'readiness' | 'metrics';
+const routes: Route[] = ['connections', 'pods', 'swarm', 'leaders', 'storage', 'deploy', 'readiness', 'metrics'];
 
 function current(): Route {
   const name = window.location.hash.replace(/^#\/?/, '').split(/[/?&]/)[0] as Route;
