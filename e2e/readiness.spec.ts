@@ -54,3 +54,18 @@ test('the Readiness screen scores a deployed stack and a one-click fix raises th
     })
     .toBeGreaterThan(overallBefore);
 });
+
+test('the Metrics screen says where metrics come from and draws the stack pods from metrics-server', async ({
+  page,
+}) => {
+  // The previous test deployed the stack; the sandbox serves metrics.k8s.io like k3s's metrics-server.
+  await page.goto(homeport.url);
+  await page.goto(`${homeport.origin}/#metrics`);
+  await expect(page.getByRole('heading', { name: 'Metrics' })).toBeVisible();
+  await expect(page.getByTestId('metrics-source')).toContainText('metrics-server (metrics.k8s.io)');
+  await expect(page.locator('[data-panel="pod-cpu"]').getByRole('application')).toBeVisible();
+  await expect(page.locator('[data-panel="pod-cpu"]')).toContainText('api-');
+  await expect(page.locator('[data-panel="request-rate"]').getByTestId('panel-empty')).toContainText(
+    'needs Prometheus',
+  );
+});
