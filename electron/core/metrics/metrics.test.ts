@@ -285,8 +285,9 @@ describe('metrics with a real Prometheus', () => {
     expect(last('error-rate')).toBeCloseTo(0.1, 3);
     const p95 = last('latency', 'p95');
     expect(p95).toBeGreaterThan(0.1);
-    expect(p95).toBeLessThanOrEqual(0.25);
-    expect(last('latency', 'p50')).toBeLessThanOrEqual(0.05);
+    // histogram_quantile interpolates in float: allow for rounding at the bucket bound.
+    expect(p95).toBeLessThanOrEqual(0.25 + 1e-9);
+    expect(last('latency', 'p50')).toBeLessThanOrEqual(0.05 + 1e-9);
     expect(last('cache-hit-ratio')).toBeCloseTo(3 / (3 + 1), 3);
     expect(last('jobs', 'enqueued')).toBeGreaterThan(0);
     expect(last('jobs', 'completed') / last('jobs', 'enqueued')).toBeCloseTo(1.5 / 2, 3);
