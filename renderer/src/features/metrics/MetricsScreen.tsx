@@ -5,6 +5,7 @@ import { metricRanges, type MetricRange, type Panel } from '@shared/readiness-sc
 import { formatValue, toRows } from './chart-data';
 import { invoke } from '../../lib/api-client';
 import { useActiveContext } from '../../lib/active-context';
+import { useStacks } from '../deploy/use-deploy';
 
 const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
@@ -62,12 +63,14 @@ function PanelChart({ panel, range }: { panel: Panel; range: MetricRange }) {
 /** How a stack is doing: cluster and pod CPU and memory, request and error rates, latency, cache, jobs. */
 export function MetricsScreen() {
   const { active } = useActiveContext();
+  const stacks = useStacks();
+  const [stack, setStack] = useState('revenge');
   const [namespace, setNamespace] = useState('revenge');
   const [range, setRange] = useState<MetricRange>('1h');
   const context = active?.name;
   const dashboard = useQuery({
-    queryKey: ['metrics:dashboard', context, namespace, range],
-    queryFn: () => invoke('metrics:dashboard', { context: context ?? '', namespace, stack: 'revenge', range }),
+    queryKey: ['metrics:dashboard', context, namespace, stack, range],
+    queryFn: () => invoke('metrics:dashboard', { context: context ?? '', namespace, stack, range }),
     enabled: context !== undefined && namespace !== '',
     refetchInterval: 30_000,
     retry: false,
@@ -77,6 +80,16 @@ export function MetricsScreen() {
     <section aria-labelledby="metrics-title">
       <header className="page-header">
         <h1 id="metrics-title">Metrics</h1>
+        <label className="field">
+          <span>Stack</span>
+          <select value={stack} onChange={(e) => setStack(e.target.value)}>
+            {(stacks.data?.stacks ?? []).map((s) => (
+              <option key={s.name} value={s.name}>
+                {s.title}
+              </option>
+            ))}
+          </select>
+        </label>
         <label className="field">
           <span>Namespace</span>
           <input className="mono" value={namespace} onChange={(e) => setNamespace(e.target.value.trim())} />
