@@ -20,6 +20,7 @@ import { createMetricsService } from './core/metrics/dashboards';
 import { discoverMetrics } from './core/metrics/discovery';
 import { createMetricsSettings } from './core/metrics/settings';
 import { createReadiness } from './core/readiness/readiness';
+import { reportSwarm } from './core/readiness/swarm';
 import { createStackCatalog } from './core/stacks/catalog';
 import { ensureDataDir } from './core/storage/data-dir';
 import { createSettingsStore } from './core/storage/settings';
@@ -83,6 +84,7 @@ export function createServices(deps: ServiceDeps) {
   const dockerEndpoints = createDockerEndpoints({ dataDir, env: deps.env });
   const openClient = (endpoint: string) => dockerEndpoints.openClient(endpoint);
   const swarmLive = createSwarmLive({ openClient });
+  const swarmDeploy = createSwarmDeployer({ openClient, catalog: stacks });
   return {
     /** Stops every watch and closes shared connections. */
     close() {
@@ -108,11 +110,17 @@ export function createServices(deps: ServiceDeps) {
     s3: createS3Service({ profiles: s3Profiles }),
     deploy,
     readiness,
+    /** The scorecard of a stack on a swarm, with the live revision's values for the fixes. */
+    swarmReadiness: (ref: { endpoint: string; stack: string }) =>
+      reportSwarm(ref, {
+        openClient,
+        values: async (r) => (await swarmDeploy.revisions(r)).find((rev) => rev.current)?.values,
+      }),
     dockerEndpoints,
     swarmLive,
     swarmLogs: (params: SwarmLogParams, emit: (chunk: LogChunk) => void) =>
       streamSwarmLogs(params, emit, { openClient }),
-    swarmDeploy: createSwarmDeployer({ openClient, catalog: stacks }),
+    swarmDeploy,
   };
 }
 

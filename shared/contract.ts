@@ -380,6 +380,8 @@ export const channels = {
     stackRef.extend({ check: z.string().min(1).max(100) }).strict(),
     z.object({ values: z.record(z.string(), z.unknown()), plan: planSchema }),
   ),
+  /** The scorecard of a stack deployed to a Docker Swarm endpoint (the checks Swarm can show). */
+  'readiness:swarmReport': channel(swarmRef, readinessReportSchema),
   'metrics:getSettings': channel(z.object({ context: contextName }).strict(), prometheusSettingsSchema),
   'metrics:setSettings': channel(
     z

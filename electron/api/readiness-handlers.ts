@@ -2,6 +2,7 @@ import type { Handlers, SubscriptionHandlers } from '@shared/contract';
 import type { ReadinessReport } from '@shared/readiness-schemas';
 import { HomeportError } from '../core/errors';
 import { userError } from '../core/kube/pod-service';
+import { swarmError } from './swarm-handlers';
 import type { Services } from '../services';
 
 type ReadinessChannel = Extract<keyof Handlers, `readiness:${string}` | `metrics:${string}`>;
@@ -36,6 +37,10 @@ export function createReadinessHandlers(services: Services): Pick<Handlers, Read
         const values = deepMerge(live.values, found.fix.values);
         const resolved = await services.resolveReferences(ref.stack, values);
         return { values, plan: await deploy.plan({ ...ref, values: resolved.values, provided: resolved.provided }) };
+      }),
+    'readiness:swarmReport': (ref) =>
+      services.swarmReadiness(ref).catch((err: unknown) => {
+        throw swarmError(err, `the readiness of '${ref.stack}'`, ref.endpoint);
       }),
     'metrics:getSettings': ({ context }) => metrics.settings.get(context),
     'metrics:setSettings': ({ context, ...input }) =>

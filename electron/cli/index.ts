@@ -40,7 +40,7 @@ Commands:
   uninstall STACK  Delete the stack's objects, keeping its data volumes: --context NAME [--yes]
              --delete-claims    also delete the PersistentVolumeClaims / Swarm data volumes (the data is lost)
 
-  readiness STACK  The readiness scorecard of a deployed stack: --context NAME [--namespace NS] [--json]
+  readiness STACK  The readiness scorecard of a deployed stack: --context NAME [--namespace NS] | --swarm ENDPOINT [--json]
   nas ...          NAS hosts over SSH and their NFS exports (homeport nas help)
   s3 ...           S3 endpoint profiles and buckets (homeport s3 help)
 

@@ -38,20 +38,29 @@ export function formatReport(report: ReadinessReport): string {
 
 export async function runReadiness(
   stack: string | undefined,
-  opts: { context?: string; namespace?: string; json?: boolean; kubeconfig?: string; 'data-dir'?: string },
+  opts: {
+    context?: string;
+    swarm?: string;
+    namespace?: string;
+    json?: boolean;
+    kubeconfig?: string;
+    'data-dir'?: string;
+  },
   out: (line: string) => void = (l) => console.log(l),
 ): Promise<number> {
   if (!stack) throw new HomeportError('INVALID_INPUT', 'name the stack: homeport readiness revenge --context NAME');
-  if (!opts.context)
-    throw new HomeportError('INVALID_INPUT', '--context: name the cluster context (see homeport contexts)');
+  if (!opts.context && !opts.swarm) {
+    throw new HomeportError(
+      'INVALID_INPUT',
+      '--context: name the cluster context (see homeport contexts), or --swarm ENDPOINT',
+    );
+  }
   const env = opts.kubeconfig ? { ...process.env, KUBECONFIG: opts.kubeconfig } : process.env;
   const services = createServices({ dataDir: resolveDataDir({ flag: opts['data-dir'] }), mode: 'desktop', env });
   try {
-    const report = await services.readiness.report({
-      context: opts.context,
-      namespace: opts.namespace ?? stack,
-      stack,
-    });
+    const report = opts.swarm
+      ? await services.swarmReadiness({ endpoint: opts.swarm, stack })
+      : await services.readiness.report({ context: opts.context ?? '', namespace: opts.namespace ?? stack, stack });
     out(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return 0;
   } finally {

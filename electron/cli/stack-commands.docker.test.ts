@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STANDIN_IMAGE } from '../core/docker/testing/dockerd';
 import { testEngine } from '../core/docker/testing/engine';
+import type { ReadinessReport } from '@shared/readiness-schemas';
+import { runReadiness } from './readiness-command';
 import { runDeploy, runRevisions, runUninstall, type StackIo } from './stack-commands';
 
 const engine = testEngine();
@@ -49,6 +51,14 @@ describe('homeport deploy --swarm against a real engine', () => {
     r = recorder();
     expect(await runRevisions('revenge', target, r.io)).toBe(0);
     expect(r.out()).toMatch(/^1\s+\S+\s+\(live\)$/m);
+
+    // The scorecard of the swarm stack: replicas and health checks observed on the real engine.
+    const lines: string[] = [];
+    expect(await runReadiness('revenge', { ...target, json: true }, (l) => lines.push(l))).toBe(0);
+    const report = JSON.parse(lines.join('')) as ReadinessReport;
+    expect(report.target).toBe('swarm endpoint env');
+    expect(report.checks.find((c) => c.id === 'distributed.replicas')?.verdict).toBe('pass');
+    expect(report.checks.find((c) => c.id === 'distributed.update-rollback')?.verdict).toBe('pass');
 
     r = recorder();
     expect(await runUninstall('revenge', { ...target, yes: true }, r.io)).toBe(0);

@@ -6,11 +6,12 @@ import {
   type ReadinessReport,
   type Verdict,
 } from '@shared/readiness-schemas';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { invoke, subscribe } from '../../lib/api-client';
 import { useActiveContext } from '../../lib/active-context';
 import { PlanReview } from '../deploy/PlanReview';
 import { useStacks } from '../deploy/use-deploy';
+import { useActiveEndpoint } from '../swarm/use-swarm';
 
 const verdictLabels: Record<Verdict, string> = { pass: 'Pass', warn: 'Warn', fail: 'Fail', unknown: 'Unknown' };
 const verdictTone: Record<Verdict, string> = {
@@ -43,12 +44,28 @@ function useReadiness(ref: { context: string; namespace: string; stack: string }
 /** Is my stack production-ready? The seed's scorecard, computed from the live cluster. */
 export function ReadinessScreen() {
   const { active } = useActiveContext();
+  const swarm = useActiveEndpoint();
   const stacks = useStacks();
+  const [kind, setKind] = useState<'kubernetes' | 'swarm'>('kubernetes');
   const [namespace, setNamespace] = useState('revenge');
   const [stack, setStack] = useState('revenge');
-  const ref = active && namespace && stack ? { context: active.name, namespace, stack } : undefined;
-  const { report, error } = useReadiness(ref);
-  if (!active) return <p className="empty">Add a cluster on the Connections screen to check its stacks.</p>;
+  const ref =
+    kind === 'kubernetes' && active && namespace && stack ? { context: active.name, namespace, stack } : undefined;
+  const live = useReadiness(ref);
+  const swarmRef = kind === 'swarm' && swarm.active ? { endpoint: swarm.active.name, stack } : undefined;
+  // Swarm has no watch here: the scorecard is read again every 5 s.
+  const swarmReport = useQuery({
+    queryKey: ['readiness:swarmReport', swarmRef],
+    queryFn: () => invoke('readiness:swarmReport', swarmRef as { endpoint: string; stack: string }),
+    enabled: swarmRef !== undefined,
+    refetchInterval: 5000,
+    retry: false,
+  });
+  const report = kind === 'kubernetes' ? live.report : swarmReport.data;
+  const error = kind === 'kubernetes' ? live.error : swarmReport.error?.message;
+  if (!active && !swarm.active) {
+    return <p className="empty">Add a cluster or a Docker endpoint on the Connections screen to check its stacks.</p>;
+  }
   return (
     <section aria-labelledby="readiness-title">
       <header className="page-header">
@@ -64,14 +81,27 @@ export function ReadinessScreen() {
           </select>
         </label>
         <label className="field">
-          <span>Namespace</span>
-          <input
-            className="mono"
-            value={namespace}
-            onChange={(e) => setNamespace(e.target.value.trim())}
-            data-testid="readiness-namespace"
-          />
+          <span>Target</span>
+          <select
+            value={kind}
+            onChange={(e) => setKind(e.target.value as 'kubernetes' | 'swarm')}
+            data-testid="readiness-target"
+          >
+            <option value="kubernetes">Kubernetes {active ? `(${active.name})` : ''}</option>
+            <option value="swarm">Docker Swarm {swarm.active ? `(${swarm.active.name})` : ''}</option>
+          </select>
         </label>
+        {kind === 'kubernetes' ? (
+          <label className="field">
+            <span>Namespace</span>
+            <input
+              className="mono"
+              value={namespace}
+              onChange={(e) => setNamespace(e.target.value.trim())}
+              data-testid="readiness-namespace"
+            />
+          </label>
+        ) : null}
       </header>
       {error ? (
         <p className="error" role="alert">
@@ -79,7 +109,7 @@ export function ReadinessScreen() {
         </p>
       ) : null}
       {!report && !error ? <p className="muted">Checking the live cluster…</p> : null}
-      {report && ref ? <ReportView report={report} target={ref} /> : null}
+      {report ? <ReportView report={report} target={ref} /> : null}
     </section>
   );
 }
@@ -89,7 +119,8 @@ function ReportView({
   target,
 }: {
   report: ReadinessReport;
-  target: { context: string; namespace: string; stack: string };
+  /** The Kubernetes target, for one-click fixes; on Swarm the remedy says what to change. */
+  target: { context: string; namespace: string; stack: string } | undefined;
 }) {
   return (
     <>
@@ -146,12 +177,18 @@ function CheckRow({
   target,
 }: {
   check: ReadinessCheck;
-  target: { context: string; namespace: string; stack: string };
+  target: { context: string; namespace: string; stack: string } | undefined;
 }) {
   const queryClient = useQueryClient();
-  const plan = useMutation({ mutationFn: () => invoke('readiness:planFix', { ...target, check: check.id }) });
+  const plan = useMutation({
+    mutationFn: (t: { context: string; namespace: string; stack: string }) =>
+      invoke('readiness:planFix', { ...t, check: check.id }),
+  });
   const apply = useMutation({
-    mutationFn: (values: Record<string, unknown>) => invoke('deploy:apply', { ...target, values, prune: false }),
+    mutationFn: (input: {
+      target: { context: string; namespace: string; stack: string };
+      values: Record<string, unknown>;
+    }) => invoke('deploy:apply', { ...input.target, values: input.values, prune: false }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['revisions'] }),
   });
   return (
@@ -172,9 +209,14 @@ function CheckRow({
         ))}
       </ul>
       <p className="small">{check.remediation}</p>
-      {check.fix && check.verdict !== 'pass' ? (
+      {check.fix && check.verdict !== 'pass' && target ? (
         <div>
-          <button type="button" onClick={() => plan.mutate()} disabled={plan.isPending} data-testid={`fix-${check.id}`}>
+          <button
+            type="button"
+            onClick={() => plan.mutate(target)}
+            disabled={plan.isPending}
+            data-testid={`fix-${check.id}`}
+          >
             {check.fix.label}
           </button>
           {plan.error ? <p className="error small">{plan.error.message}</p> : null}
@@ -185,7 +227,7 @@ function CheckRow({
                 type="button"
                 data-testid="apply-fix"
                 disabled={apply.isPending || apply.isSuccess}
-                onClick={() => apply.mutate(plan.data.values)}
+                onClick={() => apply.mutate({ target, values: plan.data.values })}
               >
                 {apply.isPending ? 'Applying…' : 'Apply the fix'}
               </button>
