@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { ContextPicker } from './components/ContextPicker';
 import { ConnectionsScreen } from './features/connections/ConnectionsScreen';
 import { DeployScreen } from './features/deploy/DeployScreen';
 import { LeadersScreen } from './features/leaders/LeadersScreen';
-import { MetricsScreen } from './features/metrics/MetricsScreen';
 import { ReadinessScreen } from './features/readiness/ReadinessScreen';
 import { StorageScreen } from './features/storage/StorageScreen';
 import { SwarmScreen } from './features/swarm/SwarmScreen';
@@ -11,6 +11,11 @@ import { PodsScreen } from './features/workloads/PodsScreen';
 import { ActiveContextProvider } from './lib/active-context';
 import { invoke } from './lib/api-client';
 import { useHashRoute, type Route } from './lib/use-hash-route';
+
+// The charts library is large: the Metrics screen loads when first opened.
+const MetricsScreen = lazy(() =>
+  import('./features/metrics/MetricsScreen').then((m) => ({ default: m.MetricsScreen })),
+);
 
 const nav: { route: Route; label: string }[] = [
   { route: 'connections', label: 'Connections' },
@@ -59,7 +64,11 @@ export function App() {
           {route === 'storage' ? <StorageScreen /> : null}
           {route === 'deploy' ? <DeployScreen /> : null}
           {route === 'readiness' ? <ReadinessScreen /> : null}
-          {route === 'metrics' ? <MetricsScreen /> : null}
+          {route === 'metrics' ? (
+            <Suspense fallback={<p className="muted">Loading…</p>}>
+              <MetricsScreen />
+            </Suspense>
+          ) : null}
         </main>
       </div>
     </ActiveContextProvider>
