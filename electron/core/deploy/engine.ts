@@ -11,6 +11,7 @@ import type {
   RolloutStatus,
   UninstallResult,
 } from '@shared/deploy-schemas';
+import { pollChanges } from '../poll-changes';
 import { HomeportError } from '../errors';
 import type { KubeGateway } from '../kube/kube-gateway';
 import { providedSecretAnnotations } from '../stacks/kubernetes';
@@ -420,29 +421,7 @@ export function createDeployEngine(deps: DeployEngineDeps) {
 
     /** Polls the rollout every pollMs and emits each status that differs from the last one. */
     watchRollout(ref: StackRef, emit: (status: RolloutStatus) => void, onError?: (err: unknown) => void): () => void {
-      let stopped = false;
-      let timer: NodeJS.Timeout | undefined;
-      let last = '';
-      const poll = async () => {
-        try {
-          const status = await rolloutStatus(ref);
-          const text = JSON.stringify(status);
-          if (!stopped && text !== last) {
-            last = text;
-            emit(status);
-          }
-        } catch (err) {
-          // The next good answer is sent even if it equals the one before the failure.
-          last = '';
-          if (!stopped) onError?.(err);
-        }
-        if (!stopped) timer = setTimeout(() => void poll(), pollMs);
-      };
-      void poll();
-      return () => {
-        stopped = true;
-        clearTimeout(timer);
-      };
+      return pollChanges(() => rolloutStatus(ref), emit, { intervalMs: pollMs, onError });
     },
   };
 }

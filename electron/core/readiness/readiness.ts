@@ -11,6 +11,7 @@ import { NAME_LABEL } from '../stacks/kubernetes';
 import { kubernetesChecks, podReady, type CheckInputs } from './checks';
 import { readSnapshot, type Snapshot } from './live';
 import { buildReport, fingerprint } from './score';
+import { pollChanges } from '../poll-changes';
 
 export interface PrometheusClient {
   query(promql: string): Promise<{ value: number; labels: Record<string, string> }[]>;
@@ -127,32 +128,11 @@ export function createReadiness(deps: ReadinessDeps) {
     emit: (report: ReadinessReport) => void,
     opts: { intervalMs?: number; onError?: (err: unknown) => void } = {},
   ): () => void {
-    const intervalMs = opts.intervalMs ?? 5000;
-    let last: string | undefined;
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    const tick = async () => {
-      try {
-        const r = await report(ref);
-        if (stopped) return;
-        const fp = fingerprint(r);
-        if (fp !== last) {
-          last = fp;
-          emit(r);
-        }
-      } catch (err) {
-        // The next good report is sent even if it equals the one before the failure.
-        last = undefined;
-        if (!stopped) opts.onError?.(err);
-      } finally {
-        if (!stopped) timer = setTimeout(() => void tick(), intervalMs);
-      }
-    };
-    void tick();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
+    return pollChanges(() => report(ref), emit, {
+      intervalMs: opts.intervalMs ?? 5000,
+      key: fingerprint,
+      onError: opts.onError,
+    });
   }
 
   return { report, watch };

@@ -33,6 +33,7 @@ import {
   toRevisionList,
 } from './revisions';
 import { componentOf, readSwarmStatus } from './status';
+import { pollChanges } from '../poll-changes';
 
 export const SWARM_API_VERSION = 'swarm/v1';
 /** Attempts of a service update the engine refuses as out of sequence (someone else updated it). */
@@ -437,28 +438,7 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
       emit: (status: RolloutStatus) => void,
       onError?: (err: unknown) => void,
     ): () => void {
-      let stopped = false;
-      let timer: NodeJS.Timeout | undefined;
-      let last = '';
-      const poll = async () => {
-        try {
-          const s = await status(ref);
-          const text = JSON.stringify(s);
-          if (!stopped && text !== last) {
-            last = text;
-            emit(s);
-          }
-        } catch (err) {
-          last = '';
-          if (!stopped) onError?.(err);
-        }
-        if (!stopped) timer = setTimeout(() => void poll(), pollMs);
-      };
-      void poll();
-      return () => {
-        stopped = true;
-        clearTimeout(timer);
-      };
+      return pollChanges(() => status(ref), emit, { intervalMs: pollMs, onError });
     },
 
     /** Returns one service of the stack to its previous spec ('docker service rollback'). */
