@@ -69,12 +69,30 @@ export async function readValues(file: string | undefined): Promise<Record<strin
   return parsed as Record<string, unknown>;
 }
 
-function requireStack(stack: string | undefined, names: string[]): string {
+/** The stack named on the command line, checked against the catalog. */
+function requireStack(stack: string | undefined, catalog = createStackCatalog()): string {
+  const names = catalog.list().map((s) => s.name);
   if (!stack) throw new HomeportError('INVALID_INPUT', `name a stack: one of ${names.join(', ')}`);
   if (!names.includes(stack)) {
     throw new HomeportError('NOT_FOUND', `unknown stack '${stack}'; the catalog has: ${names.join(', ')}`);
   }
   return stack;
+}
+
+/** The values file read and checked against the stack; undefined (issues printed) when invalid. */
+async function readCheckedValues(
+  catalog: ReturnType<typeof createStackCatalog>,
+  name: string,
+  file: string | undefined,
+  io: StackIo,
+): Promise<{ raw: Record<string, unknown>; values: unknown } | undefined> {
+  const raw = await readValues(file);
+  const checked = catalog.validate(name, raw);
+  if (!checked.ok) {
+    io.err(`Invalid values for stack '${name}':\n${formatIssues(checked.issues)}`);
+    return undefined;
+  }
+  return { raw, values: checked.values };
 }
 
 export async function runRender(
@@ -83,16 +101,9 @@ export async function runRender(
   io: StackIo = consoleIo,
 ): Promise<number> {
   const catalog = createStackCatalog();
-  const name = requireStack(
-    stack,
-    catalog.list().map((s) => s.name),
-  );
-  const values = await readValues(opts.values);
-  const checked = catalog.validate(name, values);
-  if (!checked.ok) {
-    io.err(`Invalid values for stack '${name}':\n${formatIssues(checked.issues)}`);
-    return 1;
-  }
+  const name = requireStack(stack, catalog);
+  const checked = await readCheckedValues(catalog, name, opts.values, io);
+  if (!checked) return 1;
   // A NAS export or S3 profile named in the values is looked up; keys never reach the output.
   const resolved = await withServices(opts, (services) => services.resolveReferences(name, checked.values));
   const rendered = catalog.renderKubernetes(name, resolved.values, { namespace: opts.namespace ?? name });
@@ -223,17 +234,10 @@ export async function runDeploy(
   opts: TargetOptions & { values?: string; 'dry-run'?: boolean; yes?: boolean; timeout?: string },
   io: StackIo = consoleIo,
 ): Promise<number> {
-  const catalog = createStackCatalog();
-  const name = requireStack(
-    stack,
-    catalog.list().map((s) => s.name),
-  );
-  const values = await readValues(opts.values);
-  const checked = catalog.validate(name, values);
-  if (!checked.ok) {
-    io.err(`Invalid values for stack '${name}':\n${formatIssues(checked.issues)}`);
-    return 1;
-  }
+  const name = requireStack(stack);
+  const checked = await readCheckedValues(createStackCatalog(), name, opts.values, io);
+  if (!checked) return 1;
+  const values = checked.raw;
   const timeoutMs = parseTimeout(opts.timeout);
   return withServices(opts, async (services) => {
     const target = targetOf(services, opts, name);
@@ -267,12 +271,7 @@ export async function runDeploy(
 }
 
 export async function runRevisions(stack: string | undefined, opts: TargetOptions, io: StackIo = consoleIo) {
-  const name = requireStack(
-    stack,
-    createStackCatalog()
-      .list()
-      .map((s) => s.name),
-  );
+  const name = requireStack(stack);
   return withServices(opts, async (services) => {
     const target = targetOf(services, opts, name);
     const list = await target.revisions();
@@ -287,12 +286,7 @@ export async function runRollback(
   opts: TargetOptions & { revision?: string; service?: string; yes?: boolean; timeout?: string },
   io: StackIo = consoleIo,
 ): Promise<number> {
-  const name = requireStack(
-    stack,
-    createStackCatalog()
-      .list()
-      .map((s) => s.name),
-  );
+  const name = requireStack(stack);
   return withServices(opts, async (services) => {
     const target = targetOf(services, opts, name);
     if (target.kind === 'swarm') {
@@ -337,12 +331,7 @@ export async function runUninstall(
   opts: TargetOptions & { 'delete-claims'?: boolean; yes?: boolean },
   io: StackIo = consoleIo,
 ): Promise<number> {
-  const name = requireStack(
-    stack,
-    createStackCatalog()
-      .list()
-      .map((s) => s.name),
-  );
+  const name = requireStack(stack);
   const deleteClaims = opts['delete-claims'] === true;
   return withServices(opts, async (services) => {
     const target = targetOf(services, opts, name);

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { NasHost, NasProbe } from '@shared/storage-schemas';
+import { HostKeyPrompt } from '../../components/HostKeyPrompt';
 import {
   useAcceptNasHostKey,
   useAddNasHost,
@@ -126,20 +127,12 @@ function NasRow({ host, onExports }: { host: NasHost; onExports(): void }) {
             <div className="error small" role="alert">
               <strong>{reasonLabels[result.reason]}:</strong> {result.message}
               {result.reason === 'host-key-unknown' && result.hostKey ? (
-                <div className="consent">
-                  <div>
-                    {result.hostKey.keyType} key fingerprint:{' '}
-                    <code data-testid="host-key-fingerprint">{result.hostKey.fingerprint}</code>
-                  </div>
-                  <div className="muted">Compare it with the NAS's own (ssh-keygen -lf) before you trust it.</div>
-                  <button
-                    type="button"
-                    onClick={() => accept.mutate(result.hostKey?.fingerprint ?? '')}
-                    disabled={accept.isPending}
-                  >
-                    Trust this host key and connect
-                  </button>
-                </div>
+                <HostKeyPrompt
+                  hostKey={result.hostKey}
+                  what="the NAS"
+                  busy={accept.isPending}
+                  onTrust={(fingerprint) => accept.mutate(fingerprint)}
+                />
               ) : null}
             </div>
           ) : null}

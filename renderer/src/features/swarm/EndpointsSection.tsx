@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { DockerEndpoint, EndpointTest } from '@shared/swarm-schemas';
+import { HostKeyPrompt } from '../../components/HostKeyPrompt';
 import { useAcceptHostKey, useAddEndpoint, useEndpoints, useRemoveEndpoint, useTestEndpoint } from './use-endpoints';
 
 const reasonLabels: Record<Extract<EndpointTest, { status: 'failed' }>['reason'], string> = {
@@ -100,20 +101,12 @@ function EndpointRow({ endpoint }: { endpoint: DockerEndpoint & { source: 'saved
             <div className="error small" role="alert">
               <strong>{reasonLabels[result.reason]}:</strong> {result.message}
               {result.reason === 'host-key' && result.hostKey ? (
-                <div className="consent">
-                  <div>
-                    {result.hostKey.keyType} key fingerprint:{' '}
-                    <code data-testid="host-key-fingerprint">{result.hostKey.fingerprint}</code>
-                  </div>
-                  <div className="muted">Compare it with the host's own (ssh-keygen -lf) before you trust it.</div>
-                  <button
-                    type="button"
-                    onClick={() => accept.mutate(result.hostKey?.fingerprint ?? '')}
-                    disabled={accept.isPending}
-                  >
-                    Trust this host key and connect
-                  </button>
-                </div>
+                <HostKeyPrompt
+                  hostKey={result.hostKey}
+                  what="the host"
+                  busy={accept.isPending}
+                  onTrust={(fingerprint) => accept.mutate(fingerprint)}
+                />
               ) : null}
             </div>
           ) : null}
