@@ -1,0 +1,123 @@
+/** Readiness checks: Storage. */
+import type { Evidence, ReadinessCheck } from '@shared/readiness-schemas';
+import { result, ref, componentOf, apiWorkload, apiContainer, missingApi } from './common';
+import type { CheckInputs, Draft } from './common';
+
+export function databaseStorage(i: CheckInputs): ReadinessCheck {
+  const d: Draft = {
+    id: 'storage.database',
+    title: 'The database is on persistent storage',
+    category: 'storage',
+    weight: 5,
+  };
+  const w = i.snap.workloads.find((x) => componentOf(x) === 'postgres');
+  if (!w)
+    return result(
+      d,
+      'fail',
+      'No postgres workload in the stack',
+      [{ object: 'StatefulSet/postgres', value: 'not found' }],
+      'Re-apply the stack.',
+      { label: 'Re-apply the stack', values: {} },
+    );
+  const templates = w.spec.volumeClaimTemplates ?? [];
+  const evidence: Evidence[] = [
+    {
+      object: ref(w),
+      field: 'spec.volumeClaimTemplates',
+      value: templates.map((t) => t.metadata.name).join(', ') || 'none',
+    },
+  ];
+  const remediation =
+    "PostgreSQL must keep its data on a PersistentVolumeClaim (the StatefulSet's claim template); a Pending claim usually means no storage class can provision it.";
+  if (w.kind !== 'StatefulSet' || templates.length === 0)
+    return result(d, 'fail', `${ref(w)} keeps its data in the pod`, evidence, remediation);
+  const claims = templates.map((t) => `${t.metadata.name}-${w.metadata.name}-0`);
+  const pending: string[] = [];
+  for (const name of claims) {
+    const pvc = i.snap.pvcs.find((c) => c.metadata.name === name);
+    evidence.push({
+      object: `PersistentVolumeClaim/${name}`,
+      field: 'status.phase',
+      value: pvc?.status?.phase ?? 'not found',
+    });
+    if (pvc?.status?.phase !== 'Bound') pending.push(name);
+  }
+  if (pending.length > 0)
+    return result(d, 'fail', `PersistentVolumeClaim/${pending.join(', ')} is not Bound`, evidence, remediation);
+  return result(d, 'pass', `${ref(w)} keeps its data on ${claims.join(', ')} (Bound)`, evidence, '');
+}
+
+export function mediaStorage(i: CheckInputs): ReadinessCheck {
+  const d: Draft = {
+    id: 'storage.media',
+    title: 'Media is on shared read-only storage',
+    category: 'storage',
+    weight: 4,
+  };
+  const w = apiWorkload(i.snap);
+  if (!w) return missingApi(d);
+  const c = apiContainer(w);
+  const mount = c?.volumeMounts?.find((m) => m.mountPath === '/media');
+  const volume = w.spec.template.spec.volumes?.find((v) => v.name === mount?.name);
+  const remediation =
+    'Mount the media library read-only from NFS (nfs.enabled with a server and path, or a saved NAS export): each API replica sees the same files.';
+  if (!mount || !volume?.persistentVolumeClaim) {
+    return result(
+      d,
+      'warn',
+      'The API mounts no shared media library',
+      [{ object: ref(w), field: 'spec.template.spec.volumes[media]', value: 'not mounted' }],
+      remediation,
+    );
+  }
+  const claimName = volume.persistentVolumeClaim.claimName;
+  const pvc = i.snap.pvcs.find((p) => p.metadata.name === claimName);
+  const pv = i.snap.pvs.find((p) => p.metadata.name === pvc?.spec?.volumeName);
+  const modes = pvc?.spec?.accessModes ?? [];
+  const evidence: Evidence[] = [
+    { object: `PersistentVolumeClaim/${claimName}`, field: 'spec.accessModes', value: modes.join(', ') || 'not found' },
+    { object: `PersistentVolumeClaim/${claimName}`, field: 'status.phase', value: pvc?.status?.phase ?? 'not found' },
+    {
+      object: `PersistentVolume/${pvc?.spec?.volumeName ?? '?'}`,
+      field: 'spec.nfs',
+      value: pv?.spec?.nfs ? `${pv.spec.nfs.server}:${pv.spec.nfs.path}` : 'not NFS',
+    },
+  ];
+  const problems: string[] = [];
+  if (!modes.includes('ReadOnlyMany')) problems.push('the claim is not ReadOnlyMany');
+  if (pvc?.status?.phase !== 'Bound') problems.push(`the claim is ${pvc?.status?.phase ?? 'missing'}`);
+  if (!pv?.spec?.nfs) problems.push('the volume is not an NFS export');
+  if (problems.length > 0) return result(d, 'fail', `Media: ${problems.join('; ')}`, evidence, remediation);
+  return result(
+    d,
+    'pass',
+    `Media from NFS ${pv?.spec?.nfs?.server}:${pv?.spec?.nfs?.path}, ReadOnlyMany and Bound`,
+    evidence,
+    '',
+  );
+}
+
+const DAY = 86_400_000;
+
+export function recentBackup(i: CheckInputs): ReadinessCheck {
+  const d: Draft = { id: 'storage.backup', title: 'A recent database backup exists', category: 'storage', weight: 3 };
+  const remediation = 'Back up PostgreSQL daily (pg_dump to storage outside the cluster) and test a restore.';
+  if (!i.backup) {
+    return result(
+      d,
+      'unknown',
+      'No backups are known for this stack: Homeport does not take backups of it yet',
+      [{ value: 'no backup source' }],
+      remediation,
+    );
+  }
+  const last = i.backup.lastSuccess ? Date.parse(i.backup.lastSuccess) : NaN;
+  const evidence: Evidence[] = [{ object: 'backups', field: 'lastSuccess', value: i.backup.lastSuccess ?? 'never' }];
+  if (Number.isNaN(last)) return result(d, 'fail', 'No backup has succeeded', evidence, remediation);
+  const age = i.now.getTime() - last;
+  if (age <= DAY) return result(d, 'pass', 'The last backup is less than a day old', evidence, '');
+  if (age <= 7 * DAY)
+    return result(d, 'warn', `The last backup is ${Math.floor(age / DAY)} days old`, evidence, remediation);
+  return result(d, 'fail', `The last backup is ${Math.floor(age / DAY)} days old`, evidence, remediation);
+}
