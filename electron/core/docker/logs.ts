@@ -6,6 +6,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { LogChunk } from '@shared/kube-schemas';
 import { errorMessage } from '../errors';
 import { DockerRequestError, type DockerClient } from './client';
+import { createLineBatcher } from '../log-batcher';
 
 /** 1 = stdout, 2 = stderr (0 = stdin, never sent for logs). */
 export type LogStreamType = 0 | 1 | 2;
@@ -82,9 +83,6 @@ export interface SwarmLogParams {
   tail?: number;
 }
 
-/** A chatty service can write thousands of lines a second; one chunk never carries more. */
-const MAX_LINES_PER_CHUNK = 1_000;
-
 interface ContainerSpec {
   TTY?: boolean;
 }
@@ -108,22 +106,9 @@ export function streamSwarmLogs(
 ): () => void {
   const batchMs = deps.batchMs ?? 50;
   const abort = new AbortController();
-  let buffer: string[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    while (buffer.length && !abort.signal.aborted) {
-      const lines = buffer.length > MAX_LINES_PER_CHUNK ? buffer.splice(0, MAX_LINES_PER_CHUNK) : buffer;
-      if (lines === buffer) buffer = [];
-      emit({ type: 'lines', lines });
-    }
-  };
-  const splitter = createLineSplitter((line) => {
-    buffer.push(line);
-    if (buffer.length >= MAX_LINES_PER_CHUNK) flush();
-    else timer ??= setTimeout(flush, batchMs);
-  });
+  const batch = createLineBatcher(emit, { batchMs, stopped: () => abort.signal.aborted });
+  const flush = batch.flush;
+  const splitter = createLineSplitter(batch.push);
 
   let client: DockerClient | undefined;
   void (async () => {
@@ -174,7 +159,7 @@ export function streamSwarmLogs(
 
   return () => {
     abort.abort();
-    clearTimeout(timer);
+    batch.cancel();
     client?.close();
   };
 }

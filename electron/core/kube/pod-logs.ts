@@ -2,6 +2,7 @@ import type { LogChunk } from '@shared/kube-schemas';
 import { errorMessage } from '../errors';
 import { KubeAbortError, type KubeGateway, KubeRequestError } from './kube-gateway';
 import { splitLines } from './kube-stream';
+import { createLineBatcher } from '../log-batcher';
 
 export interface PodLogParams {
   context: string;
@@ -11,9 +12,6 @@ export interface PodLogParams {
   follow: boolean;
   tailLines?: number;
 }
-
-/** A chatty container can write thousands of lines a second; one chunk never carries more. */
-const MAX_LINES_PER_CHUNK = 1_000;
 
 function endReason(err: unknown, p: PodLogParams): string {
   const pod = `Pod ${p.namespace}/${p.name}`;
@@ -35,22 +33,9 @@ export function streamPodLogs(
   deps: { openGateway(context: string): Promise<KubeGateway>; batchMs: number },
 ): () => void {
   const abort = new AbortController();
-  let buffer: string[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    while (buffer.length && !abort.signal.aborted) {
-      const lines = buffer.length > MAX_LINES_PER_CHUNK ? buffer.splice(0, MAX_LINES_PER_CHUNK) : buffer;
-      if (lines === buffer) buffer = [];
-      emit({ type: 'lines', lines });
-    }
-  };
-  const lines = splitLines((line) => {
-    buffer.push(line);
-    if (buffer.length >= MAX_LINES_PER_CHUNK) flush();
-    else timer ??= setTimeout(flush, deps.batchMs);
-  }, true);
+  const batch = createLineBatcher(emit, { batchMs: deps.batchMs, stopped: () => abort.signal.aborted });
+  const flush = batch.flush;
+  const lines = splitLines(batch.push, true);
 
   const query = new URLSearchParams();
   if (params.container) query.set('container', params.container);
@@ -77,7 +62,7 @@ export function streamPodLogs(
 
   return () => {
     abort.abort();
-    clearTimeout(timer);
+    batch.cancel();
     gateway?.close();
   };
 }
