@@ -166,17 +166,24 @@ describe('kubeconfig files added in Homeport', () => {
     expect((await service.removeKubeconfig(extra)).contexts.map((c) => c.name)).toEqual(['a']);
   });
 
-  it('notifies watchers when a kubeconfig file changes on disk', async () => {
+  it('notifies watchers once the files are watched, and again when a kubeconfig file changes on disk', async () => {
     const { service, file } = setup(kubeconfig([{ name: 'a', server: 'https://a:6443', user: {} }]));
-    const changed = new Promise<void>((resolve) => {
-      const stop = service.watchContexts(() => {
-        stop();
-        resolve();
-      }, 50);
-    });
+    let calls = 0;
+    let onCall: () => void = () => {};
+    const stop = service.watchContexts(() => {
+      calls++;
+      onCall();
+    }, 50);
+    const next = () => new Promise<void>((resolve) => (onCall = resolve));
+    await next();
+    expect(calls).toBe(1);
     await new Promise((r) => setTimeout(r, 200));
+    expect(calls).toBe(1);
+    const changed = next();
     writeFileSync(file, kubeconfig([{ name: 'a2', server: 'https://a:6443', user: {} }]));
     await changed;
+    stop();
+    expect(calls).toBe(2);
     expect((await service.listContexts()).contexts.map((c) => c.name)).toEqual(['a2']);
   });
 });

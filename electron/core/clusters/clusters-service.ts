@@ -230,7 +230,9 @@ export function createClustersService(deps: ClustersDeps) {
 
   /**
    * Calls back when a kubeconfig file in use changes on disk or the set of files changes.
-   * Polls file stats (works for files that do not exist yet, and on every platform).
+   * Polls file stats (works for files that do not exist yet, and on every platform). Also calls
+   * back once as soon as the files are watched: a change made between the caller's first read and
+   * the start of the watch would otherwise go unseen.
    */
   function watchContexts(onChange: () => void, intervalMs = 1000): () => void {
     let watched: string[] = [];
@@ -254,7 +256,9 @@ export function createClustersService(deps: ClustersDeps) {
       onChange();
     };
     listeners.add(onListChange);
-    void rewatch();
+    void rewatch().then(() => {
+      if (!stopped) onChange();
+    });
     return () => {
       stopped = true;
       listeners.delete(onListChange);
