@@ -13,6 +13,7 @@ import { createHostKeyStore, type HostKeyStore } from '../ssh/host-keys';
 import { JsonStore } from '../storage/json-store';
 import { createDockerClient, DockerRequestError, type DockerClient, type DockerTransport } from './client';
 import { parseEndpointUrl, validateEndpoint, validateEndpointName, type EndpointAddress } from './endpoint-url';
+import { createDeadline } from '../deadline';
 
 export const ENV_ENDPOINT = 'env';
 
@@ -220,25 +221,18 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
     const endpoint = await get(name);
     const started = Date.now();
     let client: DockerClient | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    let timedOut = false;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        timedOut = true;
-        reject(
-          new DockerRequestError(
-            'timeout',
-            `Endpoint '${name}' (${endpoint.url}) did not answer within ${timeoutMs} ms; check the address and that the host is up`,
-          ),
-        );
-      }, timeoutMs);
-    });
+    const deadline = createDeadline(
+      timeoutMs,
+      () =>
+        new DockerRequestError(
+          'timeout',
+          `Endpoint '${name}' (${endpoint.url}) did not answer within ${timeoutMs} ms; check the address and that the host is up`,
+        ),
+    );
     try {
-      const opened = openClient(name, timeoutMs);
       // A client that arrives after the deadline is closed at once.
-      opened.then((c) => (timedOut ? c.close() : undefined)).catch(() => undefined);
-      client = await Promise.race([opened, deadline]);
-      const [version, info] = await Promise.race([
+      client = await deadline.race(openClient(name, timeoutMs), (c) => c.close());
+      const [version, info] = await deadline.race(
         Promise.all([
           client.request<{ Version?: string; ApiVersion?: string; Os?: string }>('/version', { timeoutMs }),
           client.request<{
@@ -252,8 +246,7 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
             };
           }>('/info', { timeoutMs }),
         ]),
-        deadline,
-      ]);
+      );
       const swarm = info.Swarm ?? {};
       const state = swarm.LocalNodeState || 'inactive';
       return {
@@ -274,7 +267,7 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
     } catch (err) {
       return classify(name, err);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
       client?.close();
     }
   }

@@ -10,6 +10,7 @@ import { readHomeportExports } from './exports';
 import { NasConnectError } from './connect-error';
 import type { NasConnector } from './hosts';
 import { detectPrivilege, findExportfs, parseExportfsVerbose, type Privilege } from './remote';
+import { createDeadline } from '../deadline';
 
 export const CANDIDATE_PATHS = ['/srv', '/export', '/mnt', '/volume1', '/home'];
 
@@ -108,29 +109,23 @@ export function classifyProbeFailure(host: string, err: unknown): Extract<NasPro
 /** Connects to a saved host and probes it; never throws for connection problems (NOT_FOUND still throws). */
 export async function probeNas(hosts: NasConnector, name: string, timeoutMs = 30_000): Promise<NasProbe> {
   let session: SshSession | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let timedOut = false;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      timedOut = true;
-      reject(
-        new NasConnectError(
-          'timeout',
-          `NAS host '${name}' did not answer the probe within ${timeoutMs} ms; check the address and that the host is up`,
-        ),
-      );
-    }, timeoutMs);
-  });
+  const deadline = createDeadline(
+    timeoutMs,
+    () =>
+      new NasConnectError(
+        'timeout',
+        `NAS host '${name}' did not answer the probe within ${timeoutMs} ms; check the address and that the host is up`,
+      ),
+  );
   try {
-    const opening = hosts.connect(name, timeoutMs);
-    opening.then((s) => (timedOut ? s.close() : undefined)).catch(() => undefined);
-    session = await Promise.race([opening, deadline]);
-    return await Promise.race([probeSession(session, name), deadline]);
+    // A session that opens after the deadline is closed at once.
+    session = await deadline.race(hosts.connect(name, timeoutMs), (s) => void s.close().catch(() => undefined));
+    return await deadline.race(probeSession(session, name));
   } catch (err) {
     if (err instanceof HomeportError && err.code === 'NOT_FOUND' && !(err instanceof NasConnectError)) throw err;
     return classifyProbeFailure(name, err);
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
     await session?.close().catch(() => undefined);
   }
 }

@@ -16,7 +16,7 @@
  *   them from the ProvidedSecrets it is given.
  */
 import { createHash } from 'node:crypto';
-import type { Component, HealthCheck, InstanceField, Probe, StackModel } from './model';
+import { checkModel, type Component, type HealthCheck, type InstanceField, type Probe, type StackModel } from './model';
 import {
   GENERATED_KEYS_ANNOTATION,
   LEADER_ELECTION_ANNOTATION,
@@ -81,24 +81,6 @@ export function renderKubernetesObjects(model: StackModel, ctx: KubernetesRender
     .map((o, i) => ({ o, i, k: APPLY_ORDER.indexOf(o.kind) }))
     .sort((a, b) => a.k - b.k || a.i - b.i)
     .map((x) => x.o);
-}
-
-/** Rejects models a renderer cannot express faithfully (programming errors in a stack definition). */
-function checkModel(model: StackModel): void {
-  const names = new Set<string>();
-  for (const c of model.components) {
-    if (names.has(c.name)) throw new Error(`stack model: duplicate component '${c.name}'`);
-    names.add(c.name);
-    if (c.stateful && !c.data) throw new Error(`stack model: stateful component '${c.name}' has no data volume`);
-    for (const m of c.mounts) {
-      if (!model.volumes.some((v) => v.name === m.volume)) {
-        throw new Error(`stack model: component '${c.name}' mounts unknown volume '${m.volume}'`);
-      }
-    }
-  }
-  if (model.ingress && !names.has(model.ingress.component)) {
-    throw new Error(`stack model: ingress points to unknown component '${model.ingress.component}'`);
-  }
 }
 
 class Renderer {

@@ -216,3 +216,24 @@ export function defineStack<S extends z.ZodType>(def: {
 }): StackDefinition<z.output<S>> {
   return def as StackDefinition<z.output<S>>;
 }
+
+/** Rejects models no renderer can express faithfully (programming errors in a stack definition). */
+export function checkModel(model: StackModel): void {
+  const names = new Set<string>();
+  for (const c of model.components) {
+    if (names.has(c.name)) throw new Error(`stack model: duplicate component '${c.name}'`);
+    names.add(c.name);
+    if (c.stateful && !c.data) throw new Error(`stack model: stateful component '${c.name}' has no data volume`);
+    for (const m of c.mounts) {
+      if (!model.volumes.some((v) => v.name === m.volume)) {
+        throw new Error(`stack model: component '${c.name}' mounts unknown volume '${m.volume}'`);
+      }
+    }
+  }
+  if (model.ingress && !names.has(model.ingress.component)) {
+    throw new Error(`stack model: ingress points to unknown component '${model.ingress.component}'`);
+  }
+  for (const p of model.published ?? []) {
+    if (!names.has(p.component)) throw new Error(`stack model: published port of unknown component '${p.component}'`);
+  }
+}

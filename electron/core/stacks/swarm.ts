@@ -46,7 +46,15 @@
  *   published.
  */
 import { createHash } from 'node:crypto';
-import type { Component, HealthCheck, IdentityEnvVar, Probe, ProvidedSecrets, StackModel } from './model';
+import {
+  checkModel,
+  type Component,
+  type HealthCheck,
+  type IdentityEnvVar,
+  type Probe,
+  type ProvidedSecrets,
+  type StackModel,
+} from './model';
 
 export const SWARM_NAMESPACE_LABEL = 'com.docker.stack.namespace';
 export const SWARM_IMAGE_LABEL = 'com.docker.stack.image';
@@ -219,23 +227,6 @@ export function parseMemory(q: string): number {
 }
 
 export const secretFileName = (secret: string, key: string) => `${secret}_${key}`;
-
-function checkModel(model: StackModel): void {
-  const names = new Set<string>();
-  for (const c of model.components) {
-    if (names.has(c.name)) throw new Error(`stack model: duplicate component '${c.name}'`);
-    names.add(c.name);
-    if (c.stateful && !c.data) throw new Error(`stack model: stateful component '${c.name}' has no data volume`);
-    for (const m of c.mounts) {
-      if (!model.volumes.some((v) => v.name === m.volume)) {
-        throw new Error(`stack model: component '${c.name}' mounts unknown volume '${m.volume}'`);
-      }
-    }
-  }
-  for (const p of model.published ?? []) {
-    if (!names.has(p.component)) throw new Error(`stack model: published port of unknown component '${p.component}'`);
-  }
-}
 
 export function renderSwarmStack(model: StackModel, opts: SwarmRenderOptions): SwarmStack {
   checkModel(model);
