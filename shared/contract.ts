@@ -5,6 +5,7 @@
  * does not name (a token, a key) can leave the main process.
  */
 import { z } from 'zod';
+import { contextName, k8sName, namespaceName, savedName as endpointName, stackName } from './names';
 import {
   applyResultSchema,
   fieldIssueSchema,
@@ -137,7 +138,6 @@ export const connectionTestSchema = z.discriminatedUnion('status', [
 ]);
 export type ConnectionTest = z.infer<typeof connectionTestSchema>;
 
-const contextName = z.string().min(1, 'context name is required').max(253);
 const filePath = z
   .string()
   .trim()
@@ -155,33 +155,10 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 
 const empty = z.object({}).strict();
 
-const k8sName = z
-  .string()
-  .min(1, 'name is required')
-  .max(253)
-  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes name: lower-case letters, digits, - and .');
 const podRef = z.object({ context: contextName, namespace: k8sName, name: k8sName }).strict();
-const namespaceName = z
-  .string()
-  .min(1, 'namespace is required')
-  .max(63, 'namespace: at most 63 characters')
-  .regex(
-    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-    'namespace: lower-case letters, digits and -, starting and ending alphanumeric',
-  );
-const stackName = z
-  .string()
-  .min(1, 'stack is required')
-  .max(63)
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'stack: lower-case letters, digits and -');
 /** The user's values for a stack: checked in full by the stack's own schema, field by field. */
 const stackValues = z.record(z.string(), z.unknown());
 const stackRef = z.object({ context: contextName, namespace: namespaceName, stack: stackName }).strict();
-const endpointName = z
-  .string()
-  .min(1, 'name is required')
-  .max(63, 'name: at most 63 characters')
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'name: lower-case letters, digits and -, like "nas-swarm"');
 const absolutePath = (what: string) =>
   z
     .string()
