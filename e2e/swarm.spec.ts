@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { STANDIN_IMAGE } from '../electron/core/docker/testing/dockerd';
 import { startHomeport, type HomeportServer } from './env/homeport-server';
 import { DeployPage } from './pages/deploy-page';
+import { ReadinessPage } from './pages/readiness-page';
 
 const run = promisify(execFile);
 let homeport: HomeportServer;
@@ -51,8 +52,8 @@ test('add a Swarm endpoint, see its leader, deploy Revenge to it and watch it co
   // Deploy the stack to the swarm, every image pointed at the stand-in (no registry here).
   const deploy = new DeployPage(page);
   await deploy.open(homeport.origin);
-  await page.getByTestId('target-swarm').check();
-  await expect(page.getByTestId('deploy-endpoint')).toHaveValue('homelab');
+  await deploy.target.swarm();
+  await expect(deploy.target.endpoint).toHaveValue('homelab');
   await page.getByTestId('stack-revenge').click();
   for (const component of ['api', 'frontend', 'postgres', 'dragonfly', 'typesense', 'objectStore']) {
     await deploy.field(`${component}.image`).fill(STANDIN_IMAGE);
@@ -75,12 +76,26 @@ test('add a Swarm endpoint, see its leader, deploy Revenge to it and watch it co
   await expect(page.locator('[data-service="revenge_api"]').getByTestId('service-replicas')).toHaveText('2/2');
   await expect(page.getByTestId('swarm-tasks').locator('[data-task]')).toHaveCount(2);
 
+  // The Readiness screen follows the swarm stack live: a health check removed behind Homeport's back
+  // turns its check to fail without a reload, and the one-click fix plans and applies a re-deploy.
+  const readiness = new ReadinessPage(page);
+  await readiness.open(homeport.origin);
+  await expect(readiness.target.endpoint).toHaveValue('homelab');
+  const probes = readiness.check('distributed.probes');
+  await expect(probes).toHaveAttribute('data-verdict', 'pass', { timeout: 30_000 });
+  await docker(['service', 'update', '--detach', '--no-healthcheck', 'revenge_api']);
+  await expect(probes).toHaveAttribute('data-verdict', 'fail', { timeout: 30_000 });
+  await expect(probes).toContainText('Service revenge_api');
+  const fix = await readiness.planFix('distributed.probes');
+  await expect(fix.locator('[data-plan-item="Service/revenge_api"]')).toHaveAttribute('data-action', 'update');
+  await readiness.applyFix(fix);
+  await expect(probes).toHaveAttribute('data-verdict', 'pass', { timeout: 60_000 });
+
   // Uninstall removes the services.
   await deploy.open(homeport.origin);
-  await page.getByTestId('target-swarm').check();
-  await page.getByTestId('stack-revenge').click();
-  await page.getByRole('button', { name: 'Uninstall…' }).click();
-  await page.getByRole('button', { name: /^Uninstall revenge from/ }).click();
+  await expect(deploy.target.endpoint).toHaveValue('homelab');
+  await deploy.pickStack('revenge');
+  await deploy.uninstall();
   await expect(page.getByTestId('uninstall-result')).toContainText('Removed', { timeout: 60_000 });
   await expect
     .poll(async () => docker(['service', 'ls', '--filter', 'label=com.docker.stack.namespace=revenge', '-q']))

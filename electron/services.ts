@@ -2,28 +2,31 @@ import { createDispatch, createSubscribe } from './api/dispatch';
 import { createHandlers, createSubscriptionHandlers } from './api/handlers';
 import { createClustersService } from './core/clusters/clusters-service';
 import { createDeployEngine } from './core/deploy/engine';
-import { createNasExports } from './core/nas/exports';
-import { createReferenceLookups } from './core/references/lookups';
-import { resolveStackReferences } from './core/references/resolve';
-import { createNasHosts } from './core/nas/hosts';
-import { createS3Profiles } from './core/s3/profiles';
-import { createS3Service } from './core/s3/s3-service';
-import { createSecretStore, type SecretCipher } from './core/secrets/secret-store';
 import { createDockerEndpoints } from './core/docker/endpoints';
 import { streamSwarmLogs, type SwarmLogParams } from './core/docker/logs';
 import { createSwarmLive } from './core/docker/swarm-live';
-import type { LogChunk } from '@shared/kube-schemas';
-import { createSwarmDeployer } from './core/swarm/deployer';
 import { createGatewayCache } from './core/kube/gateway-cache';
 import { createKubeService } from './core/kube/kube-service';
 import { createMetricsService } from './core/metrics/dashboards';
-import { discoverMetrics } from './core/metrics/discovery';
 import { createMetricsSettings } from './core/metrics/settings';
+import { createNasExports } from './core/nas/exports';
+import { createNasHosts } from './core/nas/hosts';
 import { createReadiness } from './core/readiness/readiness';
 import { reportSwarm } from './core/readiness/swarm';
+import { createReferenceLookups } from './core/references/lookups';
+import { resolveStackReferences } from './core/references/resolve';
+import { createS3Profiles } from './core/s3/profiles';
+import { createS3Service } from './core/s3/s3-service';
+import { createSecretStore, type SecretCipher } from './core/secrets/secret-store';
 import { createStackCatalog } from './core/stacks/catalog';
 import { ensureDataDir } from './core/storage/data-dir';
 import { createSettingsStore } from './core/storage/settings';
+import { createSwarmDeployer } from './core/swarm/deployer';
+import { kubernetesTarget } from './core/targets/kubernetes';
+import { createStackDeployments } from './core/targets/stack-deployments';
+import { swarmTarget } from './core/targets/swarm';
+import { createTargets } from './core/targets/target';
+import type { LogChunk } from '@shared/kube-schemas';
 import { HOMEPORT_VERSION } from './version';
 
 export interface ServiceDeps {
@@ -36,7 +39,7 @@ export interface ServiceDeps {
   cipher?: SecretCipher;
 }
 
-/** The composition root: every service is built here from its dependencies, nowhere else. */
+/** The composition root: every service is built here from its dependencies, nowhere else. It holds no behaviour. */
 export function createServices(deps: ServiceDeps) {
   const dataDir = ensureDataDir(deps.dataDir);
   const settings = createSettingsStore(dataDir);
@@ -57,34 +60,30 @@ export function createServices(deps: ServiceDeps) {
   const kube = createKubeService({ openGateway });
   const metricsSettings = createMetricsSettings({ dataDir, secrets });
   const metrics = createMetricsService({ settings: metricsSettings, gatewayFor: (context) => gateways.get(context) });
-  const deploy = createDeployEngine({ openGateway, catalog: stacks });
+  const deployEngine = createDeployEngine({ openGateway, catalog: stacks });
   const readiness = createReadiness({
     openGateway,
-    revisions: (ref) => deploy.revisions(ref),
-    // The Prometheus the Metrics screen uses (the user's URL, else one found in the cluster), if any.
-    prometheus: async (context) => {
-      const found = await discoverMetrics({
-        context,
-        gateway: await gateways.get(context),
-        configured: await metricsSettings.resolve(context),
-      });
-      const client = found.client;
-      if (!client) return undefined;
-      return {
-        async query(promql) {
-          try {
-            return (await client.query(promql)).map((s) => ({ value: s.value[1], labels: s.metric }));
-          } finally {
-            client.close();
-          }
-        },
-      };
-    },
+    revisions: (ref) => deployEngine.revisions(ref),
+    prometheus: (context) => metrics.querier(context),
   });
   const dockerEndpoints = createDockerEndpoints({ dataDir, env: deps.env });
   const openClient = (endpoint: string) => dockerEndpoints.openClient(endpoint);
   const swarmLive = createSwarmLive({ openClient });
-  const swarmDeploy = createSwarmDeployer({ openClient, catalog: stacks });
+  const swarmDeployer = createSwarmDeployer({ openClient, catalog: stacks });
+  const targets = createTargets({
+    kubernetes: (target) => kubernetesTarget(target, { engine: deployEngine, readiness }),
+    swarm: (target) =>
+      swarmTarget(target, {
+        deployer: swarmDeployer,
+        readiness: (ref) =>
+          reportSwarm(ref, {
+            openClient,
+            values: async (r) => (await swarmDeployer.revisions(r)).find((rev) => rev.current)?.values,
+          }),
+      }),
+  });
+  const resolveReferences = (stack: string, values: unknown) => resolveStackReferences(stack, values, lookups);
+  const deployments = createStackDeployments({ targets, catalog: stacks, resolveReferences });
   return {
     /** Stops every watch and closes shared connections. */
     close() {
@@ -105,22 +104,15 @@ export function createServices(deps: ServiceDeps) {
     gateways,
     metrics,
     /** Values naming a NAS export or an S3 profile, resolved for a deploy; keys go to `provided` only. */
-    resolveReferences: (stack: string, values: unknown) => resolveStackReferences(stack, values, lookups),
+    resolveReferences,
     s3Profiles,
     s3: createS3Service({ profiles: s3Profiles }),
-    deploy,
-    readiness,
-    /** The scorecard of a stack on a swarm, with the live revision's values for the fixes. */
-    swarmReadiness: (ref: { endpoint: string; stack: string }) =>
-      reportSwarm(ref, {
-        openClient,
-        values: async (r) => (await swarmDeploy.revisions(r)).find((rev) => rev.current)?.values,
-      }),
+    /** Plan, apply, roll back, remove, follow and score stacks on any target. */
+    deployments,
     dockerEndpoints,
     swarmLive,
     swarmLogs: (params: SwarmLogParams, emit: (chunk: LogChunk) => void) =>
       streamSwarmLogs(params, emit, { openClient }),
-    swarmDeploy,
   };
 }
 

@@ -39,6 +39,7 @@ import {
   swarmServiceDeltaSchema,
   swarmTaskDeltaSchema,
 } from './swarm-schemas';
+import { stackOnTargetSchema } from './target-schemas';
 
 export const errorCodes = [
   'INVALID_INPUT',
@@ -187,7 +188,6 @@ const endpointInput = z
     sshKeyFile: absolutePath('sshKeyFile').optional(),
   })
   .strict();
-const swarmRef = z.object({ endpoint: endpointName, stack: stackName }).strict();
 /** A password or passphrase typed by the user: sent once to the main process, never sent back. */
 const typedSecret = (what: string) =>
   z
@@ -241,7 +241,6 @@ const s3ProfileInput = z
   })
   .strict();
 const bucketRef = z.object({ profile: endpointName, bucket: z.string().min(1).max(63) }).strict();
-const swarmDeployInput = swarmRef.extend({ values: stackValues }).strict();
 const endpointListSchema = z.object({
   endpoints: z.array(
     dockerEndpointSchema.extend({
@@ -250,7 +249,7 @@ const endpointListSchema = z.object({
     }),
   ),
 });
-const deployInput = stackRef.extend({ values: stackValues }).strict();
+const deployInput = stackOnTargetSchema.extend({ values: stackValues }).strict();
 
 function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -284,14 +283,22 @@ export const channels = {
     z.object({ stack: stackName, values: stackValues }).strict(),
     z.object({ issues: z.array(fieldIssueSchema) }),
   ),
+  /** What an apply of the values would change on the target, object by object. */
   'deploy:plan': channel(deployInput, planSchema),
   'deploy:apply': channel(deployInput.extend({ prune: z.boolean() }).strict(), applyResultSchema),
-  'deploy:revisions': channel(stackRef, z.object({ revisions: z.array(revisionSchema) })),
+  'deploy:revisions': channel(stackOnTargetSchema, z.object({ revisions: z.array(revisionSchema) })),
+  /** Re-applies a recorded revision (its references resolved again) as a new revision. */
   'deploy:rollback': channel(
-    stackRef.extend({ revision: z.number().int().min(1, 'revision: revisions start at 1') }).strict(),
+    stackOnTargetSchema.extend({ revision: z.number().int().min(1, 'revision: revisions start at 1') }).strict(),
     applyResultSchema,
   ),
-  'deploy:uninstall': channel(stackRef.extend({ deleteClaims: z.boolean() }).strict(), uninstallResultSchema),
+  /** One workload back to the previous spec the target keeps for it (Swarm services). */
+  'deploy:rollbackWorkload': channel(
+    stackOnTargetSchema.extend({ workload: z.string().min(1).max(255) }).strict(),
+    z.object({ rolledBack: z.literal(true) }),
+  ),
+  /** Removes the stack; claims / volumes (its data) only with deleteData. */
+  'deploy:uninstall': channel(stackOnTargetSchema.extend({ deleteData: z.boolean() }).strict(), uninstallResultSchema),
   'docker:listEndpoints': channel(empty, endpointListSchema),
   'docker:addEndpoint': channel(endpointInput, endpointListSchema),
   'docker:removeEndpoint': channel(z.object({ name: endpointName }).strict(), endpointListSchema),
@@ -304,14 +311,6 @@ export const channels = {
     z.object({ name: endpointName, fingerprint: z.string().min(1) }).strict(),
     endpointTestSchema,
   ),
-  'swarm:plan': channel(swarmDeployInput, planSchema),
-  'swarm:apply': channel(swarmDeployInput.extend({ prune: z.boolean() }).strict(), applyResultSchema),
-  'swarm:revisions': channel(swarmRef, z.object({ revisions: z.array(revisionSchema) })),
-  'swarm:rollbackService': channel(
-    swarmRef.extend({ service: z.string().min(1).max(255) }).strict(),
-    z.object({ rolledBack: z.literal(true) }),
-  ),
-  'swarm:remove': channel(swarmRef.extend({ deleteVolumes: z.boolean() }).strict(), uninstallResultSchema),
   'nas:list': channel(empty, z.object({ hosts: z.array(nasHostSchema) })),
   'nas:add': channel(nasHostInput, z.object({ hosts: z.array(nasHostSchema) })),
   'nas:remove': channel(z.object({ name: endpointName }).strict(), z.object({ hosts: z.array(nasHostSchema) })),
@@ -347,18 +346,16 @@ export const channels = {
   's3:createBucket': channel(bucketRef.extend({ private: z.boolean() }).strict(), z.object({ created: z.boolean() })),
   's3:deleteBucket': channel(bucketRef, z.object({ deleted: z.literal(true) })),
   's3:makePrivate': channel(bucketRef, z.object({ done: z.literal(true) })),
-  /** The readiness scorecard of a stack deployed to a Kubernetes context, computed from the live cluster. */
-  'readiness:report': channel(stackRef, readinessReportSchema),
+  /** The readiness scorecard of a deployed stack, computed from the live target. */
+  'readiness:report': channel(stackOnTargetSchema, readinessReportSchema),
   /**
    * The values a check's one-click fix would deploy (the live revision's values with the fix merged
    * in) and the plan for them; the UI applies them with deploy:apply, like any other change.
    */
   'readiness:planFix': channel(
-    stackRef.extend({ check: z.string().min(1).max(100) }).strict(),
+    stackOnTargetSchema.extend({ check: z.string().min(1).max(100) }).strict(),
     z.object({ values: z.record(z.string(), z.unknown()), plan: planSchema }),
   ),
-  /** The scorecard of a stack deployed to a Docker Swarm endpoint (the checks Swarm can show). */
-  'readiness:swarmReport': channel(swarmRef, readinessReportSchema),
   'metrics:getSettings': channel(z.object({ context: contextName }).strict(), prometheusSettingsSchema),
   'metrics:setSettings': channel(
     z
@@ -418,11 +415,8 @@ export const topics = {
       .strict(),
     event: logChunkSchema,
   },
-  /** Rollout progress of a deployed stack: ready/desired per workload and the end state. */
-  'deploy:rollout': {
-    params: stackRef,
-    event: rolloutStatusSchema,
-  },
+  /** Rollout progress of a deployed stack on any target: ready/desired per workload and the end state. */
+  'deploy:rollout': { params: stackOnTargetSchema, event: rolloutStatusSchema },
   /** Nodes of a Swarm endpoint, live (leader and manager reachability included). */
   'swarm:nodes': { params: z.object({ endpoint: endpointName }).strict(), event: swarmNodeDeltaSchema },
   'swarm:services': { params: z.object({ endpoint: endpointName }).strict(), event: swarmServiceDeltaSchema },
@@ -445,10 +439,8 @@ export const topics = {
       .refine((p) => (p.service === undefined) !== (p.task === undefined), 'give either service or task'),
     event: logChunkSchema,
   },
-  /** Convergence of a stack deployed to Swarm: running/desired per service and the end state. */
-  'swarm:rollout': { params: swarmRef, event: rolloutStatusSchema },
   /** The readiness scorecard, recomputed every few seconds and sent when it changes. */
-  'readiness:live': { params: stackRef, event: readinessReportSchema },
+  'readiness:live': { params: stackOnTargetSchema, event: readinessReportSchema },
 } as const;
 
 export type Topics = typeof topics;

@@ -1,5 +1,6 @@
 /** Schemas of the deploy flow: the stack catalog, plans, rollouts and revisions. */
 import { z } from 'zod';
+import { targetSchema } from './target-schemas';
 
 export const stackInfoSchema = z.object({
   name: z.string(),
@@ -30,8 +31,8 @@ export const planItemSchema = z.object({
 export type PlanItem = z.infer<typeof planItemSchema>;
 
 export const planSchema = z.object({
-  context: z.string(),
-  namespace: z.string(),
+  /** Where the plan applies. */
+  target: targetSchema,
   stack: z.string(),
   /** The revision an apply of this plan will record. */
   revision: z.number().int(),

@@ -1,12 +1,41 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { TargetPicker } from './target-picker';
 
-/** The Deploy screen: cluster, stack, values form, plan review, rollout, revisions. */
+/** The Deploy screen: target, stack, values form, plan review, rollout, revisions. */
 export class DeployPage {
-  constructor(readonly page: Page) {}
+  readonly target: TargetPicker;
+  readonly planSummary: Locator;
+  readonly applyResult: Locator;
+  readonly rolloutState: Locator;
+  readonly revisions: Locator;
+
+  constructor(readonly page: Page) {
+    this.target = new TargetPicker(page);
+    this.planSummary = page.getByTestId('plan-summary');
+    this.applyResult = page.getByTestId('apply-result');
+    this.rolloutState = page.getByTestId('rollout-state');
+    this.revisions = page.getByTestId('revisions');
+  }
 
   async open(origin: string) {
     await this.page.goto(`${origin}/#deploy`);
     await expect(this.page.getByRole('heading', { name: 'Deploy' })).toBeVisible();
+  }
+
+  async pickStack(name: string) {
+    await this.page.getByTestId(`stack-${name}`).click();
+  }
+
+  get reviewPlanButton(): Locator {
+    return this.page.getByTestId('review-plan');
+  }
+
+  async reviewPlan() {
+    await this.reviewPlanButton.click();
+  }
+
+  async apply() {
+    await this.page.getByTestId('apply').click();
   }
 
   field(path: string): Locator {
@@ -21,7 +50,25 @@ export class DeployPage {
     return this.page.locator(`[data-plan-item="${kind}/${name}"]`);
   }
 
+  /** Plan rows with the given actions ('create', 'update', 'unchanged', 'prune'). */
+  planItems(...actions: string[]): Locator {
+    return this.page.locator(actions.map((a) => `[data-action="${a}"]`).join(', '));
+  }
+
   workload(name: string): Locator {
     return this.page.locator(`[data-workload="${name}"]`);
+  }
+
+  revision(n: number): Locator {
+    return this.revisions.locator(`[data-revision="${n}"]`);
+  }
+
+  async rollBackTo(n: number) {
+    await this.revisions.getByRole('button', { name: `Roll back to ${n}` }).click();
+  }
+
+  async uninstall() {
+    await this.page.getByRole('button', { name: 'Uninstall…' }).click();
+    await this.page.getByRole('button', { name: /^Uninstall .* from/ }).click();
   }
 }

@@ -3,7 +3,10 @@ import type { RolloutStatus } from '@shared/deploy-schemas';
 import { createDeployEngine } from '../core/deploy/engine';
 import { createFixtureCatalog } from '../core/deploy/testing/fixture-stack';
 import { KubeRequestError, type KubeGateway } from '../core/kube/kube-gateway';
-import type { Services } from '../services';
+import { createReadiness } from '../core/readiness/readiness';
+import { kubernetesTarget } from '../core/targets/kubernetes';
+import { createStackDeployments } from '../core/targets/stack-deployments';
+import { createTargets } from '../core/targets/target';
 import { createDeploySubscriptions } from './deploy-handlers';
 
 /** A gateway whose every request answers from `answer`, which a test can make fail. */
@@ -30,14 +33,24 @@ describe('deploy:rollout subscription', () => {
     const gateway = scriptedGateway(() =>
       failing ? new KubeRequestError('unreachable', 'Cannot reach https://cluster.test (ECONNREFUSED)') : { items: [] },
     );
-    const deploy = createDeployEngine({
-      openGateway: async () => gateway,
-      catalog: createFixtureCatalog(),
-      pollMs: 20,
+    const catalog = createFixtureCatalog();
+    const engine = createDeployEngine({ openGateway: async () => gateway, catalog });
+    const readiness = createReadiness({ openGateway: async () => gateway, revisions: async () => [] });
+    const deployments = createStackDeployments({
+      catalog,
+      targets: createTargets({
+        kubernetes: (t) => kubernetesTarget(t, { engine, readiness }),
+        swarm: () => {
+          throw new Error('no swarm in this test');
+        },
+      }),
+      resolveReferences: async (_stack, values) => ({ values, provided: {} }),
+      rolloutPollMs: 20,
     });
-    const subs = createDeploySubscriptions({ deploy } as unknown as Services);
+    const subs = createDeploySubscriptions({ deployments });
     const seen: RolloutStatus[] = [];
-    const stop = subs['deploy:rollout']({ context: 'home', namespace: 'media', stack: 'demo' }, (s) => seen.push(s));
+    const target = { kind: 'kubernetes', context: 'home', namespace: 'media' } as const;
+    const stop = subs['deploy:rollout']({ target, stack: 'demo' }, (s) => seen.push(s));
     const waitFor = async (ok: () => boolean) => {
       for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
       expect(ok()).toBe(true);
@@ -53,5 +66,28 @@ describe('deploy:rollout subscription', () => {
     failing = false;
     await waitFor(() => seen.at(-1)?.error === undefined);
     stop();
+  });
+
+  it('reports an unknown stack through the subscription instead of throwing', () => {
+    const deployments = createStackDeployments({
+      catalog: createFixtureCatalog(),
+      targets: createTargets({
+        kubernetes: () => {
+          throw new Error('not opened for an unknown stack');
+        },
+        swarm: () => {
+          throw new Error('not opened for an unknown stack');
+        },
+      }),
+      resolveReferences: async (_stack, values) => ({ values, provided: {} }),
+    });
+    const seen: RolloutStatus[] = [];
+    const stop = createDeploySubscriptions({ deployments })['deploy:rollout'](
+      { target: { kind: 'swarm', endpoint: 'nas' }, stack: 'wordpress' },
+      (s) => seen.push(s),
+    );
+    stop();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.error).toContain("Unknown stack 'wordpress'");
   });
 });

@@ -1,88 +1,61 @@
 import type { Handlers, SubscriptionHandlers } from '@shared/contract';
 import type { RolloutStatus } from '@shared/deploy-schemas';
-import { HomeportError } from '../core/errors';
-import { userError } from '../core/kube/pod-service';
-import { ValuesError } from '../core/deploy/engine';
-import type { Services } from '../services';
+import { requireKnownStack, type StackDeployments } from '../core/targets/stack-deployments';
+import type { StackCatalog } from '../core/stacks/types';
+import { guarded, userError } from './errors';
+import { subscribeGuarded } from './subscriptions';
 
 type DeployChannel = Extract<keyof Handlers, `stacks:${string}` | `deploy:${string}`>;
 
-/** Errors of a deploy made into ones the user can act on: bad values name their fields. */
-function deployError(err: unknown, what: string, context: string): HomeportError {
-  if (err instanceof ValuesError) return new HomeportError('INVALID_INPUT', err.message);
-  return userError(err, what, context);
+export interface DeployHandlerDeps {
+  catalog: Pick<StackCatalog, 'list' | 'has' | 'validate'>;
+  deployments: StackDeployments;
 }
 
-async function guarded<R>(what: string, context: string, fn: () => Promise<R>): Promise<R> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw deployError(err, what, context);
-  }
-}
-
-/** The stack catalog and the deploy engine behind the Deploy screen. */
-export function createDeployHandlers(services: Services): Pick<Handlers, DeployChannel> {
-  const { stacks, deploy } = services;
-  const known = (stack: string) => {
-    if (!stacks.has(stack)) {
-      const names = stacks
-        .list()
-        .map((s) => s.name)
-        .join(', ');
-      throw new HomeportError('NOT_FOUND', `Unknown stack '${stack}'; the catalog has: ${names}`);
-    }
-  };
+/** The stack catalog and the deploy use cases behind the Deploy screen, on any target. */
+export function createDeployHandlers({ catalog, deployments }: DeployHandlerDeps): Pick<Handlers, DeployChannel> {
+  const stack = (name: string) => `stack '${name}'`;
   return {
-    'stacks:list': async () => ({ stacks: stacks.list() }),
-    'stacks:validate': async ({ stack, values }) => {
-      known(stack);
-      const result = stacks.validate(stack, values);
+    'stacks:list': async () => ({ stacks: catalog.list() }),
+    'stacks:validate': async ({ stack: name, values }) => {
+      const result = catalog.validate(requireKnownStack(catalog, name), values);
       return { issues: result.ok ? [] : result.issues };
     },
-    'deploy:plan': async (input) => {
-      known(input.stack);
-      return guarded(`the plan for stack '${input.stack}'`, input.context, async () => {
-        const { values, provided } = await services.resolveReferences(input.stack, input.values);
-        return deploy.plan({ ...input, values, provided });
-      });
-    },
-    'deploy:apply': async (input) => {
-      known(input.stack);
-      return guarded(`stack '${input.stack}'`, input.context, async () => {
-        const { values, provided } = await services.resolveReferences(input.stack, input.values);
-        return deploy.apply({ ...input, values, provided });
-      });
-    },
+    'deploy:plan': (input) =>
+      guarded(`the plan for ${stack(input.stack)}`, input.target, () => deployments.plan(input)),
+    'deploy:apply': (input) => guarded(stack(input.stack), input.target, () => deployments.apply(input)),
     'deploy:revisions': async (input) =>
-      guarded(`the revisions of stack '${input.stack}'`, input.context, async () => ({
-        revisions: await deploy.revisions(input),
+      guarded(`the revisions of ${stack(input.stack)}`, input.target, async () => ({
+        revisions: await deployments.revisions(input),
       })),
-    'deploy:rollback': async (input) =>
-      guarded(`revision ${input.revision} of stack '${input.stack}'`, input.context, async () => {
-        // The revision records references (a profile name), not keys: resolve them again now.
-        const recorded = (await deploy.revisions(input)).find((r) => r.revision === input.revision);
-        const { provided } = recorded
-          ? await services.resolveReferences(input.stack, recorded.values)
-          : { provided: undefined };
-        return deploy.rollback({ ...input, provided });
+    'deploy:rollback': (input) =>
+      guarded(`revision ${input.revision} of ${stack(input.stack)}`, input.target, () => deployments.rollback(input)),
+    'deploy:rollbackWorkload': (input) =>
+      guarded(`'${input.workload}' of ${stack(input.stack)}`, input.target, async () => {
+        await deployments.rollbackWorkload(input);
+        return { rolledBack: true as const };
       }),
-    'deploy:uninstall': async (input) =>
-      guarded(`stack '${input.stack}'`, input.context, () => deploy.uninstall(input)),
+    'deploy:uninstall': (input) => guarded(stack(input.stack), input.target, () => deployments.uninstall(input)),
   };
 }
 
-export function createDeploySubscriptions(services: Services): Pick<SubscriptionHandlers, 'deploy:rollout'> {
+export function createDeploySubscriptions({
+  deployments,
+}: Pick<DeployHandlerDeps, 'deployments'>): Pick<SubscriptionHandlers, 'deploy:rollout'> {
   return {
     'deploy:rollout': (params, emit) => {
       let last: RolloutStatus = { state: 'progressing', workloads: [] };
-      return services.deploy.watchRollout(
-        params,
-        (status) => {
-          last = status;
-          emit(status);
-        },
-        (err) => emit({ ...last, error: deployError(err, `the rollout of '${params.stack}'`, params.context).message }),
+      const fail = (err: unknown) =>
+        emit({ ...last, error: userError(err, `the rollout of '${params.stack}'`, params.target).message });
+      return subscribeGuarded(fail, () =>
+        deployments.watchRollout(
+          params,
+          (status) => {
+            last = status;
+            emit(status);
+          },
+          fail,
+        ),
       );
     },
   };

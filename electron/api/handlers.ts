@@ -1,13 +1,20 @@
 import type { AppInfo, Handlers, SubscriptionHandlers } from '@shared/contract';
 import type { Services } from '../services';
 import { createDeployHandlers, createDeploySubscriptions } from './deploy-handlers';
+import { guarded } from './errors';
 import { createReadinessHandlers, createReadinessSubscriptions } from './readiness-handlers';
 import { createStorageHandlers } from './storage-handlers';
-import { createSwarmHandlers, createSwarmSubscriptions } from './swarm-handlers';
+import { createDockerHandlers, createSwarmSubscriptions } from './swarm-handlers';
 
-/** One handler per channel. Input arrives already validated by the transport's dispatch. */
-export function createHandlers(services: Services): Handlers {
+type ClusterChannel = Extract<keyof Handlers, 'app:info' | `clusters:${string}` | `kube:${string}`>;
+
+/** App information, kubeconfig contexts and the pods of a cluster. */
+function createClusterHandlers(
+  services: Pick<Services, 'clusters' | 'kube' | 'version' | 'mode' | 'dataDir'>,
+): Pick<Handlers, ClusterChannel> {
   const { clusters, kube } = services;
+  const pod = (p: { context: string; namespace: string; name: string }) =>
+    [`Pod ${p.namespace}/${p.name}`, { kind: 'context' as const, context: p.context }] as const;
   return {
     'app:info': async (): Promise<AppInfo> => ({
       name: 'Homeport',
@@ -21,13 +28,21 @@ export function createHandlers(services: Services): Handlers {
     'clusters:testConnection': ({ context, timeoutMs }) => clusters.testConnection(context, timeoutMs),
     'clusters:allowExec': ({ context }) => clusters.allowExec(context),
     'clusters:revokeExec': ({ context }) => clusters.revokeExec(context),
-    'kube:listNamespaces': (input) => kube.listNamespaces(input),
-    'kube:getPod': (input) => kube.getPod(input),
-    'kube:deletePod': (input) => kube.deletePod(input),
-    ...createDeployHandlers(services),
-    ...createSwarmHandlers(services),
+    'kube:listNamespaces': (input) =>
+      guarded('the namespaces', { kind: 'context', context: input.context }, () => kube.listNamespaces(input)),
+    'kube:getPod': (input) => guarded(...pod(input), () => kube.getPod(input)),
+    'kube:deletePod': (input) => guarded(...pod(input), () => kube.deletePod(input)),
+  };
+}
+
+/** One handler per channel. Input arrives already validated by the transport's dispatch. */
+export function createHandlers(services: Services): Handlers {
+  return {
+    ...createClusterHandlers(services),
+    ...createDeployHandlers({ catalog: services.stacks, deployments: services.deployments }),
+    ...createDockerHandlers(services),
     ...createStorageHandlers(services),
-    ...createReadinessHandlers(services),
+    ...createReadinessHandlers({ deployments: services.deployments, metrics: services.metrics }),
   };
 }
 

@@ -77,7 +77,7 @@ describe('stack values naming a NAS export and an S3 profile', () => {
     nfs: { nas: { host: 'box', export: 'media' } },
     objectStore: { mode: 'profile', profile: 'garage', bucket: 'avatars' },
   };
-  const target = { context: SANDBOX_CONTEXT, namespace: 'refs', stack: 'revenge' };
+  const target = { target: { kind: 'kubernetes', context: SANDBOX_CONTEXT, namespace: 'refs' }, stack: 'revenge' };
 
   it('deploys with the export and the profile resolved, keys only in the cluster', async () => {
     const result = await call<{ plan: { items: { kind: string; name: string }[] } }>('deploy:apply', {

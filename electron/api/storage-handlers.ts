@@ -4,8 +4,12 @@ import type { Services } from '../services';
 type StorageChannel = Extract<keyof Handlers, `nas:${string}` | `s3:${string}`>;
 
 /** NAS hosts and S3 profiles. */
-export function createStorageHandlers(services: Services): Pick<Handlers, StorageChannel> {
-  const { nasHosts: hosts, nasExports: exports, s3Profiles: profiles, s3 } = services;
+export function createStorageHandlers({
+  nasHosts: hosts,
+  nasExports: exports,
+  s3Profiles: profiles,
+  s3,
+}: Pick<Services, 'nasHosts' | 'nasExports' | 's3Profiles' | 's3'>): Pick<Handlers, StorageChannel> {
   const profileList = async () => ({ profiles: await profiles.list() });
   const hostList = async () => ({ hosts: await hosts.list() });
   return {

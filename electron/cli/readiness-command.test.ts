@@ -36,7 +36,7 @@ describe('homeport readiness', () => {
     const opts = { context: SANDBOX_CONTEXT, kubeconfig, 'data-dir': join(dir, 'data') };
     expect(await runReadiness('revenge', opts, (l) => lines.push(l))).toBe(0);
     const text = lines.join('\n');
-    expect(text).toMatch(/^Readiness of revenge \(namespace revenge of context homeport-sandbox\): \d+%$/m);
+    expect(text).toMatch(/^Readiness of revenge \(namespace revenge of context 'homeport-sandbox'\): \d+%$/m);
     expect(text).toMatch(/^Distributed concerns\s+\d+%/m);
     expect(text).toMatch(/^FAIL\s+.*\n\s+Deployment\/api/m);
 

@@ -1,8 +1,7 @@
 /** homeport readiness STACK --context NAME [--namespace NS] [--json]: the Readiness screen in a terminal. */
 import { categoryTitles, type ReadinessReport } from '@shared/readiness-schemas';
 import { HomeportError } from '../core/errors';
-import { resolveDataDir } from '../core/storage/data-dir';
-import { createServices } from '../services';
+import { targetFromOptions, withServices, type TargetOptions } from './stack-commands';
 
 const percent = (n: number | null) => (n === null ? '—' : `${Math.round(n)}%`);
 
@@ -38,32 +37,18 @@ export function formatReport(report: ReadinessReport): string {
 
 export async function runReadiness(
   stack: string | undefined,
-  opts: {
-    context?: string;
-    swarm?: string;
-    namespace?: string;
-    json?: boolean;
-    kubeconfig?: string;
-    'data-dir'?: string;
-  },
+  opts: TargetOptions & { json?: boolean },
   out: (line: string) => void = (l) => console.log(l),
 ): Promise<number> {
   if (!stack) throw new HomeportError('INVALID_INPUT', 'name the stack: homeport readiness revenge --context NAME');
-  if (!opts.context && !opts.swarm) {
-    throw new HomeportError(
-      'INVALID_INPUT',
-      '--context: name the cluster context (see homeport contexts), or --swarm ENDPOINT',
-    );
-  }
-  const env = opts.kubeconfig ? { ...process.env, KUBECONFIG: opts.kubeconfig } : process.env;
-  const services = createServices({ dataDir: resolveDataDir({ flag: opts['data-dir'] }), mode: 'desktop', env });
-  try {
-    const report = opts.swarm
-      ? await services.swarmReadiness({ endpoint: opts.swarm, stack })
-      : await services.readiness.report({ context: opts.context ?? '', namespace: opts.namespace ?? stack, stack });
-    out(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
-    return 0;
-  } finally {
-    services.close();
-  }
+  const ref = { target: targetFromOptions(opts, stack), stack };
+  return withServices(
+    opts,
+    async (services) => {
+      const report = await services.deployments.readiness(ref);
+      out(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
+      return 0;
+    },
+    ref,
+  );
 }

@@ -6,7 +6,7 @@ import { STANDIN_IMAGE } from '../core/docker/testing/dockerd';
 import { testEngine } from '../core/docker/testing/engine';
 import type { ReadinessReport } from '@shared/readiness-schemas';
 import { runReadiness } from './readiness-command';
-import { runDeploy, runRevisions, runUninstall, type StackIo } from './stack-commands';
+import { runDeploy, runRevisions, runRollback, runUninstall, type StackIo } from './stack-commands';
 
 const engine = testEngine();
 const dir = mkdtempSync(join(tmpdir(), 'homeport-swarm-cli-'));
@@ -15,6 +15,13 @@ const images = ['api', 'frontend', 'postgres', 'dragonfly', 'typesense', 'object
   .join('');
 const valuesFile = join(dir, 'values.yaml');
 writeFileSync(valuesFile, `${images}nfs:\n  enabled: false\nswarm:\n  publish:\n    frontend: null\n`);
+const scaledFile = join(dir, 'scaled.yaml');
+writeFileSync(
+  scaledFile,
+  `${images.replace('frontend:\n', 'frontend:\n  replicas: 1\n')}nfs:\n  enabled: false\nswarm:\n  publish:\n    frontend: null\n`,
+);
+const replicasOf = async (service: string) =>
+  (await engine.docker(['service', 'ls', '--filter', `name=${service}`, '--format', '{{.Replicas}}'])).trim();
 
 function recorder() {
   const out: string[] = [];
@@ -56,9 +63,24 @@ describe('homeport deploy --swarm against a real engine', () => {
     const lines: string[] = [];
     expect(await runReadiness('revenge', { ...target, json: true }, (l) => lines.push(l))).toBe(0);
     const report = JSON.parse(lines.join('')) as ReadinessReport;
-    expect(report.target).toBe('swarm endpoint env');
+    expect(report.target).toBe("swarm endpoint 'env'");
     expect(report.checks.find((c) => c.id === 'distributed.replicas')?.verdict).toBe('pass');
     expect(report.checks.find((c) => c.id === 'distributed.update-rollback')?.verdict).toBe('pass');
+
+    // A second revision, then the whole stack back to the first one (a new revision, like on Kubernetes).
+    r = recorder();
+    expect(await runDeploy('revenge', { ...target, values: scaledFile, yes: true, timeout: '120s' }, r.io)).toBe(0);
+    expect(r.out()).toContain('Applied revision 2');
+    expect(await replicasOf('revenge_frontend')).toBe('1/1');
+    r = recorder();
+    expect(await runRollback('revenge', { ...target, revision: '1', yes: true, timeout: '120s' }, r.io), r.err()).toBe(
+      0,
+    );
+    expect(r.out()).toContain('recorded as revision 3');
+    expect(await replicasOf('revenge_frontend')).toBe('2/2');
+    await expect(runRollback('revenge', { ...target, revision: '9', yes: true }, recorder().io)).rejects.toThrow(
+      'has no revision 9; its revisions are 3, 2, 1',
+    );
 
     r = recorder();
     expect(await runUninstall('revenge', { ...target, yes: true }, r.io)).toBe(0);

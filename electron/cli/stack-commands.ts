@@ -2,9 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { parse as parseYaml } from 'yaml';
-import type { ApplyResult, FieldIssue, Plan, Revision, RolloutStatus, UninstallResult } from '@shared/deploy-schemas';
-import { ValuesError } from '../core/deploy/engine';
+import type { FieldIssue, Plan } from '@shared/deploy-schemas';
+import { describeTarget, targetSchema, type StackOnTarget, type Target } from '@shared/target-schemas';
+import { userError } from '../api/errors';
 import { HomeportError } from '../core/errors';
+import { requireKnownStack } from '../core/targets/stack-deployments';
 import { createStackCatalog, toYaml } from '../core/stacks/catalog';
 import { resolveDataDir } from '../core/storage/data-dir';
 import { createServices, type Services } from '../services';
@@ -71,12 +73,11 @@ export async function readValues(file: string | undefined): Promise<Record<strin
 
 /** The stack named on the command line, checked against the catalog. */
 function requireStack(stack: string | undefined, catalog = createStackCatalog()): string {
-  const names = catalog.list().map((s) => s.name);
-  if (!stack) throw new HomeportError('INVALID_INPUT', `name a stack: one of ${names.join(', ')}`);
-  if (!names.includes(stack)) {
-    throw new HomeportError('NOT_FOUND', `unknown stack '${stack}'; the catalog has: ${names.join(', ')}`);
+  if (!stack) {
+    const names = catalog.list().map((s) => s.name);
+    throw new HomeportError('INVALID_INPUT', `name a stack: one of ${names.join(', ')}`);
   }
-  return stack;
+  return requireKnownStack(catalog, stack);
 }
 
 /** The values file read and checked against the stack; undefined (issues printed) when invalid. */
@@ -116,52 +117,28 @@ function servicesFor(opts: TargetOptions): Services {
   return createServices({ dataDir: resolveDataDir({ flag: opts['data-dir'] }), mode: 'desktop', env });
 }
 
-/** Where the CLI deploys: a Kubernetes context and namespace, or a saved Docker Swarm endpoint. */
-interface CliTarget {
-  /** "namespace revenge of context home" / "swarm endpoint nas" */
-  where: string;
-  kind: 'kubernetes' | 'swarm';
-  plan(values: unknown): Promise<Plan>;
-  apply(values: unknown, prune: boolean): Promise<ApplyResult>;
-  revisions(): Promise<Revision[]>;
-  watch(emit: (s: RolloutStatus) => void): () => void;
-  uninstall(deleteData: boolean): Promise<UninstallResult>;
-}
-
-function targetOf(services: Services, opts: TargetOptions, stack: string): CliTarget {
+/** Where the command acts: --context (and --namespace, default the stack's name) or --swarm. */
+export function targetFromOptions(opts: TargetOptions, stack: string): Target {
   if (opts.context && opts.swarm) {
     throw new HomeportError('INVALID_INPUT', 'give either --context (Kubernetes) or --swarm (Docker Swarm), not both');
   }
-  if (opts.swarm) {
-    const ref = { endpoint: opts.swarm, stack };
-    const d = services.swarmDeploy;
-    return {
-      where: `swarm endpoint '${opts.swarm}'`,
-      kind: 'swarm',
-      plan: async (values) => d.plan({ ...ref, ...(await services.resolveReferences(stack, values)) }),
-      apply: async (values, prune) => d.apply({ ...ref, ...(await services.resolveReferences(stack, values)), prune }),
-      revisions: () => d.revisions(ref),
-      watch: (emit) => d.watchConvergence(ref, emit),
-      uninstall: (deleteData) => d.remove({ ...ref, deleteVolumes: deleteData }),
-    };
-  }
-  if (!opts.context) {
+  const parsed = targetSchema.safeParse(
+    opts.swarm
+      ? { kind: 'swarm', endpoint: opts.swarm }
+      : { kind: 'kubernetes', context: opts.context ?? '', namespace: opts.namespace ?? stack },
+  );
+  if (!opts.swarm && !opts.context) {
     throw new HomeportError(
       'INVALID_INPUT',
       '--context: name the cluster context (see homeport contexts), or --swarm a Docker endpoint',
     );
   }
-  const ref = { context: opts.context, namespace: opts.namespace ?? stack, stack };
-  const d = services.deploy;
-  return {
-    where: `namespace ${ref.namespace} of context '${ref.context}'`,
-    kind: 'kubernetes',
-    plan: async (values) => d.plan({ ...ref, ...(await services.resolveReferences(stack, values)) }),
-    apply: async (values, prune) => d.apply({ ...ref, ...(await services.resolveReferences(stack, values)), prune }),
-    revisions: () => d.revisions(ref),
-    watch: (emit) => d.watchRollout(ref, emit),
-    uninstall: (deleteData) => d.uninstall({ ...ref, deleteClaims: deleteData }),
-  };
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const option = opts.swarm ? '--swarm' : issue?.path.includes('namespace') ? '--namespace' : '--context';
+    throw new HomeportError('INVALID_INPUT', `${option}: ${issue?.message ?? 'not valid'}`);
+  }
+  return parsed.data;
 }
 
 export function formatPlan(plan: Plan): string {
@@ -186,7 +163,8 @@ export function formatPlan(plan: Plan): string {
 const changesIn = (plan: Plan) => plan.items.filter((i) => i.action !== 'unchanged');
 
 /** Follows the rollout until it is healthy or failed, printing each change; false on failure or timeout. */
-function followRollout(target: CliTarget, stack: string, io: StackIo, timeoutMs: number) {
+function followRollout(services: Services, ref: StackOnTarget, io: StackIo, timeoutMs: number) {
+  const where = describeTarget(ref.target);
   return new Promise<boolean>((resolvePromise) => {
     let last = '';
     let stop: () => void = () => {};
@@ -201,12 +179,12 @@ function followRollout(target: CliTarget, stack: string, io: StackIo, timeoutMs:
       queueMicrotask(() => stop());
       resolvePromise(ok);
     };
-    stop = target.watch((status) => {
+    stop = services.deployments.watchRollout(ref, (status) => {
       const line = status.workloads.map((w) => `${w.name} ${w.ready}/${w.desired}`).join(', ');
       if (line !== last) io.err(`${status.state}: ${line}`);
       last = line;
       if (status.state === 'healthy') {
-        io.out(`Stack '${stack}' is healthy in ${target.where}.`);
+        io.out(`Stack '${ref.stack}' is healthy in ${where}.`);
         finish(true);
       } else if (status.state === 'failed') {
         io.err(`Rollout failed: ${status.failed?.component ?? '?'}: ${status.failed?.reason ?? ''}`);
@@ -216,14 +194,17 @@ function followRollout(target: CliTarget, stack: string, io: StackIo, timeoutMs:
   });
 }
 
-/** Runs one command against a context with the deploy services, closing them afterwards. */
-async function withServices<R>(opts: TargetOptions, fn: (s: Services) => Promise<R>): Promise<R> {
+/** Runs one command with the services, closing them afterwards; failures in the user's words. */
+export async function withServices<R>(
+  opts: TargetOptions,
+  fn: (s: Services) => Promise<R>,
+  ref?: StackOnTarget,
+): Promise<R> {
   const services = servicesFor(opts);
   try {
     return await fn(services);
   } catch (err) {
-    if (err instanceof ValuesError) throw new HomeportError('INVALID_INPUT', err.message);
-    throw err;
+    throw ref ? userError(err, `stack '${ref.stack}'`, ref.target) : err;
   } finally {
     services.close();
   }
@@ -235,50 +216,59 @@ export async function runDeploy(
   io: StackIo = consoleIo,
 ): Promise<number> {
   const name = requireStack(stack);
+  const ref = { target: targetFromOptions(opts, name), stack: name };
   const checked = await readCheckedValues(createStackCatalog(), name, opts.values, io);
   if (!checked) return 1;
   const values = checked.raw;
   const timeoutMs = parseTimeout(opts.timeout);
-  return withServices(opts, async (services) => {
-    const target = targetOf(services, opts, name);
-    const plan = await target.plan(values);
-    io.err(formatPlan(plan));
-    const changes = changesIn(plan);
-    const prunes = plan.items.filter((i) => i.action === 'prune');
-    if (opts['dry-run']) {
-      io.out(`Dry run: ${changes.length} change(s) planned for revision ${plan.revision}; nothing was applied.`);
-      return 0;
-    }
-    if (changes.length === 0) {
-      io.out(`No changes: stack '${name}' is up to date in ${target.where}.`);
-      return 0;
-    }
-    if (!opts.yes && !(await io.confirm(`Apply ${changes.length} change(s) to ${target.where}?`))) {
-      io.err('Not applied. Run again with --yes to apply without asking.');
-      return 1;
-    }
-    const prune =
-      prunes.length > 0 &&
-      (opts.yes === true ||
-        (await io.confirm(
-          `Delete ${prunes.length} object(s) the stack no longer has (${prunes.map((p) => p.name).join(', ')})?`,
-        )));
-    const result = await target.apply(values, prune);
-    io.out(`Applied revision ${result.revision} of '${name}' to ${target.where}.`);
-    if (result.leftOver.length > 0) io.err(`Left in place (prune not confirmed): ${result.leftOver.join(', ')}`);
-    return (await followRollout(target, name, io, timeoutMs)) ? 0 : 1;
-  });
+  const where = describeTarget(ref.target);
+  return withServices(
+    opts,
+    async (services) => {
+      const plan = await services.deployments.plan({ ...ref, values });
+      io.err(formatPlan(plan));
+      const changes = changesIn(plan);
+      const prunes = plan.items.filter((i) => i.action === 'prune');
+      if (opts['dry-run']) {
+        io.out(`Dry run: ${changes.length} change(s) planned for revision ${plan.revision}; nothing was applied.`);
+        return 0;
+      }
+      if (changes.length === 0) {
+        io.out(`No changes: stack '${name}' is up to date in ${where}.`);
+        return 0;
+      }
+      if (!opts.yes && !(await io.confirm(`Apply ${changes.length} change(s) to ${where}?`))) {
+        io.err('Not applied. Run again with --yes to apply without asking.');
+        return 1;
+      }
+      const prune =
+        prunes.length > 0 &&
+        (opts.yes === true ||
+          (await io.confirm(
+            `Delete ${prunes.length} object(s) the stack no longer has (${prunes.map((p) => p.name).join(', ')})?`,
+          )));
+      const result = await services.deployments.apply({ ...ref, values, prune });
+      io.out(`Applied revision ${result.revision} of '${name}' to ${where}.`);
+      if (result.leftOver.length > 0) io.err(`Left in place (prune not confirmed): ${result.leftOver.join(', ')}`);
+      return (await followRollout(services, ref, io, timeoutMs)) ? 0 : 1;
+    },
+    ref,
+  );
 }
 
 export async function runRevisions(stack: string | undefined, opts: TargetOptions, io: StackIo = consoleIo) {
   const name = requireStack(stack);
-  return withServices(opts, async (services) => {
-    const target = targetOf(services, opts, name);
-    const list = await target.revisions();
-    if (list.length === 0) io.out(`Stack '${name}' is not deployed in ${target.where}.`);
-    for (const r of list) io.out(`${String(r.revision).padEnd(4)} ${r.appliedAt}${r.current ? '  (live)' : ''}`);
-    return 0;
-  });
+  const ref = { target: targetFromOptions(opts, name), stack: name };
+  return withServices(
+    opts,
+    async (services) => {
+      const list = await services.deployments.revisions(ref);
+      if (list.length === 0) io.out(`Stack '${name}' is not deployed in ${describeTarget(ref.target)}.`);
+      for (const r of list) io.out(`${String(r.revision).padEnd(4)} ${r.appliedAt}${r.current ? '  (live)' : ''}`);
+      return 0;
+    },
+    ref,
+  );
 }
 
 export async function runRollback(
@@ -287,43 +277,48 @@ export async function runRollback(
   io: StackIo = consoleIo,
 ): Promise<number> {
   const name = requireStack(stack);
-  return withServices(opts, async (services) => {
-    const target = targetOf(services, opts, name);
-    if (target.kind === 'swarm') {
-      // Swarm keeps each service's previous spec: roll one service back to it.
-      if (!opts.service) {
-        throw new HomeportError('INVALID_INPUT', `--service: name the Swarm service to roll back (e.g. ${name}_api)`);
-      }
-      if (
-        !opts.yes &&
-        !(await io.confirm(`Roll service '${opts.service}' on ${target.where} back to its previous spec?`))
-      ) {
+  const ref = { target: targetFromOptions(opts, name), stack: name };
+  const where = describeTarget(ref.target);
+  if (opts.service !== undefined && opts.revision !== undefined) {
+    throw new HomeportError('INVALID_INPUT', 'give either --revision N (the stack) or --service NAME (one workload)');
+  }
+  if (opts.service !== undefined) {
+    const workload = opts.service;
+    return withServices(
+      opts,
+      async (services) => {
+        if (!opts.yes && !(await io.confirm(`Roll '${workload}' in ${where} back to its previous spec?`))) {
+          io.err('Not rolled back. Run again with --yes to roll back without asking.');
+          return 1;
+        }
+        await services.deployments.rollbackWorkload({ ...ref, workload });
+        io.out(`Rolling back '${workload}'.`);
+        return (await followRollout(services, ref, io, parseTimeout(opts.timeout))) ? 0 : 1;
+      },
+      ref,
+    );
+  }
+  const revision = Number(opts.revision);
+  if (!opts.revision || !Number.isInteger(revision) || revision < 1) {
+    throw new HomeportError(
+      'INVALID_INPUT',
+      `--revision: give the revision number to roll back to (see homeport revisions ${name})` +
+        (ref.target.kind === 'swarm' ? `, or --service NAME to roll one service back to its previous spec` : ''),
+    );
+  }
+  return withServices(
+    opts,
+    async (services) => {
+      if (!opts.yes && !(await io.confirm(`Roll '${name}' in ${where} back to revision ${revision}?`))) {
         io.err('Not rolled back. Run again with --yes to roll back without asking.');
         return 1;
       }
-      await services.swarmDeploy.rollbackService({ endpoint: opts.swarm ?? '', stack: name, service: opts.service });
-      io.out(`Rolling back service '${opts.service}'.`);
-      return (await followRollout(target, name, io, parseTimeout(opts.timeout))) ? 0 : 1;
-    }
-    const revision = Number(opts.revision);
-    if (!opts.revision || !Number.isInteger(revision) || revision < 1) {
-      throw new HomeportError(
-        'INVALID_INPUT',
-        `--revision: give the revision number to roll back to (see homeport revisions ${name})`,
-      );
-    }
-    if (!opts.yes && !(await io.confirm(`Roll '${name}' in ${target.where} back to revision ${revision}?`))) {
-      io.err('Not rolled back. Run again with --yes to roll back without asking.');
-      return 1;
-    }
-    const ref = { context: opts.context ?? '', namespace: opts.namespace ?? name, stack: name };
-    // The revision records references (a profile name), not keys: resolve them again now.
-    const recorded = (await services.deploy.revisions(ref)).find((r) => r.revision === revision);
-    const { provided } = recorded ? await services.resolveReferences(name, recorded.values) : { provided: undefined };
-    const result = await services.deploy.rollback({ ...ref, revision, provided });
-    io.out(`Rolled back to revision ${revision}; recorded as revision ${result.revision}.`);
-    return (await followRollout(target, name, io, parseTimeout(opts.timeout))) ? 0 : 1;
-  });
+      const result = await services.deployments.rollback({ ...ref, revision });
+      io.out(`Rolled back to revision ${revision}; recorded as revision ${result.revision}.`);
+      return (await followRollout(services, ref, io, parseTimeout(opts.timeout))) ? 0 : 1;
+    },
+    ref,
+  );
 }
 
 export async function runUninstall(
@@ -332,19 +327,25 @@ export async function runUninstall(
   io: StackIo = consoleIo,
 ): Promise<number> {
   const name = requireStack(stack);
-  const deleteClaims = opts['delete-claims'] === true;
-  return withServices(opts, async (services) => {
-    const target = targetOf(services, opts, name);
-    const question = `Uninstall '${name}' from ${target.where}${deleteClaims ? ', deleting its data volumes' : ''}?`;
-    if (!opts.yes && !(await io.confirm(question))) {
-      io.err('Not uninstalled. Run again with --yes to uninstall without asking.');
-      return 1;
-    }
-    const result = await target.uninstall(deleteClaims);
-    io.out(`Deleted ${result.deleted.length} object(s).`);
-    if (result.kept.length > 0) io.out(`Kept (data volumes; --delete-claims removes them): ${result.kept.join(', ')}`);
-    return 0;
-  });
+  const ref = { target: targetFromOptions(opts, name), stack: name };
+  const deleteData = opts['delete-claims'] === true;
+  const where = describeTarget(ref.target);
+  return withServices(
+    opts,
+    async (services) => {
+      const question = `Uninstall '${name}' from ${where}${deleteData ? ', deleting its data volumes' : ''}?`;
+      if (!opts.yes && !(await io.confirm(question))) {
+        io.err('Not uninstalled. Run again with --yes to uninstall without asking.');
+        return 1;
+      }
+      const result = await services.deployments.uninstall({ ...ref, deleteData });
+      io.out(`Deleted ${result.deleted.length} object(s).`);
+      if (result.kept.length > 0)
+        io.out(`Kept (data volumes; --delete-claims removes them): ${result.kept.join(', ')}`);
+      return 0;
+    },
+    ref,
+  );
 }
 
 export function parseTimeout(value: string | undefined): number {

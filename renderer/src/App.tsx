@@ -9,6 +9,7 @@ import { StorageScreen } from './features/storage/StorageScreen';
 import { SwarmScreen } from './features/swarm/SwarmScreen';
 import { PodsScreen } from './features/workloads/PodsScreen';
 import { ActiveContextProvider } from './lib/active-context';
+import { ActiveTargetProvider } from './lib/active-target';
 import { invoke } from './lib/api-client';
 import { useHashRoute, type Route } from './lib/use-hash-route';
 
@@ -33,44 +34,46 @@ export function App() {
   const route = useHashRoute();
   return (
     <ActiveContextProvider>
-      <div className="shell">
-        <nav className="sidebar" aria-label="Main">
-          <div className="brand">Homeport</div>
-          <ContextPicker />
-          {nav.map((item) => (
-            <a
-              key={item.route}
-              className={`nav-item${route === item.route ? ' active' : ''}`}
-              href={`#${item.route}`}
-              aria-current={route === item.route ? 'page' : undefined}
-            >
-              {item.label}
-            </a>
-          ))}
-          <div className="sidebar-footer">
-            {info.data ? `${info.data.mode === 'web' ? 'Web mode' : 'Desktop'} · v${info.data.version}` : ''}
-          </div>
-        </nav>
-        <main className="content">
-          {info.error ? (
-            <div role="alert" className="error-banner">
-              {info.error.message}
+      <ActiveTargetProvider>
+        <div className="shell">
+          <nav className="sidebar" aria-label="Main">
+            <div className="brand">Homeport</div>
+            <ContextPicker />
+            {nav.map((item) => (
+              <a
+                key={item.route}
+                className={`nav-item${route === item.route ? ' active' : ''}`}
+                href={`#${item.route}`}
+                aria-current={route === item.route ? 'page' : undefined}
+              >
+                {item.label}
+              </a>
+            ))}
+            <div className="sidebar-footer">
+              {info.data ? `${info.data.mode === 'web' ? 'Web mode' : 'Desktop'} · v${info.data.version}` : ''}
             </div>
-          ) : null}
-          {route === 'connections' ? <ConnectionsScreen /> : null}
-          {route === 'pods' ? <PodsScreen /> : null}
-          {route === 'swarm' ? <SwarmScreen /> : null}
-          {route === 'leaders' ? <LeadersScreen /> : null}
-          {route === 'storage' ? <StorageScreen /> : null}
-          {route === 'deploy' ? <DeployScreen /> : null}
-          {route === 'readiness' ? <ReadinessScreen /> : null}
-          {route === 'metrics' ? (
-            <Suspense fallback={<p className="muted">Loading…</p>}>
-              <MetricsScreen />
-            </Suspense>
-          ) : null}
-        </main>
-      </div>
+          </nav>
+          <main className="content">
+            {info.error ? (
+              <div role="alert" className="error-banner">
+                {info.error.message}
+              </div>
+            ) : null}
+            {route === 'connections' ? <ConnectionsScreen /> : null}
+            {route === 'pods' ? <PodsScreen /> : null}
+            {route === 'swarm' ? <SwarmScreen /> : null}
+            {route === 'leaders' ? <LeadersScreen /> : null}
+            {route === 'storage' ? <StorageScreen /> : null}
+            {route === 'deploy' ? <DeployScreen /> : null}
+            {route === 'readiness' ? <ReadinessScreen /> : null}
+            {route === 'metrics' ? (
+              <Suspense fallback={<p className="muted">Loading…</p>}>
+                <MetricsScreen />
+              </Suspense>
+            ) : null}
+          </main>
+        </div>
+      </ActiveTargetProvider>
     </ActiveContextProvider>
   );
 }

@@ -9,7 +9,9 @@ import { SANDBOX_CONTEXT, startSandbox, type Sandbox } from '../../sandbox/index
 import { loadKubeconfig } from '../clusters/kubeconfig';
 import { resolveConnection, type KubeConnection } from '../kube/kube-connection';
 import { createKubeGateway, type KubeGateway } from '../kube/kube-gateway';
-import { createDeployEngine, ValuesError, type DeployEngine } from './engine';
+import { ValuesError } from '../stacks/values-error';
+import { pollChanges } from '../poll-changes';
+import { createDeployEngine, type DeployEngine } from './engine';
 import { createFixtureCatalog, FIXTURE_STACK } from './testing/fixture-stack';
 
 const run = promisify(execFile);
@@ -55,7 +57,7 @@ async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs =
   }
 }
 
-/** Follows the rollout with watchRollout until `done`; returns every status emitted. */
+/** Follows the rollout (polled like the deploy use cases do) until `done`; returns every status emitted. */
 function watchUntil(r: typeof ref, done: (s: RolloutStatus) => boolean, timeoutMs = 10_000) {
   return new Promise<RolloutStatus[]>((resolve, reject) => {
     const seen: RolloutStatus[] = [];
@@ -63,14 +65,18 @@ function watchUntil(r: typeof ref, done: (s: RolloutStatus) => boolean, timeoutM
       stop();
       reject(new Error(`rollout not reached; last: ${JSON.stringify(seen.at(-1))}`));
     }, timeoutMs);
-    const stop = engine.watchRollout(r, (s) => {
-      seen.push(s);
-      if (done(s)) {
-        clearTimeout(timer);
-        stop();
-        resolve(seen);
-      }
-    });
+    const stop = pollChanges(
+      () => engine.rolloutStatus(r),
+      (s: RolloutStatus) => {
+        seen.push(s);
+        if (done(s)) {
+          clearTimeout(timer);
+          stop();
+          resolve(seen);
+        }
+      },
+      { intervalMs: 30 },
+    );
   });
 }
 
@@ -104,7 +110,6 @@ beforeAll(async () => {
     },
     catalog: createFixtureCatalog(),
     now: () => new Date(Date.UTC(2026, 0, 1, 0, 0, n++)),
-    pollMs: 30,
   });
 });
 

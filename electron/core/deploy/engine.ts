@@ -2,20 +2,12 @@
  * The deploy engine: plans, applies (server-side apply as field manager homeport), prunes, records
  * revisions, rolls back and uninstalls the stacks of the catalog, and follows their rollouts.
  */
-import type {
-  ApplyResult,
-  FieldIssue,
-  Plan,
-  PlanItem,
-  Revision,
-  RolloutStatus,
-  UninstallResult,
-} from '@shared/deploy-schemas';
-import { pollChanges } from '../poll-changes';
+import type { ApplyResult, Plan, PlanItem, Revision, RolloutStatus, UninstallResult } from '@shared/deploy-schemas';
 import { HomeportError } from '../errors';
 import type { KubeGateway } from '../kube/kube-gateway';
 import { providedSecretAnnotations } from '../stacks/kubernetes';
 import type { ProvidedSecrets } from '../stacks/model';
+import { ValuesError } from '../stacks/values-error';
 import { MANAGED_BY, MANAGED_BY_LABEL, STACK_LABEL, type KubeObject, type StackCatalog } from '../stacks/types';
 import { createDeployClient, type DeployClient } from './client';
 import { changedFields } from './diff';
@@ -33,14 +25,6 @@ import { defaultRandomSecret, fillGenerated, fillProvided, missingProvided, stam
 
 /** On cluster-scoped objects (PersistentVolumes): the namespace of the stack they belong to. */
 export const NAMESPACE_LABEL = 'homeport.dev/namespace';
-
-/** The user's values do not pass the stack's schema; nothing was sent to the cluster. */
-export class ValuesError extends Error {
-  constructor(readonly issues: FieldIssue[]) {
-    super(`The values are not valid: ${issues.map((i) => `${i.path || '(values)'}: ${i.message}`).join('; ')}`);
-    this.name = 'ValuesError';
-  }
-}
 
 export interface StackRef {
   context: string;
@@ -62,8 +46,6 @@ export interface DeployEngineDeps {
   now?: () => Date;
   /** A fresh value for a generated Secret key (default: 32 random bytes, base64url). */
   randomSecret?: () => string;
-  /** How often watchRollout polls (default 1000 ms). */
-  pollMs?: number;
 }
 
 interface Planned {
@@ -87,7 +69,6 @@ const keyOf = (kind: string, name: string) => `${kind}/${name}`;
 export function createDeployEngine(deps: DeployEngineDeps) {
   const now = deps.now ?? (() => new Date());
   const randomSecret = deps.randomSecret ?? defaultRandomSecret;
-  const pollMs = deps.pollMs ?? 1000;
   const selector = (stack: string) => `${STACK_LABEL}=${stack},${MANAGED_BY_LABEL}=${MANAGED_BY}`;
 
   async function withClient<R>(context: string, fn: (client: DeployClient) => Promise<R>): Promise<R> {
@@ -272,7 +253,12 @@ export function createDeployEngine(deps: DeployEngineDeps) {
       revision = Math.max(0, ...numbers.filter(Number.isInteger)) + 1;
     }
     return {
-      plan: { context: ref.context, namespace: ref.namespace, stack: ref.stack, revision, items },
+      plan: {
+        target: { kind: 'kubernetes', context: ref.context, namespace: ref.namespace },
+        stack: ref.stack,
+        revision,
+        items,
+      },
       namespaceMissing,
       objects,
       prune,
@@ -418,11 +404,6 @@ export function createDeployEngine(deps: DeployEngineDeps) {
     },
 
     rolloutStatus,
-
-    /** Polls the rollout every pollMs and emits each status that differs from the last one. */
-    watchRollout(ref: StackRef, emit: (status: RolloutStatus) => void, onError?: (err: unknown) => void): () => void {
-      return pollChanges(() => rolloutStatus(ref), emit, { intervalMs: pollMs, onError });
-    },
   };
 }
 

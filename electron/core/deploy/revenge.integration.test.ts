@@ -43,7 +43,6 @@ beforeAll(async () => {
   engine = createDeployEngine({
     openGateway: async () => createKubeGateway(conn),
     catalog: createStackCatalog(),
-    pollMs: 30,
   });
 });
 

@@ -5,6 +5,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
+import { codeForStatus, HomeportError } from '../errors';
 
 /** The Engine API version Homeport speaks (Docker 20.10 and newer). */
 export const DOCKER_API_VERSION = '1.41';
@@ -12,13 +13,13 @@ export const DOCKER_API_VERSION = '1.41';
 export type DockerFailureReason = 'unreachable' | 'tls' | 'timeout' | 'http' | 'auth';
 
 /** A failed engine request; status is the HTTP status when the engine answered. */
-export class DockerRequestError extends Error {
+export class DockerRequestError extends HomeportError {
   constructor(
     readonly reason: DockerFailureReason,
     message: string,
     readonly status?: number,
   ) {
-    super(message);
+    super(codeForStatus(status), message);
     this.name = 'DockerRequestError';
   }
 

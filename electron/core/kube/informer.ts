@@ -177,13 +177,14 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
     });
 
   function fatal(err: unknown, hadSuccess: boolean): string | undefined {
-    if (err instanceof HomeportError && ['FORBIDDEN', 'NOT_FOUND', 'INVALID_INPUT', 'UNAUTHORIZED'].includes(err.code))
-      return err.message;
     if (err instanceof KubeRequestError) {
       if (err.status === 401 && hadSuccess) return undefined;
       if (err.reason === 'unauthorized') return `Cannot watch ${spec.what}: ${err.message}`;
       if (err.status === 404) return `Cannot watch ${spec.what}: the API server does not serve ${spec.path}.`;
+      return undefined;
     }
+    if (err instanceof HomeportError && ['FORBIDDEN', 'NOT_FOUND', 'INVALID_INPUT', 'UNAUTHORIZED'].includes(err.code))
+      return err.message;
     return undefined;
   }
 

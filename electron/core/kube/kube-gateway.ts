@@ -1,18 +1,19 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { ConnectionFailureReason } from '@shared/contract';
+import { codeForStatus, HomeportError } from '../errors';
 import type { ExecCredential } from './exec-credential';
 import type { KubeConnection } from './kube-connection';
 import { splitLines, type WatchEvent, parseWatchEvent } from './kube-stream';
 
 /** A failed request to an API server, classified so the UI can say what to do. */
-export class KubeRequestError extends Error {
+export class KubeRequestError extends HomeportError {
   constructor(
     readonly reason: ConnectionFailureReason,
     message: string,
     readonly status?: number,
   ) {
-    super(message);
+    super(codeForStatus(status), message);
     this.name = 'KubeRequestError';
   }
 }

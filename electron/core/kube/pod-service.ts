@@ -1,6 +1,5 @@
 import type { EventSummary, PodDetail } from '@shared/kube-schemas';
-import { errorMessage, HomeportError } from '../errors';
-import { type KubeGateway, KubeRequestError } from './kube-gateway';
+import type { KubeGateway } from './kube-gateway';
 import type { KubeObject } from './kube-stream';
 import { deploymentOf } from './owner-resolver';
 import { type ContainerStatus, type PodObject, summarizePod } from './pod-summary';
@@ -17,24 +16,6 @@ interface EventObject extends KubeObject {
   firstTimestamp?: string;
   series?: { count?: number; lastObservedTime?: string };
   involvedObject?: { uid?: string };
-}
-
-/** Turns a gateway failure into an error the user can act on, naming the object. */
-export function userError(err: unknown, what: string, context: string): HomeportError {
-  if (err instanceof HomeportError) return err;
-  if (err instanceof KubeRequestError) {
-    if (err.status === 404) return new HomeportError('NOT_FOUND', `${what} no longer exists in context '${context}'`);
-    if (err.status === 401) return new HomeportError('UNAUTHORIZED', err.message);
-    if (err.status === 403)
-      return new HomeportError('FORBIDDEN', `Cannot access ${what} in context '${context}': ${err.message}`);
-    if (err.status === 409)
-      return new HomeportError('CONFLICT', `${what} in context '${context}' changed meanwhile: ${err.message}`);
-    return new HomeportError(
-      'UNAVAILABLE',
-      `Cannot reach ${what} in context '${context}': ${err.message}. Check the connection on the Connections screen and retry.`,
-    );
-  }
-  return new HomeportError('INTERNAL', `Failed on ${what} in context '${context}': ${errorMessage(err)}`);
 }
 
 const podPath = (namespace: string, name: string) =>
@@ -73,14 +54,8 @@ function eventSummary(e: EventObject): EventSummary {
 
 export function createPodService(withGateway: <R>(context: string, fn: (g: KubeGateway) => Promise<R>) => Promise<R>) {
   async function getPod(params: { context: string; namespace: string; name: string }): Promise<PodDetail> {
-    const what = `Pod ${params.namespace}/${params.name}`;
     return withGateway(params.context, async (gateway) => {
-      let pod: PodObject;
-      try {
-        pod = await gateway.getJson<PodObject>(podPath(params.namespace, params.name));
-      } catch (err) {
-        throw userError(err, what, params.context);
-      }
+      const pod = await gateway.getJson<PodObject>(podPath(params.namespace, params.name));
       const selector = [
         `involvedObject.name=${params.name}`,
         `involvedObject.namespace=${params.namespace}`,
@@ -129,24 +104,16 @@ export function createPodService(withGateway: <R>(context: string, fn: (g: KubeG
 
   async function deletePod(params: { context: string; namespace: string; name: string }): Promise<{ deleted: true }> {
     return withGateway(params.context, async (gateway) => {
-      try {
-        await gateway.request(podPath(params.namespace, params.name), { method: 'DELETE' });
-      } catch (err) {
-        throw userError(err, `Pod ${params.namespace}/${params.name}`, params.context);
-      }
+      await gateway.request(podPath(params.namespace, params.name), { method: 'DELETE' });
       return { deleted: true as const };
     });
   }
 
   async function listNamespaces(params: { context: string }): Promise<{ namespaces: string[] }> {
     return withGateway(params.context, async (gateway) => {
-      try {
-        const list = await gateway.listAll<KubeObject>('/api/v1/namespaces');
-        const namespaces = list.items.map((n) => n.metadata?.name ?? '').filter(Boolean);
-        return { namespaces: namespaces.sort() };
-      } catch (err) {
-        throw userError(err, 'the namespaces', params.context);
-      }
+      const list = await gateway.listAll<KubeObject>('/api/v1/namespaces');
+      const namespaces = list.items.map((n) => n.metadata?.name ?? '').filter(Boolean);
+      return { namespaces: namespaces.sort() };
     });
   }
 

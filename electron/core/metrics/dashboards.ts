@@ -401,6 +401,25 @@ export function createMetricsService(deps: MetricsServiceDeps) {
       d.client?.close();
       return d.source;
     },
+    /**
+     * The Prometheus the Metrics screen uses for a context (the user's URL, else one found in the
+     * cluster), as one-shot instant queries; undefined when there is none.
+     */
+    async querier(
+      context: string,
+    ): Promise<{ query(promql: string): Promise<{ value: number; labels: Record<string, string> }[]> } | undefined> {
+      const client = (await discover(context)).client;
+      if (!client) return undefined;
+      return {
+        async query(promql) {
+          try {
+            return (await client.query(promql)).map((s) => ({ value: s.value[1], labels: s.metric }));
+          } finally {
+            client.close();
+          }
+        },
+      };
+    },
     async dashboard(req: DashboardRequest): Promise<Dashboard> {
       const gateway = await deps.gatewayFor(req.context);
       const discovery = await discover(req.context, req.namespace);

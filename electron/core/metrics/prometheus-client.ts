@@ -5,17 +5,18 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { codeForStatus, HomeportError } from '../errors';
 import { KubeAbortError, KubeRequestError, type KubeGateway } from '../kube/kube-gateway';
 
 export type PrometheusFailure = 'unreachable' | 'tls' | 'auth' | 'bad-query' | 'timeout' | 'http' | 'not-prometheus';
 
-export class PrometheusError extends Error {
+export class PrometheusError extends HomeportError {
   constructor(
     readonly reason: PrometheusFailure,
     message: string,
     readonly status?: number,
   ) {
-    super(message);
+    super(reason === 'bad-query' ? 'INVALID_INPUT' : codeForStatus(status), message);
     this.name = 'PrometheusError';
   }
 }

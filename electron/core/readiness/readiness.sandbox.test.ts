@@ -11,6 +11,9 @@ import { createDeployEngine, type DeployEngine } from '../deploy/engine';
 import { resolveConnection, type KubeConnection } from '../kube/kube-connection';
 import { createKubeGateway, type KubeGateway } from '../kube/kube-gateway';
 import { createStackCatalog } from '../stacks/catalog';
+import { kubernetesTarget } from '../targets/kubernetes';
+import { createStackDeployments } from '../targets/stack-deployments';
+import { createTargets } from '../targets/target';
 import { createReadiness, type Readiness } from './readiness';
 
 let sandbox: Sandbox;
@@ -65,7 +68,6 @@ beforeAll(async () => {
   engine = createDeployEngine({
     openGateway: async () => createKubeGateway(conn),
     catalog: createStackCatalog(),
-    pollMs: 30,
   });
   readiness = createReadiness({
     openGateway: async () => createKubeGateway(conn),
@@ -221,9 +223,21 @@ describe('readiness of Revenge on the sandbox', () => {
     for (const id of UNKNOWN) expect(check(s, id).verdict).toBe('fail');
   });
 
-  it('watch emits the first report and again when a verdict changes', async () => {
+  it('the live scorecard emits the first report and again when a verdict changes', async () => {
     const seen: ReadinessReport[] = [];
-    const stop = readiness.watch(ref('ready'), (x) => seen.push(x), { intervalMs: 100 });
+    const deployments = createStackDeployments({
+      catalog: createStackCatalog(),
+      targets: createTargets({
+        kubernetes: (t) => kubernetesTarget(t, { engine, readiness }),
+        swarm: () => {
+          throw new Error('no swarm here');
+        },
+      }),
+      resolveReferences: async (_stack, values) => ({ values, provided: {} }),
+      readinessPollMs: 100,
+    });
+    const target = { kind: 'kubernetes', context: SANDBOX_CONTEXT, namespace: 'ready' } as const;
+    const stop = deployments.watchReadiness({ target, stack: 'revenge' }, (x) => seen.push(x));
     try {
       await until(
         async () => seen.length,

@@ -10,8 +10,7 @@ import { KubeRequestError, type KubeGateway } from '../kube/kube-gateway';
 import { NAME_LABEL } from '../stacks/kubernetes';
 import { kubernetesChecks, podReady, type CheckInputs } from './checks';
 import { readSnapshot, type Snapshot } from './live';
-import { buildReport, fingerprint } from './score';
-import { pollChanges } from '../poll-changes';
+import { buildReport } from './score';
 
 export interface PrometheusClient {
   query(promql: string): Promise<{ value: number; labels: Record<string, string> }[]>;
@@ -119,23 +118,7 @@ export function createReadiness(deps: ReadinessDeps) {
     }
   }
 
-  /**
-   * Reports every intervalMs and emits the report when its checks or verdicts changed (the first
-   * one always). Returns the function that stops watching.
-   */
-  function watch(
-    ref: StackRef,
-    emit: (report: ReadinessReport) => void,
-    opts: { intervalMs?: number; onError?: (err: unknown) => void } = {},
-  ): () => void {
-    return pollChanges(() => report(ref), emit, {
-      intervalMs: opts.intervalMs ?? 5000,
-      key: fingerprint,
-      onError: opts.onError,
-    });
-  }
-
-  return { report, watch };
+  return { report };
 }
 
 export type Readiness = ReturnType<typeof createReadiness>;

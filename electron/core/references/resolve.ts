@@ -17,7 +17,7 @@
  * reports them when the deployer validates.
  */
 import type { FieldIssue } from '@shared/deploy-schemas';
-import { ValuesError } from '../deploy/engine';
+import { ValuesError } from '../stacks/values-error';
 import { errorMessage } from '../errors';
 import type { ProvidedSecrets } from '../stacks/model';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RolloutStatus } from '@shared/deploy-schemas';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ValuesError } from '../deploy/engine';
+import { ValuesError } from '../stacks/values-error';
 import { createDockerClient } from '../docker/client';
 import { BROKEN_IMAGE, STANDIN_IMAGE } from '../docker/testing/dockerd';
 import { testEngine } from '../docker/testing/engine';
@@ -18,7 +18,7 @@ const endpoint = 'test-engine';
 const openClient = vi.fn(async () => createDockerClient({ kind: 'unix', socketPath: engine.socketPath }));
 
 const deployer = (extra: Partial<SwarmDeployerDeps> = {}) =>
-  createSwarmDeployer({ openClient, catalog, updateMonitorMs: 2000, pollMs: 250, ...extra });
+  createSwarmDeployer({ openClient, catalog, updateMonitorMs: 2000, ...extra });
 
 /** Revenge with every image the stand-in, no NFS media and nothing published. */
 function values(over: { frontendReplicas?: number; dragonflyImage?: string } = {}) {
@@ -81,7 +81,7 @@ describe('Swarm deployer against a real engine', () => {
   it('deploys, converges, lists in docker stack, and redeploys unchanged with the same secrets', async () => {
     const d = deployer();
     const plan = await d.plan({ endpoint, stack, values: values() });
-    expect(plan).toMatchObject({ context: endpoint, namespace: stack, stack, revision: 1 });
+    expect(plan).toMatchObject({ target: { kind: 'swarm', endpoint }, stack, revision: 1 });
     expect(plan.items.every((i) => i.action === 'create' && i.apiVersion === 'swarm/v1')).toBe(true);
     expect(plan.items.map((i) => `${i.kind}/${i.name}`)).toContain(`Service/${stack}_api`);
 

@@ -4,7 +4,7 @@
  * Docker Swarm. Its results use the deploy engine's schemas, so the UI is shared.
  */
 import type { ApplyResult, Plan, PlanItem, Revision, RolloutStatus, UninstallResult } from '@shared/deploy-schemas';
-import { ValuesError } from '../deploy/engine';
+import { ValuesError } from '../stacks/values-error';
 import { defaultRandomSecret } from '../deploy/secrets';
 import type { DockerClient } from '../docker/client';
 import { DockerRequestError } from '../docker/client';
@@ -33,7 +33,6 @@ import {
   toRevisionList,
 } from './revisions';
 import { componentOf, readSwarmStatus } from './status';
-import { pollChanges } from '../poll-changes';
 
 export const SWARM_API_VERSION = 'swarm/v1';
 /** Attempts of a service update the engine refuses as out of sequence (someone else updated it). */
@@ -61,8 +60,6 @@ export interface SwarmDeployerDeps {
   now?: () => Date;
   /** A fresh value for a generated secret (default: 32 random bytes, base64url). */
   randomSecret?: () => string;
-  /** How often watchConvergence polls (default 1000 ms). */
-  pollMs?: number;
   /** How long Swarm watches each updated task before calling it a success (default 10 s). */
   updateMonitorMs?: number;
   /** How long apply waits for services to finish updating before removing rotated secrets (default 5 min). */
@@ -106,7 +103,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function createSwarmDeployer(deps: SwarmDeployerDeps) {
   const now = deps.now ?? (() => new Date());
   const randomSecret = deps.randomSecret ?? defaultRandomSecret;
-  const pollMs = deps.pollMs ?? 1000;
   const selector = (stack: string) => `${SWARM_STACK_LABEL}=${stack}`;
   const managed = (labels: Record<string, string> | null | undefined) =>
     labels?.[SWARM_MANAGED_BY_LABEL] === SWARM_MANAGED_BY;
@@ -291,8 +287,7 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
     const all = [...steps, ...superseded, ...prune];
     return {
       plan: {
-        context: ref.endpoint,
-        namespace: ref.stack,
+        target: { kind: 'swarm', endpoint: ref.endpoint },
         stack: ref.stack,
         revision: await nextRevision(api, ref.stack),
         items: all.map(item),
@@ -432,13 +427,22 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
 
     status,
 
-    /** Polls every pollMs and emits each status that differs from the last one. */
-    watchConvergence(
-      ref: SwarmStackRef,
-      emit: (status: RolloutStatus) => void,
-      onError?: (err: unknown) => void,
-    ): () => void {
-      return pollChanges(() => status(ref), emit, { intervalMs: pollMs, onError });
+    /**
+     * Applies revision N's recorded values again (with the generated secrets kept and provided ones
+     * resolved by the caller), prunes what it lacks, and records a new revision.
+     */
+    async rollback(ref: SwarmStackRef & { revision: number; provided?: ProvidedSecrets }): Promise<ApplyResult> {
+      const all = await withApi(ref.endpoint, (api) => readRevisions(api, ref.stack));
+      const target = all.find((r) => r.revision === ref.revision);
+      if (!target) {
+        const known = all.map((r) => r.revision).join(', ');
+        throw new HomeportError(
+          'NOT_FOUND',
+          `Stack '${ref.stack}' on ${ref.endpoint} has no revision ${ref.revision}` +
+            (known ? `; its revisions are ${known}` : '; it has no recorded revisions'),
+        );
+      }
+      return apply({ ...ref, values: target.values, prune: true });
     },
 
     /** Returns one service of the stack to its previous spec ('docker service rollback'). */

@@ -14,7 +14,7 @@ const engine = testEngine();
 const stack = `hp-prov-${randomBytes(3).toString('hex')}`;
 const endpoint = 'test-engine';
 const openClient = vi.fn(async () => createDockerClient({ kind: 'unix', socketPath: engine.socketPath }));
-const deployer = createSwarmDeployer({ openClient, catalog: createStackCatalog(), updateMonitorMs: 1000, pollMs: 250 });
+const deployer = createSwarmDeployer({ openClient, catalog: createStackCatalog(), updateMonitorMs: 1000 });
 const ref = { endpoint, stack };
 
 const ACCESS = 'AKIASWARMPROVIDED01';

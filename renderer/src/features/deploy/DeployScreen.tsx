@@ -1,59 +1,45 @@
 import { useState } from 'react';
 import type { StackInfo } from '@shared/deploy-schemas';
-import { useActiveContext } from '../../lib/active-context';
-import { useActiveEndpoint } from '../swarm/use-swarm';
+import { TargetPicker } from '../../components/TargetPicker';
+import { useActiveTarget } from '../../lib/active-target';
 import { PlanReview, planCounts } from './PlanReview';
 import { RevisionsPanel } from './RevisionsPanel';
 import { RolloutView } from './RolloutView';
 import { SchemaForm } from './SchemaForm';
 import { isRecord, type JsonSchema, type Values } from './schema-values';
-import {
-  describeTarget,
-  useApply,
-  usePlan,
-  useRevisions,
-  useStacks,
-  useValidation,
-  type DeployTarget,
-} from './use-deploy';
+import { describeRef, useApply, usePlan, useRevisions, useStacks, useValidation, type DeployRef } from './use-deploy';
 
 /** Deploy to k3s or Swarm: target, stack, values, plan review, apply, rollout. */
 export function DeployScreen() {
-  const { active, contexts, select } = useActiveContext();
-  const swarm = useActiveEndpoint();
-  const [kind, setKind] = useState<DeployTarget['kind']>('kubernetes');
+  const targets = useActiveTarget();
   const stacks = useStacks();
   const [stack, setStack] = useState<StackInfo>();
-  const [namespace, setNamespace] = useState('');
   const [values, setValues] = useState<Values>();
   const [prune, setPrune] = useState(false);
   const validation = useValidation(stack?.name, values);
   const plan = usePlan();
   const apply = useApply();
-  let target: DeployTarget | undefined;
-  if (kind === 'kubernetes' && active && stack && namespace) {
-    target = { kind, context: active.name, namespace, stack: stack.name };
-  } else if (kind === 'swarm' && swarm.active && stack) {
-    target = { kind, endpoint: swarm.active.name, stack: stack.name };
-  }
-  const revisions = useRevisions(target);
+  const target = stack ? targets.targetFor(stack.name) : undefined;
+  const ref: DeployRef | undefined = stack && target ? { target, stack: stack.name } : undefined;
+  const revisions = useRevisions(ref);
 
-  if (!active && !swarm.active) {
+  if (!targets.context && !targets.endpoint) {
     return <p className="empty">Add a cluster or a Docker Swarm endpoint on the Connections screen to deploy to it.</p>;
   }
 
-  const pick = (info: StackInfo) => {
-    setStack(info);
-    setNamespace(info.name);
-    setValues(isRecord(info.defaults) ? structuredClone(info.defaults) : {});
+  // Any change makes a reviewed plan stale: the user reviews again before applying.
+  const resetPlan = () => {
     plan.reset();
     apply.reset();
   };
-  // Any edit makes a reviewed plan stale: the user reviews again before applying.
+  const pick = (info: StackInfo) => {
+    setStack(info);
+    setValues(isRecord(info.defaults) ? structuredClone(info.defaults) : {});
+    resetPlan();
+  };
   const edit = (change: () => void) => {
     change();
-    plan.reset();
-    apply.reset();
+    resetPlan();
   };
   const issues = validation.data?.issues ?? [];
   const valid =
@@ -68,81 +54,7 @@ export function DeployScreen() {
 
       <div className="deploy-step">
         <h2>1. Target</h2>
-        <div className="row" role="radiogroup" aria-label="Target">
-          <label className="field-check">
-            <input
-              type="radio"
-              name="target-kind"
-              data-testid="target-kubernetes"
-              checked={kind === 'kubernetes'}
-              onChange={() => edit(() => setKind('kubernetes'))}
-            />
-            Kubernetes (k3s)
-          </label>
-          <label className="field-check">
-            <input
-              type="radio"
-              name="target-kind"
-              data-testid="target-swarm"
-              checked={kind === 'swarm'}
-              onChange={() => edit(() => setKind('swarm'))}
-            />
-            Docker Swarm
-          </label>
-        </div>
-        {kind === 'kubernetes' ? (
-          active ? (
-            <div className="row">
-              <label className="field">
-                <span>Cluster</span>
-                <select
-                  data-testid="deploy-context"
-                  value={active.name}
-                  onChange={(e) => edit(() => select(e.target.value))}
-                >
-                  {contexts.map((c) => (
-                    <option key={c.name} value={c.name}>
-                      {c.name}
-                      {c.simulated ? ' (simulated)' : ''}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label className="field">
-                <span>Namespace</span>
-                <input
-                  data-testid="deploy-namespace"
-                  className="mono"
-                  value={namespace}
-                  onChange={(e) => edit(() => setNamespace(e.target.value.trim()))}
-                  placeholder="revenge"
-                />
-              </label>
-            </div>
-          ) : (
-            <p className="empty">No Kubernetes context: add a kubeconfig on the Connections screen.</p>
-          )
-        ) : swarm.active ? (
-          <div className="row">
-            <label className="field">
-              <span>Swarm endpoint</span>
-              <select
-                data-testid="deploy-endpoint"
-                value={swarm.active.name}
-                onChange={(e) => edit(() => swarm.select(e.target.value))}
-              >
-                {swarm.endpoints.map((e) => (
-                  <option key={e.name} value={e.name}>
-                    {e.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <p className="muted small">The stack is deployed as the Swarm stack named after it.</p>
-          </div>
-        ) : (
-          <p className="empty">No Docker endpoint: add one on the Connections screen.</p>
-        )}
+        <TargetPicker stack={stack?.name} onChange={resetPlan} />
       </div>
 
       <div className="deploy-step">
@@ -178,8 +90,8 @@ export function DeployScreen() {
             <button
               type="button"
               data-testid="review-plan"
-              disabled={!valid || !target || plan.isPending}
-              onClick={() => target && plan.mutate({ target, values })}
+              disabled={!valid || !ref || plan.isPending}
+              onClick={() => ref && plan.mutate({ ...ref, values })}
             >
               {plan.isPending ? 'Planning…' : 'Review plan'}
             </button>
@@ -197,7 +109,7 @@ export function DeployScreen() {
         </div>
       ) : null}
 
-      {plan.data && target && values ? (
+      {plan.data && ref && values ? (
         <div className="deploy-step">
           <h2>4. Plan</h2>
           <PlanReview plan={plan.data} />
@@ -217,9 +129,9 @@ export function DeployScreen() {
               type="button"
               data-testid="apply"
               disabled={apply.isPending || apply.isSuccess}
-              onClick={() => apply.mutate({ target, values, prune })}
+              onClick={() => apply.mutate({ ...ref, values, prune })}
             >
-              {apply.isPending ? 'Applying…' : `Apply to ${describeTarget(target)}`}
+              {apply.isPending ? 'Applying…' : `Apply to ${describeRef(ref)}`}
             </button>
           </div>
           {apply.error ? (
@@ -238,14 +150,14 @@ export function DeployScreen() {
         </div>
       ) : null}
 
-      {target ? (
+      {ref ? (
         <div className="deploy-step">
           <h2>
-            Status of {target.stack} · {describeTarget(target)}
+            Status of {ref.stack} · {describeRef(ref)}
           </h2>
-          {deployed ? <RolloutView key={JSON.stringify(target)} target={target} /> : null}
+          {deployed ? <RolloutView key={JSON.stringify(ref)} deployRef={ref} /> : null}
           <h3>Revisions</h3>
-          <RevisionsPanel key={JSON.stringify(target)} target={target} />
+          <RevisionsPanel key={JSON.stringify(ref)} deployRef={ref} />
         </div>
       ) : null}
     </section>

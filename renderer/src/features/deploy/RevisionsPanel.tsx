@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { describeTarget, useRevisions, useRollback, useUninstall, type DeployTarget } from './use-deploy';
+import { describeRef, useRevisions, useRollback, useUninstall, type DeployRef } from './use-deploy';
 
-/** Recorded revisions of a deployed stack, with roll back (Kubernetes) and uninstall. */
-export function RevisionsPanel({ target }: { target: DeployTarget }) {
-  const revisions = useRevisions(target);
+/** Recorded revisions of a deployed stack, with roll back and uninstall, on any target. */
+export function RevisionsPanel({ deployRef }: { deployRef: DeployRef }) {
+  const revisions = useRevisions(deployRef);
   const rollback = useRollback();
   const uninstall = useUninstall();
   const [confirming, setConfirming] = useState(false);
@@ -19,7 +19,7 @@ export function RevisionsPanel({ target }: { target: DeployTarget }) {
   if (list.length === 0) {
     return (
       <>
-        <p className="muted small">Not deployed to {describeTarget(target)}.</p>
+        <p className="muted small">Not deployed to {describeRef(deployRef)}.</p>
         {uninstalled}
       </>
     );
@@ -44,11 +44,11 @@ export function RevisionsPanel({ target }: { target: DeployTarget }) {
               </td>
               <td className="small">{new Date(r.appliedAt).toLocaleString()}</td>
               <td>
-                {r.current || target.kind !== 'kubernetes' ? null : (
+                {r.current ? null : (
                   <button
                     type="button"
                     disabled={rollback.isPending}
-                    onClick={() => rollback.mutate({ target, revision: r.revision })}
+                    onClick={() => rollback.mutate({ ...deployRef, revision: r.revision })}
                   >
                     Roll back to {r.revision}
                   </button>
@@ -68,7 +68,7 @@ export function RevisionsPanel({ target }: { target: DeployTarget }) {
           <>
             <label className="field-check">
               <input type="checkbox" checked={deleteData} onChange={(e) => setDeleteData(e.target.checked)} />
-              {target.kind === 'kubernetes'
+              {deployRef.target.kind === 'kubernetes'
                 ? 'Also delete the data volumes (PersistentVolumeClaims): the database and search data are lost'
                 : 'Also delete the data volumes: the database and search data are lost'}
             </label>
@@ -77,9 +77,11 @@ export function RevisionsPanel({ target }: { target: DeployTarget }) {
                 type="button"
                 className="danger"
                 disabled={uninstall.isPending}
-                onClick={() => uninstall.mutate({ target, deleteData }, { onSuccess: () => setConfirming(false) })}
+                onClick={() =>
+                  uninstall.mutate({ ...deployRef, deleteData }, { onSuccess: () => setConfirming(false) })
+                }
               >
-                Uninstall {target.stack} from {describeTarget(target)}
+                Uninstall {deployRef.stack} from {describeRef(deployRef)}
               </button>
               <button type="button" onClick={() => setConfirming(false)}>
                 Cancel

@@ -1,12 +1,14 @@
-import { useRollbackService, useRollout, type DeployTarget } from './use-deploy';
+import { useRollbackWorkload, useRollout, type DeployRef } from './use-deploy';
 
 const stateLabels = { progressing: 'Rolling out', healthy: 'Healthy', failed: 'Failed' } as const;
 const stateTone = { progressing: 'tone-warn', healthy: 'tone-ok', failed: 'tone-error' } as const;
 
 /** Live progress of a stack's workloads, and its end state: healthy, or what failed and why. */
-export function RolloutView({ target }: { target: DeployTarget }) {
-  const status = useRollout(target);
-  const rollbackService = useRollbackService();
+export function RolloutView({ deployRef }: { deployRef: DeployRef }) {
+  const status = useRollout(deployRef);
+  const rollbackService = useRollbackWorkload();
+  // Swarm keeps each service's previous spec: a service can go back to it on its own.
+  const perWorkload = deployRef.target.kind === 'swarm';
   if (!status) return <p className="muted">Waiting for the cluster's status…</p>;
   return (
     <div data-testid="rollout">
@@ -37,7 +39,7 @@ export function RolloutView({ target }: { target: DeployTarget }) {
             <th>Workload</th>
             <th>Ready</th>
             <th>Why not yet</th>
-            {target.kind === 'swarm' ? <th /> : null}
+            {perWorkload ? <th /> : null}
           </tr>
         </thead>
         <tbody>
@@ -50,12 +52,12 @@ export function RolloutView({ target }: { target: DeployTarget }) {
                 {w.ready}/{w.desired}
               </td>
               <td className="small">{w.message ?? ''}</td>
-              {target.kind === 'swarm' ? (
+              {perWorkload ? (
                 <td>
                   <button
                     type="button"
                     disabled={rollbackService.isPending}
-                    onClick={() => rollbackService.mutate({ target, service: w.name })}
+                    onClick={() => rollbackService.mutate({ ...deployRef, workload: w.name })}
                   >
                     Roll back
                   </button>

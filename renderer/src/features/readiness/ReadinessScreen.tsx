@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   categoryTitles,
   readinessCategories,
@@ -6,12 +6,12 @@ import {
   type ReadinessReport,
   type Verdict,
 } from '@shared/readiness-schemas';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { invoke, subscribe } from '../../lib/api-client';
-import { useActiveContext } from '../../lib/active-context';
+import type { StackOnTarget } from '@shared/target-schemas';
+import { TargetPicker } from '../../components/TargetPicker';
+import { useActiveTarget } from '../../lib/active-target';
 import { PlanReview } from '../deploy/PlanReview';
 import { useStacks } from '../deploy/use-deploy';
-import { useActiveEndpoint } from '../swarm/use-swarm';
+import { useFix, useReadiness } from './use-readiness';
 
 const verdictLabels: Record<Verdict, string> = { pass: 'Pass', warn: 'Warn', fail: 'Fail', unknown: 'Unknown' };
 const verdictTone: Record<Verdict, string> = {
@@ -22,48 +22,15 @@ const verdictTone: Record<Verdict, string> = {
 };
 const percent = (n: number | null) => (n === null ? '—' : `${Math.round(n)}%`);
 
-/** The live readiness report of a stack; undefined until the first one, with the error if any. */
-function useReadiness(ref: { context: string; namespace: string; stack: string } | undefined) {
-  const [state, setState] = useState<{ key: string; report?: ReadinessReport; error?: string }>({ key: '' });
-  const key = ref ? JSON.stringify(ref) : '';
-  useEffect(() => {
-    if (!key) return;
-    return subscribe(
-      'readiness:live',
-      JSON.parse(key) as { context: string; namespace: string; stack: string },
-      (events) => {
-        const last = events[events.length - 1];
-        if (last) setState({ key, report: last });
-      },
-      (error) => setState({ key, error: error.message }),
-    );
-  }, [key]);
-  return state.key === key ? state : { key };
-}
-
-/** Is my stack production-ready? The seed's scorecard, computed from the live cluster. */
+/** Is my stack production-ready? The seed's scorecard, computed live from the chosen target. */
 export function ReadinessScreen() {
-  const { active } = useActiveContext();
-  const swarm = useActiveEndpoint();
+  const targets = useActiveTarget();
   const stacks = useStacks();
-  const [kind, setKind] = useState<'kubernetes' | 'swarm'>('kubernetes');
-  const [namespace, setNamespace] = useState('revenge');
   const [stack, setStack] = useState('revenge');
-  const ref =
-    kind === 'kubernetes' && active && namespace && stack ? { context: active.name, namespace, stack } : undefined;
-  const live = useReadiness(ref);
-  const swarmRef = kind === 'swarm' && swarm.active ? { endpoint: swarm.active.name, stack } : undefined;
-  // Swarm has no watch here: the scorecard is read again every 5 s.
-  const swarmReport = useQuery({
-    queryKey: ['readiness:swarmReport', swarmRef],
-    queryFn: () => invoke('readiness:swarmReport', swarmRef as { endpoint: string; stack: string }),
-    enabled: swarmRef !== undefined,
-    refetchInterval: 5000,
-    retry: false,
-  });
-  const report = kind === 'kubernetes' ? live.report : swarmReport.data;
-  const error = kind === 'kubernetes' ? live.error : swarmReport.error?.message;
-  if (!active && !swarm.active) {
+  const target = targets.targetFor(stack);
+  const ref = target ? { target, stack } : undefined;
+  const { report, error } = useReadiness(ref);
+  if (!targets.context && !targets.endpoint) {
     return <p className="empty">Add a cluster or a Docker endpoint on the Connections screen to check its stacks.</p>;
   }
   return (
@@ -80,48 +47,20 @@ export function ReadinessScreen() {
             ))}
           </select>
         </label>
-        <label className="field">
-          <span>Target</span>
-          <select
-            value={kind}
-            onChange={(e) => setKind(e.target.value as 'kubernetes' | 'swarm')}
-            data-testid="readiness-target"
-          >
-            <option value="kubernetes">Kubernetes {active ? `(${active.name})` : ''}</option>
-            <option value="swarm">Docker Swarm {swarm.active ? `(${swarm.active.name})` : ''}</option>
-          </select>
-        </label>
-        {kind === 'kubernetes' ? (
-          <label className="field">
-            <span>Namespace</span>
-            <input
-              className="mono"
-              value={namespace}
-              onChange={(e) => setNamespace(e.target.value.trim())}
-              data-testid="readiness-namespace"
-            />
-          </label>
-        ) : null}
       </header>
+      <TargetPicker stack={stack} />
       {error ? (
         <p className="error" role="alert">
           {error}
         </p>
       ) : null}
-      {!report && !error ? <p className="muted">Checking the live cluster…</p> : null}
-      {report ? <ReportView report={report} target={ref} /> : null}
+      {ref && !report && !error ? <p className="muted">Checking the live target…</p> : null}
+      {report && ref ? <ReportView key={JSON.stringify(ref)} report={report} deployRef={ref} /> : null}
     </section>
   );
 }
 
-function ReportView({
-  report,
-  target,
-}: {
-  report: ReadinessReport;
-  /** The Kubernetes target, for one-click fixes; on Swarm the remedy says what to change. */
-  target: { context: string; namespace: string; stack: string } | undefined;
-}) {
+function ReportView({ report, deployRef }: { report: ReadinessReport; deployRef: StackOnTarget }) {
   return (
     <>
       {report.error ? (
@@ -164,7 +103,7 @@ function ReportView({
           {report.checks
             .filter((c) => c.category === category)
             .map((c) => (
-              <CheckRow key={c.id} check={c} target={target} />
+              <CheckRow key={c.id} check={c} deployRef={deployRef} />
             ))}
         </div>
       ))}
@@ -172,25 +111,8 @@ function ReportView({
   );
 }
 
-function CheckRow({
-  check,
-  target,
-}: {
-  check: ReadinessCheck;
-  target: { context: string; namespace: string; stack: string } | undefined;
-}) {
-  const queryClient = useQueryClient();
-  const plan = useMutation({
-    mutationFn: (t: { context: string; namespace: string; stack: string }) =>
-      invoke('readiness:planFix', { ...t, check: check.id }),
-  });
-  const apply = useMutation({
-    mutationFn: (input: {
-      target: { context: string; namespace: string; stack: string };
-      values: Record<string, unknown>;
-    }) => invoke('deploy:apply', { ...input.target, values: input.values, prune: false }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['revisions'] }),
-  });
+function CheckRow({ check, deployRef }: { check: ReadinessCheck; deployRef: StackOnTarget }) {
+  const { plan, apply } = useFix(deployRef, check.id);
   return (
     <details className="check" data-check={check.id} data-verdict={check.verdict}>
       <summary>
@@ -209,14 +131,9 @@ function CheckRow({
         ))}
       </ul>
       <p className="small">{check.remediation}</p>
-      {check.fix && check.verdict !== 'pass' && target ? (
+      {check.fix && check.verdict !== 'pass' ? (
         <div>
-          <button
-            type="button"
-            onClick={() => plan.mutate(target)}
-            disabled={plan.isPending}
-            data-testid={`fix-${check.id}`}
-          >
+          <button type="button" onClick={() => plan.mutate()} disabled={plan.isPending} data-testid={`fix-${check.id}`}>
             {check.fix.label}
           </button>
           {plan.error ? <p className="error small">{plan.error.message}</p> : null}
@@ -227,13 +144,13 @@ function CheckRow({
                 type="button"
                 data-testid="apply-fix"
                 disabled={apply.isPending || apply.isSuccess}
-                onClick={() => apply.mutate({ target, values: plan.data.values })}
+                onClick={() => apply.mutate(plan.data.values)}
               >
                 {apply.isPending ? 'Applying…' : 'Apply the fix'}
               </button>
               {apply.data ? (
                 <p className="ok small" role="status">
-                  Applied revision {apply.data.revision}; the score updates as the cluster converges.
+                  Applied revision {apply.data.revision}; the score updates as the target converges.
                 </p>
               ) : null}
               {apply.error ? <p className="error small">{apply.error.message}</p> : null}

@@ -1,25 +1,12 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { SwarmNode, SwarmService, SwarmTask } from '@shared/swarm-schemas';
 import { useLiveCollection } from '../../lib/use-live-collection';
-import { useEndpoints } from './use-endpoints';
+import { useActiveTarget } from '../../lib/active-target';
 
-const STORAGE_KEY = 'homeport.activeEndpoint';
-
-/** The Docker endpoint the Swarm views show: the user's pick, else the first one. */
+/** The Docker endpoint the Swarm views show: the user's pick (shared by every screen), else the first one. */
 export function useActiveEndpoint() {
-  const endpoints = useEndpoints();
-  const [chosen, setChosen] = useState<string | null>(() => localStorage.getItem(STORAGE_KEY));
-  const list = endpoints.data?.endpoints ?? [];
-  const active = list.find((e) => e.name === chosen) ?? list[0];
-  return {
-    active,
-    endpoints: list,
-    loading: endpoints.isPending,
-    select(name: string) {
-      localStorage.setItem(STORAGE_KEY, name);
-      setChosen(name);
-    },
-  };
+  const t = useActiveTarget();
+  return { active: t.endpoint, endpoints: t.endpoints, loading: t.endpointsLoading, select: t.selectEndpoint };
 }
 
 const byId = (item: { id: string }) => item.id;
