@@ -86,6 +86,14 @@ test('add a NAS host, trust its host key, create an NFS export and see it active
   await exported.getByRole('button', { name: 'Remove' }).click();
   await expect(exported).toHaveCount(0);
   expect((await run('exportfs', ['-v'])).stdout).not.toContain(exportDir);
+
+  // The host key changes: the probe is refused with an alarm, and nothing is offered to trust.
+  await sshd.rotateHostKey();
+  await row.getByRole('button', { name: 'Probe' }).click();
+  await expect(row.getByTestId('nas-probe-result')).toContainText('HOST KEY CHANGED');
+  await expect(row.getByTestId('nas-probe-result')).toContainText(sshd.hostKeyFingerprint);
+  await expect(row.getByTestId('host-key-changed')).toBeVisible();
+  await expect(row.getByRole('button', { name: 'Trust this host key and connect' })).toHaveCount(0);
 });
 
 test('add an S3 profile, test it, create a bucket and delete it', async ({ page }) => {

@@ -18,6 +18,7 @@ import { resolveStackReferences } from './core/references/resolve';
 import { createS3Profiles } from './core/s3/profiles';
 import { createS3Service } from './core/s3/s3-service';
 import { createSecretStore, type SecretCipher } from './core/secrets/secret-store';
+import { createSshTrust, userKnownHostsFile } from './core/ssh/trust';
 import { createStackCatalog } from './core/stacks/catalog';
 import { ensureDataDir } from './core/storage/data-dir';
 import { createSettingsStore } from './core/storage/settings';
@@ -52,7 +53,9 @@ export function createServices(deps: ServiceDeps) {
   const openGateway = (context: string) => clusters.openGateway(context);
   const stacks = createStackCatalog();
   const secrets = createSecretStore({ dataDir, cipher: deps.cipher });
-  const nasHosts = createNasHosts({ dataDir, secrets, env: deps.env });
+  // One SSH trust (known hosts, keys waiting to be trusted) for NAS hosts and ssh:// endpoints alike.
+  const sshTrust = createSshTrust({ dataDir, userKnownHosts: userKnownHostsFile(deps.env) });
+  const nasHosts = createNasHosts({ dataDir, secrets, trust: sshTrust, env: deps.env });
   const s3Profiles = createS3Profiles({ dataDir, secrets });
   const nasExports = createNasExports(nasHosts);
   const lookups = createReferenceLookups({ nasHosts, nasExports, s3Profiles });
@@ -66,7 +69,7 @@ export function createServices(deps: ServiceDeps) {
     revisions: (ref) => deployEngine.revisions(ref),
     prometheus: (context) => metrics.querier(context),
   });
-  const dockerEndpoints = createDockerEndpoints({ dataDir, env: deps.env });
+  const dockerEndpoints = createDockerEndpoints({ dataDir, trust: sshTrust, env: deps.env });
   const openClient = (endpoint: string) => dockerEndpoints.openClient(endpoint);
   const swarmLive = createSwarmLive({ openClient });
   const swarmDeployer = createSwarmDeployer({ openClient, catalog: stacks });

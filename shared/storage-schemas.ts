@@ -1,5 +1,6 @@
 /** Schemas of NAS hosts (SSH), their NFS exports, and S3 endpoint profiles. No secret ever appears here. */
 import { z } from 'zod';
+import { hostKeySchema, sshFailureReasons } from './ssh-schemas';
 
 export const nasAuthKinds = ['key', 'agent', 'password'] as const;
 
@@ -17,15 +18,6 @@ export const nasHostSchema = z.object({
 });
 export type NasHost = z.infer<typeof nasHostSchema>;
 
-export const nasFailureReasons = [
-  'unreachable',
-  'timeout',
-  'auth',
-  'host-key-unknown',
-  'host-key-changed',
-  'config',
-] as const;
-
 export const nasProbeSchema = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('connected'),
@@ -42,10 +34,10 @@ export const nasProbeSchema = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('failed'),
     host: z.string(),
-    reason: z.enum(nasFailureReasons),
+    reason: z.enum(sshFailureReasons),
     message: z.string(),
     /** For an unknown host key: what the user is asked to accept. */
-    hostKey: z.object({ fingerprint: z.string(), keyType: z.string() }).optional(),
+    hostKey: hostKeySchema.optional(),
   }),
 ]);
 export type NasProbe = z.infer<typeof nasProbeSchema>;

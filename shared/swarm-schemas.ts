@@ -1,6 +1,7 @@
 /** Schemas of Docker Swarm endpoints and their live state: compact summaries, not whole objects. */
 import { z } from 'zod';
 import { deltaSchema } from './kube-schemas';
+import { hostKeySchema, sshFailureReasons } from './ssh-schemas';
 
 /**
  * A saved Docker endpoint. TLS material is referenced by file path and read only by the main
@@ -16,7 +17,8 @@ export const dockerEndpointSchema = z.object({
 });
 export type DockerEndpoint = z.infer<typeof dockerEndpointSchema>;
 
-export const dockerFailureReasons = ['unreachable', 'tls', 'timeout', 'http', 'auth', 'host-key', 'config'] as const;
+/** The SSH reasons (an ssh:// endpoint fails as a NAS host does), plus what the engine's HTTP API adds. */
+export const dockerFailureReasons = [...sshFailureReasons, 'tls', 'http'] as const;
 
 export const endpointTestSchema = z.discriminatedUnion('status', [
   z.object({
@@ -41,7 +43,7 @@ export const endpointTestSchema = z.discriminatedUnion('status', [
     reason: z.enum(dockerFailureReasons),
     message: z.string(),
     /** For an SSH endpoint whose host key is not known yet: what the user is asked to accept. */
-    hostKey: z.object({ fingerprint: z.string(), keyType: z.string() }).optional(),
+    hostKey: hostKeySchema.optional(),
   }),
 ]);
 export type EndpointTest = z.infer<typeof endpointTestSchema>;

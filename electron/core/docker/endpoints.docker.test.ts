@@ -7,6 +7,7 @@ import * as tls from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpointTestSchema } from '@shared/swarm-schemas';
+import { createSshTrust } from '../ssh/trust';
 import { createDockerEndpoints } from './endpoints';
 import { testEngine } from './testing/engine';
 
@@ -112,7 +113,7 @@ describe('testing Docker endpoints against the engine', () => {
   });
 
   it('connects over the unix socket and describes the engine and its swarm', async () => {
-    const endpoints = createDockerEndpoints({ dataDir: dir, env: {} });
+    const endpoints = createDockerEndpoints({ dataDir: dir, trust: createSshTrust({ dataDir: dir }), env: {} });
     await endpoints.add({ name: 'unix-ok', url: engine.host });
     const result = endpointTestSchema.parse(await endpoints.test('unix-ok'));
     expect(result).toMatchObject({
@@ -128,12 +129,16 @@ describe('testing Docker endpoints against the engine', () => {
   });
 
   it('treats $DOCKER_HOST as the endpoint env', async () => {
-    const endpoints = createDockerEndpoints({ dataDir: dir, env: { DOCKER_HOST: engine.host } });
+    const endpoints = createDockerEndpoints({
+      dataDir: dir,
+      trust: createSshTrust({ dataDir: dir }),
+      env: { DOCKER_HOST: engine.host },
+    });
     expect(await endpoints.test('env')).toMatchObject({ status: 'connected', endpoint: 'env' });
   });
 
   it('says a missing socket is unreachable', async () => {
-    const endpoints = createDockerEndpoints({ dataDir: dir, env: {} });
+    const endpoints = createDockerEndpoints({ dataDir: dir, trust: createSshTrust({ dataDir: dir }), env: {} });
     await endpoints.add({ name: 'unix-missing', url: `unix://${join(dir, 'nothing.sock')}` });
     const result = await endpoints.test('unix-missing');
     expect(result).toMatchObject({ status: 'failed', reason: 'unreachable' });
@@ -145,7 +150,7 @@ describe('testing Docker endpoints against the engine', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const port = (probe.address() as net.AddressInfo).port;
     await new Promise((resolve) => probe.close(resolve));
-    const endpoints = createDockerEndpoints({ dataDir: dir, env: {} });
+    const endpoints = createDockerEndpoints({ dataDir: dir, trust: createSshTrust({ dataDir: dir }), env: {} });
     await endpoints.add({ name: 'tcp-refused', url: `tcp://127.0.0.1:${port}` });
     const result = await endpoints.test('tcp-refused');
     expect(result).toMatchObject({ status: 'failed', reason: 'unreachable' });
@@ -153,7 +158,7 @@ describe('testing Docker endpoints against the engine', () => {
   });
 
   it('connects over TLS with the right CA and client certificate', async () => {
-    const endpoints = createDockerEndpoints({ dataDir: dir, env: {} });
+    const endpoints = createDockerEndpoints({ dataDir: dir, trust: createSshTrust({ dataDir: dir }), env: {} });
     await endpoints.add({
       name: 'tls-ok',
       url: `tcp://127.0.0.1:${tlsPort}`,
@@ -163,7 +168,7 @@ describe('testing Docker endpoints against the engine', () => {
   });
 
   it('fails with tls for a server certificate from another CA', async () => {
-    const endpoints = createDockerEndpoints({ dataDir: dir, env: {} });
+    const endpoints = createDockerEndpoints({ dataDir: dir, trust: createSshTrust({ dataDir: dir }), env: {} });
     await endpoints.add({
       name: 'tls-wrong-ca',
       url: `tcp://127.0.0.1:${tlsPort}`,
@@ -175,7 +180,7 @@ describe('testing Docker endpoints against the engine', () => {
   });
 
   it('fails with tls when the engine refuses the client certificate', async () => {
-    const endpoints = createDockerEndpoints({ dataDir: dir, env: {} });
+    const endpoints = createDockerEndpoints({ dataDir: dir, trust: createSshTrust({ dataDir: dir }), env: {} });
     await endpoints.add({
       name: 'tls-wrong-client',
       url: `tcp://127.0.0.1:${tlsPort}`,
@@ -188,7 +193,7 @@ describe('testing Docker endpoints against the engine', () => {
     const silent = net.createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as net.AddressInfo).port;
-    const endpoints = createDockerEndpoints({ dataDir: dir, env: {} });
+    const endpoints = createDockerEndpoints({ dataDir: dir, trust: createSshTrust({ dataDir: dir }), env: {} });
     await endpoints.add({ name: 'tcp-silent', url: `tcp://127.0.0.1:${port}` });
     const result = await endpoints.test('tcp-silent', 500);
     expect(result).toMatchObject({ status: 'failed', reason: 'timeout' });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseEndpointUrl, validateEndpoint } from './endpoint-url';
+import { createSshTrust } from '../ssh/trust';
 import { createDockerEndpoints, envEndpoint } from './endpoints';
 
 describe('endpoint URLs', () => {
@@ -100,7 +101,11 @@ describe('saved endpoints', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('adds, lists and removes; refuses duplicates; keeps the file 0600', async () => {
-    const endpoints = createDockerEndpoints({ dataDir: dir, env: { DOCKER_HOST: 'unix:///run/docker.sock' } });
+    const endpoints = createDockerEndpoints({
+      dataDir: dir,
+      trust: createSshTrust({ dataDir: dir }),
+      env: { DOCKER_HOST: 'unix:///run/docker.sock' },
+    });
     await endpoints.add({ name: 'nas', url: 'ssh://ops@nas.lan' });
     await expect(endpoints.add({ name: 'nas', url: 'unix:///x.sock' })).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(endpoints.add({ name: 'env', url: 'unix:///x.sock' })).rejects.toMatchObject({ code: 'CONFLICT' });
@@ -116,7 +121,7 @@ describe('saved endpoints', () => {
   });
 
   it('names a missing TLS file at connect time', async () => {
-    const endpoints = createDockerEndpoints({ dataDir: dir, env: {} });
+    const endpoints = createDockerEndpoints({ dataDir: dir, trust: createSshTrust({ dataDir: dir }), env: {} });
     await endpoints.add({
       name: 'nas',
       url: 'tcp://10.0.0.5:2376',
@@ -130,7 +135,11 @@ describe('saved endpoints', () => {
   });
 
   it('reports an invalid $DOCKER_HOST as a config failure', async () => {
-    const endpoints = createDockerEndpoints({ dataDir: dir, env: { DOCKER_HOST: 'tcp://nas.lan' } });
+    const endpoints = createDockerEndpoints({
+      dataDir: dir,
+      trust: createSshTrust({ dataDir: dir }),
+      env: { DOCKER_HOST: 'tcp://nas.lan' },
+    });
     expect(await endpoints.test('env')).toMatchObject({ status: 'failed', reason: 'config' });
   });
 });

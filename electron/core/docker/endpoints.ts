@@ -9,24 +9,25 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { dockerEndpointSchema, type DockerEndpoint, type EndpointTest } from '@shared/swarm-schemas';
 import { errorMessage, HomeportError } from '../errors';
-import { createHostKeyStore, type HostKeyStore } from '../ssh/host-keys';
+import { SshError } from '../ssh/errors';
+import type { SshTrust } from '../ssh/trust';
 import { JsonStore } from '../storage/json-store';
 import { createDockerClient, DockerRequestError, type DockerClient, type DockerTransport } from './client';
 import { parseEndpointUrl, validateEndpoint, validateEndpointName, type EndpointAddress } from './endpoint-url';
+import { openSshTransport } from './ssh-transport';
 import { createDeadline } from '../deadline';
 
 export const ENV_ENDPOINT = 'env';
 
 export type DockerEndpointFailure = Extract<EndpointTest, { status: 'failed' }>['reason'];
 
-/** An endpoint that cannot be used as configured (unreadable TLS file, bad URL, ...). */
+/** An endpoint that cannot be used as configured (unreadable TLS file, bad URL, ...). SSH failures are SshError. */
 export class DockerEndpointError extends HomeportError {
   constructor(
-    readonly reason: DockerEndpointFailure,
+    readonly reason: Extract<DockerEndpointFailure, 'config'>,
     message: string,
-    readonly hostKey?: { fingerprint: string; keyType: string },
   ) {
-    super(reason === 'config' ? 'INVALID_INPUT' : 'UNAVAILABLE', message);
+    super('INVALID_INPUT', message);
     this.name = 'DockerEndpointError';
   }
 }
@@ -36,24 +37,11 @@ export type ListedEndpoint = DockerEndpoint & {
   source: 'saved' | 'env';
 };
 
-/** What an SSH transport needs: how to reach the host and which keys to trust. */
-export interface SshTransportRequest {
-  endpoint: DockerEndpoint;
-  address: Extract<EndpointAddress, { kind: 'ssh' }>;
-  hostKeys: HostKeyStore;
-  env: NodeJS.ProcessEnv;
-  timeoutMs?: number;
-  /** Called when the host presented a key no known_hosts file lists, before the error is thrown. */
-  onUnknownHostKey(key: { host: string; port: number; key: Buffer; fingerprint: string; keyType: string }): void;
-}
-
 export interface DockerEndpointsOptions {
   dataDir: string;
-  /** Default: Homeport's <dataDir>/known_hosts plus the user's ~/.ssh/known_hosts (read only). */
-  hostKeys?: HostKeyStore;
+  /** The data directory's SSH trust (for ssh:// endpoints), shared with the NAS hosts. */
+  trust: SshTrust;
   env?: NodeJS.ProcessEnv;
-  /** Opens the transport of an ssh:// endpoint; default: an SSH session forwarding the remote socket. */
-  openSshTransport?: (req: SshTransportRequest) => Promise<DockerTransport>;
 }
 
 const storeSchema = z.object({ endpoints: z.array(dockerEndpointSchema) });
@@ -87,15 +75,8 @@ async function readTlsFile(endpoint: DockerEndpoint, field: string, file: string
 
 export function createDockerEndpoints(opts: DockerEndpointsOptions) {
   const env = opts.env ?? process.env;
+  const { trust } = opts;
   const store = new JsonStore(join(opts.dataDir, 'docker-endpoints.json'), storeSchema, () => ({ endpoints: [] }));
-  const hostKeys =
-    opts.hostKeys ??
-    createHostKeyStore({
-      file: join(opts.dataDir, 'known_hosts'),
-      userKnownHosts: join(env.HOME ?? homedir(), '.ssh', 'known_hosts'),
-    });
-  /** Host keys seen by the last failed test of an ssh endpoint, waiting for the user to accept them. */
-  const pendingHostKeys = new Map<string, { host: string; port: number; key: Buffer; fingerprint: string }>();
 
   async function list(): Promise<ListedEndpoint[]> {
     const saved = (await store.read()).endpoints.map((e) => ({ ...e, source: 'saved' as const }));
@@ -147,17 +128,20 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
       }
       return { endpoints: s.endpoints.filter((e) => e.name !== name) };
     });
-    pendingHostKeys.delete(name);
   }
 
-  async function transportOf(endpoint: DockerEndpoint, timeoutMs?: number): Promise<DockerTransport> {
-    let address: EndpointAddress;
+  function addressOf(endpoint: DockerEndpoint): EndpointAddress {
     try {
-      address =
-        endpoint.name === ENV_ENDPOINT ? parseEndpointUrl(endpoint.url, 'DOCKER_HOST') : parseEndpointUrl(endpoint.url);
+      return endpoint.name === ENV_ENDPOINT
+        ? parseEndpointUrl(endpoint.url, 'DOCKER_HOST')
+        : parseEndpointUrl(endpoint.url);
     } catch (err) {
       throw new DockerEndpointError('config', `Endpoint '${endpoint.name}': ${errorMessage(err)}`);
     }
+  }
+
+  async function transportOf(endpoint: DockerEndpoint, timeoutMs?: number): Promise<DockerTransport> {
+    const address = addressOf(endpoint);
     if (address.kind === 'unix') return { kind: 'unix', socketPath: address.socketPath };
     if (address.kind === 'tcp') {
       if (!endpoint.tls) {
@@ -174,17 +158,7 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
       const key = await readTlsFile(endpoint, 'keyFile', endpoint.tls.keyFile);
       return { kind: 'tcp', host: address.host, port: address.port, tls: { ca, cert, key } };
     }
-    pendingHostKeys.delete(endpoint.name);
-    const openSsh = opts.openSshTransport ?? (await import('./ssh-transport')).openSshTransport;
-    return openSsh({
-      endpoint,
-      address,
-      hostKeys,
-      env,
-      timeoutMs,
-      onUnknownHostKey: ({ host, port, key, fingerprint }) =>
-        pendingHostKeys.set(endpoint.name, { host, port, key, fingerprint }),
-    });
+    return openSshTransport({ endpoint, address, trust, env, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
   }
 
   /** A client for the endpoint; the caller closes it. */
@@ -195,14 +169,9 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
   }
 
   function classify(name: string, err: unknown): Extract<EndpointTest, { status: 'failed' }> {
+    if (err instanceof SshError) return { status: 'failed', endpoint: name, ...err.toFailure() };
     if (err instanceof DockerEndpointError) {
-      return {
-        status: 'failed',
-        endpoint: name,
-        reason: err.reason,
-        message: err.message,
-        ...(err.hostKey ? { hostKey: err.hostKey } : {}),
-      };
+      return { status: 'failed', endpoint: name, reason: err.reason, message: err.message };
     }
     if (err instanceof DockerRequestError) {
       const reason = err.status === 401 || err.status === 403 ? 'auth' : err.reason;
@@ -272,33 +241,19 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
     }
   }
 
-  /**
-   * Trusts the SSH host key the last failed test of this endpoint reported. With `fingerprint`, only
-   * if it is the key the user was shown.
-   */
-  async function acceptHostKey(name: string, fingerprint?: string): Promise<void> {
-    const endpoint = await get(name);
-    if (!endpoint.url.trim().startsWith('ssh://')) {
+  /** Trusts the SSH host key the last connection to this endpoint's host was shown, if it is the one the user checked. */
+  async function acceptHostKey(name: string, fingerprint: string): Promise<void> {
+    const address = addressOf(await get(name));
+    if (address.kind !== 'ssh') {
       throw new HomeportError('INVALID_INPUT', `Endpoint '${name}' is not an ssh:// endpoint; it has no host key`);
     }
-    const pending = pendingHostKeys.get(name);
-    if (!pending) {
-      throw new HomeportError(
-        'NOT_FOUND',
-        `No new host key is waiting for endpoint '${name}'; test the endpoint first and check the fingerprint it shows`,
-      );
-    }
-    if (fingerprint !== undefined && fingerprint !== pending.fingerprint) {
-      throw new HomeportError(
-        'CONFLICT',
-        `Endpoint '${name}' now presents host key ${pending.fingerprint}, not ${fingerprint}; test it again and check the new fingerprint`,
-      );
-    }
-    await hostKeys.accept(pending.host, pending.port, pending.key);
-    pendingHostKeys.delete(name);
+    await trust.acceptShown(
+      { host: address.host, port: address.port, label: `Endpoint '${name}'`, showAgain: 'test the endpoint' },
+      fingerprint,
+    );
   }
 
-  return { list, get, add, remove, openClient, test, acceptHostKey, hostKeys };
+  return { list, get, add, remove, openClient, test, acceptHostKey };
 }
 
 export type DockerEndpoints = ReturnType<typeof createDockerEndpoints>;

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpointTestSchema } from '@shared/swarm-schemas';
-import { createHostKeyStore } from '../ssh/host-keys';
 import { startSshd, TEST_USER, type TestSshd } from '../ssh/testing/sshd';
+import { createSshTrust } from '../ssh/trust';
 import { createDockerEndpoints } from './endpoints';
 import { testEngine } from './testing/engine';
 
@@ -49,7 +49,7 @@ describe('ssh:// endpoints', () => {
     const endpoints = createDockerEndpoints({
       dataDir: dir,
       env: {},
-      hostKeys: createHostKeyStore({ file: join(dir, 'known_hosts'), userKnownHosts: join(dir, 'user_known_hosts') }),
+      trust: createSshTrust({ dataDir: dir, userKnownHosts: join(dir, 'user_known_hosts') }),
     });
     await endpoints.add({
       name: 'ssh-nas',
@@ -60,7 +60,7 @@ describe('ssh:// endpoints', () => {
     const unknown = endpointTestSchema.parse(await endpoints.test('ssh-nas'));
     expect(unknown).toMatchObject({
       status: 'failed',
-      reason: 'host-key',
+      reason: 'host-key-unknown',
       hostKey: { fingerprint: sshd.hostKeyFingerprint, keyType: 'ssh-ed25519' },
     });
     expect(unknown.status === 'failed' && unknown.message).toMatch(/Endpoint 'ssh-nas': .*not known yet/);
@@ -78,24 +78,26 @@ describe('ssh:// endpoints', () => {
 
     await sshd.rotateHostKey();
     const changed = endpointTestSchema.parse(await endpoints.test('ssh-nas'));
-    expect(changed).toMatchObject({ status: 'failed', reason: 'host-key' });
+    expect(changed).toMatchObject({ status: 'failed', reason: 'host-key-changed' });
     expect(changed.status === 'failed' && changed.hostKey).toBeUndefined();
     expect(changed.status === 'failed' && changed.message).toMatch(/host key of 127\.0\.0\.1:\d+ has changed/);
-    await expect(endpoints.acceptHostKey('ssh-nas')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(endpoints.acceptHostKey('ssh-nas', sshd.hostKeyFingerprint)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('says which socket the host would not open, and that a missing key file is a config error', async () => {
     const keyFile = join(dir, 'id_ed25519_2');
     await writeFile(keyFile, sshd.privateKey, { mode: 0o600 });
-    const hostKeys = createHostKeyStore({ file: join(dir, 'known_hosts2') });
-    const endpoints = createDockerEndpoints({ dataDir: join(dir, 'second'), env: {}, hostKeys });
+    const dataDir = join(dir, 'second');
+    const endpoints = createDockerEndpoints({ dataDir, env: {}, trust: createSshTrust({ dataDir }) });
     await endpoints.add({
       name: 'ssh-nosock',
       url: `ssh://${sshd.user}@127.0.0.1:${sshd.port}/nonexistent/docker.sock`,
       sshKeyFile: keyFile,
     });
     await endpoints.test('ssh-nosock');
-    await endpoints.acceptHostKey('ssh-nosock');
+    await endpoints.acceptHostKey('ssh-nosock', sshd.hostKeyFingerprint);
     const result = await endpoints.test('ssh-nosock');
     expect(result).toMatchObject({ status: 'failed', reason: 'unreachable' });
     expect(result.status === 'failed' && result.message).toMatch(/did not open \/nonexistent\/docker.sock/);

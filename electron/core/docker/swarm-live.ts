@@ -15,6 +15,7 @@ import type {
 } from '@shared/swarm-schemas';
 import { errorMessage, HomeportError } from '../errors';
 import { DockerRequestError, type DockerClient } from './client';
+import { SshError } from '../ssh/errors';
 import { DockerEndpointError } from './endpoints';
 import {
   summarizeNode,
@@ -66,7 +67,8 @@ const sameItem = (a: Item | undefined, b: Item) => a !== undefined && JSON.strin
 
 /** Errors that retrying will not fix: a bad endpoint configuration, an unknown endpoint, an untrusted host key. */
 function isFatal(err: unknown): boolean {
-  if (err instanceof DockerEndpointError) return err.reason === 'config' || err.reason === 'host-key';
+  if (err instanceof DockerEndpointError) return true;
+  if (err instanceof SshError) return ['config', 'host-key-unknown', 'host-key-changed'].includes(err.reason);
   if (err instanceof DockerRequestError) return false;
   return err instanceof HomeportError && ['INVALID_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT'].includes(err.code);
 }

@@ -4,27 +4,17 @@
  * is never written to nas-hosts.json and never returned. Connections verify the host key (Homeport's
  * <dataDir>/known_hosts and the user's ~/.ssh/known_hosts) before any credential is sent.
  */
-import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { nasAuthKinds, type NasHost } from '@shared/storage-schemas';
-import { errorMessage, HomeportError } from '../errors';
+import { HomeportError } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
-import {
-  connectSsh,
-  HostKeyChangedError,
-  HostKeyUnknownError,
-  SshAuthError,
-  SshKeyError,
-  SshUnreachableError,
-  type SshAuth,
-  type SshSession,
-} from '../ssh/connect';
-import { createHostKeyStore, type HostKeyStore } from '../ssh/host-keys';
+import { connectSsh, type SshAuth, type SshSession } from '../ssh/connect';
+import { SshConfigError } from '../ssh/errors';
+import { readPrivateKeyFile } from '../ssh/key-file';
+import type { SshTrust } from '../ssh/trust';
 import { JsonStore } from '../storage/json-store';
-import { NasConnectError } from './connect-error';
 import { probeNas } from './probe';
 
 export type NasAuthKind = (typeof nasAuthKinds)[number];
@@ -59,8 +49,8 @@ export type NasHostChanges = Partial<Omit<NasHostInput, 'name'>>;
 export interface NasHostsOptions {
   dataDir: string;
   secrets: SecretStore;
-  /** Default: Homeport's <dataDir>/known_hosts plus the user's ~/.ssh/known_hosts (read only). */
-  hostKeys?: HostKeyStore;
+  /** The data directory's SSH trust, shared with the Docker ssh:// endpoints. */
+  trust: SshTrust;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -154,16 +144,8 @@ export function validateHostInput(input: NasHostInput): SavedHost {
 
 export function createNasHosts(opts: NasHostsOptions) {
   const env = opts.env ?? process.env;
-  const { secrets } = opts;
+  const { secrets, trust } = opts;
   const store = new JsonStore(join(opts.dataDir, 'nas-hosts.json'), storeSchema, () => ({ hosts: [] }));
-  const hostKeys =
-    opts.hostKeys ??
-    createHostKeyStore({
-      file: join(opts.dataDir, 'known_hosts'),
-      userKnownHosts: join(env.HOME ?? homedir(), '.ssh', 'known_hosts'),
-    });
-  /** Host keys seen by the last failed connection, waiting for the user to accept them. */
-  const pendingHostKeys = new Map<string, { host: string; port: number; key: Buffer; fingerprint: string }>();
 
   async function toPublic(h: SavedHost): Promise<NasHost> {
     return {
@@ -245,7 +227,6 @@ export function createNasHosts(opts: NasHostsOptions) {
     });
     if (changes.secret !== undefined) await secrets.set(secretId(name), changes.secret);
     else if (host.auth === 'agent' || authChanged) await secrets.delete(secretId(name));
-    pendingHostKeys.delete(name);
     return toPublic(host);
   }
 
@@ -256,106 +237,61 @@ export function createNasHosts(opts: NasHostsOptions) {
       return { hosts: s.hosts.filter((h) => h.name !== name) };
     });
     await secrets.delete(secretId(name));
-    pendingHostKeys.delete(name);
   }
 
+  const labelOf = (name: string) => ({ label: `NAS host '${name}'` });
+
   async function authOf(host: SavedHost): Promise<SshAuth> {
-    const prefix = `NAS host '${host.name}'`;
+    const context = labelOf(host.name);
     const secret = await secrets.get(secretId(host.name));
     if (host.auth === 'key') {
-      let privateKey: Buffer;
-      try {
-        privateKey = await readFile(host.keyFile!);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        const what = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : errorMessage(err);
-        throw new NasConnectError(
-          'config',
-          `${prefix}: 'keyFile' ${host.keyFile} ${what}; point it at your private key or use the SSH agent`,
-        );
-      }
+      const privateKey = await readPrivateKeyFile(host.keyFile!, 'keyFile', context);
       return { kind: 'key', privateKey, ...(secret !== undefined ? { passphrase: secret } : {}) };
     }
     if (host.auth === 'agent') {
       const socket = env.SSH_AUTH_SOCK;
       if (!socket) {
-        throw new NasConnectError(
-          'config',
-          `${prefix}: auth 'agent' needs a running SSH agent (SSH_AUTH_SOCK is not set); start one and add your key (ssh-add), or use a key file`,
+        throw new SshConfigError(
+          `auth 'agent' needs a running SSH agent (SSH_AUTH_SOCK is not set); start one and add your key (ssh-add), or use a key file`,
+          context,
         );
       }
       return { kind: 'agent', socket };
     }
-    if (secret === undefined) {
-      throw new NasConnectError('config', `${prefix}: no password is stored; edit the host and enter it`);
-    }
+    if (secret === undefined) throw new SshConfigError('no password is stored; edit the host and enter it', context);
     return { kind: 'password', password: secret };
   }
 
-  /** Opens an SSH session to the host (the caller closes it). Failures are NasConnectError with a reason. */
+  /** Opens an SSH session to the host (the caller closes it). Failures are SshError with a reason. */
   async function connect(name: string, timeoutMs = 15_000): Promise<SshSession> {
     const host = await saved(name);
     const auth = await authOf(host);
-    const prefix = `NAS host '${name}'`;
-    pendingHostKeys.delete(name);
-    try {
-      return await connectSsh({ host: host.address, port: host.port, username: host.user, auth, hostKeys, timeoutMs });
-    } catch (err) {
-      if (err instanceof HostKeyUnknownError) {
-        pendingHostKeys.set(name, { host: err.host, port: err.port, key: err.key, fingerprint: err.fingerprint });
-        throw new NasConnectError('host-key-unknown', `${prefix}: ${err.message}`, {
-          fingerprint: err.fingerprint,
-          keyType: err.keyType,
-        });
-      }
-      if (err instanceof HostKeyChangedError) {
-        if (!err.revoked) {
-          pendingHostKeys.set(name, {
-            host: err.host,
-            port: err.port,
-            key: err.receivedKey,
-            fingerprint: err.received,
-          });
-        }
-        throw new NasConnectError('host-key-changed', `${prefix}: ${err.message}`);
-      }
-      if (err instanceof SshAuthError) {
-        const hint =
-          host.auth === 'password'
-            ? 'Check the password, and that the host allows password logins.'
-            : `Check that the public key is in ~${host.user}/.ssh/authorized_keys on the host.`;
-        throw new NasConnectError('auth', `${prefix}: ${err.message} ${hint}`);
-      }
-      if (err instanceof SshKeyError) throw new NasConnectError('config', `${prefix}: ${err.message}`);
-      if (err instanceof SshUnreachableError) {
-        const timedOut = /timed out|within \d+ ms/.test(err.message);
-        throw new NasConnectError(timedOut ? 'timeout' : 'unreachable', `${prefix}: ${err.message}`);
-      }
-      throw new NasConnectError('unreachable', `${prefix}: ${errorMessage(err)}`);
-    }
+    return connectSsh({
+      host: host.address,
+      port: host.port,
+      username: host.user,
+      auth,
+      hostKeys: trust,
+      timeoutMs,
+      ...labelOf(name),
+      authHint:
+        host.auth === 'password'
+          ? 'Check the password, and that the host allows password logins.'
+          : `Check that the public key is in ~${host.user}/.ssh/authorized_keys on the host.`,
+      passphraseHint: 'edit the host and enter its passphrase',
+    });
   }
 
-  /** Trusts the host key the last connection (or probe) was shown, if it is the one the user checked. */
+  /** Trusts the host key the last connection (or probe) to this host was shown, if it is the one the user checked. */
   async function acceptHostKey(name: string, fingerprint: string): Promise<void> {
-    await saved(name);
-    const pending = pendingHostKeys.get(name);
-    if (!pending) {
-      throw new HomeportError(
-        'NOT_FOUND',
-        `No new host key is waiting for NAS host '${name}'; probe the host first and check the fingerprint it shows`,
-      );
-    }
-    if (fingerprint !== pending.fingerprint) {
-      throw new HomeportError(
-        'CONFLICT',
-        `NAS host '${name}' presented host key ${pending.fingerprint}, not ${fingerprint}; probe it again and check the fingerprint`,
-      );
-    }
-    await hostKeys.accept(pending.host, pending.port, pending.key);
-    pendingHostKeys.delete(name);
+    const host = await saved(name);
+    await trust.acceptShown(
+      { host: host.address, port: host.port, ...labelOf(name), showAgain: 'probe the host' },
+      fingerprint,
+    );
   }
 
-  const hosts = { list, get, add, update, remove, connect, acceptHostKey, hostKeys };
+  const hosts = { list, get, add, update, remove, connect, acceptHostKey };
   return { ...hosts, probe: (name: string, timeoutMs?: number) => probeNas(hosts, name, timeoutMs) };
 }
 

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretStore } from '../secrets/secret-store';
-import { createHostKeyStore } from '../ssh/host-keys';
 import { startSshd, type TestSshd } from '../ssh/testing/sshd';
+import { createSshTrust } from '../ssh/trust';
 import { createNasExports, dropInPath, EXPORTS_DIR } from './exports';
 import { createNasHosts, type NasHosts } from './hosts';
 
@@ -63,7 +63,7 @@ beforeAll(async () => {
     dataDir,
     secrets: createSecretStore({ dataDir }),
     // The user's own ~/.ssh/known_hosts stays out of the test.
-    hostKeys: createHostKeyStore({ file: join(dataDir, 'known_hosts') }),
+    trust: createSshTrust({ dataDir }),
     env: {},
   });
   await hosts.add({ name: 'nas', address: sshd.host, port: sshd.port, user: sshd.user, auth: 'key', keyFile });

@@ -6,8 +6,8 @@
 import type { NasProbe } from '@shared/storage-schemas';
 import { errorMessage, HomeportError } from '../errors';
 import type { SshSession } from '../ssh/connect';
+import { SshError, SshTimeoutError } from '../ssh/errors';
 import { readHomeportExports } from './exports';
-import { NasConnectError } from './connect-error';
 import type { NasConnector } from './hosts';
 import { detectPrivilege, findExportfs, parseExportfsVerbose, type Privilege } from './remote';
 import { createDeadline } from '../deadline';
@@ -87,22 +87,14 @@ export async function probeSession(
 }
 
 export function classifyProbeFailure(host: string, err: unknown): Extract<NasProbe, { status: 'failed' }> {
-  if (err instanceof NasConnectError) {
-    return {
-      status: 'failed',
-      host,
-      reason: err.reason,
-      message: err.message,
-      ...(err.hostKey ? { hostKey: err.hostKey } : {}),
-    };
-  }
+  // A remote command's timeout does not know the host's name; a connection error does.
   const message = errorMessage(err).includes(`'${host}'`)
     ? errorMessage(err)
     : `NAS host '${host}': ${errorMessage(err)}`;
+  if (err instanceof SshError) return { status: 'failed', host, ...err.toFailure(), message };
   if (err instanceof HomeportError && err.code === 'INVALID_INPUT') {
     return { status: 'failed', host, reason: 'config', message };
   }
-  if (/did not finish within|timed out/.test(message)) return { status: 'failed', host, reason: 'timeout', message };
   return { status: 'failed', host, reason: 'unreachable', message };
 }
 
@@ -112,9 +104,9 @@ export async function probeNas(hosts: NasConnector, name: string, timeoutMs = 30
   const deadline = createDeadline(
     timeoutMs,
     () =>
-      new NasConnectError(
-        'timeout',
+      new SshTimeoutError(
         `NAS host '${name}' did not answer the probe within ${timeoutMs} ms; check the address and that the host is up`,
+        timeoutMs,
       ),
   );
   try {
@@ -122,7 +114,7 @@ export async function probeNas(hosts: NasConnector, name: string, timeoutMs = 30
     session = await deadline.race(hosts.connect(name, timeoutMs), (s) => void s.close().catch(() => undefined));
     return await deadline.race(probeSession(session, name));
   } catch (err) {
-    if (err instanceof HomeportError && err.code === 'NOT_FOUND' && !(err instanceof NasConnectError)) throw err;
+    if (err instanceof HomeportError && err.code === 'NOT_FOUND') throw err; // no such saved host
     return classifyProbeFailure(name, err);
   } finally {
     deadline.clear();

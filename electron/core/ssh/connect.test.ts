@@ -7,16 +7,15 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectSsh, shellCommand, type SshConnectOptions } from './connect';
 import {
-  connectSsh,
   HostKeyChangedError,
   HostKeyUnknownError,
-  shellCommand,
   SshAuthError,
   SshKeyError,
+  SshTimeoutError,
   SshUnreachableError,
-  type SshConnectOptions,
-} from './connect';
+} from './errors';
 import { createHostKeyStore, type HostKeyStore } from './host-keys';
 import { startSshd, type TestSshd } from './testing/sshd';
 
@@ -247,7 +246,7 @@ describe('connectSsh against a real sshd', () => {
     const silentPort = (silent.address() as { port: number }).port;
     try {
       const timedOut = await connectSsh(opts(store, { port: silentPort, timeoutMs: 500 })).catch((e: unknown) => e);
-      expect(timedOut).toBeInstanceOf(SshUnreachableError);
+      expect(timedOut).toBeInstanceOf(SshTimeoutError);
       expect((timedOut as Error).message).toContain(`127.0.0.1:${silentPort}`);
     } finally {
       silent.close();

@@ -4,7 +4,18 @@
  */
 import type { Duplex } from 'node:stream';
 import ssh2, { type Client as SshClient, type ClientChannel, type ConnectConfig } from 'ssh2';
-import { HomeportError } from '../errors';
+import { errorMessage, HomeportError } from '../errors';
+import {
+  HostKeyChangedError,
+  HostKeyUnknownError,
+  SshAuthError,
+  SshConfigError,
+  SshError,
+  SshKeyError,
+  SshTimeoutError,
+  SshUnreachableError,
+  type SshErrorContext,
+} from './errors';
 import type { HostKeyCheck, HostKeyStore } from './host-keys';
 import { fingerprintSha256, keyTypeOf } from './known-hosts';
 
@@ -21,9 +32,16 @@ export interface SshConnectOptions {
   port: number;
   username: string;
   auth: SshAuth;
-  hostKeys: HostKeyStore;
+  /** Decides whether the host's key is trusted (normally the data directory's SshTrust). */
+  hostKeys: Pick<HostKeyStore, 'check'>;
   /** Connect, key exchange and authentication together; default 20 s. */
   timeoutMs?: number;
+  /** Whose connection this is, named first in every error: "NAS host 'nas'". */
+  label?: string;
+  /** What to check when the host refuses the credentials. */
+  authHint?: string;
+  /** How the user gives the passphrase of an encrypted key; default: "enter its passphrase". */
+  passphraseHint?: string;
 }
 
 export interface ExecResult {
@@ -51,109 +69,6 @@ export interface SshSession {
   readonly closed: Promise<void>;
 }
 
-/** The host presented a key no known_hosts file lists: ask the user, then `hostKeys.accept(host, port, key)`. */
-export class HostKeyUnknownError extends HomeportError {
-  constructor(
-    readonly host: string,
-    readonly port: number,
-    readonly keyType: string,
-    readonly fingerprint: string,
-    readonly key: Buffer,
-  ) {
-    super(
-      'CONFLICT',
-      `The SSH host ${host}:${port} is not known yet. Its ${keyType} key fingerprint is ${fingerprint}. ` +
-        'Check it against the host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub) and accept it to connect. Nothing was sent to the host.',
-    );
-    this.name = 'HostKeyUnknownError';
-  }
-}
-
-/** The host presented a key different from the one recorded for it (or one marked @revoked). */
-export class HostKeyChangedError extends HomeportError {
-  readonly host: string;
-  readonly port: number;
-  readonly keyType: string;
-  /** The fingerprints recorded for the host. */
-  readonly expected: string[];
-  /** The fingerprint of the key the host presented. */
-  readonly received: string;
-  /** The key the host presented, to `hostKeys.accept` once the user has confirmed the change. */
-  readonly receivedKey: Buffer;
-  /** The known_hosts file that holds the conflicting entry. */
-  readonly source: string | undefined;
-  readonly revoked: boolean;
-
-  constructor(info: {
-    host: string;
-    port: number;
-    keyType: string;
-    expected: string[];
-    received: string;
-    receivedKey: Buffer;
-    source?: string;
-    revoked?: boolean;
-  }) {
-    const { host, port, keyType, expected, received, source } = info;
-    const file = source ?? 'known_hosts';
-    super(
-      'FORBIDDEN',
-      info.revoked
-        ? `WARNING: the SSH host ${host}:${port} presented the ${keyType} key ${received}, which ${file} marks as revoked. ` +
-            'Homeport refused to connect and sent nothing (no user name, no credentials).'
-        : `WARNING: the SSH host key of ${host}:${port} has changed. Someone could be intercepting the connection ` +
-            `(man-in-the-middle attack), or the host was reinstalled. Expected ${keyType} key ` +
-            `${expected.length > 0 ? expected.join(' or ') : `(see ${file})`}, received ${received}. ` +
-            'Homeport refused to connect and sent nothing (no user name, no credentials). ' +
-            `If the change is expected, check the new fingerprint on the host, then remove the old entry ` +
-            `(ssh-keygen -R "${port === 22 ? host : `[${host}]:${port}`}" -f ${file}) or accept the new key in Homeport.`,
-    );
-    this.name = 'HostKeyChangedError';
-    this.host = host;
-    this.port = port;
-    this.keyType = keyType;
-    this.expected = expected;
-    this.received = received;
-    this.receivedKey = info.receivedKey;
-    this.source = source;
-    this.revoked = info.revoked ?? false;
-  }
-}
-
-export class SshAuthError extends HomeportError {
-  constructor(
-    readonly username: string,
-    readonly method: SshAuth['kind'],
-    host: string,
-    port: number,
-  ) {
-    const how = { key: 'the private key', agent: 'the keys in the SSH agent', password: 'the password' }[method];
-    super(
-      'UNAUTHORIZED',
-      `SSH authentication as "${username}" on ${host}:${port} failed: the host did not accept ${how}.`,
-    );
-    this.name = 'SshAuthError';
-  }
-}
-
-export class SshUnreachableError extends HomeportError {
-  constructor(
-    readonly host: string,
-    readonly port: number,
-    reason: string,
-  ) {
-    super('UNAVAILABLE', `Could not reach the SSH host ${host}:${port}: ${reason}.`);
-    this.name = 'SshUnreachableError';
-  }
-}
-
-export class SshKeyError extends HomeportError {
-  constructor(message: string) {
-    super('INVALID_INPUT', message);
-    this.name = 'SshKeyError';
-  }
-}
-
 /** Single-quotes one argument for a POSIX shell: `it's` -> `'it'\''s'`. NUL bytes are refused. */
 export function shellQuote(arg: string): string {
   if (arg.includes('\0')) throw new HomeportError('INVALID_INPUT', 'A command argument contains a NUL byte.');
@@ -166,22 +81,31 @@ export function shellCommand(argv: readonly string[]): string {
   return argv.map(shellQuote).join(' ');
 }
 
-function checkPrivateKey(auth: Extract<SshAuth, { kind: 'key' }>): void {
+function checkPrivateKey(
+  auth: Extract<SshAuth, { kind: 'key' }>,
+  context: SshErrorContext,
+  passphraseHint = 'enter its passphrase',
+): void {
   const parsed = utils.parseKey(auth.privateKey, auth.passphrase);
   if (!(parsed instanceof Error)) return;
+  // ssh2 reports key problems only as text; nothing else tells an encrypted key from a broken one.
   const msg = parsed.message;
   if (/no passphrase given/i.test(msg)) {
-    throw new SshKeyError('The SSH private key is encrypted: enter its passphrase.');
+    throw new SshKeyError(`The SSH private key is encrypted: ${passphraseHint}.`, context);
   }
   if (auth.passphrase !== undefined && /passphrase|integrity check failed|decrypt/i.test(msg)) {
-    throw new SshKeyError('The passphrase for the SSH private key is wrong: the key could not be decrypted with it.');
+    throw new SshKeyError(
+      'The passphrase for the SSH private key is wrong: the key could not be decrypted with it.',
+      context,
+    );
   }
-  throw new SshKeyError(`The SSH private key could not be read: ${msg}.`);
+  throw new SshKeyError(`The SSH private key could not be read: ${msg}.`, context);
 }
 
 export async function connectSsh(opts: SshConnectOptions): Promise<SshSession> {
   const { host, port, username, auth, hostKeys } = opts;
-  if (auth.kind === 'key') checkPrivateKey(auth);
+  const context: SshErrorContext = opts.label ? { label: opts.label } : {};
+  if (auth.kind === 'key') checkPrivateKey(auth, context, opts.passphraseHint);
 
   const config: ConnectConfig = {
     host,
@@ -204,7 +128,7 @@ export async function connectSsh(opts: SshConnectOptions): Promise<SshSession> {
 
   return new Promise<SshSession>((resolve, reject) => {
     const client = new Client();
-    let hostKeyError: HomeportError | undefined;
+    let hostKeyError: SshError | undefined;
     let settled = false;
     const fail = (err: Error) => {
       if (settled) return;
@@ -214,16 +138,10 @@ export async function connectSsh(opts: SshConnectOptions): Promise<SshSession> {
     };
 
     config.hostVerifier = (key: Buffer, verify: (valid: boolean) => void) => {
-      verifyHostKey(hostKeys, host, port, key).then(
-        (err) => {
-          hostKeyError = err;
-          verify(err === undefined);
-        },
-        (err: unknown) => {
-          hostKeyError = err instanceof HomeportError ? err : new HomeportError('INTERNAL', String(err));
-          verify(false);
-        },
-      );
+      void verifyHostKey(hostKeys, host, port, key, context).then((err) => {
+        hostKeyError = err;
+        verify(err === undefined);
+      });
     };
 
     if (auth.kind === 'password') {
@@ -237,31 +155,48 @@ export async function connectSsh(opts: SshConnectOptions): Promise<SshSession> {
     client.once('ready', () => {
       if (settled) return;
       settled = true;
-      resolve(makeSession(client, closed));
+      resolve(makeSession(client, closed, `${host}:${port}`));
     });
     client.on('error', (err: Error & { level?: string; code?: string }) => {
       if (settled) return;
       if (hostKeyError) return fail(hostKeyError);
-      if (err.level === 'client-authentication') return fail(new SshAuthError(username, auth.kind, host, port));
-      if (err.level === 'client-timeout') {
-        return fail(new SshUnreachableError(host, port, `no SSH handshake within ${config.readyTimeout} ms`));
+      if (err.level === 'client-authentication') {
+        return fail(new SshAuthError(username, auth.kind, host, port, { ...context, hint: opts.authHint }));
+      }
+      if (err.level === 'client-timeout' || err.code === 'ETIMEDOUT') {
+        const ms = config.readyTimeout ?? 0;
+        const what = err.code === 'ETIMEDOUT' ? 'the TCP connection timed out' : `no SSH handshake within ${ms} ms`;
+        return fail(
+          new SshTimeoutError(
+            `The SSH host ${host}:${port} did not answer: ${what}. Check the address and port, and that sshd is running.`,
+            ms,
+            context,
+          ),
+        );
       }
       if (err.level === 'agent') {
-        return fail(new SshKeyError(`The SSH agent at ${(auth as { socket: string }).socket} failed: ${err.message}.`));
+        const socket = (auth as { socket: string }).socket;
+        return fail(new SshKeyError(`The SSH agent at ${socket} failed: ${err.message}.`, context));
       }
       if (err.level === 'client-socket' || err.code) {
-        return fail(new SshUnreachableError(host, port, socketReason(err)));
+        return fail(new SshUnreachableError(host, port, socketReason(err), context));
       }
-      fail(new SshUnreachableError(host, port, err.message));
+      fail(new SshUnreachableError(host, port, err.message, context));
     });
     client.once('close', () => {
-      fail(hostKeyError ?? new SshUnreachableError(host, port, 'the connection closed during the SSH handshake'));
+      fail(
+        hostKeyError ?? new SshUnreachableError(host, port, 'the connection closed during the SSH handshake', context),
+      );
     });
 
     try {
       client.connect(config);
     } catch (err) {
-      fail(err instanceof HomeportError ? err : new SshKeyError(`Could not start the SSH connection: ${String(err)}`));
+      fail(
+        err instanceof HomeportError
+          ? err
+          : new SshKeyError(`Could not start the SSH connection: ${String(err)}`, context),
+      );
     }
   });
 }
@@ -276,8 +211,6 @@ function socketReason(err: Error & { code?: string }): string {
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return 'no route to the host';
-    case 'ETIMEDOUT':
-      return 'the connection timed out';
     case 'ECONNRESET':
       return 'the connection was reset';
     default:
@@ -287,39 +220,43 @@ function socketReason(err: Error & { code?: string }): string {
 
 /** Undefined when the key is trusted; otherwise the error to report. */
 async function verifyHostKey(
-  hostKeys: HostKeyStore,
+  hostKeys: Pick<HostKeyStore, 'check'>,
   host: string,
   port: number,
   key: Buffer,
-): Promise<HomeportError | undefined> {
+  context: SshErrorContext,
+): Promise<SshError | undefined> {
   let result: HostKeyCheck;
   try {
     result = await hostKeys.check(host, port, key);
   } catch (err) {
-    if (err instanceof HomeportError) return err;
-    return new HomeportError('INTERNAL', `Could not check the SSH host key of ${host}:${port}: ${String(err)}`);
+    // An unreadable known_hosts file: the user fixes it on this machine.
+    return new SshConfigError(`Could not check the SSH host key of ${host}:${port}: ${errorMessage(err)}`, context);
   }
   switch (result.verdict) {
     case 'match':
       return undefined;
     case 'unknown':
-      return new HostKeyUnknownError(host, port, keyTypeOf(key), fingerprintSha256(key), Buffer.from(key));
+      return new HostKeyUnknownError(host, port, keyTypeOf(key), fingerprintSha256(key), Buffer.from(key), context);
     case 'changed':
     case 'revoked':
-      return new HostKeyChangedError({
-        host,
-        port,
-        keyType: result.keyType,
-        expected: result.expected ?? [],
-        received: result.fingerprint,
-        receivedKey: Buffer.from(key),
-        source: result.source,
-        revoked: result.verdict === 'revoked',
-      });
+      return new HostKeyChangedError(
+        {
+          host,
+          port,
+          keyType: result.keyType,
+          expected: result.expected ?? [],
+          received: result.fingerprint,
+          receivedKey: Buffer.from(key),
+          source: result.source,
+          revoked: result.verdict === 'revoked',
+        },
+        context,
+      );
   }
 }
 
-function makeSession(client: SshClient, closed: Promise<void>): SshSession {
+function makeSession(client: SshClient, closed: Promise<void>, where: string): SshSession {
   let isClosed = false;
   void closed.then(() => (isClosed = true));
   const notOpen = () => new HomeportError('UNAVAILABLE', 'The SSH connection is closed.');
@@ -345,9 +282,8 @@ function makeSession(client: SshClient, closed: Promise<void>): SshSession {
             done = true;
             stream?.signal('KILL');
             stream?.close();
-            reject(
-              new HomeportError('UNAVAILABLE', `"${argv[0]}" over SSH did not finish within ${execOpts.timeoutMs} ms.`),
-            );
+            const ms = execOpts.timeoutMs ?? 0;
+            reject(new SshTimeoutError(`"${argv[0]}" over SSH on ${where} did not finish within ${ms} ms.`, ms));
           }, execOpts.timeoutMs);
         }
         client.exec(command, (err, ch) => {

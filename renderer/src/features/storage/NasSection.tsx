@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { NasHost, NasProbe } from '@shared/storage-schemas';
-import { HostKeyPrompt } from '../../components/HostKeyPrompt';
+import { HostKeyPrompt, sshFailureLabels } from '../../components/HostKeyPrompt';
 import {
   useAcceptNasHostKey,
   useAddNasHost,
@@ -13,11 +13,7 @@ import {
 } from './use-storage';
 
 const reasonLabels: Record<Extract<NasProbe, { status: 'failed' }>['reason'], string> = {
-  unreachable: 'Unreachable',
-  timeout: 'Timed out',
-  auth: 'Login refused',
-  'host-key-unknown': 'Unknown host key',
-  'host-key-changed': 'HOST KEY CHANGED',
+  ...sshFailureLabels,
   config: 'Host problem',
 };
 
@@ -126,14 +122,12 @@ function NasRow({ host, onExports }: { host: NasHost; onExports(): void }) {
           {result?.status === 'failed' ? (
             <div className="error small" role="alert">
               <strong>{reasonLabels[result.reason]}:</strong> {result.message}
-              {result.reason === 'host-key-unknown' && result.hostKey ? (
-                <HostKeyPrompt
-                  hostKey={result.hostKey}
-                  what="the NAS"
-                  busy={accept.isPending}
-                  onTrust={(fingerprint) => accept.mutate(fingerprint)}
-                />
-              ) : null}
+              <HostKeyPrompt
+                failure={result}
+                what="the NAS"
+                busy={accept.isPending}
+                onTrust={(fingerprint) => accept.mutate(fingerprint)}
+              />
             </div>
           ) : null}
         </div>

@@ -1,15 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import type { DockerEndpoint, EndpointTest } from '@shared/swarm-schemas';
-import { HostKeyPrompt } from '../../components/HostKeyPrompt';
+import { HostKeyPrompt, sshFailureLabels } from '../../components/HostKeyPrompt';
 import { useAcceptHostKey, useAddEndpoint, useEndpoints, useRemoveEndpoint, useTestEndpoint } from './use-endpoints';
 
 const reasonLabels: Record<Extract<EndpointTest, { status: 'failed' }>['reason'], string> = {
-  unreachable: 'Unreachable',
+  ...sshFailureLabels,
   tls: 'TLS failed',
-  timeout: 'Timed out',
   http: 'Unexpected answer',
+  // An engine answering 401/403 is an auth failure too, not only an SSH login.
   auth: 'Not allowed',
-  'host-key': 'Unknown host key',
   config: 'Endpoint problem',
 };
 
@@ -100,14 +99,12 @@ function EndpointRow({ endpoint }: { endpoint: DockerEndpoint & { source: 'saved
           {result?.status === 'failed' ? (
             <div className="error small" role="alert">
               <strong>{reasonLabels[result.reason]}:</strong> {result.message}
-              {result.reason === 'host-key' && result.hostKey ? (
-                <HostKeyPrompt
-                  hostKey={result.hostKey}
-                  what="the host"
-                  busy={accept.isPending}
-                  onTrust={(fingerprint) => accept.mutate(fingerprint)}
-                />
-              ) : null}
+              <HostKeyPrompt
+                failure={result}
+                what="the host"
+                busy={accept.isPending}
+                onTrust={(fingerprint) => accept.mutate(fingerprint)}
+              />
             </div>
           ) : null}
         </div>
