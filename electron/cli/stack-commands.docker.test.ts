@@ -20,8 +20,16 @@ writeFileSync(
   scaledFile,
   `${images.replace('frontend:\n', 'frontend:\n  replicas: 1\n')}nfs:\n  enabled: false\nswarm:\n  publish:\n    frontend: null\n`,
 );
-const replicasOf = async (service: string) =>
-  (await engine.docker(['service', 'ls', '--filter', `name=${service}`, '--format', '{{.Replicas}}'])).trim();
+/** The service's running/desired replicas once they settle (a scale-down stops tasks after the rollout). */
+async function replicasOf(service: string, want: string): Promise<string> {
+  let got = '';
+  for (let i = 0; i < 60; i++) {
+    got = (await engine.docker(['service', 'ls', '--filter', `name=${service}`, '--format', '{{.Replicas}}'])).trim();
+    if (got === want) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return got;
+}
 
 function recorder() {
   const out: string[] = [];
@@ -71,13 +79,13 @@ describe('homeport deploy --swarm against a real engine', () => {
     r = recorder();
     expect(await runDeploy('revenge', { ...target, values: scaledFile, yes: true, timeout: '120s' }, r.io)).toBe(0);
     expect(r.out()).toContain('Applied revision 2');
-    expect(await replicasOf('revenge_frontend')).toBe('1/1');
+    expect(await replicasOf('revenge_frontend', '1/1')).toBe('1/1');
     r = recorder();
     expect(await runRollback('revenge', { ...target, revision: '1', yes: true, timeout: '120s' }, r.io), r.err()).toBe(
       0,
     );
     expect(r.out()).toContain('recorded as revision 3');
-    expect(await replicasOf('revenge_frontend')).toBe('2/2');
+    expect(await replicasOf('revenge_frontend', '2/2')).toBe('2/2');
     await expect(runRollback('revenge', { ...target, revision: '9', yes: true }, recorder().io)).rejects.toThrow(
       'has no revision 9; its revisions are 3, 2, 1',
     );
