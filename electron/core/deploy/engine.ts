@@ -21,7 +21,15 @@ import {
   toRevisionList,
 } from './revisions';
 import { readRolloutStatus } from './rollout';
-import { defaultRandomSecret, fillGenerated, fillProvided, missingProvided, stampProvidedHash } from './secrets';
+import {
+  defaultRandomSecret,
+  fillGenerated,
+  fillProvided,
+  fillTemplates,
+  missingProvided,
+  stampProvidedHash,
+  templateSources,
+} from './secrets';
 
 /** On cluster-scoped objects (PersistentVolumes): the namespace of the stack they belong to. */
 export const NAMESPACE_LABEL = 'homeport.dev/namespace';
@@ -63,6 +71,7 @@ interface Computed {
 
 const NAMESPACES = known('Namespace');
 const PVCS = known('PersistentVolumeClaim');
+const SECRETS = known('Secret');
 const label = (o: Pick<KubeObject, 'kind' | 'metadata'>) => `${o.kind}/${o.metadata.name}`;
 const keyOf = (kind: string, name: string) => `${kind}/${name}`;
 
@@ -195,12 +204,18 @@ export function createDeployEngine(deps: DeployEngineDeps) {
     if (namespaceMissing)
       items.push({ apiVersion: 'v1', kind: 'Namespace', name: ref.namespace, action: 'create', changedFields: [] });
     const objects: Planned[] = [];
+    const filled: { info: ResourceInfo; o: KubeObject; live: KubeObject | undefined; object: KubeObject }[] = [];
     for (const rendered of manifest) {
       const info = await resourceOf(client.gateway, rendered);
       const o = prepare(rendered, info, ref);
       const live =
         namespaceMissing && info.namespaced ? undefined : await client.get(info, o.metadata.name, o.metadata.namespace);
       const object = fillProvided(fillGenerated(stampProvidedHash(o, provided), live, randomSecret), provided);
+      filled.push({ info, o, live, object });
+    }
+    const lookup = await secretValues(client, ref, filled.map((f) => f.object), namespaceMissing);
+    for (const { info, o, live, object: generated } of filled) {
+      const object = fillTemplates(generated, lookup);
       let action: PlanItem['action'] = 'create';
       let changed: string[] = [];
       // A dry run inside a namespace that does not exist yet would only answer 404.
@@ -262,6 +277,29 @@ export function createDeployEngine(deps: DeployEngineDeps) {
       namespaceMissing,
       objects,
       prune,
+    };
+  }
+
+  /**
+   * Where template keys get their values: the manifest's own Secrets once filled, then the existing
+   * Secrets of the namespace that the templates read (an existing S3 credentials Secret). Values
+   * stay in memory for the apply; nothing is kept.
+   */
+  async function secretValues(
+    client: DeployClient,
+    ref: StackRef,
+    objects: KubeObject[],
+    namespaceMissing: boolean,
+  ): Promise<(secret: string, key: string) => string | undefined> {
+    const data = new Map<string, Record<string, string>>();
+    for (const o of objects) if (o.kind === 'Secret') data.set(o.metadata.name, (o.data ?? {}) as Record<string, string>);
+    for (const name of templateSources(objects)) {
+      const live = namespaceMissing ? undefined : await client.get(SECRETS, name, ref.namespace);
+      if (live) data.set(name, (live.data ?? {}) as Record<string, string>);
+    }
+    return (secret, key) => {
+      const v = data.get(secret)?.[key];
+      return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
     };
   }
 
@@ -398,7 +436,7 @@ export function createDeployEngine(deps: DeployEngineDeps) {
           if (ref.deleteClaims) await remove(PVCS, c);
           else kept.push(label(c));
         }
-        for (const s of await listRevisionSecrets(client, ref.namespace, ref.stack)) await remove(known('Secret'), s);
+        for (const s of await listRevisionSecrets(client, ref.namespace, ref.stack)) await remove(SECRETS, s);
         return { deleted, kept };
       });
     },

@@ -9,41 +9,94 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ProvidedSecrets } from '../stacks/model';
-import { GENERATED_KEYS_ANNOTATION, PROVIDED_KEYS_ANNOTATION, type KubeObject } from '../stacks/types';
+import { HomeportError } from '../errors';
+import { templateRefs, TEMPLATE_REF } from '../stacks/model';
+import {
+  GENERATED_HEX_KEYS_ANNOTATION,
+  GENERATED_KEYS_ANNOTATION,
+  PROVIDED_KEYS_ANNOTATION,
+  TEMPLATES_ANNOTATION,
+  type KubeObject,
+} from '../stacks/types';
 
 /** 32 random bytes, base64url: the value of a generated key. */
 export const defaultRandomSecret = () => randomBytes(32).toString('base64url');
+/** 32 random bytes as 64 hex digits: a generated key of format hex32 (an AES-256 key). */
+export const randomHex32 = () => randomBytes(32).toString('hex');
 
-export function generatedKeys(o: KubeObject): string[] {
-  if (o.kind !== 'Secret') return [];
-  return (o.metadata.annotations?.[GENERATED_KEYS_ANNOTATION] ?? '')
-    .split(',')
-    .map((k) => k.trim())
-    .filter(Boolean);
-}
+const listAnnotation = (o: KubeObject, name: string): string[] =>
+  o.kind !== 'Secret'
+    ? []
+    : (o.metadata.annotations?.[name] ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean);
+
+export const generatedKeys = (o: KubeObject) => listAnnotation(o, GENERATED_KEYS_ANNOTATION);
 
 type SecretData = Record<string, string>;
 
 /** The rendered Secret with its generated keys filled: from the live Secret, else freshly made. */
-export function fillGenerated(o: KubeObject, live: KubeObject | undefined, randomSecret: () => string): KubeObject {
+export function fillGenerated(
+  o: KubeObject,
+  live: KubeObject | undefined,
+  randomSecret: () => string,
+  randomHex: () => string = randomHex32,
+): KubeObject {
   const keys = generatedKeys(o);
   if (keys.length === 0) return o;
+  const hex = new Set(listAnnotation(o, GENERATED_HEX_KEYS_ANNOTATION));
   const data: SecretData = { ...(o.data as SecretData | undefined) };
   const stringData = o.stringData as SecretData | undefined;
   const liveData = (live?.data as SecretData | undefined) ?? {};
   for (const key of keys) {
     if (key in data || (stringData && key in stringData)) continue;
-    data[key] = liveData[key] ?? Buffer.from(randomSecret()).toString('base64');
+    data[key] = liveData[key] ?? Buffer.from(hex.has(key) ? randomHex() : randomSecret()).toString('base64');
   }
   return { ...o, data };
 }
 
-export function providedKeys(o: KubeObject): string[] {
-  if (o.kind !== 'Secret') return [];
-  return (o.metadata.annotations?.[PROVIDED_KEYS_ANNOTATION] ?? '')
-    .split(',')
-    .map((k) => k.trim())
-    .filter(Boolean);
+export const providedKeys = (o: KubeObject) => listAnnotation(o, PROVIDED_KEYS_ANNOTATION);
+
+/** The templates of a rendered Secret's keys (key -> template), from its templates annotation. */
+export function secretTemplates(o: KubeObject): Record<string, string> {
+  const raw = o.kind === 'Secret' ? o.metadata.annotations?.[TEMPLATES_ANNOTATION] : undefined;
+  return raw ? (JSON.parse(raw) as Record<string, string>) : {};
+}
+
+/** The secrets (other than the manifest's own) that the manifest's templates read: existing ones. */
+export function templateSources(manifest: readonly KubeObject[]): string[] {
+  const own = new Set(manifest.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name));
+  const names = manifest.flatMap((o) =>
+    Object.values(secretTemplates(o)).flatMap((t) => templateRefs(t).map((r) => r.secret)),
+  );
+  return [...new Set(names.filter((n) => !own.has(n)))].sort();
+}
+
+/**
+ * The Secret with its template keys filled: each `{{secret/key}}` gets that key's value, looked up
+ * in `values` (the manifest's Secrets once filled, and the existing Secrets they read). A missing
+ * value is an error naming the reference, never a value.
+ */
+export function fillTemplates(o: KubeObject, values: (secret: string, key: string) => string | undefined): KubeObject {
+  const templates = secretTemplates(o);
+  const keys = Object.keys(templates);
+  if (keys.length === 0) return o;
+  const data: SecretData = { ...(o.data as SecretData | undefined) };
+  for (const key of keys) {
+    const text = (templates[key] ?? '').replace(TEMPLATE_REF, (_m, secret: string, k: string) => {
+      const v = values(secret, k);
+      if (v === undefined) {
+        throw new HomeportError(
+          'INVALID_INPUT',
+          `Secret '${o.metadata.name}' key '${key}' reads ${secret}/${k}, which does not exist: create the Secret '${secret}' with the key '${k}' in the namespace`,
+        );
+      }
+      return v;
+    });
+    data[key] = Buffer.from(text).toString('base64');
+  }
+  return { ...o, data };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStackCatalog } from './catalog';
-import { revenge } from './revenge';
+import { revenge } from './revenge-stack';
 import type { ValidationResult } from './types';
 
 const catalog = createStackCatalog();
@@ -25,7 +25,7 @@ describe('stack catalog', () => {
     expect(schema.properties.nfs?.properties.size?.default).toBe('1Ti');
     expect(schema.properties.api?.properties.image?.default).toBe('ghcr.io/lusoris/revenge:latest');
     expect(info?.defaults).toMatchObject({
-      api: { autoscale: { enabled: true, min: 2, max: 10, cpuPercent: 70 } },
+      api: { replicas: 1, autoscale: { enabled: false, min: 2, max: 10, cpuPercent: 70 } },
       postgres: { image: 'postgres:18-alpine' },
       objectStore: { mode: 'bundled' },
       ingress: { enabled: false, className: 'traefik' },

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { z } from 'zod';
 import { renderKubernetesObjects } from './kubernetes';
 import type { StackDefinition } from './model';
-import { revenge } from './revenge';
+import { revenge } from './revenge-stack';
 import { renderSwarmStack, type SwarmRenderOptions, type SwarmStack } from './swarm';
 import type { KubeObject, RenderedStack, RenderOptions, StackCatalog, ValidationResult } from './types';
 

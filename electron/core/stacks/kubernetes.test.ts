@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { createStackCatalog, toYaml } from './catalog';
 import { renderKubernetesObjects } from './kubernetes';
 import type { Component, StackModel } from './model';
-import { GENERATED_KEYS_ANNOTATION, LEADER_ELECTION_ANNOTATION, type KubeObject } from './types';
+import { GENERATED_KEYS_ANNOTATION, LEADER_ELECTION_ANNOTATION, TEMPLATES_ANNOTATION, type KubeObject } from './types';
 
 type Validator = new (data: never) => { validate(): void };
 
@@ -54,7 +54,8 @@ const scenarios: Record<string, unknown> = {
     },
   },
   'ingress enabled': { ingress: { enabled: true, host: 'revenge.home.lan' } },
-  'autoscale disabled': { api: { replicas: 3, autoscale: { enabled: false } } },
+  'three API replicas': { api: { replicas: 3 } },
+  autoscaled: { api: { autoscale: { enabled: true } } },
 };
 
 const find = (objects: KubeObject[], kind: string, name: string): KubeObject => {
@@ -71,7 +72,12 @@ interface PodSpecLike {
     readinessProbe?: unknown;
     volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
   }>;
-  volumes?: Array<{ name: string; persistentVolumeClaim?: { claimName: string; readOnly?: boolean } }>;
+  volumes?: Array<{
+    name: string;
+    persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+    secret?: { secretName: string };
+    emptyDir?: object;
+  }>;
   serviceAccountName?: string;
   terminationGracePeriodSeconds?: number;
 }
@@ -95,7 +101,7 @@ describe.each(Object.entries(scenarios))('revenge rendered with %s', (_name, val
   });
 
   it('has a validator that rejects broken objects', () => {
-    const api = structuredClone(find(objects, 'Deployment', 'api'));
+    const api = structuredClone(find(objects, 'Deployment', 'revenge'));
     const container = template(api).spec.containers[0] as unknown as { ports: Array<{ containerPort: unknown }> };
     container.ports[0]!.containerPort = 'http';
     expect(() => new Deployment(api as never).validate()).toThrow(/containerPort/);
@@ -122,9 +128,10 @@ describe.each(Object.entries(scenarios))('revenge rendered with %s', (_name, val
     for (const s of objects.filter((o) => o.kind === 'Secret')) {
       expect(s.type).toBe('Opaque');
       const generated = (s.metadata.annotations?.[GENERATED_KEYS_ANNOTATION] ?? '').split(',').filter(Boolean);
-      expect(generated.length).toBeGreaterThan(0);
+      const templated = Object.keys(JSON.parse(s.metadata.annotations?.[TEMPLATES_ANNOTATION] ?? '{}') as object);
+      expect(generated.length + templated.length).toBeGreaterThan(0);
       const data = { ...(s.data as object | undefined), ...(s.stringData as object | undefined) };
-      for (const key of generated) expect(data).not.toHaveProperty(key);
+      for (const key of [...generated, ...templated]) expect(data).not.toHaveProperty(key);
     }
     const credential = /PASSWORD|SECRET|API_KEY|ACCESS_KEY/;
     for (const w of workloads(objects)) {
@@ -137,10 +144,9 @@ describe.each(Object.entries(scenarios))('revenge rendered with %s', (_name, val
         }
       }
     }
-    const api = template(find(objects, 'Deployment', 'api')).spec.containers[0]!;
-    for (const name of ['REVENGE_JWT_SECRET', 'REVENGE_SEARCH_API_KEY', 'REVENGE_DATABASE_PASSWORD']) {
-      expect(api.env?.find((e) => e.name === name)?.valueFrom?.secretKeyRef?.name).toBe('revenge-secrets');
-    }
+    // The API's credentials are in its config file, none in its environment.
+    const api = template(find(objects, 'Deployment', 'revenge')).spec.containers[0]!;
+    expect((api.env ?? []).filter((e) => e.valueFrom?.secretKeyRef)).toEqual([]);
   });
 
   it('puts probes and resources on every container and sets the stop grace period', () => {
@@ -156,15 +162,7 @@ describe.each(Object.entries(scenarios))('revenge rendered with %s', (_name, val
   });
 
   it('renders objects in apply order', () => {
-    const order = [
-      'ServiceAccount',
-      'Role',
-      'RoleBinding',
-      'Secret',
-      'PersistentVolume',
-      'PersistentVolumeClaim',
-      'Service',
-    ];
+    const order = ['Secret', 'PersistentVolume', 'PersistentVolumeClaim', 'Service'];
     const kinds = objects.map((o) => o.kind);
     const firstWorkload = kinds.findIndex((k) => k === 'Deployment' || k === 'StatefulSet');
     for (const k of order) expect(kinds.lastIndexOf(k)).toBeLessThan(firstWorkload);
@@ -198,14 +196,15 @@ describe('revenge defaults', () => {
       storageClassName: '',
       volumeName: 'media-revenge-media',
     });
-    const pod = template(find(objs, 'Deployment', 'api')).spec;
-    expect(pod.volumes).toEqual([
-      { name: 'media', persistentVolumeClaim: { claimName: 'revenge-media', readOnly: true } },
-    ]);
+    const pod = template(find(objs, 'Deployment', 'revenge')).spec;
+    expect(pod.volumes).toContainEqual({
+      name: 'media',
+      persistentVolumeClaim: { claimName: 'revenge-media', readOnly: true },
+    });
     expect(pod.containers[0]!.volumeMounts).toContainEqual({ name: 'media', mountPath: '/media', readOnly: true });
   });
 
-  it.each(['postgres', 'dragonfly', 'typesense', 'objectstore'])('lets only the api reach %s', (name) => {
+  it.each(['postgres', 'dragonfly', 'typesense'])('lets only the API reach %s', (name) => {
     const np = find(objects, 'NetworkPolicy', name);
     expect(np.spec).toMatchObject({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': name } },
@@ -217,73 +216,110 @@ describe('revenge defaults', () => {
       {
         podSelector: {
           matchLabels: { 'homeport.dev/stack': 'revenge' },
-          matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['api'] }],
+          matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['revenge'] }],
         },
       },
     ]);
   });
 
-  it('leaves the api and frontend open (no NetworkPolicy)', () => {
-    expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name)).not.toContain('api');
-    expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name)).not.toContain('frontend');
+  it('leaves the API, the frontend and the object store (browsers load avatars) open', () => {
+    const policies = objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name);
+    for (const open of ['revenge', 'frontend', 'objectstore']) expect(policies).not.toContain(open);
   });
 
-  it('autoscales the api 2..10 at 70% CPU and leaves replicas to the autoscaler', () => {
-    const hpa = find(objects, 'HorizontalPodAutoscaler', 'api');
-    expect(hpa.spec).toEqual({
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' },
+  it('runs one API replica without an autoscaler or sticky sessions by default', () => {
+    expect(objects.some((o) => o.kind === 'HorizontalPodAutoscaler')).toBe(false);
+    expect(find(objects, 'Deployment', 'revenge').spec).toMatchObject({ replicas: 1 });
+    expect(objects.some((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'revenge')).toBe(false);
+    expect(find(objects, 'Service', 'revenge').spec).not.toHaveProperty('sessionAffinity');
+  });
+
+  it('keeps a client on one replica when there are more (playback sessions live in one process)', () => {
+    const objs = render({ api: { replicas: 3 } });
+    expect(find(objs, 'Deployment', 'revenge').spec).toMatchObject({ replicas: 3 });
+    expect(find(objs, 'Service', 'revenge').spec).toMatchObject({ sessionAffinity: 'ClientIP' });
+    expect(find(objs, 'PodDisruptionBudget', 'revenge').spec).toMatchObject({ minAvailable: 1 });
+    const scaled = render({ api: { autoscale: { enabled: true } } });
+    expect(find(scaled, 'HorizontalPodAutoscaler', 'revenge').spec).toMatchObject({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'revenge' },
       minReplicas: 2,
       maxReplicas: 10,
-      metrics: [
-        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
-      ],
     });
-    expect(find(objects, 'Deployment', 'api').spec).not.toHaveProperty('replicas');
-    expect(find(objects, 'PodDisruptionBudget', 'api').spec).toMatchObject({ minAvailable: 1 });
+    expect(find(scaled, 'Deployment', 'revenge').spec).not.toHaveProperty('replicas');
+    expect(find(scaled, 'Service', 'revenge').spec).toMatchObject({ sessionAffinity: 'ClientIP' });
   });
 
-  it('uses fixed replicas without an autoscaler when autoscaling is off', () => {
-    const objs = render({ api: { replicas: 3, autoscale: { enabled: false } } });
-    expect(objs.some((o) => o.kind === 'HorizontalPodAutoscaler')).toBe(false);
-    expect(find(objs, 'Deployment', 'api').spec).toMatchObject({ replicas: 3 });
-  });
-
-  it('gives the api leader election on its lease, pod identity and scrape annotations', () => {
-    const t = template(find(objects, 'Deployment', 'api'));
+  it('probes the API where it answers, scrapes 9096, and gives it no Kubernetes API access', () => {
+    const t = template(find(objects, 'Deployment', 'revenge'));
     expect(t.metadata.annotations).toMatchObject({
-      [LEADER_ELECTION_ANNOTATION]: 'revenge-jobs',
       'prometheus.io/scrape': 'true',
-      'prometheus.io/port': '8096',
+      'prometheus.io/port': '9096',
       'prometheus.io/path': '/metrics',
     });
-    expect(t.metadata.annotations['homeport.dev/config-hash']).toMatch(/^[0-9a-f]{16}$/);
-    expect(t.spec.serviceAccountName).toBe('api');
-    expect(t.spec.terminationGracePeriodSeconds).toBe(30);
-    const env = t.spec.containers[0]!.env ?? [];
-    expect(env.find((e) => e.name === 'POD_NAME')).toEqual({
-      name: 'POD_NAME',
-      valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } },
-    });
-    const role = find(objects, 'Role', 'api-leader-election');
-    expect(role.rules).toContainEqual({
-      apiGroups: ['coordination.k8s.io'],
-      resources: ['leases'],
-      resourceNames: ['revenge-jobs'],
-      verbs: ['get', 'update', 'patch'],
-    });
-    expect(find(objects, 'RoleBinding', 'api-leader-election').subjects).toEqual([
-      { kind: 'ServiceAccount', name: 'api', namespace: NS },
-    ]);
+    expect(t.metadata.annotations).not.toHaveProperty(LEADER_ELECTION_ANNOTATION);
+    const c = t.spec.containers[0] as unknown as Record<string, { httpGet?: { path: string; port: string } }>;
+    expect(c.startupProbe?.httpGet).toEqual({ path: '/startupz', port: 'http' });
+    expect(c.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(t.spec).toMatchObject({ automountServiceAccountToken: false });
+    expect(t.spec.serviceAccountName).toBeUndefined();
+    for (const kind of ['ServiceAccount', 'Role', 'RoleBinding'])
+      expect(objects.some((o) => o.kind === kind)).toBe(false);
   });
 
-  it('builds the database URL at run time from the secret password', () => {
-    const env = template(find(objects, 'Deployment', 'api')).spec.containers[0]!.env ?? [];
-    const names = env.map((e) => e.name);
-    expect(names.indexOf('REVENGE_DATABASE_PASSWORD')).toBeLessThan(names.indexOf('REVENGE_DATABASE_URL'));
-    expect(env.find((e) => e.name === 'REVENGE_DATABASE_URL')?.value).toBe(
-      'postgres://revenge:$(REVENGE_DATABASE_PASSWORD)@postgres:5432/revenge?sslmode=disable',
+  it('mounts the config file alone at /app/config/config.yaml and runs the API read-only as user 1000', () => {
+    const pod = template(find(objects, 'Deployment', 'revenge')).spec as PodSpecLike & {
+      securityContext?: unknown;
+      volumes: { name: string; secret?: { secretName: string }; emptyDir?: object }[];
+    };
+    const c = pod.containers[0] as PodSpecLike['containers'][number] & {
+      volumeMounts: { name: string; mountPath: string; subPath?: string }[];
+      securityContext?: unknown;
+    };
+    expect(c.volumeMounts).toContainEqual({
+      name: 'file-revenge-config',
+      mountPath: '/app/config/config.yaml',
+      subPath: 'config.yaml',
+      readOnly: true,
+    });
+    expect(pod.volumes).toContainEqual({ name: 'file-revenge-config', secret: { secretName: 'revenge-config' } });
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+    expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
+    for (const dir of ['/data', '/cache', '/tmp']) {
+      const m = c.volumeMounts.find((x) => x.mountPath === dir);
+      expect(m, dir).toBeDefined();
+      expect(pod.volumes.find((v) => v.name === m?.name)?.emptyDir).toEqual({});
+    }
+  });
+
+  it('renders the config file as a template of generated keys, never with values', () => {
+    const s = find(objects, 'Secret', 'revenge-config');
+    const templates = JSON.parse(s.metadata.annotations?.[TEMPLATES_ANNOTATION] ?? '{}') as Record<string, string>;
+    expect(templates['config.yaml']).toContain(
+      'url: "postgres://revenge:{{revenge-secrets/database-password}}@postgres:5432/revenge?sslmode=disable&search_path=public,shared,movie,tvshow"',
     );
-    expect(env.find((e) => e.name === 'REVENGE_STORAGE_S3_ENDPOINT')?.value).toBe('http://objectstore:9000');
+    expect(templates['config.yaml']).toContain('jwt_secret: "{{revenge-secrets/jwt-secret}}"');
+    expect(templates['config.yaml']).toContain('encryption_key: "{{revenge-secrets/encryption-key}}"');
+    expect(templates['config.yaml']).toContain('access_key_id: "{{revenge-secrets/s3-access-key-id}}"');
+    expect(templates['typesense.ini']).toBe(
+      '[server]\napi-key = {{revenge-secrets/search-api-key}}\ndata-dir = /data\n',
+    );
+    expect(s).not.toHaveProperty('data');
+    const secrets = find(objects, 'Secret', 'revenge-secrets');
+    expect(secrets.metadata.annotations?.[GENERATED_KEYS_ANNOTATION]).toBe(
+      'database-password,jwt-secret,encryption-key,search-api-key,s3-access-key-id,s3-secret-access-key',
+    );
+    expect(secrets.metadata.annotations?.['homeport.dev/generated-hex-keys']).toBe('encryption-key');
+  });
+
+  it('switches cache and search on, and gives them and the object store by name', () => {
+    const env = template(find(objects, 'Deployment', 'revenge')).spec.containers[0]!.env ?? [];
+    const value = (name: string) => env.find((e) => e.name === name)?.value;
+    expect(value('REVENGE_CACHE_ENABLED')).toBe('true');
+    expect(value('REVENGE_SEARCH_ENABLED')).toBe('true');
+    expect(value('REVENGE_CACHE_URL')).toBe('redis://dragonfly:6379');
+    expect(value('REVENGE_STORAGE_S3_ENDPOINT')).toBe('http://objectstore:9000');
+    expect(env.map((e) => e.name)).not.toContain('REVENGE_DATABASE_URL');
   });
 
   it('runs stateful components as StatefulSets with claim templates and headless Services', () => {
@@ -299,44 +335,41 @@ describe('revenge defaults', () => {
     expect(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === 'postgres')).toBe(false);
   });
 
-  it('lists only generated keys and no data in the stack secret', () => {
-    const s = find(objects, 'Secret', 'revenge-secrets');
-    expect(s.metadata.annotations?.[GENERATED_KEYS_ANNOTATION]).toBe(
-      'database-password,jwt-secret,search-api-key,s3-access-key-id,s3-secret-access-key',
-    );
-    expect(s).not.toHaveProperty('data');
-    expect(s).not.toHaveProperty('stringData');
-  });
-
-  it('renders no ingress unless enabled', () => {
+  it('routes /api and /hls to the API and the rest to the frontend when the ingress is on', () => {
     expect(objects.some((o) => o.kind === 'Ingress')).toBe(false);
-    const ing = find(render({ ingress: { enabled: true, host: 'revenge.home.lan' } }), 'Ingress', 'revenge');
-    expect(ing.spec).toMatchObject({
-      ingressClassName: 'traefik',
-      rules: [{ host: 'revenge.home.lan' }],
-    });
+    const objs = render({ ingress: { enabled: true, host: 'revenge.home.lan' } });
+    const ing = find(objs, 'Ingress', 'revenge');
+    const paths = (ing.spec as { rules: { http: { paths: { path: string; backend: { service: unknown } }[] } }[] })
+      .rules[0]!.http.paths;
+    expect(paths.map((p) => [p.path, p.backend.service])).toEqual([
+      ['/revenge', { name: 'objectstore', port: { number: 9000 } }],
+      ['/api', { name: 'revenge', port: { number: 8096 } }],
+      ['/hls', { name: 'revenge', port: { number: 8096 } }],
+      ['/', { name: 'frontend', port: { number: 3000 } }],
+    ]);
+    // Avatar URLs are built from the endpoint the API is given: the ingress host, which browsers reach.
+    const env = template(find(objs, 'Deployment', 'revenge')).spec.containers[0]!.env ?? [];
+    expect(env.find((e) => e.name === 'REVENGE_STORAGE_S3_ENDPOINT')?.value).toBe('http://revenge.home.lan');
   });
 });
 
 describe('revenge with an external object store', () => {
   const objects = render(scenarios['external object store']);
 
-  it('reads S3 credentials from the named existing Secret and bundles no object store', () => {
+  it('reads the S3 keys of the named existing Secret into the config file and bundles no object store', () => {
     expect(objects.some((o) => o.metadata.name === 'objectstore')).toBe(false);
-    const env = template(find(objects, 'Deployment', 'api')).spec.containers[0]!.env ?? [];
-    expect(env.find((e) => e.name === 'REVENGE_STORAGE_S3_ACCESS_KEY_ID')?.valueFrom?.secretKeyRef).toEqual({
-      name: 'revenge-s3',
-      key: 'access-key-id',
-    });
-    expect(env.find((e) => e.name === 'REVENGE_STORAGE_S3_SECRET_ACCESS_KEY')?.valueFrom?.secretKeyRef).toEqual({
-      name: 'revenge-s3',
-      key: 'secret-access-key',
-    });
+    const templates = JSON.parse(
+      find(objects, 'Secret', 'revenge-config').metadata.annotations?.[TEMPLATES_ANNOTATION] ?? '{}',
+    ) as Record<string, string>;
+    expect(templates['config.yaml']).toContain('access_key_id: "{{revenge-s3/access-key-id}}"');
+    expect(templates['config.yaml']).toContain('secret_access_key: "{{revenge-s3/secret-access-key}}"');
+    expect(templates['config.yaml']).toContain('use_path_style: false');
+    const env = template(find(objects, 'Deployment', 'revenge')).spec.containers[0]!.env ?? [];
     expect(env.find((e) => e.name === 'REVENGE_STORAGE_S3_ENDPOINT')?.value).toBe(
       'https://s3.eu-central-1.amazonaws.com',
     );
     expect(find(objects, 'Secret', 'revenge-secrets').metadata.annotations?.[GENERATED_KEYS_ANNOTATION]).toBe(
-      'database-password,jwt-secret,search-api-key',
+      'database-password,jwt-secret,encryption-key,search-api-key',
     );
   });
 });
@@ -430,7 +463,10 @@ describe('renderKubernetesObjects on a hand-written model', () => {
       ),
     ).toThrow(/unknown volume 'x'/);
     expect(() =>
-      renderKubernetesObjects(model({ ingress: { host: 'a.lan', component: 'nope', port: 80 } }), ctx),
+      renderKubernetesObjects(
+        model({ ingress: { host: 'a.lan', routes: [{ path: '/', component: 'nope', port: 80 }] } }),
+        ctx,
+      ),
     ).toThrow(/unknown component 'nope'/);
   });
 

@@ -15,35 +15,29 @@
  *   keys (homeport.dev/provided-keys, homeport.dev/provided-by=homeport): the deploy engine fills
  *   them from the ProvidedSecrets it is given.
  */
-import { createHash } from 'node:crypto';
-import { checkModel, type Component, type HealthCheck, type InstanceField, type Probe, type StackModel } from './model';
+import { compact, sortKeys } from './json-util';
+import { checkModel, type Component, type StackModel } from './model';
+import { podTemplate } from './kubernetes-pods';
 import {
+  GENERATED_HEX_KEYS_ANNOTATION,
   GENERATED_KEYS_ANNOTATION,
-  LEADER_ELECTION_ANNOTATION,
   MANAGED_BY,
   MANAGED_BY_LABEL,
   PROVIDED_BY_ANNOTATION,
   PROVIDED_KEYS_ANNOTATION,
   STACK_LABEL,
+  TEMPLATES_ANNOTATION,
   type KubeObject,
 } from './types';
 
 export const NAME_LABEL = 'app.kubernetes.io/name';
 export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
-/** On a pod template: hash of the component's configuration (never of secret values), so changes roll pods. */
-export const CONFIG_HASH_ANNOTATION = 'homeport.dev/config-hash';
+export { CONFIG_HASH_ANNOTATION } from './kubernetes-pods';
 
 export interface KubernetesRenderContext {
   stack: string;
   namespace: string;
 }
-
-const FIELD_PATHS: Record<InstanceField, string> = {
-  instanceName: 'metadata.name',
-  namespace: 'metadata.namespace',
-  instanceIp: 'status.podIP',
-  hostName: 'spec.nodeName',
-};
 
 /** Kinds in apply order; objects of the same kind keep the model's order. */
 const APPLY_ORDER = [
@@ -112,10 +106,18 @@ class Renderer {
   secret(secret: StackModel['secrets'][number]): KubeObject {
     const generated = secret.keys.filter((k) => k.generated).map((k) => k.key);
     const provided = secret.keys.filter((k) => k.provided && !k.generated).map((k) => k.key);
-    const plain = secret.keys.filter((k) => !k.generated && !k.provided);
+    const templated = secret.keys.filter((k) => k.template !== undefined && !k.generated && !k.provided);
+    const plain = secret.keys.filter((k) => !k.generated && !k.provided && k.template === undefined);
     const annotations: Record<string, string> =
       provided.length > 0 ? providedSecretAnnotations(provided) : { [GENERATED_KEYS_ANNOTATION]: generated.join(',') };
     if (provided.length > 0 && generated.length > 0) annotations[GENERATED_KEYS_ANNOTATION] = generated.join(',');
+    const hex = secret.keys.filter((k) => k.generated && k.format === 'hex32').map((k) => k.key);
+    if (hex.length > 0) annotations[GENERATED_HEX_KEYS_ANNOTATION] = hex.join(',');
+    if (templated.length > 0) {
+      annotations[TEMPLATES_ANNOTATION] = JSON.stringify(
+        Object.fromEntries(templated.map((k) => [k.key, k.template ?? ''])),
+      );
+    }
     const obj: KubeObject = {
       apiVersion: 'v1',
       kind: 'Secret',
@@ -126,7 +128,7 @@ class Renderer {
     return obj;
   }
 
-  private claimName(volume: string): string {
+  claimName(volume: string): string {
     return `${this.ctx.stack}-${volume}`;
   }
 
@@ -213,77 +215,18 @@ class Renderer {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: this.meta(c.name, c.name),
-      spec: { type: 'ClusterIP', selector: this.selector(c.name), ports: this.servicePorts(c) },
-    });
-    return out;
-  }
-
-  private probe(p: Probe | undefined, c: Component): Record<string, unknown> | undefined {
-    if (!p) return undefined;
-    const out: Record<string, unknown> = { ...handler(p.check, c) };
-    if (p.initialDelaySeconds !== undefined) out.initialDelaySeconds = p.initialDelaySeconds;
-    if (p.periodSeconds !== undefined) out.periodSeconds = p.periodSeconds;
-    if (p.timeoutSeconds !== undefined) out.timeoutSeconds = p.timeoutSeconds;
-    if (p.failureThreshold !== undefined) out.failureThreshold = p.failureThreshold;
-    return out;
-  }
-
-  private container(c: Component): Record<string, unknown> {
-    const env = [
-      ...c.identityEnv.map((e) => ({
-        name: e.name,
-        valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: FIELD_PATHS[e.field] } },
-      })),
-      ...c.secretEnv.map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret, key: e.key } } })),
-      ...c.env.map((e) => ({ name: e.name, value: e.value })),
-    ];
-    const mounts = [
-      ...(c.data ? [{ name: 'data', mountPath: c.data.mountPath }] : []),
-      ...c.mounts.map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly })),
-    ];
-    return compact({
-      name: c.name,
-      image: c.image,
-      imagePullPolicy: pullPolicy(c.image),
-      command: c.command ? [...c.command] : undefined,
-      args: c.args ? [...c.args] : undefined,
-      ports: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
-      env: env.length > 0 ? env : undefined,
-      volumeMounts: mounts.length > 0 ? mounts : undefined,
-      resources: compact({ requests: amounts(c.resources.requests), limits: amounts(c.resources.limits) }),
-      startupProbe: this.probe(c.probes.startup, c),
-      livenessProbe: this.probe(c.probes.liveness, c),
-      readinessProbe: this.probe(c.probes.readiness, c),
-    });
-  }
-
-  private podTemplate(c: Component, model: StackModel): Record<string, unknown> {
-    const annotations: Record<string, string> = { [CONFIG_HASH_ANNOTATION]: configHash(c, model) };
-    if (c.leaderElection) annotations[LEADER_ELECTION_ANNOTATION] = c.leaderElection.lease;
-    if (c.metrics) {
-      annotations['prometheus.io/scrape'] = 'true';
-      annotations['prometheus.io/port'] = String(c.metrics.port);
-      annotations['prometheus.io/path'] = c.metrics.path;
-    }
-    const volumes = c.mounts.map((m) => ({
-      name: m.volume,
-      persistentVolumeClaim: { claimName: this.claimName(m.volume), readOnly: m.readOnly },
-    }));
-    return {
-      metadata: { labels: this.labels(c.name), annotations: sortKeys(annotations) },
       spec: compact({
-        serviceAccountName: c.leaderElection ? c.name : undefined,
-        automountServiceAccountToken: Boolean(c.leaderElection),
-        terminationGracePeriodSeconds: c.stopGracePeriodSeconds,
-        securityContext: c.data?.ownerGroup !== undefined ? { fsGroup: c.data.ownerGroup } : undefined,
-        containers: [this.container(c)],
-        volumes: volumes.length > 0 ? volumes : undefined,
+        type: 'ClusterIP',
+        selector: this.selector(c.name),
+        ports: this.servicePorts(c),
+        sessionAffinity: c.stickySessions ? 'ClientIP' : undefined,
       }),
-    };
+    });
+    return out;
   }
 
   workload(c: Component, model: StackModel): KubeObject {
-    const template = this.podTemplate(c, model);
+    const template = podTemplate(c, model, { labels: this.labels(c.name), claimName: (v) => this.claimName(v) });
     const selector = { matchLabels: this.selector(c.name) };
     if (c.stateful && c.data) {
       return {
@@ -379,23 +322,23 @@ class Renderer {
   }
 
   ingress(ing: NonNullable<StackModel['ingress']>): KubeObject {
+    // Longest prefix first, as controllers match; the order of the rendered list is then stable too.
+    const routes = [...ing.routes].sort((a, b) => b.path.length - a.path.length || a.path.localeCompare(b.path));
     return {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: this.meta(this.ctx.stack, ing.component),
+      metadata: this.meta(this.ctx.stack),
       spec: compact({
         ingressClassName: ing.className,
         rules: [
           {
             host: ing.host,
             http: {
-              paths: [
-                {
-                  path: '/',
-                  pathType: 'Prefix',
-                  backend: { service: { name: ing.component, port: { number: ing.port } } },
-                },
-              ],
+              paths: routes.map((r) => ({
+                path: r.path,
+                pathType: 'Prefix',
+                backend: { service: { name: r.component, port: { number: r.port } } },
+              })),
             },
           },
         ],
@@ -407,68 +350,4 @@ class Renderer {
 /** The annotations of a Secret whose keys Homeport provides (their values are filled by the deploy engine). */
 export function providedSecretAnnotations(keys: readonly string[]): Record<string, string> {
   return { [PROVIDED_BY_ANNOTATION]: MANAGED_BY, [PROVIDED_KEYS_ANNOTATION]: [...keys].sort().join(',') };
-}
-
-function handler(check: HealthCheck, c: Component): Record<string, unknown> {
-  switch (check.type) {
-    case 'http':
-      return { httpGet: { path: check.path, port: portRef(c, check.port) } };
-    case 'tcp':
-      return { tcpSocket: { port: portRef(c, check.port) } };
-    case 'exec':
-      return { exec: { command: [...check.command] } };
-  }
-}
-
-/** Probes name the port when the component declares it (clearer in `kubectl describe`). */
-function portRef(c: Component, port: number): string | number {
-  return c.ports.find((p) => p.port === port)?.name ?? port;
-}
-
-/** Moving tags (`latest` or none) are pulled on every start; pinned tags and digests once. */
-function pullPolicy(image: string): 'Always' | 'IfNotPresent' {
-  if (image.includes('@')) return 'IfNotPresent';
-  const last = image.split('/').pop() ?? image;
-  const tag = last.includes(':') ? last.slice(last.indexOf(':') + 1) : 'latest';
-  return tag === 'latest' ? 'Always' : 'IfNotPresent';
-}
-
-function amounts(a: { cpu?: string; memory?: string }): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
-  if (a.cpu) out.cpu = a.cpu;
-  if (a.memory) out.memory = a.memory;
-  return Object.keys(out).length > 0 ? out : undefined;
-}
-
-/** Drops undefined properties (the API server and YAML output should not see them). */
-function compact<T extends Record<string, unknown>>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
-}
-
-function sortKeys(obj: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/**
- * Hash of what the component's instances run with: its model (without scaling and access rules)
- * plus the shared volumes it mounts. The model holds no generated secret values.
- */
-function configHash(c: Component, model: StackModel): string {
-  const volumes = model.volumes.filter((v) => c.mounts.some((m) => m.volume === v.name));
-  const { replicas: _r, autoscale: _a, disruptionBudget: _d, acceptsFrom: _f, ...runtime } = c;
-  return createHash('sha256')
-    .update(stableJson({ component: runtime, volumes }))
-    .digest('hex')
-    .slice(0, 16);
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -5,6 +5,8 @@
  * target platform; nothing here names a platform's object kinds.
  */
 import type { z } from 'zod';
+import type { StackSignals } from './signals';
+import type { ImageContract } from './upstream';
 
 /** A named network port a component listens on (TCP). */
 export interface PortSpec {
@@ -92,10 +94,33 @@ export interface Autoscale {
   cpuPercent: number;
 }
 
+/** One key of one of the model's secrets (or an existing secret), mounted as a single file. */
+export interface SecretFile {
+  secret: string;
+  key: string;
+  /** Absolute path of the file in the container; nothing else in its directory is hidden. */
+  path: string;
+}
+
+/** How the container runs: its user, and a read-only root filesystem with writable directories. */
+export interface SecuritySpec {
+  /** Numeric user and group the image runs as (non-root); the data volumes are made writable by the group. */
+  user?: { uid: number; gid: number };
+  /** The root filesystem is read-only; these directories get empty writable volumes. */
+  readOnlyRoot?: { writable: string[] };
+}
+
 export interface Component {
   /** Unique within the stack; also the name other components reach it by. */
   name: string;
   image: string;
+  /** Programs the image has, for health checks that run inside it (from the image's upstream contract). */
+  tools?: string[];
+  /** Secret keys mounted as single files (config files). */
+  files?: SecretFile[];
+  security?: SecuritySpec;
+  /** Requests from one client keep going to the same instance (state held in one process's memory). */
+  stickySessions?: boolean;
   /** Replaces the image's entrypoint when set. */
   command?: string[];
   /** Replaces the image's default arguments when set. */
@@ -151,6 +176,14 @@ export interface SecretKey {
   provided?: boolean;
   /** Only for keys that are neither generated nor provided. */
   value?: string;
+  /** How a generated value is made: 32 random bytes as base64url (token, default) or as 64 hex digits. */
+  format?: 'token' | 'hex32';
+  /**
+   * A file assembled at deploy time from other secret keys: `{{secret/key}}` is replaced by that
+   * key's value (a generated or provided key of the model, or a key of an existing secret). The
+   * template itself holds no secret value; values are inserted as they are (stacks quote them).
+   */
+  template?: string;
 }
 
 /**
@@ -165,13 +198,19 @@ export interface SecretSpec {
   keys: SecretKey[];
 }
 
-/** HTTP entry point of the stack. */
+/** HTTP entry point of the stack: path prefixes routed to components (longest prefix wins). */
 export interface IngressSpec {
   host: string;
-  component: string;
-  port: number;
+  routes: { path: string; component: string; port: number }[];
   /** Which ingress controller serves it; absent means the cluster default. */
   className?: string;
+}
+
+/** `{{secret/key}}` references of a secret template, in order of appearance. */
+export const TEMPLATE_REF = /\{\{([a-z0-9][-a-z0-9.]*)\/([-._a-zA-Z0-9]+)\}\}/g;
+
+export function templateRefs(template: string): { secret: string; key: string }[] {
+  return [...template.matchAll(TEMPLATE_REF)].map((m) => ({ secret: m[1] ?? '', key: m[2] ?? '' }));
 }
 
 /**
@@ -204,6 +243,10 @@ export interface StackDefinition<V = unknown> {
   description: string;
   schema: z.ZodType<V>;
   build(values: V): StackModel;
+  /** What the stack's images really read, serve and expect (upstream.ts), from their sources. */
+  contracts: readonly ImageContract[];
+  /** What the generic scorecard, dashboards and leader view read about the stack. */
+  signals: StackSignals;
 }
 
 /** Keeps the values type of a stack definition tied to its schema. */
@@ -213,6 +256,8 @@ export function defineStack<S extends z.ZodType>(def: {
   description: string;
   schema: S;
   build(values: z.output<S>): StackModel;
+  contracts: readonly ImageContract[];
+  signals: StackSignals;
 }): StackDefinition<z.output<S>> {
   return def as StackDefinition<z.output<S>>;
 }
@@ -230,8 +275,27 @@ export function checkModel(model: StackModel): void {
       }
     }
   }
-  if (model.ingress && !names.has(model.ingress.component)) {
-    throw new Error(`stack model: ingress points to unknown component '${model.ingress.component}'`);
+  for (const r of model.ingress?.routes ?? []) {
+    if (!names.has(r.component)) throw new Error(`stack model: ingress points to unknown component '${r.component}'`);
+  }
+  const keys = new Set(model.secrets.flatMap((s) => s.keys.map((k) => `${s.name}/${k.key}`)));
+  for (const s of model.secrets) {
+    for (const k of s.keys) {
+      for (const ref of templateRefs(k.template ?? '')) {
+        if (`${ref.secret}/${ref.key}` === `${s.name}/${k.key}`) {
+          throw new Error(`stack model: secret template ${s.name}/${k.key} refers to itself`);
+        }
+      }
+    }
+  }
+  for (const c of model.components) {
+    for (const f of c.files ?? []) {
+      if (!f.path.startsWith('/'))
+        throw new Error(`stack model: file ${f.path} of '${c.name}' is not an absolute path`);
+      if (!keys.has(`${f.secret}/${f.key}`)) {
+        throw new Error(`stack model: '${c.name}' mounts ${f.secret}/${f.key}, which the model has no secret for`);
+      }
+    }
   }
   for (const p of model.published ?? []) {
     if (!names.has(p.component)) throw new Error(`stack model: published port of unknown component '${p.component}'`);

@@ -79,7 +79,14 @@ export const revengeApi: ImageContract = {
     // Relative to WORKDIR /app (Dockerfile:66); /app/config also holds casbin_model.conf (Dockerfile:72).
     configFile: { path: REVENGE_CONFIG_PATH, format: 'yaml', ref: `${REVENGE}:internal/config/loader.go:20` },
     known: [
-      { key: 'database.url', required: true, secret: true, ref: `${REVENGE}:internal/config/config.go:175` },
+      {
+        key: 'database.url',
+        required: true,
+        secret: true,
+        // Without a URL Revenge tries localhost (config.go:795) and its migration fails.
+        default: 'postgres://revenge:changeme@localhost:5432/revenge?sslmode=disable',
+        ref: `${REVENGE}:internal/config/config.go:175`,
+      },
       { key: 'server.port', default: '8096', check: 'port', ref: `${REVENGE}:internal/config/config.go:788` },
       { key: 'cache.enabled', default: 'false', check: 'boolean', ref: `${REVENGE}:internal/config/config.go:804` },
       { key: 'cache.url', ref: `${REVENGE}:internal/config/config.go:803` },
@@ -204,6 +211,11 @@ export const dragonflyImage: ImageContract = {
   expects: [],
   // Revenge's compose health check runs redis-cli in the image (docker-compose.prod.yml:42).
   tools: ['redis-cli'],
+  requiredArgs: {
+    args: ['--cluster_mode=emulated'],
+    why: "Revenge's Redis client (rueidis) needs a single-node Dragonfly in emulated cluster mode",
+    ref: `${REVENGE}:internal/testutil/containers.go:199`,
+  },
 };
 
 export const typesenseImage: ImageContract = {
@@ -253,9 +265,3 @@ export const revengeContracts: readonly ImageContract[] = [
   dragonflyImage,
   typesenseImage,
 ];
-
-/**
- * Arguments Revenge needs Dragonfly to run with: its Redis client (rueidis) needs the emulated
- * cluster mode of a single-node Dragonfly (internal/testutil/containers.go:199-204).
- */
-export const DRAGONFLY_REQUIRED_ARGS = ['--cluster_mode=emulated'];

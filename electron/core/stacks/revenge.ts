@@ -1,7 +1,7 @@
 /**
- * The Revenge media stack: the Go API, the web frontend, PostgreSQL, Dragonfly (Redis protocol
- * cache), Typesense (search) and S3-compatible object storage for avatars, either bundled or an
- * existing external service, or a saved S3 profile. Media comes read-only from an NFS export mounted
+ * The values of the Revenge media stack (revenge-stack.ts builds it): the Go API, the web frontend,
+ * PostgreSQL, Dragonfly (Redis protocol cache), Typesense (search) and S3-compatible object storage
+ * for avatars, either bundled or an existing external service, or a saved S3 profile. Media comes read-only from an NFS export mounted
  * at /media (optional: nfs.enabled), given as server and path or as a saved NAS host's export
  * (nfs.nas). References (nfs.nas, objectStore mode 'profile') are resolved at deploy time by
  * electron/core/references into plain values plus Homeport-provided secrets; the build refuses
@@ -9,7 +9,6 @@
  * host port (swarm.publish).
  */
 import { z } from 'zod';
-import { defineStack, type Component, type SecretSpec, type StackModel } from './model';
 
 const HOSTNAME =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -53,7 +52,7 @@ const refName = (what: string) =>
 
 const autoscaleSchema = z
   .strictObject({
-    enabled: z.boolean().default(true),
+    enabled: z.boolean().default(false),
     min: z.number().int().min(1, { message: 'must be at least 1' }).default(2),
     max: z.number().int().min(1, { message: 'must be at least 1' }).max(100).default(10),
     cpuPercent: z.number().int().min(1).max(100).default(70),
@@ -85,6 +84,15 @@ const bundledObjectStore = z.strictObject({
   bucket,
   size: quantity('20Gi'),
   storageClass,
+  /**
+   * Revenge gives browsers avatar URLs made of this endpoint, the bucket and the key: it must be an
+   * address browsers reach (with the ingress on, its host serves /<bucket>; on Swarm, publish the
+   * store with swarm.publish.objectStore and give the node's address here).
+   */
+  publicEndpoint: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL browsers reach, like http://nas.lan:9000' })
+    .optional()
+    .describe('URL browsers reach the object store at, for avatars (default: the ingress host)'),
 });
 
 const externalObjectStore = z.strictObject({
@@ -164,8 +172,11 @@ export const revengeValuesSchema = z.strictObject({
   api: z
     .strictObject({
       image: image('ghcr.io/lusoris/revenge:latest').describe('API server image'),
-      replicas: replicas(2).describe('API replicas when autoscaling is off'),
-      autoscale: autoscaleSchema.describe('Scale the API on CPU use'),
+      replicas: replicas(1).describe(
+        'API replicas when autoscaling is off. Revenge keeps playback sessions in the memory of one process: ' +
+          'with more than one, clients stick to one replica (ClientIP affinity on Kubernetes) and a restart ends their playback',
+      ),
+      autoscale: autoscaleSchema.describe('Scale the API on CPU use (off: playback sessions live in one replica)'),
     })
     .prefault({})
     .describe('Revenge API server'),
@@ -213,7 +224,7 @@ export const revengeValuesSchema = z.strictObject({
         .default('traefik'),
     })
     .prefault({})
-    .describe('Expose the frontend through an ingress controller'),
+    .describe('Expose the stack through an ingress controller: / to the frontend, /api and /hls to the API'),
   swarm: z
     .strictObject({
       /**
@@ -225,6 +236,10 @@ export const revengeValuesSchema = z.strictObject({
         .strictObject({
           frontend: port.nullable().default(8080).describe('Host port for the web frontend (null: not published)'),
           api: port.nullable().default(null).describe('Host port for the API (null: not published)'),
+          objectStore: port
+            .nullable()
+            .default(null)
+            .describe('Host port for the bundled object store, so browsers can load avatars (null: not published)'),
         })
         .prefault({}),
     })
@@ -233,300 +248,3 @@ export const revengeValuesSchema = z.strictObject({
 });
 
 export type RevengeValues = z.output<typeof revengeValuesSchema>;
-
-/** The Secret Homeport renders for the stack; every key in it is generated on the first deploy. */
-export const REVENGE_SECRET = 'revenge-secrets';
-
-const API_PORT = 8096;
-const FRONTEND_PORT = 3000;
-
-/** Keys of the external S3 credentials Secret (an existing one, or the one Homeport provides). */
-export const S3_CREDENTIAL_KEYS = ['access-key-id', 'secret-access-key'] as const;
-
-function secretsFor(values: RevengeValues): SecretSpec[] {
-  const keys = ['database-password', 'jwt-secret', 'search-api-key'];
-  if (values.objectStore.mode === 'bundled') keys.push('s3-access-key-id', 's3-secret-access-key');
-  const secrets: SecretSpec[] = [{ name: REVENGE_SECRET, keys: keys.map((key) => ({ key, generated: true })) }];
-  const store = values.objectStore;
-  if (store.mode === 'external' && store.profile !== undefined) {
-    secrets.push({
-      name: store.credentialsSecret,
-      keys: S3_CREDENTIAL_KEYS.map((key) => ({ key, generated: false, provided: true })),
-    });
-  }
-  return secrets;
-}
-
-/** Values still naming references (a NAS export, an S3 profile) cannot be rendered: resolve them first. */
-function checkResolved(values: RevengeValues): asserts values is RevengeValues & {
-  objectStore: Exclude<RevengeValues['objectStore'], { mode: 'profile' }>;
-} {
-  if (values.objectStore.mode === 'profile') {
-    throw new Error(
-      `objectStore.profile: the S3 profile '${values.objectStore.profile}' is not resolved; ` +
-        'Homeport resolves it at deploy time (electron/core/references)',
-    );
-  }
-  const nfs = values.nfs;
-  if (nfs.enabled && (nfs.server === undefined || nfs.path === undefined)) {
-    throw new Error(
-      `nfs.nas: the export '${nfs.nas?.export ?? ''}' on NAS host '${nfs.nas?.host ?? ''}' is not resolved; ` +
-        'Homeport resolves it at deploy time (electron/core/references)',
-    );
-  }
-}
-
-function api(values: RevengeValues): Component {
-  checkResolved(values);
-  const store = values.objectStore;
-  const s3 =
-    store.mode === 'bundled'
-      ? {
-          env: [
-            { name: 'REVENGE_STORAGE_S3_ENDPOINT', value: 'http://objectstore:9000' },
-            { name: 'REVENGE_STORAGE_S3_REGION', value: 'us-east-1' },
-            { name: 'REVENGE_STORAGE_S3_BUCKET', value: store.bucket },
-            { name: 'REVENGE_STORAGE_S3_USE_PATH_STYLE', value: 'true' },
-          ],
-          secretEnv: [
-            { name: 'REVENGE_STORAGE_S3_ACCESS_KEY_ID', secret: REVENGE_SECRET, key: 's3-access-key-id' },
-            { name: 'REVENGE_STORAGE_S3_SECRET_ACCESS_KEY', secret: REVENGE_SECRET, key: 's3-secret-access-key' },
-          ],
-        }
-      : {
-          env: [
-            { name: 'REVENGE_STORAGE_S3_ENDPOINT', value: store.endpoint },
-            { name: 'REVENGE_STORAGE_S3_REGION', value: store.region },
-            { name: 'REVENGE_STORAGE_S3_BUCKET', value: store.bucket },
-            { name: 'REVENGE_STORAGE_S3_USE_PATH_STYLE', value: String(store.usePathStyle) },
-          ],
-          secretEnv: [
-            { name: 'REVENGE_STORAGE_S3_ACCESS_KEY_ID', secret: store.credentialsSecret, key: 'access-key-id' },
-            { name: 'REVENGE_STORAGE_S3_SECRET_ACCESS_KEY', secret: store.credentialsSecret, key: 'secret-access-key' },
-          ],
-        };
-  const scale = values.api.autoscale;
-  const replicas = scale.enabled ? scale.min : values.api.replicas;
-  const http = (path: string) => ({ type: 'http' as const, path, port: API_PORT });
-  return {
-    name: 'api',
-    image: values.api.image,
-    ports: [{ name: 'http', port: API_PORT }],
-    identityEnv: [
-      { name: 'POD_NAME', field: 'instanceName' },
-      { name: 'POD_NAMESPACE', field: 'namespace' },
-    ],
-    secretEnv: [
-      { name: 'REVENGE_DATABASE_PASSWORD', secret: REVENGE_SECRET, key: 'database-password' },
-      { name: 'REVENGE_JWT_SECRET', secret: REVENGE_SECRET, key: 'jwt-secret' },
-      { name: 'REVENGE_SEARCH_API_KEY', secret: REVENGE_SECRET, key: 'search-api-key' },
-      ...s3.secretEnv,
-    ],
-    env: [
-      {
-        name: 'REVENGE_DATABASE_URL',
-        value: 'postgres://revenge:$(REVENGE_DATABASE_PASSWORD)@postgres:5432/revenge?sslmode=disable',
-      },
-      { name: 'REVENGE_CACHE_URL', value: 'redis://dragonfly:6379' },
-      { name: 'REVENGE_SEARCH_URL', value: 'http://typesense:8108' },
-      { name: 'REVENGE_LOGGING_LEVEL', value: values.logging.level },
-      { name: 'REVENGE_LOGGING_FORMAT', value: values.logging.format },
-      { name: 'REVENGE_STORAGE_BACKEND', value: 's3' },
-      ...s3.env,
-    ],
-    mounts: values.nfs.enabled ? [{ volume: 'media', mountPath: '/media', readOnly: true }] : [],
-    stateful: false,
-    probes: {
-      liveness: { check: http('/health/live'), periodSeconds: 10, failureThreshold: 3 },
-      readiness: { check: http('/health/ready'), periodSeconds: 5, failureThreshold: 3 },
-      startup: { check: http('/health/startup'), periodSeconds: 5, failureThreshold: 60 },
-    },
-    replicas,
-    autoscale: scale.enabled ? { min: scale.min, max: scale.max, cpuPercent: scale.cpuPercent } : undefined,
-    resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } },
-    disruptionBudget: replicas >= 2 ? { minAvailable: 1 } : undefined,
-    leaderElection: { lease: 'revenge-jobs' },
-    metrics: { path: '/metrics', port: API_PORT },
-    stopGracePeriodSeconds: 30,
-  };
-}
-
-function frontend(values: RevengeValues): Component {
-  const http = { type: 'http' as const, path: '/', port: FRONTEND_PORT };
-  return {
-    name: 'frontend',
-    image: values.frontend.image,
-    ports: [{ name: 'http', port: FRONTEND_PORT }],
-    identityEnv: [],
-    secretEnv: [],
-    env: [],
-    mounts: [],
-    stateful: false,
-    probes: {
-      liveness: { check: http, periodSeconds: 10 },
-      readiness: { check: http, periodSeconds: 5 },
-    },
-    replicas: values.frontend.replicas,
-    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
-    disruptionBudget: values.frontend.replicas >= 2 ? { minAvailable: 1 } : undefined,
-    stopGracePeriodSeconds: 15,
-  };
-}
-
-function postgres(values: RevengeValues): Component {
-  const ready = { type: 'exec' as const, command: ['pg_isready', '-h', '127.0.0.1', '-U', 'revenge', '-d', 'revenge'] };
-  return {
-    name: 'postgres',
-    image: values.postgres.image,
-    ports: [{ name: 'postgres', port: 5432 }],
-    identityEnv: [],
-    secretEnv: [{ name: 'POSTGRES_PASSWORD', secret: REVENGE_SECRET, key: 'database-password' }],
-    env: [
-      { name: 'POSTGRES_USER', value: 'revenge' },
-      { name: 'POSTGRES_DB', value: 'revenge' },
-      { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
-    ],
-    mounts: [],
-    stateful: true,
-    data: {
-      mountPath: '/var/lib/postgresql/data',
-      size: values.postgres.storage.size,
-      storageClass: values.postgres.storage.storageClass,
-    },
-    probes: {
-      liveness: { check: ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-      readiness: { check: ready, periodSeconds: 5, timeoutSeconds: 5 },
-      startup: { check: ready, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
-    },
-    replicas: 1,
-    resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '2Gi' } },
-    acceptsFrom: ['api'],
-    stopGracePeriodSeconds: 60,
-  };
-}
-
-function dragonfly(values: RevengeValues): Component {
-  const tcp = { type: 'tcp' as const, port: 6379 };
-  return {
-    name: 'dragonfly',
-    image: values.dragonfly.image,
-    // A fixed thread count keeps Dragonfly's per-thread memory minimum inside the memory limit on big nodes.
-    args: ['--cache_mode=true', '--logtostderr', '--proactor_threads=2'],
-    ports: [{ name: 'redis', port: 6379 }],
-    identityEnv: [],
-    secretEnv: [],
-    env: [],
-    mounts: [],
-    stateful: false,
-    probes: {
-      liveness: { check: tcp, periodSeconds: 10 },
-      readiness: { check: tcp, periodSeconds: 5 },
-    },
-    replicas: 1,
-    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
-    acceptsFrom: ['api'],
-    stopGracePeriodSeconds: 30,
-  };
-}
-
-function typesense(values: RevengeValues): Component {
-  const health = { type: 'http' as const, path: '/health', port: 8108 };
-  return {
-    name: 'typesense',
-    image: values.typesense.image,
-    ports: [{ name: 'http', port: 8108 }],
-    identityEnv: [],
-    secretEnv: [{ name: 'TYPESENSE_API_KEY', secret: REVENGE_SECRET, key: 'search-api-key' }],
-    env: [{ name: 'TYPESENSE_DATA_DIR', value: '/data' }],
-    mounts: [],
-    stateful: true,
-    data: {
-      mountPath: '/data',
-      size: values.typesense.storage.size,
-      storageClass: values.typesense.storage.storageClass,
-    },
-    probes: {
-      liveness: { check: health, periodSeconds: 10, failureThreshold: 6 },
-      readiness: { check: health, periodSeconds: 5 },
-      startup: { check: health, periodSeconds: 5, failureThreshold: 60 },
-    },
-    replicas: 1,
-    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
-    acceptsFrom: ['api'],
-    stopGracePeriodSeconds: 30,
-  };
-}
-
-function objectStore(store: Extract<RevengeValues['objectStore'], { mode: 'bundled' }>): Component {
-  const tcp = { type: 'tcp' as const, port: 9000 };
-  const env = Object.keys(store.env)
-    .sort()
-    .map((name) => ({ name, value: store.env[name] ?? '' }));
-  return {
-    name: 'objectstore',
-    image: store.image,
-    args: store.args.length > 0 ? store.args : undefined,
-    ports: [{ name: 's3', port: 9000 }],
-    identityEnv: [],
-    secretEnv: [
-      { name: store.credentialEnv.accessKey, secret: REVENGE_SECRET, key: 's3-access-key-id' },
-      { name: store.credentialEnv.secretKey, secret: REVENGE_SECRET, key: 's3-secret-access-key' },
-    ],
-    env,
-    mounts: [],
-    stateful: true,
-    data: { mountPath: '/data', size: store.size, storageClass: store.storageClass, ownerGroup: store.dataGroup },
-    probes: {
-      liveness: { check: tcp, periodSeconds: 10 },
-      readiness: { check: tcp, periodSeconds: 5 },
-      startup: { check: tcp, periodSeconds: 5, failureThreshold: 60 },
-    },
-    replicas: 1,
-    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
-    acceptsFrom: ['api'],
-    stopGracePeriodSeconds: 30,
-  };
-}
-
-export function buildRevenge(values: RevengeValues): StackModel {
-  checkResolved(values);
-  const components = [api(values), frontend(values), postgres(values), dragonfly(values), typesense(values)];
-  if (values.objectStore.mode === 'bundled') components.push(objectStore(values.objectStore));
-  const publish = values.swarm.publish;
-  const published = [
-    ...(publish.frontend !== null
-      ? [{ component: 'frontend', port: FRONTEND_PORT, publishedPort: publish.frontend }]
-      : []),
-    ...(publish.api !== null ? [{ component: 'api', port: API_PORT, publishedPort: publish.api }] : []),
-  ];
-  return {
-    components,
-    volumes: values.nfs.enabled
-      ? [
-          {
-            name: 'media',
-            type: 'nfs',
-            server: values.nfs.server as string,
-            path: values.nfs.path as string,
-            readOnly: true,
-            size: values.nfs.size,
-          },
-        ]
-      : [],
-    secrets: secretsFor(values),
-    ingress: values.ingress.enabled
-      ? { host: values.ingress.host, component: 'frontend', port: FRONTEND_PORT, className: values.ingress.className }
-      : undefined,
-    published,
-  };
-}
-
-export const revenge = defineStack({
-  name: 'revenge',
-  title: 'Revenge',
-  description:
-    'Revenge media server: API, web frontend, PostgreSQL, Dragonfly cache, Typesense search and S3 object storage, ' +
-    'with media read-only from an NFS export.',
-  schema: revengeValuesSchema,
-  build: buildRevenge,
-});

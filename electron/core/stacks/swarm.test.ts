@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createStackCatalog } from './catalog';
 import type { StackModel } from './model';
-import { buildRevenge, revengeValuesSchema } from './revenge';
+import { revengeValuesSchema } from './revenge';
+import { buildRevenge } from './revenge-stack';
 import {
   parseCpu,
   parseMemory,
@@ -39,7 +40,7 @@ describe('Swarm renderer', () => {
     }
     expect(s.network).toMatchObject({ Name: 'media_default', Driver: 'overlay', Attachable: true });
     expect(s.services.map((x) => x.Name)).toEqual([
-      'media_api',
+      'media_revenge',
       'media_frontend',
       'media_postgres',
       'media_dragonfly',
@@ -57,7 +58,7 @@ describe('Swarm renderer', () => {
       Driver: 'local',
       DriverOpts: { type: 'nfs', o: 'addr=192.168.1.10,nfsvers=4,ro', device: ':/export/media' },
     });
-    const mount = service(s, 'api').TaskTemplate.ContainerSpec.Mounts[0];
+    const mount = service(s, 'revenge').TaskTemplate.ContainerSpec.Mounts[0];
     expect(mount).toMatchObject({ Type: 'volume', Source: media?.Name, Target: '/media', ReadOnly: true });
     expect(mount?.VolumeOptions.DriverConfig.Options).toEqual(media?.DriverOpts);
     expect(s.volumes.map((v) => v.Name)).toEqual([
@@ -71,32 +72,48 @@ describe('Swarm renderer', () => {
   it('runs without media when nfs is disabled', () => {
     const s = render({ nfs: { enabled: false } });
     expect(s.volumes.some((v) => v.Name.startsWith('media_media'))).toBe(false);
-    expect(service(s, 'api').TaskTemplate.ContainerSpec.Mounts).toEqual([]);
+    expect(service(s, 'revenge').TaskTemplate.ContainerSpec.Mounts).toEqual([]);
   });
 
-  it('never carries a generated secret value; secret variables point to files', () => {
+  it('never carries a generated secret value; the config files are templates the engine fills in each task', () => {
     const s = render();
-    expect(s.secrets.length).toBeGreaterThan(0);
-    for (const secret of s.secrets) {
-      expect(secret.Data).toBeUndefined();
-      expect(secret.Labels[SWARM_GENERATED_LABEL]).toBe('true');
-    }
-    expect(s.secrets.map((x) => x.Name)).toContain('media_revenge-secrets_jwt-secret');
-    const api = service(s, 'api').TaskTemplate.ContainerSpec;
-    expect(api.Env).toContain('REVENGE_JWT_SECRET_FILE=/run/secrets/revenge-secrets_jwt-secret');
-    expect(api.Env).toContain('REVENGE_DATABASE_URL=postgres://revenge:@postgres:5432/revenge?sslmode=disable');
-    expect(api.Env).toContain('POD_NAME={{.Task.Name}}');
-    expect(api.Env).toContain('POD_NAMESPACE=media');
-    expect(api.Secrets.map((x) => x.SecretName)).toContain('media_revenge-secrets_jwt-secret');
+    const generated = s.secrets.filter((x) => x.Labels[SWARM_GENERATED_LABEL] === 'true');
+    expect(generated.map((x) => x.Name)).toContain('media_revenge-secrets_jwt-secret');
+    for (const secret of generated) expect(secret.Data).toBeUndefined();
+    expect(
+      generated.find((x) => x.Name === 'media_revenge-secrets_encryption-key')?.Labels['homeport.dev/format'],
+    ).toBe('hex32');
+    const config = s.secrets.find((x) => x.Labels[SWARM_SECRET_LABEL] === 'revenge-config/config.yaml');
+    expect(config?.Name).toMatch(/^media_revenge-config_config\.yaml_[0-9a-f]{8}$/);
+    expect(config?.Templating).toEqual({ Name: 'golang' });
+    const text = Buffer.from(config?.Data ?? '', 'base64').toString();
+    expect(text).toContain('jwt_secret: "{{ secret "revenge-secrets_jwt-secret" }}"');
+    expect(text).toContain('url: "postgres://revenge:{{ secret "revenge-secrets_database-password" }}@postgres:5432/');
+    const api = service(s, 'revenge').TaskTemplate.ContainerSpec;
+    // The config file at its own path, and the secrets the template reads next to it; nothing in the environment.
+    expect(api.Secrets.map((x) => x.File.Name).sort()).toEqual([
+      '/app/config/config.yaml',
+      'revenge-secrets_database-password',
+      'revenge-secrets_encryption-key',
+      'revenge-secrets_jwt-secret',
+      'revenge-secrets_s3-access-key-id',
+      'revenge-secrets_s3-secret-access-key',
+      'revenge-secrets_search-api-key',
+    ]);
+    expect(api.Env.filter((e) => e.includes('_FILE='))).toEqual([]);
+    expect(api.Env).toContain('REVENGE_CACHE_ENABLED=true');
     const pg = service(s, 'postgres').TaskTemplate.ContainerSpec;
     expect(pg.Env).toContain('POSTGRES_PASSWORD_FILE=/run/secrets/revenge-secrets_database-password');
+    const ts = service(s, 'typesense').TaskTemplate.ContainerSpec;
+    expect(ts.Args).toEqual(['--config=/etc/typesense/typesense-server.ini']);
+    expect(ts.Env.filter((e) => e.startsWith('TYPESENSE_'))).toEqual([]);
+    expect(ts.Secrets.map((x) => x.File.Name)).toContain('/etc/typesense/typesense-server.ini');
     // Two variables from the same key share one mounted file.
     const objectstore = service(s, 'objectstore').TaskTemplate.ContainerSpec;
     expect(objectstore.Secrets.map((x) => x.File.Name)).toEqual([
       'revenge-secrets_s3-access-key-id',
       'revenge-secrets_s3-secret-access-key',
     ]);
-    expect(JSON.stringify(s)).not.toMatch(/"Data"/);
   });
 
   it('names secrets with a value by a hash of it, so a new value is a new secret', () => {
@@ -116,23 +133,35 @@ describe('Swarm renderer', () => {
   it('refers to existing secrets the model does not define', () => {
     const s = render({ objectStore: { mode: 'external', credentialsSecret: 's3-creds' } });
     expect(s.externalSecrets).toEqual(['s3-creds_access-key-id', 's3-creds_secret-access-key']);
+    // The config file template reads them as files of the API's tasks.
+    const api = service(s, 'revenge').TaskTemplate.ContainerSpec;
+    expect(api.Secrets.filter((x) => x.SecretName.startsWith('s3-creds_')).map((x) => x.File.Name)).toEqual([
+      's3-creds_access-key-id',
+      's3-creds_secret-access-key',
+    ]);
     expect(s.services.some((x) => x.Name === 'media_objectstore')).toBe(false);
   });
 
   it('turns probes into health checks', () => {
     const s = render();
     for (const svc of s.services) expect(svc.TaskTemplate.ContainerSpec.Healthcheck.Test.length).toBeGreaterThan(1);
-    expect(service(s, 'api').TaskTemplate.ContainerSpec.Healthcheck).toEqual({
-      Test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8096/health/ready || exit 1'],
+    // Each check runs a tool the image has: wget in Revenge's Alpine images, curl in Typesense's, redis-cli in Dragonfly's.
+    expect(service(s, 'revenge').TaskTemplate.ContainerSpec.Healthcheck).toEqual({
+      Test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8096/readyz'],
       Interval: 5e9,
       Timeout: 1e9,
       Retries: 3,
       StartPeriod: 300e9,
     });
-    expect(service(s, 'dragonfly').TaskTemplate.ContainerSpec.Healthcheck.Test).toEqual([
-      'CMD-SHELL',
-      'nc -z 127.0.0.1 6379 2>/dev/null || nc -w 1 127.0.0.1 6379 </dev/null || exit 1',
+    expect(service(s, 'typesense').TaskTemplate.ContainerSpec.Healthcheck.Test).toEqual([
+      'CMD',
+      'curl',
+      '-fsS',
+      '-o',
+      '/dev/null',
+      'http://127.0.0.1:8108/health',
     ]);
+    expect(service(s, 'dragonfly').TaskTemplate.ContainerSpec.Healthcheck.Test).toEqual(['CMD', 'redis-cli', 'ping']);
     expect(service(s, 'postgres').TaskTemplate.ContainerSpec.Healthcheck.Test).toEqual([
       'CMD',
       'pg_isready',
@@ -147,12 +176,12 @@ describe('Swarm renderer', () => {
 
   it('sets resources, replicas, update policy and args', () => {
     const s = catalog.renderSwarm('revenge', {}, { stack: 'media', updateMonitorMs: 2000 });
-    const api = service(s, 'api');
+    const api = service(s, 'revenge');
     expect(api.TaskTemplate.Resources).toEqual({
       Limits: { MemoryBytes: 2 ** 30 },
       Reservations: { NanoCPUs: 250_000_000, MemoryBytes: 256 * 2 ** 20 },
     });
-    expect(api.Mode).toEqual({ Replicated: { Replicas: 2 } });
+    expect(api.Mode).toEqual({ Replicated: { Replicas: 1 } });
     expect(api.UpdateConfig).toEqual({
       Parallelism: 1,
       Delay: 0,
@@ -165,11 +194,12 @@ describe('Swarm renderer', () => {
     expect(api.TaskTemplate.ContainerSpec.StopGracePeriod).toBe(30e9);
     expect(service(s, 'dragonfly').TaskTemplate.ContainerSpec.Args).toEqual([
       '--cache_mode=true',
+      '--cluster_mode=emulated',
       '--logtostderr',
       '--proactor_threads=2',
     ]);
     expect(service(s, 'dragonfly').TaskTemplate.ContainerSpec.Command).toBeUndefined();
-    expect(service(render({ api: { autoscale: { enabled: false }, replicas: 4 } }), 'api').Mode).toEqual({
+    expect(service(render({ api: { replicas: 4 } }), 'revenge').Mode).toEqual({
       Replicated: { Replicas: 4 },
     });
   });
@@ -179,10 +209,11 @@ describe('Swarm renderer', () => {
       Mode: 'vip',
       Ports: [{ Protocol: 'tcp', TargetPort: 3000, PublishedPort: 8080, PublishMode: 'ingress' }],
     });
-    expect(service(render(), 'api').EndpointSpec).toEqual({ Mode: 'vip' });
-    const s = render({ swarm: { publish: { frontend: null, api: 18096 } } });
+    expect(service(render(), 'revenge').EndpointSpec).toEqual({ Mode: 'vip' });
+    const s = render({ swarm: { publish: { frontend: null, api: 18096, objectStore: 19000 } } });
     expect(service(s, 'frontend').EndpointSpec).toEqual({ Mode: 'vip' });
-    expect(service(s, 'api').EndpointSpec.Ports?.[0]).toMatchObject({ TargetPort: 8096, PublishedPort: 18096 });
+    expect(service(s, 'revenge').EndpointSpec.Ports?.[0]).toMatchObject({ TargetPort: 8096, PublishedPort: 18096 });
+    expect(service(s, 'objectstore').EndpointSpec.Ports?.[0]).toMatchObject({ TargetPort: 9000, PublishedPort: 19000 });
   });
 
   it('takes every image from the values', () => {

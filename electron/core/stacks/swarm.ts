@@ -48,6 +48,8 @@
 import { createHash } from 'node:crypto';
 import {
   checkModel,
+  templateRefs,
+  TEMPLATE_REF,
   type Component,
   type HealthCheck,
   type IdentityEnvVar,
@@ -66,6 +68,8 @@ export const SWARM_COMPONENT_LABEL = 'homeport.dev/component';
 export const SWARM_SECRET_LABEL = 'homeport.dev/secret';
 /** On generated secrets: 'true'. Their value is made at deploy time and kept afterwards. */
 export const SWARM_GENERATED_LABEL = 'homeport.dev/generated';
+/** On generated secrets made of 64 hex digits (an AES-256 key) instead of a base64url token: 'hex32'. */
+export const SWARM_FORMAT_LABEL = 'homeport.dev/format';
 /** On secrets Homeport provides from its store (a saved S3 profile's keys): 'true'. */
 export const SWARM_PROVIDED_LABEL = 'homeport.dev/provided';
 /** On volumes holding a component's data: 'true'. They are never pruned, only removed on request. */
@@ -99,6 +103,8 @@ export interface SwarmSecretSpec {
   Labels: Record<string, string>;
   /** Base64 value; absent for generated keys (the deployer fills them, never the renderer). */
   Data?: string;
+  /** Set for template keys: the engine fills `{{ secret "<file>" }}` from the task's other secret files. */
+  Templating?: { Name: 'golang' };
 }
 
 export interface SwarmConfigSpec {
@@ -256,10 +262,26 @@ export function renderSwarmStack(model: StackModel, opts: SwarmRenderOptions): S
           Labels: labels({ [SWARM_SECRET_LABEL]: id, [SWARM_PROVIDED_LABEL]: 'true' }),
           ...(value === undefined ? {} : { Data: Buffer.from(value).toString('base64') }),
         });
+      } else if (k.template !== undefined) {
+        // The engine renders it when a task starts, from the secret files mounted next to it: the
+        // generated values never pass through Homeport again. A new template is a new secret.
+        const data = toGoTemplate(k.template);
+        const name = swarmName(`${base}_${hash8(data)}`);
+        secretNames.set(id, name);
+        secrets.push({
+          Name: name,
+          Labels: labels({ [SWARM_SECRET_LABEL]: id }),
+          Data: Buffer.from(data).toString('base64'),
+          Templating: { Name: 'golang' },
+        });
       } else if (k.generated) {
         const name = swarmName(base);
         secretNames.set(id, name);
-        secrets.push({ Name: name, Labels: labels({ [SWARM_SECRET_LABEL]: id, [SWARM_GENERATED_LABEL]: 'true' }) });
+        const format: Record<string, string> = k.format === 'hex32' ? { [SWARM_FORMAT_LABEL]: 'hex32' } : {};
+        secrets.push({
+          Name: name,
+          Labels: labels({ [SWARM_SECRET_LABEL]: id, [SWARM_GENERATED_LABEL]: 'true', ...format }),
+        });
       } else {
         const value = k.value ?? '';
         const name = swarmName(`${base}_${hash8(value)}`);
@@ -333,6 +355,16 @@ export function renderSwarmStack(model: StackModel, opts: SwarmRenderOptions): S
       secretVars.add(e.name);
       env.push(`${e.name}_FILE=${SECRETS_DIR}/${ref.File.Name}`);
     }
+    for (const f of c.files ?? []) {
+      const template = model.secrets.find((x) => x.name === f.secret)?.keys.find((k) => k.key === f.key)?.template;
+      // A template reads the secrets it names as files of the same task.
+      for (const r of templateRefs(template ?? '')) refFor(r.secret, r.key);
+      const file = f.path;
+      fileRefs.set(file, {
+        SecretName: secretRef(f.secret, f.key),
+        File: { Name: file, UID: '0', GID: '0', Mode: 0o444 },
+      });
+    }
     for (const e of c.env) {
       const value = e.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) =>
         secretVars.has(name) ? '' : (known.get(name) ?? whole),
@@ -390,6 +422,7 @@ export function renderSwarmStack(model: StackModel, opts: SwarmRenderOptions): S
           Mounts: mounts,
           Secrets: [...fileRefs.values()],
           Healthcheck: healthcheck(c),
+          ...(c.security?.readOnlyRoot ? { ReadOnly: true } : {}),
           StopGracePeriod: c.stopGracePeriodSeconds * SECOND,
         },
         Resources: {
@@ -437,17 +470,36 @@ function amounts(a: { cpu?: string; memory?: string }) {
   };
 }
 
-function healthTest(check: HealthCheck): string[] {
+/** `{{secret/key}}` of the model as Swarm's Go template function over the task's secret files. */
+function toGoTemplate(template: string): string {
+  return template.replace(
+    TEMPLATE_REF,
+    (_m, secret: string, key: string) => `{{ secret "${secretFileName(secret, key)}" }}`,
+  );
+}
+
+function healthTest(check: HealthCheck, c: Component): string[] {
+  // Without a contract, assume BusyBox; with one, use only the tools the image has.
+  const tools = c.tools ?? ['sh', 'wget', 'nc'];
+  const has = (t: string) => tools.includes(t);
+  const cannot = (what: string) =>
+    new Error(`stack model: the image of '${c.name}' has no ${what} for a Swarm health check; give it an exec probe`);
   switch (check.type) {
-    case 'http':
-      return ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${check.port}${check.path} || exit 1`];
+    case 'http': {
+      const url = `http://127.0.0.1:${check.port}${check.path}`;
+      if (has('wget')) return ['CMD', 'wget', '-q', '-O', '/dev/null', url];
+      if (has('curl')) return ['CMD', 'curl', '-fsS', '-o', '/dev/null', url];
+      throw cannot('wget or curl');
+    }
     case 'tcp':
+      if (!has('nc') || !has('sh')) throw cannot('nc');
       // BusyBox's netcat has no -z: a plain connect with stdin closed does the same there.
       return [
         'CMD-SHELL',
         `nc -z 127.0.0.1 ${check.port} 2>/dev/null || nc -w 1 127.0.0.1 ${check.port} </dev/null || exit 1`,
       ];
     case 'exec':
+      if (c.tools && !has(check.command[0] ?? '')) throw cannot(check.command[0] ?? 'command');
       return ['CMD', ...check.command];
   }
 }
@@ -461,7 +513,7 @@ function healthcheck(c: Component): SwarmHealthcheck {
     ? (startup.initialDelaySeconds ?? 0) + (startup.periodSeconds ?? 10) * (startup.failureThreshold ?? 3)
     : (ready.initialDelaySeconds ?? 0);
   return {
-    Test: healthTest(ready.check),
+    Test: healthTest(ready.check, c),
     Interval: period * SECOND,
     Timeout: (ready.timeoutSeconds ?? 1) * SECOND,
     Retries: live.failureThreshold ?? 3,

@@ -35,6 +35,13 @@ export const GENERATED_KEYS_ANNOTATION = 'homeport.dev/generated-keys';
  * fills them from the ProvidedSecrets it is given and never records them.
  */
 export const PROVIDED_KEYS_ANNOTATION = 'homeport.dev/provided-keys';
+/** On a Secret: comma-separated generated keys made of 64 hex digits instead of a base64url token. */
+export const GENERATED_HEX_KEYS_ANNOTATION = 'homeport.dev/generated-hex-keys';
+/**
+ * On a Secret: JSON object of key -> template. The deploy engine fills each key from its template
+ * (`{{secret/key}}` references); the templates hold no secret values, so they are recorded.
+ */
+export const TEMPLATES_ANNOTATION = 'homeport.dev/templates';
 /** On a Secret with provided keys: 'homeport'. */
 export const PROVIDED_BY_ANNOTATION = 'homeport.dev/provided-by';
 /** On a pod template: the Lease the workload's pods compete for (leader election). */

@@ -86,6 +86,8 @@ export interface ImageContract {
   expects: { host: string; port: number; why: string; ref: SourceRef }[];
   /** Programs in the image that a health check may run. */
   tools: string[];
+  /** Arguments the program must be started with, and why (another component depends on them). */
+  requiredArgs?: { args: string[]; why: string; ref: SourceRef };
   /** The user the image runs as. */
   user?: { uid: number; gid: number; ref: SourceRef };
   /** Directories the program writes to (a read-only root filesystem needs volumes there). */

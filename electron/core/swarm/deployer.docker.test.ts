@@ -236,6 +236,8 @@ const tokened = defineStack({
   title: 'Tokened',
   description: 'One web service reading a token secret',
   schema: z.strictObject({ token: z.string().default('one') }),
+  contracts: [],
+  signals: { primary: 'web', replicas: { kind: 'many' }, externalState: [], dashboard: [] },
   build: (v) => {
     const http = { type: 'http' as const, path: '/health/ready', port: 3000 };
     return {

@@ -5,12 +5,13 @@
  */
 import type { ApplyResult, Plan, PlanItem, Revision, RolloutStatus, UninstallResult } from '@shared/deploy-schemas';
 import { ValuesError } from '../stacks/values-error';
-import { defaultRandomSecret } from '../deploy/secrets';
+import { defaultRandomSecret, randomHex32 } from '../deploy/secrets';
 import type { DockerClient } from '../docker/client';
 import { DockerRequestError } from '../docker/client';
 import { HomeportError } from '../errors';
 import {
   SWARM_DATA_LABEL,
+  SWARM_FORMAT_LABEL,
   SWARM_GENERATED_LABEL,
   SWARM_MANAGED_BY,
   SWARM_MANAGED_BY_LABEL,
@@ -60,6 +61,8 @@ export interface SwarmDeployerDeps {
   now?: () => Date;
   /** A fresh value for a generated secret (default: 32 random bytes, base64url). */
   randomSecret?: () => string;
+  /** A fresh value for a generated hex32 secret (default: 32 random bytes as hex). */
+  randomHex?: () => string;
   /** How long Swarm watches each updated task before calling it a success (default 10 s). */
   updateMonitorMs?: number;
   /** How long apply waits for services to finish updating before removing rotated secrets (default 5 min). */
@@ -103,6 +106,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function createSwarmDeployer(deps: SwarmDeployerDeps) {
   const now = deps.now ?? (() => new Date());
   const randomSecret = deps.randomSecret ?? defaultRandomSecret;
+  const randomHex = deps.randomHex ?? randomHex32;
   const selector = (stack: string) => `${SWARM_STACK_LABEL}=${stack}`;
   const managed = (labels: Record<string, string> | null | undefined) =>
     labels?.[SWARM_MANAGED_BY_LABEL] === SWARM_MANAGED_BY;
@@ -350,8 +354,10 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
       for (const s of spec.secrets) {
         const name = c.generatedNames.get(s.Name) ?? s.Name;
         if (c.secretIds.has(name)) continue;
-        const Data = s.Data ?? Buffer.from(randomSecret()).toString('base64');
-        c.secretIds.set(name, (await api.createSecret({ Name: s.Name, Labels: s.Labels, Data })).ID);
+        const fresh = s.Labels[SWARM_FORMAT_LABEL] === 'hex32' ? randomHex() : randomSecret();
+        const Data = s.Data ?? Buffer.from(fresh).toString('base64');
+        const templating = s.Templating ? { Templating: s.Templating } : {};
+        c.secretIds.set(name, (await api.createSecret({ Name: s.Name, Labels: s.Labels, Data, ...templating })).ID);
         if (s.Data === undefined) c.generatedNames.set(s.Name, s.Name);
       }
       for (const cfg of spec.configs) if (step('Config', cfg.Name)?.action === 'create') await api.createConfig(cfg);

@@ -1,0 +1,109 @@
+/**
+ * What Revenge tells the generic scorecard, dashboards and leader view, with the source of each
+ * fact (lusoris/revenge at e102b189).
+ */
+import type { StackSignals } from './signals';
+import { REVENGE_API_PORT } from './revenge-upstream';
+
+const REVENGE = 'lusoris/revenge@e102b189';
+const RATE = '[5m]';
+const requests = `sum(rate(revenge_http_requests_total${RATE}))`;
+const latency = (q: number) =>
+  `histogram_quantile(${q}, sum by (le) (rate(revenge_http_request_duration_seconds_bucket${RATE})))`;
+const hits = `sum(rate(revenge_cache_hits_total${RATE}))`;
+const misses = `sum(rate(revenge_cache_misses_total${RATE}))`;
+const scraped = (metric: string) => `${metric} has no samples: is Revenge's metrics port (9096) scraped?`;
+
+export const revengeSignals: StackSignals = {
+  primary: 'revenge',
+  replicas: {
+    kind: 'one',
+    why: 'playback sessions live in the memory of one API process: another replica answers 404 for them',
+    ref: `${REVENGE}:internal/playback/hls/handler.go:87`,
+  },
+  externalState: [
+    { setting: 'cache.url', component: 'dragonfly', what: 'cache' },
+    { setting: 'database.url', component: 'postgres', what: 'database (sessions)' },
+  ],
+  objectStorage: {
+    setting: 'storage.backend',
+    value: 's3',
+    endpointSetting: 'storage.s3.endpoint',
+    // Avatar URLs are endpoint/bucket/key, loaded by browsers (internal/service/storage/s3.go:167).
+    ref: `${REVENGE}:internal/service/user/service.go:346`,
+  },
+  database: { component: 'postgres' },
+  media: { volume: 'media' },
+  requestId: {
+    port: REVENGE_API_PORT,
+    path: '/healthz',
+    header: 'X-Request-ID',
+    ref: `${REVENGE}:internal/api/middleware/request_id.go:14`,
+  },
+  leader: {
+    kind: 'postgres-table',
+    component: 'postgres',
+    database: 'revenge',
+    user: 'revenge',
+    table: 'river_leader',
+    query: 'SELECT leader_id, elected_at, expires_at FROM river_leader',
+    ref: `${REVENGE}:internal/infra/jobs/module.go:54`,
+  },
+  // Metric names: internal/infra/observability/metrics.go:13-126.
+  dashboard: [
+    {
+      id: 'request-rate',
+      title: 'Requests',
+      unit: 'rps',
+      queries: [{ name: 'requests', expr: requests }],
+      empty: scraped('revenge_http_requests_total'),
+    },
+    {
+      id: 'error-rate',
+      title: 'Server errors (5xx share)',
+      unit: 'ratio',
+      queries: [
+        {
+          name: '5xx',
+          expr: `(sum(rate(revenge_http_requests_total{status=~"5.."}${RATE})) or vector(0)) / ${requests}`,
+        },
+      ],
+      empty: scraped('revenge_http_requests_total'),
+    },
+    {
+      id: 'latency',
+      title: 'Request latency',
+      unit: 'seconds',
+      queries: [
+        { name: 'p50', expr: latency(0.5) },
+        { name: 'p95', expr: latency(0.95) },
+        { name: 'p99', expr: latency(0.99) },
+      ],
+      empty: scraped('revenge_http_request_duration_seconds_bucket'),
+    },
+    {
+      id: 'cache-hit-ratio',
+      title: 'Cache hit ratio',
+      unit: 'ratio',
+      queries: [{ name: 'hit ratio', expr: `${hits} / (${hits} + ${misses})` }],
+      empty: scraped('revenge_cache_hits_total / revenge_cache_misses_total'),
+    },
+    {
+      id: 'jobs',
+      title: 'Jobs',
+      unit: 'rps',
+      queries: [
+        { name: 'enqueued', expr: `sum(rate(revenge_jobs_enqueued_total${RATE}))` },
+        { name: 'completed', expr: `sum(rate(revenge_jobs_completed_total${RATE}))` },
+      ],
+      empty: scraped('revenge_jobs_enqueued_total / revenge_jobs_completed_total'),
+    },
+    {
+      id: 'sessions',
+      title: 'Active sessions',
+      unit: 'count',
+      queries: [{ name: 'sessions', expr: 'sum(revenge_sessions_active_total)' }],
+      empty: scraped('revenge_sessions_active_total'),
+    },
+  ],
+};
