@@ -11,7 +11,7 @@ import type {
 import { errorMessage, HomeportError } from '../errors';
 import { assertRunnable, runExecPlugin, type ExecCredential } from '../kube/exec-credential';
 import type { GatewaySettings } from '../kube/gateway-settings';
-import { resolveConnection, type KubeConnection } from '../kube/kube-connection';
+import { configProblems, resolveConnection, type KubeConnection } from '../kube/kube-connection';
 import { createKubeGateway, KubeRequestError, type KubeGateway } from '../kube/kube-gateway';
 import type { ExecConsent, SettingsStore } from '../storage/settings';
 import {
@@ -365,6 +365,7 @@ export function summarize(config: MergedKubeconfig, consents: ExecConsent[]): Co
     if (ctx.user && !user) problems.push(`user '${ctx.user}' is not defined in any kubeconfig file`);
     if (user?.['auth-provider'])
       problems.push('auth-provider plugins are not supported; use an exec credential plugin');
+    if (user && cluster) problems.push(...configProblems(ctx.user ?? '', user, ctx.cluster ?? '', cluster));
     contexts.push({
       name,
       cluster: ctx.cluster ?? '',

@@ -165,21 +165,36 @@ describe('what a provideClusterInfo plugin is told', () => {
 describe('what kubectl refuses, Homeport refuses with the same words, and sends nothing', () => {
   const plugin = () =>
     writeScript(join(dir, 'ok.sh'), `echo '{"apiVersion":"${V1}","kind":"ExecCredential","status":{"token":"t"}}'`);
-  const cases: [string, () => string, boolean?][] = [
-    ['token and basic auth', () => config({ token: 't', username: 'bob', password: 'pw' })],
+  /** [what, kubeconfig, allow the plugin first, kubectl's validation (so listed with the context before any test)] */
+  const cases: [string, () => string, boolean, boolean][] = [
+    ['token and basic auth', () => config({ token: 't', username: 'bob', password: 'pw' }), false, true],
     [
       'a tokenFile and a user name',
       () => {
         writeFileSync(join(dir, 'tf'), 't');
         return config({ tokenFile: join(dir, 'tf'), username: 'bob', password: 'pw' });
       },
+      false,
+      false,
     ],
-    ['groups without a user to impersonate', () => config({ token: 't', 'as-groups': ['devs'] })],
-    ['an exec plugin without interactiveMode (v1)', () => config({ exec: { apiVersion: V1, command: plugin() } })],
-    ['an exec plugin without apiVersion', () => config({ exec: { command: plugin(), interactiveMode: 'Never' } })],
+    ['groups without a user to impersonate', () => config({ token: 't', 'as-groups': ['devs'] }), false, true],
+    [
+      'an exec plugin without interactiveMode (v1)',
+      () => config({ exec: { apiVersion: V1, command: plugin() } }),
+      false,
+      true,
+    ],
+    [
+      'an exec plugin without apiVersion',
+      () => config({ exec: { command: plugin(), interactiveMode: 'Never' } }),
+      false,
+      true,
+    ],
     [
       'an exec plugin that must have a terminal',
       () => config({ exec: { apiVersion: V1, command: plugin(), interactiveMode: 'Always' } }),
+      false,
+      false,
     ],
     [
       'an exec plugin answering in another API version',
@@ -188,12 +203,23 @@ describe('what kubectl refuses, Homeport refuses with the same words, and sends 
           exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin(), interactiveMode: 'Never' },
         }),
       true,
+      false,
     ],
-    ['a client certificate without its key', () => config({ 'client-certificate-data': b64(pki.serverCert) })],
-    ['a proxy-url with an unsupported scheme', () => config({ token: 't' }, { 'proxy-url': 'socks5h://127.0.0.1:1' })],
-    ['a proxy-url without a scheme', () => config({ token: 't' }, { 'proxy-url': '127.0.0.1:3128' })],
+    [
+      'a client certificate without its key',
+      () => config({ 'client-certificate-data': b64(pki.serverCert) }),
+      false,
+      true,
+    ],
+    [
+      'a proxy-url with an unsupported scheme',
+      () => config({ token: 't' }, { 'proxy-url': 'socks5h://127.0.0.1:1' }),
+      false,
+      false,
+    ],
+    ['a proxy-url without a scheme', () => config({ token: 't' }, { 'proxy-url': '127.0.0.1:3128' }), false, false],
   ];
-  it.each(cases)('%s', async (_name, make, allowExec) => {
+  it.each(cases)('%s', async (_name, make, allowExec, validation) => {
     const file = make();
     const start = api.requests.length;
     const k = await kubectl(file, ['get', '--raw', '/version']);
@@ -207,6 +233,7 @@ describe('what kubectl refuses, Homeport refuses with the same words, and sends 
     expect(result.status).toBe('failed');
     const message = result.status === 'failed' ? result.message : '';
     for (const problem of problems) expect(message).toContain(problem);
+    if (validation) expect((await service.listContexts()).contexts[0]?.problems).toEqual(problems);
     expect(api.requests.length).toBe(served);
     expect(api.requests.slice(start).filter((r) => r.path === '/version')).toHaveLength(0);
   });

@@ -60,7 +60,7 @@ export async function resolveConnection(
       `Context '${context}' names user '${userName}', which no kubeconfig file defines`,
     );
   }
-  const problems = [...userProblems(userName, user), ...clusterProblems(clusterName, cluster)];
+  const problems = configProblems(userName, user, clusterName, cluster);
   // kubectl prints one problem as it is and several as a list under "Error in configuration".
   if (problems.length === 1) throw new HomeportError('INVALID_INPUT', problems[0]!);
   if (problems.length > 1) {
@@ -125,6 +125,11 @@ async function readReferenced(file: string, what: string, context: string): Prom
 /** The token in a tokenFile, read now; a rotated token is picked up by reading it again. */
 export async function readTokenFile(file: string, context: string): Promise<string | undefined> {
   return (await readReferenced(file, 'token file', context)).toString('utf8').trim() || undefined;
+}
+
+/** What kubectl refuses in a context's user and cluster, in its order and words (client-go's validation). */
+export function configProblems(userName: string, user: KubeUser, clusterName: string, cluster: KubeCluster): string[] {
+  return [...userProblems(userName, user), ...clusterProblems(clusterName, cluster)];
 }
 
 const INTERACTIVE_MODES = ['Never', 'IfAvailable', 'Always'];
