@@ -24,7 +24,13 @@ test.beforeAll(async () => {
     {
       name: 'plugin-cluster',
       server: apiServer.url,
-      user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: writeTokenPlugin('e2e-token') } },
+      user: {
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1',
+          command: writeTokenPlugin('e2e-token'),
+          interactiveMode: 'Never',
+        },
+      },
     },
   ]);
   liveKubeconfig = writeKubeconfig([{ name: 'edited-later', server: 'https://127.0.0.1:2', user: {} }]);

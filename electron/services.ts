@@ -60,7 +60,7 @@ export function createServices(deps: ServiceDeps) {
   const nasExports = createNasExports(nasHosts);
   const lookups = createReferenceLookups({ nasHosts, nasExports, s3Profiles });
   const gateways = createGatewayCache(openGateway);
-  const kube = createKubeService({ openGateway });
+  const kube = createKubeService({ openGateway, watchConfig: (onChange) => clusters.watchContexts(onChange) });
   const metricsSettings = createMetricsSettings({ dataDir, secrets });
   const metrics = createMetricsService({ settings: metricsSettings, gatewayFor: (context) => gateways.get(context) });
   const deployEngine = createDeployEngine({ openGateway, catalog: stacks });

@@ -3,9 +3,19 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TestPki } from './tls';
 
+export interface RecordedApiRequest {
+  path: string;
+  authorization?: string;
+  /** Every header as sent (names in the case the client wrote them), repeated ones in the order they came. */
+  headers: Record<string, string[]>;
+}
+
 export interface FakeApiServer {
   url: string;
-  requests: { path: string; authorization?: string }[];
+  port: number;
+  requests: RecordedApiRequest[];
+  /** Accept only this bearer token from now on (a rotated credential). */
+  setToken(token: string): void;
   close(): Promise<void>;
 }
 
@@ -16,15 +26,29 @@ export interface FakeApiOptions {
   gitVersion?: string;
   /** Never answer, to exercise time-outs. */
   hang?: boolean;
+  /** Listen on this port (a server that comes back where it was); default any free port. */
+  port?: number;
+}
+
+/** rawHeaders as sent, so repeated headers (Impersonate-Group) keep each value, their order and the name's case. */
+export function recordHeaders(raw: string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) (out[raw[i]!] ??= []).push(raw[i + 1]!);
+  return out;
 }
 
 /** A minimal API server answering /version, for connection tests of the client side. */
 export async function startFakeApiServer(opts: FakeApiOptions = {}): Promise<FakeApiServer> {
   const requests: FakeApiServer['requests'] = [];
+  let token = opts.token;
   const handler: http.RequestListener = (req, res) => {
-    requests.push({ path: req.url ?? '', authorization: req.headers.authorization });
+    requests.push({
+      path: req.url ?? '',
+      authorization: req.headers.authorization,
+      headers: recordHeaders(req.rawHeaders),
+    });
     if (opts.hang) return;
-    if (opts.token && req.headers.authorization !== `Bearer ${opts.token}`) {
+    if (token && req.headers.authorization !== `Bearer ${token}`) {
       res.writeHead(401, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ kind: 'Status', status: 'Failure', message: 'Unauthorized', code: 401 }));
       return;
@@ -42,11 +66,13 @@ export async function startFakeApiServer(opts: FakeApiOptions = {}): Promise<Fak
   const server = opts.tls
     ? https.createServer({ cert: opts.tls.serverCert, key: opts.tls.serverKey }, handler)
     : http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
   return {
     url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    port,
     requests,
+    setToken: (next) => (token = next),
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();

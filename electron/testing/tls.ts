@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,8 +15,11 @@ function openssl(args: string[], cwd: string) {
   execFileSync('openssl', args, { cwd, stdio: 'pipe' });
 }
 
-/** A throwaway CA and a server certificate for 127.0.0.1, made with the openssl CLI. */
-export function createTestPki(): TestPki {
+/**
+ * A throwaway CA and a server certificate for 127.0.0.1 and localhost (and any extra DNS names),
+ * made with the openssl CLI. Each call makes a new CA.
+ */
+export function createTestPki(opts: { dnsNames?: string[] } = {}): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'homeport-pki-'));
   const subj = (cn: string) => ['-subj', `/CN=${cn}`];
   for (const name of ['ca', 'other']) {
@@ -43,7 +46,8 @@ export function createTestPki(): TestPki {
     dir,
   );
   const ext = join(dir, 'ext.cnf');
-  execFileSync('sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > ${JSON.stringify(ext)}`]);
+  const names = ['IP:127.0.0.1', 'DNS:localhost', ...(opts.dnsNames ?? []).map((n) => `DNS:${n}`)];
+  writeFileSync(ext, `subjectAltName=${names.join(',')}\n`);
   openssl(
     [
       'x509',

@@ -63,7 +63,7 @@ describe('testConnection', () => {
       distribution: 'k3s',
       platform: 'linux/amd64',
     });
-    expect(k3s.requests.at(-1)).toEqual({ path: '/version', authorization: 'Bearer good-token' });
+    expect(k3s.requests.at(-1)).toMatchObject({ path: '/version', authorization: 'Bearer good-token' });
   });
 
   it('tells plain Kubernetes from k3s', async () => {
@@ -112,7 +112,12 @@ describe('testConnection', () => {
       `#!/bin/sh\ntouch ${JSON.stringify(marker)}\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"good-token"}}'\n`,
     );
     chmodSync(plugin, 0o755);
-    const exec = { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, args: ['--cluster', 'home'] };
+    const exec = {
+      apiVersion: 'client.authentication.k8s.io/v1',
+      command: plugin,
+      args: ['--cluster', 'home'],
+      interactiveMode: 'Never',
+    };
     writeFileSync(
       env.KUBECONFIG,
       kubeconfig([

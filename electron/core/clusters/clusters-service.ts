@@ -9,8 +9,9 @@ import type {
   ExecCommand,
 } from '@shared/contract';
 import { errorMessage, HomeportError } from '../errors';
-import { runExecPlugin, type ExecCredential } from '../kube/exec-credential';
-import { resolveConnection } from '../kube/kube-connection';
+import { assertRunnable, runExecPlugin, type ExecCredential } from '../kube/exec-credential';
+import type { GatewaySettings } from '../kube/gateway-settings';
+import { configProblems, resolveConnection, type KubeConnection } from '../kube/kube-connection';
 import { createKubeGateway, KubeRequestError, type KubeGateway } from '../kube/kube-gateway';
 import type { ExecConsent, SettingsStore } from '../storage/settings';
 import {
@@ -139,13 +140,62 @@ export function createClustersService(deps: ClustersDeps) {
     return listContexts();
   }
 
-  async function credentialFor(context: string, exec: KubeExec, server: string): Promise<ExecCredential> {
-    const key = `${context}\0${exec.command}\0${(exec.args ?? []).join('\0')}`;
+  const running = new Map<string, Promise<ExecCredential>>();
+
+  /**
+   * The plugin's credential for a context: the cached one while it has not expired, else a fresh
+   * run. `refused` is a credential the server has just refused: it is replaced even without an
+   * expiry, unless another request already replaced it. Concurrent callers share one run.
+   */
+  async function credentialFor(
+    context: string,
+    conn: KubeConnection & { exec: KubeExec },
+    refused?: ExecCredential,
+  ): Promise<ExecCredential> {
+    const key = `${context}\0${conn.exec.command}\0${(conn.exec.args ?? []).join('\0')}`;
     const cached = credentials.get(key);
-    if (cached && (!cached.expiresAt || cached.expiresAt - Date.now() > 30_000)) return cached;
-    const fresh = await runExec(exec, server);
-    credentials.set(key, fresh);
-    return fresh;
+    const stale =
+      !cached || cached === refused || (cached.expiresAt !== undefined && cached.expiresAt - Date.now() <= 30_000);
+    if (!stale) return cached;
+    let run = running.get(key);
+    if (!run) {
+      run = runExec(conn.exec, conn.execCluster).finally(() => running.delete(key));
+      running.set(key, run);
+      const fresh = await run;
+      credentials.set(key, fresh);
+      return fresh;
+    }
+    return run;
+  }
+
+  /**
+   * The settings to reach a context with, read from the kubeconfig now. Runs an exec plugin only
+   * when the user has allowed it; otherwise the error says how to allow it.
+   */
+  async function settingsFor(context: string, refused?: GatewaySettings): Promise<GatewaySettings> {
+    const { config, consents } = await load();
+    const conn = await resolveConnection(config, context, { env: deps.env });
+    if (!conn.exec) return { conn };
+    assertRunnable(conn.exec);
+    if (!isAllowed(conn.exec, consents)) {
+      throw new HomeportError(
+        'FORBIDDEN',
+        `Context '${context}' needs the credential plugin '${conn.exec.command}', which you have not allowed yet. Allow it on the Connections screen.`,
+      );
+    }
+    return { conn, credential: await credentialFor(context, { ...conn, exec: conn.exec }, refused?.credential) };
+  }
+
+  /**
+   * A gateway that keeps following the kubeconfig: a refused credential is renewed (plugin run
+   * again, tokenFile read again), and a server that no longer verifies or answers makes it read the
+   * kubeconfig again, so a cluster that came back with a new CA or token is reached with them.
+   */
+  function gatewayWith(context: string, initial: GatewaySettings): KubeGateway {
+    return createKubeGateway(initial.conn, initial.credential, {
+      renew: (reason, failed) =>
+        settingsFor(context, reason === 'unauthorized' || reason === 'expired' ? failed : undefined),
+    });
   }
 
   async function testConnection(context: string, timeoutMs = 5000): Promise<ConnectionTest> {
@@ -162,7 +212,7 @@ export function createClustersService(deps: ClustersDeps) {
     });
     let conn;
     try {
-      conn = await resolveConnection(config, context);
+      conn = await resolveConnection(config, context, { env: deps.env });
       server = conn.server;
     } catch (err) {
       if (err instanceof HomeportError && err.code === 'NOT_FOUND') throw err;
@@ -170,6 +220,11 @@ export function createClustersService(deps: ClustersDeps) {
     }
     let credential: ExecCredential | undefined;
     if (conn.exec) {
+      try {
+        assertRunnable(conn.exec);
+      } catch (err) {
+        return fail('exec-failed', errorMessage(err));
+      }
       if (!isAllowed(conn.exec, consents)) {
         return fail(
           'exec-consent-required',
@@ -178,19 +233,19 @@ export function createClustersService(deps: ClustersDeps) {
         );
       }
       try {
-        credential = await credentialFor(context, conn.exec, conn.server);
+        credential = await credentialFor(context, { ...conn, exec: conn.exec });
       } catch (err) {
         return fail('exec-failed', errorMessage(err));
       }
     }
-    const gateway = createKubeGateway(conn, credential);
+    const gateway = gatewayWith(context, { conn, credential });
     try {
       const version = await gateway.getJson<VersionInfo>('/version', { timeoutMs });
       const gitVersion = version.gitVersion ?? 'unknown';
       return {
         status: 'connected',
         context,
-        server: conn.server,
+        server: gateway.server,
         gitVersion,
         platform: version.platform ?? 'unknown',
         distribution: gitVersion.includes('+k3s') ? 'k3s' : 'kubernetes',
@@ -198,30 +253,18 @@ export function createClustersService(deps: ClustersDeps) {
       };
     } catch (err) {
       if (err instanceof KubeRequestError) return fail(err.reason, err.message);
+      if (err instanceof HomeportError && (err.code === 'UNAVAILABLE' || err.code === 'FORBIDDEN')) {
+        return fail('exec-failed', errorMessage(err));
+      }
       return fail('unreachable', errorMessage(err));
     } finally {
       gateway.close();
     }
   }
 
-  /**
-   * A gateway to a context's API server for the live views. Runs an exec plugin only when the
-   * user has allowed it; otherwise the error says how to allow it.
-   */
+  /** A gateway to a context's API server for the live views, the metrics and the deploys. */
   async function openGateway(context: string): Promise<KubeGateway> {
-    const { config, consents } = await load();
-    const conn = await resolveConnection(config, context);
-    let credential: ExecCredential | undefined;
-    if (conn.exec) {
-      if (!isAllowed(conn.exec, consents)) {
-        throw new HomeportError(
-          'FORBIDDEN',
-          `Context '${context}' needs the credential plugin '${conn.exec.command}', which you have not allowed yet. Allow it on the Connections screen.`,
-        );
-      }
-      credential = await credentialFor(context, conn.exec, conn.server);
-    }
-    return createKubeGateway(conn, credential);
+    return gatewayWith(context, await settingsFor(context));
   }
 
   function notify() {
@@ -297,12 +340,15 @@ function describeExec(exec: KubeExec, allowed: boolean): ExecCommand {
   return { command: exec.command, args: exec.args ?? [], envNames: (exec.env ?? []).map((e) => e.name), allowed };
 }
 
+/** Static credentials in the kubeconfig win over an exec plugin, which kubectl then never runs. */
+const hasStaticAuth = (user: KubeUser) => Boolean(user.token || user.tokenFile || user.username);
+
 function authKind(user: KubeUser | undefined): ContextSummary['authKind'] {
   if (!user) return 'none';
-  if (user.exec) return 'exec';
   if (user.token || user.tokenFile) return 'token';
-  if (user['client-certificate'] || user['client-certificate-data']) return 'client-certificate';
   if (user.username) return 'basic';
+  if (user.exec) return 'exec';
+  if (user['client-certificate'] || user['client-certificate-data']) return 'client-certificate';
   if (user['auth-provider']) return 'auth-provider';
   return 'none';
 }
@@ -319,6 +365,7 @@ export function summarize(config: MergedKubeconfig, consents: ExecConsent[]): Co
     if (ctx.user && !user) problems.push(`user '${ctx.user}' is not defined in any kubeconfig file`);
     if (user?.['auth-provider'])
       problems.push('auth-provider plugins are not supported; use an exec credential plugin');
+    if (user && cluster) problems.push(...configProblems(ctx.user ?? '', user, ctx.cluster ?? '', cluster));
     contexts.push({
       name,
       cluster: ctx.cluster ?? '',
@@ -327,7 +374,7 @@ export function summarize(config: MergedKubeconfig, consents: ExecConsent[]): Co
       namespace: ctx.namespace || 'default',
       current: name === config.currentContext,
       authKind: authKind(user),
-      ...(user?.exec ? { exec: describeExec(user.exec, isAllowed(user.exec, consents)) } : {}),
+      ...(user?.exec && !hasStaticAuth(user) ? { exec: describeExec(user.exec, isAllowed(user.exec, consents)) } : {}),
       source,
       simulated: isSandboxCluster(cluster),
       problems,

@@ -1,22 +1,34 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { KubeconfigSource } from '@shared/contract';
 import { errorMessage, HomeportError } from '../errors';
+import { describeValue, parseKubeconfigYaml } from './kubeconfig-yaml';
 
-const clusterSchema = z
-  .object({
-    server: z.string().optional(),
-    'certificate-authority': z.string().optional(),
-    'certificate-authority-data': z.string().optional(),
-    'insecure-skip-tls-verify': z.boolean().optional(),
-    'tls-server-name': z.string().optional(),
-    'proxy-url': z.string().optional(),
-    extensions: z.array(z.object({ name: z.string(), extension: z.unknown() }).loose()).nullish(),
-  })
-  .loose();
+/**
+ * A kubeconfig object. A null field counts as absent, as it does for kubectl (Go leaves the field
+ * at its zero value); unknown fields are kept and ignored.
+ */
+function struct<T extends z.ZodRawShape>(shape: T) {
+  return z.preprocess(dropNulls, z.object(shape).loose());
+}
+
+function dropNulls(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+}
+
+const clusterSchema = struct({
+  server: z.string().optional(),
+  'certificate-authority': z.string().optional(),
+  'certificate-authority-data': z.string().optional(),
+  'insecure-skip-tls-verify': z.boolean().optional(),
+  'tls-server-name': z.string().optional(),
+  'proxy-url': z.string().optional(),
+  'disable-compression': z.boolean().optional(),
+  extensions: z.array(struct({ name: z.string(), extension: z.unknown() })).nullish(),
+});
 
 /** The kubeconfig cluster extension that marks Homeport's simulated sandbox cluster. */
 export const SANDBOX_EXTENSION = 'homeport.dev/sandbox';
@@ -25,48 +37,45 @@ export function isSandboxCluster(cluster: KubeCluster | undefined): boolean {
   return (cluster?.extensions ?? []).some((e) => e.name === SANDBOX_EXTENSION);
 }
 
-const execSchema = z
-  .object({
-    command: z.string(),
-    args: z.array(z.string()).nullish(),
-    env: z.array(z.object({ name: z.string(), value: z.string() })).nullish(),
-    apiVersion: z.string().optional(),
-    interactiveMode: z.string().optional(),
-    provideClusterInfo: z.boolean().optional(),
-  })
-  .loose();
+const execSchema = struct({
+  // kubectl loads a plugin without a command and refuses it only when the context is used.
+  command: z.string().default(''),
+  args: z.array(z.string()).nullish(),
+  env: z.array(struct({ name: z.string().default(''), value: z.string().default('') })).nullish(),
+  apiVersion: z.string().optional(),
+  interactiveMode: z.string().optional(),
+  provideClusterInfo: z.boolean().optional(),
+});
 
-const userSchema = z
-  .object({
-    token: z.string().optional(),
-    tokenFile: z.string().optional(),
-    'client-certificate': z.string().optional(),
-    'client-certificate-data': z.string().optional(),
-    'client-key': z.string().optional(),
-    'client-key-data': z.string().optional(),
-    username: z.string().optional(),
-    password: z.string().optional(),
-    exec: execSchema.optional(),
-    'auth-provider': z.unknown().optional(),
-  })
-  .loose();
+const userSchema = struct({
+  token: z.string().optional(),
+  tokenFile: z.string().optional(),
+  'client-certificate': z.string().optional(),
+  'client-certificate-data': z.string().optional(),
+  'client-key': z.string().optional(),
+  'client-key-data': z.string().optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  as: z.string().optional(),
+  'as-uid': z.string().optional(),
+  'as-groups': z.array(z.string()).nullish(),
+  'as-user-extra': z.record(z.string(), z.array(z.string()).nullish()).nullish(),
+  exec: execSchema.optional(),
+  'auth-provider': z.unknown().optional(),
+});
 
-const contextSchema = z
-  .object({
-    cluster: z.string().optional(),
-    user: z.string().optional(),
-    namespace: z.string().optional(),
-  })
-  .loose();
+const contextSchema = struct({
+  cluster: z.string().optional(),
+  user: z.string().optional(),
+  namespace: z.string().optional(),
+});
 
-const fileSchema = z
-  .object({
-    clusters: z.array(z.object({ name: z.string().min(1), cluster: clusterSchema.nullish() })).nullish(),
-    users: z.array(z.object({ name: z.string().min(1), user: userSchema.nullish() })).nullish(),
-    contexts: z.array(z.object({ name: z.string().min(1), context: contextSchema.nullish() })).nullish(),
-    'current-context': z.string().nullish(),
-  })
-  .loose();
+const fileSchema = struct({
+  clusters: z.array(struct({ name: z.string().min(1), cluster: clusterSchema.nullish() })).nullish(),
+  users: z.array(struct({ name: z.string().min(1), user: userSchema.nullish() })).nullish(),
+  contexts: z.array(struct({ name: z.string().min(1), context: contextSchema.nullish() })).nullish(),
+  'current-context': z.string().nullish(),
+});
 
 export type KubeCluster = z.infer<typeof clusterSchema>;
 export type KubeUser = z.infer<typeof userSchema>;
@@ -123,8 +132,17 @@ export function kubeconfigPaths(opts: KubeconfigPathOptions = {}): KubeconfigPat
   return out;
 }
 
+/**
+ * Reads a file the kubeconfig names: the kubeconfig files themselves and the certificate, key and
+ * token files they point to. Every such read goes through here, so how they are read (size and file
+ * type limits) is decided in one place.
+ */
+export function readUserFile(path: string): Promise<Buffer> {
+  return readFile(path);
+}
+
 type FileRead = (path: string) => Promise<string>;
-const readText: FileRead = (path) => readFile(path, 'utf8');
+const readText: FileRead = async (path) => (await readUserFile(path)).toString('utf8');
 
 /**
  * Loads and merges kubeconfig files the way kubectl does: for clusters, users and contexts the
@@ -186,7 +204,7 @@ export async function loadKubeconfig(
 function parseFile(path: string, text: string): { file: z.infer<typeof fileSchema> } | { error: string } {
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseKubeconfigYaml(text);
   } catch (err) {
     return { error: `${path} is not valid YAML: ${errorMessage(err)}` };
   }
@@ -194,10 +212,27 @@ function parseFile(path: string, text: string): { file: z.infer<typeof fileSchem
   const result = fileSchema.safeParse(doc);
   if (!result.success) {
     const issue = result.error.issues[0];
-    return { error: `${path} is not a valid kubeconfig: '${issue?.path.join('.')}' ${issue?.message}` };
+    const at = issue?.path.join('.') ?? '';
+    if (issue?.code === 'invalid_type') {
+      const found = issue.path.reduce<unknown>(
+        (v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+        doc,
+      );
+      // kubectl reads unquoted n, yes, on, off... as booleans and 0755 as a number, and refuses them
+      // where a string belongs; saying which value it was makes the fix (quoting) obvious.
+      const hint =
+        typeof found === 'boolean' || typeof found === 'number' ? '; quote the value to make it a string' : '';
+      return {
+        error: `${path} is not a valid kubeconfig: '${at}' must be ${article(issue.expected)}, not ${describeValue(found)}${hint}`,
+      };
+    }
+    return { error: `${path} is not a valid kubeconfig: '${at}' ${issue?.message}` };
   }
   return { file: result.data };
 }
+
+const article = (expected: string) =>
+  expected === 'array' ? 'a list' : expected === 'object' ? 'a mapping' : `a ${expected}`;
 
 const under = (dir: string, p: string | undefined) => (p && !isAbsolute(p) ? join(dir, p) : p);
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { KubeExec } from '../clusters/kubeconfig';
+import type { KubeCluster, KubeExec } from '../clusters/kubeconfig';
 import { HomeportError } from '../errors';
 
 export interface ExecCredential {
@@ -9,6 +9,53 @@ export interface ExecCredential {
   expiresAt?: number;
 }
 
+/** spec.cluster of KUBERNETES_EXEC_INFO, with client-go's field names, order and omissions. */
+export interface ExecClusterInfo {
+  server: string;
+  'tls-server-name'?: string;
+  'insecure-skip-tls-verify'?: true;
+  'certificate-authority-data'?: string;
+  'proxy-url'?: string;
+  'disable-compression'?: true;
+  /** The cluster extension named client.authentication.k8s.io/exec, null when there is none. */
+  config: unknown;
+}
+
+/** The cluster extension whose content kubectl hands to the plugin as spec.cluster.config. */
+const EXEC_EXTENSION = 'client.authentication.k8s.io/exec';
+
+/**
+ * What kubectl tells a provideClusterInfo plugin about the cluster: the CA even when the kubeconfig
+ * names a file (its bytes), the cluster's own proxy-url only (never one from the environment).
+ */
+export function execClusterInfo(cluster: KubeCluster, ca: Buffer | undefined): ExecClusterInfo {
+  const extension = (cluster.extensions ?? []).find((e) => e.name === EXEC_EXTENSION)?.extension;
+  return {
+    server: cluster.server ?? '',
+    ...(cluster['tls-server-name'] ? { 'tls-server-name': cluster['tls-server-name'] } : {}),
+    ...(cluster['insecure-skip-tls-verify'] ? { 'insecure-skip-tls-verify': true as const } : {}),
+    ...(ca?.length ? { 'certificate-authority-data': ca.toString('base64') } : {}),
+    ...(cluster['proxy-url'] ? { 'proxy-url': cluster['proxy-url'] } : {}),
+    ...(cluster['disable-compression'] ? { 'disable-compression': true as const } : {}),
+    config: extension ?? null,
+  };
+}
+
+/**
+ * Refuses a plugin kubectl would refuse here: Homeport has no terminal to give it, so a plugin that
+ * must always have one cannot run. The first sentence is kubectl's own.
+ */
+export function assertRunnable(exec: KubeExec): void {
+  if (exec.interactiveMode === 'Always') {
+    throw new HomeportError(
+      'INVALID_INPUT',
+      `getting credentials: exec plugin cannot support interactive mode: standard input is not a terminal. ` +
+        `Credential plugin '${exec.command}' has interactiveMode: Always; Homeport has no terminal to give it. ` +
+        `Use a plugin setting that needs no prompt (interactiveMode: IfAvailable or Never).`,
+    );
+  }
+}
+
 const MAX_OUTPUT = 1024 * 1024;
 
 /**
@@ -16,12 +63,18 @@ const MAX_OUTPUT = 1024 * 1024;
  * printed. The caller must have the user's consent for this exact command: this function does not
  * ask. The command is spawned with an argument array, never through a shell.
  */
-export function runExecPlugin(exec: KubeExec, server: string, timeoutMs = 15_000): Promise<ExecCredential> {
+export function runExecPlugin(
+  exec: KubeExec,
+  cluster: ExecClusterInfo | undefined,
+  timeoutMs = 15_000,
+): Promise<ExecCredential> {
+  assertRunnable(exec);
   const apiVersion = exec.apiVersion ?? 'client.authentication.k8s.io/v1';
+  // The same document, key for key, as kubectl sets; stdin is never a terminal here.
   const info = {
-    apiVersion,
     kind: 'ExecCredential',
-    spec: { interactive: false, ...(exec.provideClusterInfo ? { cluster: { server } } : {}) },
+    apiVersion,
+    spec: { ...(exec.provideClusterInfo && cluster ? { cluster } : {}), interactive: false },
   };
   const env: NodeJS.ProcessEnv = { ...process.env, KUBERNETES_EXEC_INFO: JSON.stringify(info) };
   for (const { name, value } of exec.env ?? []) env[name] = value;
@@ -58,7 +111,7 @@ export function runExecPlugin(exec: KubeExec, server: string, timeoutMs = 15_000
         return;
       }
       try {
-        resolvePromise(parseExecCredential(stdout));
+        resolvePromise(parseExecCredential(stdout, apiVersion));
       } catch (err) {
         reject(err);
       }
@@ -66,7 +119,7 @@ export function runExecPlugin(exec: KubeExec, server: string, timeoutMs = 15_000
   });
 }
 
-export function parseExecCredential(stdout: string): ExecCredential {
+export function parseExecCredential(stdout: string, apiVersion?: string): ExecCredential {
   let doc: unknown;
   try {
     doc = JSON.parse(stdout);
@@ -74,6 +127,13 @@ export function parseExecCredential(stdout: string): ExecCredential {
     throw new HomeportError(
       'UNAVAILABLE',
       'Credential plugin printed something that is not an ExecCredential JSON document',
+    );
+  }
+  const returned = (doc as { apiVersion?: unknown }).apiVersion;
+  if (apiVersion && returned !== apiVersion) {
+    throw new HomeportError(
+      'UNAVAILABLE',
+      `getting credentials: exec plugin is configured to use API version ${apiVersion}, plugin returned version ${String(returned ?? '')}`,
     );
   }
   const status = (doc as { status?: Record<string, unknown> }).status ?? {};

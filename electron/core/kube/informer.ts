@@ -1,7 +1,7 @@
 import type { WatchStatus } from '@shared/kube-schemas';
 import { errorMessage, HomeportError } from '../errors';
 import { backoffDelay } from './backoff';
-import { KubeAbortError, type KubeGateway, KubeRequestError } from './kube-gateway';
+import { clusterOf, KubeAbortError, type KubeGateway, KubeRequestError } from './kube-gateway';
 import type { KubeObject, WatchEvent } from './kube-stream';
 
 /** A delta of any keyed collection; the shape of PodDelta and LeaseDelta. */
@@ -114,6 +114,8 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
   }
 
   function setStatus(next: WatchStatus) {
+    // Back to work: a retry asked for earlier has happened.
+    if (next.state === 'live') retryPending = false;
     if (next.state === status.state && next.message === status.message) return;
     status = next;
     pendingStatus = true;
@@ -165,14 +167,26 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
     if (rv) track(rv);
   }
 
+  /** Ends the current backoff early (see retryNow). */
+  let wake: (() => void) | undefined;
+  /** A retry was asked for while no backoff was running: the next backoff is skipped. */
+  let retryPending = false;
   const sleep = (ms: number) =>
     new Promise<void>((resolveSleep) => {
+      if (retryPending) {
+        retryPending = false;
+        resolveSleep();
+        return;
+      }
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         stopper.signal.removeEventListener('abort', done);
+        wake = undefined;
+        retryPending = false;
         resolveSleep();
       }
+      wake = done;
       stopper.signal.addEventListener('abort', done, { once: true });
     });
 
@@ -197,21 +211,30 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
     // A 401 after things worked usually means a short-lived token expired: reopen once.
     let hadSuccess = false;
     let lastQuickRetry = -Infinity;
+    /** The cluster the items were listed from (see clusterOf). */
+    let listedFrom = '';
     while (!signal.aborted) {
       let started = 0;
       let events = 0;
       let opened = false;
+      // Set when the watch opened on another cluster than the list came from: that watch is dropped.
+      let clusterChanged = false;
+      const attemptStop = new AbortController();
+      const stopAttempt = () => attemptStop.abort();
+      signal.addEventListener('abort', stopAttempt, { once: true });
       try {
         if (!gateway) {
           gateway = await openGateway();
           if (signal.aborted) break;
           spec.attach?.({ gateway, signal, update });
         }
+        if (clusterOf(gateway) !== listedFrom) needList = true;
         if (needList) {
           if (!synced || status.state !== 'live') setStatus({ state: 'syncing' });
           const list = await gateway.listAll<KubeObject>(spec.path, { signal, timeoutMs: tuning.listTimeoutMs });
           replaceAll(list.items);
           rv = list.resourceVersion;
+          listedFrom = clusterOf(gateway);
           needList = false;
           hadSuccess = true;
           attempt = 0;
@@ -220,7 +243,8 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
         started = tuning.now();
         const timeout = Math.round(tuning.watchTimeoutSeconds * (1 + tuning.random()));
         watchCount++;
-        await gateway.watch(
+        const watching = gateway;
+        await watching.watch(
           `${spec.path}?watch=1&allowWatchBookmarks=true&timeoutSeconds=${timeout}&resourceVersion=${encodeURIComponent(rv)}`,
           (event) => {
             if (event.type !== 'ERROR') {
@@ -231,9 +255,15 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
             onEvent(event, (next) => (rv = next));
           },
           {
-            signal,
+            signal: attemptStop.signal,
             idleTimeoutMs: tuning.idleTimeoutMs,
             onOpen: () => {
+              // The gateway may have renewed its settings on the way (a new CA, a moved server).
+              if (clusterOf(watching) !== listedFrom) {
+                clusterChanged = true;
+                attemptStop.abort();
+                return;
+              }
               opened = true;
               hadSuccess = true;
               setStatus({ state: 'live' });
@@ -244,7 +274,12 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
         // watches immediately, which would otherwise become a busy loop.
         if (events === 0 && tuning.now() - started < 1000) await sleep(backoffDelay(attempt++, backoffOpts()));
       } catch (err) {
-        if (signal.aborted || err instanceof KubeAbortError) break;
+        if (signal.aborted) break;
+        if (clusterChanged) {
+          needList = true;
+          continue;
+        }
+        if (err instanceof KubeAbortError) break;
         if (err instanceof GoneError || (err instanceof KubeRequestError && err.status === 410)) {
           // Our resourceVersion is older than the server keeps: only a fresh list tells the truth.
           needList = true;
@@ -271,6 +306,8 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
         }
         setStatus({ state: 'reconnecting', message: `Lost the watch of ${spec.what}: ${errorMessage(err)}` });
         await sleep(backoffDelay(attempt++, backoffOpts()));
+      } finally {
+        signal.removeEventListener('abort', stopAttempt);
       }
     }
     gateway?.close();
@@ -288,24 +325,40 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
   let running = true;
   void run();
 
+  function restart() {
+    running = true;
+    status = { state: 'syncing' };
+    pendingStatus = true;
+    schedule();
+    void run();
+  }
+
   return {
     /** Adds a subscriber; it hears the current items and status at once, then deltas. */
     subscribe(sink: (delta: Delta<T>) => void): () => void {
       sinks.add(sink);
       // A failed watch (say, credentials not allowed yet) gets a fresh try when someone new looks.
-      if (!running && !stopper.signal.aborted) {
-        running = true;
-        status = { state: 'syncing' };
-        pendingStatus = true;
-        schedule();
-        void run();
-      }
+      if (!running && !stopper.signal.aborted) restart();
       if (synced) sink({ type: 'reset', items: [...items.values()] });
       sink({ type: 'status', status });
       return () => sinks.delete(sink);
     },
     get size() {
       return sinks.size;
+    },
+    /**
+     * The context's settings may have changed (the kubeconfig was edited): a watch that lost its
+     * connection reconnects now, without waiting out its backoff, with a gateway opened from the
+     * kubeconfig as it is; a failed one starts again. A live or still-syncing watch carries on.
+     */
+    retryNow() {
+      if (stopper.signal.aborted || sinks.size === 0) return;
+      if (!running) return restart();
+      if (status.state !== 'reconnecting') return;
+      retryPending = true;
+      gateway?.close();
+      gateway = undefined;
+      wake?.();
     },
     get watchCount() {
       return watchCount;

@@ -1,62 +1,15 @@
+import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { ConnectionFailureReason } from '@shared/contract';
-import { codeForStatus, HomeportError } from '../errors';
 import type { ExecCredential } from './exec-credential';
+import { authHeaders, createSettingsHolder, type GatewaySettings, type Renew, tlsOptions } from './gateway-settings';
 import type { KubeConnection } from './kube-connection';
+import { createProxyAgent, describeProxy } from './proxy';
+import { classifyNetworkError, KubeAbortError, KubeRequestError, statusMessage } from './kube-errors';
 import { splitLines, type WatchEvent, parseWatchEvent } from './kube-stream';
 
-/** A failed request to an API server, classified so the UI can say what to do. */
-export class KubeRequestError extends HomeportError {
-  constructor(
-    readonly reason: ConnectionFailureReason,
-    message: string,
-    readonly status?: number,
-  ) {
-    super(codeForStatus(status), message);
-    this.name = 'KubeRequestError';
-  }
-}
-
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_UNTRUSTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'EPROTO',
-]);
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNRESET',
-  'EAI_AGAIN',
-  'EADDRNOTAVAIL',
-]);
-
-export function classifyNetworkError(err: NodeJS.ErrnoException, server: string): KubeRequestError {
-  const code = err.code ?? '';
-  if (UNREACHABLE_CODES.has(code)) {
-    return new KubeRequestError(
-      'unreachable',
-      `Cannot reach ${server} (${code}). Is the API server running and the address right?`,
-    );
-  }
-  if (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL')) {
-    return new KubeRequestError(
-      'tls',
-      `TLS verification of ${server} failed (${code}: ${err.message}). Check the cluster's certificate-authority in the kubeconfig.`,
-    );
-  }
-  return new KubeRequestError('unreachable', `Request to ${server} failed: ${err.message}`);
-}
+// The errors live in their own file; callers keep importing them from the gateway.
+export { classifyNetworkError, KubeAbortError, KubeRequestError, statusMessage } from './kube-errors';
 
 export interface RequestOptions {
   timeoutMs?: number;
@@ -88,78 +41,92 @@ interface KubeList<T> {
   metadata?: { resourceVersion?: string; continue?: string };
 }
 
-/** Thrown when the caller's AbortSignal fired; callers that aborted on purpose ignore it. */
-export class KubeAbortError extends Error {
-  constructor() {
-    super('The request was cancelled');
-    this.name = 'KubeAbortError';
-  }
+export interface GatewayOptions {
+  /**
+   * Fresh settings when a request fails in a way new settings can fix (401, TLS, unreachable) or
+   * the plugin's credential has expired. Each request is retried at most once, and only when the
+   * settings did change. Without it, a gateway still re-reads its tokenFile after a 401.
+   */
+  renew?: Renew;
 }
 
 /**
- * The narrow door to one API server: plain HTTP(S) with the context's TLS settings and
- * credentials. Everything Kubernetes-specific above it goes through request, listAll, stream
- * and watch.
+ * The narrow door to one API server: plain HTTP(S) with the context's TLS settings, proxy and
+ * credentials, taken per request so that renewed ones apply at once. Everything
+ * Kubernetes-specific above it goes through request, listAll, stream and watch.
  */
-export function createKubeGateway(conn: KubeConnection, credential?: ExecCredential) {
-  const url = new URL(conn.server);
-  const isHttps = url.protocol === 'https:';
-  const agentOptions: https.AgentOptions = {
-    keepAlive: true,
-    ca: conn.ca,
-    cert: credential?.clientCertificateData ?? conn.cert,
-    key: credential?.clientKeyData ?? conn.key,
-    rejectUnauthorized: !conn.insecureSkipTlsVerify,
-    servername: conn.tlsServerName,
-  };
-  const agent = isHttps ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true });
-  const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'homeport' };
-  const token = credential?.token ?? conn.token;
-  if (token) headers.Authorization = `Bearer ${token}`;
-  else if (conn.basic) {
-    headers.Authorization = `Basic ${Buffer.from(`${conn.basic.username}:${conn.basic.password}`).toString('base64')}`;
+export function createKubeGateway(conn: KubeConnection, credential?: ExecCredential, options: GatewayOptions = {}) {
+  const settings = createSettingsHolder({ conn, credential }, options.renew);
+  const agents = new Map<string, http.Agent>();
+  const server = () => settings.current.conn.server;
+
+  /** One keep-alive agent per way out (direct or a proxy); TLS options pool within it. */
+  function agentFor(s: GatewaySettings, isHttps: boolean): http.Agent {
+    const proxy = s.conn.proxy;
+    const key = `${isHttps ? 'https' : 'http'} ${proxy?.href ?? 'direct'}`;
+    let agent = agents.get(key);
+    if (!agent) {
+      agent = proxy
+        ? createProxyAgent(proxy, isHttps)
+        : isHttps
+          ? new https.Agent({ keepAlive: true })
+          : new http.Agent({ keepAlive: true });
+      agents.set(key, agent);
+    }
+    return agent;
   }
 
-  const target = (path: string) => new URL(url.pathname.replace(/\/$/, '') + path, url);
-
-  function statusError(status: number, path: string, body: string): KubeRequestError {
+  function statusError(status: number, path: string, body: string, s: GatewaySettings): KubeRequestError {
+    const { conn: c } = s;
     if (status === 401 || status === 403) {
       return new KubeRequestError(
         'unauthorized',
         status === 401
-          ? `${conn.server} refused the credentials of context '${conn.context}' (HTTP 401${statusMessage(body)}). Check the user's token or certificate.`
-          : `Context '${conn.context}' is not allowed to do this (HTTP 403${statusMessage(body)}). Ask the cluster admin for the RBAC permission.`,
+          ? `${c.server} refused the credentials of context '${c.context}' (HTTP 401${statusMessage(body)}). Check the user's token or certificate.`
+          : `Context '${c.context}' is not allowed to do this (HTTP 403${statusMessage(body)}). Ask the cluster admin for the RBAC permission.`,
+        status,
+      );
+    }
+    if (status === 407 && c.proxy) {
+      return new KubeRequestError(
+        'unreachable',
+        `The proxy ${describeProxy(c.proxy)} of context '${c.context}' asks for credentials (HTTP 407). Put them in the proxy URL (http://user:password@host:port).`,
         status,
       );
     }
     return new KubeRequestError(
       'http',
-      `${conn.server} answered HTTP ${status} for ${path}${statusMessage(body)}`,
+      `${c.server} answered HTTP ${status} for ${path}${statusMessage(body)}${c.proxy && status === 502 ? ` (through the proxy ${describeProxy(c.proxy)})` : ''}`,
       status,
     );
   }
 
-  /**
-   * Sends one request and hands back the response once its headers arrive; rejects on network
-   * errors, on abort and when the headers take longer than timeoutMs.
-   */
-  function open(path: string, opts: RequestOptions): Promise<{ res: http.IncomingMessage; req: http.ClientRequest }> {
+  /** One attempt with given settings: resolves once the response headers arrive. */
+  function send(
+    s: GatewaySettings,
+    path: string,
+    opts: RequestOptions,
+    payload: string | undefined,
+  ): Promise<{ res: http.IncomingMessage; req: http.ClientRequest }> {
     const timeoutMs = opts.timeoutMs ?? 10_000;
-    const reqHeaders = { ...headers };
-    let payload: string | undefined;
-    if (opts.body !== undefined) {
-      payload = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-      reqHeaders['Content-Type'] = opts.contentType ?? 'application/json';
-    }
+    const url = new URL(s.conn.server);
+    const isHttps = url.protocol === 'https:';
+    const headers: http.OutgoingHttpHeaders = {
+      Accept: 'application/json',
+      'User-Agent': 'homeport',
+      ...authHeaders(s),
+    };
+    if (payload !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/json';
     return new Promise((resolvePromise, reject) => {
       if (opts.signal?.aborted) {
         reject(new KubeAbortError());
         return;
       }
-      const req = (isHttps ? https : http).request(target(path), {
+      const req = (isHttps ? https : http).request(new URL(url.pathname.replace(/\/$/, '') + path, url), {
         method: opts.method ?? 'GET',
-        agent,
-        headers: reqHeaders,
+        agent: agentFor(s, isHttps),
+        headers,
+        ...(isHttps ? tlsOptions(s) : {}),
       });
       const onAbort = () => {
         req.destroy();
@@ -168,12 +135,12 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const timer = setTimeout(() => {
         req.destroy();
-        reject(new KubeRequestError('timeout', `${conn.server} did not answer within ${timeoutMs} ms`));
+        reject(new KubeRequestError('timeout', `${s.conn.server} did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
       req.on('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
-        reject(opts.signal?.aborted ? new KubeAbortError() : classifyNetworkError(err, conn.server));
+        reject(opts.signal?.aborted ? new KubeAbortError() : classifyNetworkError(err, s.conn.server, s.conn.proxy));
       });
       req.on('response', (res) => {
         clearTimeout(timer);
@@ -182,6 +149,43 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
       });
       req.end(payload);
     });
+  }
+
+  /**
+   * Sends one request and hands back the response once its headers arrive; rejects on network
+   * errors, on abort and when the headers take longer than timeoutMs. A 401, a TLS failure or an
+   * unreachable server gets one more attempt when fresh settings differ from the ones that failed.
+   */
+  async function open(
+    path: string,
+    opts: RequestOptions,
+  ): Promise<{ res: http.IncomingMessage; req: http.ClientRequest; used: GatewaySettings }> {
+    const payload =
+      opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    const used = await settings.ready();
+    let first;
+    try {
+      first = await send(used, path, opts, payload);
+    } catch (err) {
+      // Only a request the server never saw is sent again: the kubeconfig may point elsewhere now.
+      if (!(err instanceof KubeRequestError) || !err.notSent || (err.reason !== 'tls' && err.reason !== 'unreachable'))
+        throw err;
+      const next = await settings.after(used, err.reason).catch(() => undefined);
+      if (!next) throw err;
+      return { ...(await send(next, path, opts, payload)), used: next };
+    }
+    if (first.res.statusCode !== 401) return { ...first, used };
+    let next;
+    try {
+      next = await settings.after(used, 'unauthorized');
+    } catch (err) {
+      // The renewal failed (the plugin, the consent, the kubeconfig): that says more than the 401.
+      first.res.resume();
+      throw err;
+    }
+    if (!next) return { ...first, used };
+    first.res.resume();
+    return { ...(await send(next, path, opts, payload)), used: next };
   }
 
   /** Reads a whole body, within the time left of timeoutMs, honouring abort. */
@@ -201,27 +205,27 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
       };
       const timer = setTimeout(() => {
         req.destroy();
-        done(new KubeRequestError('timeout', `${conn.server} did not finish answering within ${timeoutMs} ms`));
+        done(new KubeRequestError('timeout', `${server()} did not finish answering within ${timeoutMs} ms`));
       }, timeoutMs);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => chunks.push(chunk));
-      res.on('error', (err: NodeJS.ErrnoException) => done(classifyNetworkError(err, conn.server)));
-      res.on('aborted', () => done(new KubeRequestError('unreachable', `${conn.server} dropped the connection`)));
+      res.on('error', (err: NodeJS.ErrnoException) => done(classifyNetworkError(err, server())));
+      res.on('aborted', () => done(new KubeRequestError('unreachable', `${server()} dropped the connection`)));
       res.on('end', () => done());
     });
   }
 
   /** Any request with a JSON answer; non-2xx statuses become KubeRequestError with the status. */
   async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-    const { res, req } = await open(path, opts);
+    const { res, req, used } = await open(path, opts);
     const body = await readBody(res, req, opts);
     const status = res.statusCode ?? 0;
-    if (status < 200 || status >= 300) throw statusError(status, path, body);
+    if (status < 200 || status >= 300) throw statusError(status, path, body, used);
     try {
       return JSON.parse(body) as T;
     } catch {
-      throw new KubeRequestError('http', `${conn.server} answered ${path} with something that is not JSON`, status);
+      throw new KubeRequestError('http', `${server()} answered ${path} with something that is not JSON`, status);
     }
   }
 
@@ -256,11 +260,11 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
    * longer than idleTimeoutMs.
    */
   async function stream(path: string, onData: (text: string) => void, opts: StreamOptions = {}): Promise<void> {
-    const { res, req } = await open(path, { signal: opts.signal, timeoutMs: opts.connectTimeoutMs ?? 15_000 });
+    const { res, req, used } = await open(path, { signal: opts.signal, timeoutMs: opts.connectTimeoutMs ?? 15_000 });
     const status = res.statusCode ?? 0;
     if (status < 200 || status >= 300) {
       const body = await readBody(res, req, { signal: opts.signal });
-      throw statusError(status, path, body);
+      throw statusError(status, path, body, used);
     }
     await new Promise<void>((resolvePromise, reject) => {
       let idle: NodeJS.Timeout | undefined;
@@ -283,7 +287,7 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
             done(
               new KubeRequestError(
                 'timeout',
-                `${conn.server} sent nothing for ${Math.round(opts.idleTimeoutMs! / 1000)} s; the connection looks dead`,
+                `${server()} sent nothing for ${Math.round(opts.idleTimeoutMs! / 1000)} s; the connection looks dead`,
               ),
             ),
           opts.idleTimeoutMs,
@@ -305,12 +309,12 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
           done(err instanceof Error ? err : new Error(String(err)));
         }
       });
-      res.on('aborted', () => done(new KubeRequestError('unreachable', `${conn.server} dropped the connection`)));
-      res.on('error', (err: NodeJS.ErrnoException) => done(classifyNetworkError(err, conn.server)));
+      res.on('aborted', () => done(new KubeRequestError('unreachable', `${server()} dropped the connection`)));
+      res.on('error', (err: NodeJS.ErrnoException) => done(classifyNetworkError(err, server())));
       res.on('end', () => done());
       res.on('close', () => {
         // A socket destroyed mid-body shows up as close without end on some Node versions.
-        if (!res.complete) done(new KubeRequestError('unreachable', `${conn.server} dropped the connection`));
+        if (!res.complete) done(new KubeRequestError('unreachable', `${server()} dropped the connection`));
       });
     });
   }
@@ -321,18 +325,37 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
     return stream(path, lines.push, opts).then(lines.end);
   }
 
-  return { getJson, request, listAll, stream, watch, server: conn.server, close: () => agent.destroy() };
+  const gateway = {
+    getJson,
+    request,
+    listAll,
+    stream,
+    watch,
+    /** The server requests go to now (the kubeconfig may have moved it). */
+    get server() {
+      return server();
+    },
+
+    close() {
+      for (const agent of agents.values()) agent.destroy();
+      agents.clear();
+    },
+  };
+  clusters.set(gateway, () => {
+    const { conn: c } = settings.current;
+    return `${c.server} ${c.ca ? createHash('sha256').update(c.ca).digest('hex') : ''} ${c.tlsServerName ?? ''}`;
+  });
+  return gateway;
+}
+
+const clusters = new WeakMap<object, () => string>();
+
+/**
+ * Which cluster a gateway's requests reach now: the server and the CA that vouches for it. When it
+ * changes (a reinstalled cluster, an edited kubeconfig), resourceVersions from before mean nothing.
+ */
+export function clusterOf(gateway: Pick<KubeGateway, 'server'>): string {
+  return clusters.get(gateway)?.() ?? gateway.server;
 }
 
 export type KubeGateway = ReturnType<typeof createKubeGateway>;
-
-export function statusMessage(body: string): string {
-  try {
-    // Kubernetes Status objects say `message`; services behind the API server's proxy (Prometheus) say `error`.
-    const parsed = JSON.parse(body) as { message?: unknown; error?: unknown };
-    const msg = typeof parsed.message === 'string' && parsed.message ? parsed.message : parsed.error;
-    return typeof msg === 'string' && msg ? `: ${msg}` : '';
-  } catch {
-    return '';
-  }
-}

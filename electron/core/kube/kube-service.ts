@@ -8,6 +8,8 @@ import { createWatchHub } from './watch-hub';
 
 export interface KubeServiceDeps {
   openGateway(context: string): Promise<KubeGateway>;
+  /** Calls back when the kubeconfig files change (ClustersService.watchContexts); watches that are down then retry at once. */
+  watchConfig?(onChange: () => void): () => void;
   /** How long changes are gathered before they go out as one batch. Default 50 ms: a 100 ms window alone would break the 100 ms event-to-screen target. */
   batchMs?: number;
   now?: () => number;
@@ -20,6 +22,7 @@ export function createKubeService(deps: KubeServiceDeps) {
   const batchMs = deps.batchMs ?? 50;
   const hub = createWatchHub({
     openGateway: deps.openGateway,
+    watchConfig: deps.watchConfig,
     tuning: { ...deps.tuning, batchMs, ...(deps.now ? { now: deps.now } : {}) },
   });
   const logStreams = new Set<() => void>();

@@ -14,11 +14,30 @@ import {
  */
 export function createWatchHub(deps: {
   openGateway(context: string): Promise<KubeGateway>;
+  /**
+   * Calls back when the kubeconfig files change on disk; returns how to stop. Watches that are not
+   * live then reconnect with the kubeconfig as it is now (a cluster back with a new CA or token).
+   */
+  watchConfig?(onChange: () => void): () => void;
   tuning?: Partial<WatchTuning>;
 }) {
   const tuning: WatchTuning = { ...defaultTuning, ...deps.tuning };
   // Informers of different item types live side by side; each key always holds one type.
   const informers = new Map<string, Informer<unknown>>();
+  let stopConfigWatch: (() => void) | undefined;
+  const followConfig = () => {
+    if (!stopConfigWatch && deps.watchConfig) {
+      stopConfigWatch = deps.watchConfig(() => {
+        for (const informer of informers.values()) informer.retryNow();
+      });
+    }
+  };
+  const unfollowConfigWhenIdle = () => {
+    if (informers.size === 0) {
+      stopConfigWatch?.();
+      stopConfigWatch = undefined;
+    }
+  };
 
   function subscribe<T>(
     key: { context: string; resource: string; namespace?: string },
@@ -30,6 +49,7 @@ export function createWatchHub(deps: {
     if (!informer) {
       informer = createInformer(makeSpec(), () => deps.openGateway(key.context), tuning);
       informers.set(id, informer as Informer<unknown>);
+      followConfig();
     }
     const owner = informer;
     const leave = owner.subscribe(emit);
@@ -41,6 +61,7 @@ export function createWatchHub(deps: {
       if (owner.size === 0 && informers.get(id) === owner) {
         owner.stop();
         informers.delete(id);
+        unfollowConfigWhenIdle();
       }
     };
   }
@@ -54,6 +75,7 @@ export function createWatchHub(deps: {
     close() {
       for (const informer of informers.values()) informer.stop();
       informers.clear();
+      unfollowConfigWhenIdle();
     },
   };
 }

@@ -4,7 +4,9 @@
  * drop or silence open watches, fail requests with chosen statuses and stream pod logs.
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TestPki } from '../../../testing/tls';
 
 export interface FakeObject {
   metadata: { name: string; namespace?: string; resourceVersion?: string; uid?: string; [k: string]: unknown };
@@ -35,7 +37,17 @@ export interface RecordedRequest {
 
 const ROUTE = /^\/(api\/v1|apis\/[^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/(log))?$/;
 
-export async function startFakeKubeServer(opts: { token?: string } = {}) {
+export interface FakeKubeOptions {
+  /** Bearer token accepted; others get 401. Changeable later with setToken (a rotated credential). */
+  token?: string;
+  /** Serve HTTPS with this certificate. */
+  tls?: TestPki;
+  /** Listen on this port (a cluster that comes back where it was); default any free port. */
+  port?: number;
+}
+
+export async function startFakeKubeServer(opts: FakeKubeOptions = {}) {
+  let token = opts.token;
   let rv = 100;
   /** Watches started from a resourceVersion below this get 410 Gone. */
   let compactedBelow = 0;
@@ -134,7 +146,7 @@ export async function startFakeKubeServer(opts: { token?: string } = {}) {
     } else res.end();
   }
 
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const u = new URL(req.url ?? '/', 'http://fake');
     const m = ROUTE.exec(u.pathname);
     const rec: RecordedRequest = {
@@ -145,7 +157,7 @@ export async function startFakeKubeServer(opts: { token?: string } = {}) {
       watch: u.searchParams.get('watch') === '1' || u.searchParams.get('watch') === 'true',
     };
     requests.push(rec);
-    if (opts.token && req.headers.authorization !== `Bearer ${opts.token}`)
+    if (token && req.headers.authorization !== `Bearer ${token}`)
       return json(res, 401, statusBody(401, 'Unauthorized', 'Unauthorized'));
     const failure = failures.find((f) => f.times > 0 && f.match(rec));
     if (failure) {
@@ -170,12 +182,20 @@ export async function startFakeKubeServer(opts: { token?: string } = {}) {
     }
     if (rec.watch) return handleWatch(rec, res, resource, namespace);
     return handleList(rec, res, resource, namespace);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  };
+  const server = opts.tls
+    ? https.createServer({ cert: opts.tls.serverCert, key: opts.tls.serverKey }, handler)
+    : http.createServer(handler);
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
 
   const api = {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    port,
+    /** Accept only this token from now on; requests with the old one get 401. */
+    setToken(next: string) {
+      token = next;
+    },
     requests,
     get resourceVersion() {
       return rv;
