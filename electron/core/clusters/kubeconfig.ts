@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { KubeconfigSource } from '@shared/contract';
 import { errorMessage, HomeportError } from '../errors';
+import { readUserText, UserFileError } from '../storage/user-file';
+import { parseUserYaml } from '../storage/user-yaml';
 
 const clusterSchema = z
   .object({
@@ -124,7 +124,7 @@ export function kubeconfigPaths(opts: KubeconfigPathOptions = {}): KubeconfigPat
 }
 
 type FileRead = (path: string) => Promise<string>;
-const readText: FileRead = (path) => readFile(path, 'utf8');
+const readText: FileRead = (path) => readUserText(path, { kind: 'kubeconfig', field: 'Kubeconfig file' });
 
 /**
  * Loads and merges kubeconfig files the way kubectl does: for clusters, users and contexts the
@@ -143,7 +143,7 @@ export async function loadKubeconfig(
     try {
       text = await read(path);
     } catch (err) {
-      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      const missing = (err instanceof UserFileError ? err.errno : (err as NodeJS.ErrnoException).code) === 'ENOENT';
       if (missing && opts.requireExisting) {
         throw new HomeportError('NOT_FOUND', `Kubeconfig file ${path} does not exist. Check the path.`);
       }
@@ -151,7 +151,9 @@ export async function loadKubeconfig(
         path,
         origin,
         exists: !missing,
-        ...(missing ? {} : { error: `Cannot read ${path}: ${errorMessage(err)}` }),
+        ...(missing
+          ? {}
+          : { error: err instanceof UserFileError ? err.message : `Cannot read ${path}: ${errorMessage(err)}` }),
       });
       continue;
     }
@@ -186,8 +188,9 @@ export async function loadKubeconfig(
 function parseFile(path: string, text: string): { file: z.infer<typeof fileSchema> } | { error: string } {
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseUserYaml(text, `Kubeconfig file ${path}`);
   } catch (err) {
+    if (err instanceof HomeportError) return { error: err.message };
     return { error: `${path} is not valid YAML: ${errorMessage(err)}` };
   }
   if (doc === null || doc === undefined) return { file: {} };

@@ -2,8 +2,8 @@
  * ssh:// endpoints: one SSH session per client, verified against Homeport's known hosts before any
  * credential is sent, and a fresh channel to the remote Docker socket for every HTTP connection.
  */
-import { readFile } from 'node:fs/promises';
 import { errorMessage } from '../errors';
+import { readUserFile } from '../storage/user-file';
 import {
   connectSsh,
   HostKeyChangedError,
@@ -22,13 +22,11 @@ async function authOf(req: SshTransportRequest): Promise<SshAuth> {
   if (keyFile) {
     let privateKey: Buffer;
     try {
-      privateKey = await readFile(keyFile);
+      privateKey = await readUserFile(keyFile, { kind: 'pem', field: `Endpoint '${name}': 'sshKeyFile'` });
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const what = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : errorMessage(err);
       throw new DockerEndpointError(
         'config',
-        `Endpoint '${name}': 'sshKeyFile' ${keyFile} ${what}; point it at your private key or use the SSH agent`,
+        `${errorMessage(err)}; point it at your private key or use the SSH agent`,
       );
     }
     const passphrase = req.env.HOMEPORT_SSH_PASSPHRASE;

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { KubeExec, MergedKubeconfig } from '../clusters/kubeconfig';
 import { errorMessage, HomeportError } from '../errors';
+import { readUserFile } from '../storage/user-file';
 
 /** Everything needed to open a TLS connection to one context's API server. Never leaves main. */
 export interface KubeConnection {
@@ -47,17 +47,17 @@ export async function resolveConnection(config: MergedKubeconfig, context: strin
     if (data) return Buffer.from(data, 'base64');
     if (!file) return undefined;
     try {
-      return await readFile(file);
+      return await readUserFile(file, {
+        kind: what === 'tokenFile' ? 'token' : 'pem',
+        field: `'${what}' of context '${context}':`,
+      });
     } catch (err) {
-      throw new HomeportError(
-        'INVALID_INPUT',
-        `Cannot read the ${what} of context '${context}' from ${file}: ${errorMessage(err)}`,
-      );
+      throw new HomeportError('INVALID_INPUT', errorMessage(err));
     }
   };
   let token = user.token;
   if (!token && user.tokenFile)
-    token = (await fileOrData(undefined, user.tokenFile, 'token file'))?.toString('utf8').trim();
+    token = (await fileOrData(undefined, user.tokenFile, 'tokenFile'))?.toString('utf8').trim();
   return {
     context,
     server: cluster.server.replace(/\/+$/, ''),
@@ -65,12 +65,12 @@ export async function resolveConnection(config: MergedKubeconfig, context: strin
     ca: await fileOrData(
       cluster['certificate-authority-data'],
       cluster['certificate-authority'],
-      'certificate authority',
+      'certificate-authority',
     ),
     insecureSkipTlsVerify: cluster['insecure-skip-tls-verify'] === true,
     tlsServerName: cluster['tls-server-name'],
-    cert: await fileOrData(user['client-certificate-data'], user['client-certificate'], 'client certificate'),
-    key: await fileOrData(user['client-key-data'], user['client-key'], 'client key'),
+    cert: await fileOrData(user['client-certificate-data'], user['client-certificate'], 'client-certificate'),
+    key: await fileOrData(user['client-key-data'], user['client-key'], 'client-key'),
     token,
     basic: user.username && user.password ? { username: user.username, password: user.password } : undefined,
     exec: user.exec,

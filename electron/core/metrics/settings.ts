@@ -3,13 +3,13 @@
  * <dataDir>/metrics-settings.json (0600); the password or token only in the SecretStore under
  * `metrics/<context>/secret`. What leaves this module never carries the secret.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { PrometheusSettings } from '@shared/readiness-schemas';
-import { HomeportError } from '../errors';
+import { errorMessage, HomeportError } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
 import { JsonStore } from '../storage/json-store';
+import { readUserText } from '../storage/user-file';
 import type { PrometheusAuth } from './prometheus-client';
 
 const entrySchema = z.object({
@@ -128,12 +128,9 @@ export function createMetricsSettings(opts: { dataDir: string; secrets: SecretSt
       let ca: string | undefined;
       if (entry.caFile) {
         try {
-          ca = await readFile(entry.caFile, 'utf8');
+          ca = await readUserText(entry.caFile, { kind: 'pem', field: `Prometheus at ${entry.url}: 'caFile'` });
         } catch (err) {
-          throw new HomeportError(
-            'INVALID_INPUT',
-            `Cannot read the CA file ${entry.caFile} for Prometheus at ${entry.url} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-          );
+          throw new HomeportError('INVALID_INPUT', errorMessage(err));
         }
       }
       return { url: entry.url, auth, ...(ca ? { ca, caFile: entry.caFile } : {}) };

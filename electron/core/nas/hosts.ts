@@ -4,7 +4,6 @@
  * is never written to nas-hosts.json and never returned. Connections verify the host key (Homeport's
  * <dataDir>/known_hosts and the user's ~/.ssh/known_hosts) before any credential is sent.
  */
-import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -24,6 +23,7 @@ import {
 } from '../ssh/connect';
 import { createHostKeyStore, type HostKeyStore } from '../ssh/host-keys';
 import { JsonStore } from '../storage/json-store';
+import { readUserFile } from '../storage/user-file';
 import { NasConnectError } from './connect-error';
 import { probeNas } from './probe';
 
@@ -265,14 +265,9 @@ export function createNasHosts(opts: NasHostsOptions) {
     if (host.auth === 'key') {
       let privateKey: Buffer;
       try {
-        privateKey = await readFile(host.keyFile!);
+        privateKey = await readUserFile(host.keyFile!, { kind: 'pem', field: `${prefix}: 'keyFile'` });
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        const what = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : errorMessage(err);
-        throw new NasConnectError(
-          'config',
-          `${prefix}: 'keyFile' ${host.keyFile} ${what}; point it at your private key or use the SSH agent`,
-        );
+        throw new NasConnectError('config', `${errorMessage(err)}; point it at your private key or use the SSH agent`);
       }
       return { kind: 'key', privateKey, ...(secret !== undefined ? { passphrase: secret } : {}) };
     }
