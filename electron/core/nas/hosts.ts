@@ -22,6 +22,7 @@ import {
   type SshSession,
 } from '../ssh/connect';
 import { createHostKeyStore, type HostKeyStore } from '../ssh/host-keys';
+import { withDirLock } from '../storage/dir-lock';
 import { JsonStore } from '../storage/json-store';
 import { readUserFile } from '../storage/user-file';
 import { NasConnectError } from './connect-error';
@@ -350,7 +351,21 @@ export function createNasHosts(opts: NasHostsOptions) {
     pendingHostKeys.delete(name);
   }
 
-  const hosts = { list, get, add, update, remove, connect, acceptHostKey, hostKeys };
+  // A host and its secret change together, under the data directory's lock (see dir-lock.ts).
+  const locked =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    (...args: A) =>
+      withDirLock(opts.dataDir, () => fn(...args));
+  const hosts = {
+    list,
+    get,
+    add: locked(add),
+    update: locked(update),
+    remove: locked(remove),
+    connect,
+    acceptHostKey,
+    hostKeys,
+  };
   return { ...hosts, probe: (name: string, timeoutMs?: number) => probeNas(hosts, name, timeoutMs) };
 }
 
