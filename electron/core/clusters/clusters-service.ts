@@ -9,6 +9,7 @@ import type {
   ExecCommand,
 } from '@shared/contract';
 import { errorMessage, HomeportError } from '../errors';
+import { redactUrl } from '../redact-url';
 import { runExecPlugin, type ExecCredential } from '../kube/exec-credential';
 import { resolveConnection } from '../kube/kube-connection';
 import { createKubeGateway, KubeRequestError, type KubeGateway } from '../kube/kube-gateway';
@@ -151,7 +152,7 @@ export function createClustersService(deps: ClustersDeps) {
   async function testConnection(context: string, timeoutMs = 5000): Promise<ConnectionTest> {
     const { config, consents } = await load();
     const started = Date.now();
-    let server = config.clusters.get(config.contexts.get(context)?.value.cluster ?? '')?.value.server ?? '';
+    let server = redactUrl(config.clusters.get(config.contexts.get(context)?.value.cluster ?? '')?.value.server ?? '');
     const fail = (reason: ConnectionFailureReason, message: string, exec?: ExecCommand): ConnectionTest => ({
       status: 'failed',
       context,
@@ -163,7 +164,7 @@ export function createClustersService(deps: ClustersDeps) {
     let conn;
     try {
       conn = await resolveConnection(config, context);
-      server = conn.server;
+      server = redactUrl(conn.server);
     } catch (err) {
       if (err instanceof HomeportError && err.code === 'NOT_FOUND') throw err;
       return fail('config', errorMessage(err));
@@ -190,7 +191,7 @@ export function createClustersService(deps: ClustersDeps) {
       return {
         status: 'connected',
         context,
-        server: conn.server,
+        server,
         gitVersion,
         platform: version.platform ?? 'unknown',
         distribution: gitVersion.includes('+k3s') ? 'k3s' : 'kubernetes',
@@ -322,7 +323,7 @@ export function summarize(config: MergedKubeconfig, consents: ExecConsent[]): Co
     contexts.push({
       name,
       cluster: ctx.cluster ?? '',
-      server: cluster?.server ?? '',
+      server: redactUrl(cluster?.server ?? ''),
       user: ctx.user ?? '',
       namespace: ctx.namespace || 'default',
       current: name === config.currentContext,

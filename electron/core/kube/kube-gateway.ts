@@ -4,6 +4,7 @@ import type { ConnectionFailureReason } from '@shared/contract';
 import type { ExecCredential } from './exec-credential';
 import type { KubeConnection } from './kube-connection';
 import { splitLines, type WatchEvent, parseWatchEvent } from './kube-stream';
+import { redactUrl } from '../redact-url';
 
 /** A failed request to an API server, classified so the UI can say what to do. */
 export class KubeRequestError extends Error {
@@ -102,6 +103,8 @@ export class KubeAbortError extends Error {
  */
 export function createKubeGateway(conn: KubeConnection, credential?: ExecCredential) {
   const url = new URL(conn.server);
+  // What messages show: a password in the server URL stays out of them.
+  const shown = redactUrl(conn.server);
   const isHttps = url.protocol === 'https:';
   const agentOptions: https.AgentOptions = {
     keepAlive: true,
@@ -126,16 +129,12 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
       return new KubeRequestError(
         'unauthorized',
         status === 401
-          ? `${conn.server} refused the credentials of context '${conn.context}' (HTTP 401${statusMessage(body)}). Check the user's token or certificate.`
+          ? `${shown} refused the credentials of context '${conn.context}' (HTTP 401${statusMessage(body)}). Check the user's token or certificate.`
           : `Context '${conn.context}' is not allowed to do this (HTTP 403${statusMessage(body)}). Ask the cluster admin for the RBAC permission.`,
         status,
       );
     }
-    return new KubeRequestError(
-      'http',
-      `${conn.server} answered HTTP ${status} for ${path}${statusMessage(body)}`,
-      status,
-    );
+    return new KubeRequestError('http', `${shown} answered HTTP ${status} for ${path}${statusMessage(body)}`, status);
   }
 
   /**
@@ -167,12 +166,12 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const timer = setTimeout(() => {
         req.destroy();
-        reject(new KubeRequestError('timeout', `${conn.server} did not answer within ${timeoutMs} ms`));
+        reject(new KubeRequestError('timeout', `${shown} did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
       req.on('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
-        reject(opts.signal?.aborted ? new KubeAbortError() : classifyNetworkError(err, conn.server));
+        reject(opts.signal?.aborted ? new KubeAbortError() : classifyNetworkError(err, shown));
       });
       req.on('response', (res) => {
         clearTimeout(timer);
@@ -200,13 +199,13 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
       };
       const timer = setTimeout(() => {
         req.destroy();
-        done(new KubeRequestError('timeout', `${conn.server} did not finish answering within ${timeoutMs} ms`));
+        done(new KubeRequestError('timeout', `${shown} did not finish answering within ${timeoutMs} ms`));
       }, timeoutMs);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => chunks.push(chunk));
-      res.on('error', (err: NodeJS.ErrnoException) => done(classifyNetworkError(err, conn.server)));
-      res.on('aborted', () => done(new KubeRequestError('unreachable', `${conn.server} dropped the connection`)));
+      res.on('error', (err: NodeJS.ErrnoException) => done(classifyNetworkError(err, shown)));
+      res.on('aborted', () => done(new KubeRequestError('unreachable', `${shown} dropped the connection`)));
       res.on('end', () => done());
     });
   }
@@ -220,7 +219,7 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
     try {
       return JSON.parse(body) as T;
     } catch {
-      throw new KubeRequestError('http', `${conn.server} answered ${path} with something that is not JSON`, status);
+      throw new KubeRequestError('http', `${shown} answered ${path} with something that is not JSON`, status);
     }
   }
 
@@ -282,7 +281,7 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
             done(
               new KubeRequestError(
                 'timeout',
-                `${conn.server} sent nothing for ${Math.round(opts.idleTimeoutMs! / 1000)} s; the connection looks dead`,
+                `${shown} sent nothing for ${Math.round(opts.idleTimeoutMs! / 1000)} s; the connection looks dead`,
               ),
             ),
           opts.idleTimeoutMs,
@@ -304,12 +303,12 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
           done(err instanceof Error ? err : new Error(String(err)));
         }
       });
-      res.on('aborted', () => done(new KubeRequestError('unreachable', `${conn.server} dropped the connection`)));
-      res.on('error', (err: NodeJS.ErrnoException) => done(classifyNetworkError(err, conn.server)));
+      res.on('aborted', () => done(new KubeRequestError('unreachable', `${shown} dropped the connection`)));
+      res.on('error', (err: NodeJS.ErrnoException) => done(classifyNetworkError(err, shown)));
       res.on('end', () => done());
       res.on('close', () => {
         // A socket destroyed mid-body shows up as close without end on some Node versions.
-        if (!res.complete) done(new KubeRequestError('unreachable', `${conn.server} dropped the connection`));
+        if (!res.complete) done(new KubeRequestError('unreachable', `${shown} dropped the connection`));
       });
     });
   }
@@ -320,7 +319,7 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
     return stream(path, lines.push, opts).then(lines.end);
   }
 
-  return { getJson, request, listAll, stream, watch, server: conn.server, close: () => agent.destroy() };
+  return { getJson, request, listAll, stream, watch, server: shown, close: () => agent.destroy() };
 }
 
 export type KubeGateway = ReturnType<typeof createKubeGateway>;
