@@ -109,7 +109,7 @@ export async function startWebServer(opts: WebServerOptions) {
       body = JSON.parse((await readBody(req)) || '{}');
     } catch (err) {
       if (err instanceof BodyTooLarge) {
-        const message = `Request body is larger than ${MAX_BODY / (1024 * 1024)} MB; send less (large values belong in files the server reads)`;
+        const message = `Request body is larger than ${MAX_BODY / (1024 * 1024)} MB; send a smaller input`;
         return send(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message } });
       }
       return send(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'Request body is not valid JSON' } });
