@@ -15,17 +15,28 @@ function parseNodes(value: string | undefined): number {
   return n;
 }
 
-/** `homeport sandbox`: the simulated cluster on its own, for demos and for trying kubectl. */
-export async function runSandbox(opts: { port?: string; nodes?: string; 'kubeconfig-out'?: string }): Promise<number> {
+function untilSignal(): Promise<void> {
+  return new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+/**
+ * `homeport sandbox`: the simulated cluster on its own, for demos and for trying kubectl. The
+ * kubeconfig it writes holds the sandbox's bearer token, so it is written 0600 even over an
+ * existing file, atomically (see Sandbox.writeKubeconfig). Runs until SIGINT/SIGTERM (`until`).
+ */
+export async function runSandbox(
+  opts: { port?: string; nodes?: string; 'kubeconfig-out'?: string },
+  until: () => Promise<void> = untilSignal,
+): Promise<number> {
   const sandbox = await startSandbox({ port: parsePort(opts.port), nodes: parseNodes(opts.nodes) });
   const path = resolve(opts['kubeconfig-out'] ?? 'homeport-sandbox.kubeconfig');
   await sandbox.writeKubeconfig(path);
   console.log(`Homeport sandbox cluster (simulated) is running at ${sandbox.url}`);
   console.log(`Try: kubectl --kubeconfig ${path} get pods -A`);
-  await new Promise<void>((done) => {
-    const stop = () => void sandbox.close().then(done);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await until();
+  await sandbox.close();
   return 0;
 }

@@ -70,7 +70,7 @@ describe('homeport render', () => {
   it('refuses an unknown stack, a missing file and a non-mapping file', async () => {
     await expect(runRender('wordpress', {}, recorder().io)).rejects.toThrow("Unknown stack 'wordpress'");
     await expect(runRender('revenge', { values: join(dir, 'nope.yaml') }, recorder().io)).rejects.toThrow(
-      /--values: cannot read .*nope\.yaml \(no such file\)/,
+      /--values: .*nope\.yaml does not exist/,
     );
     const list = join(dir, 'list.yaml');
     writeFileSync(list, '- a\n- b\n');

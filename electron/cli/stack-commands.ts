@@ -1,7 +1,5 @@
 /** homeport render / deploy / rollback / uninstall / revisions: the Deploy screen for scripts. */
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { parse as parseYaml } from 'yaml';
 import type { FieldIssue, Plan } from '@shared/deploy-schemas';
 import { describeTarget, targetSchema, type StackOnTarget, type Target } from '@shared/target-schemas';
 import { userError } from '../api/errors';
@@ -9,6 +7,8 @@ import { HomeportError } from '../core/errors';
 import { requireKnownStack } from '../core/targets/stack-deployments';
 import { createStackCatalog, toYaml } from '../core/stacks/catalog';
 import { resolveDataDir } from '../core/storage/data-dir';
+import { readUserText } from '../core/storage/user-file';
+import { parseUserYaml } from '../core/storage/user-yaml';
 import { createServices, type Services } from '../services';
 
 export interface TargetOptions {
@@ -48,20 +48,12 @@ function formatIssues(issues: FieldIssue[]): string {
 /** Reads a values file (YAML or JSON); a missing option means the stack's defaults. */
 export async function readValues(file: string | undefined): Promise<Record<string, unknown>> {
   if (!file) return {};
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new HomeportError(
-      'INVALID_INPUT',
-      `--values: cannot read ${file} (${code === 'ENOENT' ? 'no such file' : String(code)})`,
-    );
-  }
+  const text = await readUserText(file, { kind: 'values', field: '--values:' });
   let parsed: unknown;
   try {
-    parsed = parseYaml(text);
+    parsed = parseUserYaml(text, `--values: ${file}`);
   } catch (err) {
+    if (err instanceof HomeportError) throw err;
     throw new HomeportError('INVALID_INPUT', `--values: ${file} is not valid YAML: ${(err as Error).message}`);
   }
   if (parsed === null || parsed === undefined) return {};

@@ -8,8 +8,7 @@ import { registerIpcTransport } from '../transport/ipc';
 import { createMainWindow, guardWebContents } from './window';
 import { resolveRendererFile } from './app-files';
 import { safeStorageCipher } from './safe-storage';
-
-const APP_URL = 'app://homeport/index.html';
+import { claimSingleInstance, denyAllPermissions, rendererUrl } from './shell-policy';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -24,8 +23,8 @@ function dataDirFlag(argv: string[]): string | undefined {
 async function start() {
   await app.whenReady();
   const rendererDir = join(import.meta.dirname, '..', 'renderer');
-  // In development electron-vite serves the renderer; otherwise it is read from app://.
-  const appUrl = process.env.ELECTRON_RENDERER_URL ?? APP_URL;
+  // In development electron-vite serves the renderer; a packaged app always reads it from app://.
+  const appUrl = rendererUrl({ isPackaged: app.isPackaged, env: process.env });
 
   protocol.handle('app', (request) => {
     const file = resolveRendererFile(rendererDir, request.url);
@@ -37,7 +36,7 @@ async function start() {
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
     });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  denyAllPermissions(session.defaultSession);
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, appUrl));
 
   const api = createApi(
@@ -57,4 +56,5 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-void start();
+// A second launch brings the running window to the front and quits.
+if (claimSingleInstance(app, () => BrowserWindow.getAllWindows())) void start();

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import type * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +13,7 @@ import { createLeaseElector } from './leases';
 import { RESOURCES, type ResourceType } from './resources';
 import { Store, type KObject } from './store';
 import { dropAllWatches } from './watch';
+import { writeFileAtomic } from '../core/storage/atomic-file';
 
 export interface SandboxOptions {
   port?: number;
@@ -289,7 +289,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     url,
     token,
     kubeconfig,
-    writeKubeconfig: (path) => writeFile(path, kubeconfig(), { mode: 0o600 }),
+    // A new 0600 file renamed over the path: an existing file's looser mode is not kept.
+    writeKubeconfig: (path) => writeFileAtomic(path, kubeconfig()),
     faults: {
       dropWatches: () => dropAllWatches(openWatches),
       expireHistory: (o) => {

@@ -52,5 +52,7 @@ export function createSubscriptionTable() {
       for (const stop of active.values()) stop();
       active.clear();
     },
+    has: (id: string) => active.has(id),
+    size: () => active.size,
   };
 }

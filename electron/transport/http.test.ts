@@ -87,6 +87,19 @@ describe('web transport', () => {
     expect((await post('app:info', auth, '{not json')).status).toBe(400);
   });
 
+  it('answers a body over 1 MB with a 400 that says so, instead of dropping the connection', async () => {
+    dispatch.mockClear();
+    const big = JSON.stringify({ input: { context: 'x'.repeat(1536 * 1024) } });
+    const res = await post('clusters:testConnection', { Authorization: `Bearer ${TOKEN}` }, big);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/^Request body is larger than 1 MB/) },
+    });
+    expect(dispatch).not.toHaveBeenCalled();
+    expect((await post('app:info', { Authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+  });
+
   it('serves the app with its CSP and never a file outside the renderer folder', async () => {
     const index = await request(base);
     expect(index.body).toBe('<html>app</html>');

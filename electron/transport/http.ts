@@ -4,12 +4,11 @@ import { stat } from 'node:fs/promises';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { z } from 'zod';
+import { WebSocketServer } from 'ws';
 import { isChannel } from '@shared/contract';
 import type { Dispatch, Subscribe } from '../api/dispatch';
-import { createBatcher, createSubscriptionTable } from './batcher';
 import { CONTENT_SECURITY_POLICY } from './csp';
+import { serveSocket, type SocketLimits } from './ws-session';
 
 export interface WebServerOptions {
   dispatch: Dispatch;
@@ -20,9 +19,13 @@ export interface WebServerOptions {
   host?: string;
   port?: number;
   batchIntervalMs?: number;
+  /** Per-client WebSocket limits (queued bytes, open subscriptions); defaults suit the UI. */
+  socketLimits?: Partial<SocketLimits>;
 }
 
 const MAX_BODY = 1024 * 1024;
+/** Past this much, a client that keeps sending after its 400 is cut off. */
+const MAX_DISCARD = 64 * MAX_BODY;
 export const TOKEN_PROTOCOL_PREFIX = 'homeport.token.';
 export const WS_PROTOCOL = 'homeport.v1';
 
@@ -36,11 +39,6 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 };
-
-const clientMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('subscribe'), id: z.string().min(1).max(100), topic: z.string(), params: z.unknown() }),
-  z.object({ type: z.literal('unsubscribe'), id: z.string().min(1).max(100) }),
-]);
 
 export function tokensMatch(expected: string, given: string | undefined): boolean {
   if (!given) return false;
@@ -110,9 +108,11 @@ export async function startWebServer(opts: WebServerOptions) {
     try {
       body = JSON.parse((await readBody(req)) || '{}');
     } catch (err) {
-      const message =
-        err instanceof BodyTooLarge ? 'Request body is larger than 1 MB' : 'Request body is not valid JSON';
-      return send(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message } });
+      if (err instanceof BodyTooLarge) {
+        const message = `Request body is larger than ${MAX_BODY / (1024 * 1024)} MB; send a smaller input`;
+        return send(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message } });
+      }
+      return send(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'Request body is not valid JSON' } });
     }
     const input = typeof body === 'object' && body !== null && 'input' in body ? body.input : undefined;
     // Errors from handlers travel in the envelope with status 200; only transport problems use
@@ -140,7 +140,10 @@ export async function startWebServer(opts: WebServerOptions) {
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store',
     });
-    createReadStream(target).pipe(res);
+    // The file can vanish between stat and read (a rebuild); end this response, not the process.
+    createReadStream(target)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   const wss = new WebSocketServer({
@@ -150,6 +153,9 @@ export async function startWebServer(opts: WebServerOptions) {
   });
 
   server.on('upgrade', (req, socket, head) => {
+    // Node leaves an upgraded socket without an error listener; a client resetting it mid-way
+    // must not take the process down.
+    socket.on('error', () => socket.destroy());
     const reject = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
@@ -160,37 +166,10 @@ export async function startWebServer(opts: WebServerOptions) {
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     const offered = protocols.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
     if (!tokensMatch(opts.token, offered)) return reject(401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      serveSocket(ws, opts.subscribe, { batchIntervalMs: opts.batchIntervalMs, limits: opts.socketLimits }),
+    );
   });
-
-  function serveSocket(ws: WebSocket) {
-    const table = createSubscriptionTable();
-    const batcher = createBatcher((messages) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(messages));
-    }, opts.batchIntervalMs);
-    ws.on('message', (data) => {
-      let msg;
-      try {
-        msg = clientMessage.parse(JSON.parse(String(data)));
-      } catch {
-        ws.close(1008, 'Malformed message');
-        return;
-      }
-      if (msg.type === 'unsubscribe') {
-        table.remove(msg.id);
-        batcher.drop(msg.id);
-        return;
-      }
-      const id = msg.id;
-      const started = opts.subscribe(msg.topic, msg.params, (event) => batcher.push(id, event));
-      if (started.ok) table.add(id, started.stop);
-      else ws.send(JSON.stringify([{ type: 'error', id, error: started.error }]));
-    });
-    ws.on('close', () => {
-      table.clear();
-      batcher.close();
-    });
-  }
 
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject);
@@ -221,15 +200,23 @@ function safeDecode(path: string): string {
   }
 }
 
+/**
+ * Reads a request body of at most MAX_BODY bytes. Past that it keeps reading and discarding (up
+ * to a bound) instead of dropping the socket, so the client, still sending, gets the 400.
+ */
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new BodyTooLarge());
+      if (size > MAX_DISCARD) {
         req.destroy();
+        return;
+      }
+      if (size > MAX_BODY) {
+        chunks.length = 0;
+        reject(new BodyTooLarge());
         return;
       }
       chunks.push(chunk);

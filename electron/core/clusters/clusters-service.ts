@@ -12,6 +12,7 @@ import { errorMessage, HomeportError } from '../errors';
 import { assertRunnable, runExecPlugin, type ExecCredential } from '../kube/exec-credential';
 import type { GatewaySettings } from '../kube/gateway-settings';
 import { configProblems, resolveConnection, type KubeConnection } from '../kube/kube-connection';
+import { redactUrl } from '../redact-url';
 import { createKubeGateway, KubeRequestError, type KubeGateway } from '../kube/kube-gateway';
 import type { ExecConsent, SettingsStore } from '../storage/settings';
 import {
@@ -201,7 +202,7 @@ export function createClustersService(deps: ClustersDeps) {
   async function testConnection(context: string, timeoutMs = 5000): Promise<ConnectionTest> {
     const { config, consents } = await load();
     const started = Date.now();
-    let server = config.clusters.get(config.contexts.get(context)?.value.cluster ?? '')?.value.server ?? '';
+    let server = redactUrl(config.clusters.get(config.contexts.get(context)?.value.cluster ?? '')?.value.server ?? '');
     const fail = (reason: ConnectionFailureReason, message: string, exec?: ExecCommand): ConnectionTest => ({
       status: 'failed',
       context,
@@ -213,7 +214,7 @@ export function createClustersService(deps: ClustersDeps) {
     let conn;
     try {
       conn = await resolveConnection(config, context, { env: deps.env });
-      server = conn.server;
+      server = redactUrl(conn.server);
     } catch (err) {
       if (err instanceof HomeportError && err.code === 'NOT_FOUND') throw err;
       return fail('config', errorMessage(err));
@@ -245,7 +246,7 @@ export function createClustersService(deps: ClustersDeps) {
       return {
         status: 'connected',
         context,
-        server: gateway.server,
+        server,
         gitVersion,
         platform: version.platform ?? 'unknown',
         distribution: gitVersion.includes('+k3s') ? 'k3s' : 'kubernetes',
@@ -369,7 +370,7 @@ export function summarize(config: MergedKubeconfig, consents: ExecConsent[]): Co
     contexts.push({
       name,
       cluster: ctx.cluster ?? '',
-      server: cluster?.server ?? '',
+      server: redactUrl(cluster?.server ?? ''),
       user: ctx.user ?? '',
       namespace: ctx.namespace || 'default',
       current: name === config.currentContext,

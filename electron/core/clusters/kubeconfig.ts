@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { KubeconfigSource } from '@shared/contract';
 import { errorMessage, HomeportError } from '../errors';
 import { describeValue, parseKubeconfigYaml } from './kubeconfig-yaml';
+import { readUserFile as readBounded, UserFileError, type UserFileSpec } from '../storage/user-file';
+import { MAX_YAML_DEPTH, yamlDepthBound } from '../storage/user-yaml';
 
 /**
  * A kubeconfig object. A null field counts as absent, as it does for kubectl (Go leaves the field
@@ -137,12 +138,13 @@ export function kubeconfigPaths(opts: KubeconfigPathOptions = {}): KubeconfigPat
  * token files they point to. Every such read goes through here, so how they are read (size and file
  * type limits) is decided in one place.
  */
-export function readUserFile(path: string): Promise<Buffer> {
-  return readFile(path);
+export function readUserFile(path: string, spec: UserFileSpec): Promise<Buffer> {
+  return readBounded(path, spec);
 }
 
 type FileRead = (path: string) => Promise<string>;
-const readText: FileRead = async (path) => (await readUserFile(path)).toString('utf8');
+const readText: FileRead = async (path) =>
+  (await readUserFile(path, { kind: 'kubeconfig', field: 'Kubeconfig file' })).toString('utf8');
 
 /**
  * Loads and merges kubeconfig files the way kubectl does: for clusters, users and contexts the
@@ -161,7 +163,7 @@ export async function loadKubeconfig(
     try {
       text = await read(path);
     } catch (err) {
-      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      const missing = (err instanceof UserFileError ? err.errno : (err as NodeJS.ErrnoException).code) === 'ENOENT';
       if (missing && opts.requireExisting) {
         throw new HomeportError('NOT_FOUND', `Kubeconfig file ${path} does not exist. Check the path.`);
       }
@@ -169,7 +171,9 @@ export async function loadKubeconfig(
         path,
         origin,
         exists: !missing,
-        ...(missing ? {} : { error: `Cannot read ${path}: ${errorMessage(err)}` }),
+        ...(missing
+          ? {}
+          : { error: err instanceof UserFileError ? err.message : `Cannot read ${path}: ${errorMessage(err)}` }),
       });
       continue;
     }
@@ -204,8 +208,15 @@ export async function loadKubeconfig(
 function parseFile(path: string, text: string): { file: z.infer<typeof fileSchema> } | { error: string } {
   let doc: unknown;
   try {
+    if (yamlDepthBound(text) > MAX_YAML_DEPTH) {
+      throw new HomeportError(
+        'INVALID_INPUT',
+        `Kubeconfig file ${path} nests lists and mappings more than ${MAX_YAML_DEPTH} levels deep; check that it is a kubeconfig`,
+      );
+    }
     doc = parseKubeconfigYaml(text);
   } catch (err) {
+    if (err instanceof HomeportError) return { error: err.message };
     return { error: `${path} is not valid YAML: ${errorMessage(err)}` };
   }
   if (doc === null || doc === undefined) return { file: {} };

@@ -213,7 +213,12 @@ export function createDeployEngine(deps: DeployEngineDeps) {
       const object = fillProvided(fillGenerated(stampProvidedHash(o, provided), live, randomSecret), provided);
       filled.push({ info, o, live, object });
     }
-    const lookup = await secretValues(client, ref, filled.map((f) => f.object), namespaceMissing);
+    const lookup = await secretValues(
+      client,
+      ref,
+      filled.map((f) => f.object),
+      namespaceMissing,
+    );
     for (const { info, o, live, object: generated } of filled) {
       const object = fillTemplates(generated, lookup);
       let action: PlanItem['action'] = 'create';
@@ -292,7 +297,8 @@ export function createDeployEngine(deps: DeployEngineDeps) {
     namespaceMissing: boolean,
   ): Promise<(secret: string, key: string) => string | undefined> {
     const data = new Map<string, Record<string, string>>();
-    for (const o of objects) if (o.kind === 'Secret') data.set(o.metadata.name, (o.data ?? {}) as Record<string, string>);
+    for (const o of objects)
+      if (o.kind === 'Secret') data.set(o.metadata.name, (o.data ?? {}) as Record<string, string>);
     for (const name of templateSources(objects)) {
       const live = namespaceMissing ? undefined : await client.get(SECRETS, name, ref.namespace);
       if (live) data.set(name, (live.data ?? {}) as Record<string, string>);

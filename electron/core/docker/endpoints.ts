@@ -3,7 +3,6 @@
  * read only, $DOCKER_HOST as 'env'. Opens clients to them and tests them, classifying failures so
  * the UI can say what to fix.
  */
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -12,6 +11,7 @@ import { errorMessage, HomeportError } from '../errors';
 import { SshError } from '../ssh/errors';
 import type { SshTrust } from '../ssh/trust';
 import { JsonStore } from '../storage/json-store';
+import { readUserText } from '../storage/user-file';
 import { createDockerClient, DockerRequestError, type DockerClient, type DockerTransport } from './client';
 import { parseEndpointUrl, validateEndpoint, validateEndpointName, type EndpointAddress } from './endpoint-url';
 import { openSshTransport } from './ssh-transport';
@@ -61,14 +61,11 @@ export function envEndpoint(env: NodeJS.ProcessEnv): DockerEndpoint | undefined 
 
 async function readTlsFile(endpoint: DockerEndpoint, field: string, file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await readUserText(file, { kind: 'pem', field: `Endpoint '${endpoint.name}': 'tls.${field}'` });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    const what =
-      code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable by Homeport' : errorMessage(err);
     throw new DockerEndpointError(
       'config',
-      `Endpoint '${endpoint.name}': 'tls.${field}' ${file} ${what}. Point it at the right file (docker's ca.pem, cert.pem, key.pem) or fix its permissions.`,
+      `${errorMessage(err)}. Point it at the right file (docker's ca.pem, cert.pem, key.pem) or fix its permissions.`,
     );
   }
 }

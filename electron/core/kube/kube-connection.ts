@@ -1,5 +1,6 @@
 import type { KubeCluster, KubeExec, KubeUser, MergedKubeconfig } from '../clusters/kubeconfig';
 import { readUserFile } from '../clusters/kubeconfig';
+import { UserFileError } from '../storage/user-file';
 import { errorMessage, HomeportError } from '../errors';
 import { execClusterInfo, type ExecClusterInfo } from './exec-credential';
 import { impersonationHeaders, type HeaderValues } from './impersonation';
@@ -88,7 +89,7 @@ export async function resolveConnection(
   const ca = await fileOrData(
     cluster['certificate-authority-data'],
     cluster['certificate-authority'],
-    'certificate authority',
+    'certificate-authority',
   );
   const exec = staticAuth ? undefined : user.exec;
   return {
@@ -98,8 +99,8 @@ export async function resolveConnection(
     ca,
     insecureSkipTlsVerify: cluster['insecure-skip-tls-verify'] === true,
     tlsServerName: cluster['tls-server-name'] || undefined,
-    cert: await fileOrData(user['client-certificate-data'], user['client-certificate'], 'client certificate'),
-    key: await fileOrData(user['client-key-data'], user['client-key'], 'client key'),
+    cert: await fileOrData(user['client-certificate-data'], user['client-certificate'], 'client-certificate'),
+    key: await fileOrData(user['client-key-data'], user['client-key'], 'client-key'),
     token,
     ...(user.tokenFile ? { tokenFile: user.tokenFile } : {}),
     // Only a user name makes basic auth (with an empty password if none is given); a lone password does not.
@@ -113,8 +114,12 @@ export async function resolveConnection(
 
 async function readReferenced(file: string, what: string, context: string): Promise<Buffer> {
   try {
-    return await readUserFile(file);
+    return await readUserFile(file, {
+      kind: what === 'tokenFile' ? 'token' : 'pem',
+      field: `'${what}' of context '${context}':`,
+    });
   } catch (err) {
+    if (err instanceof UserFileError) throw new HomeportError('INVALID_INPUT', err.message);
     throw new HomeportError(
       'INVALID_INPUT',
       `Cannot read the ${what} of context '${context}' from ${file}: ${errorMessage(err)}`,
@@ -124,7 +129,7 @@ async function readReferenced(file: string, what: string, context: string): Prom
 
 /** The token in a tokenFile, read now; a rotated token is picked up by reading it again. */
 export async function readTokenFile(file: string, context: string): Promise<string | undefined> {
-  return (await readReferenced(file, 'token file', context)).toString('utf8').trim() || undefined;
+  return (await readReferenced(file, 'tokenFile', context)).toString('utf8').trim() || undefined;
 }
 
 /** What kubectl refuses in a context's user and cluster, in its order and words (client-go's validation). */

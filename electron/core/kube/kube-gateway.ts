@@ -7,6 +7,7 @@ import type { KubeConnection } from './kube-connection';
 import { createProxyAgent, describeProxy } from './proxy';
 import { classifyNetworkError, KubeAbortError, KubeRequestError, statusMessage } from './kube-errors';
 import { splitLines, type WatchEvent, parseWatchEvent } from './kube-stream';
+import { redactUrl } from '../redact-url';
 
 // The errors live in their own file; callers keep importing them from the gateway.
 export { classifyNetworkError, KubeAbortError, KubeRequestError, statusMessage } from './kube-errors';
@@ -59,6 +60,8 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
   const settings = createSettingsHolder({ conn, credential }, options.renew);
   const agents = new Map<string, http.Agent>();
   const server = () => settings.current.conn.server;
+  // What messages show: a password in the server URL stays out of them.
+  const shown = () => redactUrl(server());
 
   /** One keep-alive agent per way out (direct or a proxy); TLS options pool within it. */
   function agentFor(s: GatewaySettings, isHttps: boolean): http.Agent {
@@ -82,7 +85,7 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
       return new KubeRequestError(
         'unauthorized',
         status === 401
-          ? `${c.server} refused the credentials of context '${c.context}' (HTTP 401${statusMessage(body)}). Check the user's token or certificate.`
+          ? `${redactUrl(c.server)} refused the credentials of context '${c.context}' (HTTP 401${statusMessage(body)}). Check the user's token or certificate.`
           : `Context '${c.context}' is not allowed to do this (HTTP 403${statusMessage(body)}). Ask the cluster admin for the RBAC permission.`,
         status,
       );
@@ -96,7 +99,7 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
     }
     return new KubeRequestError(
       'http',
-      `${c.server} answered HTTP ${status} for ${path}${statusMessage(body)}${c.proxy && status === 502 ? ` (through the proxy ${describeProxy(c.proxy)})` : ''}`,
+      `${redactUrl(c.server)} answered HTTP ${status} for ${path}${statusMessage(body)}${c.proxy && status === 502 ? ` (through the proxy ${describeProxy(c.proxy)})` : ''}`,
       status,
     );
   }
@@ -135,12 +138,16 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const timer = setTimeout(() => {
         req.destroy();
-        reject(new KubeRequestError('timeout', `${s.conn.server} did not answer within ${timeoutMs} ms`));
+        reject(new KubeRequestError('timeout', `${redactUrl(s.conn.server)} did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
       req.on('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
-        reject(opts.signal?.aborted ? new KubeAbortError() : classifyNetworkError(err, s.conn.server, s.conn.proxy));
+        reject(
+          opts.signal?.aborted
+            ? new KubeAbortError()
+            : classifyNetworkError(err, redactUrl(s.conn.server), s.conn.proxy),
+        );
       });
       req.on('response', (res) => {
         clearTimeout(timer);
@@ -205,13 +212,13 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
       };
       const timer = setTimeout(() => {
         req.destroy();
-        done(new KubeRequestError('timeout', `${server()} did not finish answering within ${timeoutMs} ms`));
+        done(new KubeRequestError('timeout', `${shown()} did not finish answering within ${timeoutMs} ms`));
       }, timeoutMs);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => chunks.push(chunk));
-      res.on('error', (err: NodeJS.ErrnoException) => done(classifyNetworkError(err, server())));
-      res.on('aborted', () => done(new KubeRequestError('unreachable', `${server()} dropped the connection`)));
+      res.on('error', (err: NodeJS.ErrnoException) => done(classifyNetworkError(err, shown())));
+      res.on('aborted', () => done(new KubeRequestError('unreachable', `${shown()} dropped the connection`)));
       res.on('end', () => done());
     });
   }
@@ -225,7 +232,7 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
     try {
       return JSON.parse(body) as T;
     } catch {
-      throw new KubeRequestError('http', `${server()} answered ${path} with something that is not JSON`, status);
+      throw new KubeRequestError('http', `${shown()} answered ${path} with something that is not JSON`, status);
     }
   }
 
@@ -287,7 +294,7 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
             done(
               new KubeRequestError(
                 'timeout',
-                `${server()} sent nothing for ${Math.round(opts.idleTimeoutMs! / 1000)} s; the connection looks dead`,
+                `${shown()} sent nothing for ${Math.round(opts.idleTimeoutMs! / 1000)} s; the connection looks dead`,
               ),
             ),
           opts.idleTimeoutMs,
@@ -309,12 +316,12 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
           done(err instanceof Error ? err : new Error(String(err)));
         }
       });
-      res.on('aborted', () => done(new KubeRequestError('unreachable', `${server()} dropped the connection`)));
-      res.on('error', (err: NodeJS.ErrnoException) => done(classifyNetworkError(err, server())));
+      res.on('aborted', () => done(new KubeRequestError('unreachable', `${shown()} dropped the connection`)));
+      res.on('error', (err: NodeJS.ErrnoException) => done(classifyNetworkError(err, shown())));
       res.on('end', () => done());
       res.on('close', () => {
         // A socket destroyed mid-body shows up as close without end on some Node versions.
-        if (!res.complete) done(new KubeRequestError('unreachable', `${server()} dropped the connection`));
+        if (!res.complete) done(new KubeRequestError('unreachable', `${shown()} dropped the connection`));
       });
     });
   }

@@ -3,13 +3,14 @@
  * <dataDir>/metrics-settings.json (0600); the password or token only in the SecretStore under
  * `metrics/<context>/secret`. What leaves this module never carries the secret.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { PrometheusSettings } from '@shared/readiness-schemas';
-import { HomeportError } from '../errors';
+import { errorMessage, HomeportError } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
-import { JsonStore } from '../storage/json-store';
+import { withDirLock } from '../storage/dir-lock';
+import { JsonStore, ownRecord } from '../storage/json-store';
+import { readUserText } from '../storage/user-file';
 import type { PrometheusAuth } from './prometheus-client';
 
 const entrySchema = z.object({
@@ -18,7 +19,8 @@ const entrySchema = z.object({
   username: z.string().optional(),
   caFile: z.string().optional(),
 });
-const fileSchema = z.object({ contexts: z.record(z.string(), entrySchema) });
+// Keyed by context name, which is any text the kubeconfig holds: '__proto__' and 'constructor' too.
+const fileSchema = z.object({ contexts: ownRecord(entrySchema) });
 type Entry = z.infer<typeof entrySchema>;
 
 export interface PrometheusSettingsInput {
@@ -48,6 +50,14 @@ export interface MetricsSettingsStore {
 
 export const secretIdOf = (context: string) => `metrics/${context}/secret`;
 
+type Contexts = Record<string, Entry>;
+const entryOf = (contexts: Contexts, context: string) =>
+  Object.hasOwn(contexts, context) ? contexts[context] : undefined;
+const withKey = (contexts: Contexts, context: string, entry: Entry): Contexts =>
+  Object.fromEntries([...Object.entries(contexts).filter(([k]) => k !== context), [context, entry]]);
+const withoutKey = (contexts: Contexts, context: string): Contexts =>
+  Object.fromEntries(Object.entries(contexts).filter(([k]) => k !== context));
+
 export function createMetricsSettings(opts: { dataDir: string; secrets: SecretStore }): MetricsSettingsStore {
   const store = new JsonStore(join(opts.dataDir, 'metrics-settings.json'), fileSchema, () => ({ contexts: {} }));
   const { secrets } = opts;
@@ -63,54 +73,55 @@ export function createMetricsSettings(opts: { dataDir: string; secrets: SecretSt
     };
   }
 
+  async function set(context: string, input: PrometheusSettingsInput): Promise<PrometheusSettings> {
+    if (!context) throw new HomeportError('INVALID_INPUT', 'Choose the context the Prometheus belongs to');
+    const url = input.url?.trim() || undefined;
+    if (url) {
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        throw new HomeportError('INVALID_INPUT', `'${url}' is not a URL; write it like https://prometheus.lan:9090`);
+      }
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        throw new HomeportError('INVALID_INPUT', `${url} must start with http:// or https://`);
+      if (parsed.username || parsed.password)
+        throw new HomeportError('INVALID_INPUT', 'Put the username and password in their fields, not in the URL');
+    }
+    const username = input.username?.trim() || undefined;
+    if (input.auth === 'basic' && !username)
+      throw new HomeportError('INVALID_INPUT', 'Basic authentication needs a username');
+    const caFile = input.caFile?.trim() || undefined;
+    if (input.auth !== 'none' && input.secret === undefined && !(await secrets.has(secretIdOf(context))))
+      throw new HomeportError(
+        'INVALID_INPUT',
+        input.auth === 'basic' ? 'Basic authentication needs a password' : 'Bearer authentication needs a token',
+      );
+    if (input.auth === 'none') await secrets.delete(secretIdOf(context));
+    else if (input.secret !== undefined) await secrets.set(secretIdOf(context), input.secret);
+    const entry: Entry = {
+      ...(url ? { url } : {}),
+      auth: input.auth,
+      ...(input.auth === 'basic' && username ? { username } : {}),
+      ...(caFile ? { caFile } : {}),
+    };
+    await store.update((s) => ({ contexts: withKey(s.contexts, context, entry) }));
+    return present(context, entry);
+  }
+
   return {
     async get(context) {
-      return present(context, (await store.read()).contexts[context]);
+      return present(context, entryOf((await store.read()).contexts, context));
     },
-    async set(context, input) {
-      if (!context) throw new HomeportError('INVALID_INPUT', 'Choose the context the Prometheus belongs to');
-      const url = input.url?.trim() || undefined;
-      if (url) {
-        let parsed: URL;
-        try {
-          parsed = new URL(url);
-        } catch {
-          throw new HomeportError('INVALID_INPUT', `'${url}' is not a URL; write it like https://prometheus.lan:9090`);
-        }
-        if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-          throw new HomeportError('INVALID_INPUT', `${url} must start with http:// or https://`);
-        if (parsed.username || parsed.password)
-          throw new HomeportError('INVALID_INPUT', 'Put the username and password in their fields, not in the URL');
-      }
-      const username = input.username?.trim() || undefined;
-      if (input.auth === 'basic' && !username)
-        throw new HomeportError('INVALID_INPUT', 'Basic authentication needs a username');
-      const caFile = input.caFile?.trim() || undefined;
-      if (input.auth !== 'none' && input.secret === undefined && !(await secrets.has(secretIdOf(context))))
-        throw new HomeportError(
-          'INVALID_INPUT',
-          input.auth === 'basic' ? 'Basic authentication needs a password' : 'Bearer authentication needs a token',
-        );
-      if (input.auth === 'none') await secrets.delete(secretIdOf(context));
-      else if (input.secret !== undefined) await secrets.set(secretIdOf(context), input.secret);
-      const entry: Entry = {
-        ...(url ? { url } : {}),
-        auth: input.auth,
-        ...(input.auth === 'basic' && username ? { username } : {}),
-        ...(caFile ? { caFile } : {}),
-      };
-      await store.update((s) => ({ contexts: { ...s.contexts, [context]: entry } }));
-      return present(context, entry);
-    },
-    async clear(context) {
-      await store.update((s) => {
-        const { [context]: _gone, ...rest } = s.contexts;
-        return { contexts: rest };
-      });
-      await secrets.delete(secretIdOf(context));
-    },
+    // A context's settings and its secret change together, under the data directory's lock.
+    set: (context, input) => withDirLock(opts.dataDir, () => set(context, input)),
+    clear: (context) =>
+      withDirLock(opts.dataDir, async () => {
+        await store.update((s) => ({ contexts: withoutKey(s.contexts, context) }));
+        await secrets.delete(secretIdOf(context));
+      }),
     async resolve(context) {
-      const entry = (await store.read()).contexts[context];
+      const entry = entryOf((await store.read()).contexts, context);
       if (!entry?.url) return undefined;
       let auth: PrometheusAuth = { kind: 'none' };
       if (entry.auth !== 'none') {
@@ -128,12 +139,9 @@ export function createMetricsSettings(opts: { dataDir: string; secrets: SecretSt
       let ca: string | undefined;
       if (entry.caFile) {
         try {
-          ca = await readFile(entry.caFile, 'utf8');
+          ca = await readUserText(entry.caFile, { kind: 'pem', field: `Prometheus at ${entry.url}: 'caFile'` });
         } catch (err) {
-          throw new HomeportError(
-            'INVALID_INPUT',
-            `Cannot read the CA file ${entry.caFile} for Prometheus at ${entry.url} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-          );
+          throw new HomeportError('INVALID_INPUT', errorMessage(err));
         }
       }
       return { url: entry.url, auth, ...(ca ? { ca, caFile: entry.caFile } : {}) };

@@ -15,6 +15,7 @@ import { SshConfigError } from '../ssh/errors';
 import { readPrivateKeyFile } from '../ssh/key-file';
 import type { SshTrust } from '../ssh/trust';
 import { JsonStore } from '../storage/json-store';
+import { withDirLock } from '../storage/dir-lock';
 import { probeNas } from './probe';
 
 export type NasAuthKind = (typeof nasAuthKinds)[number];
@@ -291,7 +292,20 @@ export function createNasHosts(opts: NasHostsOptions) {
     );
   }
 
-  const hosts = { list, get, add, update, remove, connect, acceptHostKey };
+  // A host and its secret change together, under the data directory's lock (see dir-lock.ts).
+  const locked =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    (...args: A) =>
+      withDirLock(opts.dataDir, () => fn(...args));
+  const hosts = {
+    list,
+    get,
+    add: locked(add),
+    update: locked(update),
+    remove: locked(remove),
+    connect,
+    acceptHostKey,
+  };
   return { ...hosts, probe: (name: string, timeoutMs?: number) => probeNas(hosts, name, timeoutMs) };
 }
 

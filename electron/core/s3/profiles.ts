@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { s3ProfileSchema, type S3Profile } from '@shared/storage-schemas';
 import { HomeportError } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
+import { withDirLock } from '../storage/dir-lock';
 import { JsonStore } from '../storage/json-store';
 
 export const DEFAULT_S3_REGION = 'us-east-1';
@@ -234,7 +235,13 @@ export function createS3Profiles(opts: { dataDir: string; secrets: SecretStore }
     return { endpoint, region, pathStyle, accessKeyId, secretAccessKey };
   }
 
-  return { list, get, add, update, remove, credentials };
+  // A profile and its secret key change together, under the data directory's lock, so no other
+  // process sees (or keeps) one without the other.
+  const locked =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    (...args: A) =>
+      withDirLock(opts.dataDir, () => fn(...args));
+  return { list, get, add: locked(add), update: locked(update), remove: locked(remove), credentials };
 }
 
 export type S3Profiles = ReturnType<typeof createS3Profiles>;

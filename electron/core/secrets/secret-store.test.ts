@@ -50,6 +50,16 @@ describe('secret store', () => {
     await expect(createSecretStore({ dataDir }).get('new')).rejects.toThrow(/sealed with the desktop's safe-storage/);
   });
 
+  it('ends with one key when two instances create it at once, so both sealed values stay readable', async () => {
+    const dataDir = dir();
+    const [a, b] = [createKeyFileCipher(dataDir), createKeyFileCipher(dataDir)];
+    const [sealedA, sealedB] = await Promise.all([a.encrypt('from a'), b.encrypt('from b')]);
+    const later = createKeyFileCipher(dataDir);
+    expect(await later.decrypt(sealedA)).toBe('from a');
+    expect(await later.decrypt(sealedB)).toBe('from b');
+    expect(statSync(join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
+  });
+
   it('seals each value with its own nonce', async () => {
     const cipher = createKeyFileCipher(dir());
     const a = await cipher.encrypt('same');

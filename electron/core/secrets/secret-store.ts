@@ -5,11 +5,10 @@
  * data directory. Values never go to the renderer.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { HomeportError } from '../errors';
-import { writeFileAtomic } from '../storage/atomic-file';
 import { JsonStore } from '../storage/json-store';
 
 export interface SecretCipher {
@@ -21,28 +20,58 @@ export interface SecretCipher {
 
 const KEY_BYTES = 32;
 
+/**
+ * Creates the key file only if none exists, and returns the key in it afterwards: when two
+ * processes start at once, both end up with the winner's key. The key is written and synced to
+ * a temp file first, then linked into place: link(2) fails on an existing name as O_EXCL does,
+ * and the file never appears empty or half-written to a racing reader.
+ */
+async function createKeyOnce(keyPath: string, fresh: Buffer): Promise<void> {
+  const tmp = `${keyPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await open(tmp, 'wx', 0o600);
+  try {
+    await handle.writeFile(fresh.toString('base64'));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await link(tmp, keyPath);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    await unlink(tmp).catch(() => {});
+  }
+}
+
 /** AES-256-GCM with a key kept in <dataDir>/secret.key (created 0600 on first use). */
 export function createKeyFileCipher(dataDir: string): SecretCipher {
   const keyPath = join(dataDir, 'secret.key');
   let key: Promise<Buffer> | undefined;
+  const readKey = async () => {
+    const existing = Buffer.from((await readFile(keyPath, 'utf8')).trim(), 'base64');
+    if (existing.length !== KEY_BYTES) {
+      throw new HomeportError(
+        'INTERNAL',
+        `${keyPath} is not a Homeport key (expected ${KEY_BYTES} bytes). Move it aside only if you accept losing the stored credentials.`,
+      );
+    }
+    return existing;
+  };
   const loadKey = () =>
     (key ??= (async () => {
       try {
-        const existing = Buffer.from((await readFile(keyPath, 'utf8')).trim(), 'base64');
-        if (existing.length !== KEY_BYTES) {
-          throw new HomeportError(
-            'INTERNAL',
-            `${keyPath} is not a Homeport key (expected ${KEY_BYTES} bytes). Move it aside only if you accept losing the stored credentials.`,
-          );
-        }
-        return existing;
+        return await readKey();
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        const fresh = randomBytes(KEY_BYTES);
-        await writeFileAtomic(keyPath, fresh.toString('base64'));
-        return fresh;
+        await mkdir(dataDir, { recursive: true, mode: 0o700 });
+        await createKeyOnce(keyPath, randomBytes(KEY_BYTES));
+        return readKey();
       }
-    })());
+    })().catch((err: unknown) => {
+      key = undefined;
+      throw err;
+    }));
   return {
     kind: 'key-file',
     async encrypt(plain) {
@@ -89,7 +118,8 @@ export function createSecretStore(opts: { dataDir: string; cipher?: SecretCipher
   return {
     cipherKind: cipher.kind,
     async get(id) {
-      const entry = (await store.read()).secrets[id];
+      const all = (await store.read()).secrets;
+      const entry = Object.hasOwn(all, id) ? all[id] : undefined;
       if (entry === undefined) return undefined;
       const at = entry.indexOf('|');
       const kind = entry.slice(0, at);
@@ -112,7 +142,7 @@ export function createSecretStore(opts: { dataDir: string; cipher?: SecretCipher
       });
     },
     async has(id) {
-      return (await store.read()).secrets[id] !== undefined;
+      return Object.hasOwn((await store.read()).secrets, id);
     },
   };
 }

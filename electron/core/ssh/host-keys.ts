@@ -3,10 +3,11 @@
  * atomically, OpenSSH format) and, read only, the user's ~/.ssh/known_hosts. A key listed in either
  * file is trusted; a key that differs from one listed in either file is refused.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { HomeportError } from '../errors';
 import { writeFileAtomic } from '../storage/atomic-file';
+import { readUserText, UserFileError } from '../storage/user-file';
 import {
   entryMatchesHost,
   fingerprintSha256,
@@ -127,12 +128,9 @@ function assertPlainHost(host: string, port: number): void {
 
 async function readIfExists(file: string): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    return await readUserText(file, { kind: 'knownHosts', field: 'known_hosts file' });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new HomeportError(
-      'INTERNAL',
-      `Could not read the known_hosts file ${file}: ${(err as Error).message}. Fix its permissions or move it aside.`,
-    );
+    if (err instanceof UserFileError && err.errno === 'ENOENT') return undefined;
+    throw new HomeportError('INTERNAL', `${(err as Error).message}. Fix it or move it aside.`);
   }
 }

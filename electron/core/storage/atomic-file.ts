@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { processAlive } from './dir-lock';
 
 /** The file operations an atomic write needs; tests pass a version that fails part-way. */
 export interface AtomicFs {
@@ -30,6 +31,29 @@ export async function writeFileAtomic(path: string, data: string, io: AtomicFs =
     throw err;
   }
   await syncDirectory(dirname(path));
+}
+
+/** A temp file whose writer is gone this long is left over from a crash. */
+const STALE_TEMP_MS = 10 * 60_000;
+
+/**
+ * Deletes the temp files writeFileAtomic left beside `path` when a process died mid-write:
+ * those of processes no longer running, and any older than ten minutes.
+ */
+export async function removeStaleTempFiles(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const match = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '');
+    if (!match) continue;
+    const file = join(dir, name);
+    const info = await fs.stat(file).catch(() => undefined);
+    if (!info) continue;
+    if (!processAlive(Number(match[1])) || Date.now() - info.mtimeMs > STALE_TEMP_MS) {
+      await fs.rm(file, { force: true });
+    }
+  }
 }
 
 async function syncDirectory(dir: string): Promise<void> {

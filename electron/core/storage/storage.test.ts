@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,5 +78,24 @@ describe('data directory', () => {
   it('is created for its owner only', () => {
     const dir = ensureDataDir(join(tmp(), 'data'));
     expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+
+  it('is made private when it exists open to everyone', () => {
+    const dir = join(tmp(), 'open');
+    mkdirSync(dir);
+    chmodSync(dir, 0o777);
+    expect(ensureDataDir(dir)).toBe(dir);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+
+  it('refuses a shared directory instead of tightening or using it', () => {
+    const shared = join(tmp(), 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    expect(() => ensureDataDir(shared)).toThrow(
+      /is shared \(it has the sticky bit, like \/tmp\); give Homeport a directory of its own/,
+    );
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+    expect(() => ensureDataDir('/')).toThrow(/root of the file system/);
   });
 });
