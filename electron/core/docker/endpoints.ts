@@ -12,40 +12,20 @@ import { errorMessage, HomeportError } from '../errors';
 import { createHostKeyStore, type HostKeyStore } from '../ssh/host-keys';
 import { JsonStore } from '../storage/json-store';
 import { createDockerClient, DockerRequestError, type DockerClient, type DockerTransport } from './client';
+import { DockerEndpointError } from './endpoint-error';
 import { parseEndpointUrl, validateEndpoint, validateEndpointName, type EndpointAddress } from './endpoint-url';
+import type { SshTransportRequest } from './ssh-transport';
 import { createDeadline } from '../deadline';
 
+// Re-exported: callers know the error as part of the endpoints service.
+export { DockerEndpointError, type DockerEndpointFailure } from './endpoint-error';
+
 export const ENV_ENDPOINT = 'env';
-
-export type DockerEndpointFailure = Extract<EndpointTest, { status: 'failed' }>['reason'];
-
-/** An endpoint that cannot be used as configured (unreadable TLS file, bad URL, ...). */
-export class DockerEndpointError extends HomeportError {
-  constructor(
-    readonly reason: DockerEndpointFailure,
-    message: string,
-    readonly hostKey?: { fingerprint: string; keyType: string },
-  ) {
-    super(reason === 'config' ? 'INVALID_INPUT' : 'UNAVAILABLE', message);
-    this.name = 'DockerEndpointError';
-  }
-}
 
 export type ListedEndpoint = DockerEndpoint & {
   /** 'saved' in Homeport, or 'env' from $DOCKER_HOST (listed, not removable). */
   source: 'saved' | 'env';
 };
-
-/** What an SSH transport needs: how to reach the host and which keys to trust. */
-export interface SshTransportRequest {
-  endpoint: DockerEndpoint;
-  address: Extract<EndpointAddress, { kind: 'ssh' }>;
-  hostKeys: HostKeyStore;
-  env: NodeJS.ProcessEnv;
-  timeoutMs?: number;
-  /** Called when the host presented a key no known_hosts file lists, before the error is thrown. */
-  onUnknownHostKey(key: { host: string; port: number; key: Buffer; fingerprint: string; keyType: string }): void;
-}
 
 export interface DockerEndpointsOptions {
   dataDir: string;

@@ -13,8 +13,22 @@ import {
   SshUnreachableError,
   type SshAuth,
 } from '../ssh/connect';
+import type { DockerEndpoint } from '@shared/swarm-schemas';
+import type { HostKeyStore } from '../ssh/host-keys';
 import type { DockerTransport } from './client';
-import { DockerEndpointError, type SshTransportRequest } from './endpoints';
+import { DockerEndpointError } from './endpoint-error';
+import type { EndpointAddress } from './endpoint-url';
+
+/** What an SSH transport needs: how to reach the host and which keys to trust. */
+export interface SshTransportRequest {
+  endpoint: DockerEndpoint;
+  address: Extract<EndpointAddress, { kind: 'ssh' }>;
+  hostKeys: HostKeyStore;
+  env: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Called when the host presented a key no known_hosts file lists, before the error is thrown. */
+  onUnknownHostKey(key: { host: string; port: number; key: Buffer; fingerprint: string; keyType: string }): void;
+}
 
 async function authOf(req: SshTransportRequest): Promise<SshAuth> {
   const name = req.endpoint.name;
