@@ -59,6 +59,15 @@ export default {
       to: { dependencyTypes: ['core'] },
     },
     {
+      name: 'renderer-screens-read-through-hooks',
+      comment:
+        "A feature's components get their data from its use-*.ts hooks, never from invoke or React Query directly. " +
+        'deploy/ and readiness/ are exempt while they are being rewritten.',
+      severity: 'error',
+      from: { path: '^renderer/src/features/[^/]+/.+[.]tsx$', pathNot: '^renderer/src/features/(deploy|readiness)/' },
+      to: { path: ['^renderer/src/lib/api-client[.]ts$', '(^|/)node_modules/@tanstack/react-query/'] },
+    },
+    {
       name: 'no-circular',
       comment: 'Import cycles make load order matter and layers blur; move the shared piece into its own module.',
       severity: 'error',
