@@ -3,7 +3,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { STANDIN_IMAGE } from '../electron/core/docker/testing/dockerd';
 import { startHomeport, type HomeportServer } from './env/homeport-server';
+import { ConnectionsPage } from './pages/connections-page';
 import { DeployPage } from './pages/deploy-page';
+import { LeadersPage } from './pages/live-pages';
+import { SwarmPage } from './pages/swarm-page';
 
 const run = promisify(execFile);
 let homeport: HomeportServer;
@@ -24,29 +27,25 @@ test.afterAll(async () => {
 
 test('add a Swarm endpoint, see its leader, deploy Revenge to it and watch it converge', async ({ page }) => {
   test.setTimeout(180_000);
-  await page.goto(homeport.url);
-  await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
+  const connections = new ConnectionsPage(page);
+  const swarm = new SwarmPage(page);
+  const leaders = new LeadersPage(page);
+  await connections.open(homeport.url);
 
   // A URL Homeport cannot use is refused, naming the field; the typed values stay.
-  await page.getByTestId('endpoint-name').fill('homelab');
-  await page.getByTestId('endpoint-url').fill('http://10.0.0.5:2375');
-  await page.getByRole('button', { name: 'Add endpoint' }).click();
-  await expect(page.getByTestId('endpoint-error')).toContainText('url');
-  await expect(page.getByTestId('endpoint-url')).toHaveValue('http://10.0.0.5:2375');
+  await connections.addEndpoint('homelab', 'http://10.0.0.5:2375');
+  await expect(connections.endpointError()).toContainText('url');
+  await expect(connections.endpointField('url')).toHaveValue('http://10.0.0.5:2375');
 
-  await page.getByTestId('endpoint-url').fill(dockerHost);
-  await page.getByRole('button', { name: 'Add endpoint' }).click();
-  const row = page.locator('[data-endpoint="homelab"]');
-  await expect(row).toBeVisible();
-  await row.getByRole('button', { name: 'Test connection' }).click();
-  await expect(row.getByTestId('endpoint-result')).toContainText('swarm active (manager)');
+  await connections.addEndpoint('homelab', dockerHost);
+  await expect(connections.endpoint('homelab')).toBeVisible();
+  await expect(await connections.testEndpoint('homelab')).toContainText('swarm active (manager)');
 
   // The Swarm screen and the Leaders screen show the Raft leader.
-  await page.goto(`${homeport.origin}/#swarm`);
-  await expect(page.getByRole('heading', { name: 'Swarm' })).toBeVisible();
-  await expect(page.getByTestId('swarm-nodes').getByTestId('node-manager')).toContainText('Leader');
-  await page.goto(`${homeport.origin}/#leaders`);
-  await expect(page.getByTestId('swarm-managers').getByTestId('raft-role')).toHaveText('Leader');
+  await swarm.open(homeport.origin);
+  await expect(swarm.managerStatus()).toContainText('Leader');
+  await leaders.openWithoutCluster(homeport.origin);
+  await expect(leaders.swarmRaftRole()).toHaveText('Leader');
 
   // Deploy the stack to the swarm, every image pointed at the stand-in (no registry here).
   const deploy = new DeployPage(page);
@@ -69,11 +68,11 @@ test('add a Swarm endpoint, see its leader, deploy Revenge to it and watch it co
   expect(await docker(['stack', 'ls', '--format', '{{.Name}}'])).toContain('revenge');
   expect(await docker(['stack', 'services', 'revenge', '--format', '{{.Name}}'])).toContain('revenge_api');
 
-  // The service's tasks and its log on the Swarm screen.
-  await page.goto(`${homeport.origin}/#swarm`);
-  await page.locator('[data-service="revenge_api"]').click();
-  await expect(page.locator('[data-service="revenge_api"]').getByTestId('service-replicas')).toHaveText('2/2');
-  await expect(page.getByTestId('swarm-tasks').locator('[data-task]')).toHaveCount(2);
+  // The service's tasks on the Swarm screen (the stand-in writes no log to show).
+  await swarm.open(homeport.origin);
+  await swarm.openService('revenge_api');
+  await expect(swarm.replicas('revenge_api')).toHaveText('2/2');
+  await expect(swarm.tasks()).toHaveCount(2);
 
   // Uninstall removes the services.
   await deploy.open(homeport.origin);
