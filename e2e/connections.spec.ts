@@ -47,13 +47,13 @@ test('lists every context of the kubeconfig with its server, user and namespace'
   await screen.open(homeport.url);
   await expect.poll(() => screen.contextNames()).toEqual(['edited-later', 'homelab-k3s', 'offline-cluster']);
   const k3s = screen.row('homelab-k3s');
-  await expect(k3s.getByTestId('context-server')).toHaveText(apiServer.url);
-  await expect(k3s.getByTestId('context-namespace')).toHaveText('media');
+  await expect(screen.server('homelab-k3s')).toHaveText(apiServer.url);
+  await expect(screen.namespace('homelab-k3s')).toHaveText('media');
   await expect(k3s).toContainText('homelab-k3s-user');
   await expect(k3s).toContainText('current');
-  await expect(screen.row('offline-cluster').getByTestId('context-namespace')).toHaveText('default');
+  await expect(screen.namespace('offline-cluster')).toHaveText('default');
   // The page shows who the user is, never what their token is.
-  await expect(page.locator('body')).not.toContainText('e2e-token');
+  await expect(screen.text()).not.toContainText('e2e-token');
 });
 
 test('testing a context whose server is not listening shows the error on screen', async ({ page }) => {
@@ -78,15 +78,15 @@ test('a bad path is refused with the field named and kept for correction; a cred
   const screen = new ConnectionsPage(page);
   await screen.open(homeport.url);
   await screen.addKubeconfig('relative/kubeconfig');
-  await expect(page.getByRole('alert')).toContainText("'path': 'relative/kubeconfig' is relative");
-  await expect(page.getByLabel('Add a kubeconfig file')).toHaveValue('relative/kubeconfig');
+  await expect(screen.kubeconfigError()).toContainText("'path': 'relative/kubeconfig' is relative");
+  await expect(screen.kubeconfigPath()).toHaveValue('relative/kubeconfig');
 
   await screen.addKubeconfig(extraKubeconfig);
   await expect(screen.row('plugin-cluster')).toBeVisible();
   const result = await screen.testConnection('plugin-cluster');
   await expect(result).toContainText('Needs your permission');
   const callsBefore = apiServer.requests.length;
-  await result.getByRole('button', { name: 'Allow this command and connect' }).click();
+  await screen.allowExec('plugin-cluster');
   await expect(result).toContainText('Connected');
   expect(apiServer.requests.slice(callsBefore).at(-1)?.authorization).toBe('Bearer e2e-token');
 });
@@ -102,6 +102,8 @@ test('a kubeconfig edited on disk updates the screen live, over the WebSocket', 
 });
 
 test('without the session token the UI says how to get in', async ({ page }) => {
-  await page.goto(homeport.origin);
-  await expect(page.getByRole('alert').first()).toContainText('open the full URL that `homeport serve` printed');
+  const screen = new ConnectionsPage(page);
+  await expect(await screen.openWithoutToken(homeport.origin)).toContainText(
+    'open the full URL that `homeport serve` printed',
+  );
 });

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
 import { startHomeport, type HomeportServer } from './env/homeport-server';
 import { kubectl } from './env/kubectl';
-import { LeadersPage, PodsPage } from './pages/live-pages';
+import { ClusterPicker, LeadersPage, PodsPage } from './pages/live-pages';
 
 let homeport: HomeportServer;
 let kubeconfig: string;
@@ -30,7 +30,7 @@ spec:
 
 test('the sandbox is labelled as simulated', async ({ page }) => {
   await page.goto(homeport.url);
-  await expect(page.getByTestId('simulated-badge')).toHaveText('Simulated cluster');
+  await expect(new ClusterPicker(page).simulatedBadge()).toHaveText('Simulated cluster');
 });
 
 test('a pod created with kubectl appears in the pods table within a second', async ({ page }) => {
@@ -50,14 +50,12 @@ test('pod details show containers, events and a live log, and delete asks first'
   await kubectl(kubeconfig, ['apply', '-f', '-'], pod('e2e-details'));
   await pods.open(homeport.origin);
   await expect(pods.row('default', 'e2e-details')).toContainText('Running', { timeout: 15_000 });
-  await pods.row('default', 'e2e-details').click();
-  const details = page.getByTestId('pod-details');
-  await expect(details.getByTestId('pod-containers')).toContainText('busybox:1.36');
-  await expect(details.getByTestId('pod-conditions')).toContainText('Ready');
-  await expect(details.getByTestId('pod-events')).toContainText('Scheduled');
-  await expect(details.getByTestId('pod-logs')).not.toBeEmpty({ timeout: 10_000 });
-  await details.getByRole('button', { name: 'Delete…' }).click();
-  await details.getByRole('alertdialog').getByRole('button', { name: 'Delete pod' }).click();
+  const details = await pods.openDetails('default', 'e2e-details');
+  await expect(details.containers()).toContainText('busybox:1.36');
+  await expect(details.conditions()).toContainText('Ready');
+  await expect(details.events()).toContainText('Scheduled');
+  await expect(details.logs()).not.toBeEmpty({ timeout: 10_000 });
+  await details.delete();
   await expect(pods.row('default', 'e2e-details')).toHaveCount(0, { timeout: 15_000 });
   await expect(kubectl(kubeconfig, ['get', 'pod', 'e2e-details', '-n', 'default'])).rejects.toThrow(/NotFound/);
 });
@@ -96,5 +94,5 @@ spec:
   await kubectl(kubeconfig, ['delete', 'pod', first, '-n', 'default', '--wait=false']);
   await expect(holder).not.toHaveText(first, { timeout: 20_000 });
   await expect(holder).toHaveText(/^e2e-jobs-/);
-  await expect(leaders.row('default', 'e2e-jobs-leader').getByTestId('lease-verdict')).toHaveText(/Held|Contended/);
+  await expect(leaders.verdict('default', 'e2e-jobs-leader')).toHaveText(/Held|Contended/);
 });

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import S3rver from 's3rver';
 import { startSshd, type TestSshd } from '../electron/core/ssh/testing/sshd';
 import { startHomeport, type HomeportServer } from './env/homeport-server';
+import { StoragePage } from './pages/storage-page';
 
 const run = promisify(execFile);
 let homeport: HomeportServer;
@@ -41,85 +42,72 @@ test.afterAll(async () => {
 
 test('add a NAS host, trust its host key, create an NFS export and see it active', async ({ page }) => {
   test.setTimeout(90_000);
+  const storage = new StoragePage(page);
   await page.goto(homeport.url);
-  await page.goto(`${homeport.origin}/#storage`);
-  await expect(page.getByRole('heading', { name: 'Storage', exact: true })).toBeVisible();
+  await storage.open(homeport.origin);
 
   // A bad port is refused, naming the field; what was typed stays.
-  await page.getByTestId('nas-name').fill('testnas');
-  await page.getByTestId('nas-address').fill(sshd.host);
-  await page.getByTestId('nas-port').fill('70000');
-  await page.getByTestId('nas-user').fill(sshd.user);
-  await page.getByTestId('nas-keyFile').fill(keyFile);
-  await page.getByRole('button', { name: 'Add NAS host' }).click();
-  await expect(page.getByTestId('nas-error')).toContainText('port');
-  await expect(page.getByTestId('nas-address')).toHaveValue(sshd.host);
-  await page.getByTestId('nas-port').fill(String(sshd.port));
-  await page.getByRole('button', { name: 'Add NAS host' }).click();
+  await storage.addNasHost({ name: 'testnas', address: sshd.host, port: '70000', user: sshd.user, keyFile });
+  await expect(storage.nasError()).toContainText('port');
+  await expect(storage.nasField('address')).toHaveValue(sshd.host);
+  await storage.addNasHost({ port: String(sshd.port) });
 
-  const row = page.locator('[data-nas="testnas"]');
-  await expect(row).toBeVisible();
-  await row.getByRole('button', { name: 'Probe' }).click();
+  const nas = storage.nasHost('testnas');
+  await expect(nas.row).toBeVisible();
+  await nas.probe();
   // The host key is unknown: its fingerprint is shown, and nothing else happened yet.
-  await expect(row.getByTestId('host-key-fingerprint')).toHaveText(sshd.hostKeyFingerprint);
-  await row.getByRole('button', { name: 'Trust this host key and connect' }).click();
-  await expect(row.getByTestId('nas-probe-result')).toContainText('NFS server installed');
-  await expect(row.getByTestId('nas-probe-result')).toContainText('privilege: sudo');
+  await expect(nas.hostKeyFingerprint()).toHaveText(sshd.hostKeyFingerprint);
+  await nas.trustHostKey();
+  await expect(nas.probeResult()).toContainText('NFS server installed');
+  await expect(nas.probeResult()).toContainText('privilege: sudo');
 
-  await row.getByRole('button', { name: 'Exports' }).click();
-  const panel = page.getByTestId('exports-panel');
-  await panel.getByTestId('export-name').fill('e2e-media');
-  await panel.getByTestId('export-path').fill(exportDir);
-  await panel.getByTestId('export-clients').fill('127.0.0.1, 10.0.0.0/24');
-  await panel.getByRole('button', { name: 'Create export' }).click();
-  await expect(panel.getByTestId('export-created')).toContainText('Export created and active');
-  const exported = panel.locator('[data-export="e2e-media"]');
-  await expect(exported.getByTestId('export-active')).toHaveText('Active');
-  await expect(exported).toContainText('read-only');
+  const exports = await nas.openExports();
+  await exports.create({ name: 'e2e-media', path: exportDir, clients: '127.0.0.1, 10.0.0.0/24' });
+  await expect(exports.created()).toContainText('Export created and active');
+  await expect(exports.active('e2e-media')).toHaveText('Active');
+  await expect(exports.export('e2e-media')).toContainText('read-only');
 
   // The machine's own NFS server lists it.
   expect((await run('exportfs', ['-v'])).stdout).toContain(exportDir);
 
   // Creating it again changes nothing; removing it un-exports it.
-  await panel.getByRole('button', { name: 'Create export' }).click();
-  await expect(panel.getByTestId('export-created')).toContainText('nothing changed');
-  await exported.getByRole('button', { name: 'Remove' }).click();
-  await expect(exported).toHaveCount(0);
+  await exports.submit();
+  await expect(exports.created()).toContainText('nothing changed');
+  await exports.remove('e2e-media');
+  await expect(exports.export('e2e-media')).toHaveCount(0);
   expect((await run('exportfs', ['-v'])).stdout).not.toContain(exportDir);
 
   // The host key changes: the probe is refused with an alarm, and nothing is offered to trust.
   await sshd.rotateHostKey();
-  await row.getByRole('button', { name: 'Probe' }).click();
-  await expect(row.getByTestId('nas-probe-result')).toContainText('HOST KEY CHANGED');
-  await expect(row.getByTestId('nas-probe-result')).toContainText(sshd.hostKeyFingerprint);
-  await expect(row.getByTestId('host-key-changed')).toBeVisible();
-  await expect(row.getByRole('button', { name: 'Trust this host key and connect' })).toHaveCount(0);
+  await nas.probe();
+  await expect(nas.probeResult()).toContainText('HOST KEY CHANGED');
+  await expect(nas.probeResult()).toContainText(sshd.hostKeyFingerprint);
+  await expect(nas.hostKeyChanged()).toBeVisible();
+  await expect(nas.trustButton()).toHaveCount(0);
 });
 
 test('add an S3 profile, test it, create a bucket and delete it', async ({ page }) => {
+  const storage = new StoragePage(page);
   await page.goto(homeport.url);
-  await page.goto(`${homeport.origin}/#storage`);
-  await page.getByTestId('s3-name').fill('nas-s3');
-  await page.getByTestId('s3-endpoint').fill(s3Endpoint);
-  await page.getByTestId('s3-accessKeyId').fill('S3RVER');
-  await page.getByTestId('s3-secretAccessKey').fill('S3RVER');
-  await page.getByRole('button', { name: 'Add S3 profile' }).click();
-  const row = page.locator('[data-s3="nas-s3"]');
-  await expect(row).toContainText('key S3RVER');
+  await storage.open(homeport.origin);
+  await storage.addS3Profile({
+    name: 'nas-s3',
+    endpoint: s3Endpoint,
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+  });
+  const profile = storage.s3Profile('nas-s3');
+  await expect(profile.row).toContainText('key S3RVER');
   // The secret key is never shown again.
-  await expect(page.getByTestId('s3-secretAccessKey')).toHaveValue('');
-  await expect(page.locator('body')).not.toContainText('S3RVER/');
-  await row.getByRole('button', { name: 'Test connection' }).click();
-  await expect(row.getByTestId('s3-result')).toContainText('Connected · 0 buckets');
+  await expect(storage.s3Field('secretAccessKey')).toHaveValue('');
+  await expect(storage.text()).not.toContainText('S3RVER/');
+  await expect(await profile.test()).toContainText('Connected · 0 buckets');
 
-  await row.getByRole('button', { name: 'Buckets' }).click();
-  const panel = page.getByTestId('buckets-panel');
-  await panel.getByTestId('bucket-name').fill('Bad_Bucket');
-  await panel.getByRole('button', { name: 'Create bucket' }).click();
-  await expect(panel.getByTestId('bucket-error')).toContainText('Bad_Bucket');
-  await panel.getByTestId('bucket-name').fill('revenge-avatars');
-  await panel.getByRole('button', { name: 'Create bucket' }).click();
-  await expect(panel.locator('[data-bucket="revenge-avatars"]')).toBeVisible();
-  await panel.locator('[data-bucket="revenge-avatars"]').getByRole('button', { name: 'Delete (if empty)' }).click();
-  await expect(panel.locator('[data-bucket="revenge-avatars"]')).toHaveCount(0);
+  const buckets = await profile.openBuckets();
+  await buckets.create('Bad_Bucket');
+  await expect(buckets.error()).toContainText('Bad_Bucket');
+  await buckets.create('revenge-avatars');
+  await expect(buckets.bucket('revenge-avatars')).toBeVisible();
+  await buckets.deleteIfEmpty('revenge-avatars');
+  await expect(buckets.bucket('revenge-avatars')).toHaveCount(0);
 });

@@ -3,8 +3,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { STANDIN_IMAGE } from '../electron/core/docker/testing/dockerd';
 import { startHomeport, type HomeportServer } from './env/homeport-server';
+import { ConnectionsPage } from './pages/connections-page';
 import { DeployPage } from './pages/deploy-page';
+import { LeadersPage } from './pages/live-pages';
 import { ReadinessPage } from './pages/readiness-page';
+import { SwarmPage } from './pages/swarm-page';
 
 const run = promisify(execFile);
 let homeport: HomeportServer;
@@ -25,56 +28,52 @@ test.afterAll(async () => {
 
 test('add a Swarm endpoint, see its leader, deploy Revenge to it and watch it converge', async ({ page }) => {
   test.setTimeout(180_000);
-  await page.goto(homeport.url);
-  await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
+  const connections = new ConnectionsPage(page);
+  const swarm = new SwarmPage(page);
+  const leaders = new LeadersPage(page);
+  await connections.open(homeport.url);
 
   // A URL Homeport cannot use is refused, naming the field; the typed values stay.
-  await page.getByTestId('endpoint-name').fill('homelab');
-  await page.getByTestId('endpoint-url').fill('http://10.0.0.5:2375');
-  await page.getByRole('button', { name: 'Add endpoint' }).click();
-  await expect(page.getByTestId('endpoint-error')).toContainText('url');
-  await expect(page.getByTestId('endpoint-url')).toHaveValue('http://10.0.0.5:2375');
+  await connections.addEndpoint('homelab', 'http://10.0.0.5:2375');
+  await expect(connections.endpointError()).toContainText('url');
+  await expect(connections.endpointField('url')).toHaveValue('http://10.0.0.5:2375');
 
-  await page.getByTestId('endpoint-url').fill(dockerHost);
-  await page.getByRole('button', { name: 'Add endpoint' }).click();
-  const row = page.locator('[data-endpoint="homelab"]');
-  await expect(row).toBeVisible();
-  await row.getByRole('button', { name: 'Test connection' }).click();
-  await expect(row.getByTestId('endpoint-result')).toContainText('swarm active (manager)');
+  await connections.addEndpoint('homelab', dockerHost);
+  await expect(connections.endpoint('homelab')).toBeVisible();
+  await expect(await connections.testEndpoint('homelab')).toContainText('swarm active (manager)');
 
   // The Swarm screen and the Leaders screen show the Raft leader.
-  await page.goto(`${homeport.origin}/#swarm`);
-  await expect(page.getByRole('heading', { name: 'Swarm' })).toBeVisible();
-  await expect(page.getByTestId('swarm-nodes').getByTestId('node-manager')).toContainText('Leader');
-  await page.goto(`${homeport.origin}/#leaders`);
-  await expect(page.getByTestId('swarm-managers').getByTestId('raft-role')).toHaveText('Leader');
+  await swarm.open(homeport.origin);
+  await expect(swarm.managerStatus()).toContainText('Leader');
+  await leaders.openWithoutCluster(homeport.origin);
+  await expect(leaders.swarmRaftRole()).toHaveText('Leader');
 
   // Deploy the stack to the swarm, every image pointed at the stand-in (no registry here).
   const deploy = new DeployPage(page);
   await deploy.open(homeport.origin);
   await deploy.target.swarm();
   await expect(deploy.target.endpoint).toHaveValue('homelab');
-  await page.getByTestId('stack-revenge').click();
+  await deploy.pickStack('revenge');
   for (const component of ['api', 'frontend', 'postgres', 'dragonfly', 'typesense', 'objectStore']) {
     await deploy.field(`${component}.image`).fill(STANDIN_IMAGE);
   }
   await deploy.field('nfs.enabled').uncheck();
-  await page.getByTestId('review-plan').click();
-  await expect(deploy.planItem('Service', 'revenge_api')).toHaveAttribute('data-action', 'create');
+  await deploy.reviewPlan();
+  await expect(deploy.planItem('Service', 'revenge_revenge')).toHaveAttribute('data-action', 'create');
   await expect(deploy.planItem('Network', 'revenge_default')).toHaveAttribute('data-action', 'create');
-  await page.getByTestId('apply').click();
-  await expect(page.getByTestId('apply-result')).toContainText('Applied revision 1');
-  await expect(page.getByTestId('rollout-state')).toHaveText('Healthy', { timeout: 120_000 });
+  await deploy.apply();
+  await expect(deploy.applyResult).toContainText('Applied revision 1');
+  await expect(deploy.rolloutState).toHaveText('Healthy', { timeout: 120_000 });
 
   // The docker CLI sees the stack Homeport deployed.
   expect(await docker(['stack', 'ls', '--format', '{{.Name}}'])).toContain('revenge');
-  expect(await docker(['stack', 'services', 'revenge', '--format', '{{.Name}}'])).toContain('revenge_api');
+  expect(await docker(['stack', 'services', 'revenge', '--format', '{{.Name}}'])).toContain('revenge_revenge');
 
-  // The service's tasks and its log on the Swarm screen.
-  await page.goto(`${homeport.origin}/#swarm`);
-  await page.locator('[data-service="revenge_api"]').click();
-  await expect(page.locator('[data-service="revenge_api"]').getByTestId('service-replicas')).toHaveText('2/2');
-  await expect(page.getByTestId('swarm-tasks').locator('[data-task]')).toHaveCount(2);
+  // The service's tasks on the Swarm screen (the stand-in writes no log to show).
+  await swarm.open(homeport.origin);
+  await swarm.openService('revenge_revenge');
+  await expect(swarm.replicas('revenge_revenge')).toHaveText('1/1');
+  await expect(swarm.tasks()).toHaveCount(1);
 
   // The Readiness screen follows the swarm stack live: a health check removed behind Homeport's back
   // turns its check to fail without a reload, and the one-click fix plans and applies a re-deploy.
@@ -83,11 +82,11 @@ test('add a Swarm endpoint, see its leader, deploy Revenge to it and watch it co
   await expect(readiness.target.endpoint).toHaveValue('homelab');
   const probes = readiness.check('distributed.probes');
   await expect(probes).toHaveAttribute('data-verdict', 'pass', { timeout: 30_000 });
-  await docker(['service', 'update', '--detach', '--no-healthcheck', 'revenge_api']);
+  await docker(['service', 'update', '--detach', '--no-healthcheck', 'revenge_revenge']);
   await expect(probes).toHaveAttribute('data-verdict', 'fail', { timeout: 30_000 });
-  await expect(probes).toContainText('Service revenge_api');
+  await expect(probes).toContainText('Service revenge_revenge');
   const fix = await readiness.planFix('distributed.probes');
-  await expect(fix.locator('[data-plan-item="Service/revenge_api"]')).toHaveAttribute('data-action', 'update');
+  await expect(fix.locator('[data-plan-item="Service/revenge_revenge"]')).toHaveAttribute('data-action', 'update');
   await readiness.applyFix(fix);
   await expect(probes).toHaveAttribute('data-verdict', 'pass', { timeout: 60_000 });
 
@@ -96,7 +95,7 @@ test('add a Swarm endpoint, see its leader, deploy Revenge to it and watch it co
   await expect(deploy.target.endpoint).toHaveValue('homelab');
   await deploy.pickStack('revenge');
   await deploy.uninstall();
-  await expect(page.getByTestId('uninstall-result')).toContainText('Removed', { timeout: 60_000 });
+  await expect(deploy.uninstallResult).toContainText('Removed', { timeout: 60_000 });
   await expect
     .poll(async () => docker(['service', 'ls', '--filter', 'label=com.docker.stack.namespace=revenge', '-q']))
     .toBe('');

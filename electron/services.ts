@@ -1,5 +1,3 @@
-import { createDispatch, createSubscribe } from './api/dispatch';
-import { createHandlers, createSubscriptionHandlers } from './api/handlers';
 import { createClustersService } from './core/clusters/clusters-service';
 import { createDeployEngine } from './core/deploy/engine';
 import { createDockerEndpoints } from './core/docker/endpoints';
@@ -120,13 +118,3 @@ export function createServices(deps: ServiceDeps) {
 }
 
 export type Services = ReturnType<typeof createServices>;
-
-/** Services wired to the validated entry points both transports use. */
-export function createApi(deps: ServiceDeps, log?: (msg: string) => void) {
-  const services = createServices(deps);
-  return {
-    services,
-    dispatch: createDispatch(createHandlers(services), log),
-    subscribe: createSubscribe(createSubscriptionHandlers(services)),
-  };
-}

@@ -8,6 +8,7 @@ export class DeployPage {
   readonly applyResult: Locator;
   readonly rolloutState: Locator;
   readonly revisions: Locator;
+  readonly uninstallResult: Locator;
 
   constructor(readonly page: Page) {
     this.target = new TargetPicker(page);
@@ -15,6 +16,7 @@ export class DeployPage {
     this.applyResult = page.getByTestId('apply-result');
     this.rolloutState = page.getByTestId('rollout-state');
     this.revisions = page.getByTestId('revisions');
+    this.uninstallResult = page.getByTestId('uninstall-result');
   }
 
   async open(origin: string) {

@@ -17,6 +17,48 @@ export class PodsPage {
   domRowCount(): Promise<number> {
     return this.page.locator('[data-testid="pods-rows"] [role="row"]').count();
   }
+
+  /** Opens a pod's details panel. */
+  async openDetails(namespace: string, name: string): Promise<PodDetailsPanel> {
+    await this.row(namespace, name).click();
+    return new PodDetailsPanel(this.page.getByTestId('pod-details'));
+  }
+}
+
+/** The details panel of one pod. */
+export class PodDetailsPanel {
+  constructor(readonly panel: Locator) {}
+
+  containers(): Locator {
+    return this.panel.getByTestId('pod-containers');
+  }
+
+  conditions(): Locator {
+    return this.panel.getByTestId('pod-conditions');
+  }
+
+  events(): Locator {
+    return this.panel.getByTestId('pod-events');
+  }
+
+  logs(): Locator {
+    return this.panel.getByTestId('pod-logs');
+  }
+
+  /** Deletes the pod, confirming when asked. */
+  async delete() {
+    await this.panel.getByRole('button', { name: 'Delete…' }).click();
+    await this.panel.getByRole('alertdialog').getByRole('button', { name: 'Delete pod' }).click();
+  }
+}
+
+/** The cluster picker in the sidebar. */
+export class ClusterPicker {
+  constructor(readonly page: Page) {}
+
+  simulatedBadge(): Locator {
+    return this.page.getByTestId('simulated-badge');
+  }
 }
 
 /** The Leaders screen. */
@@ -28,11 +70,26 @@ export class LeadersPage {
     await expect(this.page.getByRole('heading', { name: 'Leaders' })).toBeVisible();
   }
 
+  /** With no cluster connected the screen shows only the active swarm's managers. */
+  async openWithoutCluster(origin: string) {
+    await this.page.goto(`${origin}/#leaders`);
+    await expect(this.page.getByRole('heading', { name: /^Swarm managers/ })).toBeVisible();
+  }
+
   row(namespace: string, name: string): Locator {
     return this.page.locator(`[data-lease="${namespace}/${name}"]`);
   }
 
   holder(namespace: string, name: string): Locator {
     return this.row(namespace, name).getByTestId('lease-holder');
+  }
+
+  verdict(namespace: string, name: string): Locator {
+    return this.row(namespace, name).getByTestId('lease-verdict');
+  }
+
+  /** The Raft role shown for the active swarm's managers ("Leader", "Follower"). */
+  swarmRaftRole(): Locator {
+    return this.page.getByTestId('swarm-managers').getByTestId('raft-role');
   }
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '@shared/contract';
 import { startSshd, type TestSshd } from '../core/ssh/testing/sshd';
 import { SANDBOX_CONTEXT, startSandbox, type Sandbox } from '../sandbox/index';
-import { createApi } from '../services';
+import { createApi } from './create-api';
 
 const run = promisify(execFile);
 

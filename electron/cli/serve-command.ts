@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ensureDataDir, resolveDataDir } from '../core/storage/data-dir';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { HomeportError } from '../core/errors';
-import { createApi } from '../services';
+import { createApi } from '../api/create-api';
 import { startWebServer } from '../transport/http';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);

@@ -2,7 +2,7 @@ import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolveDataDir } from '../core/storage/data-dir';
-import { createApi } from '../services';
+import { createApi } from '../api/create-api';
 import { CONTENT_SECURITY_POLICY } from '../transport/csp';
 import { registerIpcTransport } from '../transport/ipc';
 import { createMainWindow, guardWebContents } from './window';

@@ -13,24 +13,15 @@ import type { SshTrust } from '../ssh/trust';
 import { JsonStore } from '../storage/json-store';
 import { readUserText } from '../storage/user-file';
 import { createDockerClient, DockerRequestError, type DockerClient, type DockerTransport } from './client';
+import { DockerEndpointError } from './endpoint-error';
 import { parseEndpointUrl, validateEndpoint, validateEndpointName, type EndpointAddress } from './endpoint-url';
 import { openSshTransport } from './ssh-transport';
 import { createDeadline } from '../deadline';
 
+// Re-exported: callers know the error as part of the endpoints service.
+export { DockerEndpointError, type DockerEndpointFailure } from './endpoint-error';
+
 export const ENV_ENDPOINT = 'env';
-
-export type DockerEndpointFailure = Extract<EndpointTest, { status: 'failed' }>['reason'];
-
-/** An endpoint that cannot be used as configured (unreadable TLS file, bad URL, ...). SSH failures are SshError. */
-export class DockerEndpointError extends HomeportError {
-  constructor(
-    readonly reason: Extract<DockerEndpointFailure, 'config'>,
-    message: string,
-  ) {
-    super('INVALID_INPUT', message);
-    this.name = 'DockerEndpointError';
-  }
-}
 
 export type ListedEndpoint = DockerEndpoint & {
   /** 'saved' in Homeport, or 'env' from $DOCKER_HOST (listed, not removable). */

@@ -11,7 +11,7 @@ import { posix } from 'node:path';
 import { squashOptions, type NfsExport } from '@shared/storage-schemas';
 import { HomeportError } from '../errors';
 import type { SshSession } from '../ssh/connect';
-import type { NasConnector } from './hosts';
+import type { NasConnector } from './connector';
 import { findExportfs, parseExportfsVerbose, rootRunner, type ExportfsEntry, type RootRunner } from './remote';
 
 export const EXPORTS_DIR = '/etc/exports.d';

@@ -310,7 +310,3 @@ export function createNasHosts(opts: NasHostsOptions) {
 }
 
 export type NasHosts = ReturnType<typeof createNasHosts>;
-/** What probe and exports need from the hosts service. */
-export interface NasConnector {
-  connect(name: string, timeoutMs?: number): Promise<SshSession>;
-}

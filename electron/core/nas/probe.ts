@@ -8,7 +8,7 @@ import { errorMessage, HomeportError } from '../errors';
 import type { SshSession } from '../ssh/connect';
 import { SshError, SshTimeoutError } from '../ssh/errors';
 import { readHomeportExports } from './exports';
-import type { NasConnector } from './hosts';
+import type { NasConnector } from './connector';
 import { detectPrivilege, findExportfs, parseExportfsVerbose, type Privilege } from './remote';
 import { createDeadline } from '../deadline';
 

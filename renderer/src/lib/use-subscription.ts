@@ -2,7 +2,10 @@ import { useEffect, useRef, useState } from 'react';
 import type { ApiError, Topic, TopicEvent, TopicParams } from '@shared/contract';
 import { subscribe } from './api-client';
 
-/** Keeps a subscription open while the component is mounted and params are given. */
+/**
+ * Keeps a subscription open while the component is mounted and params are given, and opens a new
+ * one when the topic or the params change. The latest callbacks are used without resubscribing.
+ */
 export function useSubscription<T extends Topic>(
   topic: T,
   params: TopicParams<T> | undefined,

@@ -1,11 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { metricRanges, type MetricRange, type Panel } from '@shared/readiness-schemas';
 import { formatValue, toRows } from './chart-data';
-import { invoke } from '../../lib/api-client';
 import { useActiveContext } from '../../lib/active-context';
-import { useStacks } from '../deploy/use-deploy';
+import { useDashboard, useMetricsSettings, useSaveMetricsSettings, useStackCatalog } from './use-metrics';
 
 const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
@@ -63,18 +61,12 @@ function PanelChart({ panel, range }: { panel: Panel; range: MetricRange }) {
 /** How a stack is doing: cluster and pod CPU and memory, request and error rates, latency, cache, jobs. */
 export function MetricsScreen() {
   const { active } = useActiveContext();
-  const stacks = useStacks();
+  const stacks = useStackCatalog();
   const [stack, setStack] = useState('revenge');
   const [namespace, setNamespace] = useState('revenge');
   const [range, setRange] = useState<MetricRange>('1h');
   const context = active?.name;
-  const dashboard = useQuery({
-    queryKey: ['metrics:dashboard', context, namespace, stack, range],
-    queryFn: () => invoke('metrics:dashboard', { context: context ?? '', namespace, stack, range }),
-    enabled: context !== undefined && namespace !== '',
-    refetchInterval: 30_000,
-    retry: false,
-  });
+  const dashboard = useDashboard({ context, namespace, stack, range });
   if (!active) return <p className="empty">Add a cluster on the Connections screen to see its metrics.</p>;
   return (
     <section aria-labelledby="metrics-title">
@@ -131,18 +123,8 @@ export function MetricsScreen() {
 }
 
 function PrometheusSettingsForm({ context }: { context: string }) {
-  const queryClient = useQueryClient();
-  const settings = useQuery({
-    queryKey: ['metrics:getSettings', context],
-    queryFn: () => invoke('metrics:getSettings', { context }),
-  });
-  const save = useMutation({
-    mutationFn: (input: Parameters<typeof invoke<'metrics:setSettings'>>[1]) => invoke('metrics:setSettings', input),
-    onSuccess: (data) => {
-      queryClient.setQueryData(['metrics:getSettings', context], data);
-      void queryClient.invalidateQueries({ queryKey: ['metrics:dashboard', context] });
-    },
-  });
+  const settings = useMetricsSettings(context);
+  const save = useSaveMetricsSettings(context);
   const [form, setForm] = useState<{
     url?: string;
     auth?: 'none' | 'basic' | 'bearer';

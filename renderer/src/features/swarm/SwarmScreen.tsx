@@ -2,8 +2,7 @@ import { useState } from 'react';
 import type { SwarmService } from '@shared/swarm-schemas';
 import { LogStream } from '../../components/LogStream';
 import { WatchStatusBadge } from '../../components/WatchStatusBadge';
-import { subscribe } from '../../lib/api-client';
-import { useActiveEndpoint, useSwarmNodes, useSwarmServices, useSwarmTasks } from './use-swarm';
+import { useActiveEndpoint, useServiceLogs, useSwarmNodes, useSwarmServices, useSwarmTasks } from './use-swarm';
 
 /** A Swarm endpoint live: nodes (leader first), services, and a service's tasks and log. */
 export function SwarmScreen() {
@@ -119,6 +118,7 @@ function updateLabel(s: SwarmService): string {
 function ServiceTasks({ endpoint, service }: { endpoint: string; service: SwarmService }) {
   const tasks = useSwarmTasks(endpoint, service.id);
   const [following, setFollowing] = useState(true);
+  const log = useServiceLogs(endpoint, service.id, following);
   return (
     <div data-testid="service-details">
       <h2>Tasks of {service.name}</h2>
@@ -156,14 +156,7 @@ function ServiceTasks({ endpoint, service }: { endpoint: string; service: SwarmS
           {following ? 'Stop following' : 'Follow'}
         </button>
       </div>
-      <LogStream
-        key={`${endpoint}/${service.id}/${following}`}
-        testId="service-logs"
-        follow={following}
-        open={(onChunks, onError) =>
-          subscribe('swarm:logs', { endpoint, service: service.id, follow: following, tail: 200 }, onChunks, onError)
-        }
-      />
+      <LogStream testId="service-logs" follow={following} log={log} />
     </div>
   );
 }

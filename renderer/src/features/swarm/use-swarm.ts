@@ -1,7 +1,9 @@
 import { useMemo } from 'react';
 import type { SwarmNode, SwarmService, SwarmTask } from '@shared/swarm-schemas';
+import type { LogLines } from '../../lib/log-lines';
 import { useLiveCollection } from '../../lib/use-live-collection';
 import { useActiveTarget } from '../../lib/active-target';
+import { useLogLines } from '../../lib/use-log-lines';
 
 /** The Docker endpoint the Swarm views show: the user's pick (shared by every screen), else the first one. */
 export function useActiveEndpoint() {
@@ -37,3 +39,7 @@ export const useSwarmServices = (endpoint: string | undefined) =>
   useSorted<SwarmService>('swarm:services', endpoint ? { endpoint } : undefined, compareServices);
 export const useSwarmTasks = (endpoint: string | undefined, serviceId: string | undefined) =>
   useSorted<SwarmTask>('swarm:tasks', endpoint && serviceId ? { endpoint, serviceId } : undefined, compareTasks);
+
+/** The last 200 lines of a service's log (every task, demultiplexed), then new ones while following. */
+export const useServiceLogs = (endpoint: string, serviceId: string, follow: boolean): LogLines =>
+  useLogLines('swarm:logs', { endpoint, service: serviceId, follow, tail: 200 });

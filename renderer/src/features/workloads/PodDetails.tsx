@@ -1,8 +1,7 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { PodSummary } from '@shared/kube-schemas';
-import { invoke } from '../../lib/api-client';
 import { PodLogs } from './PodLogs';
+import { useDeletePod, usePodDetail } from './use-pods';
 
 interface PodDetailsProps {
   context: string;
@@ -13,19 +12,9 @@ interface PodDetailsProps {
 }
 
 export function PodDetails({ context, pod, gone, onClose }: PodDetailsProps) {
-  const ref = { context, namespace: pod.namespace, name: pod.name };
-  // The summary changes whenever the watch sees the pod change, which refreshes the details.
-  const revision = `${pod.phase}|${pod.reason ?? ''}|${pod.ready}|${pod.restarts}|${pod.deleting}`;
-  const detail = useQuery({
-    queryKey: ['kube:getPod', context, pod.namespace, pod.name, revision],
-    queryFn: () => invoke('kube:getPod', ref),
-    enabled: !gone,
-  });
+  const detail = usePodDetail(context, pod, gone);
   const [confirming, setConfirming] = useState(false);
-  const remove = useMutation({
-    mutationFn: () => invoke('kube:deletePod', ref),
-    onSuccess: () => setConfirming(false),
-  });
+  const remove = useDeletePod({ context, namespace: pod.namespace, name: pod.name }, () => setConfirming(false));
   const d = detail.data;
 
   return (

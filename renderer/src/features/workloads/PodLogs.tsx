@@ -1,17 +1,13 @@
 import { useState } from 'react';
 import { LogStream } from '../../components/LogStream';
-import { subscribe } from '../../lib/api-client';
-
-interface LogTarget {
-  context: string;
-  namespace: string;
-  name: string;
-}
+import { usePodLogs, type PodRef } from './use-pods';
 
 /** A pod's log: the last lines on open, then new lines while following, until stopped. */
-export function PodLogs({ containers, ...target }: LogTarget & { containers: string[] }) {
+export function PodLogs({ containers, ...pod }: PodRef & { containers: string[] }) {
   const [container, setContainer] = useState(containers[0] ?? '');
   const [following, setFollowing] = useState(true);
+  // A new stream (and an empty view) for every change of pod, container or follow mode.
+  const log = usePodLogs(pod, container, following);
   return (
     <div className="logs">
       <div className="toolbar">
@@ -27,30 +23,7 @@ export function PodLogs({ containers, ...target }: LogTarget & { containers: str
           {following ? 'Stop following' : 'Follow'}
         </button>
       </div>
-      {/* A new stream (and an empty view) for every change of pod, container or follow mode. */}
-      <PodLogStream
-        key={`${target.context}/${target.namespace}/${target.name}/${container}/${following}`}
-        {...target}
-        container={container}
-        follow={following}
-      />
+      <LogStream testId="pod-logs" follow={following} log={log} />
     </div>
-  );
-}
-
-function PodLogStream({ container, follow, ...target }: LogTarget & { container: string; follow: boolean }) {
-  return (
-    <LogStream
-      testId="pod-logs"
-      follow={follow}
-      open={(onChunks, onError) =>
-        subscribe(
-          'kube:podLogs',
-          { ...target, follow, tailLines: 200, ...(container ? { container } : {}) },
-          onChunks,
-          onError,
-        )
-      }
-    />
   );
 }

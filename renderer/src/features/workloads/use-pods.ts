@@ -1,6 +1,16 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { podKey, type PodSummary } from '@shared/kube-schemas';
+import { invoke } from '../../lib/api-client';
+import type { LogLines } from '../../lib/log-lines';
 import { useLiveCollection } from '../../lib/use-live-collection';
+import { useLogLines } from '../../lib/use-log-lines';
+
+export interface PodRef {
+  context: string;
+  namespace: string;
+  name: string;
+}
 
 export interface PodFilter {
   namespace: string;
@@ -26,6 +36,26 @@ export function usePods(context: string | undefined, filter: PodFilter) {
       .sort(byNamespaceAndName);
   }, [all, filter.namespace, filter.text]);
   return { rows, total: all.length, namespaces, status: live.status };
+}
+
+/** A pod's conditions, containers and events, read again whenever its live summary changes. */
+export function usePodDetail(context: string, pod: PodSummary, gone: boolean) {
+  // The summary changes whenever the watch sees the pod change, which refreshes the details.
+  const revision = `${pod.phase}|${pod.reason ?? ''}|${pod.ready}|${pod.restarts}|${pod.deleting}`;
+  return useQuery({
+    queryKey: ['kube:getPod', context, pod.namespace, pod.name, revision],
+    queryFn: () => invoke('kube:getPod', { context, namespace: pod.namespace, name: pod.name }),
+    enabled: !gone,
+  });
+}
+
+export function useDeletePod(pod: PodRef, onDeleted: () => void) {
+  return useMutation({ mutationFn: () => invoke('kube:deletePod', pod), onSuccess: onDeleted });
+}
+
+/** The last 200 lines of a pod's log (of one container, if named), then new ones while following. */
+export function usePodLogs(pod: PodRef, container: string, follow: boolean): LogLines {
+  return useLogLines('kube:podLogs', { ...pod, follow, tailLines: 200, ...(container ? { container } : {}) });
 }
 
 // Kubernetes names are lower-case ASCII, so code-unit order is name order; localeCompare would

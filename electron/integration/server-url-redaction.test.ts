@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/index';
-import { startFakeApiServer, type FakeApiServer } from '../../testing/fake-apiserver';
-import { createSettingsStore } from '../storage/settings';
-import { createClustersService } from './clusters-service';
+import { main } from '../cli/index';
+import { startFakeApiServer, type FakeApiServer } from '../testing/fake-apiserver';
+import { createSettingsStore } from '../core/storage/settings';
+import { createClustersService } from '../core/clusters/clusters-service';
 
 /** A kubeconfig whose server URLs carry a password, as some hand-written ones do. */
 function setup(servers: Record<string, string>) {

@@ -7,15 +7,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readValues } from '../../cli/stack-commands';
-import { loadKubeconfig } from '../clusters/kubeconfig';
-import { createDockerEndpoints } from '../docker/endpoints';
-import { resolveConnection } from '../kube/kube-connection';
-import { createMetricsSettings } from '../metrics/settings';
-import { createSshTrust } from '../ssh/trust';
-import { createNasHosts } from '../nas/hosts';
-import { createSecretStore } from '../secrets/secret-store';
-import { makeFifo, releaseFifos, sparseFile, within } from './testing/special-files';
+import { readValues } from '../cli/stack-commands';
+import { loadKubeconfig } from '../core/clusters/kubeconfig';
+import { createDockerEndpoints } from '../core/docker/endpoints';
+import { resolveConnection } from '../core/kube/kube-connection';
+import { createMetricsSettings } from '../core/metrics/settings';
+import { createSshTrust } from '../core/ssh/trust';
+import { createNasHosts } from '../core/nas/hosts';
+import { createSecretStore } from '../core/secrets/secret-store';
+import { makeFifo, releaseFifos, sparseFile, within } from '../core/storage/testing/special-files';
 
 afterAll(releaseFifos);
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Handlers } from '@shared/contract';
-import { createDispatch } from '../../api/dispatch';
-import { createSecretStore } from '../secrets/secret-store';
-import { createMetricsSettings } from './settings';
+import { createDispatch } from '../api/dispatch';
+import { createSecretStore } from '../core/secrets/secret-store';
+import { createMetricsSettings } from '../core/metrics/settings';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'homeport-metrics-settings-'));
 
