@@ -8,7 +8,8 @@ import type {
   ContextSummary,
   ExecCommand,
 } from '@shared/contract';
-import { errorMessage, HomeportError } from '../errors';
+import { kubeconfigPath } from '@shared/cluster-schemas';
+import { checkField, errorMessage, HomeportError } from '../errors';
 import { runExecPlugin, type ExecCredential } from '../kube/exec-credential';
 import { resolveConnection } from '../kube/kube-connection';
 import { createKubeGateway, KubeRequestError, type KubeGateway } from '../kube/kube-gateway';
@@ -60,7 +61,8 @@ export function createClustersService(deps: ClustersDeps) {
   }
 
   function expand(path: string): string {
-    const p = path === '~' ? home : path.startsWith('~/') ? join(home, path.slice(2)) : path;
+    const text = checkField(kubeconfigPath, 'path', path);
+    const p = text === '~' ? home : text.startsWith('~/') ? join(home, text.slice(2)) : text;
     if (!isAbsolute(p)) {
       throw new HomeportError(
         'INVALID_INPUT',
