@@ -170,7 +170,7 @@ describe.each(NAMES)('the name %j', (name, expected) => {
   it(`is ${expected} as a Docker endpoint by the CLI, the API and the Swarm screen alike`, async () => {
     const input = { name, url: 'unix:///var/run/docker.sock' };
     const fromCli = await cli(() =>
-      runDocker(['add', '--url', input.url, '--data-dir', dirs.cli, '--', name], { out: () => {}, err: () => {} }),
+      runDocker(['add', '--url', input.url, '--data-dir', dirs.cli, '--', name], { out: () => {}, err: () => {} }, {}),
     );
     const fromApi = await viaApi('docker:addEndpoint', input);
     const fromUi = viaUi('docker:addEndpoint', input);

@@ -48,7 +48,12 @@ function report(name: string, result: EndpointTest, io: CommandIo): number {
   return 0;
 }
 
-export async function runDocker(argv: string[], io: CommandIo = consoleIo): Promise<number> {
+/** `env` decides the 'env' endpoint ($DOCKER_HOST); the process environment unless given. */
+export async function runDocker(
+  argv: string[],
+  io: CommandIo = consoleIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -72,7 +77,11 @@ export async function runDocker(argv: string[], io: CommandIo = consoleIo): Prom
     io.err(DOCKER_USAGE);
     return 2;
   }
-  const services: Services = createServices({ dataDir: resolveDataDir({ flag: values['data-dir'] }), mode: 'desktop' });
+  const services: Services = createServices({
+    dataDir: resolveDataDir({ flag: values['data-dir'], env }),
+    mode: 'desktop',
+    env,
+  });
   const endpoints = services.dockerEndpoints;
   try {
     switch (sub) {
