@@ -101,3 +101,6 @@ export const kubeconfigPath = z
 
 export const kubeconfigPathInputSchema = z.object({ path: kubeconfigPath }).strict();
 export const contextRefSchema = z.object({ context: contextName }).strict();
+export const connectionTestInputSchema = contextRefSchema
+  .extend({ timeoutMs: z.number().int().min(100).max(60_000).optional() })
+  .strict();

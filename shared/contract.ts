@@ -25,6 +25,7 @@ import {
 } from './deploy-schemas';
 import { leaseDeltaSchema, logChunkSchema, podDeltaSchema, podDetailSchema } from './kube-schemas';
 import {
+  connectionTestInputSchema,
   connectionTestSchema,
   contextListSchema,
   contextRefSchema,
@@ -114,15 +115,7 @@ export const channels = {
   'clusters:listContexts': channel(empty, contextListSchema),
   'clusters:addKubeconfig': channel(kubeconfigPathInputSchema, contextListSchema),
   'clusters:removeKubeconfig': channel(kubeconfigPathInputSchema, contextListSchema),
-  'clusters:testConnection': channel(
-    z
-      .object({
-        context: contextName,
-        timeoutMs: z.number().int().min(100).max(60_000).optional(),
-      })
-      .strict(),
-    connectionTestSchema,
-  ),
+  'clusters:testConnection': channel(connectionTestInputSchema, connectionTestSchema),
   'clusters:allowExec': channel(contextRefSchema, contextListSchema),
   'clusters:revokeExec': channel(contextRefSchema, contextListSchema),
   'kube:listNamespaces': channel(contextRefSchema, z.object({ namespaces: z.array(z.string()) })),
