@@ -12,7 +12,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/**/*.test.ts', 'lint/*.test.ts'],
+          include: [
+            'electron/**/*.test.ts',
+            'shared/**/*.test.ts',
+            'renderer/**/*.test.ts',
+            'lint/*.test.ts',
+            'integration/*.test.ts',
+          ],
           exclude: ['**/*.docker.test.ts', '**/node_modules/**'],
         },
       },

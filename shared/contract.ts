@@ -5,7 +5,15 @@
  * does not name (a token, a key) can leave the main process.
  */
 import { z } from 'zod';
-import { contextName, k8sName, namespaceName, savedName as endpointName, stackName } from './names';
+import {
+  contextName,
+  k8sName,
+  namespaceName,
+  savedName,
+  savedName as endpointName,
+  stackName,
+  storedName,
+} from './names';
 import {
   applyResultSchema,
   fieldIssueSchema,
@@ -17,6 +25,20 @@ import {
 } from './deploy-schemas';
 import { leaseDeltaSchema, logChunkSchema, podDeltaSchema, podDetailSchema } from './kube-schemas';
 import {
+  connectionTestInputSchema,
+  connectionTestSchema,
+  contextListSchema,
+  contextRefSchema,
+  kubeconfigPathInputSchema,
+} from './cluster-schemas';
+import {
+  dockerEndpointInputSchema,
+  endpointListSchema,
+  endpointRefSchema,
+  endpointRemoveSchema,
+} from './docker-schemas';
+import { prometheusSettingsInputSchema } from './metrics-schemas';
+import {
   dashboardSchema,
   metricRanges,
   metricsSourceSchema,
@@ -24,16 +46,20 @@ import {
   readinessReportSchema,
 } from './readiness-schemas';
 import {
+  bucketRefSchema,
+  exportInputSchema,
+  nasHostInputSchema,
   nasHostSchema,
   nasProbeSchema,
+  nasRefSchema,
+  newBucketRefSchema,
   nfsExportSchema,
   s3BucketSchema,
+  s3ProfileInputSchema,
   s3ProfileSchema,
   s3TestSchema,
-  squashOptions,
 } from './storage-schemas';
 import {
-  dockerEndpointSchema,
   endpointTestSchema,
   swarmNodeDeltaSchema,
   swarmServiceDeltaSchema,
@@ -58,93 +84,10 @@ export const apiErrorSchema = z.object({
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
+export { describeIssues } from './issues';
+export * from './cluster-schemas';
+
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiError };
-
-const authKinds = ['token', 'client-certificate', 'basic', 'exec', 'auth-provider', 'none'] as const;
-
-export const kubeconfigSourceSchema = z.object({
-  path: z.string(),
-  origin: z.enum(['KUBECONFIG', 'default', 'added', 'sandbox']),
-  exists: z.boolean(),
-  /** Why the file could not be read or parsed, if it could not. */
-  error: z.string().optional(),
-});
-export type KubeconfigSource = z.infer<typeof kubeconfigSourceSchema>;
-
-export const execCommandSchema = z.object({
-  command: z.string(),
-  args: z.array(z.string()),
-  /** Names only: env values may hold secrets. */
-  envNames: z.array(z.string()),
-  allowed: z.boolean(),
-});
-export type ExecCommand = z.infer<typeof execCommandSchema>;
-
-export const contextSummarySchema = z.object({
-  name: z.string(),
-  cluster: z.string(),
-  server: z.string(),
-  user: z.string(),
-  namespace: z.string(),
-  current: z.boolean(),
-  authKind: z.enum(authKinds),
-  exec: execCommandSchema.optional(),
-  /** The kubeconfig file that defined this context. */
-  source: z.string(),
-  /** True for Homeport's simulated sandbox cluster, which the UI labels as such. */
-  simulated: z.boolean(),
-  /** Problems that will stop a connection, e.g. a context naming a cluster that does not exist. */
-  problems: z.array(z.string()),
-});
-export type ContextSummary = z.infer<typeof contextSummarySchema>;
-
-export const contextListSchema = z.object({
-  contexts: z.array(contextSummarySchema),
-  sources: z.array(kubeconfigSourceSchema),
-  currentContext: z.string().optional(),
-});
-export type ContextList = z.infer<typeof contextListSchema>;
-
-export const connectionFailureReasons = [
-  'unreachable',
-  'tls',
-  'unauthorized',
-  'timeout',
-  'exec-consent-required',
-  'exec-failed',
-  'config',
-  'http',
-] as const;
-export type ConnectionFailureReason = (typeof connectionFailureReasons)[number];
-
-export const connectionTestSchema = z.discriminatedUnion('status', [
-  z.object({
-    status: z.literal('connected'),
-    context: z.string(),
-    server: z.string(),
-    gitVersion: z.string(),
-    platform: z.string(),
-    distribution: z.enum(['k3s', 'kubernetes']),
-    latencyMs: z.number(),
-  }),
-  z.object({
-    status: z.literal('failed'),
-    context: z.string(),
-    server: z.string(),
-    reason: z.enum(connectionFailureReasons),
-    message: z.string(),
-    /** Present when reason is exec-consent-required: the command the user is asked to allow. */
-    exec: execCommandSchema.optional(),
-  }),
-]);
-export type ConnectionTest = z.infer<typeof connectionTestSchema>;
-
-const filePath = z
-  .string()
-  .trim()
-  .min(1, 'path is required: give the full path of a kubeconfig file')
-  .max(4096)
-  .refine((p) => !p.includes('\0'), 'path must not contain a NUL byte');
 
 export const appInfoSchema = z.object({
   name: z.literal('Homeport'),
@@ -160,95 +103,6 @@ const podRef = z.object({ context: contextName, namespace: k8sName, name: k8sNam
 /** The user's values for a stack: checked in full by the stack's own schema, field by field. */
 const stackValues = z.record(z.string(), z.unknown());
 const stackRef = z.object({ context: contextName, namespace: namespaceName, stack: stackName }).strict();
-const absolutePath = (what: string) =>
-  z
-    .string()
-    .trim()
-    .min(1, `${what} is required`)
-    .max(4096)
-    .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), `${what}: give the full path of the file`)
-    .refine((p) => !p.includes('\0'), `${what}: must not contain a NUL byte`);
-/** A new Docker endpoint as the user types it; the URL is checked in full by the endpoint service. */
-const endpointInput = z
-  .object({
-    name: endpointName,
-    url: z
-      .string()
-      .trim()
-      .min(1, 'url is required: unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host')
-      .max(2048),
-    tls: z
-      .object({
-        caFile: absolutePath('tls.caFile'),
-        certFile: absolutePath('tls.certFile'),
-        keyFile: absolutePath('tls.keyFile'),
-      })
-      .strict()
-      .optional(),
-    sshKeyFile: absolutePath('sshKeyFile').optional(),
-  })
-  .strict();
-/** A password or passphrase typed by the user: sent once to the main process, never sent back. */
-const typedSecret = (what: string) =>
-  z
-    .string()
-    .min(1, `${what} is empty: leave the field out instead`)
-    .max(4096)
-    .refine((v) => !v.includes('\0'), `${what} must not contain a NUL byte`);
-const nasHostInput = z
-  .object({
-    name: endpointName,
-    address: z.string().trim().min(1, "address is required: the NAS's host name or IP address").max(253),
-    port: z.number().int().min(1, 'port: use 1-65535').max(65535, 'port: use 1-65535').optional(),
-    user: z.string().trim().min(1, 'user is required: the SSH user on the NAS').max(64),
-    auth: z.enum(['key', 'agent', 'password']),
-    keyFile: absolutePath('keyFile').optional(),
-    /** The key's passphrase, or the password. */
-    secret: typedSecret('secret').optional(),
-  })
-  .strict();
-const nasRef = z.object({ host: endpointName }).strict();
-const exportName = z
-  .string()
-  .min(1, 'name is required')
-  .max(63)
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'name: lower-case letters, digits and -, like "media"');
-const exportInput = z
-  .object({
-    host: endpointName,
-    name: exportName,
-    path: z.string().min(1, 'path is required: the directory to export, e.g. /srv/media').max(4096),
-    clients: z
-      .array(z.string().min(1).max(255))
-      .min(1, 'clients: give at least one address or CIDR (your cluster nodes)'),
-    readOnly: z.boolean(),
-    squash: z.enum(squashOptions),
-    owner: z.string().max(64).optional(),
-    mode: z
-      .string()
-      .regex(/^0?[0-7]{3}$/, "mode: an octal permission like '0755'")
-      .optional(),
-  })
-  .strict();
-const s3ProfileInput = z
-  .object({
-    name: endpointName,
-    endpoint: z.string().trim().min(1, 'endpoint is required, like https://s3.nas.lan:9000').max(2048),
-    region: z.string().trim().min(1).max(64).optional(),
-    pathStyle: z.boolean().optional(),
-    accessKeyId: z.string().trim().min(1, 'accessKeyId is required').max(256),
-    secretAccessKey: typedSecret('secretAccessKey'),
-  })
-  .strict();
-const bucketRef = z.object({ profile: endpointName, bucket: z.string().min(1).max(63) }).strict();
-const endpointListSchema = z.object({
-  endpoints: z.array(
-    dockerEndpointSchema.extend({
-      /** 'saved' in Homeport, or 'env' from $DOCKER_HOST (read only here). */
-      source: z.enum(['saved', 'env']),
-    }),
-  ),
-});
 const deployInput = stackOnTargetSchema.extend({ values: stackValues }).strict();
 
 function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
@@ -258,23 +112,12 @@ function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) 
 export const channels = {
   'app:info': channel(empty, appInfoSchema),
   'clusters:listContexts': channel(empty, contextListSchema),
-  'clusters:addKubeconfig': channel(z.object({ path: filePath }).strict(), contextListSchema),
-  'clusters:removeKubeconfig': channel(z.object({ path: filePath }).strict(), contextListSchema),
-  'clusters:testConnection': channel(
-    z
-      .object({
-        context: contextName,
-        timeoutMs: z.number().int().min(100).max(60_000).optional(),
-      })
-      .strict(),
-    connectionTestSchema,
-  ),
-  'clusters:allowExec': channel(z.object({ context: contextName }).strict(), contextListSchema),
-  'clusters:revokeExec': channel(z.object({ context: contextName }).strict(), contextListSchema),
-  'kube:listNamespaces': channel(
-    z.object({ context: contextName }).strict(),
-    z.object({ namespaces: z.array(z.string()) }),
-  ),
+  'clusters:addKubeconfig': channel(kubeconfigPathInputSchema, contextListSchema),
+  'clusters:removeKubeconfig': channel(kubeconfigPathInputSchema, contextListSchema),
+  'clusters:testConnection': channel(connectionTestInputSchema, connectionTestSchema),
+  'clusters:allowExec': channel(contextRefSchema, contextListSchema),
+  'clusters:revokeExec': channel(contextRefSchema, contextListSchema),
+  'kube:listNamespaces': channel(contextRefSchema, z.object({ namespaces: z.array(z.string()) })),
   'kube:getPod': channel(podRef, podDetailSchema),
   'kube:deletePod': channel(podRef, z.object({ deleted: z.literal(true) })),
   'stacks:list': channel(empty, z.object({ stacks: z.array(stackInfoSchema) })),
@@ -300,30 +143,28 @@ export const channels = {
   /** Removes the stack; claims / volumes (its data) only with deleteData. */
   'deploy:uninstall': channel(stackOnTargetSchema.extend({ deleteData: z.boolean() }).strict(), uninstallResultSchema),
   'docker:listEndpoints': channel(empty, endpointListSchema),
-  'docker:addEndpoint': channel(endpointInput, endpointListSchema),
-  'docker:removeEndpoint': channel(z.object({ name: endpointName }).strict(), endpointListSchema),
+  'docker:addEndpoint': channel(dockerEndpointInputSchema, endpointListSchema),
+  'docker:removeEndpoint': channel(endpointRemoveSchema, endpointListSchema),
   'docker:testEndpoint': channel(
-    z.object({ name: endpointName, timeoutMs: z.number().int().min(100).max(60_000).optional() }).strict(),
+    endpointRefSchema.extend({ timeoutMs: z.number().int().min(100).max(60_000).optional() }).strict(),
     endpointTestSchema,
   ),
   /** Trusts the SSH host key the last test of this endpoint was shown, then tests again. */
   'docker:acceptHostKey': channel(
-    z.object({ name: endpointName, fingerprint: z.string().min(1) }).strict(),
+    endpointRefSchema.extend({ fingerprint: z.string().min(1) }).strict(),
     endpointTestSchema,
   ),
   'nas:list': channel(empty, z.object({ hosts: z.array(nasHostSchema) })),
-  'nas:add': channel(nasHostInput, z.object({ hosts: z.array(nasHostSchema) })),
-  'nas:remove': channel(z.object({ name: endpointName }).strict(), z.object({ hosts: z.array(nasHostSchema) })),
+  'nas:add': channel(nasHostInputSchema, z.object({ hosts: z.array(nasHostSchema) })),
+  /** Remove takes any saved name, so a host saved under an older rule can still go. */
+  'nas:remove': channel(z.object({ name: storedName }).strict(), z.object({ hosts: z.array(nasHostSchema) })),
   /** Connects (host key verified first) and reports OS, NFS tools, privilege and free space. */
-  'nas:probe': channel(z.object({ name: endpointName }).strict(), nasProbeSchema),
+  'nas:probe': channel(z.object({ name: savedName }).strict(), nasProbeSchema),
   /** Trusts the host key the last probe was shown (by its fingerprint), then probes again. */
-  'nas:acceptHostKey': channel(
-    z.object({ name: endpointName, fingerprint: z.string().min(1) }).strict(),
-    nasProbeSchema,
-  ),
-  'nas:listExports': channel(nasRef, z.object({ exports: z.array(nfsExportSchema) })),
+  'nas:acceptHostKey': channel(z.object({ name: savedName, fingerprint: z.string().min(1) }).strict(), nasProbeSchema),
+  'nas:listExports': channel(nasRefSchema, z.object({ exports: z.array(nfsExportSchema) })),
   'nas:createExport': channel(
-    exportInput,
+    exportInputSchema,
     z.object({
       export: nfsExportSchema,
       changed: z.boolean(),
@@ -332,20 +173,21 @@ export const channels = {
     }),
   ),
   'nas:removeExport': channel(
-    nasRef.extend({ name: exportName }).strict(),
+    nasRefSchema.extend({ name: savedName }).strict(),
     z.object({ exports: z.array(nfsExportSchema) }),
   ),
   's3:list': channel(empty, z.object({ profiles: z.array(s3ProfileSchema) })),
-  's3:add': channel(s3ProfileInput, z.object({ profiles: z.array(s3ProfileSchema) })),
-  's3:remove': channel(z.object({ name: endpointName }).strict(), z.object({ profiles: z.array(s3ProfileSchema) })),
-  's3:test': channel(z.object({ name: endpointName }).strict(), s3TestSchema),
-  's3:listBuckets': channel(
-    z.object({ profile: endpointName }).strict(),
-    z.object({ buckets: z.array(s3BucketSchema) }),
+  's3:add': channel(s3ProfileInputSchema, z.object({ profiles: z.array(s3ProfileSchema) })),
+  /** Remove takes any saved name, so a profile saved under an older rule (like "-garage-") can still go. */
+  's3:remove': channel(z.object({ name: storedName }).strict(), z.object({ profiles: z.array(s3ProfileSchema) })),
+  's3:test': channel(z.object({ name: savedName }).strict(), s3TestSchema),
+  's3:listBuckets': channel(z.object({ profile: savedName }).strict(), z.object({ buckets: z.array(s3BucketSchema) })),
+  's3:createBucket': channel(
+    newBucketRefSchema.extend({ private: z.boolean() }).strict(),
+    z.object({ created: z.boolean() }),
   ),
-  's3:createBucket': channel(bucketRef.extend({ private: z.boolean() }).strict(), z.object({ created: z.boolean() })),
-  's3:deleteBucket': channel(bucketRef, z.object({ deleted: z.literal(true) })),
-  's3:makePrivate': channel(bucketRef, z.object({ done: z.literal(true) })),
+  's3:deleteBucket': channel(bucketRefSchema, z.object({ deleted: z.literal(true) })),
+  's3:makePrivate': channel(bucketRefSchema, z.object({ done: z.literal(true) })),
   /** The readiness scorecard of a deployed stack, computed from the live target. */
   'readiness:report': channel(stackOnTargetSchema, readinessReportSchema),
   /**
@@ -356,30 +198,9 @@ export const channels = {
     stackOnTargetSchema.extend({ check: z.string().min(1).max(100) }).strict(),
     z.object({ values: z.record(z.string(), z.unknown()), plan: planSchema }),
   ),
-  'metrics:getSettings': channel(z.object({ context: contextName }).strict(), prometheusSettingsSchema),
-  'metrics:setSettings': channel(
-    z
-      .object({
-        context: contextName,
-        url: z
-          .string()
-          .trim()
-          .max(2048)
-          .refine(
-            (u) => u === '' || /^https?:\/\//.test(u),
-            'url: give http(s)://host:port of Prometheus, or leave it empty',
-          )
-          .optional(),
-        auth: z.enum(['none', 'basic', 'bearer']),
-        username: z.string().max(256).optional(),
-        /** The password (basic) or token (bearer): sent once, never sent back. */
-        secret: typedSecret('secret').optional(),
-        caFile: absolutePath('caFile').optional(),
-      })
-      .strict(),
-    prometheusSettingsSchema,
-  ),
-  'metrics:source': channel(z.object({ context: contextName }).strict(), metricsSourceSchema),
+  'metrics:getSettings': channel(contextRefSchema, prometheusSettingsSchema),
+  'metrics:setSettings': channel(prometheusSettingsInputSchema, prometheusSettingsSchema),
+  'metrics:source': channel(contextRefSchema, metricsSourceSchema),
   'metrics:dashboard': channel(stackRef.extend({ range: z.enum(metricRanges) }).strict(), dashboardSchema),
 } as const;
 
@@ -467,16 +288,4 @@ export function isChannel(name: string): name is Channel {
 
 export function isTopic(name: string): name is Topic {
   return Object.prototype.hasOwnProperty.call(topics, name);
-}
-
-/** Renders zod issues as one sentence naming each field, for the user to act on. */
-export function describeIssues(error: z.ZodError, what: string): string {
-  const parts = error.issues.map((issue) => {
-    const field = issue.path.length > 0 ? issue.path.join('.') : 'input';
-    if (issue.code === 'unrecognized_keys') {
-      return `${issue.keys.map((k) => `'${k}'`).join(', ')}: unknown field, remove it`;
-    }
-    return `'${field}': ${issue.message}`;
-  });
-  return `Invalid input for ${what}: ${parts.join('; ')}`;
 }

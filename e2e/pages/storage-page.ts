@@ -56,6 +56,11 @@ export class StoragePage {
     await this.page.getByRole('button', { name: 'Add S3 profile' }).click();
   }
 
+  /** What the S3 profile form says when it refuses the input. */
+  s3Error(): Locator {
+    return this.page.getByTestId('s3-error');
+  }
+
   s3Profile(name: string): S3ProfileRow {
     return new S3ProfileRow(this.page, this.page.locator(`[data-s3="${name}"]`));
   }

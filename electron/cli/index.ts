@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runContexts } from './contexts-command';
+import { runDocker } from './docker-commands';
 import { runSandbox } from './sandbox-command';
 import { runReadiness } from './readiness-command';
 import { runServe } from './serve-command';
@@ -41,6 +42,7 @@ Commands:
              --delete-claims    also delete the PersistentVolumeClaims / Swarm data volumes (the data is lost)
 
   readiness STACK  The readiness scorecard of a deployed stack: --context NAME [--namespace NS] | --swarm ENDPOINT [--json]
+  docker ...       Docker endpoints: add, test, remove (homeport docker help)
   nas ...          NAS hosts over SSH and their NFS exports (homeport nas help)
   s3 ...           S3 endpoint profiles and buckets (homeport s3 help)
 
@@ -157,6 +159,8 @@ export async function main(argv: string[]): Promise<number> {
         });
         return await runReadiness(onePositional(positionals), values);
       }
+      case 'docker':
+        return await runDocker(rest);
       case 'nas':
         return await runNas(rest);
       case 's3':

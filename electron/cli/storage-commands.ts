@@ -8,6 +8,7 @@ import { HomeportError } from '../core/errors';
 import { squashOptions } from '@shared/storage-schemas';
 import { resolveDataDir } from '../core/storage/data-dir';
 import { createServices, type Services } from '../services';
+import { checkArgs } from './check-args';
 import { consoleSecrets, readSecret, type SecretSource } from './secret-input';
 
 export const NAS_USAGE = `homeport nas <command>   (NAS hosts over SSH and their NFS exports)
@@ -129,33 +130,41 @@ export async function runNas(argv: string[], io: StorageIo = consoleStorageIo): 
           throw new HomeportError('INVALID_INPUT', 'give exactly one of --key FILE, --agent or --password');
         }
         const auth = values.key !== undefined ? 'key' : values.agent ? 'agent' : 'password';
-        const secret =
-          auth === 'password'
-            ? await readSecret(io.secrets, 'HOMEPORT_NAS_PASSWORD', `Password of ${values.user ?? 'the user'}: `)
-            : auth === 'key'
-              ? await readSecret(io.secrets, 'HOMEPORT_NAS_PASSPHRASE', 'Key passphrase (empty if none): ', false)
-              : undefined;
         const port = values.port === undefined ? undefined : Number(values.port);
-        const host = await hosts.add({
+        const input = {
           name,
           address: values.address ?? '',
           ...(port !== undefined ? { port } : {}),
           user: values.user ?? '',
           auth,
           ...(values.key !== undefined ? { keyFile: values.key } : {}),
-          ...(secret !== undefined ? { secret } : {}),
-        });
+        };
+        // Everything but the secret is checked before the secret is asked for.
+        checkArgs('nas:add', input, 'homeport nas add', ['secret']);
+        const secret =
+          auth === 'password'
+            ? await readSecret(io.secrets, 'HOMEPORT_NAS_PASSWORD', `Password of ${values.user ?? 'the user'}: `)
+            : auth === 'key'
+              ? await readSecret(io.secrets, 'HOMEPORT_NAS_PASSPHRASE', 'Key passphrase (empty if none): ', false)
+              : undefined;
+        const host = await hosts.add(
+          checkArgs('nas:add', { ...input, ...(secret !== undefined ? { secret } : {}) }, 'homeport nas add'),
+        );
         io.out(`Added NAS host '${host.name}' (${host.address}:${host.port}). Run: homeport nas probe ${host.name}`);
         return 0;
       }
       case 'remove': {
         const [name = ''] = positional(positionals, 1, NAS_USAGE);
-        await hosts.remove(name);
+        await hosts.remove(checkArgs('nas:remove', { name }, 'homeport nas remove').name);
         io.out(`Removed NAS host '${name}' and its stored secret.`);
         return 0;
       }
       case 'probe': {
         const [name = ''] = positional(positionals, 1, NAS_USAGE);
+        checkArgs('nas:probe', { name }, 'homeport nas probe');
+        if (values.trust !== undefined) {
+          checkArgs('nas:acceptHostKey', { name, fingerprint: values.trust }, 'homeport nas probe --trust');
+        }
         let result = await hosts.probe(name);
         if (result.status === 'failed' && result.reason === 'host-key-unknown' && values.trust) {
           await hosts.acceptHostKey(name, values.trust);
@@ -178,7 +187,7 @@ export async function runNas(argv: string[], io: StorageIo = consoleStorageIo): 
       }
       case 'exports': {
         const [host = ''] = positional(positionals, 1, NAS_USAGE);
-        const list = await exports.list(host);
+        const list = await exports.list(checkArgs('nas:listExports', { host }, 'homeport nas exports').host);
         if (list.length === 0) io.out(`No exports made by Homeport on '${host}'.`);
         else io.out(table(['NAME', 'PATH', 'CLIENTS', 'OPTIONS', 'STATE'], list.map(exportRow)));
         return 0;
@@ -189,18 +198,24 @@ export async function runNas(argv: string[], io: StorageIo = consoleStorageIo): 
         if (!(squashOptions as readonly string[]).includes(squash)) {
           throw new HomeportError('INVALID_INPUT', `--squash: use one of ${squashOptions.join(', ')}`);
         }
-        const result = await exports.create(host, {
-          name,
-          path: values.path ?? '',
-          clients: (values.clients ?? '')
-            .split(',')
-            .map((c) => c.trim())
-            .filter(Boolean),
-          readOnly: values.rw !== true,
-          squash: squash as (typeof squashOptions)[number],
-          ...(values.owner ? { owner: values.owner } : {}),
-          ...(values.mode ? { mode: values.mode } : {}),
-        });
+        const { host: _host, ...spec } = checkArgs(
+          'nas:createExport',
+          {
+            host,
+            name,
+            path: values.path ?? '',
+            clients: (values.clients ?? '')
+              .split(',')
+              .map((c) => c.trim())
+              .filter(Boolean),
+            readOnly: values.rw !== true,
+            squash,
+            ...(values.owner ? { owner: values.owner } : {}),
+            ...(values.mode ? { mode: values.mode } : {}),
+          },
+          'homeport nas export',
+        );
+        const result = await exports.create(host, spec);
         io.out(table(['NAME', 'PATH', 'CLIENTS', 'OPTIONS', 'STATE'], [exportRow(result)]));
         io.out(result.changed ? 'Export written and re-exported.' : 'Already exported this way: nothing changed.');
         if (!result.active) {
@@ -211,6 +226,7 @@ export async function runNas(argv: string[], io: StorageIo = consoleStorageIo): 
       }
       case 'unexport': {
         const [host = '', name = ''] = positional(positionals, 2, NAS_USAGE);
+        checkArgs('nas:removeExport', { host, name }, 'homeport nas unexport');
         await exports.remove(host, name);
         io.out(`Removed export '${name}' from '${host}' (the directory and its data stay).`);
         return 0;
@@ -256,28 +272,30 @@ export async function runS3(argv: string[], io: StorageIo = consoleStorageIo): P
       }
       case 'add': {
         const [name = ''] = positional(positionals, 1, S3_USAGE);
-        const secretAccessKey = (await readSecret(io.secrets, 'HOMEPORT_S3_SECRET_KEY', 'Secret access key: ')) ?? '';
-        const saved = await profiles.add({
+        const input = {
           name,
           endpoint: values.endpoint ?? '',
           ...(values.region ? { region: values.region } : {}),
           pathStyle: values['virtual-host'] !== true,
           accessKeyId: values['access-key-id'] ?? '',
-          secretAccessKey,
-        });
+        };
+        // Everything but the secret key is checked before the secret key is asked for.
+        checkArgs('s3:add', input, 'homeport s3 add', ['secretAccessKey']);
+        const secretAccessKey = (await readSecret(io.secrets, 'HOMEPORT_S3_SECRET_KEY', 'Secret access key: ')) ?? '';
+        const saved = await profiles.add(checkArgs('s3:add', { ...input, secretAccessKey }, 'homeport s3 add'));
         for (const w of saved.warnings) io.err(`warning: ${w}`);
         io.out(`Added S3 profile '${saved.profile.name}' (${saved.profile.endpoint}). Run: homeport s3 test ${name}`);
         return 0;
       }
       case 'remove': {
         const [name = ''] = positional(positionals, 1, S3_USAGE);
-        await profiles.remove(name);
+        await profiles.remove(checkArgs('s3:remove', { name }, 'homeport s3 remove').name);
         io.out(`Removed S3 profile '${name}' and its stored secret key.`);
         return 0;
       }
       case 'test': {
         const [name = ''] = positional(positionals, 1, S3_USAGE);
-        const result = await s3.test(name);
+        const result = await s3.test(checkArgs('s3:test', { name }, 'homeport s3 test').name);
         if (result.status === 'failed') {
           io.err(`${name}: ${result.reason}: ${result.message}`);
           return 1;
@@ -287,23 +305,28 @@ export async function runS3(argv: string[], io: StorageIo = consoleStorageIo): P
       }
       case 'buckets': {
         const [name = ''] = positional(positionals, 1, S3_USAGE);
-        for (const b of await s3.listBuckets(name)) io.out(b.name);
+        const { profile } = checkArgs('s3:listBuckets', { profile: name }, 'homeport s3 buckets');
+        for (const b of await s3.listBuckets(profile)) io.out(b.name);
         return 0;
       }
       case 'mb': {
         const [name = '', bucket = ''] = positional(positionals, 2, S3_USAGE);
-        const result = await s3.createBucket(name, bucket, { private: values.public !== true });
+        const isPrivate = values.public !== true;
+        checkArgs('s3:createBucket', { profile: name, bucket, private: isPrivate }, 'homeport s3 mb');
+        const result = await s3.createBucket(name, bucket, { private: isPrivate });
         io.out(result.status === 'created' ? `Created bucket '${bucket}'.` : `Bucket '${bucket}' exists already.`);
         return 0;
       }
       case 'rb': {
         const [name = '', bucket = ''] = positional(positionals, 2, S3_USAGE);
+        checkArgs('s3:deleteBucket', { profile: name, bucket }, 'homeport s3 rb');
         await s3.deleteBucket(name, bucket);
         io.out(`Removed bucket '${bucket}'.`);
         return 0;
       }
       case 'private': {
         const [name = '', bucket = ''] = positional(positionals, 2, S3_USAGE);
+        checkArgs('s3:makePrivate', { profile: name, bucket }, 'homeport s3 private');
         await s3.makePrivate(name, bucket);
         io.out(`Bucket '${bucket}' is private.`);
         return 0;

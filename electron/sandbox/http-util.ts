@@ -1,5 +1,6 @@
 import type * as http from 'node:http';
 import type { KObject } from './store';
+import { k8sName } from '@shared/names';
 
 /** An error the sandbox answers with a Kubernetes Status object. */
 export class ApiError extends Error {
@@ -115,8 +116,6 @@ export function fieldMatcher(selector: string | null): (o: KObject) => boolean {
   return (o) => tests.every((t) => t(o));
 }
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-
 export function validateName(kind: string, name: unknown): string {
   if (typeof name !== 'string' || name === '') {
     throw new ApiError(
@@ -125,7 +124,8 @@ export function validateName(kind: string, name: unknown): string {
       `${kind} is invalid: metadata.name: Required value: name or generateName is required`,
     );
   }
-  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+  // The same rule Homeport checks Kubernetes names with (shared/names.ts), as the real API server has it.
+  if (k8sName.safeParse(name).error) {
     throw new ApiError(
       422,
       'Invalid',

@@ -8,7 +8,8 @@ import type {
   ContextSummary,
   ExecCommand,
 } from '@shared/contract';
-import { errorMessage, HomeportError } from '../errors';
+import { kubeconfigPath } from '@shared/cluster-schemas';
+import { checkField, errorMessage, HomeportError } from '../errors';
 import { assertRunnable, runExecPlugin, type ExecCredential } from '../kube/exec-credential';
 import type { GatewaySettings } from '../kube/gateway-settings';
 import { configProblems, resolveConnection, type KubeConnection } from '../kube/kube-connection';
@@ -62,7 +63,8 @@ export function createClustersService(deps: ClustersDeps) {
   }
 
   function expand(path: string): string {
-    const p = path === '~' ? home : path.startsWith('~/') ? join(home, path.slice(2)) : path;
+    const text = checkField(kubeconfigPath, 'path', path);
+    const p = text === '~' ? home : text.startsWith('~/') ? join(home, text.slice(2)) : text;
     if (!isAbsolute(p)) {
       throw new HomeportError(
         'INVALID_INPUT',

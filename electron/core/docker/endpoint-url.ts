@@ -4,8 +4,9 @@
  */
 import { isIP } from 'node:net';
 import { isAbsolute } from 'node:path';
+import { absolutePath, savedName } from '@shared/names';
 import type { DockerEndpoint } from '@shared/swarm-schemas';
-import { HomeportError } from '../errors';
+import { checkField, HomeportError } from '../errors';
 
 export const DEFAULT_SSH_DOCKER_SOCKET = '/var/run/docker.sock';
 
@@ -78,15 +79,8 @@ export function parseEndpointUrl(url: string, field = 'url'): EndpointAddress {
   );
 }
 
-const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-export function validateEndpointName(name: string): void {
-  if (!NAME.test(name)) {
-    throw invalid(
-      'name',
-      `"${name}" must be 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit (e.g. nas-swarm)`,
-    );
-  }
+export function validateEndpointName(name: unknown): string {
+  return checkField(savedName, 'name', name);
 }
 
 /**
@@ -109,7 +103,7 @@ export function validateEndpoint(endpoint: DockerEndpoint): { endpoint: DockerEn
           'TLS needs all three files: the CA certificate, the client certificate and its key',
         );
       }
-      if (!isAbsolute(file)) throw invalid(`tls.${key}`, `"${file}" must be an absolute path`);
+      checkField(absolutePath, `tls.${key}`, file);
     }
     out.tls = {
       caFile: endpoint.tls.caFile.trim(),
@@ -124,10 +118,7 @@ export function validateEndpoint(endpoint: DockerEndpoint): { endpoint: DockerEn
   }
   if (endpoint.sshKeyFile !== undefined && endpoint.sshKeyFile.trim() !== '') {
     if (address.kind !== 'ssh') throw invalid('sshKeyFile', `a key file applies to ssh:// endpoints only`);
-    if (!isAbsolute(endpoint.sshKeyFile.trim())) {
-      throw invalid('sshKeyFile', `"${endpoint.sshKeyFile}" must be an absolute path`);
-    }
-    out.sshKeyFile = endpoint.sshKeyFile.trim();
+    out.sshKeyFile = checkField(absolutePath, 'sshKeyFile', endpoint.sshKeyFile);
   }
   return { endpoint: out, address };
 }

@@ -71,12 +71,14 @@ describe('endpoint URLs', () => {
         url: 'tcp://10.0.0.5:2376',
         tls: { caFile: 'ca.pem', certFile: '/c', keyFile: '/k' },
       }),
-    ).toThrow(/'tls.caFile': "ca.pem" must be an absolute path/);
+    ).toThrow(/'tls.caFile': 'ca.pem' is relative/);
     expect(() =>
       validateEndpoint({ name: 'nas', url: 'unix:///d.sock', tls: { caFile: '/a', certFile: '/c', keyFile: '/k' } }),
     ).toThrow(/'tls': TLS files apply to tcp:\/\/ endpoints only/);
     expect(() => validateEndpoint({ name: 'nas', url: 'unix:///d.sock', sshKeyFile: '/k' })).toThrow(/'sshKeyFile'/);
-    expect(() => validateEndpoint({ name: 'Nas_1', url: 'unix:///d.sock' })).toThrow(/'name': "Nas_1" must be 1 to 63/);
+    expect(() => validateEndpoint({ name: 'Nas_1', url: 'unix:///d.sock' })).toThrow(
+      /'name': "Nas_1" has upper-case letters: use 1 to 63 lowercase/,
+    );
     expect(() => validateEndpoint({ name: 'a'.repeat(64), url: 'unix:///d.sock' })).toThrow(/'name'/);
     expect(() => validateEndpoint({ name: '-nas', url: 'unix:///d.sock' })).toThrow(/'name'/);
   });

@@ -7,14 +7,15 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { dockerEndpointSchema, type DockerEndpoint, type EndpointTest } from '@shared/swarm-schemas';
-import { errorMessage, HomeportError } from '../errors';
+import { storedName } from '@shared/names';
+import { checkField, errorMessage, HomeportError } from '../errors';
 import { SshError } from '../ssh/errors';
 import type { SshTrust } from '../ssh/trust';
 import { JsonStore } from '../storage/json-store';
 import { readUserText } from '../storage/user-file';
 import { createDockerClient, DockerRequestError, type DockerClient, type DockerTransport } from './client';
 import { DockerEndpointError } from './endpoint-error';
-import { parseEndpointUrl, validateEndpoint, validateEndpointName, type EndpointAddress } from './endpoint-url';
+import { parseEndpointUrl, validateEndpoint, type EndpointAddress } from './endpoint-url';
 import { openSshTransport } from './ssh-transport';
 import { createDeadline } from '../deadline';
 
@@ -109,7 +110,8 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
         `'name': 'env' comes from $DOCKER_HOST and is not saved in Homeport; change or unset it there`,
       );
     }
-    validateEndpointName(name);
+    // Any saved name, even one from before today's rule, can be removed.
+    checkField(storedName, 'name', name);
     await store.update((s) => {
       if (!s.endpoints.some((e) => e.name === name)) {
         throw new HomeportError('NOT_FOUND', `No Docker endpoint named '${name}'`);

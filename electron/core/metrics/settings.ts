@@ -6,7 +6,9 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { PrometheusSettings } from '@shared/readiness-schemas';
-import { errorMessage, HomeportError } from '../errors';
+import { absolutePath } from '@shared/names';
+import { prometheusUrlProblem } from '@shared/metrics-schemas';
+import { checkField, errorMessage, HomeportError } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
 import { withDirLock } from '../storage/dir-lock';
 import { JsonStore, ownRecord } from '../storage/json-store';
@@ -76,22 +78,12 @@ export function createMetricsSettings(opts: { dataDir: string; secrets: SecretSt
   async function set(context: string, input: PrometheusSettingsInput): Promise<PrometheusSettings> {
     if (!context) throw new HomeportError('INVALID_INPUT', 'Choose the context the Prometheus belongs to');
     const url = input.url?.trim() || undefined;
-    if (url) {
-      let parsed: URL;
-      try {
-        parsed = new URL(url);
-      } catch {
-        throw new HomeportError('INVALID_INPUT', `'${url}' is not a URL; write it like https://prometheus.lan:9090`);
-      }
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-        throw new HomeportError('INVALID_INPUT', `${url} must start with http:// or https://`);
-      if (parsed.username || parsed.password)
-        throw new HomeportError('INVALID_INPUT', 'Put the username and password in their fields, not in the URL');
-    }
+    const badUrl = url === undefined ? undefined : prometheusUrlProblem(url);
+    if (badUrl !== undefined) throw new HomeportError('INVALID_INPUT', `'url': ${badUrl}`);
     const username = input.username?.trim() || undefined;
     if (input.auth === 'basic' && !username)
       throw new HomeportError('INVALID_INPUT', 'Basic authentication needs a username');
-    const caFile = input.caFile?.trim() || undefined;
+    const caFile = input.caFile?.trim() ? checkField(absolutePath, 'caFile', input.caFile) : undefined;
     if (input.auth !== 'none' && input.secret === undefined && !(await secrets.has(secretIdOf(context))))
       throw new HomeportError(
         'INVALID_INPUT',

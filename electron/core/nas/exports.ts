@@ -7,9 +7,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { posix } from 'node:path';
-import { squashOptions, type NfsExport } from '@shared/storage-schemas';
-import { HomeportError } from '../errors';
+import { exportPath, savedName } from '@shared/names';
+import {
+  exportOwner,
+  fileMode,
+  nfsClient,
+  normalizeNfsClient,
+  squashOptions,
+  type NfsExport,
+} from '@shared/storage-schemas';
+import { checkField, HomeportError } from '../errors';
 import type { SshSession } from '../ssh/connect';
 import type { NasConnector } from './connector';
 import { findExportfs, parseExportfsVerbose, rootRunner, type ExportfsEntry, type RootRunner } from './remote';
@@ -46,13 +53,7 @@ const invalid = (field: string, message: string) => new HomeportError('INVALID_I
 export const dropInPath = (name: string) => `${EXPORTS_DIR}/homeport-${name}.exports`;
 
 export function validateExportName(name: unknown): string {
-  if (typeof name !== 'string' || !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) {
-    throw invalid(
-      'name',
-      `${JSON.stringify(name)} is not a valid export name: use 1 to 63 lowercase letters, digits and '-', not starting or ending with '-' (for example media)`,
-    );
-  }
-  return name;
+  return checkField(savedName, 'name', name);
 }
 
 /** Directories that must never be exported or created through Homeport, nor anything under them. */
@@ -73,38 +74,17 @@ const SYSTEM_TREES = [
 /** Directories that may hold exports below them but are not exported themselves. */
 const SYSTEM_ROOTS = ['/', '/var', '/tmp', '/root'];
 
+/** The shared syntax rule (shared/names.ts), then Homeport's policy: no system directories. */
 export function validateExportPath(path: unknown): string {
-  if (typeof path !== 'string' || path === '') {
-    throw invalid('path', 'enter the absolute directory to export on the NAS (for example /srv/media)');
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(path)) {
+  checkField(exportPath, 'path', path);
+  const p = path as string;
+  if (SYSTEM_ROOTS.includes(p) || SYSTEM_TREES.some((t) => p === t || p.startsWith(`${t}/`))) {
     throw invalid(
       'path',
-      'contains a control character (a newline, tab or NUL); NFS export paths cannot carry them. Rename the directory without them',
+      `"${p}" is a system directory; export a directory of its own instead (for example /srv/share)`,
     );
   }
-  if (!path.startsWith('/')) {
-    throw invalid('path', `"${path}" is relative; enter an absolute path starting with '/' (for example /srv/${path})`);
-  }
-  if (path.split('/').some((part) => part === '..' || part === '.')) {
-    throw invalid('path', `"${path}" contains '.' or '..'; enter the directory's plain absolute path`);
-  }
-  const normalized = posix.normalize(path).replace(/(.)\/$/, '$1');
-  if (normalized !== path) {
-    throw invalid('path', `"${path}" is not normalized; use "${normalized}"`);
-  }
-  if (/\s$/.test(path)) {
-    throw invalid('path', `"${path}" ends with whitespace, which exportfs output cannot show; rename the directory`);
-  }
-  if (Buffer.byteLength(path) > 1024) throw invalid('path', 'is longer than 1024 bytes; use a shorter path');
-  if (SYSTEM_ROOTS.includes(path) || SYSTEM_TREES.some((t) => path === t || path.startsWith(`${t}/`))) {
-    throw invalid(
-      'path',
-      `"${path}" is a system directory; export a directory of its own instead (for example /srv/share)`,
-    );
-  }
-  return path;
+  return p;
 }
 
 const SAFE_PATH_BYTE = /[A-Za-z0-9/._+,:@%=~-]/;
@@ -135,46 +115,8 @@ export function decodeExportPath(token: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-function canonicalIp(ip: string): string {
-  if (isIP(ip) !== 6) return ip;
-  return new URL(`http://[${ip}]/`).hostname.replace(/^\[|\]$/g, '');
-}
-
-function ipv4Number(ip: string): number {
-  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
-
 export function validateClient(client: unknown): string {
-  if (typeof client !== 'string' || client.trim() === '') {
-    throw invalid('clients', 'a client is empty; enter an address (192.168.1.10), a CIDR (10.0.0.0/24) or a host name');
-  }
-  const c = client.trim();
-  if (c === '*') return c;
-  if (isIP(c) !== 0) return canonicalIp(c).toLowerCase();
-  const cidr = /^([^/]+)\/(\d{1,3})$/.exec(c);
-  if (cidr && isIP(cidr[1]!) !== 0) {
-    const family = isIP(cidr[1]!);
-    const bits = Number(cidr[2]);
-    if (bits > (family === 4 ? 32 : 128)) {
-      throw invalid('clients', `"${c}": a prefix length is at most ${family === 4 ? 32 : 128}`);
-    }
-    if (family === 4 && bits < 32) {
-      const n = ipv4Number(cidr[1]!);
-      const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-      const network = (n & mask) >>> 0;
-      if (network !== n) {
-        const net = [24, 16, 8, 0].map((s) => (network >>> s) & 255).join('.');
-        throw invalid('clients', `"${c}" has host bits set; write the network as ${net}/${bits}`);
-      }
-    }
-    return `${canonicalIp(cidr[1]!).toLowerCase()}/${bits}`;
-  }
-  const label = /^[A-Za-z0-9*?](?:[A-Za-z0-9*?-]*[A-Za-z0-9*?])?$/;
-  if (c.length <= 253 && c.split('.').every((l) => label.test(l))) return c.toLowerCase();
-  throw invalid(
-    'clients',
-    `"${c}" is not a client NFS understands here: use an IP address (192.168.1.10), a CIDR (10.0.0.0/24, fd00::/64), a host name (node1.lan) or a wildcard (*.lan)`,
-  );
+  return normalizeNfsClient(checkField(nfsClient, 'clients', client));
 }
 
 export function validateClients(clients: unknown): string[] {
@@ -198,10 +140,9 @@ function validateSquash(squash: unknown): Squash {
 function validateOwner(owner: unknown): string | undefined {
   if (owner === undefined) return undefined;
   if (typeof owner === 'string') {
-    if (!/^[A-Za-z_][A-Za-z0-9._-]{0,31}$/.test(owner)) {
-      throw invalid('owner', `${JSON.stringify(owner)} is not a user name; use a name like media or numeric uid/gid`);
-    }
-    return `${owner}:`;
+    const checked = checkField(exportOwner, 'owner', owner);
+    // A user name alone: chown gives the directory that user's login group.
+    return checked.includes(':') ? checked : `${checked}:`;
   }
   const o = owner as { uid?: unknown; gid?: unknown };
   const ok = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 4294967294;
@@ -215,11 +156,7 @@ function validateOwner(owner: unknown): string | undefined {
 }
 
 function validateMode(mode: unknown): string | undefined {
-  if (mode === undefined) return undefined;
-  if (typeof mode !== 'string' || !/^[0-7]{3,4}$/.test(mode)) {
-    throw invalid('mode', `${JSON.stringify(mode)} is not an octal mode; write it like '0755' or '2775'`);
-  }
-  return mode;
+  return mode === undefined ? undefined : checkField(fileMode, 'mode', mode);
 }
 
 interface ValidSpec {
@@ -294,7 +231,7 @@ function sameClient(reported: string, ours: string): boolean {
     const x = c.toLowerCase();
     if (x === '<world>' || x === '*') return '*';
     const [ip, bits] = x.split('/');
-    return isIP(ip!) !== 0 ? `${canonicalIp(ip!)}${bits !== undefined ? `/${bits}` : ''}` : x;
+    return isIP(ip!) !== 0 ? normalizeNfsClient(bits !== undefined ? `${ip}/${bits}` : ip!) : x;
   };
   return norm(reported) === norm(ours);
 }
@@ -496,8 +433,15 @@ export function createNasExports(hosts: NasConnector) {
   }
   return {
     list: (host: string) => withSession(host, (s, label) => listExports(s, label)),
-    create: (host: string, spec: ExportSpec) => withSession(host, (s, label) => createExport(s, spec, label)),
-    remove: (host: string, name: string) => withSession(host, (s, label) => removeExport(s, name, label)),
+    // The spec is checked before connecting: a refused name or path costs no SSH session.
+    create: async (host: string, spec: ExportSpec) => {
+      validateExportSpec(spec);
+      return withSession(host, (s, label) => createExport(s, spec, label));
+    },
+    remove: async (host: string, name: string) => {
+      validateExportName(name);
+      return withSession(host, (s, label) => removeExport(s, name, label));
+    },
   };
 }
 

@@ -4,11 +4,11 @@
  * is never written to nas-hosts.json and never returned. Connections verify the host key (Homeport's
  * <dataDir>/known_hosts and the user's ~/.ssh/known_hosts) before any credential is sent.
  */
-import { isIP } from 'node:net';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { nasAuthKinds, type NasHost } from '@shared/storage-schemas';
-import { HomeportError } from '../errors';
+import { absolutePath, hostAddress, posixUserName, savedName, storedName } from '@shared/names';
+import { nasAuthKinds, nasAuthProblem, sshPort, typedSecret, type NasHost } from '@shared/storage-schemas';
+import { checkField, HomeportError } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
 import { connectSsh, type SshAuth, type SshSession } from '../ssh/connect';
 import { SshConfigError } from '../ssh/errors';
@@ -60,47 +60,21 @@ const invalid = (field: string, message: string) => new HomeportError('INVALID_I
 export const secretId = (name: string) => `nas/${name}/secret`;
 
 export function validateHostName(name: unknown): string {
-  if (typeof name !== 'string' || !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) {
-    throw invalid(
-      'name',
-      `${JSON.stringify(name)} is not a valid host name: use 1 to 63 lowercase letters, digits and '-', not starting or ending with '-' (for example nas-1)`,
-    );
-  }
-  return name;
+  return checkField(savedName, 'name', name);
 }
 
 /** A DNS host name, an IPv4 address or an IPv6 address (brackets are removed). */
 export function validateAddress(address: unknown): string {
-  if (typeof address !== 'string' || address.trim() === '') {
-    throw invalid('address', 'enter the NAS host name or IP address (for example nas.lan or 192.168.1.20)');
-  }
-  const text = address.trim().replace(/^\[(.*)\]$/, '$1');
-  if (isIP(text) !== 0) return text;
-  const label = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-  if (text.length <= 253 && text.split('.').every((l) => label.test(l)) && !/^[0-9.]+$/.test(text)) return text;
-  throw invalid(
-    'address',
-    `"${address}" is neither a host name nor an IP address: use letters, digits, '-' and '.' (nas.lan), an IPv4 address (192.168.1.20) or an IPv6 address (fd00::20)`,
-  );
+  return checkField(hostAddress, 'address', address);
 }
 
 export function validatePort(port: unknown): number {
-  if (port === undefined) return 22;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw invalid('port', `${JSON.stringify(port)} is not a port: use a whole number from 1 to 65535 (SSH uses 22)`);
-  }
-  return port;
+  return port === undefined ? 22 : checkField(sshPort, 'port', port);
 }
 
 /** A portable POSIX user name. */
 export function validateUser(user: unknown): string {
-  if (typeof user !== 'string' || !/^[A-Za-z_][A-Za-z0-9._-]{0,31}$/.test(user)) {
-    throw invalid(
-      'user',
-      `${JSON.stringify(user)} is not a user name: use up to 32 letters, digits, '.', '_' or '-', starting with a letter or '_' (for example admin)`,
-    );
-  }
-  return user;
+  return checkField(posixUserName, 'user', user);
 }
 
 function validateAuth(input: {
@@ -108,30 +82,11 @@ function validateAuth(input: {
   keyFile?: unknown;
   secret?: unknown;
 }): Pick<SavedHost, 'auth' | 'keyFile'> {
-  const auth = input.auth;
-  if (typeof auth !== 'string' || !(nasAuthKinds as readonly string[]).includes(auth)) {
-    throw invalid('auth', `${JSON.stringify(auth)} is not an authentication method: use 'key', 'agent' or 'password'`);
-  }
-  if (input.secret !== undefined && (typeof input.secret !== 'string' || input.secret === '')) {
-    throw invalid('secret', 'enter the password or passphrase as non-empty text, or leave it out');
-  }
-  if (auth === 'key') {
-    const keyFile = input.keyFile;
-    if (typeof keyFile !== 'string' || keyFile.trim() === '' || !isAbsolute(keyFile) || keyFile.includes('\0')) {
-      throw invalid(
-        'keyFile',
-        'enter the absolute path of the private key file on this machine (e.g. /home/me/.ssh/id_ed25519)',
-      );
-    }
-    return { auth, keyFile };
-  }
-  if (input.keyFile !== undefined) {
-    throw invalid('keyFile', `a key file is only used with auth 'key'; remove it or switch auth to 'key'`);
-  }
-  if (auth === 'agent' && input.secret !== undefined) {
-    throw invalid('secret', `auth 'agent' uses the keys of the SSH agent; remove the password or switch auth`);
-  }
-  return { auth: auth as NasAuthKind };
+  const problem = nasAuthProblem(input, false);
+  if (problem) throw invalid(problem.field, problem.message);
+  if (input.secret !== undefined) checkField(typedSecret, 'secret', input.secret);
+  const auth = input.auth as NasAuthKind;
+  return auth === 'key' ? { auth, keyFile: checkField(absolutePath, 'keyFile', input.keyFile) } : { auth };
 }
 
 export function validateHostInput(input: NasHostInput): SavedHost {
@@ -161,6 +116,7 @@ export function createNasHosts(opts: NasHostsOptions) {
   }
 
   async function saved(name: string): Promise<SavedHost> {
+    validateHostName(name);
     const found = (await store.read()).hosts.find((h) => h.name === name);
     if (!found) throw new HomeportError('NOT_FOUND', `No NAS host named '${name}'; add it first`);
     return found;
@@ -231,8 +187,9 @@ export function createNasHosts(opts: NasHostsOptions) {
     return toPublic(host);
   }
 
+  /** Removes the host and its secret; any saved name, even one from before today's rule. */
   async function remove(name: string): Promise<void> {
-    validateHostName(name);
+    checkField(storedName, 'name', name);
     await store.update((s) => {
       if (!s.hosts.some((h) => h.name === name)) throw new HomeportError('NOT_FOUND', `No NAS host named '${name}'`);
       return { hosts: s.hosts.filter((h) => h.name !== name) };

@@ -9,7 +9,8 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { S3Bucket } from '@shared/storage-schemas';
 import type { ErrorCode } from '@shared/contract';
-import { errorMessage, HomeportError } from '../errors';
+import { bucketName, existingBucketName } from '@shared/names';
+import { checkField, errorMessage, HomeportError } from '../errors';
 import type { S3Credentials } from './profiles';
 import { EMPTY_SHA256, encodePath, sha256Hex, signRequest } from './sigv4';
 import { escapeXml, xmlBlocks, xmlText } from './xml';
@@ -93,34 +94,14 @@ const UNREACHABLE_CODES = new Set([
   'EADDRNOTAVAIL',
 ]);
 
-/** S3 bucket naming rules, with a message that names the bucket and the rule it breaks. */
+/** S3 bucket naming rules (shared/names.ts), with a message that names the bucket and the rule it breaks. */
 export function validateBucketName(name: unknown): string {
-  const shown = typeof name === 'string' ? `"${name}"` : String(name);
-  const fail = (why: string) =>
-    new HomeportError(
-      'INVALID_INPUT',
-      `'bucket': bucket name ${shown} ${why}. Bucket names are 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit (for example media-backups).`,
-    );
-  if (typeof name !== 'string' || name === '') throw fail('is empty');
-  if (name.length < 3 || name.length > 63) throw fail(`has ${name.length} characters`);
-  if (/[A-Z]/.test(name)) throw fail('has upper-case letters');
-  const bad = /[^a-z0-9.-]/.exec(name);
-  if (bad) throw fail(`contains "${bad[0]}"`);
-  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) throw fail('must start and end with a letter or digit');
-  if (name.includes('..')) throw fail('has two dots in a row');
-  if (name.includes('.-') || name.includes('-.')) throw fail('has a hyphen next to a dot');
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) throw fail('looks like an IP address');
-  if (name.startsWith('xn--')) throw fail('starts with "xn--", which is reserved');
-  if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) throw fail('ends with a reserved suffix');
-  return name;
+  return checkField(bucketName, 'bucket', name);
 }
 
 /** Existing buckets may predate today's rules (upper case, underscores): only what cannot be addressed is refused. */
 function checkExistingBucketName(name: unknown): string {
-  if (typeof name !== 'string' || name === '' || name.length > 255 || /[/\s\\?#]/.test(name)) {
-    throw new HomeportError('INVALID_INPUT', `'bucket': "${String(name)}" is not a bucket name`);
-  }
-  return name;
+  return checkField(existingBucketName, 'bucket', name);
 }
 
 /** Checks a bucket policy: JSON with Version and Statement. Returns it as compact JSON text. */

@@ -6,8 +6,17 @@
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { s3ProfileSchema, type S3Profile } from '@shared/storage-schemas';
-import { HomeportError } from '../errors';
+import { savedName, storedName } from '@shared/names';
+import {
+  pathStyleProblem,
+  s3AccessKeyId,
+  s3Endpoint,
+  s3ProfileSchema,
+  s3Region,
+  s3SecretKey,
+  type S3Profile,
+} from '@shared/storage-schemas';
+import { checkField, HomeportError } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
 import { withDirLock } from '../storage/dir-lock';
 import { JsonStore } from '../storage/json-store';
@@ -42,8 +51,6 @@ export interface SavedS3Profile {
 
 const storeSchema = z.object({ profiles: z.array(s3ProfileSchema) });
 
-const invalid = (field: string, message: string) => new HomeportError('INVALID_INPUT', `'${field}': ${message}`);
-
 export const secretKeyId = (name: string) => `s3/${name}/secret-key`;
 
 /** 127.0.0.0/8, ::1 and localhost. */
@@ -54,38 +61,12 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 export function validateProfileName(name: unknown): string {
-  if (typeof name !== 'string' || !/^[a-z0-9-]{1,63}$/.test(name)) {
-    throw invalid(
-      'name',
-      `"${String(name)}" must be 1 to 63 lowercase letters, digits or hyphens (for example nas-minio)`,
-    );
-  }
-  return name;
+  return checkField(savedName, 'name', name);
 }
 
 /** Checks and normalizes an endpoint URL (no trailing slash). */
 export function validateEndpointUrl(endpoint: unknown): string {
-  const text = typeof endpoint === 'string' ? endpoint.trim() : '';
-  if (text === '') throw invalid('endpoint', 'enter the S3 endpoint URL, for example https://s3.nas.lan:9000');
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw invalid(
-      'endpoint',
-      `"${text}" is not a URL; write it as https://host[:port], for example https://s3.nas.lan:9000`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalid('endpoint', `"${text}" must start with https:// (or http://), not ${url.protocol}//`);
-  }
-  if (url.username || url.password) {
-    throw invalid('endpoint', `"${text}" holds credentials; enter the keys in their own fields, not in the URL`);
-  }
-  if (url.search || url.hash) {
-    throw invalid('endpoint', `"${text}" has a query or fragment; give only https://host[:port][/path]`);
-  }
-  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  return checkField(s3Endpoint, 'endpoint', typeof endpoint === 'string' ? endpoint : '');
 }
 
 /** The warning for plain http to another machine: keys are signed, but data and bucket names travel in clear. */
@@ -99,48 +80,15 @@ export function endpointWarnings(endpoint: string): string[] {
   return [];
 }
 
-function validateRegion(region: unknown): string {
-  if (region === undefined || region === '') return DEFAULT_S3_REGION;
-  if (typeof region !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(region)) {
-    throw invalid(
-      'region',
-      `"${String(region)}" must be letters, digits, hyphens or underscores (us-east-1 for MinIO and SeaweedFS, garage for Garage)`,
-    );
-  }
-  return region;
-}
-
-function validateAccessKeyId(id: unknown): string {
-  const text = typeof id === 'string' ? id.trim() : '';
-  if (text === '') throw invalid('accessKeyId', 'enter the access key id the S3 server gave you');
-  if (!/^[\x21-\x7e]{1,128}$/.test(text)) {
-    throw invalid('accessKeyId', 'must be up to 128 printable characters without spaces');
-  }
-  return text;
-}
-
-function validateSecretKey(secret: unknown): string {
-  if (typeof secret !== 'string' || secret.trim() === '') {
-    throw invalid('secretAccessKey', 'enter the secret access key that goes with the access key id');
-  }
-  if (/[\r\n]/.test(secret) || secret.length > 256) {
-    throw invalid('secretAccessKey', 'must be one line of at most 256 characters');
-  }
-  return secret.trim();
-}
-
 function validatePathStyle(pathStyle: unknown, endpoint: string): boolean {
   if (pathStyle === undefined) return true;
-  if (typeof pathStyle !== 'boolean') throw invalid('pathStyle', 'must be true or false');
-  if (!pathStyle && isIP(new URL(endpoint).hostname.replace(/^\[|\]$/g, ''))) {
-    throw invalid(
-      'pathStyle',
-      `virtual-host style puts the bucket in the host name, which ${endpoint} (an IP address) cannot have; use path style`,
-    );
-  }
-  return pathStyle;
+  const style = checkField(z.boolean({ error: 'must be true or false' }), 'pathStyle', pathStyle);
+  const problem = pathStyleProblem(style, endpoint);
+  if (problem !== undefined) throw new HomeportError('INVALID_INPUT', `'pathStyle': ${problem}`);
+  return style;
 }
 
+/** Checks a profile with the rules of the contract's s3:add (shared/storage-schemas.ts). */
 export function validateProfile(input: S3ProfileInput): S3Profile {
   if (typeof input !== 'object' || input === null) throw new HomeportError('INVALID_INPUT', 'Expected an S3 profile');
   const name = validateProfileName(input.name);
@@ -148,9 +96,9 @@ export function validateProfile(input: S3ProfileInput): S3Profile {
   return {
     name,
     endpoint,
-    region: validateRegion(input.region),
+    region: input.region === undefined ? DEFAULT_S3_REGION : checkField(s3Region, 'region', input.region),
     pathStyle: validatePathStyle(input.pathStyle, endpoint),
-    accessKeyId: validateAccessKeyId(input.accessKeyId),
+    accessKeyId: checkField(s3AccessKeyId, 'accessKeyId', input.accessKeyId),
   };
 }
 
@@ -163,6 +111,7 @@ export function createS3Profiles(opts: { dataDir: string; secrets: SecretStore }
   }
 
   async function get(name: string): Promise<S3Profile> {
+    validateProfileName(name);
     const found = (await store.read()).profiles.find((p) => p.name === name);
     if (!found) throw new HomeportError('NOT_FOUND', `No S3 profile named '${name}'; add it first`);
     return found;
@@ -170,7 +119,7 @@ export function createS3Profiles(opts: { dataDir: string; secrets: SecretStore }
 
   async function add(input: S3ProfileInput & { secretAccessKey: string }): Promise<SavedS3Profile> {
     const profile = validateProfile(input);
-    const secret = validateSecretKey(input?.secretAccessKey);
+    const secret = checkField(s3SecretKey, 'secretAccessKey', input?.secretAccessKey);
     await store.update((s) => {
       if (s.profiles.some((p) => p.name === profile.name)) {
         throw new HomeportError(
@@ -198,7 +147,10 @@ export function createS3Profiles(opts: { dataDir: string; secrets: SecretStore }
     validateProfileName(name);
     const current = await get(name);
     const profile = validateProfile({ ...current, ...changes, name });
-    const secret = changes.secretAccessKey === undefined ? undefined : validateSecretKey(changes.secretAccessKey);
+    const secret =
+      changes.secretAccessKey === undefined
+        ? undefined
+        : checkField(s3SecretKey, 'secretAccessKey', changes.secretAccessKey);
     await store.update((s) => {
       if (!s.profiles.some((p) => p.name === name)) {
         throw new HomeportError('NOT_FOUND', `No S3 profile named '${name}'`);
@@ -209,9 +161,9 @@ export function createS3Profiles(opts: { dataDir: string; secrets: SecretStore }
     return { profile, warnings: endpointWarnings(profile.endpoint) };
   }
 
-  /** Removes the profile and its secret key. */
+  /** Removes the profile and its secret key; any saved name, even one from before today's rule. */
   async function remove(name: string): Promise<void> {
-    validateProfileName(name);
+    checkField(storedName, 'name', name);
     await store.update((s) => {
       if (!s.profiles.some((p) => p.name === name)) {
         throw new HomeportError('NOT_FOUND', `No S3 profile named '${name}'`);

@@ -63,7 +63,20 @@ describe('stack catalog', () => {
     [{ api: { autoscale: { min: 5, max: 3 } } }, 'api.autoscale.min', /max/],
     [{ objectStore: { mode: 'cloud' } }, 'objectStore.mode', /.+/],
     [{ objectStore: { mode: 'external', endpoint: 'not a url' } }, 'objectStore.endpoint', /URL/],
-    [{ objectStore: { mode: 'external', credentialsSecret: 'Bad_Name' } }, 'objectStore.credentialsSecret', /Secret/],
+    [
+      { objectStore: { mode: 'external', credentialsSecret: 'Bad_Name' } },
+      'objectStore.credentialsSecret',
+      /Kubernetes name/,
+    ],
+    // Saved names follow the rule of the Storage screen: a reference it could not have saved is refused.
+    [{ objectStore: { mode: 'profile', profile: '-garage-' } }, 'objectStore.profile', /starts or ends with '-'/],
+    [{ nfs: { nas: { host: 'nas_1', export: 'media' } } }, 'nfs.nas.host', /contains "_"/],
+    [{ nfs: { nas: { host: 'nas', export: 'Media' } } }, 'nfs.nas.export', /upper-case/],
+    [{ objectStore: { mode: 'bundled', bucket: 'xn--avatars' } }, 'objectStore.bucket', /reserved/],
+    [{ objectStore: { mode: 'bundled', bucket: '192.168.1.10' } }, 'objectStore.bucket', /IP address/],
+    [{ ingress: { host: 'Revenge.Home.Lan' } }, 'ingress.host', /upper-case/],
+    [{ api: { image: 'ghcr.io/Team/App:1' } }, 'api.image', /repositories are lowercase/],
+    [{ objectStore: { mode: 'bundled', env: { '1BAD': 'x' } } }, 'objectStore.env.1BAD', /environment variable/],
     [{ objectStore: { mode: 'external', image: 'x' } }, 'objectStore.image', /^unknown field; remove it$/],
     [{ api: { image: 'Not An Image' } }, 'api.image', /image reference/],
   ])('reports %j at %s', (values, path, message) => {
@@ -71,6 +84,17 @@ describe('stack catalog', () => {
     const issue = found.find((i) => i.path === path);
     expect(issue, JSON.stringify(found)).toBeDefined();
     expect(issue?.message).toMatch(message);
+  });
+
+  it('accepts the references, images and buckets the shared rules accept', () => {
+    const values = {
+      api: { image: 'registry.lan:5000/team/revenge-api:v1.2.3' },
+      frontend: { image: `ghcr.io/lusoris/revenge-frontend@sha256:${'a'.repeat(64)}` },
+      objectStore: { mode: 'profile', profile: 'garage', bucket: 'media.backups-2' },
+      nfs: { nas: { host: 'nas-1', export: 'media' } },
+      ingress: { host: 'revenge.home.lan', className: 'traefik' },
+    };
+    expect(catalog.validate('revenge', values)).toMatchObject({ ok: true });
   });
 
   it('accepts IPv4 NFS servers and reports several issues at once', () => {

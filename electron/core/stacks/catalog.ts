@@ -3,6 +3,7 @@
  * stack's schema and renders validated values to Kubernetes objects or Docker Swarm specs.
  */
 import type { FieldIssue, StackInfo } from '@shared/deploy-schemas';
+import { namespaceName, swarmStackName } from '@shared/names';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { renderKubernetesObjects } from './kubernetes';
@@ -13,11 +14,6 @@ import type { KubeObject, RenderedStack, RenderOptions, StackCatalog, Validation
 
 /** The stacks Homeport ships. */
 export const builtinStacks: readonly StackDefinition[] = [revenge as StackDefinition];
-
-/** A Kubernetes namespace name (RFC 1123 label). */
-const NAMESPACE = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
-/** A Swarm stack name: short enough for `<stack>_<component>` service names. */
-export const SWARM_STACK_NAME = /^[a-z0-9](?:[-a-z0-9]{0,30}[a-z0-9])?$/;
 
 export function createStackCatalog(definitions: readonly StackDefinition[] = builtinStacks): StackCatalog {
   const byName = new Map<string, StackDefinition>();
@@ -52,9 +48,8 @@ export function createStackCatalog(definitions: readonly StackDefinition[] = bui
     validate,
     renderKubernetes(stack: string, values: unknown, opts: RenderOptions): RenderedStack {
       const def = get(stack);
-      if (!NAMESPACE.test(opts.namespace)) {
-        throw new Error(`invalid namespace '${opts.namespace}': use lowercase letters, digits and dashes`);
-      }
+      const badNamespace = namespaceName.safeParse(opts.namespace).error?.issues[0]?.message;
+      if (badNamespace !== undefined) throw new Error(`invalid namespace '${opts.namespace}': ${badNamespace}`);
       const model = def.build(validated(stack, values));
       return {
         stack,
@@ -64,9 +59,8 @@ export function createStackCatalog(definitions: readonly StackDefinition[] = bui
     },
     renderSwarm(stack: string, values: unknown, opts: SwarmRenderOptions): SwarmStack {
       const def = get(stack);
-      if (!SWARM_STACK_NAME.test(opts.stack)) {
-        throw new Error(`invalid Swarm stack name '${opts.stack}': use up to 32 lowercase letters, digits and dashes`);
-      }
+      const badStack = swarmStackName.safeParse(opts.stack).error?.issues[0]?.message;
+      if (badStack !== undefined) throw new Error(`invalid Swarm stack name '${opts.stack}': ${badStack}`);
       return renderSwarmStack(def.build(validated(stack, values)), opts);
     },
   };
@@ -100,6 +94,8 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
 
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
+  // A record key breaking its rule: the rule's own message says why.
+  if (issue.code === 'invalid_key') return issue.issues[0]?.message ?? issue.message;
   return issue.message;
 }
 

@@ -9,46 +9,31 @@
  * host port (swarm.publish).
  */
 import { z } from 'zod';
+import { bucketName, dnsName, envName, hostNameProblem, imageRef, isIPv4, k8sName, savedName } from '@shared/names';
 
-const HOSTNAME =
-  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 /** An absolute path without whitespace, quotes or shell metacharacters. */
 const SAFE_PATH = /^\/[^\s'"`;$\\&|<>]*$/;
 /** A storage quantity ('10Gi', '1Ti', '500M'). */
 const QUANTITY = /^[0-9]+(?:\.[0-9]+)?(?:Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
-/** A container image reference: [registry/]repository[:tag][@digest]. */
-const IMAGE =
-  /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-/** An RFC 1123 DNS label (names of Kubernetes objects such as Secrets). */
-const DNS_NAME = /^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const image = (fallback: string) =>
-  z
-    .string()
-    .regex(IMAGE, { message: 'must be an image reference like registry.example.com/team/app:1.2.3' })
-    .default(fallback);
+const image = (fallback: string) => imageRef.default(fallback);
 const quantity = (fallback: string) =>
   z.string().regex(QUANTITY, { message: "must be a size like '10Gi' or '1Ti'" }).default(fallback);
-const storageClass = z
-  .string()
-  .regex(DNS_NAME, { message: "must be a storage class name like 'local-path'; leave it out for the default" })
-  .optional();
+/** A StorageClass name; left out, the cluster's default class. */
+const storageClass = k8sName.optional();
 const storage = (size: string) => z.strictObject({ size: quantity(size), storageClass }).prefault({});
 const replicas = (fallback: number) =>
   z.number().int().min(1, { message: 'must be at least 1' }).max(100).default(fallback);
 const port = z.number().int().min(1, { message: 'must be a port from 1 to 65535' }).max(65535, {
   message: 'must be a port from 1 to 65535',
 });
-const bucket = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be 3-63 lowercase letters, digits, dots or dashes' })
-  .default('revenge');
+const bucket = bucketName.default('revenge');
 
-/** NAS host and export names (saved in Homeport); letters, digits, dots, dashes and underscores. */
-const refName = (what: string) =>
-  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { message: `must be the name of a saved ${what}` });
+/**
+ * A saved NAS host, export or S3 profile: the very rule the contract and the Storage screen apply
+ * to the names they save, so any saved name can be referenced and nothing else can.
+ */
+const refName = (what: string) => savedName.describe(`Name of a saved ${what}`);
 
 const autoscaleSchema = z
   .strictObject({
@@ -70,14 +55,12 @@ const bundledObjectStore = z.strictObject({
   /** Environment variables the server reads its root access key and secret key from. */
   credentialEnv: z
     .strictObject({
-      accessKey: z.string().regex(ENV_NAME).default('RUSTFS_ACCESS_KEY'),
-      secretKey: z.string().regex(ENV_NAME).default('RUSTFS_SECRET_KEY'),
+      accessKey: envName.default('RUSTFS_ACCESS_KEY'),
+      secretKey: envName.default('RUSTFS_SECRET_KEY'),
     })
     .prefault({}),
   /** Extra server settings; the data volume is mounted at /data and the S3 API must listen on 9000. */
-  env: z
-    .record(z.string().regex(ENV_NAME, { message: 'must be an environment variable name' }), z.string())
-    .default({ RUSTFS_ADDRESS: ':9000', RUSTFS_VOLUMES: '/data' }),
+  env: z.record(envName, z.string()).default({ RUSTFS_ADDRESS: ':9000', RUSTFS_VOLUMES: '/data' }),
   args: z.array(z.string()).default([]),
   /** Group id the server runs as (it must be able to write /data). */
   dataGroup: z.number().int().min(0).default(10001),
@@ -107,9 +90,7 @@ const externalObjectStore = z.strictObject({
    * An existing Secret in the namespace with the keys access-key-id and secret-access-key; with
    * `profile`, the Secret Homeport provides with those keys from its store.
    */
-  credentialsSecret: z
-    .string()
-    .regex(DNS_NAME, { message: 'must be the name of an existing Secret (lowercase letters, digits, dashes)' })
+  credentialsSecret: k8sName
     .default('revenge-s3-credentials')
     .describe('Existing Secret with the keys access-key-id and secret-access-key'),
   /**
@@ -147,7 +128,7 @@ const nfsSchema = z
       .describe('A saved NAS host and one of its exports; replaces server and path'),
     server: z
       .string()
-      .refine((s) => HOSTNAME.test(s) || IPV4.test(s), {
+      .refine((s) => hostNameProblem(s) === undefined || isIPv4(s), {
         message: 'must be a hostname (nas.lan) or an IPv4 address (192.168.1.10); remove spaces and symbols',
       })
       .optional()
@@ -214,14 +195,9 @@ export const revengeValuesSchema = z.strictObject({
   ingress: z
     .strictObject({
       enabled: z.boolean().default(false),
-      host: z
-        .string()
-        .regex(HOSTNAME, { message: 'must be a host name like revenge.home.lan' })
-        .default('revenge.local'),
-      className: z
-        .string()
-        .regex(DNS_NAME, { message: "must be an ingress class name like 'traefik'" })
-        .default('traefik'),
+      /** Kubernetes takes Ingress hosts in lower case only. */
+      host: dnsName.default('revenge.local'),
+      className: k8sName.default('traefik'),
     })
     .prefault({})
     .describe('Expose the stack through an ingress controller: / to the frontend, /api and /hls to the API'),

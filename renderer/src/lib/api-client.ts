@@ -9,6 +9,7 @@ import type {
   TopicEvent,
   TopicParams,
 } from '@shared/contract';
+import { checkInput } from './check-input';
 import { createWebBridge, takeSessionToken } from './web-bridge';
 
 declare global {
@@ -33,6 +34,8 @@ const bridge: HomeportBridge = window.homeport ?? createWebBridge(takeSessionTok
 export const isDesktop = window.homeport !== undefined;
 
 export async function invoke<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
+  const refused = checkInput(channel, input);
+  if (refused !== undefined) throw new ApiCallError('INVALID_INPUT', refused);
   let envelope: Envelope<ChannelOutput<C>>;
   try {
     envelope = (await bridge.invoke(channel, input)) as Envelope<ChannelOutput<C>>;
