@@ -189,7 +189,7 @@ export function createUpstreamKubelet(store: Store, io: KubeletIO, contracts: re
     return result;
   }
 
-  /** The probes due now; true when the container was killed for failing one. */
+  /** Runs the probes due now; a failing startup or liveness probe kills the container at its threshold. */
   function probeAll(pod: KObject, run: PodRun, r: Run, t: number): void {
     for (const kind of ['startup', 'liveness', 'readiness'] as const) {
       if (r.state !== 'running' || (kind !== 'startup' && !r.started) || (kind === 'startup' && r.started)) continue;
