@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { generate as generateCertificate } from 'selfsigned';
 import { stringify as toYaml } from 'yaml';
 import { SANDBOX_EXTENSION } from '../core/clusters/kubeconfig';
+import type { ImageContract } from '../core/stacks/upstream';
 import { createApiHandler } from './api-server';
 import { createControllers } from './controllers';
 import { ApiError } from './http-util';
@@ -25,6 +26,12 @@ export interface SandboxOptions {
   speed?: number;
   /** Serve metrics.k8s.io like k3s's bundled metrics-server (default true). */
   metricsServer?: boolean;
+  /**
+   * Upstream contracts of the images the kubelet runs as the real programs (see README.md here);
+   * `allImageContracts()` from core/stacks/contracts.ts holds every one Homeport knows. Images
+   * without a contract start and pass every probe. None by default.
+   */
+  contracts?: readonly ImageContract[];
 }
 
 export interface Sandbox {
@@ -60,7 +67,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const speed = opts.speed ?? 1;
   const token = opts.token ?? randomBytes(24).toString('hex');
   const store = new Store();
-  const kubelet = createKubelet(store, speed);
+  const kubelet = createKubelet(store, speed, opts.contracts ?? []);
   const controllers = createControllers(store, kubelet.deletePod);
   const elector = createLeaseElector(store, speed);
   const openWatches = new Set<http.ServerResponse>();

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type * as http from 'node:http';
+import type { ImageContract } from '../core/stacks/upstream';
 import { notFound } from './http-util';
 import { RESOURCES, type ResourceType } from './resources';
 import type { KObject, Store } from './store';
+import { createUpstreamKubelet } from './upstream-kubelet';
 
 const R = (plural: string) => RESOURCES.find((r) => r.plural === plural) as ResourceType;
 export const PODS = R('pods');
@@ -22,25 +24,39 @@ interface PodState {
   stage: 'pending' | 'scheduled' | 'creating' | 'running' | 'ready' | 'failing' | 'done';
   next: number;
   restarts: number;
+  /** The pod runs an image with an upstream contract: upstream-kubelet.ts drives its containers. */
+  upstream?: boolean;
 }
 
 /**
  * The scheduler and kubelets of every simulated node: moves pods Pending -> ContainerCreating ->
  * Running -> Ready on speed-scaled delays, writes Events and log lines, fails marked images,
- * completes Job pods, and finishes graceful deletions.
+ * completes Job pods, and finishes graceful deletions. Pods running an image that has one of
+ * `contracts` start and answer probes only as that program would (upstream-kubelet.ts).
  */
-export function createKubelet(store: Store, speed: number) {
+export function createKubelet(store: Store, speed: number, contracts: readonly ImageContract[] = []) {
   const states = new Map<string, PodState>();
   const logs = new Map<string, { lines: string[]; followers: Set<http.ServerResponse> }>();
+  /** Repeated events of a pod are one Event with a count, as the kubelet's recorder aggregates them. */
+  const recorded = new Map<string, string>();
   const ms = (base: number) => Math.max(10, Math.round(base * speed));
   let nextNode = 0;
 
   function event(pod: KObject, reason: string, message: string, type = 'Normal') {
     const ts = now();
+    const key = `${pod.metadata.uid}\n${type}\n${reason}\n${message}`;
+    const seen = recorded.get(key);
+    const old = seen ? store.peek(EVENTS, pod.metadata.namespace, seen) : undefined;
+    if (old) {
+      store.update(EVENTS, { ...old, count: Number(old.count ?? 1) + 1, lastTimestamp: ts });
+      return;
+    }
+    const name = `${pod.metadata.name}.${randomBytes(8).toString('hex')}`;
+    recorded.set(key, name);
     store.create(EVENTS, {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `${pod.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: pod.metadata.namespace },
+      metadata: { name, namespace: pod.metadata.namespace },
       involvedObject: {
         kind: 'Pod',
         namespace: pod.metadata.namespace,
@@ -85,6 +101,18 @@ export function createKubelet(store: Store, speed: number) {
     if (!current || current.metadata.uid !== pod.metadata.uid) return;
     store.update(PODS, { ...current, spec: { ...current.spec, ...spec }, status: { ...current.status, ...status } });
   }
+
+  const upstream = createUpstreamKubelet(
+    store,
+    {
+      event,
+      log,
+      setStatus: (pod, status) => update(pod, status),
+      ms,
+      crashes: (image) => tagOf(image) === CRASH_TAG,
+    },
+    contracts,
+  );
 
   const condition = (type: string, status: boolean) => ({
     type,
@@ -154,6 +182,10 @@ export function createKubelet(store: Store, speed: number) {
         return;
       }
       case 'scheduled': {
+        if (upstream.applies(pod)) {
+          Object.assign(st, { stage: 'running', upstream: true, next: t });
+          return;
+        }
         for (const c of containersOf(pod)) {
           event(pod, 'Pulled', `Successfully pulled image "${c.image}"`);
           event(pod, 'Created', `Created container ${c.name}`);
@@ -242,6 +274,10 @@ export function createKubelet(store: Store, speed: number) {
         if (pod.status?.phase === 'Running') st.next = Infinity;
         states.set(uid, st);
       }
+      if (st.upstream) {
+        if (t >= st.next) st.next = upstream.step(pod, t, !notReady.has(pod.spec?.nodeName as string));
+        continue;
+      }
       if (notReady.has(pod.spec?.nodeName as string) && st.stage === 'ready') {
         update(pod, {
           conditions: podConditions(false),
@@ -264,6 +300,8 @@ export function createKubelet(store: Store, speed: number) {
 
   function forget(pod: KObject) {
     states.delete(pod.metadata.uid ?? '');
+    upstream.forget(pod.metadata.uid ?? '');
+    for (const key of recorded.keys()) if (key.startsWith(`${pod.metadata.uid}\n`)) recorded.delete(key);
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     for (const res of logs.get(key)?.followers ?? []) res.end();
     logs.delete(key);

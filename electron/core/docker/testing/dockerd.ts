@@ -2,6 +2,13 @@
  * A real Docker engine for tests: Debian's dockerd on a private socket and data root, a one-node
  * swarm on 127.0.0.1, and stand-in images built with `docker import` (no registry is reachable).
  * It fails loudly, saying what to install, when the engine is missing.
+ *
+ * Two kinds of stand-in images:
+ * - STANDIN_IMAGE / BROKEN_IMAGE: a permissive BusyBox image answering HTTP on every port the stack
+ *   uses (any path under /health, /metrics), and one that exits 1 at once. For tests about the
+ *   engine and the deploy mechanics, where what the program accepts does not matter.
+ * - STANDIN_IMAGES (standin-images.ts): one image per upstream contract, tagged
+ *   `<image>:homeport-standin`, that starts, answers and fails only as the real program does.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,6 +17,9 @@ import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { buildContractStandins } from './standin-images';
+
+export { STANDIN_IMAGES, standinImage } from './standin-images';
 
 const run = promisify(execFile);
 
@@ -196,6 +206,11 @@ export async function startTestDockerd(opts: { swarmPort?: number } = {}): Promi
     await importImage(docker, join(images, 'ok'), STANDIN_IMAGE, STANDIN_SCRIPT);
     await importImage(docker, join(images, 'broken'), BROKEN_IMAGE, BROKEN_SCRIPT);
     await rm(images, { recursive: true, force: true });
+    const built = await buildContractStandins(docker);
+    console.log(
+      `contract stand-ins: ${built.images.length} images in ${built.seconds.toFixed(1)} s, ` +
+        `${(built.bytes / 1e6).toFixed(0)} MB on the engine`,
+    );
   } catch (err) {
     await close();
     throw err;

@@ -1,0 +1,10 @@
+/**
+ * Every upstream image contract Homeport knows, whichever stack carries it. The sandbox's simulated
+ * kubelet and the test stand-in images look images up here, so they behave like the real programs.
+ */
+import { revengeContracts } from './revenge-upstream';
+import type { ImageContract } from './upstream';
+
+export function allImageContracts(): ImageContract[] {
+  return [...revengeContracts];
+}
