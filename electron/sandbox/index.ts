@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { generate as generateCertificate } from 'selfsigned';
 import { stringify as toYaml } from 'yaml';
 import { SANDBOX_EXTENSION } from '../core/clusters/kubeconfig';
+import { allImageContracts } from '../core/stacks/contracts';
 import type { ImageContract } from '../core/stacks/upstream';
 import { createApiHandler } from './api-server';
 import { createControllers } from './controllers';
@@ -28,8 +29,8 @@ export interface SandboxOptions {
   metricsServer?: boolean;
   /**
    * Upstream contracts of the images the kubelet runs as the real programs (see README.md here);
-   * `allImageContracts()` from core/stacks/contracts.ts holds every one Homeport knows. Images
-   * without a contract start and pass every probe. None by default.
+   * by default every one Homeport knows (`allImageContracts()`). Images without a contract start
+   * and pass every probe; `[]` makes every image that permissive.
    */
   contracts?: readonly ImageContract[];
 }
@@ -67,7 +68,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const speed = opts.speed ?? 1;
   const token = opts.token ?? randomBytes(24).toString('hex');
   const store = new Store();
-  const kubelet = createKubelet(store, speed, opts.contracts ?? []);
+  const kubelet = createKubelet(store, speed, opts.contracts ?? allImageContracts());
   const controllers = createControllers(store, kubelet.deletePod);
   const elector = createLeaseElector(store, speed);
   const openWatches = new Set<http.ServerResponse>();

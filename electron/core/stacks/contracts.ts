@@ -2,9 +2,9 @@
  * Every upstream image contract Homeport knows, whichever stack carries it. The sandbox's simulated
  * kubelet and the test stand-in images look images up here, so they behave like the real programs.
  */
-import { revengeContracts } from './revenge-upstream';
+import { builtinStacks } from './catalog';
 import type { ImageContract } from './upstream';
 
 export function allImageContracts(): ImageContract[] {
-  return [...revengeContracts];
+  return builtinStacks.flatMap((s) => s.contracts);
 }
