@@ -107,7 +107,7 @@ describe('stack values naming a NAS export and an S3 profile', () => {
     const env = await kubectl([
       'get',
       'deploy',
-      'api',
+      'revenge',
       '-n',
       'refs',
       '-o',

@@ -99,7 +99,7 @@ describe('homeport deploy, rollback and uninstall against the sandbox', () => {
   it('dry-run plans without applying; without --yes and no terminal nothing is applied', async () => {
     let r = recorder();
     expect(await runDeploy('revenge', { ...target(), values: valuesFile, 'dry-run': true }, r.io)).toBe(0);
-    expect(r.err()).toMatch(/create\s+Deployment\s+cli\/api/);
+    expect(r.err()).toMatch(/create\s+Deployment\s+cli\/revenge/);
     expect(r.out()).toContain('nothing was applied');
     r = recorder(false);
     expect(await runDeploy('revenge', { ...target(), values: valuesFile }, r.io)).toBe(1);

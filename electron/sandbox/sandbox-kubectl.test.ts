@@ -44,7 +44,7 @@ spec:
       labels: {app: api}
       annotations: {homeport.dev/leader-election: api-jobs}
     spec:
-      containers: [{name: api, image: 'ghcr.io/lusoris/revenge:latest'}]
+      containers: [{name: api, image: 'registry.lan/demo/api:latest'}]
 `;
 
 beforeAll(async () => {
@@ -102,7 +102,7 @@ spec:
   selector: {matchLabels: {app: db}}
   template:
     metadata: {labels: {app: db}}
-    spec: {containers: [{name: pg, image: 'postgres:18-alpine'}]}
+    spec: {containers: [{name: pg, image: 'registry.lan/demo/db:18'}]}
 ---
 apiVersion: v1
 kind: Service
@@ -159,7 +159,7 @@ spec: {holderIdentity: someone, leaseDurationSeconds: 30}
       () => kubectl('logs', pod),
       (o) => o.includes('starting'),
     );
-    expect(logs).toContain('INFO api starting (image ghcr.io/lusoris/revenge:latest)');
+    expect(logs).toContain('INFO api starting (image registry.lan/demo/api:latest)');
   });
 
   it('get lease -A lists control-plane leases and the workload lease; deleting the holder moves it', async () => {

@@ -68,7 +68,10 @@ describe('sandbox storage and workload status', () => {
         replicas: 2,
         serviceName: 'db',
         selector: { matchLabels: { app: 'db' } },
-        template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres:16' }] } },
+        template: {
+          metadata: { labels: { app: 'db' } },
+          spec: { containers: [{ name: 'db', image: 'registry.lan/demo/db:16' }] },
+        },
         volumeClaimTemplates: [
           {
             metadata: { name: 'data', labels: { tier: 'storage' } },

@@ -27,6 +27,7 @@ import {
   fillProvided,
   fillTemplates,
   missingProvided,
+  rollingSecretValues,
   stampProvidedHash,
   templateSources,
 } from './secrets';
@@ -210,7 +211,7 @@ export function createDeployEngine(deps: DeployEngineDeps) {
       const o = prepare(rendered, info, ref);
       const live =
         namespaceMissing && info.namespaced ? undefined : await client.get(info, o.metadata.name, o.metadata.namespace);
-      const object = fillProvided(fillGenerated(stampProvidedHash(o, provided), live, randomSecret), provided);
+      const object = fillProvided(fillGenerated(o, live, randomSecret), provided);
       filled.push({ info, o, live, object });
     }
     const lookup = await secretValues(
@@ -219,8 +220,12 @@ export function createDeployEngine(deps: DeployEngineDeps) {
       filled.map((f) => f.object),
       namespaceMissing,
     );
-    for (const { info, o, live, object: generated } of filled) {
-      const object = fillTemplates(generated, lookup);
+    const withTemplates = filled.map((f) => fillTemplates(f.object, lookup));
+    // Pods take Secret values at start: a workload reading provided keys, directly or through a
+    // config file assembled from them, carries a hash of those values so a rotation rolls it.
+    const rolling = rollingSecretValues(withTemplates, provided);
+    for (const [i, { info, o, live }] of filled.entries()) {
+      const object = stampProvidedHash(withTemplates[i] as KubeObject, rolling);
       let action: PlanItem['action'] = 'create';
       let changed: string[] = [];
       // A dry run inside a namespace that does not exist yet would only answer 404.

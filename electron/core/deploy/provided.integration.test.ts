@@ -102,12 +102,12 @@ describe('provided secrets on the sandbox', () => {
       'app.kubernetes.io/managed-by': 'homeport',
     });
 
-    const api = await gateway.getJson<Obj>('/apis/apps/v1/namespaces/media/deployments/api');
-    const env = (api.spec as { template: { spec: { containers: { env: { name: string; valueFrom?: unknown }[] }[] } } })
-      .template.spec.containers[0]?.env;
-    expect(env?.find((e) => e.name === 'REVENGE_STORAGE_S3_SECRET_ACCESS_KEY')?.valueFrom).toEqual({
-      secretKeyRef: { name: 'revenge-s3-credentials', key: 'secret-access-key' },
-    });
+    // The API reads the keys through its config file, assembled from the provided Secret.
+    const config = await gateway.getJson<Obj>('/api/v1/namespaces/media/secrets/revenge-config');
+    const yaml = decode(config.data?.['config.yaml'] ?? '');
+    expect(yaml).toContain(`access_key_id: "${ACCESS}"`);
+    expect(yaml).toContain(`secret_access_key: "${secretKey}"`);
+    const api = await gateway.getJson<Obj>('/apis/apps/v1/namespaces/media/deployments/revenge');
     const template = (api.spec as { template: { metadata: { annotations: Record<string, string> } } }).template;
     expect(template.metadata.annotations['homeport.dev/provided-hash']).toMatch(/^[0-9a-f]{16}$/);
     const pv = await gateway.getJson<Obj>('/api/v1/persistentvolumes/media-revenge-media');
@@ -130,13 +130,21 @@ describe('provided secrets on the sandbox', () => {
     expect(second.plan.items.filter((i) => i.action !== 'unchanged')).toEqual([]);
     expect(second.pruned).toEqual([]);
 
-    // A rotated secret key: the credentials Secret changes (that key's path only), and the hash of
-    // the provided values on the API's pod template, so its pods restart with the new key.
+    // A rotated secret key: the credentials Secret and the config file made from it change, and the
+    // hash of the provided values on the API's pod template, so its pods restart with the new key.
     secretKey = 'rotated-secret-key-1a2b3c4d5e6f';
     const rotated = await resolveStackReferences('revenge', referenced, lookups);
     expect(rotated.values).toEqual(values);
     const third = await engine.apply({ ...ref, values: rotated.values, provided: rotated.provided, prune: true });
     expect(third.plan.items.filter((i) => i.action !== 'unchanged')).toEqual([
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        name: 'revenge-config',
+        namespace: 'media',
+        action: 'update',
+        changedFields: ['data["config.yaml"]'],
+      },
       {
         apiVersion: 'v1',
         kind: 'Secret',
@@ -148,7 +156,7 @@ describe('provided secrets on the sandbox', () => {
       {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
-        name: 'api',
+        name: 'revenge',
         namespace: 'media',
         action: 'update',
         changedFields: ['spec.template.metadata.annotations["homeport.dev/provided-hash"]'],

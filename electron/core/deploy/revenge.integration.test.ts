@@ -62,9 +62,9 @@ describe('the Revenge stack on the sandbox', () => {
       (s) => s.state === 'healthy',
     );
     expect(healthy.workloads.map((w) => `${w.kind}/${w.name} ${w.ready}/${w.desired}`).sort()).toEqual([
-      'Deployment/api 2/2',
       'Deployment/dragonfly 1/1',
       'Deployment/frontend 2/2',
+      'Deployment/revenge 1/1',
       'StatefulSet/objectstore 1/1',
       'StatefulSet/postgres 1/1',
       'StatefulSet/typesense 1/1',
@@ -75,10 +75,19 @@ describe('the Revenge stack on the sandbox', () => {
     expect(Object.keys(before.data ?? {})).toEqual(
       expect.arrayContaining(['database-password', 'jwt-secret', 'search-api-key']),
     );
+    // The config file was assembled from the generated keys: the same password the database gets.
+    const decode = (o: Obj, key: string) => Buffer.from(o.data?.[key] ?? '', 'base64').toString();
+    const config = await gateway.getJson<Obj>('/api/v1/namespaces/media/secrets/revenge-config');
+    const yaml = decode(config, 'config.yaml');
+    expect(yaml).not.toContain('{{');
+    expect(yaml).toContain(`postgres://revenge:${decode(before, 'database-password')}@postgres:5432/revenge?`);
+    expect(yaml).toMatch(/encryption_key: "[0-9a-f]{64}"/);
+    expect(decode(config, 'typesense.ini')).toContain(`api-key = ${decode(before, 'search-api-key')}`);
     const again = await engine.apply({ ...ref, values: {}, prune: true });
     expect(again.plan.items.filter((i) => i.action !== 'unchanged')).toEqual([]);
     expect(again.pruned).toEqual([]);
     expect((await gateway.getJson<Obj>(secretPath)).data).toEqual(before.data);
+    expect((await gateway.getJson<Obj>('/api/v1/namespaces/media/secrets/revenge-config')).data).toEqual(config.data);
 
     const { stdout } = await run('kubectl', [
       '--kubeconfig',
@@ -93,9 +102,9 @@ describe('the Revenge stack on the sandbox', () => {
       'name',
     ]);
     expect(stdout.trim().split('\n').sort()).toEqual([
-      'deployment.apps/api',
       'deployment.apps/dragonfly',
       'deployment.apps/frontend',
+      'deployment.apps/revenge',
     ]);
 
     const claims = await names('/api/v1/namespaces/media/persistentvolumeclaims');

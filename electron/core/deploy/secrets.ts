@@ -132,36 +132,83 @@ interface PodTemplate {
   metadata?: { annotations?: Record<string, string>; [k: string]: unknown };
   spec?: {
     containers?: {
-      env?: { valueFrom?: { secretKeyRef?: { name?: string } } }[];
+      env?: { valueFrom?: { secretKeyRef?: { name?: string; key?: string } } }[];
       envFrom?: { secretRef?: { name?: string } }[];
+      volumeMounts?: { name?: string; subPath?: string }[];
     }[];
-    volumes?: { secret?: { secretName?: string } }[];
+    volumes?: { name?: string; secret?: { secretName?: string; items?: { key?: string }[] } }[];
   };
+}
+
+/** The Secret keys a pod reads (`*` for a whole Secret), by Secret name. */
+function secretKeysRead(spec: NonNullable<PodTemplate['spec']>): Map<string, Set<string>> {
+  const read = new Map<string, Set<string>>();
+  const add = (name: string | undefined, key: string) => {
+    if (!name) return;
+    if (!read.has(name)) read.set(name, new Set());
+    read.get(name)?.add(key);
+  };
+  for (const c of spec.containers ?? []) {
+    for (const e of c.env ?? []) add(e.valueFrom?.secretKeyRef?.name, e.valueFrom?.secretKeyRef?.key ?? '*');
+    for (const e of c.envFrom ?? []) add(e.secretRef?.name, '*');
+    for (const m of c.volumeMounts ?? []) {
+      const v = spec.volumes?.find((x) => x.name === m.name)?.secret;
+      if (!v?.secretName) continue;
+      // A subPath mount reads one key; a whole volume reads its items, or every key.
+      if (m.subPath) add(v.secretName, m.subPath);
+      else if (v.items?.length) for (const i of v.items) add(v.secretName, i.key ?? '*');
+      else add(v.secretName, '*');
+    }
+  }
+  return read;
+}
+
+/**
+ * The Secret values whose change must roll the pods reading them: the provided ones, and the
+ * template keys filled from them (a config file holding a provided key).
+ */
+export function rollingSecretValues(
+  objects: readonly KubeObject[],
+  provided: ProvidedSecrets | undefined,
+): ProvidedSecrets {
+  const out: ProvidedSecrets = { ...provided };
+  for (const o of objects) {
+    const templates = secretTemplates(o);
+    const keys = Object.keys(templates).filter((k) =>
+      templateRefs(templates[k] ?? '').some((r) => provided?.[r.secret] !== undefined),
+    );
+    if (keys.length === 0) continue;
+    const data = (o.data ?? {}) as SecretData;
+    out[o.metadata.name] = Object.fromEntries(keys.map((k) => [k, Buffer.from(data[k] ?? '', 'base64').toString()]));
+  }
+  return out;
 }
 
 /**
  * The workload with PROVIDED_HASH_ANNOTATION on its pod template when its containers read a provided
- * Secret: pods take Secret values at start, so a rotated key must roll them. The hash (sha256 over
- * the values with their names, 16 hex digits) cannot be turned back into a value.
+ * Secret (or one filled from provided keys, see rollingSecretValues): pods take Secret values at
+ * start, so a rotated key must roll them. The hash (sha256 over the values with their names, 16 hex
+ * digits) cannot be turned back into a value.
  */
 export function stampProvidedHash(o: KubeObject, provided: ProvidedSecrets | undefined): KubeObject {
   if (!provided || (o.kind !== 'Deployment' && o.kind !== 'StatefulSet')) return o;
   const spec = o.spec as { template?: PodTemplate } | undefined;
   const template = spec?.template;
   if (!template?.spec) return o;
-  const names = new Set<string>();
-  for (const c of template.spec.containers ?? []) {
-    for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef?.name) names.add(e.valueFrom.secretKeyRef.name);
-    for (const e of c.envFrom ?? []) if (e.secretRef?.name) names.add(e.secretRef.name);
-  }
-  for (const v of template.spec.volumes ?? []) if (v.secret?.secretName) names.add(v.secret.secretName);
-  const used = [...names].filter((n) => provided[n] !== undefined).sort();
-  if (used.length === 0) return o;
+  const read = secretKeysRead(template.spec);
   const h = createHash('sha256').update('homeport provided secrets\0');
-  for (const name of used) {
-    const data = provided[name] ?? {};
-    for (const key of Object.keys(data).sort()) h.update(`${name}\0${key}\0${data[key] ?? ''}\0`);
+  let any = false;
+  for (const name of [...read.keys()].sort()) {
+    const data = provided[name];
+    if (!data) continue;
+    const keys = read.get(name) ?? new Set<string>();
+    for (const key of Object.keys(data).sort()) {
+      if (!keys.has('*') && !keys.has(key)) continue;
+      any = true;
+      h.update(`${name}\0${key}\0${data[key] ?? ''}\0`);
+    }
   }
+  if (!any) return o;
   const annotations = { ...template.metadata?.annotations, [PROVIDED_HASH_ANNOTATION]: h.digest('hex').slice(0, 16) };
   return { ...o, spec: { ...spec, template: { ...template, metadata: { ...template.metadata, annotations } } } };
 }

@@ -77,25 +77,23 @@ describe('resolveStackReferences', () => {
     });
     expect(secret).not.toHaveProperty('data');
     expect(secret).not.toHaveProperty('stringData');
-    const api = rendered.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'api');
-    const env = (
-      api?.spec as { template: { spec: { containers: { env: { name: string; valueFrom?: unknown }[] }[] } } }
-    ).template.spec.containers[0]?.env;
-    expect(env?.find((e) => e.name === 'REVENGE_STORAGE_S3_ACCESS_KEY_ID')?.valueFrom).toEqual({
-      secretKeyRef: { name: 'revenge-s3-credentials', key: 'access-key-id' },
-    });
-    expect(env?.find((e) => e.name === 'REVENGE_STORAGE_S3_SECRET_ACCESS_KEY')?.valueFrom).toEqual({
-      secretKeyRef: { name: 'revenge-s3-credentials', key: 'secret-access-key' },
-    });
+    // The API reads the provided keys through its config file, whose template names them.
+    const config = rendered.objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'revenge-config');
+    const templates = JSON.parse(config?.metadata.annotations?.['homeport.dev/templates'] ?? '{}') as Record<
+      string,
+      string
+    >;
+    expect(templates['config.yaml']).toContain('access_key_id: "{{revenge-s3-credentials/access-key-id}}"');
+    expect(templates['config.yaml']).toContain('secret_access_key: "{{revenge-s3-credentials/secret-access-key}}"');
     const pv = rendered.objects.find((o) => o.kind === 'PersistentVolume');
     expect((pv?.spec as { nfs: unknown }).nfs).toEqual({ server: '192.168.1.20', path: '/srv/media', readOnly: true });
 
     // Swarm: the keys are secret files; without provided values the spec is a preview without Data.
     const swarm = catalog.renderSwarm('revenge', values, { stack: 'media' });
     expect(JSON.stringify(swarm)).not.toContain(ACCESS);
-    const apiSvc = swarm.services.find((s) => s.Name === 'media_api');
-    expect(apiSvc?.TaskTemplate.ContainerSpec.Env).toContain(
-      'REVENGE_STORAGE_S3_SECRET_ACCESS_KEY_FILE=/run/secrets/revenge-s3-credentials_secret-access-key',
+    const apiSvc = swarm.services.find((s) => s.Name === 'media_revenge');
+    expect(apiSvc?.TaskTemplate.ContainerSpec.Secrets.map((x) => x.File.Name)).toContain(
+      'revenge-s3-credentials_secret-access-key',
     );
     expect(swarm.externalSecrets).toEqual([]);
   });

@@ -79,7 +79,7 @@ function render(v: Values, namespace: string): KubeObject[] {
         selector: { matchLabels: labels('demo-db') },
         template: {
           metadata: { labels: labels('demo-db') },
-          spec: { containers: [{ name: 'db', image: 'postgres:16' }] },
+          spec: { containers: [{ name: 'db', image: 'registry.lan/demo/db:16' }] },
         },
         volumeClaimTemplates: [
           {
