@@ -4,6 +4,7 @@ import { createDeployEngine } from '../core/deploy/engine';
 import { createFixtureCatalog } from '../core/deploy/testing/fixture-stack';
 import { KubeRequestError, type KubeGateway } from '../core/kube/kube-gateway';
 import { createReadiness } from '../core/readiness/readiness';
+import { createStackCatalog } from '../core/stacks/catalog';
 import { kubernetesTarget } from '../core/targets/kubernetes';
 import { createStackDeployments } from '../core/targets/stack-deployments';
 import { createTargets } from '../core/targets/target';
@@ -35,7 +36,11 @@ describe('deploy:rollout subscription', () => {
     );
     const catalog = createFixtureCatalog();
     const engine = createDeployEngine({ openGateway: async () => gateway, catalog });
-    const readiness = createReadiness({ openGateway: async () => gateway, revisions: async () => [] });
+    const readiness = createReadiness({
+      openGateway: async () => gateway,
+      stacks: createStackCatalog(),
+      revisions: async () => [],
+    });
     const deployments = createStackDeployments({
       catalog,
       targets: createTargets({

@@ -9,7 +9,7 @@ import { renderKubernetesObjects } from './kubernetes';
 import type { StackDefinition } from './model';
 import { revenge } from './revenge-stack';
 import { renderSwarmStack, type SwarmRenderOptions, type SwarmStack } from './swarm';
-import type { KubeObject, RenderedStack, RenderOptions, StackCatalog, ValidationResult } from './types';
+import type { KubeObject, RenderedStack, RenderOptions, StackCatalog, StackKnowledge, ValidationResult } from './types';
 
 /** The stacks Homeport ships. */
 export const builtinStacks: readonly StackDefinition[] = [revenge as StackDefinition];
@@ -19,7 +19,9 @@ const NAMESPACE = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 /** A Swarm stack name: short enough for `<stack>_<component>` service names. */
 export const SWARM_STACK_NAME = /^[a-z0-9](?:[-a-z0-9]{0,30}[a-z0-9])?$/;
 
-export function createStackCatalog(definitions: readonly StackDefinition[] = builtinStacks): StackCatalog {
+export function createStackCatalog(
+  definitions: readonly StackDefinition[] = builtinStacks,
+): StackCatalog & StackKnowledge {
   const byName = new Map<string, StackDefinition>();
   for (const def of definitions) {
     if (byName.has(def.name)) throw new Error(`stack catalog: duplicate stack '${def.name}'`);
@@ -69,6 +71,8 @@ export function createStackCatalog(definitions: readonly StackDefinition[] = bui
       }
       return renderSwarmStack(def.build(validated(stack, values)), opts);
     },
+    signals: (stack) => get(stack).signals,
+    contracts: (stack) => get(stack).contracts,
   };
 }
 
