@@ -60,7 +60,7 @@ test('add a Swarm endpoint, see its leader, deploy Revenge to it and watch it co
   }
   await deploy.field('nfs.enabled').uncheck();
   await page.getByTestId('review-plan').click();
-  await expect(deploy.planItem('Service', 'revenge_api')).toHaveAttribute('data-action', 'create');
+  await expect(deploy.planItem('Service', 'revenge_revenge')).toHaveAttribute('data-action', 'create');
   await expect(deploy.planItem('Network', 'revenge_default')).toHaveAttribute('data-action', 'create');
   await page.getByTestId('apply').click();
   await expect(page.getByTestId('apply-result')).toContainText('Applied revision 1');
@@ -68,13 +68,14 @@ test('add a Swarm endpoint, see its leader, deploy Revenge to it and watch it co
 
   // The docker CLI sees the stack Homeport deployed.
   expect(await docker(['stack', 'ls', '--format', '{{.Name}}'])).toContain('revenge');
-  expect(await docker(['stack', 'services', 'revenge', '--format', '{{.Name}}'])).toContain('revenge_api');
+  expect(await docker(['stack', 'services', 'revenge', '--format', '{{.Name}}'])).toContain('revenge_revenge');
 
   // The service's tasks and its log on the Swarm screen.
   await page.goto(`${homeport.origin}/#swarm`);
-  await page.locator('[data-service="revenge_api"]').click();
-  await expect(page.locator('[data-service="revenge_api"]').getByTestId('service-replicas')).toHaveText('2/2');
-  await expect(page.getByTestId('swarm-tasks').locator('[data-task]')).toHaveCount(2);
+  // The API runs one replica: its playback sessions live in one process.
+  await page.locator('[data-service="revenge_revenge"]').click();
+  await expect(page.locator('[data-service="revenge_revenge"]').getByTestId('service-replicas')).toHaveText('1/1');
+  await expect(page.getByTestId('swarm-tasks').locator('[data-task]')).toHaveCount(1);
 
   // The Readiness screen follows the swarm stack live: a health check removed behind Homeport's back
   // turns its check to fail without a reload, and the one-click fix plans and applies a re-deploy.
@@ -83,11 +84,11 @@ test('add a Swarm endpoint, see its leader, deploy Revenge to it and watch it co
   await expect(readiness.target.endpoint).toHaveValue('homelab');
   const probes = readiness.check('distributed.probes');
   await expect(probes).toHaveAttribute('data-verdict', 'pass', { timeout: 30_000 });
-  await docker(['service', 'update', '--detach', '--no-healthcheck', 'revenge_api']);
+  await docker(['service', 'update', '--detach', '--no-healthcheck', 'revenge_revenge']);
   await expect(probes).toHaveAttribute('data-verdict', 'fail', { timeout: 30_000 });
-  await expect(probes).toContainText('Service revenge_api');
+  await expect(probes).toContainText('Service revenge_revenge');
   const fix = await readiness.planFix('distributed.probes');
-  await expect(fix.locator('[data-plan-item="Service/revenge_api"]')).toHaveAttribute('data-action', 'update');
+  await expect(fix.locator('[data-plan-item="Service/revenge_revenge"]')).toHaveAttribute('data-action', 'update');
   await readiness.applyFix(fix);
   await expect(probes).toHaveAttribute('data-verdict', 'pass', { timeout: 60_000 });
 

@@ -310,7 +310,7 @@ describe('readiness of another stack, by its own signals', () => {
     expect(failing(r)).toEqual([]);
     expect(check(r, 'distributed.replicas').summary).toBe('Deployment/web runs 2 replicas');
     expect(check(r, 'state.leader-election').summary).toMatch(new RegExp(`^Lease/${WEB_LEASE} is held by web-`));
-    expect(check(r, 'observability.metrics-endpoint').summary).toBe('Metrics at :8080/metrics (container port http)');
+    expect(check(r, 'observability.metrics-endpoint').summary).toBe('Metrics at :3000/metrics (container port http)');
     for (const id of ['state.avatars-s3', 'storage.database', 'storage.media'])
       expect(check(r, id).verdict).toBe('unknown');
   });

@@ -186,7 +186,7 @@ describe('Swarm readiness', () => {
       summary: 'Service webapp_web runs 2 replicas',
     });
     expect(check(two, 'state.sessions-cache')).toMatchObject({ verdict: 'pass' });
-    expect(check(two, 'observability.metrics-labels').summary).toContain(':8080/metrics');
+    expect(check(two, 'observability.metrics-labels').summary).toContain(':3000/metrics');
     for (const id of ['state.avatars-s3', 'storage.database', 'storage.media'])
       expect(check(two, id).verdict).toBe('unknown');
     const one = await reportSwarm(ref, await engine('webapp', { web: { replicas: 1 } }));

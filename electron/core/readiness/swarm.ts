@@ -40,11 +40,12 @@ export function swarmChecks(i: SwarmInputs): ReadinessCheck[] {
 
 /** The readiness report of a stack on a Swarm endpoint. */
 export async function reportSwarm(
-  ref: { endpoint: string; stack: string },
+  /** template: the catalog's stack deployed under this Swarm stack name (default: the same name). */
+  ref: { endpoint: string; stack: string; template?: string },
   deps: SwarmReadinessDeps,
 ): Promise<ReadinessReport> {
-  const signals = deps.stacks.signals(ref.stack);
-  const contracts = deps.stacks.contracts(ref.stack);
+  const signals = deps.stacks.signals(ref.template ?? ref.stack);
+  const contracts = deps.stacks.contracts(ref.template ?? ref.stack);
   const client = await deps.openClient(ref.endpoint);
   try {
     const api = engineApi(client);
