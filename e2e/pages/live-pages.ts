@@ -35,4 +35,9 @@ export class LeadersPage {
   holder(namespace: string, name: string): Locator {
     return this.row(namespace, name).getByTestId('lease-holder');
   }
+
+  /** What the screen says about a stack whose leader is not a Lease. */
+  stackLeader(stack: string): Locator {
+    return this.page.locator(`[data-stack-leader="${stack}"]`);
+  }
 }
