@@ -17,7 +17,6 @@ import { databaseStorage, mediaStorage, recentBackup } from './kube-checks/stora
 
 export type { CheckInputs } from './kube-checks/common';
 export { podReady } from './kube-checks/common';
-export { replicasFix } from './kube-checks/replicas';
 
 /** Every Kubernetes check, in scorecard order. */
 export function kubernetesChecks(i: CheckInputs): ReadinessCheck[] {

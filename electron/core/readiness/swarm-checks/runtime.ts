@@ -2,7 +2,7 @@
 import type { ReadinessCheck } from '@shared/readiness-schemas';
 import { answersHttp, contractForImage } from '../../stacks/upstream';
 import type { LiveService } from '../../swarm/engine-api';
-import { replicasFix } from '../kube-checks/replicas';
+import { replicasFix } from '../fixes';
 import {
   make,
   noPrimary,
