@@ -12,7 +12,7 @@ export function StackLeaders() {
   if (elsewhere.length === 0) return null;
   return (
     <section aria-labelledby="stack-leaders-title" data-testid="stack-leaders">
-      <h2 id="stack-leaders-title">Leaders outside Leases</h2>
+      <h2 id="stack-leaders-title">Leader election outside Leases</h2>
       <ul>
         {elsewhere.map(({ name, title, leader }) => (
           <li key={name} data-stack-leader={name}>
