@@ -1,13 +1,17 @@
 import { expect, test } from '@playwright/test';
+import { join } from 'node:path';
 import { startHomeport, type HomeportServer } from './env/homeport-server';
+import { kubectl } from './env/kubectl';
 import { DeployPage } from './pages/deploy-page';
 import { MetricsPage } from './pages/metrics-page';
 import { ReadinessPage } from './pages/readiness-page';
 
 let homeport: HomeportServer;
+let kubeconfig: string;
 
 test.beforeAll(async () => {
   homeport = await startHomeport({ args: ['--sandbox'], env: { KUBECONFIG: '/nonexistent/kubeconfig' } });
+  kubeconfig = join(homeport.dataDir, 'sandbox.kubeconfig');
 });
 
 test.afterAll(async () => {
@@ -19,12 +23,9 @@ test('the Readiness screen scores a deployed stack and a one-click fix raises th
   const deploy = new DeployPage(page);
   await page.goto(homeport.url);
   await deploy.open(homeport.origin);
-  // Deploy with a single API replica: the scorecard should call that out.
   await deploy.pickStack('revenge');
   await deploy.field('nfs.server').fill('10.0.0.20');
   await deploy.field('nfs.path').fill('/srv/media');
-  await deploy.field('api.autoscale.enabled').uncheck();
-  await deploy.field('api.replicas').fill('1');
   await deploy.reviewPlan();
   await deploy.apply();
   await expect(deploy.rolloutState).toHaveText('Healthy', { timeout: 60_000 });
@@ -34,21 +35,47 @@ test('the Readiness screen scores a deployed stack and a one-click fix raises th
   // The target chosen on the Deploy screen is the one the Readiness screen shows.
   await expect(readiness.target.context).toHaveValue('homeport-sandbox');
   await expect(readiness.target.namespace).toHaveValue('revenge');
-  const replicas = readiness.check('distributed.replicas');
-  await expect(replicas).toHaveAttribute('data-verdict', 'fail', { timeout: 30_000 });
+  // One API replica is what Revenge needs (playback sessions live in one process): it passes.
+  await expect(readiness.check('distributed.replicas')).toHaveAttribute('data-verdict', 'pass', { timeout: 30_000 });
+  const probes = readiness.check('distributed.probes');
+  await expect(probes).toHaveAttribute('data-verdict', 'pass');
+
+  // The readiness probe removed behind Homeport's back: the check fails live, without a reload.
+  await kubectl(kubeconfig, [
+    'patch',
+    'deployment',
+    'revenge',
+    '-n',
+    'revenge',
+    '-p',
+    JSON.stringify({ spec: { template: { spec: { containers: [{ name: 'revenge', readinessProbe: null }] } } } }),
+  ]);
+  await expect(probes).toHaveAttribute('data-verdict', 'fail', { timeout: 30_000 });
   const before = await readiness.categoryPercent('distributed');
   const overallBefore = await readiness.overallPercent();
   expect(before).toBeLessThan(100);
 
-  // The evidence names the object; the fix goes through plan and apply.
-  await readiness.planFix('distributed.replicas');
-  await expect(replicas.getByTestId('evidence').first()).toContainText('Deployment/api');
-  await expect(replicas.locator('[data-plan-item="Deployment/api"]')).toHaveAttribute('data-action', 'update');
-  await readiness.applyFix(replicas);
+  // The evidence names the object and the probe; the fix (re-apply the stack) goes through plan and apply.
+  await readiness.planFix('distributed.probes');
+  await expect(probes.getByTestId('evidence').first()).toContainText('Deployment/revenge');
+  await expect(probes.getByTestId('evidence').first()).toContainText('readinessProbe');
+  await expect(probes.locator('[data-plan-item="Deployment/revenge"]')).toHaveAttribute('data-action', 'update');
+  await readiness.applyFix(probes);
 
-  await expect(replicas).toHaveAttribute('data-verdict', 'pass', { timeout: 60_000 });
+  await expect(probes).toHaveAttribute('data-verdict', 'pass', { timeout: 60_000 });
   await expect.poll(() => readiness.categoryPercent('distributed'), { timeout: 60_000 }).toBeGreaterThan(before);
   await expect.poll(() => readiness.overallPercent(), { timeout: 30_000 }).toBeGreaterThan(overallBefore);
+  expect(
+    await kubectl(kubeconfig, [
+      'get',
+      'deployment',
+      'revenge',
+      '-n',
+      'revenge',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].readinessProbe.httpGet.path}',
+    ]),
+  ).toBe('/readyz');
 });
 
 test('the Metrics screen says where metrics come from and draws the stack pods from metrics-server', async ({
@@ -60,6 +87,6 @@ test('the Metrics screen says where metrics come from and draws the stack pods f
   await metrics.open(homeport.origin);
   await expect(metrics.source).toContainText('metrics-server (metrics.k8s.io)');
   await expect(metrics.panel('pod-cpu').getByRole('application')).toBeVisible();
-  await expect(metrics.panel('pod-cpu')).toContainText('api-');
+  await expect(metrics.panel('pod-cpu')).toContainText('revenge-');
   await expect(metrics.panel('request-rate').getByTestId('panel-empty')).toContainText('needs Prometheus');
 });

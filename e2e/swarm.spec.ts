@@ -69,7 +69,7 @@ test('add a Swarm endpoint, see its leader, deploy Revenge to it and watch it co
   expect(await docker(['stack', 'ls', '--format', '{{.Name}}'])).toContain('revenge');
   expect(await docker(['stack', 'services', 'revenge', '--format', '{{.Name}}'])).toContain('revenge_revenge');
 
-  // The service's tasks on the Swarm screen (the stand-in writes no log to show).
+  // The service's tasks on the Swarm screen; the API runs one replica: its playback sessions live in one process.
   await swarm.open(homeport.origin);
   await swarm.openService('revenge_revenge');
   await expect(swarm.replicas('revenge_revenge')).toHaveText('1/1');

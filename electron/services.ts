@@ -60,10 +60,15 @@ export function createServices(deps: ServiceDeps) {
   const gateways = createGatewayCache(openGateway);
   const kube = createKubeService({ openGateway, watchConfig: (onChange) => clusters.watchContexts(onChange) });
   const metricsSettings = createMetricsSettings({ dataDir, secrets });
-  const metrics = createMetricsService({ settings: metricsSettings, gatewayFor: (context) => gateways.get(context) });
+  const metrics = createMetricsService({
+    settings: metricsSettings,
+    gatewayFor: (context) => gateways.get(context),
+    stacks,
+  });
   const deployEngine = createDeployEngine({ openGateway, catalog: stacks });
   const readiness = createReadiness({
     openGateway,
+    stacks,
     revisions: (ref) => deployEngine.revisions(ref),
     prometheus: (context) => metrics.querier(context),
   });
@@ -76,11 +81,7 @@ export function createServices(deps: ServiceDeps) {
     swarm: (target) =>
       swarmTarget(target, {
         deployer: swarmDeployer,
-        readiness: (ref) =>
-          reportSwarm(ref, {
-            openClient,
-            values: async (r) => (await swarmDeployer.revisions(r)).find((rev) => rev.current)?.values,
-          }),
+        readiness: (ref) => reportSwarm(ref, { openClient, stacks }),
       }),
   });
   const resolveReferences = (stack: string, values: unknown) => resolveStackReferences(stack, values, lookups);

@@ -2,6 +2,21 @@
 import { z } from 'zod';
 import { targetSchema } from './target-schemas';
 
+/** Where a stack's leader of periodic jobs lives, for the Leaders screen. */
+export const stackLeaderSchema = z.object({
+  /** 'lease': a Kubernetes Lease the Leaders table shows; 'table': a row of a database table. */
+  kind: z.enum(['lease', 'table']),
+  /** In words: 'a row of the table jobs_leader in the database app of the component db'. */
+  where: z.string(),
+  /** Whether Homeport can read the leader today. */
+  observable: z.boolean(),
+  /** Why it cannot, when it cannot. */
+  why: z.string().optional(),
+  /** The source reference of where the program elects its leader. */
+  ref: z.string().optional(),
+});
+export type StackLeader = z.infer<typeof stackLeaderSchema>;
+
 export const stackInfoSchema = z.object({
   name: z.string(),
   title: z.string(),
@@ -9,6 +24,8 @@ export const stackInfoSchema = z.object({
   /** JSON Schema of the stack's values, generated from its zod schema; the UI builds the form from it. */
   valuesSchema: z.record(z.string(), z.unknown()),
   defaults: z.unknown(),
+  /** Where the stack's leader lives; absent when the stack elects none. */
+  leader: stackLeaderSchema.optional(),
 });
 export type StackInfo = z.infer<typeof stackInfoSchema>;
 

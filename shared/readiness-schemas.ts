@@ -25,7 +25,7 @@ export type Verdict = (typeof verdicts)[number];
 
 /** What a check saw: an object's field and its value, or a query and its answer. */
 export const evidenceSchema = z.object({
-  /** 'Deployment/api', 'Lease/revenge-jobs', 'Service revenge_api' */
+  /** 'Deployment/web', 'Lease/web-jobs', 'Service shop_web' */
   object: z.string().optional(),
   /** 'spec.template.spec.containers[api].readinessProbe' */
   field: z.string().optional(),
@@ -72,7 +72,7 @@ export type CategoryScore = z.infer<typeof categoryScoreSchema>;
 
 export const readinessReportSchema = z.object({
   stack: z.string(),
-  /** 'namespace revenge of context home', 'swarm endpoint nas' */
+  /** 'namespace media of context home', 'swarm endpoint nas' */
   target: z.string(),
   generatedAt: z.string(),
   /** Percent over every observable check, weighted. */

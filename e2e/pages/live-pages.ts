@@ -92,4 +92,9 @@ export class LeadersPage {
   swarmRaftRole(): Locator {
     return this.page.getByTestId('swarm-managers').getByTestId('raft-role');
   }
+
+  /** What the screen says about a stack whose leader is not a Lease. */
+  stackLeader(stack: string): Locator {
+    return this.page.locator(`[data-stack-leader="${stack}"]`);
+  }
 }

@@ -4,10 +4,12 @@ import { createDeployEngine } from '../core/deploy/engine';
 import { createFixtureCatalog } from '../core/deploy/testing/fixture-stack';
 import { KubeRequestError, type KubeGateway } from '../core/kube/kube-gateway';
 import { createReadiness } from '../core/readiness/readiness';
+import { createStackCatalog } from '../core/stacks/catalog';
 import { kubernetesTarget } from '../core/targets/kubernetes';
 import { createStackDeployments } from '../core/targets/stack-deployments';
 import { createTargets } from '../core/targets/target';
-import { createDeploySubscriptions } from './deploy-handlers';
+import { channels } from '@shared/contract';
+import { createDeployHandlers, createDeploySubscriptions } from './deploy-handlers';
 
 /** A gateway whose every request answers from `answer`, which a test can make fail. */
 function scriptedGateway(answer: () => unknown): KubeGateway {
@@ -35,7 +37,11 @@ describe('deploy:rollout subscription', () => {
     );
     const catalog = createFixtureCatalog();
     const engine = createDeployEngine({ openGateway: async () => gateway, catalog });
-    const readiness = createReadiness({ openGateway: async () => gateway, revisions: async () => [] });
+    const readiness = createReadiness({
+      openGateway: async () => gateway,
+      stacks: createStackCatalog(),
+      revisions: async () => [],
+    });
     const deployments = createStackDeployments({
       catalog,
       targets: createTargets({
@@ -89,5 +95,30 @@ describe('deploy:rollout subscription', () => {
     stop();
     expect(seen).toHaveLength(1);
     expect(seen[0]?.error).toContain("Unknown stack 'wordpress'");
+  });
+
+  it('lists each stack with where its leader lives, from the stack itself', async () => {
+    const catalog = createStackCatalog();
+    const deployments = createStackDeployments({
+      catalog,
+      targets: createTargets({
+        kubernetes: () => {
+          throw new Error('not opened to list stacks');
+        },
+        swarm: () => {
+          throw new Error('not opened to list stacks');
+        },
+      }),
+      resolveReferences: async (_stack, values) => ({ values, provided: {} }),
+    });
+    const listed = await createDeployHandlers({ catalog, deployments })['stacks:list']({});
+    expect(channels['stacks:list'].output.parse(listed)).toEqual(listed);
+    expect(listed.stacks.find((s) => s.name === 'revenge')?.leader).toEqual({
+      kind: 'table',
+      where: "a row of the table river_leader in the database revenge of the component 'postgres'",
+      observable: false,
+      why: expect.stringContaining('exec'),
+      ref: expect.stringMatching(/^lusoris\/revenge@/),
+    });
   });
 });

@@ -1,14 +1,15 @@
 import type { Handlers, SubscriptionHandlers } from '@shared/contract';
 import type { RolloutStatus } from '@shared/deploy-schemas';
 import { requireKnownStack, type StackDeployments } from '../core/targets/stack-deployments';
-import type { StackCatalog } from '../core/stacks/types';
+import { describeLeader } from '../core/readiness/leader';
+import type { StackCatalog, StackKnowledge } from '../core/stacks/types';
 import { guarded, userError } from './errors';
 import { subscribeGuarded } from './subscriptions';
 
 type DeployChannel = Extract<keyof Handlers, `stacks:${string}` | `deploy:${string}`>;
 
 export interface DeployHandlerDeps {
-  catalog: Pick<StackCatalog, 'list' | 'has' | 'validate'>;
+  catalog: Pick<StackCatalog, 'list' | 'has' | 'validate'> & Pick<StackKnowledge, 'signals'>;
   deployments: StackDeployments;
 }
 
@@ -16,7 +17,10 @@ export interface DeployHandlerDeps {
 export function createDeployHandlers({ catalog, deployments }: DeployHandlerDeps): Pick<Handlers, DeployChannel> {
   const stack = (name: string) => `stack '${name}'`;
   return {
-    'stacks:list': async () => ({ stacks: catalog.list() }),
+    // Each stack says where its leader lives, for the Leaders screen.
+    'stacks:list': async () => ({
+      stacks: catalog.list().map((info) => ({ ...info, leader: describeLeader(catalog.signals(info.name).leader) })),
+    }),
     'stacks:validate': async ({ stack: name, values }) => {
       const result = catalog.validate(requireKnownStack(catalog, name), values);
       return { issues: result.ok ? [] : result.issues };

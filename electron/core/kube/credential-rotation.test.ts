@@ -11,6 +11,7 @@ import type { PodSummary } from '@shared/kube-schemas';
 import { homeport, kubectl, tmp, tokenPlugin, writeKubeconfig } from '../clusters/testing/kubectl';
 import { createMetricsService } from '../metrics/dashboards';
 import { createMetricsSettings } from '../metrics/settings';
+import { createStackCatalog } from '../stacks/catalog';
 import { createSecretStore } from '../secrets/secret-store';
 import { createTestPki, type TestPki } from '../../testing/tls';
 import { createGatewayCache } from './gateway-cache';
@@ -119,6 +120,7 @@ describe.each([
     const metrics = createMetricsService({
       settings: createMetricsSettings({ dataDir: metricsDir, secrets: createSecretStore({ dataDir: metricsDir }) }),
       gatewayFor: (context) => cache.get(context),
+      stacks: createStackCatalog(),
     });
     expect((await metrics.source('c')).kind).toBe('metrics-server');
     setup.rotate();

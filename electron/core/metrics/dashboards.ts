@@ -1,13 +1,14 @@
 /**
- * The Metrics screen's dashboard of one stack: cluster and per-pod CPU and memory, Revenge's
- * request rate, error share, latency quantiles, cache hit ratio and job throughput. The stack's
- * pods are found through owner references (Deployments and StatefulSets labelled with the stack,
- * their ReplicaSets, the pods they own), never by name prefix.
+ * The Metrics screen's dashboard of one stack: cluster and per-pod CPU and memory, then the panels
+ * the stack brings in its signals (its own metric names and PromQL). The stack's pods are found
+ * through owner references (Deployments and StatefulSets labelled with the stack, their
+ * ReplicaSets, the pods they own), never by name prefix.
  */
 import type { Dashboard, MetricRange, MetricsSource, Panel, Series } from '@shared/readiness-schemas';
 import { errorMessage } from '../errors';
 import type { KubeGateway } from '../kube/kube-gateway';
-import { STACK_LABEL } from '../stacks/types';
+import type { DashboardPanel } from '../stacks/signals';
+import { STACK_LABEL, type StackCatalog, type StackKnowledge } from '../stacks/types';
 import { discoverMetrics, type Discovery } from './discovery';
 import type { PrometheusClient } from './prometheus-client';
 import type { MetricsSettingsStore } from './settings';
@@ -75,14 +76,14 @@ interface PanelDef {
 }
 
 const RATE = '[5m]';
-const requests = `sum(rate(revenge_http_requests_total${RATE}))`;
-const latency = (q: number) =>
-  `histogram_quantile(${q}, sum by (le) (rate(revenge_http_request_duration_seconds_bucket${RATE})))`;
-const hits = `sum(rate(revenge_cache_hits_total${RATE}))`;
-const misses = `sum(rate(revenge_cache_misses_total${RATE}))`;
-const scraped = (metric: string) => `${metric} has no samples: is Revenge's /metrics scraped?`;
 
-export function panelDefs(namespace: string, pods: string[], stack: string): PanelDef[] {
+/** The generic CPU and memory panels, then the stack's own. */
+export function panelDefs(
+  namespace: string,
+  pods: string[],
+  stack: string,
+  stackPanels: readonly DashboardPanel[],
+): PanelDef[] {
   const podSel = `namespace=${quote(namespace)},pod=~${quote(`^(${pods.map(escapeRegex).join('|')})$`)},container!=""`;
   const noPods = `No pods of stack ${stack} in namespace ${namespace} (looked through its Deployments and StatefulSets)`;
   return [
@@ -138,60 +139,7 @@ export function panelDefs(namespace: string, pods: string[], stack: string): Pan
         ? "container_memory_working_set_bytes has no samples for these pods: is the kubelets' cAdvisor scraped?"
         : noPods,
     },
-    {
-      id: 'request-rate',
-      title: 'Requests',
-      unit: 'rps',
-      queries: [{ name: 'requests', expr: requests }],
-      empty: scraped('revenge_http_requests_total'),
-    },
-    {
-      id: 'error-rate',
-      title: 'Server errors (5xx share)',
-      unit: 'ratio',
-      queries: [
-        {
-          name: '5xx',
-          expr: `(sum(rate(revenge_http_requests_total{status=~"5.."}${RATE})) or vector(0)) / ${requests}`,
-        },
-      ],
-      empty: scraped('revenge_http_requests_total'),
-    },
-    {
-      id: 'latency',
-      title: 'Request latency',
-      unit: 'seconds',
-      queries: [
-        { name: 'p50', expr: latency(0.5) },
-        { name: 'p95', expr: latency(0.95) },
-        { name: 'p99', expr: latency(0.99) },
-      ],
-      empty: scraped('revenge_http_request_duration_seconds_bucket'),
-    },
-    {
-      id: 'cache-hit-ratio',
-      title: 'Cache hit ratio',
-      unit: 'ratio',
-      queries: [{ name: 'hit ratio', expr: `${hits} / (${hits} + ${misses})` }],
-      empty: scraped('revenge_cache_hits_total / revenge_cache_misses_total'),
-    },
-    {
-      id: 'jobs',
-      title: 'Jobs',
-      unit: 'rps',
-      queries: [
-        { name: 'enqueued', expr: `sum(rate(revenge_jobs_enqueued_total${RATE}))` },
-        { name: 'completed', expr: `sum(rate(revenge_jobs_completed_total${RATE}))` },
-      ],
-      empty: scraped('revenge_jobs_enqueued_total / revenge_jobs_completed_total'),
-    },
-    {
-      id: 'sessions',
-      title: 'Active sessions',
-      unit: 'count',
-      queries: [{ name: 'sessions', expr: 'sum(revenge_sessions_active_total)' }],
-      empty: scraped('revenge_sessions_active_total'),
-    },
+    ...stackPanels.map((p) => ({ ...p, queries: p.queries.map((q) => ({ ...q })) })),
   ];
 }
 
@@ -343,9 +291,18 @@ export interface DashboardRequest {
   range: MetricRange;
 }
 
+/** The panels a stack brings (none for a stack the catalog does not know). */
+export type StackPanels = Pick<StackCatalog, 'has'> & Pick<StackKnowledge, 'signals'>;
+
 /** Builds the dashboard from a source already discovered. */
 export async function buildDashboard(
-  req: DashboardRequest & { gateway: Gateway; discovery: Discovery; now?: number },
+  req: DashboardRequest & {
+    gateway: Gateway;
+    discovery: Discovery;
+    /** The stack's own panels, from its signals. */
+    panels: readonly DashboardPanel[];
+    now?: number;
+  },
 ): Promise<Dashboard> {
   const { gateway, discovery, range } = req;
   const { seconds, stepSeconds } = RANGES[range];
@@ -361,7 +318,7 @@ export async function buildDashboard(
       source.notes.push(podsError);
     }
   }
-  const defs = panelDefs(req.namespace, pods, req.stack);
+  const defs = panelDefs(req.namespace, pods, req.stack, req.panels);
   let panels: Panel[];
   if (discovery.client) {
     // The range ends now (not at a step boundary) so the newest samples are always drawn.
@@ -386,6 +343,8 @@ export interface MetricsServiceDeps {
   settings: MetricsSettingsStore;
   /** The gateway of a kube context (shared with the rest of Homeport; not closed here). */
   gatewayFor(context: string): Promise<Gateway>;
+  /** The stacks' own dashboard panels. */
+  stacks: StackPanels;
 }
 
 /** Discovery and dashboards for any context, with the user's settings. */
@@ -424,7 +383,8 @@ export function createMetricsService(deps: MetricsServiceDeps) {
       const gateway = await deps.gatewayFor(req.context);
       const discovery = await discover(req.context, req.namespace);
       try {
-        return await buildDashboard({ ...req, gateway, discovery });
+        const panels = deps.stacks.has(req.stack) ? deps.stacks.signals(req.stack).dashboard : [];
+        return await buildDashboard({ ...req, gateway, discovery, panels });
       } finally {
         discovery.client?.close();
       }

@@ -1,7 +1,9 @@
 /**
  * Metrics against a real Prometheus (Debian's `prometheus` package) scraping a test exporter
  * every second, and the sandbox cluster for pods, owner references, the Service proxy and
- * metrics.k8s.io.
+ * metrics.k8s.io. The exporter serves the metric names and labels Revenge really exposes
+ * (lusoris/revenge internal/infra/observability/metrics.go), where its contract says: the port and
+ * path with the 'metrics' role. The dashboard's stack panels are Revenge's own signals.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { createKubeGateway, type KubeGateway } from '../kube/kube-gateway';
 import { createSecretStore } from '../secrets/secret-store';
 import { SANDBOX_CONTEXT, startSandbox, type Sandbox } from '../../sandbox/index';
 import { PROXY_TARGET_ANNOTATION } from '../../sandbox/service-proxy';
+import { createStackCatalog } from '../stacks/catalog';
 import { buildDashboard, createMetricsService, RANGES, stackPods } from './dashboards';
 import { discoverMetrics } from './discovery';
 import { createPrometheusClient, PrometheusError } from './prometheus-client';
@@ -24,6 +27,16 @@ import { createMetricsSettings } from './settings';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const NS = 'revenge';
+const catalog = createStackCatalog();
+const panels = catalog.signals('revenge').dashboard;
+const primary = catalog.signals('revenge').primary;
+/** Where Revenge serves its metrics, by its upstream contract. */
+const served = (() => {
+  const api = catalog.contracts('revenge').find((c) => c.component === primary);
+  const e = api?.http.find((h) => h.roles.includes('metrics'));
+  if (!e) throw new Error("Revenge's contract lists no metrics endpoint");
+  return e;
+})();
 let sandbox: Sandbox;
 let gateway: KubeGateway;
 let prometheus: ChildProcess | undefined;
@@ -35,34 +48,41 @@ let exporterPods: string[] = [];
 const started = Date.now();
 const dir = mkdtempSync(join(tmpdir(), 'homeport-metrics-'));
 
-/** Revenge's metrics and cAdvisor's container metrics, growing at fixed rates since the start. */
+/**
+ * Revenge's metrics with the labels its code gives them (requests by method, path and status;
+ * latency by method and path; cache by cache and layer; jobs by job_type and status), and
+ * cAdvisor's container metrics, growing at fixed rates since the start.
+ */
 function exposition(): string {
   const t = (Date.now() - started) / 1000;
+  const route = 'method="GET",path="/api/v1/movies"';
   const lines = [
     '# TYPE revenge_http_requests_total counter',
-    `revenge_http_requests_total{method="GET",path="/api/items",status="200"} ${9 * t}`,
-    `revenge_http_requests_total{method="GET",path="/api/items",status="500"} ${1 * t}`,
+    `revenge_http_requests_total{${route},status="200"} ${9 * t}`,
+    `revenge_http_requests_total{${route},status="500"} ${1 * t}`,
     '# TYPE revenge_http_request_duration_seconds histogram',
     ...(
       [
         ['0.01', 0],
+        ['0.025', 2],
         ['0.05', 5],
         ['0.1', 9],
         ['0.25', 9.5],
         ['0.5', 10],
         ['+Inf', 10],
       ] as const
-    ).map(([le, r]) => `revenge_http_request_duration_seconds_bucket{le="${le}"} ${r * t}`),
-    `revenge_http_request_duration_seconds_sum ${0.06 * 10 * t}`,
-    `revenge_http_request_duration_seconds_count ${10 * t}`,
+    ).map(([le, r]) => `revenge_http_request_duration_seconds_bucket{${route},le="${le}"} ${r * t}`),
+    `revenge_http_request_duration_seconds_sum{${route}} ${0.06 * 10 * t}`,
+    `revenge_http_request_duration_seconds_count{${route}} ${10 * t}`,
     '# TYPE revenge_cache_hits_total counter',
-    `revenge_cache_hits_total ${3 * t}`,
+    `revenge_cache_hits_total{cache="movies",layer="l1"} ${2 * t}`,
+    `revenge_cache_hits_total{cache="movies",layer="l2"} ${1 * t}`,
     '# TYPE revenge_cache_misses_total counter',
-    `revenge_cache_misses_total ${1 * t}`,
+    `revenge_cache_misses_total{cache="movies",layer="l2"} ${1 * t}`,
     '# TYPE revenge_jobs_enqueued_total counter',
-    `revenge_jobs_enqueued_total ${2 * t}`,
+    `revenge_jobs_enqueued_total{job_type="metadata_refresh"} ${2 * t}`,
     '# TYPE revenge_jobs_completed_total counter',
-    `revenge_jobs_completed_total ${1.5 * t}`,
+    `revenge_jobs_completed_total{job_type="metadata_refresh",status="success"} ${1.5 * t}`,
     '# TYPE revenge_sessions_active_total gauge',
     'revenge_sessions_active_total 7',
     '# TYPE container_cpu_usage_seconds_total counter',
@@ -79,6 +99,25 @@ const listen = (server: http.Server) =>
   new Promise<number>((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
   );
+
+/** Listens on the contract's metrics port of a random loopback address (127.0.0.0/8), so runs do not collide. */
+async function listenOnMetricsPort(server: http.Server): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const host = `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 250)}`;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(served.port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      return host;
+    } catch (err) {
+      if (attempt >= 10) throw err;
+    }
+  }
+}
 
 async function freePort(): Promise<number> {
   const s = http.createServer();
@@ -143,11 +182,16 @@ beforeAll(async () => {
     throw new Error(
       `${PROMETHEUS} is missing: install Prometheus with 'apt-get install prometheus' to run these tests`,
     );
-  exporter = http.createServer((_req, res) => {
+  exporter = http.createServer((req, res) => {
+    // Only the metrics path answers, as on the real program's observability server.
+    if (req.url !== served.path) {
+      res.writeHead(404);
+      return res.end('404 page not found\n');
+    }
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
     res.end(exposition());
   });
-  const exporterPort = await listen(exporter);
+  const exporterHost = await listenOnMetricsPort(exporter);
   const port = await freePort();
   promUrl = `http://127.0.0.1:${port}`;
   const config = join(dir, 'prometheus.yml');
@@ -157,7 +201,8 @@ beforeAll(async () => {
       'global: { scrape_interval: 1s, evaluation_interval: 1s }',
       'scrape_configs:',
       '  - job_name: revenge',
-      `    static_configs: [{ targets: ['127.0.0.1:${exporterPort}'] }]`,
+      `    metrics_path: ${served.path}`,
+      `    static_configs: [{ targets: ['${exporterHost}:${served.port}'] }]`,
       '',
     ].join('\n'),
   );
@@ -197,14 +242,14 @@ beforeAll(async () => {
   );
   for (const ns of [NS, 'monitoring'])
     await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  await post(`/apis/apps/v1/namespaces/${NS}/deployments`, workload('Deployment', 'api', 'revenge'));
+  await post(`/apis/apps/v1/namespaces/${NS}/deployments`, workload('Deployment', primary, 'revenge'));
   await post(`/apis/apps/v1/namespaces/${NS}/statefulsets`, workload('StatefulSet', 'postgres', 'revenge'));
   // Decoys: a bare pod and another stack's Deployment, both named like the stack's pods.
-  await post(`/apis/apps/v1/namespaces/${NS}/deployments`, workload('Deployment', 'api-shadow', 'other'));
+  await post(`/apis/apps/v1/namespaces/${NS}/deployments`, workload('Deployment', `${primary}-shadow`, 'other'));
   await post(`/api/v1/namespaces/${NS}/pods`, {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: 'api-decoy', namespace: NS, labels: { app: 'api' } },
+    metadata: { name: `${primary}-decoy`, namespace: NS, labels: { app: primary } },
     spec: { containers: [{ name: 'main', image: 'busybox:1.36' }] },
   });
   const pods = await until(
@@ -254,9 +299,9 @@ describe('metrics with a real Prometheus', () => {
     const pods = await stackPods(gateway, NS, 'revenge');
     expect(pods).toHaveLength(3);
     expect(pods).toContain('postgres-0');
-    expect(pods.filter((p) => p.startsWith('api-'))).toHaveLength(2);
-    expect(pods).not.toContain('api-decoy');
-    expect(pods.some((p) => p.startsWith('api-shadow-'))).toBe(false);
+    expect(pods.filter((p) => p.startsWith(`${primary}-`))).toHaveLength(2);
+    expect(pods).not.toContain(`${primary}-decoy`);
+    expect(pods.some((p) => p.startsWith(`${primary}-shadow-`))).toBe(false);
   });
 
   it('builds the dashboard from a Prometheus URL: rates, error share, latency, cache ratio, jobs, per-pod series', async () => {
@@ -269,6 +314,7 @@ describe('metrics with a real Prometheus', () => {
       range: '15m',
       gateway,
       discovery,
+      panels,
     });
     client.close();
     expect(dashboardSchema.parse(board)).toEqual(board);
@@ -302,7 +348,7 @@ describe('metrics with a real Prometheus', () => {
           .sort(),
       ).toEqual(stack);
       expect(panel(id).query).toContain('container!=""');
-      expect(panel(id).query).not.toContain('api-decoy');
+      expect(panel(id).query).not.toContain(`${primary}-decoy`);
     }
     expect(last('pod-cpu', 'postgres-0')).toBeGreaterThan(0);
     expect(last('pod-memory', 'postgres-0')).toBe(5e7);
@@ -320,6 +366,7 @@ describe('metrics with a real Prometheus', () => {
         range,
         gateway,
         discovery,
+        panels,
       });
       steps[range] = board.stepSeconds;
       const points = board.panels.find((p) => p.id === 'request-rate')!.series[0]!.points.length;
@@ -399,6 +446,7 @@ describe('metrics with a real Prometheus', () => {
       range: '1h',
       gateway,
       discovery: found,
+      panels,
     });
     expect(board.stepSeconds).toBe(30);
     expect(board.panels.find((p) => p.id === 'request-rate')!.series[0]!.points.at(-1)![1]).toBeGreaterThan(0);
@@ -423,6 +471,7 @@ describe('metrics with a real Prometheus', () => {
       range: '6h',
       gateway,
       discovery: ms,
+      panels,
     });
     expect(dashboardSchema.parse(msBoard)).toEqual(msBoard);
     const stack = await stackPods(gateway, NS, 'revenge');
@@ -453,6 +502,7 @@ describe('metrics with a real Prometheus', () => {
         range: '24h',
         gateway,
         discovery: none,
+        panels,
       });
       expect(noneBoard.stepSeconds).toBe(300);
       for (const p of noneBoard.panels) {
@@ -489,9 +539,25 @@ describe('metrics with a real Prometheus', () => {
       '/api/v1/namespaces/monitoring/services',
       promService('monitoring', 'prometheus-operated', 9090, promUrl),
     );
-    const service = createMetricsService({ settings, gatewayFor: async () => gateway });
+    const service = createMetricsService({ settings, gatewayFor: async () => gateway, stacks: catalog });
     const board = await service.dashboard({ context: SANDBOX_CONTEXT, namespace: NS, stack: 'revenge', range: '15m' });
     expect(board.source).toMatchObject({ kind: 'url', description: `Prometheus at ${authProxyUrl} (set by you)` });
+    // The generic panels, then the stack's own from its signals; a stack the catalog does not know has none.
+    const generic = ['cluster-cpu', 'cluster-memory', 'pod-cpu', 'pod-memory'];
+    expect(board.panels.map((p) => p.id)).toEqual([...generic, ...panels.map((p) => p.id)]);
+    expect(board.panels.find((p) => p.id === 'latency')?.query).toBe(
+      panels
+        .find((p) => p.id === 'latency')
+        ?.queries.map((q) => q.expr)
+        .join('\n'),
+    );
+    const unknownStack = await service.dashboard({
+      context: SANDBOX_CONTEXT,
+      namespace: NS,
+      stack: 'nothing',
+      range: '15m',
+    });
+    expect(unknownStack.panels.map((p) => p.id)).toEqual(generic);
     expect(board.panels.find((p) => p.id === 'request-rate')!.series[0]!.points.at(-1)![1]).toBeGreaterThan(0);
 
     // Keeping the stored password when only the URL changes; clearing removes both.

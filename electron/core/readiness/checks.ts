@@ -1,27 +1,22 @@
 /**
  * The readiness checks of a stack deployed to Kubernetes, as pure functions of one snapshot of its
- * live objects (plus what Prometheus, the backups and the service proxy answered). Each check names
- * the object and field it looked at and the value it saw; secret values are never read.
+ * live objects (plus what Prometheus, the backups and the service proxy answered), read through
+ * the stack's signals and its images' upstream contracts: no check names a stack, a component or
+ * a setting of its own. Each check names the object and field it looked at and the value it saw;
+ * secret values are never read.
  */
 import type { ReadinessCheck } from '@shared/readiness-schemas';
 import type { CheckInputs } from './kube-checks/common';
 import { sessionsAndCache, avatarsOnS3, leaderElection } from './kube-checks/state';
 import { configFromEnv, secretsFromSecrets, configMapCredentials } from './kube-checks/configuration';
 import { servicesForComponents, serviceSelectors } from './kube-checks/discovery';
-import {
-  probesPresent,
-  probesPassing,
-  gracefulShutdown,
-  apiReplicas,
-  apiDisruptionBudget,
-  requestIds,
-} from './kube-checks/distributed';
-import { scrapeAnnotations, metricsEndpoint, prometheusUp } from './kube-checks/observability';
+import { probesPresent, probesPassing, gracefulShutdown, requestIds } from './kube-checks/distributed';
+import { primaryReplicas, primaryDisruptionBudget } from './kube-checks/replicas';
+import { scrapeAnnotations, metricsDeclared, prometheusUp } from './kube-checks/observability';
 import { databaseStorage, mediaStorage, recentBackup } from './kube-checks/storage';
 
 export type { CheckInputs } from './kube-checks/common';
-export { podReady, STOP_TIMEOUT_SECONDS } from './kube-checks/common';
-export { replicasFix } from './kube-checks/distributed';
+export { podReady } from './kube-checks/common';
 
 /** Every Kubernetes check, in scorecard order. */
 export function kubernetesChecks(i: CheckInputs): ReadinessCheck[] {
@@ -37,11 +32,11 @@ export function kubernetesChecks(i: CheckInputs): ReadinessCheck[] {
     probesPresent(i),
     probesPassing(i),
     gracefulShutdown(i),
-    apiReplicas(i),
-    apiDisruptionBudget(i),
+    primaryReplicas(i),
+    primaryDisruptionBudget(i),
     requestIds(i),
     scrapeAnnotations(i),
-    metricsEndpoint(i),
+    metricsDeclared(i),
     prometheusUp(i),
     databaseStorage(i),
     mediaStorage(i),

@@ -1,9 +1,10 @@
 /**
  * One read of a deployed stack's live objects, by the label homeport.dev/stack, for the readiness
- * checks. Secrets are reduced to their names and keys as soon as they arrive: no value is kept.
+ * checks. Secrets are reduced to their names, keys and templates (which hold no values) as soon as
+ * they arrive: no value is kept.
  */
 import type { KubeGateway } from '../kube/kube-gateway';
-import { STACK_LABEL } from '../stacks/types';
+import { LEADER_ELECTION_ANNOTATION, STACK_LABEL, TEMPLATES_ANNOTATION } from '../stacks/types';
 
 export interface Meta {
   name: string;
@@ -16,23 +17,40 @@ export interface Meta {
 export interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: unknown; configMapKeyRef?: unknown };
+  valueFrom?: {
+    secretKeyRef?: { name: string; key: string };
+    fieldRef?: { fieldPath?: string };
+    configMapKeyRef?: { name: string; key: string };
+  };
+}
+
+export interface ProbeSpec {
+  httpGet?: { path?: string; port: number | string };
+  tcpSocket?: { port: number | string };
+  exec?: { command?: string[] };
 }
 
 export interface Container {
   name: string;
+  image?: string;
+  args?: string[];
   env?: EnvVar[];
   ports?: { name?: string; containerPort: number }[];
-  livenessProbe?: unknown;
-  readinessProbe?: unknown;
-  startupProbe?: unknown;
-  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+  livenessProbe?: ProbeSpec;
+  readinessProbe?: ProbeSpec;
+  startupProbe?: ProbeSpec;
+  volumeMounts?: { name: string; mountPath: string; subPath?: string; readOnly?: boolean }[];
 }
 
 export interface PodSpec {
   containers: Container[];
   terminationGracePeriodSeconds?: number;
-  volumes?: { name: string; persistentVolumeClaim?: { claimName: string; readOnly?: boolean } }[];
+  volumes?: {
+    name: string;
+    persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+    secret?: { secretName?: string };
+    configMap?: { name?: string };
+  }[];
 }
 
 export interface PodTemplate {
@@ -60,13 +78,19 @@ export interface Pod {
 
 export interface Service {
   metadata: Meta;
-  spec?: { selector?: Record<string, string>; ports?: { name?: string; port: number; targetPort?: number | string }[] };
+  spec?: {
+    selector?: Record<string, string>;
+    ports?: { name?: string; port: number; targetPort?: number | string }[];
+    sessionAffinity?: string;
+  };
 }
 
-/** A Secret without its values: only which keys it holds. */
+/** A Secret without its values: which keys it holds, and the templates Homeport fills keys from. */
 export interface SecretKeys {
   name: string;
   keys: string[];
+  /** Key -> template (`{{secret/key}}` placeholders, never values), from the homeport.dev/templates annotation. */
+  templates: Record<string, string>;
 }
 
 export interface ConfigMap {
@@ -120,7 +144,7 @@ export interface Snapshot {
   configMaps: ConfigMap[];
   pdbs: Pdb[];
   hpas: Hpa[];
-  /** The Leases the workloads name for leader election, and any named after the stack. */
+  /** The Leases the workloads or the stack's signals name for leader election, and any named after the stack. */
   leases: Lease[];
   pvcs: Pvc[];
   /** The volumes the stack's claims are bound to. */
@@ -133,7 +157,28 @@ const enc = encodeURIComponent;
 /** The revision Secrets of the deploy engine carry the label homeport.dev/revision: not part of the app. */
 const REVISION_LABEL = 'homeport.dev/revision';
 
-export async function readSnapshot(gateway: KubeGateway, namespace: string, stack: string): Promise<Snapshot> {
+/** Templates of a Secret's annotation; an annotation that does not parse gives none. */
+function templatesOf(annotations: Record<string, string> | undefined): Record<string, string> {
+  const raw = annotations?.[TEMPLATES_ANNOTATION];
+  if (!raw) return {};
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+    return Object.fromEntries(
+      Object.entries(parsed as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+  } catch {
+    return {};
+  }
+}
+
+/** `leases`: Lease names the stack says its leader election uses. */
+export async function readSnapshot(
+  gateway: KubeGateway,
+  namespace: string,
+  stack: string,
+  leases: readonly string[] = [],
+): Promise<Snapshot> {
   const ns = `namespaces/${enc(namespace)}`;
   const sel = `labelSelector=${enc(`${STACK_LABEL}=${stack}`)}`;
   const list = async <T>(path: string, optional = false): Promise<T[]> => {
@@ -144,36 +189,52 @@ export async function readSnapshot(gateway: KubeGateway, namespace: string, stac
       throw err;
     }
   };
-  const [deployments, statefulSets, pods, services, rawSecrets, configMaps, pdbs, hpas, pvcs, networkPolicies, leases] =
-    await Promise.all([
-      list<Workload>(`/apis/apps/v1/${ns}/deployments`),
-      list<Workload>(`/apis/apps/v1/${ns}/statefulsets`),
-      list<Pod>(`/api/v1/${ns}/pods`),
-      list<Service>(`/api/v1/${ns}/services`),
-      list<{ metadata: Meta; data?: Record<string, string> }>(`/api/v1/${ns}/secrets`),
-      list<ConfigMap>(`/api/v1/${ns}/configmaps`, true),
-      list<Pdb>(`/apis/policy/v1/${ns}/poddisruptionbudgets`, true),
-      list<Hpa>(`/apis/autoscaling/v2/${ns}/horizontalpodautoscalers`, true),
-      list<Pvc>(`/api/v1/${ns}/persistentvolumeclaims`),
-      list<NetworkPolicy>(`/apis/networking.k8s.io/v1/${ns}/networkpolicies`, true),
-      // Leases are written by the pods, not rendered by Homeport: they carry no stack label.
-      gateway
-        .listAll<Lease>(`/apis/coordination.k8s.io/v1/${ns}/leases`)
-        .then((r) => r.items)
-        .catch(() => [] as Lease[]),
-    ]);
+  const [
+    deployments,
+    statefulSets,
+    pods,
+    services,
+    rawSecrets,
+    configMaps,
+    pdbs,
+    hpas,
+    pvcs,
+    networkPolicies,
+    allLeases,
+  ] = await Promise.all([
+    list<Workload>(`/apis/apps/v1/${ns}/deployments`),
+    list<Workload>(`/apis/apps/v1/${ns}/statefulsets`),
+    list<Pod>(`/api/v1/${ns}/pods`),
+    list<Service>(`/api/v1/${ns}/services`),
+    list<{ metadata: Meta; data?: Record<string, string> }>(`/api/v1/${ns}/secrets`),
+    list<ConfigMap>(`/api/v1/${ns}/configmaps`, true),
+    list<Pdb>(`/apis/policy/v1/${ns}/poddisruptionbudgets`, true),
+    list<Hpa>(`/apis/autoscaling/v2/${ns}/horizontalpodautoscalers`, true),
+    list<Pvc>(`/api/v1/${ns}/persistentvolumeclaims`),
+    list<NetworkPolicy>(`/apis/networking.k8s.io/v1/${ns}/networkpolicies`, true),
+    // Leases are written by the pods, not rendered by Homeport: they carry no stack label.
+    gateway
+      .listAll<Lease>(`/apis/coordination.k8s.io/v1/${ns}/leases`)
+      .then((r) => r.items)
+      .catch(() => [] as Lease[]),
+  ]);
   const secrets = rawSecrets
     .filter((s) => !(REVISION_LABEL in (s.metadata.labels ?? {})))
-    .map((s) => ({ name: s.metadata.name, keys: Object.keys(s.data ?? {}).sort() }));
+    .map((s) => ({
+      name: s.metadata.name,
+      keys: Object.keys(s.data ?? {}).sort(),
+      templates: templatesOf(s.metadata.annotations),
+    }));
   const workloads = [
     ...deployments.map((w) => ({ ...w, kind: 'Deployment' as const })),
     ...statefulSets.map((w) => ({ ...w, kind: 'StatefulSet' as const })),
   ];
-  const leaseNames = new Set(
-    workloads
-      .map((w) => w.spec.template.metadata?.annotations?.['homeport.dev/leader-election'])
+  const leaseNames = new Set([
+    ...leases,
+    ...workloads
+      .map((w) => w.spec.template.metadata?.annotations?.[LEADER_ELECTION_ANNOTATION])
       .filter((n): n is string => Boolean(n)),
-  );
+  ]);
   const pvNames = [...new Set(pvcs.map((c) => c.spec?.volumeName).filter((n): n is string => Boolean(n)))];
   const pvs = (
     await Promise.all(
@@ -192,7 +253,7 @@ export async function readSnapshot(gateway: KubeGateway, namespace: string, stac
     configMaps,
     pdbs,
     hpas,
-    leases: leases.filter((l) => leaseNames.has(l.metadata.name) || l.metadata.name.startsWith(`${stack}-`)),
+    leases: allLeases.filter((l) => leaseNames.has(l.metadata.name) || l.metadata.name.startsWith(`${stack}-`)),
     pvcs,
     pvs,
     networkPolicies,

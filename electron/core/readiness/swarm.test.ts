@@ -1,20 +1,43 @@
-/** The Swarm readiness report over a fake engine serving Revenge as Homeport renders it. */
+/**
+ * The Swarm readiness report over a fake engine serving a stack as Homeport renders it, with the
+ * revision Homeport records on apply (the only place a config file's template can be read back).
+ */
 import { describe, expect, it } from 'vitest';
-import { readinessReportSchema } from '@shared/readiness-schemas';
+import { readinessReportSchema, type ReadinessReport } from '@shared/readiness-schemas';
 import type { DockerClient } from '../docker/client';
-import { createStackCatalog } from '../stacks/catalog';
+import { builtinStacks, createStackCatalog } from '../stacks/catalog';
 import type { SwarmServiceSpec } from '../stacks/swarm';
-import type { LiveService, LiveTask } from '../swarm/engine-api';
+import type { EngineApi, LiveConfig, LiveService, LiveTask } from '../swarm/engine-api';
+import { recordRevision } from '../swarm/revisions';
 import { reportSwarm } from './swarm';
+import { webStack } from './testing/web-stack';
 
-const catalog = createStackCatalog();
+const catalog = createStackCatalog([...builtinStacks, webStack]);
 
-function engine(values: unknown, edit: (s: SwarmServiceSpec) => void = () => {}) {
-  const checked = catalog.validate('revenge', values);
-  if (!checked.ok) throw new Error('invalid values');
-  const rendered = catalog.renderSwarm('revenge', checked.values, { stack: 'revenge' });
-  const services: LiveService[] = rendered.services.map((spec, i) => {
-    edit(spec);
+/** The configs recordRevision creates, as the engine lists them. */
+async function revisionConfigs(stack: string, values: unknown, spec: ReturnType<typeof catalog.renderSwarm>) {
+  const configs: LiveConfig[] = [];
+  const api = {
+    createConfig: async (body: unknown) => {
+      configs.push({ ID: 'rev1', Version: { Index: 1 }, Spec: body as LiveConfig['Spec'] });
+      return { ID: 'rev1' };
+    },
+  } as unknown as EngineApi;
+  await recordRevision(api, stack, { revision: 1, appliedAt: '2026-02-01T00:00:00Z', values, spec });
+  return configs;
+}
+
+async function engine(
+  stack: string,
+  values: unknown,
+  opts: { edit?: (s: SwarmServiceSpec) => void; recorded?: boolean } = {},
+) {
+  const checked = catalog.validate(stack, values);
+  if (!checked.ok) throw new Error(`invalid values: ${JSON.stringify(checked.issues)}`);
+  const rendered = catalog.renderSwarm(stack, checked.values, { stack });
+  const configs = opts.recorded === false ? [] : await revisionConfigs(stack, checked.values, rendered);
+  const services: LiveService[] = structuredClone(rendered.services).map((spec, i) => {
+    opts.edit?.(spec);
     return { ID: `svc${i}`, Version: { Index: 1 }, Spec: spec as LiveService['Spec'] };
   });
   const tasks: LiveTask[] = services.flatMap((s) =>
@@ -31,48 +54,145 @@ function engine(values: unknown, edit: (s: SwarmServiceSpec) => void = () => {})
     request: async <T>(path: string) => {
       if (path === '/services') return services as T;
       if (path === '/tasks') return tasks as T;
-      if (path === '/configs') return [] as T;
+      if (path === '/configs') return configs as T;
       throw new Error(`unexpected ${path}`);
     },
     stream: async () => {},
     close: () => {},
   };
-  return { openClient: async () => client, values: async () => checked.values };
+  return { openClient: async () => client, stacks: catalog };
 }
 
-const ref = { endpoint: 'nas', stack: 'revenge' };
-const UNKNOWN = [
-  'state.leader-election',
-  'discovery.selectors',
-  'distributed.request-id',
-  'observability.prometheus-up',
-  'storage.backup',
-];
+const revenge = { endpoint: 'nas', stack: 'revenge' };
+const check = (r: ReadinessReport, id: string) => {
+  const c = r.checks.find((x) => x.id === id);
+  if (!c) throw new Error(`no check ${id}`);
+  return c;
+};
+const ids = (r: ReadinessReport, verdict: string) => r.checks.filter((c) => c.verdict === verdict).map((c) => c.id);
+const PUBLIC = { objectStore: { mode: 'bundled', publicEndpoint: 'http://nas.lan:9000' } };
 
 describe('Swarm readiness', () => {
-  it('passes what Swarm can show; metrics labels warn; the rest is unknown with a reason', async () => {
-    const r = await reportSwarm(ref, engine({}));
+  it('reads the config file from the recorded revision: everything Swarm can show passes; the rest says why not', async () => {
+    const r = await reportSwarm(revenge, await engine('revenge', PUBLIC));
     expect(readinessReportSchema.parse(r)).toEqual(r);
     expect(r.target).toBe('swarm endpoint nas');
-    expect(r.checks.filter((c) => c.verdict === 'unknown').map((c) => c.id)).toEqual(UNKNOWN);
-    expect(r.checks.filter((c) => c.verdict === 'warn').map((c) => c.id)).toEqual(['observability.metrics-labels']);
-    expect(r.checks.filter((c) => c.verdict === 'fail')).toEqual([]);
+    expect(ids(r, 'fail')).toEqual([]);
+    expect(ids(r, 'warn')).toEqual(['observability.metrics-labels']);
+    expect(ids(r, 'unknown')).toEqual([
+      'state.leader-election',
+      'discovery.selectors',
+      'distributed.request-id',
+      'observability.prometheus-up',
+      'storage.backup',
+    ]);
+    // database.url is only in the config file, assembled from a templated secret Homeport recorded.
+    const state = check(r, 'state.sessions-cache');
+    expect(state.evidence).toContainEqual({
+      object: 'Service revenge_revenge',
+      field: expect.stringMatching(
+        /^setting database\.url \(config file \/app\/config\/config\.yaml \(secret revenge_revenge-config_config\.yaml_/,
+      ),
+      value: 'host postgres',
+    });
+    expect(state.evidence).toContainEqual({
+      object: 'Service revenge_revenge',
+      field: 'setting cache.url (env REVENGE_CACHE_URL)',
+      value: 'host dragonfly',
+    });
+    expect(check(r, 'configuration.env').summary).toMatch(
+      /environment variables and the config file \/app\/config\/config\.yaml$/,
+    );
+    // One replica is what the stack wants, and it says why.
+    expect(check(r, 'distributed.replicas')).toMatchObject({
+      verdict: 'pass',
+      summary: expect.stringMatching(/one replica: playback sessions/),
+    });
+    expect(check(r, 'state.leader-election').summary).toMatch(/table river_leader .* psql .* exec/);
+    expect(check(r, 'observability.metrics-labels').summary).toContain(':9096/metrics');
     expect(r.categories.find((c) => c.category === 'storage')?.score).toBe(100);
   });
 
-  it('one API replica fails with the fix; a literal secret in env is named without its value', async () => {
+  it('without a recorded revision, the config file cannot be read and what depends on it is unknown', async () => {
+    const r = await reportSwarm(revenge, await engine('revenge', PUBLIC, { recorded: false }));
+    const state = check(r, 'state.sessions-cache');
+    expect(state.verdict).toBe('unknown');
+    expect(state.summary).toContain('database.url may be set in /app/config/config.yaml');
+    expect(check(r, 'configuration.env').verdict).toBe('unknown');
+    expect(check(r, 'distributed.graceful-shutdown').verdict).toBe('unknown');
+  });
+
+  it('warns when user files go to an address inside the stack, with the reason from the stack', async () => {
+    const r = await reportSwarm(revenge, await engine('revenge', {}));
+    const files = check(r, 'state.avatars-s3');
+    expect(files.verdict).toBe('warn');
+    expect(files.summary).toContain('http://objectstore:9000');
+    expect(files.remediation).toContain('internal/service/user/service.go');
+  });
+
+  it('more than one replica of a one-replica primary fails with the why; a literal secret in env is named without its value', async () => {
     const r = await reportSwarm(
-      ref,
-      engine({ api: { autoscale: { enabled: false }, replicas: 1 } }, (s) => {
-        if (s.Name === 'revenge_api') s.TaskTemplate.ContainerSpec.Env.push('REVENGE_ADMIN_PASSWORD=hunter2-literal');
+      revenge,
+      await engine(
+        'revenge',
+        { ...PUBLIC, api: { replicas: 2 } },
+        {
+          edit: (s) => {
+            if (s.Name === 'revenge_revenge')
+              s.TaskTemplate.ContainerSpec.Env.push('REVENGE_ADMIN_PASSWORD=hunter2-literal');
+          },
+        },
+      ),
+    );
+    const replicas = check(r, 'distributed.replicas');
+    expect(replicas.verdict).toBe('fail');
+    expect(replicas.remediation).toMatch(/no sticky sessions.*playback sessions/);
+    expect(replicas.fix).toBeUndefined();
+    const secrets = check(r, 'configuration.secret-env');
+    expect(secrets.verdict).toBe('fail');
+    expect(secrets.summary).toContain('REVENGE_ADMIN_PASSWORD');
+    expect(JSON.stringify(r)).not.toContain('hunter2-literal');
+  });
+
+  it('state pointed inside the instance, a health check on a path the program does not serve, a short stop: fail with re-deploy', async () => {
+    const r = await reportSwarm(
+      revenge,
+      await engine('revenge', PUBLIC, {
+        edit: (s) => {
+          if (s.Name !== 'revenge_revenge') return;
+          const spec = s.TaskTemplate.ContainerSpec;
+          spec.Env = spec.Env.map((e) =>
+            e.startsWith('REVENGE_CACHE_URL=') ? 'REVENGE_CACHE_URL=redis://localhost:6379' : e,
+          );
+          spec.Healthcheck.Test = ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8096/health/ready'];
+          spec.StopGracePeriod = 5_000_000_000;
+        },
       }),
     );
-    const replicas = r.checks.find((c) => c.id === 'distributed.replicas');
-    expect(replicas?.verdict).toBe('fail');
-    expect(replicas?.fix?.values).toEqual({ api: { replicas: 2 } });
-    const secrets = r.checks.find((c) => c.id === 'configuration.secret-env');
-    expect(secrets?.verdict).toBe('fail');
-    expect(secrets?.summary).toContain('REVENGE_ADMIN_PASSWORD');
-    expect(JSON.stringify(r)).not.toContain('hunter2-literal');
+    expect(check(r, 'state.sessions-cache')).toMatchObject({ verdict: 'fail', fix: { values: {} } });
+    expect(check(r, 'state.sessions-cache').summary).toContain('the cache is localhost, inside the instance');
+    expect(check(r, 'distributed.probes')).toMatchObject({ verdict: 'fail', fix: { values: {} } });
+    expect(check(r, 'distributed.probes').summary).toContain(
+      'GET :8096/health/ready, which the program does not serve',
+    );
+    expect(check(r, 'distributed.graceful-shutdown').summary).toBe('Service revenge_revenge gets 5s, needs 30s');
+  });
+
+  it('follows another stack by its own signals: a stateless primary wants two replicas and gets a fix', async () => {
+    const ref = { endpoint: 'nas', stack: 'webapp' };
+    const two = await reportSwarm(ref, await engine('webapp', {}));
+    expect(check(two, 'distributed.replicas')).toMatchObject({
+      verdict: 'pass',
+      summary: 'Service webapp_web runs 2 replicas',
+    });
+    expect(check(two, 'state.sessions-cache')).toMatchObject({ verdict: 'pass' });
+    expect(check(two, 'observability.metrics-labels').summary).toContain(':3000/metrics');
+    for (const id of ['state.avatars-s3', 'storage.database', 'storage.media'])
+      expect(check(two, id).verdict).toBe('unknown');
+    const one = await reportSwarm(ref, await engine('webapp', { web: { replicas: 1 } }));
+    expect(check(one, 'distributed.replicas')).toMatchObject({
+      verdict: 'fail',
+      fix: { label: 'Run 2 replicas of web', values: { web: { replicas: 2 } } },
+    });
   });
 });

@@ -10,12 +10,14 @@ import { renderKubernetesObjects } from './kubernetes';
 import type { StackDefinition } from './model';
 import { revenge } from './revenge-stack';
 import { renderSwarmStack, type SwarmRenderOptions, type SwarmStack } from './swarm';
-import type { KubeObject, RenderedStack, RenderOptions, StackCatalog, ValidationResult } from './types';
+import type { KubeObject, RenderedStack, RenderOptions, StackCatalog, StackKnowledge, ValidationResult } from './types';
 
 /** The stacks Homeport ships. */
 export const builtinStacks: readonly StackDefinition[] = [revenge as StackDefinition];
 
-export function createStackCatalog(definitions: readonly StackDefinition[] = builtinStacks): StackCatalog {
+export function createStackCatalog(
+  definitions: readonly StackDefinition[] = builtinStacks,
+): StackCatalog & StackKnowledge {
   const byName = new Map<string, StackDefinition>();
   for (const def of definitions) {
     if (byName.has(def.name)) throw new Error(`stack catalog: duplicate stack '${def.name}'`);
@@ -63,6 +65,8 @@ export function createStackCatalog(definitions: readonly StackDefinition[] = bui
       if (badStack !== undefined) throw new Error(`invalid Swarm stack name '${opts.stack}': ${badStack}`);
       return renderSwarmStack(def.build(validated(stack, values)), opts);
     },
+    signals: (stack) => get(stack).signals,
+    contracts: (stack) => get(stack).contracts,
   };
 }
 

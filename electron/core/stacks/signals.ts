@@ -38,7 +38,16 @@ export interface StackSignals {
    * How many replicas of the primary are right: 'many' when it is stateless; 'one' when it holds
    * state in its own memory (then more than one needs sticky sessions, and the scorecard warns).
    */
-  replicas: { kind: 'many' } | { kind: 'one'; why: string; ref: string };
+  replicas:
+    | {
+        kind: 'many';
+        /**
+         * Where the stack's values set the primary's replica count (dotted paths, 'web.replicas'), so
+         * the scorecard can offer to run two; without it, no one-click fix is offered.
+         */
+        scale?: { replicas: string; autoscale?: string };
+      }
+    | { kind: 'one'; why: string; ref: string };
   /** Settings of the primary (the program's own keys) that must name another component: state kept outside the process. */
   externalState: { setting: string; component: string; what: string }[];
   /** User files go to object storage when `setting` is `value`; `endpointSetting` is what browsers' URLs are built from. */

@@ -4,7 +4,9 @@
  * Kubernetes; only renderers know a target platform.
  */
 import type { FieldIssue, StackInfo } from '@shared/deploy-schemas';
+import type { StackSignals } from './signals';
 import type { SwarmRenderOptions, SwarmStack } from './swarm';
+import type { ImageContract } from './upstream';
 
 /** A Kubernetes object as sent to the API server. */
 export interface KubeObject {
@@ -70,4 +72,12 @@ export interface StackCatalog {
   renderKubernetes(stack: string, values: unknown, opts: RenderOptions): RenderedStack;
   /** Renders already-validated values for Docker Swarm; opts.stack names the Swarm stack. */
   renderSwarm(stack: string, values: unknown, opts: SwarmRenderOptions): SwarmStack;
+}
+
+/** The catalog's read accessors for what a stack says about itself (generic code reads these, never a stack). */
+export interface StackKnowledge {
+  /** What the generic scorecard, dashboards and leader view read about the stack. Throws for an unknown stack. */
+  signals(stack: string): StackSignals;
+  /** The upstream contracts of the stack's images. Throws for an unknown stack. */
+  contracts(stack: string): readonly ImageContract[];
 }

@@ -22,9 +22,20 @@ export interface RecordedSwarmRevision {
 
 export const isRevisionConfig = (c: LiveConfig) => REVISION_LABEL in (c.Spec.Labels ?? {});
 
-/** The stack's specs without secret values. */
+/**
+ * The stack's specs without secret values. Templates stay: they hold only references to other
+ * secret files, and they are the only record of a config file's content (the engine never returns
+ * a secret's data), which the readiness checks read.
+ */
 export function withoutSecretValues(spec: SwarmStack): SwarmStack {
-  return { ...spec, secrets: spec.secrets.map((s) => ({ Name: s.Name, Labels: s.Labels })) };
+  return {
+    ...spec,
+    secrets: spec.secrets.map((s) =>
+      s.Templating
+        ? { Name: s.Name, Labels: s.Labels, Data: s.Data, Templating: s.Templating }
+        : { Name: s.Name, Labels: s.Labels },
+    ),
+  };
 }
 
 export const objectCount = (spec: SwarmStack | undefined) =>
@@ -53,26 +64,37 @@ export async function recordRevision(api: EngineApi, stack: string, r: RecordedS
   });
 }
 
+const revisionOf = (c: LiveConfig) => Number(c.Spec.Labels?.[REVISION_LABEL]);
+
+async function readRevision(api: EngineApi, c: LiveConfig): Promise<RecordedSwarmRevision> {
+  const data = c.Spec.Data ?? (await api.config(c.ID)).Spec.Data;
+  const parsed = data
+    ? (JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')) as {
+        values?: unknown;
+        spec?: SwarmStack;
+      })
+    : {};
+  return {
+    revision: revisionOf(c),
+    appliedAt: c.Spec.Labels?.[APPLIED_AT_LABEL] ?? c.CreatedAt ?? '',
+    values: parsed.values,
+    spec: parsed.spec as SwarmStack,
+  };
+}
+
+const numbered = (configs: LiveConfig[]) =>
+  configs.filter((c) => Number.isInteger(revisionOf(c)) && revisionOf(c) >= 1);
+
 export async function readRevisions(api: EngineApi, stack: string): Promise<RecordedSwarmRevision[]> {
   const out: RecordedSwarmRevision[] = [];
-  for (const c of await listRevisionConfigs(api, stack)) {
-    const revision = Number(c.Spec.Labels?.[REVISION_LABEL]);
-    if (!Number.isInteger(revision) || revision < 1) continue;
-    const data = c.Spec.Data ?? (await api.config(c.ID)).Spec.Data;
-    const parsed = data
-      ? (JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')) as {
-          values?: unknown;
-          spec?: SwarmStack;
-        })
-      : {};
-    out.push({
-      revision,
-      appliedAt: c.Spec.Labels?.[APPLIED_AT_LABEL] ?? c.CreatedAt ?? '',
-      values: parsed.values,
-      spec: parsed.spec as SwarmStack,
-    });
-  }
+  for (const c of numbered(await listRevisionConfigs(api, stack))) out.push(await readRevision(api, c));
   return out.sort((a, b) => b.revision - a.revision);
+}
+
+/** The newest revision only (undefined when Homeport recorded none). */
+export async function readCurrentRevision(api: EngineApi, stack: string): Promise<RecordedSwarmRevision | undefined> {
+  const newest = numbered(await listRevisionConfigs(api, stack)).sort((a, b) => revisionOf(b) - revisionOf(a))[0];
+  return newest ? readRevision(api, newest) : undefined;
 }
 
 export function toRevisionList(recorded: RecordedSwarmRevision[]): Revision[] {

@@ -1,30 +1,43 @@
-/** Helpers the Kubernetes readiness checks share: reading workloads, pods and settings. */
+/**
+ * Helpers the Kubernetes readiness checks share: the stack's signals and contracts, the primary
+ * component's workload and container, and what its program reads.
+ */
 import type { Evidence, ReadinessCheck, ReadinessFix } from '@shared/readiness-schemas';
 import { NAME_LABEL } from '../../stacks/kubernetes';
+import type { StackSignals } from '../../stacks/signals';
+import type { KubeObject } from '../../stacks/types';
+import type { ImageContract } from '../../stacks/upstream';
 import type { Container, Pod, Snapshot, Workload } from '../live';
+import { programView, SECRET_MARK, withoutPlaceholders, type ProgramFile, type ProgramView } from '../program';
+import type { Place } from '../program-checks';
 
-/** The application's own stop timeout, by component: the grace period must cover it. */
-export const STOP_TIMEOUT_SECONDS: Record<string, number> = { api: 30 };
 /** Kubernetes' default terminationGracePeriodSeconds. */
 export const DEFAULT_GRACE_SECONDS = 30;
-export const API = 'api';
 
 export interface CheckInputs {
   snap: Snapshot;
   /** The values of the current revision (undefined when Homeport has no revision of the stack). */
   values: unknown;
+  /** What the stack says about itself: its primary component, replicas policy, state, leader, ... */
+  signals: StackSignals;
+  /** The upstream contracts of the stack's images. */
+  contracts: readonly ImageContract[];
+  /** The objects Homeport renders for the current revision's values (undefined without a revision). */
+  rendered?: readonly KubeObject[];
   now: Date;
-  /** Prometheus' answer for up{} of the API pods; undefined when no Prometheus was found. */
+  /** Prometheus' answer for up{} of the primary's pods; undefined when no Prometheus was found. */
   up?:
     { query: string; samples: { value: number; labels: Record<string, string> }[] } | { query: string; error: string };
   /** The last successful backup; undefined when Homeport knows of no backups of the stack. */
   backup?: { lastSuccess?: string };
-  /** The X-Request-ID round trip through the service proxy, when it could be made. */
+  /** The request-ID round trip through the service proxy, when it could be made. */
   requestId?: { echoed: boolean; sent: string; got?: string; status: number } | { unavailable: string };
 }
 
 export type Verdict = ReadinessCheck['verdict'];
 export type Draft = Omit<ReadinessCheck, 'verdict' | 'summary' | 'evidence' | 'remediation' | 'fix'>;
+
+export const REAPPLY: ReadinessFix = { label: 'Re-apply the stack', values: {} };
 
 export function result(
   d: Draft,
@@ -54,30 +67,91 @@ export function podsOf(snap: Snapshot, w: Workload): Pod[] {
   return snap.pods.filter((p) => live(p) && selects(w.spec.selector?.matchLabels, p.metadata.labels));
 }
 
-export function apiWorkload(snap: Snapshot): Workload | undefined {
-  return snap.workloads.find((w) => componentOf(w) === API) ?? snap.workloads.find((w) => w.metadata.name === API);
+/** The workload of a component of the stack, by its name label (or its name). */
+export function workloadOf(snap: Snapshot, component: string): Workload | undefined {
+  return (
+    snap.workloads.find((w) => componentOf(w) === component) ??
+    snap.workloads.find((w) => w.metadata.name === component)
+  );
 }
 
-export const envOf = (c: Container, name: string) => c.env?.find((e) => e.name === name);
-export const apiContainer = (w: Workload | undefined) =>
-  w?.spec.template.spec.containers.find((c) => c.name === API) ?? w?.spec.template.spec.containers[0];
+export const primaryWorkload = (i: CheckInputs) => workloadOf(i.snap, i.signals.primary);
 
-export const missingApi = (d: Draft): ReadinessCheck =>
+/** The container of a component's workload: the one named after it, else the first. */
+export const containerOf = (w: Workload | undefined, component: string) =>
+  w?.spec.template.spec.containers.find((c) => c.name === component) ?? w?.spec.template.spec.containers[0];
+
+export const primaryContainer = (i: CheckInputs, w: Workload | undefined) => containerOf(w, i.signals.primary);
+
+export const missingComponent = (d: Draft, component: string): ReadinessCheck =>
   result(
     d,
     'fail',
-    'The stack has no API workload (no Deployment labelled app.kubernetes.io/name=api)',
-    [{ object: 'Deployment/api', value: 'not found' }],
-    'Deploy the stack (or re-apply it) so the API Deployment exists.',
-    { label: 'Re-apply the stack', values: {} },
+    `The stack has no workload for its component '${component}' (no Deployment or StatefulSet labelled ${NAME_LABEL}=${component})`,
+    [{ object: `Deployment/${component}`, value: 'not found' }],
+    `Deploy the stack (or re-apply it) so the workload of '${component}' exists.`,
+    REAPPLY,
   );
 
-/** The host of a URL-ish setting ('redis://dragonfly:6379' -> 'dragonfly'). */
-export function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).hostname || undefined;
-  } catch {
-    return undefined;
+export const missingPrimary = (d: Draft, i: CheckInputs) => missingComponent(d, i.signals.primary);
+
+/** The environment, arguments and mounted files of a container, as its program sees them (no secret values). */
+export function programOf(i: CheckInputs, w: Workload, c: Container): ProgramView {
+  const configMapValue = (name: string, key: string) =>
+    i.snap.configMaps.find((m) => m.metadata.name === name)?.data?.[key];
+  const env = (c.env ?? []).map((e) => {
+    const from = e.valueFrom;
+    if (from?.configMapKeyRef) {
+      return {
+        name: e.name,
+        value: configMapValue(from.configMapKeyRef.name, from.configMapKeyRef.key) ?? '',
+        literal: false,
+      };
+    }
+    if (from)
+      return {
+        name: e.name,
+        value: from.secretKeyRef ? SECRET_MARK : `$(${from.fieldRef?.fieldPath ?? 'field'})`,
+        literal: false,
+      };
+    return { name: e.name, value: e.value ?? '', literal: true };
+  });
+  const files: ProgramFile[] = [];
+  for (const m of c.volumeMounts ?? []) {
+    const v = w.spec.template.spec.volumes?.find((x) => x.name === m.name);
+    const secretName = v?.secret?.secretName;
+    const mapName = v?.configMap?.name;
+    if (secretName) {
+      const s = i.snap.secrets.find((x) => x.name === secretName);
+      for (const key of m.subPath ? [m.subPath] : (s?.keys ?? [])) {
+        const template = s?.templates[key];
+        files.push({
+          path: m.subPath ? m.mountPath : `${m.mountPath}/${key}`,
+          content: template === undefined ? undefined : withoutPlaceholders(template),
+          origin: `Secret ${secretName} key ${key}`,
+          secret: true,
+        });
+      }
+    } else if (mapName) {
+      const data = i.snap.configMaps.find((x) => x.metadata.name === mapName)?.data ?? {};
+      for (const key of m.subPath ? [m.subPath] : Object.keys(data)) {
+        files.push({
+          path: m.subPath ? m.mountPath : `${m.mountPath}/${key}`,
+          content: data[key],
+          origin: `ConfigMap ${mapName} key ${key}`,
+          secret: false,
+        });
+      }
+    }
   }
+  return programView(i.contracts, componentOf(w), { image: c.image ?? '', env, args: c.args ?? [], files });
 }
-export const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
+
+/** Where a workload runs, for the platform-neutral checks of program-checks.ts. */
+export const placeOf = (i: CheckInputs, w: Workload): Place => ({
+  object: ref(w),
+  services: new Set(i.snap.services.map((s) => s.metadata.name)),
+  serviceRef: (name) => `Service/${name}`,
+  namespace: i.snap.namespace,
+  reapply: REAPPLY,
+});

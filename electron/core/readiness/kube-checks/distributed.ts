@@ -1,20 +1,44 @@
-/** Readiness checks: Distributed concerns. */
-import type { Evidence, ReadinessCheck, ReadinessFix } from '@shared/readiness-schemas';
-import {
-  STOP_TIMEOUT_SECONDS,
-  DEFAULT_GRACE_SECONDS,
-  API,
-  result,
-  ref,
-  componentOf,
-  containerField,
-  podReady,
-  selects,
-  podsOf,
-  apiWorkload,
-  missingApi,
-} from './common';
+/** Readiness checks: Distributed concerns (probes, shutdown, request IDs). Replicas are in replicas.ts. */
+import type { Evidence, ReadinessCheck } from '@shared/readiness-schemas';
+import { answersHttp, contractForImage, listensOn } from '../../stacks/upstream';
+import type { Container, ProbeSpec, Workload } from '../live';
+import { DEFAULT_GRACE_SECONDS, result, ref, containerField, podReady, podsOf, REAPPLY } from './common';
 import type { CheckInputs, Verdict, Draft } from './common';
+
+type ProbeField = 'livenessProbe' | 'readinessProbe' | 'startupProbe';
+
+/** A probe's port as a number (a named port is looked up on the container). */
+function probePort(c: Container, port: number | string): number | undefined {
+  if (typeof port === 'number') return port;
+  if (/^\d+$/.test(port)) return Number(port);
+  return c.ports?.find((p) => p.name === port)?.containerPort;
+}
+
+/** What is wrong with a probe by the image's contract (undefined when nothing is, or there is no contract). */
+function probeProblem(i: CheckInputs, c: Container, probe: ProbeSpec): string | undefined {
+  const contract = contractForImage(i.contracts, c.image ?? '');
+  if (!contract) return undefined;
+  if (probe.httpGet) {
+    const port = probePort(c, probe.httpGet.port);
+    const path = probe.httpGet.path ?? '/';
+    if (port === undefined || !answersHttp(contract, port, path)) {
+      return `GET :${port ?? probe.httpGet.port}${path}, which the program does not serve`;
+    }
+  }
+  if (probe.tcpSocket) {
+    const port = probePort(c, probe.tcpSocket.port);
+    if (port === undefined || !listensOn(contract, port))
+      return `port ${probe.tcpSocket.port}, where the program does not listen`;
+  }
+  return undefined;
+}
+
+/** The probes a container needs: liveness and readiness, and startup when its program serves a startup endpoint. */
+function requiredProbes(i: CheckInputs, c: Container): ProbeField[] {
+  const contract = contractForImage(i.contracts, c.image ?? '');
+  const startup = contract?.http.some((h) => h.roles.includes('startup')) ?? false;
+  return ['livenessProbe', 'readinessProbe', ...(startup ? (['startupProbe'] as const) : [])];
+}
 
 export function probesPresent(i: CheckInputs): ReadinessCheck {
   const d: Draft = {
@@ -24,22 +48,30 @@ export function probesPresent(i: CheckInputs): ReadinessCheck {
     weight: 5,
   };
   const missing: Evidence[] = [];
+  const wrong: Evidence[] = [];
   for (const w of i.snap.workloads) {
     for (const c of w.spec.template.spec.containers) {
-      const required: ('livenessProbe' | 'readinessProbe' | 'startupProbe')[] = ['livenessProbe', 'readinessProbe'];
-      if (componentOf(w) === API) required.push('startupProbe');
-      for (const probe of required) {
+      for (const probe of requiredProbes(i, c)) {
         if (!c[probe]) missing.push({ object: ref(w), field: containerField(c, probe), value: 'missing' });
+      }
+      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+        const spec = c[probe];
+        const problem = spec && probeProblem(i, c, spec);
+        if (problem) wrong.push({ object: ref(w), field: containerField(c, probe), value: problem });
       }
     }
   }
-  if (missing.length > 0) {
+  if (missing.length > 0 || wrong.length > 0) {
+    const what = [
+      ...missing.map((m) => `missing ${m.object} ${m.field?.split('.').pop() ?? ''}`),
+      ...wrong.map((m) => `${m.object} ${m.field?.split('.').pop() ?? ''} probes ${m.value}`),
+    ];
     return result(
       d,
       'fail',
-      `Missing probes: ${missing.map((m) => `${m.object} ${m.field?.split('.').pop() ?? ''}`).join(', ')}`,
-      missing,
-      'Homeport renders liveness and readiness probes for every container (and a startup probe for the API on /health/startup); a missing one was removed by hand. Re-applying the stack with its current values puts them back.',
+      `Probes: ${what.join(', ')}`,
+      [...missing, ...wrong],
+      'Homeport renders liveness and readiness probes for every container (and a startup probe where the program serves one) on the endpoints its upstream contract lists; a missing or different one was changed by hand. Re-applying the stack with its current values puts them back.',
       { label: 'Re-apply the stack (restores the probes)', values: {} },
     );
   }
@@ -47,8 +79,13 @@ export function probesPresent(i: CheckInputs): ReadinessCheck {
   return result(
     d,
     'pass',
-    `All ${count} containers have liveness and readiness probes (the API a startup probe too)`,
-    [{ field: 'spec.template.spec.containers[].{liveness,readiness}Probe', value: `present on ${count} containers` }],
+    `All ${count} containers have liveness and readiness probes on endpoints their programs serve`,
+    [
+      {
+        field: 'spec.template.spec.containers[].{liveness,readiness,startup}Probe',
+        value: `present on ${count} containers`,
+      },
+    ],
     '',
   );
 }
@@ -80,6 +117,8 @@ export function probesPassing(i: CheckInputs): ReadinessCheck {
   );
 }
 
+type Rendered = { kind: string; metadata: { name: string }; spec?: { template?: Workload['spec']['template'] } };
+
 export function gracefulShutdown(i: CheckInputs): ReadinessCheck {
   const d: Draft = {
     id: 'distributed.graceful-shutdown',
@@ -87,155 +126,73 @@ export function gracefulShutdown(i: CheckInputs): ReadinessCheck {
     category: 'distributed',
     weight: 2,
   };
+  if (!i.rendered) {
+    return result(
+      d,
+      'unknown',
+      'Homeport has no revision of the stack to know how long its programs take to stop',
+      [{ value: 'no current revision' }],
+      '',
+    );
+  }
+  const rendered = i.rendered as readonly Rendered[];
   const evidence: Evidence[] = [];
   const short: string[] = [];
   for (const w of i.snap.workloads) {
-    const need = STOP_TIMEOUT_SECONDS[componentOf(w)];
-    if (need === undefined) continue;
+    const want = rendered.find((o) => o.kind === w.kind && o.metadata.name === w.metadata.name)?.spec?.template?.spec
+      .terminationGracePeriodSeconds;
+    if (want === undefined) continue;
     const grace = w.spec.template.spec.terminationGracePeriodSeconds;
     const effective = grace ?? DEFAULT_GRACE_SECONDS;
     evidence.push({
       object: ref(w),
       field: 'spec.template.spec.terminationGracePeriodSeconds',
-      value: `${grace ?? `unset (default ${DEFAULT_GRACE_SECONDS})`}; the app stops within ${need}s`,
+      value: `${grace ?? `unset (default ${DEFAULT_GRACE_SECONDS})`}; the stack gives it ${want}s to stop`,
     });
-    if (effective < need) short.push(`${ref(w)} gets ${effective}s, needs ${need}s`);
+    if (effective < want) short.push(`${ref(w)} gets ${effective}s, needs ${want}s`);
   }
-  if (evidence.length === 0) return missingApi(d);
   if (short.length > 0) {
     return result(
       d,
       'fail',
       short.join('; '),
       evidence,
-      "Give pods at least the application's stop timeout before they are killed; re-applying the stack sets it.",
-      { label: 'Re-apply the stack', values: {} },
+      'Give pods the time their programs need to stop before they are killed; re-applying the stack sets it.',
+      REAPPLY,
     );
   }
-  return result(d, 'pass', "The grace period covers the API's stop timeout", evidence, '');
-}
-
-/** The values patch that gives the API at least two replicas, as fits the live values. */
-export function replicasFix(values: unknown): ReadinessFix {
-  const api = (values as { api?: { autoscale?: { enabled?: boolean; max?: number } } } | undefined)?.api;
-  if (api?.autoscale?.enabled) {
-    return {
-      label: 'Autoscale the API from 2 replicas',
-      values: { api: { autoscale: { enabled: true, min: 2, max: Math.max(2, api.autoscale.max ?? 2) } } },
-    };
-  }
-  return { label: 'Run 2 API replicas', values: { api: { replicas: 2 } } };
-}
-
-export function apiReplicas(i: CheckInputs): ReadinessCheck {
-  const d: Draft = {
-    id: 'distributed.replicas',
-    title: 'More than one API replica',
-    category: 'distributed',
-    weight: 5,
-  };
-  const w = apiWorkload(i.snap);
-  if (!w) return missingApi(d);
-  const hpa = i.snap.hpas.find(
-    (h) => h.spec?.scaleTargetRef?.name === w.metadata.name && h.spec.scaleTargetRef.kind === w.kind,
-  );
-  const replicas = w.spec.replicas ?? 1;
-  const evidence: Evidence[] = [{ object: ref(w), field: 'spec.replicas', value: String(w.spec.replicas ?? 'unset') }];
-  if (hpa)
-    evidence.push({
-      object: `HorizontalPodAutoscaler/${hpa.metadata.name}`,
-      field: 'spec.minReplicas',
-      value: String(hpa.spec?.minReplicas ?? 1),
-    });
-  const floor = hpa ? (hpa.spec?.minReplicas ?? 1) : replicas;
-  if (floor >= 2)
-    return result(
-      d,
-      'pass',
-      hpa ? `The API autoscales from ${floor} replicas` : `The API runs ${replicas} replicas`,
-      evidence,
-      '',
-    );
-  return result(
-    d,
-    'fail',
-    hpa
-      ? `The API may scale down to ${floor} replica`
-      : `The API runs ${replicas} replica: a restart or node drain takes it down`,
-    evidence,
-    'Run at least two API replicas (or autoscale with a minimum of two) so one can restart while the other serves.',
-    replicasFix(i.values),
-  );
-}
-
-export function apiDisruptionBudget(i: CheckInputs): ReadinessCheck {
-  const d: Draft = {
-    id: 'distributed.pdb',
-    title: 'A PodDisruptionBudget covers the API',
-    category: 'distributed',
-    weight: 3,
-  };
-  const w = apiWorkload(i.snap);
-  if (!w) return missingApi(d);
-  const labels = w.spec.template.metadata?.labels;
-  const pdb = i.snap.pdbs.find((p) => selects(p.spec?.selector?.matchLabels, labels));
-  if (!pdb) {
-    return result(
-      d,
-      'fail',
-      `No PodDisruptionBudget selects the pods of ${ref(w)}`,
-      [
-        {
-          object: 'PodDisruptionBudget',
-          field: 'spec.selector',
-          value: `none matches ${JSON.stringify(w.spec.selector?.matchLabels ?? {})}`,
-        },
-      ],
-      'A node drain may evict every API pod at once without a PodDisruptionBudget. Homeport renders one (minAvailable 1) when the API runs two or more replicas.',
-      replicasFix(i.values),
-    );
-  }
-  const value =
-    pdb.spec?.minAvailable !== undefined
-      ? `minAvailable ${pdb.spec.minAvailable}`
-      : `maxUnavailable ${pdb.spec?.maxUnavailable ?? 'unset'}`;
-  return result(
-    d,
-    'pass',
-    `PodDisruptionBudget/${pdb.metadata.name} keeps ${value}`,
-    [{ object: `PodDisruptionBudget/${pdb.metadata.name}`, field: 'spec', value }],
-    '',
-  );
+  return result(d, 'pass', `${evidence.length} workloads get the stop time the stack gives them`, evidence, '');
 }
 
 export function requestIds(i: CheckInputs): ReadinessCheck {
+  const rid = i.signals.requestId;
+  const header = rid?.header ?? 'X-Request-ID';
   const d: Draft = {
     id: 'distributed.request-id',
-    title: 'X-Request-ID is echoed',
+    title: `${header} is echoed`,
     category: 'distributed',
     weight: 2,
   };
-  const remediation =
-    'Revenge echoes X-Request-ID on every response so a request can be followed across replicas in the logs; an API image that does not is too old.';
+  if (!rid) return result(d, 'unknown', 'The stack declares no request-ID header', [], '');
+  const service = `Service/${i.signals.primary}`;
+  const remediation = `The program echoes ${header} on every response (${rid.ref}) so a request can be followed across replicas in the logs; an image that does not is too old.`;
   const r = i.requestId;
   if (!r || 'unavailable' in r) {
     return result(
       d,
       'unknown',
-      "Not observed: it needs an HTTP request to the API through the API server's service proxy",
+      "Not observed: it needs an HTTP request to the primary component through the API server's service proxy",
       [
         {
-          object: `Service/${API}`,
-          field: 'GET /proxy/health/live with X-Request-ID',
+          object: service,
+          field: `GET :${rid.port}${rid.path} with ${header}`,
           value: r?.unavailable ?? 'not attempted',
         },
       ],
       remediation,
     );
   }
-  const evidence: Evidence[] = [
-    { object: `Service/${API}`, field: 'response header X-Request-ID', value: r.got ?? 'absent' },
-  ];
-  if (r.echoed) return result(d, 'pass', 'The API echoed the X-Request-ID it was sent', evidence, '');
-  return result(d, 'fail', `The API answered HTTP ${r.status} without echoing X-Request-ID`, evidence, remediation);
+  const evidence: Evidence[] = [{ object: service, field: `response header ${header}`, value: r.got ?? 'absent' }];
+  if (r.echoed) return result(d, 'pass', `${service} echoed the ${header} it was sent`, evidence, '');
+  return result(d, 'fail', `${service} answered HTTP ${r.status} without echoing ${header}`, evidence, remediation);
 }

@@ -1,19 +1,20 @@
-/** Readiness checks: State management. */
-import type { Evidence, ReadinessCheck, ReadinessFix } from '@shared/readiness-schemas';
+/** Readiness checks: State management, from the primary's effective settings and the stack's leader source. */
+import type { Evidence, ReadinessCheck } from '@shared/readiness-schemas';
 import { LEADER_ELECTION_ANNOTATION } from '../../stacks/types';
-import type { Lease } from '../live';
+import { leaderNotObservable } from '../leader';
+import { externalStateCheck, objectStorageCheck } from '../program-checks';
 import {
   result,
   ref,
-  containerField,
   podReady,
   selects,
-  apiWorkload,
-  envOf,
-  apiContainer,
-  missingApi,
-  hostOf,
-  LOCAL_HOSTS,
+  primaryWorkload,
+  primaryContainer,
+  missingPrimary,
+  programOf,
+  REAPPLY,
+  workloadOf,
+  placeOf,
 } from './common';
 import type { CheckInputs, Draft } from './common';
 
@@ -24,74 +25,18 @@ export function sessionsAndCache(i: CheckInputs): ReadinessCheck {
     category: 'state',
     weight: 5,
   };
-  const w = apiWorkload(i.snap);
-  const c = apiContainer(w);
-  if (!w || !c) return missingApi(d);
-  const evidence: Evidence[] = [];
-  const problems: string[] = [];
-  for (const [name, what] of [
-    ['REVENGE_CACHE_URL', 'cache'],
-    ['REVENGE_DATABASE_URL', 'database (sessions)'],
-  ] as const) {
-    const v = envOf(c, name);
-    const field = containerField(c, `env[${name}]`);
-    if (!v?.value) {
-      problems.push(`${name} is not set`);
-      evidence.push({ object: ref(w), field, value: v ? 'set from a reference' : 'not set' });
-      continue;
-    }
-    const host = hostOf(v.value);
-    const service = host?.split('.')[0];
-    // The URL's host, never the whole URL: it may embed a password placeholder.
-    evidence.push({ object: ref(w), field, value: `host ${host ?? '(unparsable)'}` });
-    if (!host || LOCAL_HOSTS.has(host)) problems.push(`the ${what} is ${host ?? 'not a URL'}, inside the pod`);
-    else if (!i.snap.services.some((s) => s.metadata.name === service)) {
-      problems.push(`the ${what} host '${host}' is not a Service of the stack`);
-      evidence.push({ object: `Service/${service}`, value: 'not found' });
-    } else evidence.push({ object: `Service/${service}`, value: 'exists' });
-  }
-  if (problems.length === 0) {
-    return result(d, 'pass', 'Sessions live in PostgreSQL and the cache in a shared Service', evidence, '');
-  }
-  return result(
-    d,
-    'fail',
-    problems.join('; '),
-    evidence,
-    'Point REVENGE_CACHE_URL and REVENGE_DATABASE_URL at the cache and database Services so every replica shares sessions and cache; re-apply the stack.',
-    { label: 'Re-apply the stack', values: {} },
-  );
+  const w = primaryWorkload(i);
+  const c = primaryContainer(i, w);
+  if (!w || !c) return missingPrimary(d, i);
+  return externalStateCheck(d, i.signals, programOf(i, w, c), placeOf(i, w));
 }
 
 export function avatarsOnS3(i: CheckInputs): ReadinessCheck {
-  const d: Draft = { id: 'state.avatars-s3', title: 'Avatars are stored on S3', category: 'state', weight: 4 };
-  const w = apiWorkload(i.snap);
-  const c = apiContainer(w);
-  if (!w || !c) return missingApi(d);
-  const backend = envOf(c, 'REVENGE_STORAGE_BACKEND')?.value;
-  const endpoint = envOf(c, 'REVENGE_STORAGE_S3_ENDPOINT')?.value;
-  const evidence: Evidence[] = [
-    { object: ref(w), field: containerField(c, 'env[REVENGE_STORAGE_BACKEND]'), value: backend ?? 'not set' },
-    { object: ref(w), field: containerField(c, 'env[REVENGE_STORAGE_S3_ENDPOINT]'), value: endpoint ?? 'not set' },
-  ];
-  const fix: ReadinessFix = {
-    label: 'Store avatars on the bundled object store',
-    values: { objectStore: { mode: 'bundled' } },
-  };
-  const remediation =
-    'Set REVENGE_STORAGE_BACKEND=s3 with an S3 endpoint (the bundled object store, an existing S3 service or a saved S3 profile): local avatar files are not shared between replicas.';
-  if (backend !== 's3') {
-    return result(
-      d,
-      'fail',
-      `Avatars go to ${backend ?? 'the default local'} storage, one copy per pod`,
-      evidence,
-      remediation,
-      fix,
-    );
-  }
-  if (!endpoint) return result(d, 'fail', 'S3 storage is selected without an endpoint', evidence, remediation, fix);
-  return result(d, 'pass', `Avatars go to S3 at ${endpoint}`, evidence, '');
+  const d: Draft = { id: 'state.avatars-s3', title: 'User files are stored on S3', category: 'state', weight: 4 };
+  const w = primaryWorkload(i);
+  const c = primaryContainer(i, w);
+  if (!w || !c) return missingPrimary(d, i);
+  return objectStorageCheck(d, i.signals, programOf(i, w, c), placeOf(i, w));
 }
 
 export function leaderElection(i: CheckInputs): ReadinessCheck {
@@ -101,12 +46,17 @@ export function leaderElection(i: CheckInputs): ReadinessCheck {
     category: 'state',
     weight: 4,
   };
-  const w = apiWorkload(i.snap);
-  if (!w) return missingApi(d);
+  const source = i.signals.leader;
+  if (!source) return result(d, 'unknown', 'The stack declares no leader election', [], '');
+  if (source.kind !== 'lease') {
+    const holder = workloadOf(i.snap, source.component);
+    return leaderNotObservable(d, source, holder ? ref(holder) : `component ${source.component}`);
+  }
+  const w = primaryWorkload(i);
+  if (!w) return missingPrimary(d, i);
+  const leaseName = source.lease;
+  const lease = i.snap.leases.find((l) => l.metadata.name === leaseName);
   const annotated = w.spec.template.metadata?.annotations?.[LEADER_ELECTION_ANNOTATION];
-  const lease: Lease | undefined =
-    i.snap.leases.find((l) => l.metadata.name === annotated) ??
-    i.snap.leases.find((l) => l.metadata.name.startsWith(`${i.snap.stack}-`));
   const evidence: Evidence[] = [
     {
       object: ref(w),
@@ -114,30 +64,11 @@ export function leaderElection(i: CheckInputs): ReadinessCheck {
       value: annotated ?? 'not set',
     },
   ];
-  const remediation =
-    'The API elects a leader through a Kubernetes Lease so periodic jobs run once; re-applying the stack restores the leader-election annotation, its ServiceAccount and Role. A Lease nobody renews means no API pod is Running and Ready.';
-  const fix: ReadinessFix = { label: 'Re-apply the stack', values: {} };
-  if (!annotated && !lease) {
-    return result(
-      d,
-      'fail',
-      'No leader election: every replica would run the periodic jobs',
-      evidence,
-      remediation,
-      fix,
-    );
-  }
-  const leaseName = lease?.metadata.name ?? annotated ?? '';
+  const remediation = `The pods of ${ref(w)} elect a leader through Lease/${leaseName} so periodic jobs run once; re-applying the stack restores what leader election needs. A Lease nobody renews means no pod is Running and Ready.`;
   if (!lease) {
     evidence.push({ object: `Lease/${leaseName}`, value: 'not found' });
-    return result(
-      d,
-      'fail',
-      `Lease/${leaseName} does not exist: no API pod has become leader`,
-      evidence,
-      remediation,
-      fix,
-    );
+    const summary = `Lease/${leaseName} does not exist: no pod of ${ref(w)} has become leader`;
+    return result(d, 'fail', summary, evidence, remediation, REAPPLY);
   }
   const holder = lease.spec?.holderIdentity;
   const duration = lease.spec?.leaseDurationSeconds ?? 15;
@@ -149,9 +80,10 @@ export function leaderElection(i: CheckInputs): ReadinessCheck {
     field: 'spec.renewTime',
     value: `${lease.spec?.renewTime ?? 'never'} (lease duration ${duration}s)`,
   });
-  if (!holder) return result(d, 'fail', `Lease/${leaseName} has no holder`, evidence, remediation, fix);
+  if (!holder) return result(d, 'fail', `Lease/${leaseName} has no holder`, evidence, remediation, REAPPLY);
   if (age > duration) {
-    return result(d, 'fail', `Lease/${leaseName} expired: ${holder} stopped renewing it`, evidence, remediation, fix);
+    const summary = `Lease/${leaseName} expired: ${holder} stopped renewing it`;
+    return result(d, 'fail', summary, evidence, remediation, REAPPLY);
   }
   const holderPod = i.snap.pods.find((p) => p.metadata.name === holder || holder.startsWith(`${p.metadata.name}_`));
   const ofWorkload = holderPod !== undefined && selects(w.spec.selector?.matchLabels, holderPod.metadata.labels);
@@ -169,7 +101,7 @@ export function leaderElection(i: CheckInputs): ReadinessCheck {
       `Lease/${leaseName} is held by ${holder}, which is not a Running and Ready pod of ${ref(w)}`,
       evidence,
       remediation,
-      fix,
+      REAPPLY,
     );
   }
   return result(d, 'pass', `Lease/${leaseName} is held by ${holder}`, evidence, '');

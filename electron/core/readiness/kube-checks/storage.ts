@@ -1,6 +1,6 @@
 /** Readiness checks: Storage. */
 import type { Evidence, ReadinessCheck } from '@shared/readiness-schemas';
-import { result, ref, componentOf, apiWorkload, apiContainer, missingApi } from './common';
+import { result, ref, primaryWorkload, missingPrimary, missingComponent, workloadOf, primaryContainer } from './common';
 import type { CheckInputs, Draft } from './common';
 
 export function databaseStorage(i: CheckInputs): ReadinessCheck {
@@ -10,16 +10,10 @@ export function databaseStorage(i: CheckInputs): ReadinessCheck {
     category: 'storage',
     weight: 5,
   };
-  const w = i.snap.workloads.find((x) => componentOf(x) === 'postgres');
-  if (!w)
-    return result(
-      d,
-      'fail',
-      'No postgres workload in the stack',
-      [{ object: 'StatefulSet/postgres', value: 'not found' }],
-      'Re-apply the stack.',
-      { label: 'Re-apply the stack', values: {} },
-    );
+  const db = i.signals.database;
+  if (!db) return result(d, 'unknown', 'The stack declares no database component', [], '');
+  const w = workloadOf(i.snap, db.component);
+  if (!w) return missingComponent(d, db.component);
   const templates = w.spec.volumeClaimTemplates ?? [];
   const evidence: Evidence[] = [
     {
@@ -28,8 +22,7 @@ export function databaseStorage(i: CheckInputs): ReadinessCheck {
       value: templates.map((t) => t.metadata.name).join(', ') || 'none',
     },
   ];
-  const remediation =
-    "PostgreSQL must keep its data on a PersistentVolumeClaim (the StatefulSet's claim template); a Pending claim usually means no storage class can provision it.";
+  const remediation = `The database ('${db.component}') must keep its data on a PersistentVolumeClaim (the StatefulSet's claim template); a Pending claim usually means no storage class can provision it.`;
   if (w.kind !== 'StatefulSet' || templates.length === 0)
     return result(d, 'fail', `${ref(w)} keeps its data in the pod`, evidence, remediation);
   const claims = templates.map((t) => `${t.metadata.name}-${w.metadata.name}-0`);
@@ -55,19 +48,20 @@ export function mediaStorage(i: CheckInputs): ReadinessCheck {
     category: 'storage',
     weight: 4,
   };
-  const w = apiWorkload(i.snap);
-  if (!w) return missingApi(d);
-  const c = apiContainer(w);
-  const mount = c?.volumeMounts?.find((m) => m.mountPath === '/media');
-  const volume = w.spec.template.spec.volumes?.find((v) => v.name === mount?.name);
-  const remediation =
-    'Mount the media library read-only from NFS (nfs.enabled with a server and path, or a saved NAS export): each API replica sees the same files.';
+  const media = i.signals.media;
+  if (!media) return result(d, 'unknown', 'The stack declares no shared media library', [], '');
+  const w = primaryWorkload(i);
+  if (!w) return missingPrimary(d, i);
+  const c = primaryContainer(i, w);
+  const volume = w.spec.template.spec.volumes?.find((v) => v.name === media.volume);
+  const mount = c?.volumeMounts?.find((m) => m.name === media.volume);
+  const remediation = `Mount the media library ('${media.volume}') read-only from NFS (enable it in the stack's values with a server and path, or a saved NAS export): every replica sees the same files.`;
   if (!mount || !volume?.persistentVolumeClaim) {
     return result(
       d,
       'warn',
-      'The API mounts no shared media library',
-      [{ object: ref(w), field: 'spec.template.spec.volumes[media]', value: 'not mounted' }],
+      `${ref(w)} mounts no shared media library`,
+      [{ object: ref(w), field: `spec.template.spec.volumes[${media.volume}]`, value: 'not mounted' }],
       remediation,
     );
   }
@@ -102,7 +96,8 @@ const DAY = 86_400_000;
 
 export function recentBackup(i: CheckInputs): ReadinessCheck {
   const d: Draft = { id: 'storage.backup', title: 'A recent database backup exists', category: 'storage', weight: 3 };
-  const remediation = 'Back up PostgreSQL daily (pg_dump to storage outside the cluster) and test a restore.';
+  const db = i.signals.database?.component;
+  const remediation = `Back up the database${db ? ` ('${db}')` : ''} daily to storage outside the cluster and test a restore.`;
   if (!i.backup) {
     return result(
       d,

@@ -4,6 +4,7 @@ import { WatchStatusBadge } from '../../components/WatchStatusBadge';
 import { SwarmManagers } from '../swarm/SwarmManagers';
 import { useActiveContext } from '../../lib/active-context';
 import { useNow } from '../../lib/use-live-collection';
+import { StackLeaders } from './StackLeaders';
 import { useLeases } from './use-leases';
 
 const verdictLabels: Record<LeaseVerdict, string> = { held: 'Held', expired: 'Expired', contended: 'Contended' };
@@ -18,6 +19,7 @@ export function LeadersScreen() {
       <>
         <p className="empty">Add a cluster on the Connections screen to see its leaders.</p>
         <SwarmManagers />
+        <StackLeaders />
       </>
     );
   }
@@ -69,6 +71,7 @@ export function LeadersScreen() {
         </table>
       </section>
       <SwarmManagers />
+      <StackLeaders />
     </>
   );
 }
