@@ -61,10 +61,9 @@ export default {
     {
       name: 'renderer-screens-read-through-hooks',
       comment:
-        "A feature's components get their data from its use-*.ts hooks, never from invoke or React Query directly. " +
-        'deploy/ and readiness/ are exempt while they are being rewritten.',
+        "A feature's components get their data from its use-*.ts hooks, never from invoke or React Query directly.",
       severity: 'error',
-      from: { path: '^renderer/src/features/[^/]+/.+[.]tsx$', pathNot: '^renderer/src/features/(deploy|readiness)/' },
+      from: { path: '^renderer/src/features/[^/]+/.+[.]tsx$' },
       to: { path: ['^renderer/src/lib/api-client[.]ts$', '(^|/)node_modules/@tanstack/react-query/'] },
     },
     {
