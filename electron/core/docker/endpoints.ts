@@ -77,6 +77,8 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
   const env = opts.env ?? process.env;
   const { trust } = opts;
   const store = new JsonStore(join(opts.dataDir, 'docker-endpoints.json'), storeSchema, () => ({ endpoints: [] }));
+  /** The Engine API version negotiated per endpoint (by name and URL), so only the first client pings. */
+  const apiVersions = new Map<string, string>();
 
   async function list(): Promise<ListedEndpoint[]> {
     const saved = (await store.read()).endpoints.map((e) => ({ ...e, source: 'saved' as const }));
@@ -165,7 +167,12 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
   async function openClient(name: string, timeoutMs?: number): Promise<DockerClient> {
     const endpoint = await get(name);
     const transport = await transportOf(endpoint, timeoutMs);
-    return createDockerClient(transport, `${endpoint.url} (endpoint '${endpoint.name}')`);
+    const key = `${endpoint.name}\n${endpoint.url}`;
+    const apiVersion = apiVersions.get(key);
+    return createDockerClient(transport, `${endpoint.url} (endpoint '${endpoint.name}')`, {
+      ...(apiVersion !== undefined ? { apiVersion } : {}),
+      onApiVersion: (v) => apiVersions.set(key, v),
+    });
   }
 
   function classify(name: string, err: unknown): Extract<EndpointTest, { status: 'failed' }> {
