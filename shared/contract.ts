@@ -39,6 +39,7 @@ import {
   swarmServiceDeltaSchema,
   swarmTaskDeltaSchema,
 } from './swarm-schemas';
+import { addRegistryInput, registryListSchema, removeRegistryInput } from './registry-schemas';
 import { stackOnTargetSchema } from './target-schemas';
 
 export const errorCodes = [
@@ -244,8 +245,8 @@ const bucketRef = z.object({ profile: endpointName, bucket: z.string().min(1).ma
 const endpointListSchema = z.object({
   endpoints: z.array(
     dockerEndpointSchema.extend({
-      /** 'saved' in Homeport, or 'env' from $DOCKER_HOST (read only here). */
-      source: z.enum(['saved', 'env']),
+      /** 'saved' in Homeport, 'env' from $DOCKER_HOST, or 'context' from a docker context (read only here). */
+      source: z.enum(['saved', 'env', 'context']),
     }),
   ),
 });
@@ -311,6 +312,10 @@ export const channels = {
     z.object({ name: endpointName, fingerprint: z.string().min(1) }).strict(),
     endpointTestSchema,
   ),
+  /** Registry credentials for private images: saved in Homeport, or from the user's docker login. No secret. */
+  'docker:listRegistries': channel(empty, registryListSchema),
+  'docker:addRegistry': channel(addRegistryInput, registryListSchema),
+  'docker:removeRegistry': channel(removeRegistryInput, registryListSchema),
   'nas:list': channel(empty, z.object({ hosts: z.array(nasHostSchema) })),
   'nas:add': channel(nasHostInput, z.object({ hosts: z.array(nasHostSchema) })),
   'nas:remove': channel(z.object({ name: endpointName }).strict(), z.object({ hosts: z.array(nasHostSchema) })),

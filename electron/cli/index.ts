@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { runContexts } from './contexts-command';
 import { runSandbox } from './sandbox-command';
 import { runReadiness } from './readiness-command';
+import { runRegistry } from './registry-commands';
 import { runServe } from './serve-command';
 import { runDeploy, runRender, runRevisions, runRollback, runUninstall } from './stack-commands';
 import { runNas, runS3 } from './storage-commands';
@@ -43,6 +44,7 @@ Commands:
   readiness STACK  The readiness scorecard of a deployed stack: --context NAME [--namespace NS] | --swarm ENDPOINT [--json]
   nas ...          NAS hosts over SSH and their NFS exports (homeport nas help)
   s3 ...           S3 endpoint profiles and buckets (homeport s3 help)
+  registry ...     Credentials for private images on a swarm (homeport registry help)
 
   homeport <command> --help shows this text.`;
 
@@ -161,6 +163,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runNas(rest);
       case 's3':
         return await runS3(rest);
+      case 'registry':
+        return await runRegistry(rest);
       default:
         console.error(`homeport: unknown command '${command}'\n\n${USAGE}`);
         return 2;
