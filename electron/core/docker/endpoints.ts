@@ -1,6 +1,6 @@
 /**
  * The Docker endpoints Homeport knows: the ones saved in <dataDir>/docker-endpoints.json (0600) and,
- * read only, $DOCKER_HOST as 'env'. Opens clients to them and tests them, classifying failures so
+ * read only, $DOCKER_HOST as 'env' and the docker CLI's contexts as 'context-<name>'. Opens clients to them and tests them, classifying failures so
  * the UI can say what to fix.
  */
 import { readFile } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import type { SshTrust } from '../ssh/trust';
 import { JsonStore } from '../storage/json-store';
 import { createDockerClient, DockerRequestError, type DockerClient, type DockerTransport } from './client';
 import { parseEndpointUrl, validateEndpoint, validateEndpointName, type EndpointAddress } from './endpoint-url';
+import { CONTEXT_PREFIX, readDockerContexts } from './contexts';
 import { openSshTransport } from './ssh-transport';
 import { createDeadline } from '../deadline';
 
@@ -33,8 +34,10 @@ export class DockerEndpointError extends HomeportError {
 }
 
 export type ListedEndpoint = DockerEndpoint & {
-  /** 'saved' in Homeport, or 'env' from $DOCKER_HOST (listed, not removable). */
-  source: 'saved' | 'env';
+  /** 'saved' in Homeport, 'env' from $DOCKER_HOST, or 'context' from a docker context (listed, not removable). */
+  source: 'saved' | 'env' | 'context';
+  /** For a context: why Homeport will not connect as it says (not sent to the renderer). */
+  problem?: string;
 };
 
 export interface DockerEndpointsOptions {
@@ -82,8 +85,12 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
 
   async function list(): Promise<ListedEndpoint[]> {
     const saved = (await store.read()).endpoints.map((e) => ({ ...e, source: 'saved' as const }));
+    const contexts = (await readDockerContexts(env)).map(({ context: _context, ...e }) => ({
+      ...e,
+      source: 'context' as const,
+    }));
     const fromEnv = envEndpoint(env);
-    return fromEnv ? [{ ...fromEnv, source: 'env' as const }, ...saved] : saved;
+    return [...(fromEnv ? [{ ...fromEnv, source: 'env' as const }] : []), ...contexts, ...saved];
   }
 
   async function get(name: string): Promise<ListedEndpoint> {
@@ -103,6 +110,12 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
     const { endpoint } = validateEndpoint(input);
     if (endpoint.name === ENV_ENDPOINT) {
       throw new HomeportError('CONFLICT', `'name': 'env' is reserved for $DOCKER_HOST; pick another name`);
+    }
+    if (endpoint.name.startsWith(CONTEXT_PREFIX)) {
+      throw new HomeportError(
+        'CONFLICT',
+        `'name': names starting with '${CONTEXT_PREFIX}' are the docker contexts Homeport lists; pick another name`,
+      );
     }
     await store.update((s) => {
       if (s.endpoints.some((e) => e.name === endpoint.name)) {
@@ -124,6 +137,13 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
       );
     }
     validateEndpointName(name);
+    const context = (await list()).find((e) => e.name === name && e.source === 'context');
+    if (context) {
+      throw new HomeportError(
+        'CONFLICT',
+        `'name': '${name}' is a docker context, not saved in Homeport; remove it with docker context rm`,
+      );
+    }
     await store.update((s) => {
       if (!s.endpoints.some((e) => e.name === name)) {
         throw new HomeportError('NOT_FOUND', `No Docker endpoint named '${name}'`);
@@ -142,7 +162,8 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
     }
   }
 
-  async function transportOf(endpoint: DockerEndpoint, timeoutMs?: number): Promise<DockerTransport> {
+  async function transportOf(endpoint: ListedEndpoint, timeoutMs?: number): Promise<DockerTransport> {
+    if (endpoint.problem) throw new DockerEndpointError('config', `Endpoint '${endpoint.name}': ${endpoint.problem}`);
     const address = addressOf(endpoint);
     if (address.kind === 'unix') return { kind: 'unix', socketPath: address.socketPath };
     if (address.kind === 'tcp') {
