@@ -15,7 +15,7 @@ import { JsonStore } from '../storage/json-store';
 import { createDockerClient, DockerRequestError, type DockerClient, type DockerTransport } from './client';
 import { parseEndpointUrl, validateEndpoint, validateEndpointName, type EndpointAddress } from './endpoint-url';
 import { CONTEXT_PREFIX, readDockerContexts } from './contexts';
-import { openSshTransport } from './ssh-transport';
+import { acceptEndpointHostKey, openSshTransport } from './ssh-transport';
 import { createDeadline } from '../deadline';
 
 export const ENV_ENDPOINT = 'env';
@@ -269,16 +269,14 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
     }
   }
 
-  /** Trusts the SSH host key the last connection to this endpoint's host was shown, if it is the one the user checked. */
+  /** Trusts the SSH host key the last connection to this endpoint's host (or a jump host) was shown, if it is the one the user checked. */
   async function acceptHostKey(name: string, fingerprint: string): Promise<void> {
-    const address = addressOf(await get(name));
+    const endpoint = await get(name);
+    const address = addressOf(endpoint);
     if (address.kind !== 'ssh') {
       throw new HomeportError('INVALID_INPUT', `Endpoint '${name}' is not an ssh:// endpoint; it has no host key`);
     }
-    await trust.acceptShown(
-      { host: address.host, port: address.port, label: `Endpoint '${name}'`, showAgain: 'test the endpoint' },
-      fingerprint,
-    );
+    await acceptEndpointHostKey(endpoint, address, trust, env, fingerprint);
   }
 
   return { list, get, add, remove, openClient, test, acceptHostKey };

@@ -50,6 +50,8 @@ export interface SshConnectOptions {
   authHint?: string;
   /** How the user gives the passphrase of an encrypted key; default: "enter its passphrase". */
   passphraseHint?: string;
+  /** An open stream to the host (a channel forwarded by a jump host) instead of a TCP connection. */
+  sock?: Duplex;
 }
 
 export interface ExecResult {
@@ -150,6 +152,7 @@ export async function connectSsh(opts: SshConnectOptions): Promise<SshSession> {
       ? { algorithms: { serverHostKey: { remove: preferred, prepend: preferred, append: [] } } }
       : {}),
   };
+  if (opts.sock) config.sock = opts.sock;
   if (auth.kind === 'key') {
     config.privateKey = auth.privateKey;
     if (auth.passphrase !== undefined) config.passphrase = auth.passphrase;
