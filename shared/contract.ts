@@ -239,6 +239,7 @@ const s3ProfileInput = z
     pathStyle: z.boolean().optional(),
     accessKeyId: z.string().trim().min(1, 'accessKeyId is required').max(256),
     secretAccessKey: typedSecret('secretAccessKey'),
+    caFile: absolutePath('caFile').optional(),
   })
   .strict();
 const bucketRef = z.object({ profile: endpointName, bucket: z.string().min(1).max(63) }).strict();

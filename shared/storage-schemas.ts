@@ -69,6 +69,8 @@ export const s3ProfileSchema = z.object({
   pathStyle: z.boolean(),
   /** The access key id is shown (it names the user); the secret key never is. */
   accessKeyId: z.string(),
+  /** A CA certificate file on this machine that signs the endpoint's certificate (a private CA). */
+  caFile: z.string().optional(),
 });
 export type S3Profile = z.infer<typeof s3ProfileSchema>;
 

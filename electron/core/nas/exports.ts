@@ -12,6 +12,7 @@ import { squashOptions, type NfsExport } from '@shared/storage-schemas';
 import { HomeportError } from '../errors';
 import type { SshSession } from '../ssh/connect';
 import type { NasConnector } from './hosts';
+import { checkExportPathOnNas, confirmExportPathOnNas } from './export-path';
 import { findExportfs, parseExportfsVerbose, rootRunner, type ExportfsEntry, type RootRunner } from './remote';
 
 export const EXPORTS_DIR = '/etc/exports.d';
@@ -73,6 +74,10 @@ const SYSTEM_TREES = [
 /** Directories that may hold exports below them but are not exported themselves. */
 const SYSTEM_ROOTS = ['/', '/var', '/tmp', '/root'];
 
+/** A system directory, or something under one of the system trees. */
+export const isSystemPath = (path: string) =>
+  SYSTEM_ROOTS.includes(path) || SYSTEM_TREES.some((t) => path === t || path.startsWith(`${t}/`));
+
 export function validateExportPath(path: unknown): string {
   if (typeof path !== 'string' || path === '') {
     throw invalid('path', 'enter the absolute directory to export on the NAS (for example /srv/media)');
@@ -98,7 +103,7 @@ export function validateExportPath(path: unknown): string {
     throw invalid('path', `"${path}" ends with whitespace, which exportfs output cannot show; rename the directory`);
   }
   if (Buffer.byteLength(path) > 1024) throw invalid('path', 'is longer than 1024 bytes; use a shorter path');
-  if (SYSTEM_ROOTS.includes(path) || SYSTEM_TREES.some((t) => path === t || path.startsWith(`${t}/`))) {
+  if (isSystemPath(path)) {
     throw invalid(
       'path',
       `"${path}" is a system directory; export a directory of its own instead (for example /srv/share)`,
@@ -383,18 +388,20 @@ export async function createExport(
     );
   }
 
-  // The directory: created literally (argv), owner and mode applied when given.
+  // The directory: resolved on the NAS first (no symlink anywhere in it), created literally (argv),
+  // owner and mode applied when given, never through a symlink.
+  const { exists } = await checkExportPathOnNas(run, s.path, isSystemPath);
   let createdDirectory = false;
-  const isDir = await run.exec(['test', '-d', s.path]);
-  if (isDir.code !== 0) {
-    const exists = await run.exec(['test', '-e', s.path]);
-    if (exists.code === 0) {
+  if (exists) {
+    if ((await run.exec(['test', '-d', s.path])).code !== 0) {
       throw invalid('path', `${s.path} exists on the NAS but is not a directory; pick another path`);
     }
+  } else {
     await run.check(['mkdir', '-p', '--', s.path], `creating ${s.path}`);
     createdDirectory = true;
   }
-  if (s.chown !== undefined) await run.check(['chown', '--', s.chown, s.path], `chown ${s.chown} ${s.path}`);
+  await confirmExportPathOnNas(run, s.path, isSystemPath);
+  if (s.chown !== undefined) await run.check(['chown', '-h', '--', s.chown, s.path], `chown ${s.chown} ${s.path}`);
   if (s.mode !== undefined) await run.check(['chmod', '--', s.mode, s.path], `chmod ${s.mode} ${s.path}`);
 
   const content = renderDropIn(s);

@@ -3,8 +3,9 @@
  * endpoint is and which access key id to use. The secret access key lives only in the secret store
  * (under s3/<name>/secret-key): never in the JSON, never returned by list().
  */
+import { open } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { s3ProfileSchema, type S3Profile } from '@shared/storage-schemas';
 import { HomeportError } from '../errors';
@@ -22,6 +23,8 @@ export interface S3ProfileInput {
   /** Default true: bucket in the path, as MinIO, Garage and SeaweedFS expect. */
   pathStyle?: boolean;
   accessKeyId: string;
+  /** A CA certificate file (absolute path) for an endpoint whose certificate a private CA signs. */
+  caFile?: string;
 }
 
 /** What a client needs to sign requests; for the main process only (never sent to the renderer). */
@@ -31,6 +34,8 @@ export interface S3Credentials {
   pathStyle: boolean;
   accessKeyId: string;
   secretAccessKey: string;
+  /** The profile's CA certificate file, read when a client is made (readProfileCa). */
+  caFile?: string;
 }
 
 export interface SavedS3Profile {
@@ -140,17 +145,65 @@ function validatePathStyle(pathStyle: unknown, endpoint: string): boolean {
   return pathStyle;
 }
 
+function validateCaFile(caFile: unknown, endpoint: string): string | undefined {
+  if (caFile === undefined || caFile === '') return undefined;
+  if (typeof caFile !== 'string' || !isAbsolute(caFile.trim()) || caFile.includes('\0') || caFile.length > 4096) {
+    throw invalid('caFile', 'give the absolute path of the CA certificate file (PEM), for example /etc/ssl/nas-ca.pem');
+  }
+  if (!endpoint.startsWith('https:')) {
+    throw invalid('caFile', `a CA certificate applies to https:// endpoints only; ${endpoint} is plain http`);
+  }
+  return caFile.trim();
+}
+
 export function validateProfile(input: S3ProfileInput): S3Profile {
   if (typeof input !== 'object' || input === null) throw new HomeportError('INVALID_INPUT', 'Expected an S3 profile');
   const name = validateProfileName(input.name);
   const endpoint = validateEndpointUrl(input.endpoint);
+  const caFile = validateCaFile(input.caFile, endpoint);
   return {
     name,
     endpoint,
     region: validateRegion(input.region),
     pathStyle: validatePathStyle(input.pathStyle, endpoint),
     accessKeyId: validateAccessKeyId(input.accessKeyId),
+    ...(caFile !== undefined ? { caFile } : {}),
   };
+}
+
+const MAX_CA_BYTES = 1024 * 1024;
+
+/** Reads a profile's CA certificate file (at most 1 MiB of PEM), saying which profile and field when it cannot. */
+export async function readProfileCa(profile: string, caFile: string): Promise<string> {
+  const fail = (why: string) =>
+    new HomeportError(
+      'INVALID_INPUT',
+      `S3 profile '${profile}': 'caFile' ${caFile} ${why}; point it at the CA certificate (PEM)`,
+    );
+  let text: string;
+  try {
+    const handle = await open(caFile, 'r');
+    try {
+      const buf = Buffer.alloc(MAX_CA_BYTES + 1);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+      if (bytesRead > MAX_CA_BYTES) throw fail('is larger than 1 MiB');
+      text = buf.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    if (err instanceof HomeportError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw fail(
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'is not readable by Homeport'
+          : `cannot be read (${code})`,
+    );
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw fail('holds no PEM certificate');
+  return text;
 }
 
 export function createS3Profiles(opts: { dataDir: string; secrets: SecretStore }) {
@@ -230,8 +283,8 @@ export function createS3Profiles(opts: { dataDir: string; secrets: SecretStore }
         `S3 profile '${name}' has no stored secret access key; edit the profile and enter the secret key again`,
       );
     }
-    const { endpoint, region, pathStyle, accessKeyId } = profile;
-    return { endpoint, region, pathStyle, accessKeyId, secretAccessKey };
+    const { endpoint, region, pathStyle, accessKeyId, caFile } = profile;
+    return { endpoint, region, pathStyle, accessKeyId, secretAccessKey, ...(caFile ? { caFile } : {}) };
   }
 
   return { list, get, add, update, remove, credentials };
