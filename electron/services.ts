@@ -1,6 +1,7 @@
 import { createClustersService } from './core/clusters/clusters-service';
 import { createDeployEngine } from './core/deploy/engine';
 import { createDockerEndpoints } from './core/docker/endpoints';
+import { createRegistries } from './core/docker/registries';
 import { streamSwarmLogs, type SwarmLogParams } from './core/docker/logs';
 import { createSwarmLive } from './core/docker/swarm-live';
 import { createGatewayCache } from './core/kube/gateway-cache';
@@ -75,7 +76,12 @@ export function createServices(deps: ServiceDeps) {
   const dockerEndpoints = createDockerEndpoints({ dataDir, trust: sshTrust, env: deps.env });
   const openClient = (endpoint: string) => dockerEndpoints.openClient(endpoint);
   const swarmLive = createSwarmLive({ openClient });
-  const swarmDeployer = createSwarmDeployer({ openClient, catalog: stacks });
+  const registries = createRegistries({ dataDir, secrets, env: deps.env });
+  const swarmDeployer = createSwarmDeployer({
+    openClient,
+    catalog: stacks,
+    registryAuth: (image) => registries.authHeader(image),
+  });
   const targets = createTargets({
     kubernetes: (target) => kubernetesTarget(target, { engine: deployEngine, readiness }),
     swarm: (target) =>
@@ -112,6 +118,8 @@ export function createServices(deps: ServiceDeps) {
     /** Plan, apply, roll back, remove, follow and score stacks on any target. */
     deployments,
     dockerEndpoints,
+    /** Registry credentials for private images on a swarm (saved, or the user's docker login). */
+    registries,
     swarmLive,
     swarmLogs: (params: SwarmLogParams, emit: (chunk: LogChunk) => void) =>
       streamSwarmLogs(params, emit, { openClient }),

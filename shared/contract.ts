@@ -65,6 +65,7 @@ import {
   swarmServiceDeltaSchema,
   swarmTaskDeltaSchema,
 } from './swarm-schemas';
+import { addRegistryInput, registryListSchema, removeRegistryInput } from './registry-schemas';
 import { stackOnTargetSchema } from './target-schemas';
 
 export const errorCodes = [
@@ -154,6 +155,10 @@ export const channels = {
     endpointRefSchema.extend({ fingerprint: z.string().min(1) }).strict(),
     endpointTestSchema,
   ),
+  /** Registry credentials for private images: saved in Homeport, or from the user's docker login. No secret. */
+  'docker:listRegistries': channel(empty, registryListSchema),
+  'docker:addRegistry': channel(addRegistryInput, registryListSchema),
+  'docker:removeRegistry': channel(removeRegistryInput, registryListSchema),
   'nas:list': channel(empty, z.object({ hosts: z.array(nasHostSchema) })),
   'nas:add': channel(nasHostInputSchema, z.object({ hosts: z.array(nasHostSchema) })),
   /** Remove takes any saved name, so a host saved under an older rule can still go. */

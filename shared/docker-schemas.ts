@@ -24,7 +24,7 @@ export const endpointListSchema = z.object({
   endpoints: z.array(
     dockerEndpointSchema.extend({
       /** 'saved' in Homeport, or 'env' from $DOCKER_HOST (read only here). */
-      source: z.enum(['saved', 'env']),
+      source: z.enum(['saved', 'env', 'context']),
     }),
   ),
 });

@@ -83,6 +83,8 @@ export const s3ProfileSchema = z.object({
   pathStyle: z.boolean(),
   /** The access key id is shown (it names the user); the secret key never is. */
   accessKeyId: z.string(),
+  /** A CA certificate file on this machine that signs the endpoint's certificate (a private CA). */
+  caFile: z.string().optional(),
 });
 export type S3Profile = z.infer<typeof s3ProfileSchema>;
 
@@ -130,10 +132,16 @@ export function nasAuthProblem(
       message: `${JSON.stringify(auth)} is not an authentication method: use 'key', 'agent' or 'password'`,
     };
   }
-  if (auth === 'key' && (typeof input.keyFile !== 'string' || input.keyFile.trim() === '')) {
+  // Key auth may leave the key file out: the IdentityFile of ~/.ssh/config (or the agent) is used.
+  if (
+    auth === 'key' &&
+    input.keyFile !== undefined &&
+    (typeof input.keyFile !== 'string' || input.keyFile.trim() === '')
+  ) {
     return {
       field: 'keyFile',
-      message: 'enter the absolute path of the private key file on this machine (e.g. /home/me/.ssh/id_ed25519)',
+      message:
+        'enter the absolute path of the private key file on this machine (e.g. /home/me/.ssh/id_ed25519), or leave it out to use the IdentityFile of ~/.ssh/config',
     };
   }
   if (auth !== 'key' && input.keyFile !== undefined) {
@@ -335,6 +343,8 @@ export const s3ProfileInputSchema = z
     pathStyle: z.boolean().optional(),
     accessKeyId: s3AccessKeyId,
     secretAccessKey: s3SecretKey,
+    /** A CA certificate file on this machine that signs the endpoint's certificate (a private CA). */
+    caFile: absolutePath.optional(),
   })
   .strict()
   .superRefine((input, ctx) => {

@@ -4,11 +4,13 @@ import type { Services } from '../services';
 type DockerChannel = Extract<keyof Handlers, `docker:${string}`>;
 type SwarmTopic = Extract<keyof SubscriptionHandlers, `swarm:${string}`>;
 
-/** Docker endpoints (saved, or $DOCKER_HOST) and their connection tests. */
+/** Docker endpoints (saved, $DOCKER_HOST, docker contexts), their connection tests, and registry credentials. */
 export function createDockerHandlers({
   dockerEndpoints: endpoints,
-}: Pick<Services, 'dockerEndpoints'>): Pick<Handlers, DockerChannel> {
+  registries,
+}: Pick<Services, 'dockerEndpoints' | 'registries'>): Pick<Handlers, DockerChannel> {
   const listed = async () => ({ endpoints: await endpoints.list() });
+  const listedRegistries = async () => ({ registries: await registries.list() });
   return {
     'docker:listEndpoints': listed,
     'docker:addEndpoint': async (input) => {
@@ -23,6 +25,15 @@ export function createDockerHandlers({
     'docker:acceptHostKey': async ({ name, fingerprint }) => {
       await endpoints.acceptHostKey(name, fingerprint);
       return endpoints.test(name);
+    },
+    'docker:listRegistries': listedRegistries,
+    'docker:addRegistry': async (input) => {
+      await registries.add(input);
+      return listedRegistries();
+    },
+    'docker:removeRegistry': async ({ host }) => {
+      await registries.remove(host);
+      return listedRegistries();
     },
   };
 }

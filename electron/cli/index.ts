@@ -3,6 +3,7 @@ import { runContexts } from './contexts-command';
 import { runDocker } from './docker-commands';
 import { runSandbox } from './sandbox-command';
 import { runReadiness } from './readiness-command';
+import { runRegistry } from './registry-commands';
 import { runServe } from './serve-command';
 import { runDeploy, runRender, runRevisions, runRollback, runUninstall } from './stack-commands';
 import { runNas, runS3 } from './storage-commands';
@@ -45,6 +46,7 @@ Commands:
   docker ...       Docker endpoints: add, test, remove (homeport docker help)
   nas ...          NAS hosts over SSH and their NFS exports (homeport nas help)
   s3 ...           S3 endpoint profiles and buckets (homeport s3 help)
+  registry ...     Credentials for private images on a swarm (homeport registry help)
 
   homeport <command> --help shows this text.`;
 
@@ -165,6 +167,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runNas(rest);
       case 's3':
         return await runS3(rest);
+      case 'registry':
+        return await runRegistry(rest);
       default:
         console.error(`homeport: unknown command '${command}'\n\n${USAGE}`);
         return 2;

@@ -24,8 +24,9 @@ export const NAS_USAGE = `homeport nas <command>   (NAS hosts over SSH and their
 
 export const S3_USAGE = `homeport s3 <command>   (S3 endpoint profiles and buckets)
   list
-  add NAME --endpoint URL --access-key-id ID [--region R] [--virtual-host]
-                                 secret key: $HOMEPORT_S3_SECRET_KEY or asked
+  add NAME --endpoint URL --access-key-id ID [--region R] [--virtual-host] [--ca-file FILE]
+                                 secret key: $HOMEPORT_S3_SECRET_KEY or asked; --ca-file: the CA (PEM)
+                                 that signs an https endpoint's certificate (a private CA)
   remove NAME
   test NAME
   buckets NAME
@@ -251,6 +252,7 @@ export async function runS3(argv: string[], io: StorageIo = consoleStorageIo): P
       region: { type: 'string' },
       'virtual-host': { type: 'boolean' },
       'access-key-id': { type: 'string' },
+      'ca-file': { type: 'string' },
       public: { type: 'boolean' },
     },
     allowPositionals: true,
@@ -264,8 +266,15 @@ export async function runS3(argv: string[], io: StorageIo = consoleStorageIo): P
         else
           io.out(
             table(
-              ['NAME', 'ENDPOINT', 'REGION', 'STYLE', 'ACCESS KEY ID'],
-              list.map((p) => [p.name, p.endpoint, p.region, p.pathStyle ? 'path' : 'virtual-host', p.accessKeyId]),
+              ['NAME', 'ENDPOINT', 'REGION', 'STYLE', 'ACCESS KEY ID', 'TLS'],
+              list.map((p) => [
+                p.name,
+                p.endpoint,
+                p.region,
+                p.pathStyle ? 'path' : 'virtual-host',
+                p.accessKeyId,
+                p.caFile ? `CA ${p.caFile}` : '',
+              ]),
             ),
           );
         return 0;
@@ -278,6 +287,7 @@ export async function runS3(argv: string[], io: StorageIo = consoleStorageIo): P
           ...(values.region ? { region: values.region } : {}),
           pathStyle: values['virtual-host'] !== true,
           accessKeyId: values['access-key-id'] ?? '',
+          ...(values['ca-file'] ? { caFile: values['ca-file'] } : {}),
         };
         // Everything but the secret key is checked before the secret key is asked for.
         checkArgs('s3:add', input, 'homeport s3 add', ['secretAccessKey']);

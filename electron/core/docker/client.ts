@@ -6,9 +6,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { codeForStatus, HomeportError } from '../errors';
-
-/** The Engine API version Homeport speaks (Docker 20.10 and newer). */
-export const DOCKER_API_VERSION = '1.41';
+import { chooseApiVersion, isVersionRefusal, MAX_DOCKER_API_VERSION, MIN_DOCKER_API_VERSION } from './api-version';
 
 export type DockerFailureReason = 'unreachable' | 'tls' | 'timeout' | 'http' | 'auth';
 
@@ -43,6 +41,13 @@ export interface DockerRequestOptions {
   headers?: Record<string, string>;
   timeoutMs?: number;
   signal?: AbortSignal;
+}
+
+export interface DockerClientOptions {
+  /** The API version negotiated with this engine before (a cache): no `/_ping` unless the engine refuses it. */
+  apiVersion?: string;
+  /** Called with the version each negotiation settles on, to be cached per endpoint. */
+  onApiVersion?(version: string): void;
 }
 
 export interface DockerClient {
@@ -96,8 +101,15 @@ function describe(t: DockerTransport, label?: string): string {
   return 'the engine';
 }
 
-/** Builds a client; `address` names the endpoint in every error message. */
-export function createDockerClient(transport: DockerTransport, address = describe(transport)): DockerClient {
+/**
+ * Builds a client; `address` names the endpoint in every error message. The Engine API version is
+ * negotiated on the first request (GET /_ping) and kept for the client's life.
+ */
+export function createDockerClient(
+  transport: DockerTransport,
+  address = describe(transport),
+  options: DockerClientOptions = {},
+): DockerClient {
   let agent: http.Agent;
   let secure = false;
   if (transport.kind === 'unix') {
@@ -132,7 +144,7 @@ export function createDockerClient(transport: DockerTransport, address = describ
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) query.set(k, String(v));
     const qs = query.toString();
-    const fullPath = `/v${DOCKER_API_VERSION}${path}${qs ? `?${qs}` : ''}`;
+    const fullPath = `${path}${qs ? `?${qs}` : ''}`;
     // Over TCP the Host header names the real host: TLS checks the engine's certificate against it.
     const hostHeader =
       transport.kind === 'tcp'
@@ -189,6 +201,8 @@ export function createDockerClient(transport: DockerTransport, address = describ
     });
   }
 
+  const timeoutOf = (opts: DockerRequestOptions) => (opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {});
+
   function readAll(res: http.IncomingMessage): Promise<string> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -202,8 +216,64 @@ export function createDockerClient(transport: DockerTransport, address = describ
     });
   }
 
+  let version: Promise<string> | undefined;
+  let cached = options.apiVersion;
+
+  async function negotiate(opts: DockerRequestOptions): Promise<string> {
+    const { res } = await open('/_ping', { ...(opts.signal ? { signal: opts.signal } : {}), ...timeoutOf(opts) });
+    const body = await readAll(res);
+    const header = res.headers['api-version'];
+    const advertised = Array.isArray(header) ? header[0] : header;
+    const status = res.statusCode ?? 0;
+    if (advertised === undefined && (status < 200 || status >= 300)) {
+      throw new DockerRequestError('http', `${address}: /_ping: ${engineMessage(body) || `HTTP ${status}`}`, status);
+    }
+    const chosen = chooseApiVersion(advertised);
+    if ('refused' in chosen) throw new DockerRequestError('http', `${address}: ${chosen.refused}`, status);
+    options.onApiVersion?.(chosen.version);
+    return chosen.version;
+  }
+
+  /** The version to put in request paths: negotiated once, shared by concurrent requests. */
+  function apiVersion(opts: DockerRequestOptions): Promise<string> {
+    if (cached !== undefined) return Promise.resolve(cached);
+    version ??= negotiate(opts).catch((err: unknown) => {
+      version = undefined;
+      throw err;
+    });
+    return version;
+  }
+
+  /**
+   * Opens a versioned request. An engine refusing a cached version (upgraded since) is asked again
+   * once; one refusing the negotiated version is named with the range Homeport speaks.
+   */
+  async function openVersioned(path: string, opts: DockerRequestOptions) {
+    for (let attempt = 0; ; attempt++) {
+      const fromCache = cached !== undefined;
+      const v = await apiVersion(opts);
+      const opened = await open(`/v${v}${path}`, opts);
+      const status = opened.res.statusCode ?? 0;
+      if (status !== 400) return opened;
+      const body = await readAll(opened.res);
+      const message = engineMessage(body);
+      if (isVersionRefusal(status, message)) {
+        if (fromCache && attempt === 0) {
+          cached = undefined;
+          continue;
+        }
+        throw new DockerRequestError(
+          'http',
+          `${address} refused Engine API ${v} (${message}); Homeport speaks ${MIN_DOCKER_API_VERSION} to ${MAX_DOCKER_API_VERSION}: use a Homeport release that speaks this engine's API`,
+          status,
+        );
+      }
+      throw new DockerRequestError('http', `${address}: ${message || `HTTP ${status}`}`, status);
+    }
+  }
+
   async function request<T>(path: string, opts: DockerRequestOptions = {}): Promise<T> {
-    const { res } = await open(path, opts);
+    const { res } = await openVersioned(path, opts);
     const body = await readAll(res);
     const status = res.statusCode ?? 0;
     if (status < 200 || status >= 300) {
@@ -218,7 +288,7 @@ export function createDockerClient(transport: DockerTransport, address = describ
   }
 
   async function stream(path: string, onData: (chunk: Buffer) => void, opts: DockerRequestOptions = {}) {
-    const { res, req } = await open(path, { ...opts, timeoutMs: opts.timeoutMs ?? 15_000 });
+    const { res, req } = await openVersioned(path, { ...opts, timeoutMs: opts.timeoutMs ?? 15_000 });
     const status = res.statusCode ?? 0;
     if (status < 200 || status >= 300) {
       const body = await readAll(res);

@@ -13,7 +13,16 @@ export const DEFAULT_SSH_DOCKER_SOCKET = '/var/run/docker.sock';
 export type EndpointAddress =
   | { kind: 'unix'; socketPath: string }
   | { kind: 'tcp'; host: string; port: number; loopback: boolean }
-  | { kind: 'ssh'; user: string; host: string; port: number; socketPath: string };
+  | {
+      kind: 'ssh';
+      /** Absent: ~/.ssh/config's User for the host, else the local user, as ssh does. */
+      user?: string;
+      host: string;
+      port: number;
+      /** The URL names the port (else ~/.ssh/config's Port for the host applies, then 22). */
+      explicitPort: boolean;
+      socketPath: string;
+    };
 
 const invalid = (field: string, message: string) => new HomeportError('INVALID_INPUT', `'${field}': ${message}`);
 
@@ -32,7 +41,7 @@ function parsePort(raw: string, field: string, example: string): number {
   return port;
 }
 
-/** Parses unix:///path, tcp://host:port or ssh://user@host[:port][/socket/path]. */
+/** Parses unix:///path, tcp://host:port or ssh://[user@]host[:port][/socket/path]. */
 export function parseEndpointUrl(url: string, field = 'url'): EndpointAddress {
   const text = url.trim();
   if (text === '') throw invalid(field, 'enter unix:///path/to/docker.sock, tcp://host:2376 or ssh://user@host');
@@ -55,17 +64,19 @@ export function parseEndpointUrl(url: string, field = 'url'): EndpointAddress {
     return { kind: 'tcp', host: host.replace(/^\[|\]$/g, ''), port, loopback: isLoopbackHost(host) };
   }
   if (scheme === 'ssh') {
-    const m = /^ssh:\/\/([^@/:\s]+)@(\[[0-9a-f:.]+\]|[^:/[\]@\s]+)(?::([^/]*))?(\/.*)?$/i.exec(text);
-    if (!m) {
-      if (!/^ssh:\/\/[^/]*@/.test(text)) {
-        throw invalid(field, `"${text}" has no user name: write ssh://user@host[:port][/path/to/docker.sock]`);
-      }
-      throw invalid(field, `"${text}" is not ssh://user@host[:port][/path/to/docker.sock]`);
-    }
+    const m = /^ssh:\/\/(?:([^@/:\s]+)@)?(\[[0-9a-f:.]+\]|[^:/[\]@\s]+)(?::([^/]*))?(\/.*)?$/i.exec(text);
+    if (!m) throw invalid(field, `"${text}" is not ssh://[user@]host[:port][/path/to/docker.sock]`);
     const host = m[2]!.replace(/^\[|\]$/g, '');
-    const port = m[3] === undefined ? 22 : parsePort(m[3], field, `ssh://${m[1]}@${host}:22`);
+    const port = m[3] === undefined ? 22 : parsePort(m[3], field, `ssh://${m[1] ? `${m[1]}@` : ''}${host}:22`);
     const path = m[4] === undefined || m[4] === '/' ? DEFAULT_SSH_DOCKER_SOCKET : m[4];
-    return { kind: 'ssh', user: m[1]!, host, port, socketPath: path };
+    return {
+      kind: 'ssh',
+      ...(m[1] !== undefined ? { user: m[1] } : {}),
+      host,
+      port,
+      explicitPort: m[3] !== undefined,
+      socketPath: path,
+    };
   }
   if (scheme === 'http' || scheme === 'https') {
     throw invalid(
@@ -75,7 +86,7 @@ export function parseEndpointUrl(url: string, field = 'url'): EndpointAddress {
   }
   throw invalid(
     field,
-    `"${text}" is not a Docker endpoint URL: use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host`,
+    `"${text}" is not a Docker endpoint URL: use unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host`,
   );
 }
 

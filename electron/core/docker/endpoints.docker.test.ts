@@ -189,6 +189,37 @@ describe('testing Docker endpoints against the engine', () => {
     expect(await endpoints.test('tls-wrong-client')).toMatchObject({ status: 'failed', reason: 'tls' });
   });
 
+  it('connects through the docker contexts the docker CLI created, TLS files included', async () => {
+    const config = join(dir, 'docker-config');
+    const docker = (args: string[]) => run('docker', ['--config', config, ...args]);
+    await docker([
+      'context',
+      'create',
+      'Lab_TLS',
+      '--docker',
+      `host=tcp://127.0.0.1:${tlsPort},ca=${good.ca},cert=${good.clientCert},key=${good.clientKey}`,
+    ]);
+    await docker(['context', 'create', 'local', '--docker', `host=${engine.host}`]);
+    // The CLI itself reaches the engine through the TLS context.
+    expect(
+      (await docker(['--context', 'Lab_TLS', 'info', '--format', '{{.Swarm.LocalNodeState}}'])).stdout.trim(),
+    ).toBe('active');
+
+    const endpoints = createDockerEndpoints({
+      dataDir: dir,
+      trust: createSshTrust({ dataDir: dir }),
+      env: { DOCKER_CONFIG: config },
+    });
+    const contexts = (await endpoints.list()).filter((e) => e.source === 'context');
+    expect(contexts.map((e) => e.name)).toEqual([
+      expect.stringMatching(/^context-lab-tls-[0-9a-f]{6}$/),
+      'context-local',
+    ]);
+    expect(contexts[0]!.tls?.caFile).toMatch(/\/contexts\/tls\/[0-9a-f]{64}\/docker\/ca\.pem$/);
+    expect(await endpoints.test(contexts[0]!.name)).toMatchObject({ status: 'connected', swarm: { state: 'active' } });
+    expect(await endpoints.test('context-local')).toMatchObject({ status: 'connected', swarm: { state: 'active' } });
+  });
+
   it('times out against a port that never answers', async () => {
     const silent = net.createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

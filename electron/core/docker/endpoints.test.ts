@@ -25,6 +25,7 @@ describe('endpoint URLs', () => {
       user: 'ops',
       host: 'nas.lan',
       port: 22,
+      explicitPort: false,
       socketPath: '/var/run/docker.sock',
     });
     expect(parseEndpointUrl('ssh://ops@nas.lan:2222/run/user/1000/docker.sock')).toEqual({
@@ -32,7 +33,16 @@ describe('endpoint URLs', () => {
       user: 'ops',
       host: 'nas.lan',
       port: 2222,
+      explicitPort: true,
       socketPath: '/run/user/1000/docker.sock',
+    });
+    // No user: ~/.ssh/config's User for the host, else the local user, as ssh does.
+    expect(parseEndpointUrl('ssh://nas')).toEqual({
+      kind: 'ssh',
+      host: 'nas',
+      port: 22,
+      explicitPort: false,
+      socketPath: '/var/run/docker.sock',
     });
   });
 
@@ -46,7 +56,8 @@ describe('endpoint URLs', () => {
     expect(() => parseEndpointUrl('tcp://nas.lan:99999')).toThrow(
       /'url': port "99999" is not a number from 1 to 65535/,
     );
-    expect(() => parseEndpointUrl('ssh://nas.lan')).toThrow(/'url': .*has no user name/);
+    expect(() => parseEndpointUrl('ssh://ops@nas.lan:ssh')).toThrow(/'url': port "ssh" is not a number/);
+    expect(() => parseEndpointUrl('ssh://a@b@nas.lan')).toThrow(/'url': .*is not ssh:\/\/\[user@\]host/);
     expect(() => parseEndpointUrl('https://nas.lan:2376')).toThrow(/'url': .*write tcp:\/\/host:port instead/);
     expect(() => parseEndpointUrl('')).toThrow(/'url': enter unix:/);
     expect(() => parseEndpointUrl('nas.lan')).toThrow(/'url': .*is not a Docker endpoint URL/);

@@ -1,6 +1,6 @@
 /**
  * The Docker endpoints Homeport knows: the ones saved in <dataDir>/docker-endpoints.json (0600) and,
- * read only, $DOCKER_HOST as 'env'. Opens clients to them and tests them, classifying failures so
+ * read only, $DOCKER_HOST as 'env' and the docker CLI's contexts as 'context-<name>'. Opens clients to them and tests them, classifying failures so
  * the UI can say what to fix.
  */
 import { homedir } from 'node:os';
@@ -16,7 +16,8 @@ import { readUserText } from '../storage/user-file';
 import { createDockerClient, DockerRequestError, type DockerClient, type DockerTransport } from './client';
 import { DockerEndpointError } from './endpoint-error';
 import { parseEndpointUrl, validateEndpoint, type EndpointAddress } from './endpoint-url';
-import { openSshTransport } from './ssh-transport';
+import { CONTEXT_PREFIX, readDockerContexts } from './contexts';
+import { acceptEndpointHostKey, openSshTransport } from './ssh-transport';
 import { createDeadline } from '../deadline';
 
 // Re-exported: callers know the error as part of the endpoints service.
@@ -25,8 +26,10 @@ export { DockerEndpointError, type DockerEndpointFailure } from './endpoint-erro
 export const ENV_ENDPOINT = 'env';
 
 export type ListedEndpoint = DockerEndpoint & {
-  /** 'saved' in Homeport, or 'env' from $DOCKER_HOST (listed, not removable). */
-  source: 'saved' | 'env';
+  /** 'saved' in Homeport, 'env' from $DOCKER_HOST, or 'context' from a docker context (listed, not removable). */
+  source: 'saved' | 'env' | 'context';
+  /** For a context: why Homeport will not connect as it says (not sent to the renderer). */
+  problem?: string;
 };
 
 export interface DockerEndpointsOptions {
@@ -66,11 +69,17 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
   const env = opts.env ?? process.env;
   const { trust } = opts;
   const store = new JsonStore(join(opts.dataDir, 'docker-endpoints.json'), storeSchema, () => ({ endpoints: [] }));
+  /** The Engine API version negotiated per endpoint (by name and URL), so only the first client pings. */
+  const apiVersions = new Map<string, string>();
 
   async function list(): Promise<ListedEndpoint[]> {
     const saved = (await store.read()).endpoints.map((e) => ({ ...e, source: 'saved' as const }));
+    const contexts = (await readDockerContexts(env)).map(({ context: _context, ...e }) => ({
+      ...e,
+      source: 'context' as const,
+    }));
     const fromEnv = envEndpoint(env);
-    return fromEnv ? [{ ...fromEnv, source: 'env' as const }, ...saved] : saved;
+    return [...(fromEnv ? [{ ...fromEnv, source: 'env' as const }] : []), ...contexts, ...saved];
   }
 
   async function get(name: string): Promise<ListedEndpoint> {
@@ -90,6 +99,12 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
     const { endpoint } = validateEndpoint(input);
     if (endpoint.name === ENV_ENDPOINT) {
       throw new HomeportError('CONFLICT', `'name': 'env' is reserved for $DOCKER_HOST; pick another name`);
+    }
+    if (endpoint.name.startsWith(CONTEXT_PREFIX)) {
+      throw new HomeportError(
+        'CONFLICT',
+        `'name': names starting with '${CONTEXT_PREFIX}' are the docker contexts Homeport lists; pick another name`,
+      );
     }
     await store.update((s) => {
       if (s.endpoints.some((e) => e.name === endpoint.name)) {
@@ -112,6 +127,13 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
     }
     // Any saved name, even one from before today's rule, can be removed.
     checkField(storedName, 'name', name);
+    const context = (await list()).find((e) => e.name === name && e.source === 'context');
+    if (context) {
+      throw new HomeportError(
+        'CONFLICT',
+        `'name': '${name}' is a docker context, not saved in Homeport; remove it with docker context rm`,
+      );
+    }
     await store.update((s) => {
       if (!s.endpoints.some((e) => e.name === name)) {
         throw new HomeportError('NOT_FOUND', `No Docker endpoint named '${name}'`);
@@ -130,7 +152,8 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
     }
   }
 
-  async function transportOf(endpoint: DockerEndpoint, timeoutMs?: number): Promise<DockerTransport> {
+  async function transportOf(endpoint: ListedEndpoint, timeoutMs?: number): Promise<DockerTransport> {
+    if (endpoint.problem) throw new DockerEndpointError('config', `Endpoint '${endpoint.name}': ${endpoint.problem}`);
     const address = addressOf(endpoint);
     if (address.kind === 'unix') return { kind: 'unix', socketPath: address.socketPath };
     if (address.kind === 'tcp') {
@@ -155,7 +178,12 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
   async function openClient(name: string, timeoutMs?: number): Promise<DockerClient> {
     const endpoint = await get(name);
     const transport = await transportOf(endpoint, timeoutMs);
-    return createDockerClient(transport, `${endpoint.url} (endpoint '${endpoint.name}')`);
+    const key = `${endpoint.name}\n${endpoint.url}`;
+    const apiVersion = apiVersions.get(key);
+    return createDockerClient(transport, `${endpoint.url} (endpoint '${endpoint.name}')`, {
+      ...(apiVersion !== undefined ? { apiVersion } : {}),
+      onApiVersion: (v) => apiVersions.set(key, v),
+    });
   }
 
   function classify(name: string, err: unknown): Extract<EndpointTest, { status: 'failed' }> {
@@ -231,16 +259,14 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
     }
   }
 
-  /** Trusts the SSH host key the last connection to this endpoint's host was shown, if it is the one the user checked. */
+  /** Trusts the SSH host key the last connection to this endpoint's host (or a jump host) was shown, if it is the one the user checked. */
   async function acceptHostKey(name: string, fingerprint: string): Promise<void> {
-    const address = addressOf(await get(name));
+    const endpoint = await get(name);
+    const address = addressOf(endpoint);
     if (address.kind !== 'ssh') {
       throw new HomeportError('INVALID_INPUT', `Endpoint '${name}' is not an ssh:// endpoint; it has no host key`);
     }
-    await trust.acceptShown(
-      { host: address.host, port: address.port, label: `Endpoint '${name}'`, showAgain: 'test the endpoint' },
-      fingerprint,
-    );
+    await acceptEndpointHostKey(endpoint, address, trust, env, fingerprint);
   }
 
   return { list, get, add, remove, openClient, test, acceptHostKey };

@@ -19,6 +19,7 @@ import {
 import { checkField, HomeportError } from '../errors';
 import type { SshSession } from '../ssh/connect';
 import type { NasConnector } from './connector';
+import { checkExportPathOnNas, confirmExportPathOnNas } from './export-path';
 import { findExportfs, parseExportfsVerbose, rootRunner, type ExportfsEntry, type RootRunner } from './remote';
 
 export const EXPORTS_DIR = '/etc/exports.d';
@@ -73,6 +74,10 @@ const SYSTEM_TREES = [
 ];
 /** Directories that may hold exports below them but are not exported themselves. */
 const SYSTEM_ROOTS = ['/', '/var', '/tmp', '/root'];
+
+/** A system directory, or something under one of the system trees. */
+export const isSystemPath = (path: string) =>
+  SYSTEM_ROOTS.includes(path) || SYSTEM_TREES.some((t) => path === t || path.startsWith(`${t}/`));
 
 /** The shared syntax rule (shared/names.ts), then Homeport's policy: no system directories. */
 export function validateExportPath(path: unknown): string {
@@ -320,18 +325,20 @@ export async function createExport(
     );
   }
 
-  // The directory: created literally (argv), owner and mode applied when given.
+  // The directory: resolved on the NAS first (no symlink anywhere in it), created literally (argv),
+  // owner and mode applied when given, never through a symlink.
+  const { exists } = await checkExportPathOnNas(run, s.path, isSystemPath);
   let createdDirectory = false;
-  const isDir = await run.exec(['test', '-d', s.path]);
-  if (isDir.code !== 0) {
-    const exists = await run.exec(['test', '-e', s.path]);
-    if (exists.code === 0) {
+  if (exists) {
+    if ((await run.exec(['test', '-d', s.path])).code !== 0) {
       throw invalid('path', `${s.path} exists on the NAS but is not a directory; pick another path`);
     }
+  } else {
     await run.check(['mkdir', '-p', '--', s.path], `creating ${s.path}`);
     createdDirectory = true;
   }
-  if (s.chown !== undefined) await run.check(['chown', '--', s.chown, s.path], `chown ${s.chown} ${s.path}`);
+  await confirmExportPathOnNas(run, s.path, isSystemPath);
+  if (s.chown !== undefined) await run.check(['chown', '-h', '--', s.chown, s.path], `chown ${s.chown} ${s.path}`);
   if (s.mode !== undefined) await run.check(['chmod', '--', s.mode, s.path], `chmod ${s.mode} ${s.path}`);
 
   const content = renderDropIn(s);

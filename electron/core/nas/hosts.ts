@@ -2,7 +2,9 @@
  * The NAS hosts Homeport manages over SSH, saved in <dataDir>/nas-hosts.json (0600). A host's
  * password or key passphrase lives only in the encrypted SecretStore under `nas/<name>/secret`: it
  * is never written to nas-hosts.json and never returned. Connections verify the host key (Homeport's
- * <dataDir>/known_hosts and the user's ~/.ssh/known_hosts) before any credential is sent.
+ * <dataDir>/known_hosts and the user's ~/.ssh/known_hosts) before any credential is sent. The address
+ * is looked up in ~/.ssh/config as `ssh <address>` would: what is saved here wins, the config gives
+ * the rest (HostName, Port, IdentityFile, ProxyJump).
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -10,9 +12,9 @@ import { absolutePath, hostAddress, posixUserName, savedName, storedName } from 
 import { nasAuthKinds, nasAuthProblem, sshPort, typedSecret, type NasHost } from '@shared/storage-schemas';
 import { checkField, HomeportError } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
-import { connectSsh, type SshAuth, type SshSession } from '../ssh/connect';
-import { SshConfigError } from '../ssh/errors';
-import { readPrivateKeyFile } from '../ssh/key-file';
+import type { SshAuth, SshSession } from '../ssh/connect';
+import { SshConfigError, type SshErrorContext } from '../ssh/errors';
+import { acceptShownOnPath, connectSshTarget, readFirstIdentity, resolveSshTarget, type SshHop } from '../ssh/target';
 import type { SshTrust } from '../ssh/trust';
 import { JsonStore } from '../storage/json-store';
 import { withDirLock } from '../storage/dir-lock';
@@ -24,9 +26,11 @@ export type NasAuthKind = (typeof nasAuthKinds)[number];
 const savedHostSchema = z.object({
   name: z.string(),
   address: z.string(),
-  port: z.number().int(),
+  /** Absent: ~/.ssh/config's Port for the address, else 22. */
+  port: z.number().int().optional(),
   user: z.string(),
   auth: z.enum(nasAuthKinds),
+  /** Absent with key auth: ~/.ssh/config's IdentityFile for the address. */
   keyFile: z.string().optional(),
 });
 type SavedHost = z.infer<typeof savedHostSchema>;
@@ -35,11 +39,11 @@ const storeSchema = z.object({ hosts: z.array(savedHostSchema) });
 export interface NasHostInput {
   name: string;
   address: string;
-  /** Default 22. */
+  /** Default: ~/.ssh/config's Port for the address, else 22. */
   port?: number;
   user: string;
   auth: NasAuthKind;
-  /** For key auth: the private key file on this machine (absolute path). */
+  /** For key auth: the private key file on this machine (absolute path); default ~/.ssh/config's IdentityFile. */
   keyFile?: string;
   /** The key passphrase (key auth) or the password (password auth); stored encrypted. */
   secret?: string;
@@ -86,16 +90,17 @@ function validateAuth(input: {
   if (problem) throw invalid(problem.field, problem.message);
   if (input.secret !== undefined) checkField(typedSecret, 'secret', input.secret);
   const auth = input.auth as NasAuthKind;
-  return auth === 'key' ? { auth, keyFile: checkField(absolutePath, 'keyFile', input.keyFile) } : { auth };
+  if (auth !== 'key' || input.keyFile === undefined) return { auth };
+  return { auth, keyFile: checkField(absolutePath, 'keyFile', input.keyFile) };
 }
 
 export function validateHostInput(input: NasHostInput): SavedHost {
   if (typeof input !== 'object' || input === null) throw invalid('host', 'expected an object');
   const name = validateHostName(input.name);
   const address = validateAddress(input.address);
-  const port = validatePort(input.port);
+  const port = input.port === undefined ? undefined : validatePort(input.port);
   const user = validateUser(input.user);
-  return { name, address, port, user, ...validateAuth(input) };
+  return { name, address, ...(port !== undefined ? { port } : {}), user, ...validateAuth(input) };
 }
 
 export function createNasHosts(opts: NasHostsOptions) {
@@ -104,10 +109,12 @@ export function createNasHosts(opts: NasHostsOptions) {
   const store = new JsonStore(join(opts.dataDir, 'nas-hosts.json'), storeSchema, () => ({ hosts: [] }));
 
   async function toPublic(h: SavedHost): Promise<NasHost> {
+    // The port the connection will use; a broken ~/.ssh/config shows when connecting.
+    const port = h.port ?? (await targetOf(h).catch(() => undefined))?.port ?? 22;
     return {
       name: h.name,
       address: h.address,
-      port: h.port,
+      port,
       user: h.user,
       auth: h.auth,
       ...(h.keyFile !== undefined ? { keyFile: h.keyFile } : {}),
@@ -199,11 +206,32 @@ export function createNasHosts(opts: NasHostsOptions) {
 
   const labelOf = (name: string) => ({ label: `NAS host '${name}'` });
 
-  async function authOf(host: SavedHost): Promise<SshAuth> {
+  function targetOf(host: SavedHost) {
+    return resolveSshTarget(
+      {
+        host: host.address,
+        user: host.user,
+        ...(host.port !== undefined ? { port: host.port } : {}),
+        ...(host.keyFile !== undefined ? { keyFile: host.keyFile } : {}),
+      },
+      env,
+      labelOf(host.name),
+    );
+  }
+
+  async function authOf(host: SavedHost, identityFiles: string[]): Promise<SshAuth> {
     const context = labelOf(host.name);
     const secret = await secrets.get(secretId(host.name));
     if (host.auth === 'key') {
-      const privateKey = await readPrivateKeyFile(host.keyFile!, 'keyFile', context);
+      const privateKey = await readFirstIdentity(identityFiles, 'keyFile', context);
+      if (!privateKey) {
+        throw new SshConfigError(
+          identityFiles.length === 0
+            ? `'keyFile': no key file is set, and ~/.ssh/config gives ${host.address} no IdentityFile; set the key file`
+            : `'keyFile': none of the IdentityFile keys ~/.ssh/config gives ${host.address} exists (${identityFiles.join(', ')}); set the key file`,
+          context,
+        );
+      }
       return { kind: 'key', privateKey, ...(secret !== undefined ? { passphrase: secret } : {}) };
     }
     if (host.auth === 'agent') {
@@ -220,31 +248,52 @@ export function createNasHosts(opts: NasHostsOptions) {
     return { kind: 'password', password: secret };
   }
 
+  /**
+   * A jump host's credential: its IdentityFile from ~/.ssh/config, else the SSH agent, else the
+   * host's own key. Never the host's password.
+   */
+  async function jumpAuthOf(host: SavedHost, targetKeys: string[], hop: SshHop, context: SshErrorContext) {
+    const key = await readFirstIdentity(hop.identityFiles, 'IdentityFile', context);
+    const passphrase = host.auth === 'key' ? await secrets.get(secretId(host.name)) : undefined;
+    const samePassphrase = hop.identityFiles.some((f) => targetKeys.includes(f)) && passphrase !== undefined;
+    if (key) return { kind: 'key' as const, privateKey: key, ...(samePassphrase ? { passphrase } : {}) };
+    if (env.SSH_AUTH_SOCK) return { kind: 'agent' as const, socket: env.SSH_AUTH_SOCK };
+    if (host.auth === 'key') return authOf(host, targetKeys);
+    throw new SshConfigError(
+      `no key to log in to the jump host with: set IdentityFile for ${hop.host} in ~/.ssh/config, or start an SSH agent`,
+      context,
+    );
+  }
+
   /** Opens an SSH session to the host (the caller closes it). Failures are SshError with a reason. */
   async function connect(name: string, timeoutMs = 15_000): Promise<SshSession> {
     const host = await saved(name);
-    const auth = await authOf(host);
-    return connectSsh({
-      host: host.address,
-      port: host.port,
-      username: host.user,
-      auth,
-      hostKeys: trust,
-      timeoutMs,
-      ...labelOf(name),
-      authHint:
-        host.auth === 'password'
-          ? 'Check the password, and that the host allows password logins.'
-          : `Check that the public key is in ~${host.user}/.ssh/authorized_keys on the host.`,
-      passphraseHint: 'edit the host and enter its passphrase',
-    });
+    const target = await targetOf(host);
+    const auth = await authOf(host, target.identityFiles);
+    return connectSshTarget(
+      { ...target, user: host.user },
+      {
+        auth,
+        jumpAuth: (hop, context) => jumpAuthOf(host, target.identityFiles, hop, context),
+        hostKeys: trust,
+        timeoutMs,
+        ...labelOf(name),
+        authHint:
+          host.auth === 'password'
+            ? 'Check the password, and that the host allows password logins.'
+            : `Check that the public key is in ~${host.user}/.ssh/authorized_keys on the host.`,
+        passphraseHint: 'edit the host and enter its passphrase',
+      },
+    );
   }
 
   /** Trusts the host key the last connection (or probe) to this host was shown, if it is the one the user checked. */
   async function acceptHostKey(name: string, fingerprint: string): Promise<void> {
     const host = await saved(name);
-    await trust.acceptShown(
-      { host: host.address, port: host.port, ...labelOf(name), showAgain: 'probe the host' },
+    await acceptShownOnPath(
+      trust,
+      await targetOf(host),
+      { ...labelOf(name), showAgain: 'probe the host' },
       fingerprint,
     );
   }

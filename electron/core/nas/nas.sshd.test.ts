@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,6 +22,8 @@ const EXPORTFS = '/usr/sbin/exportfs';
 const tag = randomBytes(4).toString('hex');
 const base = `/srv/homeport-test-${tag}`;
 const exportName = (suffix: string) => `hptest-${tag}-${suffix}`;
+/** A directory in a system tree the symlink tests point at. */
+const runDir = `/run/homeport-test-${tag}`;
 
 let sshd: TestSshd;
 let dataDir: string;
@@ -50,6 +52,8 @@ async function cleanup(): Promise<void> {
   }
   await run(EXPORTFS, ['-ra']).catch(() => undefined);
   await rm(base, { recursive: true, force: true });
+  await rm(runDir, { recursive: true, force: true });
+  await rm(`/etc/homeport-${tag}`, { recursive: true, force: true });
 }
 
 beforeAll(async () => {
@@ -249,6 +253,52 @@ describe('NFS exports', () => {
     await nfs.remove('nas', name);
     expect(existsSync('/tmp/pwned')).toBe(false);
     expect(existsSync(`${base}/a`)).toBe(false);
+  });
+
+  it('refuses a path that is a symlink on the NAS, and leaves what it points to untouched', async () => {
+    const nfs = exportsOf();
+    await mkdir(base, { recursive: true });
+    await mkdir(runDir, { mode: 0o755 });
+    await symlink('/etc', `${base}/etc-link`);
+    await symlink(runDir, `${base}/run-link`);
+    const etc = await stat('/etc');
+    const spec = { clients: ['127.0.0.1'], readOnly: false, squash: 'no_root_squash' as const };
+    // Owner and mode /etc has already: even a Homeport that followed the link would change nothing there.
+    const asEtc = { owner: { uid: etc.uid, gid: etc.gid }, mode: (etc.mode & 0o7777).toString(8).padStart(4, '0') };
+
+    await expect(
+      nfs.create('nas', { ...spec, ...asEtc, name: exportName('etc'), path: `${base}/etc-link` }),
+    ).rejects.toThrow(new RegExp(`^'path': ${base}/etc-link is a symlink on the NAS to /etc, a system directory`));
+    // Below the link, nothing is created: the part that exists is checked first.
+    await expect(
+      nfs.create('nas', { ...spec, ...asEtc, name: exportName('etc-sub'), path: `${base}/etc-link/homeport-${tag}` }),
+    ).rejects.toThrow(new RegExp(`^'path': ${base}/etc-link \\(part of .*\\) is a symlink on the NAS to /etc`));
+    expect(existsSync(`/etc/homeport-${tag}`)).toBe(false);
+    const after = await stat('/etc');
+    expect([after.uid, after.gid, after.mode]).toEqual([etc.uid, etc.gid, etc.mode]);
+
+    // A directory of a system tree keeps its owner and mode.
+    await expect(
+      nfs.create('nas', {
+        ...spec,
+        name: exportName('run'),
+        path: `${base}/run-link`,
+        owner: { uid: 1000, gid: 1000 },
+        mode: '0777',
+      }),
+    ).rejects.toThrow(/a system directory/);
+    const runAfter = await stat(runDir);
+    expect([runAfter.uid, runAfter.mode & 0o7777]).toEqual([0, 0o755]);
+
+    // A symlink to an ordinary directory is refused too, naming the real one to export.
+    await mkdir(`${base}/real`);
+    await symlink(`${base}/real`, `${base}/alias`);
+    await expect(nfs.create('nas', { ...spec, name: exportName('alias'), path: `${base}/alias` })).rejects.toThrow(
+      `Export ${base}/real instead`,
+    );
+
+    for (const n of ['etc', 'etc-sub', 'run', 'alias']) expect(existsSync(dropInPath(exportName(n)))).toBe(false);
+    expect(await exportfsV()).not.toMatch(new RegExp(`^(/etc|${runDir}|${base}/real)\\s`, 'm'));
   });
 
   it('refuses a changed host key', async () => {

@@ -15,12 +15,16 @@ import { parseExportfsVerbose } from './remote';
 describe('NAS host validation', () => {
   it('names the field and the fix', () => {
     const base = { name: 'nas-1', address: 'nas.lan', user: 'admin', auth: 'agent' as const };
-    expect(validateHostInput(base)).toEqual({ ...base, port: 22 });
+    // No port: ~/.ssh/config's Port for the address applies, else 22 (when connecting).
+    expect(validateHostInput(base)).toEqual(base);
+    expect(validateHostInput({ ...base, port: 2222 })).toEqual({ ...base, port: 2222 });
     expect(() => validateHostInput({ ...base, name: 'NAS_1' })).toThrow(/^'name': .*lowercase/);
     expect(() => validateHostInput({ ...base, address: 'nas lan; rm' })).toThrow(/^'address': /);
     expect(() => validateHostInput({ ...base, port: 70000 })).toThrow(/^'port': .*1 to 65535/);
     expect(() => validateHostInput({ ...base, user: '-root' })).toThrow(/^'user': /);
-    expect(() => validateHostInput({ ...base, auth: 'key' })).toThrow(/^'keyFile': /);
+    // Key auth without a key file takes ~/.ssh/config's IdentityFile; a given one must be absolute.
+    expect(validateHostInput({ ...base, auth: 'key' })).toEqual({ ...base, auth: 'key' });
+    expect(() => validateHostInput({ ...base, auth: 'key', keyFile: 'id_ed25519' })).toThrow(/^'keyFile': /);
     expect(() => validateHostInput({ ...base, secret: 'x' })).toThrow(/^'secret': /);
     expect(validateAddress('[fd00::20]')).toBe('fd00::20');
     expect(validateAddress('192.168.1.20')).toBe('192.168.1.20');

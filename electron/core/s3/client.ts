@@ -58,6 +58,8 @@ export interface S3ClientOptions extends S3Credentials {
   timeoutMs?: number;
   /** Host name resolution; default the system's (tests point <bucket>.localhost at loopback). */
   lookup?: LookupFunction;
+  /** The CA certificates (PEM) that sign the endpoint's certificate, instead of the system's. */
+  ca?: string;
 }
 
 interface S3Call {
@@ -138,6 +140,8 @@ export function createS3Client(opts: S3ClientOptions) {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const transport = base.protocol === 'https:' ? https : http;
   const defaultPort = base.protocol === 'https:' ? 443 : 80;
+  // The profile's own CA, for a store whose certificate a private CA signs; no connection is kept.
+  const agent = base.protocol === 'https:' && opts.ca ? new https.Agent({ ca: opts.ca, keepAlive: false }) : false;
 
   function failure(call: S3Call, res: S3Response): S3RequestError {
     const s3Code = xmlText(res.body, 'Code');
@@ -181,7 +185,7 @@ export function createS3Client(opts: S3ClientOptions) {
     if (TLS_CODES.test(code) || /SSL routines|certificate/i.test(errorMessage(err))) {
       return new S3RequestError(
         'tls',
-        `${prefix}: TLS failed (${code || errorMessage(err)}: ${errorMessage(err)}); the server's certificate is not trusted by this machine, does not name ${base.hostname}, or the port does not speak https`,
+        `${prefix}: TLS failed (${code || errorMessage(err)}: ${errorMessage(err)}); the server's certificate is not trusted (${opts.ca ? "the profile's CA file does not sign it" : "set the profile's CA certificate file if a private CA signs it"}), does not name ${base.hostname}, or the port does not speak https`,
       );
     }
     const what = UNREACHABLE_CODES.has(code)
@@ -230,7 +234,7 @@ export function createS3Client(opts: S3ClientOptions) {
           port: base.port ? Number(base.port) : defaultPort,
           path: signed.queryString ? `${path}?${signed.queryString}` : path,
           headers: signed.headers,
-          agent: false,
+          agent,
           ...(opts.lookup ? { lookup: opts.lookup } : {}),
         },
         (res) => {

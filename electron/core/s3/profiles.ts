@@ -3,10 +3,11 @@
  * endpoint is and which access key id to use. The secret access key lives only in the secret store
  * (under s3/<name>/secret-key): never in the JSON, never returned by list().
  */
+import { open } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { savedName, storedName } from '@shared/names';
+import { absolutePath, savedName, storedName } from '@shared/names';
 import {
   pathStyleProblem,
   s3AccessKeyId,
@@ -32,6 +33,8 @@ export interface S3ProfileInput {
   /** Default true: bucket in the path, as MinIO, Garage and SeaweedFS expect. */
   pathStyle?: boolean;
   accessKeyId: string;
+  /** A CA certificate file (absolute path) for an endpoint whose certificate a private CA signs. */
+  caFile?: string;
 }
 
 /** What a client needs to sign requests; for the main process only (never sent to the renderer). */
@@ -41,6 +44,8 @@ export interface S3Credentials {
   pathStyle: boolean;
   accessKeyId: string;
   secretAccessKey: string;
+  /** The profile's CA certificate file, read when a client is made (readProfileCa). */
+  caFile?: string;
 }
 
 export interface SavedS3Profile {
@@ -88,18 +93,67 @@ function validatePathStyle(pathStyle: unknown, endpoint: string): boolean {
   return style;
 }
 
+function validateCaFile(caFile: unknown, endpoint: string): string | undefined {
+  if (caFile === undefined || caFile === '') return undefined;
+  const file = checkField(absolutePath, 'caFile', caFile);
+  if (!endpoint.startsWith('https:')) {
+    throw new HomeportError(
+      'INVALID_INPUT',
+      `'caFile': a CA certificate applies to https:// endpoints only; ${endpoint} is plain http`,
+    );
+  }
+  return file;
+}
+
 /** Checks a profile with the rules of the contract's s3:add (shared/storage-schemas.ts). */
 export function validateProfile(input: S3ProfileInput): S3Profile {
   if (typeof input !== 'object' || input === null) throw new HomeportError('INVALID_INPUT', 'Expected an S3 profile');
   const name = validateProfileName(input.name);
   const endpoint = validateEndpointUrl(input.endpoint);
+  const caFile = validateCaFile(input.caFile, endpoint);
   return {
     name,
     endpoint,
     region: input.region === undefined ? DEFAULT_S3_REGION : checkField(s3Region, 'region', input.region),
     pathStyle: validatePathStyle(input.pathStyle, endpoint),
     accessKeyId: checkField(s3AccessKeyId, 'accessKeyId', input.accessKeyId),
+    ...(caFile !== undefined ? { caFile } : {}),
   };
+}
+
+const MAX_CA_BYTES = 1024 * 1024;
+
+/** Reads a profile's CA certificate file (at most 1 MiB of PEM), saying which profile and field when it cannot. */
+export async function readProfileCa(profile: string, caFile: string): Promise<string> {
+  const fail = (why: string) =>
+    new HomeportError(
+      'INVALID_INPUT',
+      `S3 profile '${profile}': 'caFile' ${caFile} ${why}; point it at the CA certificate (PEM)`,
+    );
+  let text: string;
+  try {
+    const handle = await open(caFile, 'r');
+    try {
+      const buf = Buffer.alloc(MAX_CA_BYTES + 1);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+      if (bytesRead > MAX_CA_BYTES) throw fail('is larger than 1 MiB');
+      text = buf.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    if (err instanceof HomeportError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw fail(
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'is not readable by Homeport'
+          : `cannot be read (${code})`,
+    );
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw fail('holds no PEM certificate');
+  return text;
 }
 
 export function createS3Profiles(opts: { dataDir: string; secrets: SecretStore }) {
@@ -183,8 +237,8 @@ export function createS3Profiles(opts: { dataDir: string; secrets: SecretStore }
         `S3 profile '${name}' has no stored secret access key; edit the profile and enter the secret key again`,
       );
     }
-    const { endpoint, region, pathStyle, accessKeyId } = profile;
-    return { endpoint, region, pathStyle, accessKeyId, secretAccessKey };
+    const { endpoint, region, pathStyle, accessKeyId, caFile } = profile;
+    return { endpoint, region, pathStyle, accessKeyId, secretAccessKey, ...(caFile ? { caFile } : {}) };
   }
 
   // A profile and its secret key change together, under the data directory's lock, so no other

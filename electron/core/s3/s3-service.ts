@@ -6,7 +6,7 @@
 import type { S3Bucket, S3Test } from '@shared/storage-schemas';
 import { errorMessage, HomeportError } from '../errors';
 import { createS3Client, S3RequestError, validateBucketName, type S3Client } from './client';
-import type { S3Profiles } from './profiles';
+import { readProfileCa, type S3Profiles } from './profiles';
 
 export interface S3ServiceOptions {
   profiles: Pick<S3Profiles, 'credentials'>;
@@ -29,8 +29,14 @@ export interface MakePrivateResult {
 
 export function createS3Service(opts: S3ServiceOptions) {
   async function clientFor(name: string, timeoutMs = opts.timeoutMs): Promise<S3Client> {
-    const creds = await opts.profiles.credentials(name);
-    return createS3Client({ ...creds, label: `${creds.endpoint} (S3 profile '${name}')`, timeoutMs });
+    const { caFile, ...creds } = await opts.profiles.credentials(name);
+    const ca = caFile ? await readProfileCa(name, caFile) : undefined;
+    return createS3Client({
+      ...creds,
+      ...(ca ? { ca } : {}),
+      label: `${creds.endpoint} (S3 profile '${name}')`,
+      timeoutMs,
+    });
   }
 
   /** Signs a ListBuckets with the profile's keys: connected with the bucket count, or why not. */

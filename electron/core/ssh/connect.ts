@@ -3,7 +3,12 @@
  * key exchange, before authentication: when it is unknown or changed, no credential is sent.
  */
 import type { Duplex } from 'node:stream';
-import ssh2, { type Client as SshClient, type ClientChannel, type ConnectConfig } from 'ssh2';
+import ssh2, {
+  type Client as SshClient,
+  type ClientChannel,
+  type ConnectConfig,
+  type ServerHostKeyAlgorithm,
+} from 'ssh2';
 import { errorMessage, HomeportError } from '../errors';
 import {
   HostKeyChangedError,
@@ -32,8 +37,11 @@ export interface SshConnectOptions {
   port: number;
   username: string;
   auth: SshAuth;
-  /** Decides whether the host's key is trusted (normally the data directory's SshTrust). */
-  hostKeys: Pick<HostKeyStore, 'check'>;
+  /**
+   * Decides whether the host's key is trusted (normally the data directory's SshTrust); its known
+   * key types for the host are asked for first, as OpenSSH does.
+   */
+  hostKeys: Pick<HostKeyStore, 'check'> & Partial<Pick<HostKeyStore, 'knownKeyTypes'>>;
   /** Connect, key exchange and authentication together; default 20 s. */
   timeoutMs?: number;
   /** Whose connection this is, named first in every error: "NAS host 'nas'". */
@@ -42,6 +50,8 @@ export interface SshConnectOptions {
   authHint?: string;
   /** How the user gives the passphrase of an encrypted key; default: "enter its passphrase". */
   passphraseHint?: string;
+  /** An open stream to the host (a channel forwarded by a jump host) instead of a TCP connection. */
+  sock?: Duplex;
 }
 
 export interface ExecResult {
@@ -102,10 +112,33 @@ function checkPrivateKey(
   throw new SshKeyError(`The SSH private key could not be read: ${msg}.`, context);
 }
 
+/** ssh2's host key algorithms for each known_hosts key type, strongest first. */
+const HOST_KEY_ALGORITHMS: Record<string, ServerHostKeyAlgorithm[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+};
+const ALGORITHM_ORDER = Object.values(HOST_KEY_ALGORITHMS).flat();
+
+/**
+ * The host key algorithms to offer first: those of the key types already known for the host, in
+ * ssh2's order. Otherwise ssh2 asks for ed25519 first, and a host known only by its RSA or ECDSA key
+ * would present an ed25519 key nobody has seen, and look unknown.
+ */
+export function preferredHostKeyAlgorithms(knownKeyTypes: readonly string[]): ServerHostKeyAlgorithm[] {
+  const wanted = new Set(knownKeyTypes.flatMap((t) => HOST_KEY_ALGORITHMS[t] ?? []));
+  return ALGORITHM_ORDER.filter((a) => wanted.has(a));
+}
+
 export async function connectSsh(opts: SshConnectOptions): Promise<SshSession> {
   const { host, port, username, auth, hostKeys } = opts;
   const context: SshErrorContext = opts.label ? { label: opts.label } : {};
   if (auth.kind === 'key') checkPrivateKey(auth, context, opts.passphraseHint);
+  // An unreadable known_hosts file is reported by the check during key exchange.
+  const known = await (hostKeys.knownKeyTypes?.(host, port) ?? Promise.resolve([])).catch(() => []);
+  const preferred = preferredHostKeyAlgorithms(known);
 
   const config: ConnectConfig = {
     host,
@@ -114,7 +147,12 @@ export async function connectSsh(opts: SshConnectOptions): Promise<SshSession> {
     readyTimeout: opts.timeoutMs ?? 20_000,
     keepaliveInterval: 15_000,
     tryKeyboard: false,
+    // The known types move to the front; ssh2's other algorithms stay after them, in its order.
+    ...(preferred.length > 0
+      ? { algorithms: { serverHostKey: { remove: preferred, prepend: preferred, append: [] } } }
+      : {}),
   };
+  if (opts.sock) config.sock = opts.sock;
   if (auth.kind === 'key') {
     config.privateKey = auth.privateKey;
     if (auth.passphrase !== undefined) config.passphrase = auth.passphrase;

@@ -12,6 +12,7 @@ import {
   entryMatchesHost,
   fingerprintSha256,
   keysForHost,
+  keyTypesForHost,
   keyTypeOf,
   knownHostName,
   lookup,
@@ -32,6 +33,8 @@ export interface HostKeyCheck {
 
 export interface HostKeyStore {
   check(host: string, port: number, key: Buffer): Promise<HostKeyCheck>;
+  /** The key types either file records for host:port, so the connection can ask the host for one of them. */
+  knownKeyTypes(host: string, port: number): Promise<string[]>;
   /**
    * Trusts this key for host:port from now on: appends an OpenSSH line to Homeport's own file,
    * replacing the lines of that file that gave the host a different key of the same type. The
@@ -77,6 +80,15 @@ export function createHostKeyStore(opts: HostKeyStoreOptions): HostKeyStore {
     return result;
   }
 
+  async function knownKeyTypes(host: string, port: number): Promise<string[]> {
+    const types: string[] = [];
+    for (const file of [opts.file, ...(opts.userKnownHosts ? [opts.userKnownHosts] : [])]) {
+      const text = await readIfExists(file);
+      if (text !== undefined) types.push(...keyTypesForHost(parseKnownHosts(text), host, port));
+    }
+    return [...new Set(types)];
+  }
+
   function accept(host: string, port: number, key: Buffer): Promise<void> {
     const next = queue.then(async () => {
       assertPlainHost(host, port);
@@ -116,7 +128,7 @@ export function createHostKeyStore(opts: HostKeyStoreOptions): HostKeyStore {
     return next;
   }
 
-  return { check, accept, file: opts.file };
+  return { check, knownKeyTypes, accept, file: opts.file };
 }
 
 /** A host name that cannot break the line format: no whitespace, commas, brackets, `#`, `|`, `*`, `?` or `!`. */

@@ -151,6 +151,12 @@ export function keysForHost(entries: readonly KnownHostEntry[], host: string, po
     .map((e) => e.keyBase64);
 }
 
+/** The key types the entries record for the host (not revoked), in file order, without repeats. */
+export function keyTypesForHost(entries: readonly KnownHostEntry[], host: string, port: number): string[] {
+  const types = entries.filter((e) => !e.revoked && entryMatchesHost(e, host, port)).map((e) => e.keyType);
+  return [...new Set(types)];
+}
+
 /** The key's SHA256 fingerprint exactly as `ssh-keygen -lf` prints it: `SHA256:` and unpadded base64. */
 export function fingerprintSha256(keyBlob: Buffer): string {
   return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;

@@ -38,6 +38,8 @@ export interface TrustTarget {
 export interface SshTrust {
   /** Checks a presented key (connectSsh calls it during key exchange) and remembers an unknown one. */
   check(host: string, port: number, key: Buffer): Promise<HostKeyCheck>;
+  /** The key types the known_hosts files record for host:port (connectSsh asks the host for these first). */
+  knownKeyTypes(host: string, port: number): Promise<string[]>;
   /** The unknown key host:port presented last, if it is still waiting. */
   shown(host: string, port: number): ShownHostKey | undefined;
   /**
@@ -113,5 +115,5 @@ export function createSshTrust(opts: SshTrustOptions): SshTrust {
     if (waiting.get(name) === key) waiting.delete(name);
   }
 
-  return { check, shown, acceptShown, file: store.file };
+  return { check, knownKeyTypes: store.knownKeyTypes, shown, acceptShown, file: store.file };
 }

@@ -2,7 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { DockerRequestError, type DockerClient, type DockerRequestOptions } from '../docker/client';
 import { createStackCatalog } from '../stacks/catalog';
 import { createSwarmDeployer, MAX_UPDATE_ATTEMPTS } from './deployer';
+import { engineApi } from './engine-api';
 import { normalizeServiceSpec, serviceChanges } from './normalize';
+import { readSwarmStatus } from './status';
 
 /** A client that answers from a handler and records every request. */
 function fakeClient(handler: (path: string, opts: DockerRequestOptions) => unknown) {
@@ -85,6 +87,43 @@ describe('Swarm deployer (fake engine)', () => {
     );
     await expect(d.plan({ endpoint: 'x', stack: 'Bad Name', values: {} })).rejects.toThrow(/stack name/);
     expect(openClient).not.toHaveBeenCalled();
+  });
+});
+
+describe('Swarm rollout status', () => {
+  it('is not converged while a task scaled away is still running', async () => {
+    const spec = { Image: 'app:1' };
+    const task = (id: string, state: string, desired: string) => ({
+      ID: id,
+      ServiceID: 'svc1',
+      DesiredState: desired,
+      Status: { State: state, Timestamp: `2030-01-01T00:00:0${id}Z` },
+      Spec: { ContainerSpec: spec },
+    });
+    let tasks = [task('1', 'running', 'running'), task('2', 'running', 'shutdown')];
+    const { client } = fakeClient((path) => {
+      if (path === '/services')
+        return [
+          {
+            ID: 'svc1',
+            Version: { Index: 1 },
+            Spec: {
+              Name: 'media_frontend',
+              Mode: { Replicated: { Replicas: 1 } },
+              TaskTemplate: { ContainerSpec: spec },
+            },
+          },
+        ];
+      if (path === '/tasks') return tasks;
+      throw new Error(`unexpected ${path}`);
+    });
+    const api = engineApi(client);
+    expect(await readSwarmStatus(api, 'x')).toMatchObject({
+      state: 'progressing',
+      workloads: [{ name: 'media_frontend', ready: 1, desired: 1, message: 'Stopping 1 old task' }],
+    });
+    tasks = [task('1', 'running', 'running'), task('2', 'shutdown', 'shutdown')];
+    expect(await readSwarmStatus(api, 'x')).toMatchObject({ state: 'healthy' });
   });
 });
 

@@ -67,6 +67,11 @@ export interface SwarmDeployerDeps {
   updateMonitorMs?: number;
   /** How long apply waits for services to finish updating before removing rotated secrets (default 5 min). */
   rotationTimeoutMs?: number;
+  /**
+   * The X-Registry-Auth header for pulling an image (a saved or docker login credential for its
+   * registry), or undefined when none is known; without it, images are pulled anonymously.
+   */
+  registryAuth?: (image: string) => Promise<string | undefined>;
   /** Tests: runs between reading a service and sending its update. */
   beforeServiceUpdate?: (service: LiveService) => Promise<void>;
 }
@@ -305,13 +310,26 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
     };
   }
 
+  const imageOf = (spec: { TaskTemplate?: { ContainerSpec?: { Image?: unknown } } } | undefined) =>
+    typeof spec?.TaskTemplate?.ContainerSpec?.Image === 'string' ? spec.TaskTemplate.ContainerSpec.Image : undefined;
+  const authFor = async (image: string | undefined) =>
+    image && deps.registryAuth ? deps.registryAuth(image) : undefined;
+
   /** Sends a service update from its latest version, re-reading and retrying when out of sequence. */
-  async function updateService(api: EngineApi, id: string, body: (live: LiveService) => unknown, rollback = false) {
+  async function updateService(
+    api: EngineApi,
+    id: string,
+    body: (live: LiveService) => SwarmServiceSpec | LiveService['Spec'],
+    rollback = false,
+  ) {
     for (let attempt = 1; ; attempt++) {
       const live = await api.service(id);
       await deps.beforeServiceUpdate?.(live);
+      const spec = body(live);
+      // A rollback runs the previous spec, so its image is the one pulled.
+      const auth = await authFor(imageOf(rollback ? live.PreviousSpec : spec));
       try {
-        return await api.updateService(live.ID, live.Version.Index, body(live), rollback);
+        return await api.updateService(live.ID, live.Version.Index, spec, rollback, auth);
       } catch (err) {
         if (!(err instanceof DockerRequestError && err.outOfSequence) || attempt >= MAX_UPDATE_ATTEMPTS) throw err;
       }
@@ -366,7 +384,7 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
       for (const svc of spec.services) {
         const s = step('Service', svc.Name);
         const body = resolved(svc, c);
-        if (s?.action === 'create') await api.createService(body);
+        if (s?.action === 'create') await api.createService(body, await authFor(body.TaskTemplate.ContainerSpec.Image));
         else if (s?.action === 'update' && s.id) {
           await updateService(api, s.id, () => body);
           updated.push(s.id);

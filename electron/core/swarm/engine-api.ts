@@ -46,6 +46,8 @@ export interface LiveTask {
 }
 
 const filters = (f: Record<string, string[]>) => ({ filters: JSON.stringify(f) });
+/** The credential the engine passes to the nodes pulling the service's image (private registries). */
+const registryAuth = (auth: string | undefined) => (auth ? { headers: { 'X-Registry-Auth': auth } } : {});
 const enc = encodeURIComponent;
 
 export function engineApi(client: DockerClient) {
@@ -69,12 +71,14 @@ export function engineApi(client: DockerClient) {
     removeVolume: (name: string) => client.request<void>(`/volumes/${enc(name)}`, { method: 'DELETE' }),
     services: (label: string) => client.request<LiveService[]>('/services', { query: filters({ label: [label] }) }),
     service: (id: string) => client.request<LiveService>(`/services/${enc(id)}`),
-    createService: (body: unknown) => client.request<{ ID: string }>('/services/create', { method: 'POST', body }),
-    updateService: (id: string, version: number, body: unknown, rollback = false) =>
+    createService: (body: unknown, auth?: string) =>
+      client.request<{ ID: string }>('/services/create', { method: 'POST', body, ...registryAuth(auth) }),
+    updateService: (id: string, version: number, body: unknown, rollback = false, auth?: string) =>
       client.request<{ Warnings?: string[] | null }>(`/services/${enc(id)}/update`, {
         method: 'POST',
         query: { version, ...(rollback ? { rollback: 'previous' } : {}) },
         body,
+        ...registryAuth(auth),
       }),
     removeService: (id: string) => client.request<void>(`/services/${enc(id)}`, { method: 'DELETE' }),
     tasks: (services: string[]) =>

@@ -28,6 +28,8 @@ export async function readSwarmStatus(api: EngineApi, selector: string): Promise
     const own = tasks.filter((t) => t.ServiceID === s.ID).sort(newestFirst);
     const spec = s.Spec.TaskTemplate.ContainerSpec;
     const running = own.filter((t) => t.Status.State === 'running' && t.DesiredState === 'running');
+    // Scaled away or replaced, and not stopped yet: docker service ls still counts it, so not converged.
+    const stopping = own.filter((t) => t.Status.State === 'running' && t.DesiredState !== 'running');
     const current = running.filter((t) => sameContainerSpec(t.Spec.ContainerSpec, spec));
     const state = s.UpdateStatus?.State;
     const status: WorkloadStatus = { kind: 'Service', name: s.Spec.Name, ready: current.length, desired };
@@ -44,7 +46,12 @@ export async function readSwarmStatus(api: EngineApi, selector: string): Promise
       healthy = false;
       status.message = `task ${own[0].Status.State}: ${taskError ?? ''}`;
       failed ??= { component: componentOf(s), reason: status.message };
-    } else if (current.length !== desired || running.length !== current.length || (state && IN_PROGRESS.has(state))) {
+    } else if (
+      current.length !== desired ||
+      running.length !== current.length ||
+      stopping.length > 0 ||
+      (state && IN_PROGRESS.has(state))
+    ) {
       healthy = false;
       const starting = own.find((t) => t.DesiredState === 'running' && t.Status.State !== 'running');
       status.message =
@@ -52,7 +59,9 @@ export async function readSwarmStatus(api: EngineApi, selector: string): Promise
           ? s.UpdateStatus?.Message || `update ${state}`
           : starting
             ? `task ${starting.Status.State}${starting.Status.Err ? `: ${starting.Status.Err}` : ''}`
-            : 'Rolling out the new version';
+            : current.length === desired && stopping.length > 0
+              ? `Stopping ${stopping.length} old task${stopping.length === 1 ? '' : 's'}`
+              : 'Rolling out the new version';
     }
     workloads.push(status);
   }

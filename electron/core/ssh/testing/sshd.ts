@@ -17,6 +17,9 @@ export const SSHD = '/usr/sbin/sshd';
 export const SSH_KEYGEN = '/usr/bin/ssh-keygen';
 export const TEST_USER = 'homeport-test';
 
+/** Host key types the server can hold (ssh-keygen -t). */
+export type HostKeyKind = 'ed25519' | 'rsa' | 'ecdsa';
+
 export interface TestSshd {
   host: string;
   port: number;
@@ -30,16 +33,26 @@ export interface TestSshd {
   hostKeyFingerprint: string;
   /** The current host public key line: `ssh-ed25519 AAAA... comment`. */
   hostPublicKey: string;
+  /** Every host key the server holds, in its HostKey order (the first is hostPublicKey). */
+  hostKeys: { kind: HostKeyKind; fingerprint: string; publicKey: string }[];
   /** A temp directory owned by the server (readable by `user`), removed by close(). */
   dir: string;
   /** What sshd has logged so far (LogLevel DEBUG1). */
   logs(): string;
-  /** Generates a new host key and restarts sshd on the same port. */
+  /** Generates a new first host key and restarts sshd on the same port. */
   rotateHostKey(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startSshd(): Promise<TestSshd> {
+export interface SshdOptions {
+  /** Host keys, one per kind, in this order; default ed25519 only. */
+  hostKeyKinds?: HostKeyKind[];
+  /** More sshd_config lines. */
+  extraConfig?: string[];
+}
+
+export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
+  const kinds = opts.hostKeyKinds ?? ['ed25519'];
   if (!existsSync(SSHD)) {
     throw new Error(
       `${SSHD} is missing: the SSH tests need a real OpenSSH server. Install it with: apt-get install -y openssh-server openssh-client`,
@@ -58,11 +71,12 @@ export async function startSshd(): Promise<TestSshd> {
   const dir = await mkdtemp(join(tmpdir(), 'homeport-sshd-'));
   // sshd reads authorized_keys as the user, so the directory must be traversable by it.
   await chmod(dir, 0o755);
-  const hostKeyPath = join(dir, 'ssh_host_ed25519_key');
+  const hostKeyPaths = kinds.map((kind) => join(dir, `ssh_host_${kind}_key`));
+  const hostKeyPath = hostKeyPaths[0]!;
   const passphrase = 'correct horse battery staple';
   await keygen(join(dir, 'client'), '');
   await keygen(join(dir, 'client-encrypted'), passphrase);
-  await keygen(hostKeyPath, '');
+  for (const [i, path] of hostKeyPaths.entries()) await keygen(path, '', kinds[i]);
   const authorized = [
     await readFile(join(dir, 'client.pub'), 'utf8'),
     await readFile(join(dir, 'client-encrypted.pub'), 'utf8'),
@@ -76,7 +90,7 @@ export async function startSshd(): Promise<TestSshd> {
     [
       `Port ${port}`,
       'ListenAddress 127.0.0.1',
-      `HostKey ${hostKeyPath}`,
+      ...hostKeyPaths.map((p) => `HostKey ${p}`),
       `PidFile ${join(dir, 'sshd.pid')}`,
       `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
       'UsePAM no',
@@ -88,6 +102,7 @@ export async function startSshd(): Promise<TestSshd> {
       'AllowTcpForwarding yes',
       `AllowUsers ${TEST_USER}`,
       'LogLevel DEBUG1',
+      ...(opts.extraConfig ?? []),
       '',
     ].join('\n'),
     { mode: 0o600 },
@@ -134,10 +149,18 @@ export async function startSshd(): Promise<TestSshd> {
     });
   };
 
-  const fingerprint = async () => {
-    const { stdout } = await run(SSH_KEYGEN, ['-lf', `${hostKeyPath}.pub`]);
+  const fingerprint = async (path = hostKeyPath) => {
+    const { stdout } = await run(SSH_KEYGEN, ['-lf', `${path}.pub`]);
     return stdout.trim().split(/\s+/)[1]!;
   };
+  const hostKeys = async () =>
+    Promise.all(
+      hostKeyPaths.map(async (path, i) => ({
+        kind: kinds[i]!,
+        fingerprint: await fingerprint(path),
+        publicKey: (await readFile(`${path}.pub`, 'utf8')).trim(),
+      })),
+    );
 
   try {
     await start();
@@ -155,15 +178,17 @@ export async function startSshd(): Promise<TestSshd> {
     passphrase,
     hostKeyFingerprint: await fingerprint(),
     hostPublicKey: (await readFile(`${hostKeyPath}.pub`, 'utf8')).trim(),
+    hostKeys: await hostKeys(),
     dir,
     logs: () => log,
     async rotateHostKey() {
       await stop();
       await rm(hostKeyPath, { force: true });
       await rm(`${hostKeyPath}.pub`, { force: true });
-      await keygen(hostKeyPath, '');
+      await keygen(hostKeyPath, '', kinds[0]);
       sshd.hostKeyFingerprint = await fingerprint();
       sshd.hostPublicKey = (await readFile(`${hostKeyPath}.pub`, 'utf8')).trim();
+      sshd.hostKeys = await hostKeys();
       await start();
     },
     async close() {
@@ -174,8 +199,9 @@ export async function startSshd(): Promise<TestSshd> {
   return sshd;
 }
 
-async function keygen(path: string, passphrase: string): Promise<void> {
-  await run(SSH_KEYGEN, ['-q', '-t', 'ed25519', '-N', passphrase, '-C', 'homeport-test', '-f', path]);
+async function keygen(path: string, passphrase: string, kind: HostKeyKind = 'ed25519'): Promise<void> {
+  const size = kind === 'rsa' ? ['-b', '2048'] : kind === 'ecdsa' ? ['-b', '256'] : [];
+  await run(SSH_KEYGEN, ['-q', '-t', kind, ...size, '-N', passphrase, '-C', 'homeport-test', '-f', path]);
 }
 
 async function userExists(): Promise<boolean> {

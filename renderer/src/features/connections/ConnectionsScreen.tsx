@@ -1,4 +1,5 @@
 import { EndpointsSection } from '../swarm/EndpointsSection';
+import { RegistriesSection } from '../swarm/RegistriesSection';
 import { AddKubeconfigForm } from './AddKubeconfigForm';
 import { ContextRow } from './ContextRow';
 import { KubeconfigSources } from './KubeconfigSources';
@@ -11,8 +12,8 @@ export function ConnectionsScreen() {
       <header className="page-header">
         <h1 id="connections-title">Connections</h1>
         <p className="muted">
-          Kubernetes contexts from your kubeconfig files, merged the way kubectl merges them, and Docker Swarm
-          endpoints.
+          Kubernetes contexts from your kubeconfig files, merged the way kubectl merges them, and Docker Swarm endpoints
+          with the registry credentials their deploys use.
         </p>
       </header>
 
@@ -53,6 +54,7 @@ export function ConnectionsScreen() {
       <AddKubeconfigForm />
 
       <EndpointsSection />
+      <RegistriesSection />
     </section>
   );
 }

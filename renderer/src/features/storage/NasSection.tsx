@@ -138,7 +138,7 @@ function NasRow({ host, onExports }: { host: NasHost; onExports(): void }) {
 
 function AddNasForm() {
   const add = useAddNasHost();
-  const [form, setForm] = useState({ name: '', address: '', port: '22', user: '', keyFile: '', secret: '' });
+  const [form, setForm] = useState({ name: '', address: '', port: '', user: '', keyFile: '', secret: '' });
   const [auth, setAuth] = useState<'key' | 'agent' | 'password'>('key');
   const set = (key: keyof typeof form) => (value: string) => setForm({ ...form, [key]: value });
   const submit = (event: FormEvent) => {
@@ -155,7 +155,7 @@ function AddNasForm() {
         ...(auth !== 'agent' && form.secret ? { secret: form.secret } : {}),
       },
       // The typed secret is cleared once stored; on error the form keeps what was typed.
-      { onSuccess: () => setForm({ name: '', address: '', port: '22', user: '', keyFile: '', secret: '' }) },
+      { onSuccess: () => setForm({ name: '', address: '', port: '', user: '', keyFile: '', secret: '' }) },
     );
   };
   const input = (key: keyof typeof form, label: string, placeholder: string, type = 'text') => (
@@ -176,8 +176,8 @@ function AddNasForm() {
     <form className="add-form" onSubmit={submit} data-testid="add-nas">
       <div className="row">
         {input('name', 'Name', 'nas')}
-        {input('address', 'Address', 'nas.lan or 10.0.0.20')}
-        {input('port', 'SSH port', '22')}
+        {input('address', 'Address or ~/.ssh/config host', 'nas.lan or 10.0.0.20')}
+        {input('port', 'SSH port', '22 or ~/.ssh/config')}
         {input('user', 'User', 'admin')}
       </div>
       <div className="row">
@@ -189,7 +189,9 @@ function AddNasForm() {
             <option value="password">Password</option>
           </select>
         </label>
-        {auth === 'key' ? input('keyFile', 'Private key file', '/home/me/.ssh/id_ed25519') : null}
+        {auth === 'key'
+          ? input('keyFile', 'Private key file (empty: ~/.ssh/config)', '/home/me/.ssh/id_ed25519')
+          : null}
         {auth === 'key' ? input('secret', 'Key passphrase (if any)', '', 'password') : null}
         {auth === 'password' ? input('secret', 'Password', '', 'password') : null}
       </div>

@@ -58,6 +58,7 @@ function S3Row({ profile, onBuckets }: { profile: S3Profile; onBuckets(): void }
         <div className="muted small">
           {profile.region} · {profile.pathStyle ? 'path-style' : 'virtual-host style'}
         </div>
+        {profile.caFile ? <div className="muted small mono">CA {profile.caFile}</div> : null}
       </td>
       <td className="connection-cell">
         <div className="row">
@@ -95,7 +96,7 @@ function S3Row({ profile, onBuckets }: { profile: S3Profile; onBuckets(): void }
 
 function AddS3Form() {
   const add = useAddS3Profile();
-  const empty = { name: '', endpoint: '', region: 'us-east-1', accessKeyId: '', secretAccessKey: '' };
+  const empty = { name: '', endpoint: '', region: 'us-east-1', accessKeyId: '', secretAccessKey: '', caFile: '' };
   const [form, setForm] = useState(empty);
   const [pathStyle, setPathStyle] = useState(true);
   const submit = (event: FormEvent) => {
@@ -108,6 +109,7 @@ function AddS3Form() {
         pathStyle,
         accessKeyId: form.accessKeyId.trim(),
         secretAccessKey: form.secretAccessKey,
+        ...(form.caFile.trim() ? { caFile: form.caFile.trim() } : {}),
       },
       { onSuccess: () => setForm(empty) },
     );
@@ -122,6 +124,7 @@ function AddS3Form() {
             ['region', 'Region', 'us-east-1', 'text'],
             ['accessKeyId', 'Access key id', '', 'text'],
             ['secretAccessKey', 'Secret access key', '', 'password'],
+            ['caFile', 'CA certificate file (private CA, https)', '/etc/ssl/nas-ca.pem', 'text'],
           ] as const
         ).map(([key, label, placeholder, type]) => (
           <label className="field" key={key}>

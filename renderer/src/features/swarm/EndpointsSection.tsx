@@ -22,7 +22,8 @@ export function EndpointsSection() {
       {endpoints.error ? <p className="error">{endpoints.error.message}</p> : null}
       {endpoints.data && list.length === 0 ? (
         <p className="empty" data-testid="no-endpoints">
-          No Docker endpoints yet. Add the local socket, a TLS endpoint or an SSH host below.
+          No Docker endpoints yet. Add the local socket, a TLS endpoint or an SSH host below; $DOCKER_HOST and your
+          docker contexts are listed here too.
         </p>
       ) : null}
       {list.length > 0 ? (
@@ -46,7 +47,7 @@ export function EndpointsSection() {
   );
 }
 
-function EndpointRow({ endpoint }: { endpoint: DockerEndpoint & { source: 'saved' | 'env' } }) {
+function EndpointRow({ endpoint }: { endpoint: DockerEndpoint & { source: 'saved' | 'env' | 'context' } }) {
   const test = useTestEndpoint(endpoint.name);
   const accept = useAcceptHostKey(endpoint.name);
   const remove = useRemoveEndpoint();
@@ -57,6 +58,7 @@ function EndpointRow({ endpoint }: { endpoint: DockerEndpoint & { source: 'saved
       <td>
         <div className="strong">{endpoint.name}</div>
         {endpoint.source === 'env' ? <span className="badge">$DOCKER_HOST</span> : null}
+        {endpoint.source === 'context' ? <span className="badge">docker context</span> : null}
       </td>
       <td className="mono">
         {endpoint.url}
