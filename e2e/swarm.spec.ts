@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { STANDIN_IMAGE } from '../electron/core/docker/testing/dockerd';
+import { revengeStandinImages } from '../electron/core/docker/testing/revenge-standins';
 import { startHomeport, type HomeportServer } from './env/homeport-server';
 import { ConnectionsPage } from './pages/connections-page';
 import { DeployPage } from './pages/deploy-page';
@@ -54,8 +54,9 @@ test('add a Swarm endpoint, see its leader, deploy Revenge to it and watch it co
   await deploy.target.swarm();
   await expect(deploy.target.endpoint).toHaveValue('homelab');
   await deploy.pickStack('revenge');
-  for (const component of ['api', 'frontend', 'postgres', 'dragonfly', 'typesense', 'objectStore']) {
-    await deploy.field(`${component}.image`).fill(STANDIN_IMAGE);
+  // Every image its stand-in: the ones with a contract behave like the real programs.
+  for (const [component, { image }] of Object.entries(revengeStandinImages())) {
+    await deploy.field(`${component}.image`).fill(image);
   }
   await deploy.field('nfs.enabled').uncheck();
   await deploy.reviewPlan();

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STANDIN_IMAGE } from '../core/docker/testing/dockerd';
+import { revengeStandinYaml } from '../core/docker/testing/revenge-standins';
 import { testEngine } from '../core/docker/testing/engine';
 import type { ReadinessReport } from '@shared/readiness-schemas';
 import { runReadiness } from './readiness-command';
@@ -10,9 +10,7 @@ import { runDeploy, runRevisions, runRollback, runUninstall, type StackIo } from
 
 const engine = testEngine();
 const dir = mkdtempSync(join(tmpdir(), 'homeport-swarm-cli-'));
-const images = ['api', 'frontend', 'postgres', 'dragonfly', 'typesense', 'objectStore']
-  .map((c) => `${c}:\n${c === 'objectStore' ? '  mode: bundled\n' : ''}  image: ${STANDIN_IMAGE}\n`)
-  .join('');
+const images = revengeStandinYaml();
 const valuesFile = join(dir, 'values.yaml');
 writeFileSync(valuesFile, `${images}nfs:\n  enabled: false\nswarm:\n  publish:\n    frontend: null\n`);
 const scaledFile = join(dir, 'scaled.yaml');
@@ -60,7 +58,7 @@ describe('homeport deploy --swarm against a real engine', () => {
     expect(r.out()).toContain("Applied revision 1 of 'revenge' to swarm endpoint 'env'");
     expect(r.out()).toContain("Stack 'revenge' is healthy in swarm endpoint 'env'");
     expect(await engine.docker(['stack', 'services', 'revenge', '--format', '{{.Name}} {{.Replicas}}'])).toMatch(
-      /revenge_api 2\/2/,
+      /revenge_revenge 1\/1/,
     );
 
     r = recorder();

@@ -58,9 +58,13 @@ describe('Swarm renderer', () => {
       Driver: 'local',
       DriverOpts: { type: 'nfs', o: 'addr=192.168.1.10,nfsvers=4,ro', device: ':/export/media' },
     });
-    const mount = service(s, 'revenge').TaskTemplate.ContainerSpec.Mounts[0];
+    const mounts = service(s, 'revenge').TaskTemplate.ContainerSpec.Mounts;
+    const mount = mounts[0];
     expect(mount).toMatchObject({ Type: 'volume', Source: media?.Name, Target: '/media', ReadOnly: true });
-    expect(mount?.VolumeOptions.DriverConfig.Options).toEqual(media?.DriverOpts);
+    expect(mount?.Type === 'volume' ? mount.VolumeOptions.DriverConfig.Options : undefined).toEqual(media?.DriverOpts);
+    // A read-only root: the directories Revenge writes are in memory.
+    expect(mounts.filter((m) => m.Type === 'tmpfs').map((m) => m.Target)).toEqual(['/data', '/cache', '/tmp']);
+    expect(service(s, 'revenge').TaskTemplate.ContainerSpec).toMatchObject({ ReadOnly: true });
     expect(s.volumes.map((v) => v.Name)).toEqual([
       media?.Name,
       'media_postgres-data',
@@ -72,7 +76,7 @@ describe('Swarm renderer', () => {
   it('runs without media when nfs is disabled', () => {
     const s = render({ nfs: { enabled: false } });
     expect(s.volumes.some((v) => v.Name.startsWith('media_media'))).toBe(false);
-    expect(service(s, 'revenge').TaskTemplate.ContainerSpec.Mounts).toEqual([]);
+    expect(service(s, 'revenge').TaskTemplate.ContainerSpec.Mounts.filter((m) => m.Type === 'volume')).toEqual([]);
   });
 
   it('never carries a generated secret value; the config files are templates the engine fills in each task', () => {

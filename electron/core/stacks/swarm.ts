@@ -127,13 +127,24 @@ export interface SwarmSecretRef {
   File: { Name: string; UID: string; GID: string; Mode: number };
 }
 
-export interface SwarmMount {
-  Type: 'volume';
-  Source: string;
-  Target: string;
-  ReadOnly?: boolean;
-  VolumeOptions: { Labels: Record<string, string>; DriverConfig: { Name: string; Options?: Record<string, string> } };
-}
+type VolumeOptions = {
+  Labels: Record<string, string>;
+  DriverConfig: { Name: string; Options?: Record<string, string> };
+};
+
+export type SwarmMount =
+  | {
+      Type: 'volume';
+      Source: string;
+      Target: string;
+      ReadOnly?: boolean;
+      VolumeOptions: {
+        Labels: Record<string, string>;
+        DriverConfig: { Name: string; Options?: Record<string, string> };
+      };
+    }
+  /** A writable directory in memory, for a component whose root filesystem is read-only. */
+  | { Type: 'tmpfs'; Target: string };
 
 export interface SwarmHealthcheck {
   Test: string[];
@@ -304,7 +315,7 @@ export function renderSwarmStack(model: StackModel, opts: SwarmRenderOptions): S
   };
 
   const volumes: SwarmVolumeSpec[] = [];
-  const sharedMounts = new Map<string, { source: string; options: SwarmMount['VolumeOptions'] }>();
+  const sharedMounts = new Map<string, { source: string; options: VolumeOptions }>();
   for (const v of model.volumes) {
     const o = `addr=${v.server},nfsvers=4${v.readOnly ? ',ro' : ''}`;
     // The options are part of the name: a node keeps a volume's first options, so new ones need a new volume.
@@ -373,7 +384,7 @@ export function renderSwarmStack(model: StackModel, opts: SwarmRenderOptions): S
       env.push(`${e.name}=${value}`);
     }
     const mounts: SwarmMount[] = c.mounts.map((m) => {
-      const shared = sharedMounts.get(m.volume) as { source: string; options: SwarmMount['VolumeOptions'] };
+      const shared = sharedMounts.get(m.volume) as { source: string; options: VolumeOptions };
       return {
         Type: 'volume',
         Source: shared.source,
@@ -393,6 +404,7 @@ export function renderSwarmStack(model: StackModel, opts: SwarmRenderOptions): S
         },
       });
     }
+    for (const dir of c.security?.readOnlyRoot?.writable ?? []) mounts.push({ Type: 'tmpfs', Target: dir });
     const update: SwarmUpdateConfig = {
       Parallelism: 1,
       Delay: 0,

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ValuesError } from '../stacks/values-error';
 import { createDockerClient } from '../docker/client';
 import { BROKEN_IMAGE, STANDIN_IMAGE } from '../docker/testing/dockerd';
+import { revengeStandinImages } from '../docker/testing/revenge-standins';
 import { testEngine } from '../docker/testing/engine';
 import { z } from 'zod';
 import { builtinStacks, createStackCatalog } from '../stacks/catalog';
@@ -20,15 +21,14 @@ const openClient = vi.fn(async () => createDockerClient({ kind: 'unix', socketPa
 const deployer = (extra: Partial<SwarmDeployerDeps> = {}) =>
   createSwarmDeployer({ openClient, catalog, updateMonitorMs: 2000, ...extra });
 
-/** Revenge with every image the stand-in, no NFS media and nothing published. */
+/** Revenge with every image its contract-following stand-in, no NFS media and nothing published. */
 function values(over: { frontendReplicas?: number; dragonflyImage?: string } = {}) {
+  const images = revengeStandinImages();
   return {
-    api: { image: STANDIN_IMAGE, autoscale: { enabled: false }, replicas: 1 },
-    frontend: { image: STANDIN_IMAGE, replicas: over.frontendReplicas ?? 1 },
-    postgres: { image: STANDIN_IMAGE },
-    dragonfly: { image: over.dragonflyImage ?? STANDIN_IMAGE },
-    typesense: { image: STANDIN_IMAGE },
-    objectStore: { mode: 'bundled', image: STANDIN_IMAGE },
+    ...images,
+    api: { ...images.api, replicas: 1 },
+    frontend: { ...images.frontend, replicas: over.frontendReplicas ?? 1 },
+    dragonfly: { image: over.dragonflyImage ?? images.dragonfly.image },
     nfs: { enabled: false },
     swarm: { publish: { frontend: null } },
   };
@@ -83,7 +83,7 @@ describe('Swarm deployer against a real engine', () => {
     const plan = await d.plan({ endpoint, stack, values: values() });
     expect(plan).toMatchObject({ target: { kind: 'swarm', endpoint }, stack, revision: 1 });
     expect(plan.items.every((i) => i.action === 'create' && i.apiVersion === 'swarm/v1')).toBe(true);
-    expect(plan.items.map((i) => `${i.kind}/${i.name}`)).toContain(`Service/${stack}_api`);
+    expect(plan.items.map((i) => `${i.kind}/${i.name}`)).toContain(`Service/${stack}_revenge`);
 
     const result = await d.apply({ endpoint, stack, values: values(), prune: true });
     expect(result.revision).toBe(1);
@@ -93,11 +93,18 @@ describe('Swarm deployer against a real engine', () => {
 
     expect(await engine.docker(['stack', 'ls', '--format', '{{.Name}} {{.Services}}'])).toContain(`${stack} 6`);
     const services = await engine.docker(['stack', 'services', stack, '--format', '{{.Name}} {{.Replicas}}']);
-    for (const c of ['api', 'frontend', 'postgres', 'dragonfly', 'typesense', 'objectstore'])
+    for (const c of ['revenge', 'frontend', 'postgres', 'dragonfly', 'typesense', 'objectstore'])
       expect(services).toContain(`${stack}_${c} 1/1`);
 
+    // Revenge read its settings as its loader does: cache and search are on (the stand-in says what it read).
+    const log = await engine.docker(['service', 'logs', '--raw', `${stack}_revenge`]);
+    expect(log).toContain('setting cache.enabled=true');
+    expect(log).toContain('setting search.enabled=true');
+    expect(log).not.toMatch(/jwt_secret=|secret_access_key=/);
+
+    // Six generated keys and the two config files (templates the engine fills in each task).
     const before = await secretIds();
-    expect(before).toHaveLength(5);
+    expect(before).toHaveLength(8);
     const again = await d.plan({ endpoint, stack, values: values() });
     expect(again.items.filter((i) => i.action !== 'unchanged')).toEqual([]);
     const second = await d.apply({ endpoint, stack, values: values(), prune: true });
@@ -108,7 +115,7 @@ describe('Swarm deployer against a real engine', () => {
       [2, true],
       [1, false],
     ]);
-    expect(revisions[0]?.objects).toBe(1 + 5 + 3 + 6);
+    expect(revisions[0]?.objects).toBe(1 + 8 + 3 + 6);
     // The revision holds no secret values.
     const revConfig = await engine.docker(['config', 'inspect', `homeport-rev-${stack}-1`]);
     expect(revConfig).toContain('homeport.dev/revision');
@@ -191,7 +198,7 @@ describe('Swarm deployer against a real engine', () => {
   it('removes the stack, keeping volumes unless asked', async () => {
     const d = deployer();
     const first = await d.remove({ endpoint, stack, deleteVolumes: false });
-    expect(first.deleted).toContain(`Service/${stack}_api`);
+    expect(first.deleted).toContain(`Service/${stack}_revenge`);
     expect(first.kept.sort()).toEqual(
       [`Volume/${stack}_objectstore-data`, `Volume/${stack}_postgres-data`, `Volume/${stack}_typesense-data`].sort(),
     );

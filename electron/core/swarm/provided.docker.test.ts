@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import type { RolloutStatus } from '@shared/deploy-schemas';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createDockerClient } from '../docker/client';
-import { STANDIN_IMAGE } from '../docker/testing/dockerd';
+import { revengeStandinImages } from '../docker/testing/revenge-standins';
 import { testEngine } from '../docker/testing/engine';
 import { resolveStackReferences, type ReferenceLookups } from '../references/resolve';
 import { createStackCatalog } from '../stacks/catalog';
@@ -29,12 +29,13 @@ const lookups: ReferenceLookups = {
     secretAccessKey: secretKey,
   }),
 };
+const images = revengeStandinImages();
 const referenced = {
-  api: { image: STANDIN_IMAGE, autoscale: { enabled: false }, replicas: 1 },
-  frontend: { image: STANDIN_IMAGE, replicas: 1 },
-  postgres: { image: STANDIN_IMAGE },
-  dragonfly: { image: STANDIN_IMAGE },
-  typesense: { image: STANDIN_IMAGE },
+  api: images.api,
+  frontend: { ...images.frontend, replicas: 1 },
+  postgres: images.postgres,
+  dragonfly: images.dragonfly,
+  typesense: images.typesense,
   objectStore: { mode: 'profile', profile: 'garage', bucket: 'avatars' },
   nfs: { enabled: false },
   swarm: { publish: { frontend: null } },
@@ -76,7 +77,9 @@ async function readInService(service: string, file: string): Promise<string> {
       .split('\n')
       .filter(Boolean);
     for (const id of ids) {
-      const out = await engine.docker(['exec', id, 'cat', file]).catch(() => undefined);
+      // The stand-in holds only the image's tools: read with the shell's own builtins, as without cat.
+      const script = 'while IFS= read -r l || [ -n "$l" ]; do printf "%s\\n" "$l"; done < "$1"';
+      const out = await engine.docker(['exec', id, 'sh', '-c', script, 'sh', file]).catch(() => undefined);
       if (out !== undefined) return out;
     }
     if (Date.now() > deadline) throw new Error(`no running container of ${service} could read ${file}`);
@@ -113,20 +116,19 @@ describe('Swarm deployer: provided secrets', () => {
     expect(oldSecret).toBeDefined();
     expect(accessSecret).toBeDefined();
 
-    const svc = JSON.parse(await engine.docker(['service', 'inspect', `${stack}_api`]))[0] as {
+    const svc = JSON.parse(await engine.docker(['service', 'inspect', `${stack}_revenge`]))[0] as {
       Spec: { TaskTemplate: { ContainerSpec: { Secrets: { SecretName: string }[]; Env: string[] } } };
     };
     const spec = svc.Spec.TaskTemplate.ContainerSpec;
     expect(spec.Secrets.map((s) => s.SecretName)).toEqual(expect.arrayContaining(names));
-    expect(spec.Env).toContain(
-      'REVENGE_STORAGE_S3_ACCESS_KEY_ID_FILE=/run/secrets/revenge-s3-credentials_access-key-id',
-    );
-    expect(spec.Env).toContain(
-      'REVENGE_STORAGE_S3_SECRET_ACCESS_KEY_FILE=/run/secrets/revenge-s3-credentials_secret-access-key',
-    );
+    expect(spec.Env.filter((e) => e.includes('_FILE='))).toEqual([]);
     expect(spec.Env).toContain('REVENGE_STORAGE_S3_ENDPOINT=https://s3.nas.lan:9000');
     expect(JSON.stringify(spec.Env)).not.toContain(ACCESS);
-    expect(await readInService(`${stack}_api`, '/run/secrets/revenge-s3-credentials_access-key-id')).toBe(ACCESS);
+    // The engine filled the config file in the task from the secret files next to it.
+    const configYaml = await readInService(`${stack}_revenge`, '/app/config/config.yaml');
+    expect(configYaml).toContain(`access_key_id: "${ACCESS}"`);
+    expect(configYaml).toContain(`secret_access_key: "${secretKey}"`);
+    expect(configYaml).not.toContain('{{');
 
     // The revision config holds the profile name, no key.
     const config = JSON.parse(await engine.docker(['config', 'inspect', `homeport-rev-${stack}-1`]))[0] as {
@@ -150,7 +152,7 @@ describe('Swarm deployer: provided secrets', () => {
       .filter((i) => i.action !== 'unchanged')
       .map((i) => `${i.action} ${i.kind}/${i.name}`);
     expect(changed).toHaveLength(3);
-    expect(changed).toContain(`update Service/${stack}_api`);
+    expect(changed).toContain(`update Service/${stack}_revenge`);
     expect(changed).toContain(`prune Secret/${oldSecret}`);
     const applied = await deployer.apply({ ...ref, values: rotated.values, provided: rotated.provided, prune: false });
     expect(applied.pruned).toEqual([`Secret/${oldSecret}`]);
@@ -159,8 +161,8 @@ describe('Swarm deployer: provided secrets', () => {
     expect(after).toContain(accessSecret);
     expect(after).not.toContain(oldSecret);
     await waitFor((s) => s.state === 'healthy', 'the rotated stack to converge');
-    expect(await readInService(`${stack}_api`, '/run/secrets/revenge-s3-credentials_secret-access-key')).toBe(
-      secretKey,
+    expect(await readInService(`${stack}_revenge`, '/app/config/config.yaml')).toContain(
+      `secret_access_key: "${secretKey}"`,
     );
   }, 180_000);
 });

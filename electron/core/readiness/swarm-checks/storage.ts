@@ -1,6 +1,6 @@
 /** Swarm readiness checks: Observability and Storage. */
 import type { ReadinessCheck } from '@shared/readiness-schemas';
-import { SWARM_DATA_LABEL } from '../../stacks/swarm';
+import { SWARM_DATA_LABEL, type SwarmMount } from '../../stacks/swarm';
 import { metricsEndpoint } from '../program';
 import {
   make,
@@ -80,9 +80,7 @@ function database(i: SwarmInputs): ReadinessCheck {
   if (!db) return make(d, 'unknown', 'The stack declares no database component', []);
   const s = serviceOf(i, db.component);
   if (!s) return noService(d, db.component);
-  const mount = s.Spec.TaskTemplate.ContainerSpec.Mounts?.find(
-    (m) => m.Type === 'volume' && m.VolumeOptions?.Labels?.[SWARM_DATA_LABEL] === 'true',
-  );
+  const mount = volumeMounts(s).find((m) => m.VolumeOptions?.Labels?.[SWARM_DATA_LABEL] === 'true');
   return mount
     ? make(d, 'pass', `${obj(s)} keeps its data on the volume ${mount.Source}`, [
         { object: obj(s), field: `Mounts[${mount.Target}]`, value: `volume ${mount.Source}` },
@@ -104,7 +102,7 @@ function media(i: SwarmInputs): ReadinessCheck {
   const s = primaryService(i);
   if (!s) return noPrimary(d, i);
   // Shared volumes are `<stack>_<volume>_<hash of the options>`.
-  const m = s.Spec.TaskTemplate.ContainerSpec.Mounts?.find((x) => x.Source.startsWith(`${i.stack}_${library.volume}_`));
+  const m = volumeMounts(s).find((x) => x.Source.startsWith(`${i.stack}_${library.volume}_`));
   const opts = m?.VolumeOptions?.DriverConfig?.Options ?? {};
   const evidence = [
     {
@@ -128,5 +126,12 @@ function backup(i: SwarmInputs): ReadinessCheck {
     i.signals.database
       ? 'No backups are known for this stack: Homeport does not take backups of it yet'
       : 'The stack declares no database to back up',
+  );
+}
+
+/** The service's volume mounts (tmpfs mounts hold nothing that outlives a task). */
+function volumeMounts(s: { Spec: { TaskTemplate: { ContainerSpec: { Mounts?: SwarmMount[] } } } }) {
+  return (s.Spec.TaskTemplate.ContainerSpec.Mounts ?? []).filter(
+    (m): m is Extract<SwarmMount, { Type: 'volume' }> => m.Type === 'volume',
   );
 }
