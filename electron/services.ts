@@ -13,6 +13,7 @@ import { createNasHosts } from './core/nas/hosts';
 import { createReadiness } from './core/readiness/readiness';
 import { reportSwarm } from './core/readiness/swarm';
 import { createReferenceLookups } from './core/references/lookups';
+import { createBucketProvisioner } from './core/references/buckets';
 import { resolveStackReferences } from './core/references/resolve';
 import { createS3Profiles } from './core/s3/profiles';
 import { createS3Service } from './core/s3/s3-service';
@@ -91,7 +92,14 @@ export function createServices(deps: ServiceDeps) {
       }),
   });
   const resolveReferences = (stack: string, values: unknown) => resolveStackReferences(stack, values, lookups);
-  const deployments = createStackDeployments({ targets, catalog: stacks, resolveReferences });
+  const s3 = createS3Service({ profiles: s3Profiles });
+  const ensureBuckets = createBucketProvisioner(s3);
+  const deployments = createStackDeployments({
+    targets,
+    catalog: stacks,
+    resolveReferences,
+    ensureBuckets: (stack, buckets) => ensureBuckets(buckets, stacks.signals(stack).objectStorage?.publicPrefix),
+  });
   return {
     /** Stops every watch and closes shared connections. */
     close() {
@@ -114,7 +122,7 @@ export function createServices(deps: ServiceDeps) {
     /** Values naming a NAS export or an S3 profile, resolved for a deploy; keys go to `provided` only. */
     resolveReferences,
     s3Profiles,
-    s3: createS3Service({ profiles: s3Profiles }),
+    s3,
     /** Plan, apply, roll back, remove, follow and score stacks on any target. */
     deployments,
     dockerEndpoints,

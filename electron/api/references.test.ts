@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '@shared/contract';
 import { startSshd, type TestSshd } from '../core/ssh/testing/sshd';
 import { SANDBOX_CONTEXT, startSandbox, type Sandbox } from '../sandbox/index';
+import S3rver from 's3rver';
 import { createApi } from './create-api';
 
 const run = promisify(execFile);
@@ -22,6 +23,8 @@ describe('stack values naming a NAS export and an S3 profile', () => {
   let sshd: TestSshd;
   let api: ReturnType<typeof createApi>;
   let kubeconfig: string;
+  let s3: S3rver;
+  let s3Endpoint: string;
   const exportDir = `/srv/homeport-refs-${process.pid}`;
 
   async function call<T>(channel: string, input: unknown): Promise<T> {
@@ -35,6 +38,8 @@ describe('stack values naming a NAS export and an S3 profile', () => {
     sandbox = await startSandbox({ speed: 0.05 });
     sshd = await startSshd();
     const dir = mkdtempSync(join(tmpdir(), 'homeport-refs-'));
+    s3 = new S3rver({ address: '127.0.0.1', port: 0, directory: join(dir, 's3'), silent: true });
+    s3Endpoint = `http://127.0.0.1:${(await s3.run()).port}`;
     kubeconfig = join(dir, 'sandbox.kubeconfig');
     await sandbox.writeKubeconfig(kubeconfig);
     const keyFile = join(dir, 'id');
@@ -58,7 +63,7 @@ describe('stack values naming a NAS export and an S3 profile', () => {
     });
     await call('s3:add', {
       name: 'garage',
-      endpoint: 'http://127.0.0.1:3900',
+      endpoint: s3Endpoint,
       region: 'garage',
       accessKeyId: 'GK-ACCESS-ID',
       secretAccessKey: 'never-shown-secret-key',
@@ -71,6 +76,7 @@ describe('stack values naming a NAS export and an S3 profile', () => {
     api?.services.close();
     await sshd?.close();
     await sandbox?.close();
+    await s3?.close();
   });
 
   const values = {
@@ -113,7 +119,10 @@ describe('stack values naming a NAS export and an S3 profile', () => {
       '-o',
       'jsonpath={.spec.template.spec.containers[0].env}',
     ]);
-    expect(env).toContain('http://127.0.0.1:3900');
+    expect(env).toContain(s3Endpoint);
+    // The bucket the values name exists after the deploy: Revenge only warns when it is missing.
+    const buckets = await call<{ buckets: { name: string }[] }>('s3:listBuckets', { profile: 'garage' });
+    expect(buckets.buckets.map((b) => b.name)).toContain('avatars');
     expect(env).not.toContain('never-shown-secret-key');
 
     const revisions = await call<{ revisions: unknown[] }>('deploy:revisions', target);

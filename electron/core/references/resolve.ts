@@ -46,6 +46,8 @@ export interface ReferenceLookups {
 export interface ResolvedReferences {
   values: unknown;
   provided: ProvidedSecrets;
+  /** Buckets of saved S3 profiles the values use: Homeport makes sure they exist before applying. */
+  buckets?: { profile: string; bucket: string }[];
 }
 
 /** Keys of the provided S3 credentials Secret, as the renderers read them. */
@@ -80,6 +82,7 @@ export async function resolveStackReferences(
   lookups: ReferenceLookups,
 ): Promise<ResolvedReferences> {
   const provided: ProvidedSecrets = {};
+  const buckets: { profile: string; bucket: string }[] = [];
   if (!isObject(values)) return { values, provided };
   const out: Obj = { ...values };
   const issues: FieldIssue[] = [];
@@ -113,11 +116,12 @@ export async function resolveStackReferences(
         profile,
       };
       provided[secret] = { [S3_ACCESS_KEY_ID]: p.accessKeyId, [S3_SECRET_ACCESS_KEY]: p.secretAccessKey };
+      if (nonEmpty(bucket)) buckets.push({ profile, bucket });
     } catch (err) {
       issues.push({ path: 'objectStore.profile', message: errorMessage(err) });
     }
   }
 
   if (issues.length > 0) throw new StackReferenceError(issues);
-  return { values: out, provided };
+  return { values: out, provided, ...(buckets.length > 0 ? { buckets } : {}) };
 }

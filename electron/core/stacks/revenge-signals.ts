@@ -31,6 +31,8 @@ export const revengeSignals: StackSignals = {
     endpointSetting: 'storage.s3.endpoint',
     // Avatar URLs are endpoint/bucket/key, loaded by browsers (internal/service/storage/s3.go:167).
     ref: `${REVENGE}:internal/service/user/service.go:346`,
+    // Avatar keys are avatars/<user>/<id>.<ext> (internal/service/storage/storage.go:169).
+    publicPrefix: 'avatars/',
   },
   database: { component: 'postgres' },
   media: { volume: 'media' },

@@ -51,7 +51,14 @@ export interface StackSignals {
   /** Settings of the primary (the program's own keys) that must name another component: state kept outside the process. */
   externalState: { setting: string; component: string; what: string }[];
   /** User files go to object storage when `setting` is `value`; `endpointSetting` is what browsers' URLs are built from. */
-  objectStorage?: { setting: string; value: string; endpointSetting: string; ref: string };
+  objectStorage?: {
+    setting: string;
+    value: string;
+    endpointSetting: string;
+    ref: string;
+    /** Keys browsers load straight from the store (avatar URLs): they need anonymous read. */
+    publicPrefix?: string;
+  };
   /** The component holding the database (its data must be on persistent storage). */
   database?: { component: string };
   /** The shared volume with the media library (read-only, shared by all replicas). */

@@ -100,7 +100,9 @@ describe('Swarm deployer against a real engine', () => {
     const log = await engine.docker(['service', 'logs', '--raw', `${stack}_revenge`]);
     expect(log).toContain('setting cache.enabled=true');
     expect(log).toContain('setting search.enabled=true');
-    expect(log).not.toMatch(/jwt_secret=|secret_access_key=/);
+    // Credentials it read are named, never shown.
+    expect(log).toContain('setting auth.jwt_secret=(secret)');
+    expect(log).toMatch(/setting auth\.encryption_key=\(secret\)\n/);
 
     // Six generated keys and the two config files (templates the engine fills in each task).
     const before = await secretIds();

@@ -23,6 +23,11 @@ export interface StackDeploymentsDeps {
   catalog: Pick<StackCatalog, 'has' | 'list'>;
   /** Values naming a NAS export or an S3 profile, resolved; keys go to `provided` only. */
   resolveReferences(stack: string, values: unknown): Promise<ResolvedReferences>;
+  /**
+   * Makes the buckets the values name in saved S3 profiles exist (and readable where the stack's
+   * browsers load objects straight from them) before anything is applied.
+   */
+  ensureBuckets?(stack: string, buckets: { profile: string; bucket: string }[]): Promise<void>;
   /** How often a rollout is read while followed (default 1000 ms). */
   rolloutPollMs?: number;
   /** How often the readiness scorecard is read while followed (default 5000 ms). */
@@ -68,7 +73,8 @@ export function createStackDeployments(deps: StackDeploymentsDeps) {
 
   async function apply(ref: StackOnTarget & { values: unknown; prune: boolean }): Promise<ApplyResult> {
     const target = open(ref);
-    const { values, provided } = await deps.resolveReferences(ref.stack, ref.values);
+    const { values, provided, buckets } = await deps.resolveReferences(ref.stack, ref.values);
+    if (buckets?.length) await deps.ensureBuckets?.(ref.stack, buckets);
     return target.apply({ stack: ref.stack, values, provided, prune: ref.prune });
   }
 
