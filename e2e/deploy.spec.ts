@@ -40,14 +40,14 @@ test('deploy the Revenge stack to the sandbox: values, plan, apply, healthy, the
   await expect(deploy.fieldError('nfs.server')).toHaveCount(0);
 
   await deploy.reviewPlan();
-  await expect(deploy.planItem('Deployment', 'api')).toHaveAttribute('data-action', 'create');
+  await expect(deploy.planItem('Deployment', 'revenge')).toHaveAttribute('data-action', 'create');
   await expect(deploy.planItem('StatefulSet', 'postgres')).toHaveAttribute('data-action', 'create');
   await expect(deploy.planSummary).toContainText('0 unchanged');
   await expect(deploy.planItems('unchanged', 'update')).toHaveCount(0);
   await deploy.apply();
   await expect(deploy.applyResult).toContainText('Applied revision 1');
   await expect(deploy.rolloutState).toHaveText('Healthy', { timeout: 60_000 });
-  await expect(deploy.workload('api').getByTestId('workload-ready')).toHaveText('2/2');
+  await expect(deploy.workload('revenge').getByTestId('workload-ready')).toHaveText('2/2');
 
   // kubectl sees what Homeport deployed, with its labels.
   const names = await kubectl(kubeconfig, [
@@ -60,7 +60,7 @@ test('deploy the Revenge stack to the sandbox: values, plan, apply, healthy, the
     '-o',
     'name',
   ]);
-  expect(names).toContain('deployment.apps/api');
+  expect(names).toContain('deployment.apps/revenge');
   expect(names).toContain('statefulset.apps/postgres');
 
   // Reviewing again without a change shows nothing to do.
@@ -72,7 +72,7 @@ test('deploy the Revenge stack to the sandbox: values, plan, apply, healthy, the
   await deploy.reviewPlan();
   await expect(deploy.planItem('Deployment', 'frontend')).toHaveAttribute('data-action', 'update');
   await expect(deploy.planItem('Deployment', 'frontend')).toContainText('spec.replicas');
-  await expect(deploy.planItem('Deployment', 'api')).toHaveAttribute('data-action', 'unchanged');
+  await expect(deploy.planItem('Deployment', 'revenge')).toHaveAttribute('data-action', 'unchanged');
   await deploy.apply();
   await expect(deploy.applyResult).toContainText('Applied revision 2');
   await expect(deploy.workload('frontend').getByTestId('workload-ready')).toHaveText('3/3', { timeout: 30_000 });

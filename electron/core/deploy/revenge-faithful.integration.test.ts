@@ -15,8 +15,9 @@ import { loadKubeconfig } from '../clusters/kubeconfig';
 import { resolveConnection, type KubeConnection } from '../kube/kube-connection';
 import { createKubeGateway } from '../kube/kube-gateway';
 import { createStackCatalog } from '../stacks/catalog';
-import type { Component, StackDefinition, StackModel } from '../stacks/model';
+import type { StackDefinition } from '../stacks/model';
 import { revenge } from '../stacks/revenge-stack';
+import { revengeWith } from '../stacks/testing/revenge-variants';
 import { createDeployEngine } from './engine';
 
 let sandbox: Sandbox;
@@ -31,20 +32,6 @@ beforeAll(async () => {
   conn = await resolveConnection(await loadKubeconfig([{ path: kubeconfig, origin: 'sandbox' }]), SANDBOX_CONTEXT);
 });
 afterAll(async () => sandbox?.close());
-
-/** Revenge with its model changed after the build: one mistake put back. */
-function revengeWith(change: (api: Component) => void): StackDefinition {
-  const def = revenge as StackDefinition;
-  return {
-    ...def,
-    build: (values: unknown): StackModel => {
-      const model = def.build(values);
-      const api = model.components.find((c) => c.name === 'revenge');
-      if (api) change(api);
-      return model;
-    },
-  };
-}
 
 async function deploy(def: StackDefinition, namespace: string, until: (s: RolloutStatus) => boolean) {
   const engine = createDeployEngine({
