@@ -127,7 +127,7 @@ describe('registry credentials on a Swarm deploy', () => {
 
     // Rolling back runs ghcr.io/acme/revenge:2 again, so ghcr.io's credential goes with it.
     engine.requests.length = 0;
-    await deployer.rollbackService({ endpoint: 'engine29', stack: 'media', service: 'api' });
+    await deployer.rollbackService({ endpoint: 'engine29', stack: 'media', service: 'revenge' });
     expect(serviceWrites()).toEqual([{ path: '/services/ID/update', image: moved, rollback: 'previous', auth: ghcr }]);
   });
 });
