@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { HomeportError } from '../core/errors';
 import { startSandbox } from '../sandbox/index';
+import { describeRuntime, parseRuntime } from './sandbox-runtime';
 import { parsePort } from './serve-command';
 
 function parseNodes(value: string | undefined): number {
@@ -28,13 +29,14 @@ function untilSignal(): Promise<void> {
  * existing file, atomically (see Sandbox.writeKubeconfig). Runs until SIGINT/SIGTERM (`until`).
  */
 export async function runSandbox(
-  opts: { port?: string; nodes?: string; 'kubeconfig-out'?: string },
+  opts: { port?: string; nodes?: string; 'kubeconfig-out'?: string; runtime?: string },
   until: () => Promise<void> = untilSignal,
 ): Promise<number> {
-  const sandbox = await startSandbox({ port: parsePort(opts.port), nodes: parseNodes(opts.nodes) });
+  const runtime = parseRuntime(opts.runtime);
+  const sandbox = await startSandbox({ port: parsePort(opts.port), nodes: parseNodes(opts.nodes), runtime });
   const path = resolve(opts['kubeconfig-out'] ?? 'homeport-sandbox.kubeconfig');
   await sandbox.writeKubeconfig(path);
-  console.log(`Homeport sandbox cluster (simulated) is running at ${sandbox.url}`);
+  console.log(`Homeport sandbox cluster (${describeRuntime(runtime)}) is running at ${sandbox.url}`);
   console.log(`Try: kubectl --kubeconfig ${path} get pods -A`);
   await until();
   await sandbox.close();

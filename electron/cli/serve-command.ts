@@ -5,6 +5,7 @@ import { startSandbox, type Sandbox } from '../sandbox/index';
 import { HomeportError } from '../core/errors';
 import { createApi } from '../api/create-api';
 import { startWebServer } from '../transport/http';
+import { describeRuntime, parseRuntime } from './sandbox-runtime';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -25,6 +26,7 @@ export async function runServe(opts: {
   host?: string;
   'data-dir'?: string;
   sandbox?: boolean;
+  runtime?: string;
 }): Promise<number> {
   const host = opts.host ?? '127.0.0.1';
   const port = parsePort(opts.port);
@@ -32,11 +34,15 @@ export async function runServe(opts: {
   const dataDir = ensureDataDir(resolveDataDir({ flag: opts['data-dir'] }));
   let sandbox: Sandbox | undefined;
   let sandboxKubeconfig: string | undefined;
+  if (opts.runtime !== undefined && !opts.sandbox) {
+    throw new HomeportError('INVALID_INPUT', "--runtime: chooses what runs the sandbox's pods; add --sandbox");
+  }
   if (opts.sandbox) {
-    sandbox = await startSandbox();
+    const runtime = parseRuntime(opts.runtime);
+    sandbox = await startSandbox({ runtime });
     sandboxKubeconfig = join(dataDir, 'sandbox.kubeconfig');
     await sandbox.writeKubeconfig(sandboxKubeconfig);
-    console.error(`Sandbox cluster (simulated) at ${sandbox.url}; kubeconfig: ${sandboxKubeconfig}`);
+    console.error(`Sandbox cluster (${describeRuntime(runtime)}) at ${sandbox.url}; kubeconfig: ${sandboxKubeconfig}`);
   }
   const api = createApi({ dataDir, mode: 'web', sandboxKubeconfig }, (m) => console.error(m));
   const server = await startWebServer({
