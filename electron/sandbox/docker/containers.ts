@@ -20,8 +20,10 @@ export interface Run {
   spec: Spec;
   /** The container's fixed address on the namespace network. */
   ip: string;
-  /** Engine ids of every attempt, oldest first; the last is the current container. */
+  /** Engine ids of the last two attempts, oldest first; the last is the current container. */
   attempts: string[];
+  /** Containers made for this one so far (the engine's names number them). */
+  made: number;
   state: 'waiting' | 'running' | 'terminated';
   waiting: { reason: string; message?: string };
   terminated?: Record<string, unknown>;
@@ -68,6 +70,7 @@ export function newRun(spec: Spec, ip: string): Run {
     spec,
     ip,
     attempts: [],
+    made: 0,
     state: 'waiting',
     waiting: { reason: 'ContainerCreating' },
     lastState: {},
@@ -145,7 +148,7 @@ export function createContainers(io: ContainerIO) {
       return;
     }
     io.event(pod, 'Pulled', `Container image "${r.spec.image}" already present on machine`);
-    const name = `k8s_${r.spec.name}_${pod.metadata.name}_${pod.metadata.namespace}_${pod.metadata.uid}_${r.attempts.length}`;
+    const name = `k8s_${r.spec.name}_${pod.metadata.name}_${pod.metadata.namespace}_${pod.metadata.uid}_${r.made}`;
     let id: string;
     try {
       ({ Id: id } = await engine.client.request<{ Id: string }>('/containers/create', {
@@ -161,7 +164,8 @@ export function createContainers(io: ContainerIO) {
       return;
     }
     r.attempts.push(id);
-    r.restarts = r.attempts.length - 1;
+    r.made += 1;
+    r.restarts = r.made - 1;
     r.aliases = JSON.stringify(body.NetworkingConfig.EndpointsConfig[ctx.network]?.Aliases ?? []);
     r.imageId = imageId;
     if (ctx.stopping) return;

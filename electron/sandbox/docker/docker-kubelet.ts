@@ -13,7 +13,8 @@ import { createPodEvents } from '../pod-events';
 import { gracefulDelete, NODES, PODS, type PodRuntime } from '../runtime';
 import type { KObject, Store } from '../store';
 import { createContainers, newRun, type PodContext, type Run, type Spec } from './containers';
-import { runtimeEngine } from './engine';
+import { engineWords, runtimeEngine } from './engine';
+import { HomeportError } from '../../core/errors';
 import { createNetworks } from './networks';
 import { SANDBOX_LABEL } from './pod-spec';
 import { runRealProbe } from './probes';
@@ -35,7 +36,15 @@ const title = (k: string) => `${k[0]?.toUpperCase()}${k.slice(1)}`;
 
 export async function createDockerKubelet(store: Store, speed: number, dockerHost: string): Promise<PodRuntime> {
   const engine = runtimeEngine(dockerHost);
-  await engine.client.request('/version', { timeoutMs: 5000 });
+  try {
+    await engine.client.request('/version', { timeoutMs: 5000 });
+  } catch (err) {
+    engine.close();
+    throw new HomeportError(
+      'UNAVAILABLE',
+      `--runtime docker: the Docker engine at ${dockerHost} does not answer (${engineWords(err, dockerHost)}): start it, or name another one with --runtime docker=unix:///path/to/docker.sock`,
+    );
+  }
   const sandboxId = randomBytes(4).toString('hex');
   const stateDir = await mkdtemp(join(tmpdir(), `homeport-sandbox-${sandboxId}-`));
   const events = createPodEvents(store);

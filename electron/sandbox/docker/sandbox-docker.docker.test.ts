@@ -4,48 +4,33 @@
  * terminal) and port-forward reach them; exit codes, crash loops and missing images look as on a
  * cluster.
  */
-import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STANDIN_IMAGE } from '../../core/docker/testing/dockerd';
 import { testEngine } from '../../core/docker/testing/engine';
 import { startSandbox, type Sandbox } from '../index';
+import { eventually, kubectlHarness } from './kubectl-harness';
 
-const run = promisify(execFile);
 const engine = testEngine();
 const dir = mkdtempSync(join(tmpdir(), 'homeport-sandbox-docker-'));
 const kubeconfig = join(dir, 'kubeconfig');
+const { kubectl, result: kubectlResult, interactive, portForward } = kubectlHarness(kubeconfig);
 let sandbox: Sandbox;
 
-async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, ...args], { timeout: 30_000 });
-  return stdout;
+async function containerOf(pod: string): Promise<string> {
+  return (await engine.docker(['ps', '-q', '--filter', `label=io.kubernetes.pod.name=${pod}`])).trim();
 }
 
-/** kubectl's exit code, stdout and stderr, whatever the code. */
-function kubectlResult(args: string[], input?: string): Promise<{ code: number; out: string; err: string }> {
+function freePort(): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, ...args]);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-    child.stdin.end(input ?? '');
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
   });
-}
-
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch((err: unknown) => err as T);
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${String(v)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 const podJson = async (name: string) => JSON.parse(await kubectl('get', 'pod', name, '-o', 'json')) as PodView;
@@ -92,6 +77,15 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
+metadata: {name: unready}
+spec:
+  containers:
+  - name: web
+    image: ${STANDIN_IMAGE}
+    readinessProbe: {httpGet: {path: /not-served, port: 8096}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Pod
 metadata: {name: client}
 spec:
   containers:
@@ -131,7 +125,7 @@ afterAll(async () => {
 });
 
 describe('the sandbox with --runtime docker, judged by real kubectl', () => {
-  it('runs pods as containers with the spec environment and files; kubectl logs shows their output', async () => {
+  it("runs pods as containers: kubectl get shows the engine's state and kubectl logs their output", async () => {
     const logs = await eventually(
       () => kubectl('logs', 'client'),
       (l) => typeof l === 'string' && l.includes('other.txt'),
@@ -141,67 +135,61 @@ describe('the sandbox with --runtime docker, judged by real kubectl', () => {
     expect(logs).toMatch(/config\.yaml\s+other\.txt/);
     const ps = await engine.docker(['ps', '--filter', 'label=io.kubernetes.pod.name=client', '--format', '{{.Image}}']);
     expect(ps.trim()).toBe(STANDIN_IMAGE);
+    expect(await kubectl('get', 'pods', 'client')).toMatch(/client\s+0\/1\s+Running\s+0/);
+    // The engine stops the container behind the sandbox's back: the pod shows the restart.
+    await engine.docker(['kill', await containerOf('client')]);
+    await eventually(
+      () => podJson('client'),
+      (p) =>
+        p.status?.containerStatuses?.[0]?.restartCount === 1 &&
+        p.status.containerStatuses[0].state.running !== undefined,
+    );
+    expect((await podJson('client')).status.containerStatuses?.[0]?.lastState.terminated?.exitCode).toBe(137);
   });
 
-  it('becomes Ready from a real HTTP probe; an exec probe passes once the file it reads exists', async () => {
+  it('readiness comes from real probes: HTTP and exec pass only when the container answers', async () => {
     await eventually(
       () => podJson('web'),
       (p) => p.status?.containerStatuses?.[0]?.ready === true,
     );
+    expect(await kubectl('get', 'pod', 'web')).toMatch(/web\s+1\/1\s+Running/);
     expect((await podJson('client')).status.containerStatuses?.[0]?.ready).toBe(false);
     await kubectl('exec', 'client', '--', 'sh', '-c', 'echo yes > /tmp/ready');
     await eventually(
       () => podJson('client'),
       (p) => p.status?.containerStatuses?.[0]?.ready === true,
     );
+    // The stand-in's httpd answers 404 for a path it does not serve: never Ready.
+    const described = await eventually(
+      () => kubectl('describe', 'pod', 'unready'),
+      (d) => typeof d === 'string' && d.includes('Readiness probe failed: HTTP probe failed with statuscode: 404'),
+    );
+    expect(described).toMatch(/Ready\s+False/);
+    expect(await kubectl('get', 'pod', 'unready')).toMatch(/unready\s+0\/1\s+Running/);
   });
 
-  it('kubectl exec returns the output and the exit code; -i passes stdin to its end', async () => {
+  it('kubectl exec gives stdout and stderr apart and the exit code; -i passes stdin to its end', async () => {
     expect(await kubectl('exec', 'client', '--', 'cat', '/etc/app/config.yaml')).toBe('greeting: from-configmap');
-    const failed = await kubectlResult(['exec', 'client', '--', 'sh', '-c', 'echo to-stderr >&2; exit 3']);
+    const failed = await kubectlResult(['exec', 'client', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
     expect(failed.code).toBe(3);
-    expect(failed.err).toContain('to-stderr');
+    expect(failed.out).toBe('out\n');
+    expect(failed.err).toMatch(/^err\n/);
+    expect(failed.err).toContain('command terminated with exit code 3');
     const readOnly = await kubectlResult(['exec', 'client', '--', 'sh', '-c', 'echo x > /etc/app/config.yaml']);
     expect(readOnly.code).not.toBe(0);
-    const piped = await kubectlResult(['exec', '-i', 'client', '--', 'cat'], 'through stdin\n');
-    expect(piped).toMatchObject({ code: 0, out: 'through stdin\n' });
+    const piped = await kubectlResult(['exec', '-i', 'client', '--', 'sh', '-c', 'cat; echo end'], 'through stdin\n');
+    expect(piped).toMatchObject({ code: 0, out: 'through stdin\nend\n' });
   });
 
-  it('kubectl exec -it runs a shell on a terminal', async () => {
-    const script = [
-      'import os, pty, sys, time',
-      'pid, fd = pty.fork()',
-      'if pid == 0:',
-      '    os.execvp("kubectl", ["kubectl", "--kubeconfig", sys.argv[1], "exec", "-it", "client", "--", "sh"])',
-      'out = b""',
-      'def pump(until, secs):',
-      '    global out',
-      '    end = time.time() + secs',
-      '    while until not in out and time.time() < end:',
-      '        try:',
-      '            out += os.read(fd, 4096)',
-      '        except OSError:',
-      '            break',
-      'pump(b"# ", 20)',
-      'os.write(fd, b"echo hello; tty\\n")',
-      'pump(b"/dev/pts", 20)',
-      'os.write(fd, b"exit 4\\n")',
-      'pump(b"\\x00", 5)',
-      '_, status = os.waitpid(pid, 0)',
-      'sys.stdout.write(out.decode("utf8", "replace"))',
-      'sys.exit(os.WEXITSTATUS(status))',
-    ].join('\n');
-    writeFileSync(join(dir, 'pty.py'), script);
-    const result = await new Promise<{ code: number; out: string }>((resolve) => {
-      const child = spawn('python3', [join(dir, 'pty.py'), kubeconfig]);
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-      child.on('close', (code) => resolve({ code: code ?? -1, out }));
-    });
-    expect(result.out).toMatch(/\r?\nhello\r?\n/);
-    expect(result.out).toContain('/dev/pts/');
-    expect(result.code).toBe(4);
+  it('kubectl exec -it runs a shell on a terminal that the test types into', async () => {
+    const session = await interactive(dir, 'client', [
+      ['echo hello', '\nhello'],
+      ['tty', '/dev/pts/'],
+      ['exit 4', '\x00'],
+    ]);
+    expect(session.out).toMatch(/\r?\nhello\r?\n/);
+    expect(session.out).toContain('/dev/pts/');
+    expect(session.code).toBe(4);
   });
 
   it('resolves Services by name between pods on the namespace network', async () => {
@@ -214,26 +202,22 @@ describe('the sandbox with --runtime docker, judged by real kubectl', () => {
     }
   });
 
-  it('kubectl port-forward to a pod and to a Service reaches the container', async () => {
-    for (const target of ['pod/web', 'svc/web']) {
-      const child = spawn('kubectl', ['--kubeconfig', kubeconfig, 'port-forward', target, ':8096']);
+  it('kubectl port-forward to a pod (LOCAL:REMOTE) and to a Service reaches the container', async () => {
+    const local = await freePort();
+    for (const [target, ports] of [
+      ['pod/web', `${local}:8096`],
+      ['svc/web', ':8096'],
+    ] as const) {
+      const forward = portForward(target, ports);
       try {
-        const port = await new Promise<number>((resolve, reject) => {
-          let out = '';
-          child.stdout.on('data', (c: Buffer) => {
-            out += c.toString();
-            const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
-            if (m) resolve(Number(m[1]));
-          });
-          child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-          child.on('close', () => reject(new Error(`kubectl port-forward ${target} ended: ${out}`)));
-        });
+        const port = await forward.local;
+        if (target === 'pod/web') expect(port).toBe(local);
         for (let i = 0; i < 3; i++) {
           const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
           expect(await res.text()).toBe('ok\n');
         }
       } finally {
-        child.kill();
+        forward.stop();
       }
     }
   });
@@ -246,7 +230,7 @@ describe('containers that fail, as a kubelet shows them', () => {
       () => podJson('crasher'),
       (p) => {
         const s = p.status?.containerStatuses?.[0];
-        return s?.state.waiting?.reason === 'CrashLoopBackOff' && s.restartCount >= 2;
+        return s?.state.waiting?.reason === 'CrashLoopBackOff' && s.restartCount >= 3;
       },
     );
     expect(pod.status.containerStatuses?.[0]?.lastState.terminated?.exitCode).toBe(2);

@@ -27,10 +27,21 @@ export function execStatus(command: string[], exitCode: number) {
   };
 }
 
-/** A failure before the command ran (the engine refused the exec): Status on channel 3, then close. */
-export function execFailure(ws: WebSocket, protocol: string, message: string) {
+/**
+ * A failure before the command ran (no such binary, the engine refused the exec): Status on
+ * channel 3 in the kubelet's words (kubectl prints the message), then close.
+ */
+export function execFailure(ws: WebSocket, protocol: string, why: string) {
   const codec = createChannelCodec(protocol);
-  const status = { metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 };
+  const message = `Internal error occurred: error executing command in container: ${why}`;
+  const status = {
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason: 'InternalError',
+    details: { causes: [{ message: `error executing command in container: ${why}` }] },
+    code: 500,
+  };
   ws.send(...codec.encode(ERROR, Buffer.from(JSON.stringify(status))));
   ws.close(1000);
 }

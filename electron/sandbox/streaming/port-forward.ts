@@ -2,7 +2,7 @@
  * The pods/{name}/portforward subresource, in the protocols the API server and kubelet speak:
  *
  * - WebSocket channels (`v4.channel.k8s.io`, `v4.base64.channel.k8s.io`, or none), the kubelet's
- *   protocol: the ports are the `port` query parameters; port i has data channel 2i and error
+ *   protocol: the ports are the `ports` query parameters; port i has data channel 2i and error
  *   channel 2i+1, and the first frame on each carries the port as 16-bit little-endian. One
  *   connection per port for the life of the WebSocket.
  * - SPDY streams (kubectl): per connection the client opens an error stream and a data stream
@@ -17,10 +17,13 @@ import { createChannelCodec } from './channels';
 
 export type Dial = (port: number) => Promise<net.Socket>;
 
-/** Ports of a WebSocket port-forward request, as the kubelet reads them (`port=80&port=8080,9090`). */
+/**
+ * Ports of a WebSocket port-forward request: `ports` as the API server takes them
+ * (PodPortForwardOptions, `?ports=80&ports=8080`), or `port` as the kubelet takes them.
+ */
 export function forwardedPorts(q: URLSearchParams): number[] | string {
-  const values = q.getAll('port');
-  if (values.length === 0) return 'query parameter "port" is required';
+  const values = [...q.getAll('ports'), ...q.getAll('port')];
+  if (values.length === 0) return 'query parameter "ports" is required: the pod ports to forward, e.g. ?ports=8080';
   const ports: number[] = [];
   for (const value of values) {
     for (const p of value.split(',')) {

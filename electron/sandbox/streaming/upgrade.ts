@@ -108,6 +108,9 @@ export function createUpgradeHandler(deps: { token: string; streams: PodStreams 
       const websocket = String(req.headers.upgrade ?? '').toLowerCase() === 'websocket';
       const q = url.searchParams;
       if (sub === 'exec') {
+        // The reason a pod cannot take the exec comes first: kubectl falls back from WebSocket to
+        // SPDY on any refusal, so the fallback must be refused with the same reason.
+        const target = streams.execTarget(namespace, name, q.get('container'));
         if (!websocket) {
           throw new ApiError(
             400,
@@ -118,7 +121,6 @@ export function createUpgradeHandler(deps: { token: string; streams: PodStreams 
         const command = q.getAll('command');
         if (command.length === 0) throw new ApiError(400, 'BadRequest', 'you must specify at least 1 command');
         const protocol = pick(req, EXEC_PROTOCOLS);
-        const target = streams.execTarget(namespace, name, q.get('container'));
         const opts = { command, stdin: q.get('stdin') === 'true', tty: q.get('tty') === 'true' };
         return accept(req, socket, head, protocol, (ws) =>
           relayExec(ws, protocol, streams.exec(target, opts), command),
