@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { HomeportError } from '../core/errors';
 import { startSandbox } from '../sandbox/index';
 import { describeRuntime, parseRuntime } from './sandbox-runtime';
-import { parsePort } from './serve-command';
+import { parsePort, untilSignal } from './serve-command';
 
 function parseNodes(value: string | undefined): number {
   if (value === undefined) return 3;
@@ -16,13 +16,6 @@ function parseNodes(value: string | undefined): number {
   return n;
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-}
-
 /**
  * `homeport sandbox`: the simulated cluster on its own, for demos and for trying kubectl. The
  * kubeconfig it writes holds the sandbox's bearer token, so it is written 0600 even over an
@@ -34,11 +27,15 @@ export async function runSandbox(
 ): Promise<number> {
   const runtime = parseRuntime(opts.runtime);
   const sandbox = await startSandbox({ port: parsePort(opts.port), nodes: parseNodes(opts.nodes), runtime });
-  const path = resolve(opts['kubeconfig-out'] ?? 'homeport-sandbox.kubeconfig');
-  await sandbox.writeKubeconfig(path);
-  console.log(`Homeport sandbox cluster (${describeRuntime(runtime)}) is running at ${sandbox.url}`);
-  console.log(`Try: kubectl --kubeconfig ${path} get pods -A`);
-  await until();
-  await sandbox.close();
+  // With --runtime docker the sandbox owns containers: they go whatever ends the command.
+  try {
+    const path = resolve(opts['kubeconfig-out'] ?? 'homeport-sandbox.kubeconfig');
+    await sandbox.writeKubeconfig(path);
+    console.log(`Homeport sandbox cluster (${describeRuntime(runtime)}) is running at ${sandbox.url}`);
+    console.log(`Try: kubectl --kubeconfig ${path} get pods -A`);
+    await until();
+  } finally {
+    await sandbox.close();
+  }
   return 0;
 }
