@@ -3,7 +3,8 @@
  * against the test engine: the pods kubectl creates are containers there, exec reaches them, and
  * stopping the command removes them.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -96,5 +97,21 @@ describe('homeport sandbox --runtime docker', () => {
     expect(err.mock.calls.flat().join('\n')).toMatch(
       /--runtime docker: the Docker engine at unix:\/\/\/nonexistent\/docker\.sock does not answer .*--runtime docker=unix:\/\/\//,
     );
+  });
+
+  it("a port already in use ends the command without leaving the runtime's state behind", async () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const busy = net.createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const stateDirs = () => readdirSync(tmpdir()).filter((n) => /^homeport-sandbox-[0-9a-f]{8}-/.test(n));
+    const before = stateDirs();
+    try {
+      const port = String((busy.address() as net.AddressInfo).port);
+      expect(await main(['sandbox', '--port', port, '--runtime', `docker=${engine.host}`])).toBe(1);
+    } finally {
+      busy.close();
+    }
+    expect(err.mock.calls.flat().join('\n')).toContain('EADDRINUSE');
+    expect(stateDirs()).toEqual(before);
   });
 });

@@ -273,6 +273,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  }).catch(async (err: unknown) => {
+    // A port in use: nothing is served, so nothing the runtime made (containers, networks) stays.
+    controllers.stop();
+    await kubelet.close?.();
+    throw err;
   });
   const { port } = server.address() as AddressInfo;
   const url = `https://${opts.host ?? '127.0.0.1'}:${port}`;

@@ -14,9 +14,11 @@ export interface KubectlResult {
 
 export function kubectlHarness(kubeconfig: string) {
   /** kubectl's exit code, stdout and stderr, whatever the code; `input` goes to its stdin. */
-  function result(args: string[], input = ''): Promise<KubectlResult> {
+  function result(args: string[], input = '', env: Record<string, string> = {}): Promise<KubectlResult> {
     return new Promise((resolve) => {
-      const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=30s', ...args]);
+      const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=30s', ...args], {
+        env: { ...process.env, ...env },
+      });
       let out = '';
       let err = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -74,9 +76,11 @@ export function kubectlHarness(kubeconfig: string) {
     });
   }
 
-  /** `kubectl port-forward` until stopped: resolves with the local port once it forwards. */
-  function portForward(target: string, ports: string) {
-    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, 'port-forward', target, ports]);
+  /** `kubectl port-forward` until stopped: `local` resolves with the local port once it forwards. */
+  function portForward(target: string, ports: string, env: Record<string, string> = {}) {
+    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, 'port-forward', target, ports], {
+      env: { ...process.env, ...env },
+    });
     let out = '';
     const local = new Promise<number>((resolve, reject) => {
       child.stdout.on('data', (c: Buffer) => {

@@ -180,6 +180,12 @@ describe('refusals kubectl prints', () => {
     );
   });
 
+  it('exec over SPDY, which the sandbox does not serve, says what to use', async () => {
+    const r = await result(['exec', 'web', '--', 'true'], '', { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('the sandbox serves exec over WebSocket only (v5.channel.k8s.io)');
+  });
+
   it('exec into a pod whose container has not started', async () => {
     const r = await result(['exec', 'nopull', '--', 'true']);
     expect(r.code).toBe(1);

@@ -115,7 +115,7 @@ export function createUpgradeHandler(deps: { token: string; streams: PodStreams 
           throw new ApiError(
             400,
             'BadRequest',
-            'the sandbox serves exec over WebSocket only (v5.channel.k8s.io): use kubectl 1.30 or later',
+            'the sandbox serves exec over WebSocket only (v5.channel.k8s.io): use kubectl 1.30 or later, without KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false',
           );
         }
         const command = q.getAll('command');
