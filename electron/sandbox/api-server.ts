@@ -31,7 +31,12 @@ export interface ApiServerDeps {
   /** Defaults the API server fills in on create (cluster IPs, pod phase, secret data...). */
   admit(r: ResourceType, o: KObject): void;
   /** Deletes an object the way the API server would (graceful pods, namespace and owner cascade). */
-  remove(r: ResourceType, namespace: string | undefined, name: string): KObject | undefined;
+  remove(
+    r: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    gracePeriodSeconds?: number,
+  ): KObject | undefined;
   /** Writes a pod's log to the response, following if asked. */
   serveLogs(namespace: string, name: string, q: URLSearchParams, res: http.ServerResponse): void | Promise<void>;
   /** Whether the runtime serves exec and port-forward (upgraded requests, see streaming/upgrade.ts). */
@@ -147,8 +152,9 @@ export function createApiHandler(deps: ApiServerDeps) {
         if (!t.name)
           throw new ApiError(405, 'MethodNotAllowed', 'deleting a whole collection is not supported by the sandbox');
         const current = getOrThrow(t);
+        const grace = await gracePeriodOf(req, q);
         if (dryRun) return sendJson(res, 200, current);
-        return sendJson(res, 200, deps.remove(t.resource, t.namespace, t.name) ?? current);
+        return sendJson(res, 200, deps.remove(t.resource, t.namespace, t.name, grace) ?? current);
       }
       default:
         throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not supported`);
@@ -367,4 +373,22 @@ export function createApiHandler(deps: ApiServerDeps) {
     }
     return { ...o, spec: { ...o.spec, replicas } };
   }
+}
+
+/** DeleteOptions.gracePeriodSeconds, from the body kubectl sends or the query. */
+async function gracePeriodOf(req: http.IncomingMessage, q: URLSearchParams): Promise<number | undefined> {
+  const text = await readBody(req);
+  let fromBody: unknown;
+  try {
+    fromBody = text.trim() ? (JSON.parse(text) as { gracePeriodSeconds?: unknown }).gracePeriodSeconds : undefined;
+  } catch {
+    throw new ApiError(400, 'BadRequest', 'the DeleteOptions body is not JSON');
+  }
+  const value = fromBody ?? q.get('gracePeriodSeconds') ?? undefined;
+  if (value === undefined || value === null) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new ApiError(400, 'BadRequest', `gracePeriodSeconds: '${String(value)}' is not a whole number of seconds`);
+  }
+  return n;
 }

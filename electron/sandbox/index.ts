@@ -225,8 +225,19 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     }
   }
 
-  function remove(r: ResourceType, namespace: string | undefined, name: string): KObject | undefined {
-    if (r === PODS) return kubelet.deletePod(namespace, name);
+  function remove(
+    r: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    gracePeriodSeconds?: number,
+  ): KObject | undefined {
+    if (r === PODS && gracePeriodSeconds === 0) {
+      // kubectl delete --grace-period=0 --force: the object goes at once; the kubelet kills what is left.
+      const pod = store.get(PODS, namespace, name);
+      kubelet.killPod(namespace ?? 'default', name);
+      return pod;
+    }
+    if (r === PODS) return kubelet.deletePod(namespace, name, gracePeriodSeconds);
     if (r === NAMESPACES) {
       if (['default', 'kube-system'].includes(name))
         throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`);

@@ -273,7 +273,8 @@ export function createKubelet(
     logs.delete(key);
   }
 
-  const deletePod = (namespace: string | undefined, name: string) => gracefulDelete(store, namespace, name);
+  const deletePod = (namespace: string | undefined, name: string, grace?: number) =>
+    gracefulDelete(store, namespace, name, grace);
 
   /** Fault: the pod vanishes at once, as if its node lost it. */
   function killPod(namespace: string, name: string) {

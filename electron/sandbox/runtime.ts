@@ -30,8 +30,11 @@ export interface PodStreams {
 export interface PodRuntime {
   /** One pass of the kubelets over every pod. */
   tick(): void;
-  /** Graceful delete: Terminating first, gone once the kubelet has stopped it. */
-  deletePod(namespace: string | undefined, name: string): KObject | undefined;
+  /**
+   * Graceful delete: Terminating first, gone once the kubelet has stopped it (within
+   * `gracePeriodSeconds`, else the pod's terminationGracePeriodSeconds).
+   */
+  deletePod(namespace: string | undefined, name: string, gracePeriodSeconds?: number): KObject | undefined;
   /** Fault: the pod vanishes at once, as if its node lost it. */
   killPod(namespace: string, name: string): void;
   serveLogs(namespace: string, name: string, q: URLSearchParams, res: http.ServerResponse): void | Promise<void>;
@@ -41,11 +44,16 @@ export interface PodRuntime {
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
-export function gracefulDelete(store: Store, namespace: string | undefined, name: string): KObject | undefined {
+export function gracefulDelete(
+  store: Store,
+  namespace: string | undefined,
+  name: string,
+  gracePeriodSeconds?: number,
+): KObject | undefined {
   const pod = store.get(PODS, namespace, name);
   if (!pod) return undefined;
   if (pod.metadata.deletionTimestamp) return pod;
-  const grace = (pod.spec?.terminationGracePeriodSeconds as number | undefined) ?? 30;
+  const grace = gracePeriodSeconds ?? (pod.spec?.terminationGracePeriodSeconds as number | undefined) ?? 30;
   return store.update(PODS, {
     ...pod,
     metadata: { ...pod.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: grace },

@@ -331,7 +331,7 @@ export async function createDockerKubelet(store: Store, speed: number, dockerHos
 
   return {
     tick,
-    deletePod: (namespace, name) => gracefulDelete(store, namespace, name),
+    deletePod: (namespace, name, grace) => gracefulDelete(store, namespace, name, grace),
     killPod(namespace, name) {
       store.remove(PODS, namespace, name);
     },

@@ -257,4 +257,29 @@ describe('containers that fail, as a kubelet shows them', () => {
     await kubectl('delete', 'pod', 'crasher', '--wait=true', '--timeout=30s');
     expect((await engine.docker(['ps', '-aq', '--filter', 'label=io.kubernetes.pod.name=crasher'])).trim()).toBe('');
   });
+
+  it('kubectl delete --grace-period=0 --force removes the pod at once and its containers right after', async () => {
+    await kubectl(
+      'run',
+      'stubborn',
+      `--image=${STANDIN_IMAGE}`,
+      '--command',
+      '--',
+      'sh',
+      '-c',
+      'trap "" TERM; sleep 3600',
+    );
+    await eventually(
+      () => podJson('stubborn'),
+      (p) => p.status?.containerStatuses?.[0]?.state.running !== undefined,
+    );
+    await kubectl('delete', 'pod', 'stubborn', '--grace-period=0', '--force', '--wait=false');
+    const gone = await kubectlResult(['get', 'pod', 'stubborn']);
+    expect(gone.err).toContain('pods "stubborn" not found');
+    await eventually(
+      () => engine.docker(['ps', '-aq', '--filter', 'label=io.kubernetes.pod.name=stubborn']),
+      (ids) => ids === '',
+      5_000,
+    );
+  });
 });
