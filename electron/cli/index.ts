@@ -16,10 +16,14 @@ Commands:
              --host ADDR     address to bind (default 127.0.0.1)
              --data-dir DIR  settings directory (default $HOMEPORT_DATA_DIR or the platform config dir)
              --sandbox       also start the simulated sandbox cluster and add its context
+             --runtime docker[=DOCKER_HOST]  with --sandbox: run the sandbox's pods as real containers
   sandbox    Start the simulated sandbox cluster (for demos and tests) and write its kubeconfig
              --port N                port to listen on (default: a free port)
              --nodes N               number of simulated nodes (default 3)
              --kubeconfig-out PATH   where to write the kubeconfig (default ./homeport-sandbox.kubeconfig)
+             --runtime docker[=DOCKER_HOST]  run pods as real containers on a local Docker engine
+                                     ($DOCKER_HOST or unix:///var/run/docker.sock; images must be there),
+                                     with kubectl logs, exec and port-forward (default: simulated)
   contexts   List kubeconfig contexts the way kubectl sees them
              --kubeconfig PATH  read only this file
              --json             print JSON
@@ -74,6 +78,7 @@ export async function main(argv: string[]): Promise<number> {
             host: { type: 'string' },
             'data-dir': { type: 'string' },
             sandbox: { type: 'boolean' },
+            runtime: { type: 'string' },
           },
           strict: true,
         });
@@ -82,7 +87,12 @@ export async function main(argv: string[]): Promise<number> {
       case 'sandbox': {
         const { values } = parseArgs({
           args: rest,
-          options: { port: { type: 'string' }, nodes: { type: 'string' }, 'kubeconfig-out': { type: 'string' } },
+          options: {
+            port: { type: 'string' },
+            nodes: { type: 'string' },
+            'kubeconfig-out': { type: 'string' },
+            runtime: { type: 'string' },
+          },
           strict: true,
         });
         return await runSandbox(values);

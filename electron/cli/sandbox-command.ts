@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { HomeportError } from '../core/errors';
 import { startSandbox } from '../sandbox/index';
-import { parsePort } from './serve-command';
+import { describeRuntime, parseRuntime } from './sandbox-runtime';
+import { parsePort, untilSignal } from './serve-command';
 
 function parseNodes(value: string | undefined): number {
   if (value === undefined) return 3;
@@ -15,28 +16,26 @@ function parseNodes(value: string | undefined): number {
   return n;
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-}
-
 /**
  * `homeport sandbox`: the simulated cluster on its own, for demos and for trying kubectl. The
  * kubeconfig it writes holds the sandbox's bearer token, so it is written 0600 even over an
  * existing file, atomically (see Sandbox.writeKubeconfig). Runs until SIGINT/SIGTERM (`until`).
  */
 export async function runSandbox(
-  opts: { port?: string; nodes?: string; 'kubeconfig-out'?: string },
+  opts: { port?: string; nodes?: string; 'kubeconfig-out'?: string; runtime?: string },
   until: () => Promise<void> = untilSignal,
 ): Promise<number> {
-  const sandbox = await startSandbox({ port: parsePort(opts.port), nodes: parseNodes(opts.nodes) });
-  const path = resolve(opts['kubeconfig-out'] ?? 'homeport-sandbox.kubeconfig');
-  await sandbox.writeKubeconfig(path);
-  console.log(`Homeport sandbox cluster (simulated) is running at ${sandbox.url}`);
-  console.log(`Try: kubectl --kubeconfig ${path} get pods -A`);
-  await until();
-  await sandbox.close();
+  const runtime = parseRuntime(opts.runtime);
+  const sandbox = await startSandbox({ port: parsePort(opts.port), nodes: parseNodes(opts.nodes), runtime });
+  // With --runtime docker the sandbox owns containers: they go whatever ends the command.
+  try {
+    const path = resolve(opts['kubeconfig-out'] ?? 'homeport-sandbox.kubeconfig');
+    await sandbox.writeKubeconfig(path);
+    console.log(`Homeport sandbox cluster (${describeRuntime(runtime)}) is running at ${sandbox.url}`);
+    console.log(`Try: kubectl --kubeconfig ${path} get pods -A`);
+    await until();
+  } finally {
+    await sandbox.close();
+  }
   return 0;
 }

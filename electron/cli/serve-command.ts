@@ -5,6 +5,7 @@ import { startSandbox, type Sandbox } from '../sandbox/index';
 import { HomeportError } from '../core/errors';
 import { createApi } from '../api/create-api';
 import { startWebServer } from '../transport/http';
+import { describeRuntime, parseRuntime } from './sandbox-runtime';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -20,44 +21,69 @@ export function parsePort(value: string | undefined): number {
   return port;
 }
 
-export async function runServe(opts: {
-  port?: string;
-  host?: string;
-  'data-dir'?: string;
-  sandbox?: boolean;
-}): Promise<number> {
+/** Resolves on SIGINT or SIGTERM: how `serve` and `sandbox` are stopped from a terminal. */
+export function untilSignal(): Promise<void> {
+  return new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+/** `homeport serve`: web mode, with the sandbox cluster if asked; runs until `until` resolves. */
+export async function runServe(
+  opts: {
+    port?: string;
+    host?: string;
+    'data-dir'?: string;
+    sandbox?: boolean;
+    runtime?: string;
+  },
+  until: () => Promise<void> = untilSignal,
+): Promise<number> {
   const host = opts.host ?? '127.0.0.1';
   const port = parsePort(opts.port);
   const token = randomBytes(24).toString('hex');
   const dataDir = ensureDataDir(resolveDataDir({ flag: opts['data-dir'] }));
   let sandbox: Sandbox | undefined;
   let sandboxKubeconfig: string | undefined;
+  if (opts.runtime !== undefined && !opts.sandbox) {
+    throw new HomeportError('INVALID_INPUT', "--runtime: chooses what runs the sandbox's pods; add --sandbox");
+  }
   if (opts.sandbox) {
-    sandbox = await startSandbox();
-    sandboxKubeconfig = join(dataDir, 'sandbox.kubeconfig');
-    await sandbox.writeKubeconfig(sandboxKubeconfig);
-    console.error(`Sandbox cluster (simulated) at ${sandbox.url}; kubeconfig: ${sandboxKubeconfig}`);
+    const runtime = parseRuntime(opts.runtime);
+    sandbox = await startSandbox({ runtime });
   }
-  const api = createApi({ dataDir, mode: 'web', sandboxKubeconfig }, (m) => console.error(m));
-  const server = await startWebServer({
-    dispatch: api.dispatch,
-    subscribe: api.subscribe,
-    token,
-    host,
-    port,
-    staticDir: join(import.meta.dirname, '..', 'renderer'),
-  });
-  if (!LOOPBACK.has(host)) {
-    console.error(`Warning: listening on ${host}; anyone who can reach it and has the token controls your clusters.`);
-  }
-  console.log(`Homeport is running at ${server.url}#token=${token}`);
-  await new Promise<void>((resolvePromise) => {
-    const stop = () => {
+  // With --runtime docker the sandbox owns containers: they go whatever ends the command.
+  try {
+    if (sandbox) {
+      sandboxKubeconfig = join(dataDir, 'sandbox.kubeconfig');
+      await sandbox.writeKubeconfig(sandboxKubeconfig);
+      const runtime = describeRuntime(parseRuntime(opts.runtime));
+      console.error(`Sandbox cluster (${runtime}) at ${sandbox.url}; kubeconfig: ${sandboxKubeconfig}`);
+    }
+    const api = createApi({ dataDir, mode: 'web', sandboxKubeconfig }, (m) => console.error(m));
+    try {
+      const server = await startWebServer({
+        dispatch: api.dispatch,
+        subscribe: api.subscribe,
+        token,
+        host,
+        port,
+        staticDir: join(import.meta.dirname, '..', 'renderer'),
+      });
+      if (!LOOPBACK.has(host)) {
+        console.error(
+          `Warning: listening on ${host}; anyone who can reach it and has the token controls your clusters.`,
+        );
+      }
+      console.log(`Homeport is running at ${server.url}#token=${token}`);
+      await until();
+      await server.close();
+    } finally {
       api.services.close();
-      void Promise.all([server.close(), sandbox?.close()]).then(() => resolvePromise());
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+    }
+  } finally {
+    await sandbox?.close();
+  }
   return 0;
 }

@@ -10,7 +10,7 @@ import {
   statusBody,
   validateName,
 } from './http-util';
-import { fieldSetOf, mergePatch, serverSideApply, strategicMergePatch } from './patch';
+import { mergePatch, serverSideApply, strategicMergePatch } from './patch';
 import { findResource, groupList, groupVersion, RESOURCES, resourceList, type ResourceType } from './resources';
 import type { KObject, Store } from './store';
 import { toTable, wantsTable } from './tables';
@@ -18,6 +18,8 @@ import { serveWatch } from './watch';
 import { openApiGroup, openApiRoot } from './openapi';
 import { isMetricsApi, metricsGroup, serveMetricsApi } from './metrics-api';
 import { isServiceProxy, serveServiceProxy } from './service-proxy';
+import { isStreamingSubresource, streamingRefusal } from './streaming/upgrade';
+import { foldStringData, recordUpdate, scaleOf, type JsonObject } from './api-objects';
 
 export interface ApiServerDeps {
   store: Store;
@@ -29,15 +31,21 @@ export interface ApiServerDeps {
   /** Defaults the API server fills in on create (cluster IPs, pod phase, secret data...). */
   admit(r: ResourceType, o: KObject): void;
   /** Deletes an object the way the API server would (graceful pods, namespace and owner cascade). */
-  remove(r: ResourceType, namespace: string | undefined, name: string): KObject | undefined;
+  remove(
+    r: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    gracePeriodSeconds?: number,
+  ): KObject | undefined;
   /** Writes a pod's log to the response, following if asked. */
-  serveLogs(namespace: string, name: string, q: URLSearchParams, res: http.ServerResponse): void;
+  serveLogs(namespace: string, name: string, q: URLSearchParams, res: http.ServerResponse): void | Promise<void>;
+  /** Whether the runtime serves exec and port-forward (upgraded requests, see streaming/upgrade.ts). */
+  hasStreams: boolean;
   /** Whether metrics.k8s.io is served (metrics-server installed, as k3s does by default). */
   metricsServer(): boolean;
 }
 
 type Json = Parameters<typeof mergePatch>[0];
-type JsonObject = Record<string, Json>;
 
 interface Target {
   resource: ResourceType;
@@ -123,6 +131,7 @@ export function createApiHandler(deps: ApiServerDeps) {
     }
     const dryRun = q.get('dryRun') === 'All';
     const table = wantsTable(req.headers.accept);
+    if (r.kind === 'Pod' && isStreamingSubresource(t.sub)) throw streamingRefusal(t.sub ?? '', deps.hasStreams);
     switch (req.method) {
       case 'GET':
         if (!t.name) return list(t, q, req, res);
@@ -143,8 +152,9 @@ export function createApiHandler(deps: ApiServerDeps) {
         if (!t.name)
           throw new ApiError(405, 'MethodNotAllowed', 'deleting a whole collection is not supported by the sandbox');
         const current = getOrThrow(t);
+        const grace = await gracePeriodOf(req, q);
         if (dryRun) return sendJson(res, 200, current);
-        return sendJson(res, 200, deps.remove(t.resource, t.namespace, t.name) ?? current);
+        return sendJson(res, 200, deps.remove(t.resource, t.namespace, t.name, grace) ?? current);
       }
       default:
         throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not supported`);
@@ -365,50 +375,20 @@ export function createApiHandler(deps: ApiServerDeps) {
   }
 }
 
-function scaleOf(o: KObject) {
-  const selector = (o.spec?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels ?? {};
-  return {
-    kind: 'Scale',
-    apiVersion: 'autoscaling/v1',
-    metadata: {
-      name: o.metadata.name,
-      namespace: o.metadata.namespace,
-      uid: o.metadata.uid,
-      resourceVersion: o.metadata.resourceVersion,
-      creationTimestamp: o.metadata.creationTimestamp,
-    },
-    spec: { replicas: (o.spec?.replicas as number | undefined) ?? 1 },
-    status: {
-      replicas: (o.status?.replicas as number | undefined) ?? 0,
-      selector: Object.entries(selector)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(','),
-    },
-  };
-}
-
-/** Secrets: stringData is write-only; the API server folds it into data (base64) on every write. */
-function foldStringData(o: KObject) {
-  const stringData = o.stringData as Record<string, string> | undefined;
-  if (!stringData) return;
-  o.data = {
-    ...(o.data as object | undefined),
-    ...Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
-  };
-  delete o.stringData;
-}
-
-function recordUpdate(o: KObject, manager: string, changed: JsonObject) {
-  const entries = (o.metadata.managedFields ?? []) as { manager: string; operation: string }[];
-  o.metadata.managedFields = [
-    ...entries.filter((e) => !(e.manager === manager && e.operation === 'Update')),
-    {
-      manager,
-      operation: 'Update',
-      apiVersion: o.apiVersion,
-      time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-      fieldsType: 'FieldsV1',
-      fieldsV1: fieldSetOf(changed),
-    },
-  ];
+/** DeleteOptions.gracePeriodSeconds, from the body kubectl sends or the query. */
+async function gracePeriodOf(req: http.IncomingMessage, q: URLSearchParams): Promise<number | undefined> {
+  const text = await readBody(req);
+  let fromBody: unknown;
+  try {
+    fromBody = text.trim() ? (JSON.parse(text) as { gracePeriodSeconds?: unknown }).gracePeriodSeconds : undefined;
+  } catch {
+    throw new ApiError(400, 'BadRequest', 'the DeleteOptions body is not JSON');
+  }
+  const value = fromBody ?? q.get('gracePeriodSeconds') ?? undefined;
+  if (value === undefined || value === null) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new ApiError(400, 'BadRequest', `gracePeriodSeconds: '${String(value)}' is not a whole number of seconds`);
+  }
+  return n;
 }

@@ -31,14 +31,20 @@ interface EnvFrom {
   configMapRef?: { name?: string; optional?: boolean };
 }
 interface KeyItems {
-  items?: { key: string; path: string }[];
+  items?: { key: string; path: string; mode?: number }[];
   optional?: boolean;
+  defaultMode?: number;
 }
-interface Volume {
+export interface Volume {
   name: string;
   secret?: KeyItems & { secretName?: string };
   configMap?: KeyItems & { name?: string };
-  projected?: { sources?: { secret?: KeyItems & { name?: string }; configMap?: KeyItems & { name?: string } }[] };
+  projected?: {
+    defaultMode?: number;
+    sources?: { secret?: KeyItems & { name?: string }; configMap?: KeyItems & { name?: string } }[];
+  };
+  emptyDir?: { medium?: string };
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
 }
 export interface ContainerSpec {
   name: string;
@@ -48,7 +54,7 @@ export interface ContainerSpec {
   env?: EnvVar[];
   envFrom?: EnvFrom[];
   ports?: { name?: string; containerPort: number }[];
-  volumeMounts?: { name: string; mountPath: string; subPath?: string; subPathExpr?: string }[];
+  volumeMounts?: { name: string; mountPath: string; subPath?: string; subPathExpr?: string; readOnly?: boolean }[];
 }
 
 /** A kubelet error: the message it puts on the container status or the FailedMount event. */
@@ -194,7 +200,7 @@ export function containerEnv(store: Store, pod: KObject, c: ContainerSpec): Reco
 }
 
 /** The files of one Secret/ConfigMap volume by relative path; undefined for other volume kinds. */
-function volumeFiles(store: Store, ns: string, v: Volume): Record<string, string> | undefined {
+export function volumeFiles(store: Store, ns: string, v: Volume): Record<string, string> | undefined {
   const parts: { kind: Source['kind']; name: string; spec: KeyItems }[] = [];
   if (v.secret) parts.push({ kind: 'secret', name: v.secret.secretName ?? '', spec: v.secret });
   if (v.configMap) parts.push({ kind: 'configmap', name: v.configMap.name ?? '', spec: v.configMap });
@@ -228,7 +234,7 @@ function volumeFiles(store: Store, ns: string, v: Volume): Record<string, string
   return files;
 }
 
-const volumesOf = (pod: KObject) => (pod.spec?.volumes as Volume[] | undefined) ?? [];
+export const volumesOf = (pod: KObject) => (pod.spec?.volumes as Volume[] | undefined) ?? [];
 
 /** Why the kubelet cannot set up the pod's volumes (it mounts them all before any container runs). */
 export function mountProblem(store: Store, pod: KObject): string | undefined {

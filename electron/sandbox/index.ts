@@ -11,6 +11,9 @@ import { createApiHandler } from './api-server';
 import { createControllers } from './controllers';
 import { ApiError } from './http-util';
 import { createKubelet, NODES, PODS } from './kubelet';
+import { createDockerKubelet } from './docker/docker-kubelet';
+import type { PodRuntime } from './runtime';
+import { createUpgradeHandler } from './streaming/upgrade';
 import { createLeaseElector } from './leases';
 import { RESOURCES, type ResourceType } from './resources';
 import { Store, type KObject } from './store';
@@ -33,6 +36,11 @@ export interface SandboxOptions {
    * and pass every probe; `[]` makes every image that permissive.
    */
   contracts?: readonly ImageContract[];
+  /**
+   * What runs the pods: simulated (the default), or real containers on a local Docker engine at
+   * `dockerHost` (see README.md here), which also serves exec and port-forward.
+   */
+  runtime?: { kind: 'docker'; dockerHost: string };
 }
 
 export interface Sandbox {
@@ -68,7 +76,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const speed = opts.speed ?? 1;
   const token = opts.token ?? randomBytes(24).toString('hex');
   const store = new Store();
-  const kubelet = createKubelet(store, speed, opts.contracts ?? allImageContracts());
+  const kubelet: PodRuntime =
+    opts.runtime?.kind === 'docker'
+      ? await createDockerKubelet(store, speed, opts.runtime.dockerHost)
+      : createKubelet(store, speed, opts.contracts ?? allImageContracts());
   const controllers = createControllers(store, kubelet.deletePod);
   const elector = createLeaseElector(store, speed);
   const openWatches = new Set<http.ServerResponse>();
@@ -214,8 +225,19 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     }
   }
 
-  function remove(r: ResourceType, namespace: string | undefined, name: string): KObject | undefined {
-    if (r === PODS) return kubelet.deletePod(namespace, name);
+  function remove(
+    r: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    gracePeriodSeconds?: number,
+  ): KObject | undefined {
+    if (r === PODS && gracePeriodSeconds === 0) {
+      // kubectl delete --grace-period=0 --force: the object goes at once; the kubelet kills what is left.
+      const pod = store.get(PODS, namespace, name);
+      kubelet.killPod(namespace ?? 'default', name);
+      return pod;
+    }
+    if (r === PODS) return kubelet.deletePod(namespace, name, gracePeriodSeconds);
     if (r === NAMESPACES) {
       if (['default', 'kube-system'].includes(name))
         throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`);
@@ -235,6 +257,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     admit,
     remove,
     serveLogs: kubelet.serveLogs,
+    hasStreams: kubelet.streams !== undefined,
     metricsServer: () => metricsServer,
   });
   // kubectl sends a bearer token only over TLS, so the sandbox serves HTTPS with a certificate
@@ -256,9 +279,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     ],
   });
   const server = https.createServer({ cert: tls.cert, key: tls.private }, (req, res) => void handler(req, res));
+  const upgrades = createUpgradeHandler({ token, streams: kubelet.streams });
+  server.on('upgrade', upgrades.upgrade);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  }).catch(async (err: unknown) => {
+    // A port in use: nothing is served, so nothing the runtime made (containers, networks) stays.
+    controllers.stop();
+    await kubelet.close?.();
+    throw err;
   });
   const { port } = server.address() as AddressInfo;
   const url = `https://${opts.host ?? '127.0.0.1'}:${port}`;
@@ -367,13 +397,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       },
       countPods: () => store.list(PODS).length,
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(timer);
-        controllers.stop();
-        dropAllWatches(openWatches);
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      clearInterval(timer);
+      controllers.stop();
+      dropAllWatches(openWatches);
+      server.closeAllConnections();
+      upgrades.closeAll();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await kubelet.close?.();
+    },
   };
 }

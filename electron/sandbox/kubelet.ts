@@ -1,15 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type * as http from 'node:http';
 import type { ImageContract } from '../core/stacks/upstream';
 import { notFound } from './http-util';
-import { RESOURCES, type ResourceType } from './resources';
+import { gracefulDelete, NODES, PODS, type PodRuntime } from './runtime';
 import type { KObject, Store } from './store';
+import { createPodEvents } from './pod-events';
 import { createUpstreamKubelet } from './upstream-kubelet';
 
-const R = (plural: string) => RESOURCES.find((r) => r.plural === plural) as ResourceType;
-export const PODS = R('pods');
-export const NODES = R('nodes');
-const EVENTS = R('events');
+export { NODES, PODS };
 
 /** Image tags that make the simulated kubelet fail, for demos and tests (see README.md here). */
 export const FAIL_PULL_TAG = 'homeport-fail-pull';
@@ -34,48 +31,17 @@ interface PodState {
  * completes Job pods, and finishes graceful deletions. Pods running an image that has one of
  * `contracts` start and answer probes only as that program would (upstream-kubelet.ts).
  */
-export function createKubelet(store: Store, speed: number, contracts: readonly ImageContract[] = []) {
+export function createKubelet(
+  store: Store,
+  speed: number,
+  contracts: readonly ImageContract[] = [],
+): PodRuntime & { forget(pod: KObject): void } {
   const states = new Map<string, PodState>();
   const logs = new Map<string, { lines: string[]; followers: Set<http.ServerResponse> }>();
-  /** Repeated events of a pod are one Event with a count, as the kubelet's recorder aggregates them. */
-  const recorded = new Map<string, string>();
+  const events = createPodEvents(store);
+  const event = events.event;
   const ms = (base: number) => Math.max(10, Math.round(base * speed));
   let nextNode = 0;
-
-  function event(pod: KObject, reason: string, message: string, type = 'Normal') {
-    const ts = now();
-    const key = `${pod.metadata.uid}\n${type}\n${reason}\n${message}`;
-    const seen = recorded.get(key);
-    const old = seen ? store.peek(EVENTS, pod.metadata.namespace, seen) : undefined;
-    if (old) {
-      store.update(EVENTS, { ...old, count: Number(old.count ?? 1) + 1, lastTimestamp: ts });
-      return;
-    }
-    const name = `${pod.metadata.name}.${randomBytes(8).toString('hex')}`;
-    recorded.set(key, name);
-    store.create(EVENTS, {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { name, namespace: pod.metadata.namespace },
-      involvedObject: {
-        kind: 'Pod',
-        namespace: pod.metadata.namespace,
-        name: pod.metadata.name,
-        uid: pod.metadata.uid,
-        apiVersion: 'v1',
-      },
-      reason,
-      message,
-      type,
-      count: 1,
-      firstTimestamp: ts,
-      lastTimestamp: ts,
-      source: {
-        component: reason === 'Scheduled' ? 'default-scheduler' : 'kubelet',
-        host: pod.spec?.nodeName as string | undefined,
-      },
-    });
-  }
 
   function log(pod: KObject, line: string) {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
@@ -301,22 +267,14 @@ export function createKubelet(store: Store, speed: number, contracts: readonly I
   function forget(pod: KObject) {
     states.delete(pod.metadata.uid ?? '');
     upstream.forget(pod.metadata.uid ?? '');
-    for (const key of recorded.keys()) if (key.startsWith(`${pod.metadata.uid}\n`)) recorded.delete(key);
+    events.forget(pod.metadata.uid);
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     for (const res of logs.get(key)?.followers ?? []) res.end();
     logs.delete(key);
   }
 
-  /** Graceful delete: Terminating first, gone on a later tick. */
-  function deletePod(namespace: string | undefined, name: string): KObject | undefined {
-    const pod = store.get(PODS, namespace, name);
-    if (!pod) return undefined;
-    if (pod.metadata.deletionTimestamp) return pod;
-    return store.update(PODS, {
-      ...pod,
-      metadata: { ...pod.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: 30 },
-    });
-  }
+  const deletePod = (namespace: string | undefined, name: string, grace?: number) =>
+    gracefulDelete(store, namespace, name, grace);
 
   /** Fault: the pod vanishes at once, as if its node lost it. */
   function killPod(namespace: string, name: string) {

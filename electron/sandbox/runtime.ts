@@ -1,0 +1,61 @@
+/**
+ * What runs the sandbox's pods: the simulated kubelet (kubelet.ts, the default) or real containers
+ * on a local Docker engine (docker/docker-kubelet.ts). The API server and the controllers see
+ * either through this one interface.
+ */
+import type * as http from 'node:http';
+import type * as net from 'node:net';
+import type { ExecOptions, ExecProcess } from './docker/exec';
+import { RESOURCES, type ResourceType } from './resources';
+import type { KObject, Store } from './store';
+
+const R = (plural: string) => RESOURCES.find((r) => r.plural === plural) as ResourceType;
+export const PODS = R('pods');
+export const NODES = R('nodes');
+
+/** exec and port-forward into a pod: only a runtime whose pods are real processes has them. */
+export interface PodStreams {
+  /**
+   * The container `exec` runs in (the only one when `container` is null); throws ApiError when the
+   * pod or container does not exist or is not running, before any upgrade is answered.
+   */
+  execTarget(namespace: string, pod: string, container: string | null): { containerId: string };
+  exec(target: { containerId: string }, opts: ExecOptions): Promise<ExecProcess>;
+  /** Checks the pod can take port-forward connections; throws ApiError like execTarget. */
+  forwardTarget(namespace: string, pod: string): { uid: string };
+  /** A connection to `port` of the pod; rejects with the kubelet's words when nothing listens. */
+  dial(namespace: string, pod: string, port: number): Promise<net.Socket>;
+}
+
+export interface PodRuntime {
+  /** One pass of the kubelets over every pod. */
+  tick(): void;
+  /**
+   * Graceful delete: Terminating first, gone once the kubelet has stopped it (within
+   * `gracePeriodSeconds`, else the pod's terminationGracePeriodSeconds).
+   */
+  deletePod(namespace: string | undefined, name: string, gracePeriodSeconds?: number): KObject | undefined;
+  /** Fault: the pod vanishes at once, as if its node lost it. */
+  killPod(namespace: string, name: string): void;
+  serveLogs(namespace: string, name: string, q: URLSearchParams, res: http.ServerResponse): void | Promise<void>;
+  streams?: PodStreams;
+  close?(): Promise<void>;
+}
+
+const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+export function gracefulDelete(
+  store: Store,
+  namespace: string | undefined,
+  name: string,
+  gracePeriodSeconds?: number,
+): KObject | undefined {
+  const pod = store.get(PODS, namespace, name);
+  if (!pod) return undefined;
+  if (pod.metadata.deletionTimestamp) return pod;
+  const grace = gracePeriodSeconds ?? (pod.spec?.terminationGracePeriodSeconds as number | undefined) ?? 30;
+  return store.update(PODS, {
+    ...pod,
+    metadata: { ...pod.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: grace },
+  });
+}
