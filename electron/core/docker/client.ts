@@ -55,8 +55,12 @@ export interface UpgradedStream {
   socket: Duplex;
   /** Bytes the engine sent right after the headers. */
   head: Buffer;
-  /** The engine frames stdout and stderr with 8-byte headers (no TTY); otherwise the bytes are raw. */
-  multiplexed: boolean;
+  /**
+   * What the engine says the stream is: `application/vnd.docker.multiplexed-stream` (8-byte frame
+   * headers) or `.raw-stream`. Engines before API 1.42 say raw-stream either way; like the docker
+   * CLI, read the framing from whether a TTY was asked for.
+   */
+  contentType: string;
 }
 
 interface Opened {
@@ -316,8 +320,7 @@ export function createDockerClient(
     const { res, upgraded } = await openVersioned(path, { ...opts, headers });
     const status = res.statusCode ?? 0;
     if (upgraded) {
-      const type = res.headers['content-type'] ?? '';
-      return { ...upgraded, multiplexed: type.includes('multiplexed') };
+      return { ...upgraded, contentType: res.headers['content-type'] ?? '' };
     }
     const body = await readAll(res);
     if (status >= 200 && status < 300) {

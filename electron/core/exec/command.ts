@@ -48,8 +48,10 @@ export type CommandResult =
 export type CommandFailure =
   /** No such pod, task, service or container. */
   | 'not-found'
-  /** It exists but does not run (a completed pod, a waiting container, a task not running here). */
+  /** It exists but does not run (a completed pod, a waiting container, a task that is not running). */
   | 'not-running'
+  /** A Swarm task on another node than the endpoint's: only that node's engine can run commands in it. */
+  | 'other-node'
   /** The program is not in the container (no such executable, no shell). */
   | 'no-executable'
   /** The cluster or engine refuses (RBAC on pods/exec, the socket), or the file is not executable. */
