@@ -43,7 +43,12 @@ function processIo(): ExecIo {
   const { stdin, stdout } = process;
   const terminal: LocalTerminal | undefined = stdin.isTTY
     ? {
-        size: () => (stdout.isTTY ? { cols: stdout.columns, rows: stdout.rows } : { cols: 80, rows: 24 }),
+        // Asked of the terminal each time: on SIGWINCH, stdout's own columns may not be updated yet.
+        size: () => {
+          if (!stdout.isTTY) return { cols: 80, rows: 24 };
+          const [cols, rows] = stdout.getWindowSize();
+          return { cols, rows };
+        },
         onResize: (fn) => {
           process.on('SIGWINCH', fn);
           return () => process.off('SIGWINCH', fn);
