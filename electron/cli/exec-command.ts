@@ -206,12 +206,10 @@ function copy(from: Readable, to: Writable): Promise<void> {
       from.unpipe(to);
       from.resume();
     };
-    to.once('error', stop);
+    // Kept to the end: a write already under way to a closed pipe fails after the first error too.
+    to.on('error', stop);
     from.pipe(to, { end: false });
-    from.once('end', () => {
-      to.off('error', stop);
-      resolve();
-    });
+    from.once('end', () => resolve());
     from.once('close', () => resolve());
   });
 }
