@@ -145,14 +145,27 @@ describe('homeport exec --context', () => {
     expect(onResize).toBeUndefined();
   });
 
-  it('-t without a terminal warns as kubectl does and runs without one', async () => {
-    const r = await homeportExec(['--context', 'c', '-t', 'web', '--', 'true']);
+  it('-it without a terminal warns as kubectl does and runs without one; -t without -i is no terminal', async () => {
+    const r = await homeportExec(['--context', 'c', '-it', 'web', '--', 'cat'], { stdin: 'piped\n' });
     expect(r).toEqual({
       code: 0,
-      stdout: '',
+      stdout: 'piped\n',
       stderr: 'Unable to use a TTY - input is not a terminal or the right kind of file\n',
     });
     expect(fx.server.execs.at(-1)!.query.get('tty')).toBeNull();
+    const raw: boolean[] = [];
+    const terminal: LocalTerminal = {
+      size: () => ({ cols: 80, rows: 24 }),
+      onResize: () => () => undefined,
+      setRaw: (r) => void raw.push(r),
+    };
+    expect(await homeportExec(['--context', 'c', '-t', 'web', '--', 'true'], { terminal })).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
+    expect(fx.server.execs.at(-1)!.query.get('tty')).toBeNull();
+    expect(raw).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * homeport exec: a command in a pod's or a Swarm task's container, as `kubectl exec` and
  * `docker exec` run it. Output goes to this process's stdout and stderr as it comes, `-i` sends
- * this process's stdin (its end closes the command's input), `-t` gives the command a terminal
+ * this process's stdin (its end closes the command's input), `-it` gives the command a terminal
  * when stdin is one (raw keys, resized with this terminal), and the command's exit code is this
  * process's: 128 + N when it was killed by signal N, 1 when it could not run (the message says why).
  */
@@ -19,7 +19,7 @@ export const EXEC_USAGE = `homeport exec (--context NAME [-n NS] POD [-c CONTAIN
   --swarm ENDPOINT   a saved Docker endpoint ('env' = $DOCKER_HOST): a running task of SERVICE,
                      or one task as SERVICE.SLOT or by its task ID
   -i, --stdin        pass stdin to the command
-  -t, --tty          a terminal for the command (when stdin is a terminal)
+  -t, --tty          with -i: a terminal for the command (when stdin is a terminal)
   --kubeconfig PATH, --data-dir DIR
 The exit code is the command's (128 + N when killed by signal N); 1 when it could not run.`;
 
@@ -156,9 +156,12 @@ export async function runExec(args: string[], io: ExecIo = processIo()): Promise
   const cleanups: (() => void)[] = [];
   try {
     const target = await targetOf(a, services);
+    // As kubectl: a terminal only with -i (raw keys that go nowhere would leave Ctrl-C dead), and
+    // only when this process's stdin is one.
     let tty: TerminalSize | undefined;
-    if (a.tty && io.terminal) tty = io.terminal.size();
-    else if (a.tty) io.stderr.write('Unable to use a TTY - input is not a terminal or the right kind of file\n');
+    if (a.tty && a.stdin && io.terminal) tty = io.terminal.size();
+    else if (a.tty && a.stdin)
+      io.stderr.write('Unable to use a TTY - input is not a terminal or the right kind of file\n');
     const request: CommandRequest = {
       workload: target.kind === 'swarm' ? swarmWorkload(a.name) : { pod: a.name },
       command: a.command,

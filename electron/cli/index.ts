@@ -45,7 +45,7 @@ Commands:
 
   exec ... -- COMMAND  Run a command in a pod's or Swarm task's container, exit with its exit code:
              --context NAME [-n NS] POD [-c CONTAINER] | --swarm ENDPOINT SERVICE|SERVICE.SLOT|TASK_ID
-             -i pass stdin, -t a terminal (homeport exec --help)
+             -i pass stdin, -it a terminal (homeport exec --help)
   readiness STACK  The readiness scorecard of a deployed stack: --context NAME [--namespace NS] | --swarm ENDPOINT [--json]
   docker ...       Docker endpoints: add, test, remove (homeport docker help)
   nas ...          NAS hosts over SSH and their NFS exports (homeport nas help)
