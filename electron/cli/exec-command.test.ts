@@ -169,6 +169,37 @@ describe('homeport exec --context', () => {
   });
 });
 
+describe('homeport exec where nothing answers', () => {
+  it('an unknown context or endpoint, or an engine that is not there: exit 1, naming it', async () => {
+    const failing = async (args: string[]) => {
+      const stderr = new PassThrough();
+      const err = text(stderr);
+      const code = await runExec(['--data-dir', dataDir, '--kubeconfig', join(dataDir, 'none'), ...args], {
+        stdin: new PassThrough(),
+        stdout: new PassThrough(),
+        stderr,
+        env: { PATH: process.env.PATH, DOCKER_HOST: `unix://${join(dataDir, 'no.sock')}` },
+      });
+      stderr.end();
+      return { code, stderr: await err };
+    };
+    expect(await failing(['--context', 'nosuch', 'web', '--', 'true'])).toEqual({
+      code: 1,
+      stderr:
+        "homeport exec: pod web in namespace default of context 'nosuch': Context 'nosuch' is not in any loaded kubeconfig file\n",
+    });
+    expect(await failing(['--swarm', 'nosuch', 'web', '--', 'true'])).toEqual({
+      code: 1,
+      stderr: "homeport exec: swarm endpoint 'nosuch': No Docker endpoint named 'nosuch'; add it first\n",
+    });
+    const gone = await failing(['--swarm', 'env', 'web', '--', 'true']);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(
+      /^homeport exec: swarm endpoint 'env': Cannot reach the Docker engine at unix:\/\/.*no\.sock/,
+    );
+  });
+});
+
 describe('homeport exec arguments', () => {
   it('needs the command after --, one target, and --context or --swarm', () => {
     expect(parseExecArgs(['--context', 'c', 'web', '-c', 'app', '--', 'ls', '-l'])).toMatchObject({
