@@ -1,5 +1,8 @@
 import { createClustersService } from './core/clusters/clusters-service';
 import { createDeployEngine } from './core/deploy/engine';
+import { createRunInWorkload } from './core/exec/command';
+import { kubernetesCommands } from './core/exec/kubernetes-exec';
+import { swarmCommands } from './core/exec/swarm-exec';
 import { createDockerEndpoints } from './core/docker/endpoints';
 import { createRegistries } from './core/docker/registries';
 import { streamSwarmLogs, type SwarmLogParams } from './core/docker/logs';
@@ -91,6 +94,11 @@ export function createServices(deps: ServiceDeps) {
         readiness: (ref) => reportSwarm(ref, { openClient, stacks }),
       }),
   });
+  // Commands in a pod's or task's container, the same way on every kind of target.
+  const runInWorkload = createRunInWorkload({
+    kubernetes: (target) => kubernetesCommands(target, { openGateway }),
+    swarm: (target) => swarmCommands(target, { openClient }),
+  });
   const resolveReferences = (stack: string, values: unknown) => resolveStackReferences(stack, values, lookups);
   const s3 = createS3Service({ profiles: s3Profiles });
   const ensureBuckets = createBucketProvisioner(s3);
@@ -123,6 +131,8 @@ export function createServices(deps: ServiceDeps) {
     resolveReferences,
     s3Profiles,
     s3,
+    /** Runs a command (argv) in a workload's container on any target, streaming. */
+    runInWorkload,
     /** Plan, apply, roll back, remove, follow and score stacks on any target. */
     deployments,
     dockerEndpoints,

@@ -24,6 +24,7 @@ function scriptedGateway(answer: () => unknown): KubeGateway {
     listAll: async <T>() => ({ items: ((await reply<{ items: T[] }>()).items ?? []) as T[], resourceVersion: '1' }),
     stream: async () => {},
     watch: async () => {},
+    websocket: () => Promise.reject(new Error('no WebSocket in this test')),
     server: 'https://cluster.test',
     close: () => {},
   };

@@ -50,12 +50,37 @@ export interface DockerClientOptions {
   onApiVersion?(version: string): void;
 }
 
+/** A hijacked connection (exec, attach): the raw socket after HTTP 101 and what came with the headers. */
+export interface UpgradedStream {
+  socket: Duplex;
+  /** Bytes the engine sent right after the headers. */
+  head: Buffer;
+  /**
+   * What the engine says the stream is: `application/vnd.docker.multiplexed-stream` (8-byte frame
+   * headers) or `.raw-stream`. Engines before API 1.42 say raw-stream either way; like the docker
+   * CLI, read the framing from whether a TTY was asked for.
+   */
+  contentType: string;
+}
+
+interface Opened {
+  res: http.IncomingMessage;
+  req: http.ClientRequest;
+  upgraded?: { socket: Duplex; head: Buffer };
+}
+
 export interface DockerClient {
   /** Where the engine is, for messages ('unix:///var/run/docker.sock'). */
   readonly address: string;
   request<T>(path: string, opts?: DockerRequestOptions): Promise<T>;
   /** A streaming GET (events, logs): onData gets raw bytes until the engine ends or signal aborts. */
   stream(path: string, onData: (chunk: Buffer) => void, opts?: DockerRequestOptions): Promise<void>;
+  /**
+   * A POST that hijacks the connection (Connection: Upgrade, Upgrade: tcp), as exec start and attach
+   * do; the body is sent as JSON. Non-101 answers reject with the engine's message and status.
+   * Every client createDockerClient makes has it; test doubles of the JSON API may leave it out.
+   */
+  upgrade?(path: string, opts?: DockerRequestOptions): Promise<UpgradedStream>;
   close(): void;
 }
 
@@ -137,10 +162,7 @@ export function createDockerClient(
     agent = new StreamAgent({ keepAlive: false });
   }
 
-  function open(
-    path: string,
-    opts: DockerRequestOptions,
-  ): Promise<{ res: http.IncomingMessage; req: http.ClientRequest }> {
+  function open(path: string, opts: DockerRequestOptions): Promise<Opened> {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) query.set(k, String(v));
     const qs = query.toString();
@@ -189,6 +211,12 @@ export function createDockerClient(
           return;
         }
         reject(classifyDockerError(err, address));
+      });
+      req.on('upgrade', (res, socket, head) => {
+        clearTimeout(timer);
+        // The hijacked stream belongs to the caller from now on, cancellation included.
+        opts.signal?.removeEventListener('abort', onAbort);
+        resolve({ res, req, upgraded: { socket, head } });
       });
       req.on('response', (res) => {
         clearTimeout(timer);
@@ -287,6 +315,21 @@ export function createDockerClient(
     }
   }
 
+  async function upgrade(path: string, opts: DockerRequestOptions = {}): Promise<UpgradedStream> {
+    const headers = { ...opts.headers, Connection: 'Upgrade', Upgrade: 'tcp' };
+    const { res, upgraded } = await openVersioned(path, { ...opts, headers });
+    const status = res.statusCode ?? 0;
+    if (upgraded) {
+      return { ...upgraded, contentType: res.headers['content-type'] ?? '' };
+    }
+    const body = await readAll(res);
+    if (status >= 200 && status < 300) {
+      // Engines before API 1.42 may answer 200 and still hijack: Homeport does not speak that.
+      throw new DockerRequestError('http', `${address}: the engine did not switch protocols for ${path}`, status);
+    }
+    throw new DockerRequestError('http', `${address}: ${engineMessage(body) || `HTTP ${status}`}`, status);
+  }
+
   async function stream(path: string, onData: (chunk: Buffer) => void, opts: DockerRequestOptions = {}) {
     const { res, req } = await openVersioned(path, { ...opts, timeoutMs: opts.timeoutMs ?? 15_000 });
     const status = res.statusCode ?? 0;
@@ -319,6 +362,7 @@ export function createDockerClient(
     address,
     request,
     stream,
+    upgrade,
     close() {
       agent.destroy();
       if (transport.kind === 'custom') transport.close?.();

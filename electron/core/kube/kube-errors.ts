@@ -1,5 +1,7 @@
 import type { ConnectionFailureReason } from '@shared/contract';
 import { codeForStatus, HomeportError } from '../errors';
+import { redactUrl } from '../redact-url';
+import type { KubeConnection } from './kube-connection';
 import { describeProxy } from './proxy';
 
 /** A failed request to an API server, classified so the UI can say what to do. */
@@ -83,4 +85,29 @@ export function statusMessage(body: string): string {
   } catch {
     return '';
   }
+}
+
+/** A non-2xx answer of the API server, in the user's words: what was refused, and what to do. */
+export function statusError(status: number, path: string, body: string, c: KubeConnection): KubeRequestError {
+  if (status === 401 || status === 403) {
+    return new KubeRequestError(
+      'unauthorized',
+      status === 401
+        ? `${redactUrl(c.server)} refused the credentials of context '${c.context}' (HTTP 401${statusMessage(body)}). Check the user's token or certificate.`
+        : `Context '${c.context}' is not allowed to do this (HTTP 403${statusMessage(body)}). Ask the cluster admin for the RBAC permission.`,
+      status,
+    );
+  }
+  if (status === 407 && c.proxy) {
+    return new KubeRequestError(
+      'unreachable',
+      `The proxy ${describeProxy(c.proxy)} of context '${c.context}' asks for credentials (HTTP 407). Put them in the proxy URL (http://user:password@host:port).`,
+      status,
+    );
+  }
+  return new KubeRequestError(
+    'http',
+    `${redactUrl(c.server)} answered HTTP ${status} for ${path}${statusMessage(body)}${c.proxy && status === 502 ? ` (through the proxy ${describeProxy(c.proxy)})` : ''}`,
+    status,
+  );
 }

@@ -4,9 +4,10 @@ import * as https from 'node:https';
 import type { ExecCredential } from './exec-credential';
 import { authHeaders, createSettingsHolder, type GatewaySettings, type Renew, tlsOptions } from './gateway-settings';
 import type { KubeConnection } from './kube-connection';
-import { createProxyAgent, describeProxy } from './proxy';
-import { classifyNetworkError, KubeAbortError, KubeRequestError, statusMessage } from './kube-errors';
+import { createProxyAgent } from './proxy';
+import { classifyNetworkError, KubeAbortError, KubeRequestError, statusError } from './kube-errors';
 import { splitLines, type WatchEvent, parseWatchEvent } from './kube-stream';
+import { connectWebSocket, type WebSocketOptions } from './kube-websocket';
 import { redactUrl } from '../redact-url';
 
 // The errors live in their own file; callers keep importing them from the gateway.
@@ -77,31 +78,6 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
       agents.set(key, agent);
     }
     return agent;
-  }
-
-  function statusError(status: number, path: string, body: string, s: GatewaySettings): KubeRequestError {
-    const { conn: c } = s;
-    if (status === 401 || status === 403) {
-      return new KubeRequestError(
-        'unauthorized',
-        status === 401
-          ? `${redactUrl(c.server)} refused the credentials of context '${c.context}' (HTTP 401${statusMessage(body)}). Check the user's token or certificate.`
-          : `Context '${c.context}' is not allowed to do this (HTTP 403${statusMessage(body)}). Ask the cluster admin for the RBAC permission.`,
-        status,
-      );
-    }
-    if (status === 407 && c.proxy) {
-      return new KubeRequestError(
-        'unreachable',
-        `The proxy ${describeProxy(c.proxy)} of context '${c.context}' asks for credentials (HTTP 407). Put them in the proxy URL (http://user:password@host:port).`,
-        status,
-      );
-    }
-    return new KubeRequestError(
-      'http',
-      `${redactUrl(c.server)} answered HTTP ${status} for ${path}${statusMessage(body)}${c.proxy && status === 502 ? ` (through the proxy ${describeProxy(c.proxy)})` : ''}`,
-      status,
-    );
   }
 
   /** One attempt with given settings: resolves once the response headers arrive. */
@@ -228,7 +204,7 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
     const { res, req, used } = await open(path, opts);
     const body = await readBody(res, req, opts);
     const status = res.statusCode ?? 0;
-    if (status < 200 || status >= 300) throw statusError(status, path, body, used);
+    if (status < 200 || status >= 300) throw statusError(status, path, body, used.conn);
     try {
       return JSON.parse(body) as T;
     } catch {
@@ -271,7 +247,7 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
     const status = res.statusCode ?? 0;
     if (status < 200 || status >= 300) {
       const body = await readBody(res, req, { signal: opts.signal });
-      throw statusError(status, path, body, used);
+      throw statusError(status, path, body, used.conn);
     }
     await new Promise<void>((resolvePromise, reject) => {
       let idle: NodeJS.Timeout | undefined;
@@ -332,12 +308,36 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
     return stream(path, lines.push, opts).then(lines.end);
   }
 
+  /**
+   * A WebSocket upgrade (exec, attach, port-forward), retried once like any request when the
+   * server refused the credentials or could not be reached and fresh settings differ.
+   */
+  async function websocket(path: string, opts: WebSocketOptions) {
+    const used = await settings.ready();
+    const attempt = (s: GatewaySettings) =>
+      connectWebSocket(s, agentFor(s, new URL(s.conn.server).protocol === 'https:'), path, opts);
+    try {
+      return await attempt(used);
+    } catch (err) {
+      if (!(err instanceof KubeRequestError)) throw err;
+      const network = err.notSent && (err.reason === 'tls' || err.reason === 'unreachable');
+      if (err.status !== 401 && !network) throw err;
+      const next =
+        err.status === 401
+          ? await settings.after(used, 'unauthorized')
+          : await settings.after(used, err.reason as 'tls' | 'unreachable').catch(() => undefined);
+      if (!next) throw err;
+      return attempt(next);
+    }
+  }
+
   const gateway = {
     getJson,
     request,
     listAll,
     stream,
     watch,
+    websocket,
     /** The server requests go to now (the kubeconfig may have moved it). */
     get server() {
       return server();
