@@ -83,7 +83,12 @@ export function registerIpcTransport(opts: {
     if (!trusted(event) || typeof msg?.id !== 'string' || typeof msg.topic !== 'string') return;
     const id = msg.id;
     const client = clientFor(event.sender);
-    const started = opts.subscribe(msg.topic, msg.params, (ev) => client.batcher.push(id, ev));
+    const started = opts.subscribe(
+      msg.topic,
+      msg.params,
+      (ev) => client.batcher.push(id, ev),
+      `window-${event.sender.id}`,
+    );
     if (started.ok) client.table.add(id, started.stop);
     else event.sender.send(IPC_PUSH, [{ type: 'error', id, error: started.error }]);
   });
