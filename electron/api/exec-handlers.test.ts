@@ -168,7 +168,10 @@ describe('terminal sessions in web mode', () => {
     const pid = Number(/^\d+/.exec(closing.output())![0]);
     expect(alive(pid)).toBe(true);
     expect(await call('exec:close', { session: closing.session })).toEqual({ ok: true, value: { closed: true } });
-    await vi.waitFor(() => expect(closing.ended()).toMatchObject({ result: { kind: 'failed', reason: 'cancelled' } }));
+    // sleep takes no keys, so after the Ctrl+C, Ctrl+D a user leaving would type it is cut off.
+    await vi.waitFor(() => expect(closing.ended()).toMatchObject({ result: { kind: 'failed', reason: 'cancelled' } }), {
+      timeout: 5000,
+    });
     await vi.waitFor(() => expect(alive(pid)).toBe(false));
 
     const orphan = await client.open({ workload: { pod: 'web' }, command: ['sh', '-c', 'echo $$; exec sleep 600'] });
@@ -177,7 +180,7 @@ describe('terminal sessions in web mode', () => {
     expect(api.services.terminals.count()).toBe(1);
     client.ws.terminate();
     await vi.waitFor(() => expect(api.services.terminals.count()).toBe(0));
-    await vi.waitFor(() => expect(alive(orphanPid)).toBe(false));
+    await vi.waitFor(() => expect(alive(orphanPid)).toBe(false), { timeout: 5000 });
     expect(await call('exec:input', { session: orphan.session, text: 'x' })).toMatchObject({
       ok: false,
       error: { code: 'NOT_FOUND' },

@@ -31,17 +31,25 @@ export interface TerminalSessionLimits {
   window: number;
   /** Input bytes queued for a command that does not read them, past which more input is refused. */
   maxQueuedInput: number;
+  /** How long a closing session's command has to end on Ctrl+C, Ctrl+D before its connection is cut. */
+  closeGraceMs: number;
 }
 
 export const DEFAULT_TERMINAL_LIMITS: TerminalSessionLimits = {
   perConnection: 8,
   window: EXEC_OUTPUT_WINDOW,
   maxQueuedInput: 1024 * 1024,
+  closeGraceMs: 2000,
 };
+
+const CTRL_C = '\x03';
+const CTRL_D = '\x04';
+/** Time for the interrupt to reach the shell before the end of input: an interrupt discards input queued behind it. */
+const INTERRUPT_SETTLE_MS = 150;
 
 interface Live {
   connection: string;
-  abort: AbortController;
+  hangUp(): void;
   stdin: NonNullable<ReturnType<RunInWorkload>['stdin']>;
   resize(size: TerminalSizeInput): void;
   ack(bytes: number): void;
@@ -58,7 +66,7 @@ export function createTerminalSessions(
   deps: { runInWorkload: RunInWorkload },
   limits: Partial<TerminalSessionLimits> = {},
 ) {
-  const { perConnection, window, maxQueuedInput } = { ...DEFAULT_TERMINAL_LIMITS, ...limits };
+  const { perConnection, window, maxQueuedInput, closeGraceMs } = { ...DEFAULT_TERMINAL_LIMITS, ...limits };
   const sessions = new Map<string, Live>();
 
   const find = (id: string): Live => {
@@ -105,9 +113,28 @@ export function createTerminalSessions(
         stream.on('close', resolve);
         stream.on('error', () => resolve());
       });
+    let commandDone = false;
+    void command.result.then(() => (commandDone = true));
+    let hangingUp = false;
+    /**
+     * Leaves the terminal as a user would: interrupt what runs, then end the input (which ends a
+     * shell at its prompt); a command that outlives both is cut off after the grace period. Just
+     * closing the connection is not enough: neither the Docker Engine nor the Kubernetes API signals
+     * an exec'd process when its client goes away, so the shell would live on in the container.
+     */
+    const hangUp = () => {
+      if (hangingUp || commandDone) return;
+      hangingUp = true;
+      const cut = setTimeout(() => abort.abort(), closeGraceMs);
+      void command.result.then(() => clearTimeout(cut));
+      stdin.write(CTRL_C);
+      setTimeout(() => {
+        if (!commandDone) stdin.write(CTRL_D);
+      }, INTERRUPT_SETTLE_MS);
+    };
     const live: Live = {
       connection,
-      abort,
+      hangUp,
       stdin,
       resize: (size) => command.resize(size),
       ack(bytes) {
@@ -132,12 +159,18 @@ export function createTerminalSessions(
     void Promise.all([command.result, ...outputs.map(forward)]).then(([result]) => end(result));
 
     return () => {
+      if (stopped) return;
       stopped = true;
       live.ended = true;
       sessions.delete(id);
-      abort.abort();
-      for (const s of outputs) s.destroy();
-      stdin.destroy();
+      // Nobody reads the output any more: let it drain (dropped) so the command can take its end.
+      unacked = 0;
+      for (const s of outputs) s.resume();
+      hangUp();
+      void command.result.then(() => {
+        for (const s of outputs) s.destroy();
+        stdin.destroy();
+      });
     };
   }
 
@@ -175,9 +208,9 @@ export function createTerminalSessions(
       sessions.get(id)?.ack(bytes);
     },
 
-    /** Ends the command (it is cancelled); the session's last event says so. */
+    /** Ends the command as a user leaving the terminal would (see hangUp); the session's last event says how it ended. */
     close(id: string): void {
-      find(id).abort.abort();
+      find(id).hangUp();
     },
 
     /** Sessions open now, per connection (for tests and diagnostics). */

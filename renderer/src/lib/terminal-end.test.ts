@@ -28,4 +28,11 @@ describe('why a terminal session ended', () => {
       'Session closed.',
     );
   });
+
+  it('a session the user ended is closed, however the shell took its end of input; a failure still shows', () => {
+    expect(describeSessionEnd({ kind: 'exited', code: 0 }, 'sh', true).text).toBe('Session closed.');
+    expect(describeSessionEnd({ kind: 'exited', code: 130 }, 'sh', true).text).toBe('Session closed.');
+    const lost = { kind: 'failed', reason: 'connection-lost', message: 'task t: the connection was lost' } as const;
+    expect(describeSessionEnd(lost, 'sh', true).tone).toBe('error');
+  });
 });

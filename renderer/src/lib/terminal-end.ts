@@ -5,8 +5,13 @@ export interface SessionEnd {
   text: string;
 }
 
-/** Why a terminal session ended, in the user's words; `program` is the command's first word. */
-export function describeSessionEnd(result: CommandResultEvent, program: string): SessionEnd {
+/**
+ * Why a terminal session ended, in the user's words; `program` is the command's first word, and
+ * `closed` says the user ended the session (the shell then exits on its end of input, or is cut off).
+ */
+export function describeSessionEnd(result: CommandResultEvent, program: string, closed = false): SessionEnd {
+  if (closed && (result.kind !== 'failed' || result.reason === 'cancelled'))
+    return { tone: 'ok', text: 'Session closed.' };
   switch (result.kind) {
     case 'exited':
       return { tone: result.code === 0 ? 'ok' : 'warn', text: `${program} exited with code ${result.code}.` };

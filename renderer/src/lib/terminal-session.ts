@@ -25,7 +25,8 @@ export interface TerminalSessionEvents {
   started(place: SessionPlace): void;
   /** Output to draw; call drawn() once it is on screen, so more may come. */
   output(bytes: Uint8Array, drawn: () => void): void;
-  ended(result: CommandResultEvent): void;
+  /** `asked`: the user ended the session (close) before it ended. */
+  ended(result: CommandResultEvent, asked: boolean): void;
   /** The session could not be opened, or a call failed; the message says why. */
   failed(message: string): void;
 }
@@ -63,6 +64,7 @@ export function openTerminalSession(params: ExecStart, on: TerminalSessionEvents
   let size: TerminalSizeInput | undefined;
   let resizing = false;
   let drawnBytes = 0;
+  let closeAsked = false;
 
   const report = (err: unknown) => {
     if (!ended && !disposed) on.failed(err instanceof Error ? err.message : String(err));
@@ -129,7 +131,7 @@ export function openTerminalSession(params: ExecStart, on: TerminalSessionEvents
       case 'ended':
         ended = true;
         pending = '';
-        on.ended(event.result);
+        on.ended(event.result, closeAsked);
     }
   };
 
@@ -153,7 +155,9 @@ export function openTerminalSession(params: ExecStart, on: TerminalSessionEvents
       sendSize();
     },
     close() {
-      if (session && !ended) invoke('exec:close', { session }).catch(report);
+      if (!session || ended) return;
+      closeAsked = true;
+      invoke('exec:close', { session }).catch(report);
     },
     dispose() {
       disposed = true;

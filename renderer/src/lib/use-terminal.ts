@@ -68,9 +68,9 @@ export function useTerminal(host: RefObject<HTMLDivElement | null>, request: Ter
         },
         started: (place) => set({ state: 'running', place }),
         output: (bytes, drawn) => term.write(bytes, drawn),
-        ended: (result) => {
+        ended: (result, asked) => {
           term.options.cursorBlink = false;
-          set({ state: 'ended', end: describeSessionEnd(result, program) });
+          set({ state: 'ended', end: describeSessionEnd(result, program, asked) });
         },
         failed: (message) => set({ state: 'failed', message }),
       },
