@@ -12,6 +12,7 @@ import type { ExecEvent } from '@shared/exec-schemas';
 import { EXEC_OUTPUT_WINDOW } from '@shared/exec-schemas';
 import { kubeExecFixture, type KubeExecFixture } from '../core/exec/testing/kube-fixture';
 import { startWebServer, TOKEN_PROTOCOL_PREFIX, WS_PROTOCOL } from '../transport/http';
+import { registerIpcTransport, type IpcEvent } from '../transport/ipc';
 import { createApi } from './create-api';
 
 const TOKEN = 'b'.repeat(48);
@@ -269,4 +270,76 @@ describe('terminal sessions in web mode', () => {
     expect(api.services.terminals.count()).toBe(0);
     client.ws.close();
   });
+});
+
+describe('terminal sessions in the desktop window (IPC)', () => {
+  const APP_URL = 'app://homeport/index.html';
+
+  /** The IPC transport over the same API, and one window whose page can reload or close. */
+  function desktop() {
+    const handles = new Map<string, (event: IpcEvent, input: unknown) => Promise<unknown>>();
+    const listeners = new Map<string, (event: IpcEvent, message: unknown) => void>();
+    registerIpcTransport({
+      ipcMain: {
+        handle: (channel, listener) => void handles.set(channel, listener),
+        on: (channel, listener) => void listeners.set(channel, listener),
+      },
+      dispatch: api.dispatch,
+      subscribe: api.subscribe,
+      appUrl: APP_URL,
+    });
+    const events = new Map<string, ExecEvent[]>();
+    let destroy = () => {};
+    const sender = {
+      id: 7,
+      send: (_channel: string, messages: unknown) => {
+        for (const m of messages as { type: string; id: string; events?: ExecEvent[] }[]) {
+          if (m.type === 'events') events.set(m.id, [...(events.get(m.id) ?? []), ...(m.events ?? [])]);
+        }
+      },
+      isDestroyed: () => false,
+      once: (_event: 'destroyed', listener: () => void) => (destroy = listener),
+    };
+    const event: IpcEvent = { senderFrame: { url: APP_URL }, sender };
+    return {
+      events,
+      call: (channel: string, input: unknown) => handles.get(channel)!(event, input) as Promise<Envelope<unknown>>,
+      subscribe: (id: string, params: unknown) =>
+        listeners.get('homeport:subscribe')!(event, { id, topic: 'exec:session', params }),
+      /** The new page starts with nothing received, and its ids start again at s1. */
+      reload: () => {
+        events.clear();
+        listeners.get('homeport:hello')!(event, undefined);
+      },
+      close: () => destroy(),
+    };
+  }
+
+  it('runs a shell for the window, and ends it when the page reloads and when the window closes', async () => {
+    const win = desktop();
+    const shellIn = async (id: string) => {
+      win.subscribe(id, { target, size, workload: { pod: 'web' } });
+      await vi.waitFor(() => expect(win.events.get(id)?.[0]?.type).toBe('session'));
+      const first = win.events.get(id)![0]!;
+      const session = first.type === 'session' ? first.session : '';
+      expect(await win.call('exec:input', { session, text: 'echo "pid $$"\n' })).toMatchObject({ ok: true });
+      const output = () =>
+        Buffer.concat(
+          (win.events.get(id) ?? []).flatMap((e) => (e.type === 'output' ? [Buffer.from(e.base64, 'base64')] : [])),
+        ).toString();
+      await vi.waitFor(() => expect(output()).toMatch(/pid \d+/));
+      return Number(/pid (\d+)/.exec(output())![1]);
+    };
+
+    const beforeReload = await shellIn('s1');
+    expect(api.services.terminals.count('window-7')).toBe(1);
+    win.reload();
+    expect(api.services.terminals.count('window-7')).toBe(0);
+    await vi.waitFor(() => expect(alive(beforeReload)).toBe(false), { timeout: 5000 });
+
+    const beforeClose = await shellIn('s1');
+    win.close();
+    expect(api.services.terminals.count()).toBe(0);
+    await vi.waitFor(() => expect(alive(beforeClose)).toBe(false), { timeout: 5000 });
+  }, 20_000);
 });
