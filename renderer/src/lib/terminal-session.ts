@@ -132,9 +132,16 @@ export function openTerminalSession(params: ExecStart, on: TerminalSessionEvents
         ended = true;
         pending = '';
         on.ended(event.result, closeAsked);
+        // Done with the subscription: a reconnecting transport must not start the command again.
+        stop();
     }
   };
 
+  let subscribed = true;
+  const stop = () => {
+    if (subscribed) unsubscribe();
+    subscribed = false;
+  };
   const unsubscribe = subscribe(
     'exec:session',
     params,
@@ -161,7 +168,7 @@ export function openTerminalSession(params: ExecStart, on: TerminalSessionEvents
     },
     dispose() {
       disposed = true;
-      unsubscribe();
+      stop();
     },
   };
 }
