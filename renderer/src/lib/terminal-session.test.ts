@@ -58,6 +58,23 @@ describe('a terminal session in the renderer', () => {
     expect(of('exec:input').map((c) => c.input.text)).toEqual(['e', 'cho']);
   });
 
+  it('sends bytes that are not text (mouse reports) as base64, in order with the keys around them', async () => {
+    const { session } = open();
+    push([{ type: 'session', session: SESSION }]);
+    session.write('a');
+    session.writeBytes('\x1b[M\xff\x80');
+    session.write('b');
+    for (let i = 0; i < 2; i++) {
+      of('exec:input')[i]!.finish();
+      await settle();
+    }
+    expect(of('exec:input').map((c) => c.input)).toEqual([
+      { session: SESSION, text: 'a' },
+      { session: SESSION, base64: btoa('\x1b[M\xff\x80') },
+      { session: SESSION, text: 'b' },
+    ]);
+  });
+
   it('splits a long paste into calls the contract takes, never inside a surrogate pair', async () => {
     const { session } = open();
     push([{ type: 'session', session: SESSION }]);

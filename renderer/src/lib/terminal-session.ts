@@ -34,6 +34,8 @@ export interface TerminalSessionEvents {
 export interface TerminalSessionControl {
   /** Keys or pasted text, sent in order. */
   write(text: string): void;
+  /** Bytes that are not text (xterm's onBinary: one char per byte), in order with the text. */
+  writeBytes(bytes: string): void;
   resize(size: TerminalSizeInput): void;
   /** Ends the command; the session's end still arrives. */
   close(): void;
@@ -59,7 +61,8 @@ export function openTerminalSession(params: ExecStart, on: TerminalSessionEvents
   let session: string | undefined;
   let ended = false;
   let disposed = false;
-  let pending = '';
+  /** Input not sent yet, in order: typed text, and raw bytes (one char each) xterm reports as binary. */
+  let pending: { bytes: boolean; data: string }[] = [];
   let sending = false;
   let size: TerminalSizeInput | undefined;
   let resizing = false;
@@ -70,12 +73,22 @@ export function openTerminalSession(params: ExecStart, on: TerminalSessionEvents
     if (!ended && !disposed) on.failed(err instanceof Error ? err.message : String(err));
   };
 
+  const queue = (bytes: boolean, data: string) => {
+    if (ended || disposed || data === '') return;
+    const last = pending.at(-1);
+    if (last && last.bytes === bytes) last.data += data;
+    else pending.push({ bytes, data });
+    pump();
+  };
+
   const pump = () => {
-    if (sending || !session || ended || pending === '') return;
-    const text = takeChunk(pending, EXEC_INPUT_MAX);
-    pending = pending.slice(text.length);
+    const next = pending[0];
+    if (sending || !session || ended || !next) return;
+    const data = next.bytes ? next.data.slice(0, EXEC_INPUT_MAX) : takeChunk(next.data, EXEC_INPUT_MAX);
+    next.data = next.data.slice(data.length);
+    if (next.data === '') pending.shift();
     sending = true;
-    invoke('exec:input', { session, text })
+    invoke('exec:input', next.bytes ? { session, base64: btoa(data) } : { session, text: data })
       .catch(report)
       .finally(() => {
         sending = false;
@@ -130,7 +143,7 @@ export function openTerminalSession(params: ExecStart, on: TerminalSessionEvents
       }
       case 'ended':
         ended = true;
-        pending = '';
+        pending = [];
         on.ended(event.result, closeAsked);
         // Done with the subscription: a reconnecting transport must not start the command again.
         stop();
@@ -153,9 +166,10 @@ export function openTerminalSession(params: ExecStart, on: TerminalSessionEvents
 
   return {
     write(text) {
-      if (ended || disposed) return;
-      pending += text;
-      pump();
+      queue(false, text);
+    },
+    writeBytes(bytes) {
+      queue(true, bytes);
     },
     resize(next) {
       size = next;

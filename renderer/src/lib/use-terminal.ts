@@ -77,6 +77,7 @@ export function useTerminal(host: RefObject<HTMLDivElement | null>, request: Ter
     );
     control.current = session;
     const typed = term.onData((data) => session.write(data));
+    const binary = term.onBinary((data) => session.writeBytes(data));
     const resized = term.onResize(({ cols, rows }) =>
       session.resize({ cols: Math.min(cols, 1000), rows: Math.min(rows, 500) }),
     );
@@ -87,6 +88,7 @@ export function useTerminal(host: RefObject<HTMLDivElement | null>, request: Ter
     return () => {
       observer.disconnect();
       typed.dispose();
+      binary.dispose();
       resized.dispose();
       control.current = undefined;
       session.dispose();
