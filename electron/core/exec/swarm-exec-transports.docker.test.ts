@@ -121,6 +121,27 @@ describe.each(['tls', 'ssh'])('exec over the %s endpoint', (endpoint) => {
   });
 });
 
+describe.each(['tls', 'ssh'])('a terminal over the %s endpoint', (endpoint) => {
+  it('is sized, resized, takes keys and gives the exit code', async () => {
+    // Engine 20.10 sizes the terminal only after the start: the command waits a moment.
+    const session = runOn(endpoints, endpoint, {
+      workload: { service: service.name },
+      command: ['sh', '-c', 'sleep 1; busybox stty size; read x; echo "read $x"; busybox stty size; exit 4'],
+      stdin: true,
+      tty: { cols: 101, rows: 31 },
+    });
+    let out = '';
+    session.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    for (let i = 0; i < 50 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 100));
+    session.resize({ cols: 77, rows: 22 });
+    await new Promise((r) => setTimeout(r, 500));
+    session.stdin!.write('key\r');
+    expect(await session.result).toEqual({ kind: 'exited', code: 4 });
+    expect(out).toMatch(/^31 101\r\n/);
+    expect(out).toContain('read key\r\n22 77\r\n');
+  });
+});
+
 describe('a connection lost mid-stream', () => {
   it('is connection-lost naming the task, not an exit code', async () => {
     const session = runOn(endpoints, 'relay', {

@@ -156,7 +156,7 @@ describe('a command that cannot run on Swarm says which task and why', () => {
     expect(out).toBe('');
   });
 
-  it('the container killed mid-stream: the command dies with it, SIGKILL as docker exec reports it', async () => {
+  it('the container killed mid-stream: the command dies with it, SIGKILL as docker exec reports it; its task is over', async () => {
     const victim = await standinService('exec-victim');
     try {
       const session = runOn(endpoints, 'local', {
@@ -172,6 +172,15 @@ describe('a command that cannot run on Swarm says which task and why', () => {
       const result = await session.result;
       // docker exec (and kubectl exec in a killed container) exit 137 too: the engine saw it killed.
       expect(result).toEqual({ kind: 'signaled', signal: 'SIGKILL', code: 137 });
+      // The killed task is over: a command in it says so, in the swarm's words (its task state) or,
+      // before the swarm has noticed, in the engine's (the container is not running).
+      const again = await collect(sh('true', { workload: { task: victim.taskId } }));
+      expect(again.result).toMatchObject({ kind: 'failed', reason: 'not-running' });
+      expect(again.result.kind === 'failed' && again.result.message).toMatch(
+        new RegExp(
+          `^task ${victim.name}\\.1 \\(${victim.taskId.slice(0, 12)}\\) of service ${victim.name} .*on swarm endpoint 'local'(:.* is not running| is (failed|shutdown) \\(.+\\))$`,
+        ),
+      );
     } finally {
       await engine.docker(['service', 'rm', victim.name]).catch(() => undefined);
     }
