@@ -3,6 +3,7 @@ import { createDeployEngine } from './core/deploy/engine';
 import { createRunInWorkload } from './core/exec/command';
 import { kubernetesCommands } from './core/exec/kubernetes-exec';
 import { swarmCommands } from './core/exec/swarm-exec';
+import { createTerminalSessions } from './core/exec/terminal-sessions';
 import { createDockerEndpoints } from './core/docker/endpoints';
 import { createRegistries } from './core/docker/registries';
 import { streamSwarmLogs, type SwarmLogParams } from './core/docker/logs';
@@ -99,6 +100,7 @@ export function createServices(deps: ServiceDeps) {
     kubernetes: (target) => kubernetesCommands(target, { openGateway }),
     swarm: (target) => swarmCommands(target, { openClient }),
   });
+  const terminals = createTerminalSessions({ runInWorkload });
   const resolveReferences = (stack: string, values: unknown) => resolveStackReferences(stack, values, lookups);
   const s3 = createS3Service({ profiles: s3Profiles });
   const ensureBuckets = createBucketProvisioner(s3);
@@ -133,6 +135,8 @@ export function createServices(deps: ServiceDeps) {
     s3,
     /** Runs a command (argv) in a workload's container on any target, streaming. */
     runInWorkload,
+    /** Shells (and other commands) with a terminal, for the window's terminal sessions. */
+    terminals,
     /** Plan, apply, roll back, remove, follow and score stacks on any target. */
     deployments,
     dockerEndpoints,

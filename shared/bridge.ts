@@ -5,6 +5,11 @@
 export const IPC_SUBSCRIBE = 'homeport:subscribe';
 export const IPC_UNSUBSCRIBE = 'homeport:unsubscribe';
 export const IPC_PUSH = 'homeport:push';
+/**
+ * A page's first message. A reload keeps the window (and its IPC sender), so whatever the previous
+ * page held (live subscriptions, terminal sessions) ends here rather than with the window.
+ */
+export const IPC_HELLO = 'homeport:hello';
 
 export type PushMessage =
   | { type: 'events'; id: string; events: unknown[] }

@@ -67,6 +67,14 @@ import {
 } from './swarm-schemas';
 import { addRegistryInput, registryListSchema, removeRegistryInput } from './registry-schemas';
 import { stackOnTargetSchema } from './target-schemas';
+import {
+  execAckSchema,
+  execEventSchema,
+  execInputSchema,
+  execResizeSchema,
+  execSessionRefSchema,
+  execStartSchema,
+} from './exec-schemas';
 
 export const errorCodes = [
   'INVALID_INPUT',
@@ -207,6 +215,13 @@ export const channels = {
   'metrics:setSettings': channel(prometheusSettingsInputSchema, prometheusSettingsSchema),
   'metrics:source': channel(contextRefSchema, metricsSourceSchema),
   'metrics:dashboard': channel(stackRef.extend({ range: z.enum(metricRanges) }).strict(), dashboardSchema),
+  /** Keys typed or pasted into a terminal session (see the exec:session topic). */
+  'exec:input': channel(execInputSchema, z.object({ sent: z.literal(true) })),
+  'exec:resize': channel(execResizeSchema, z.object({ resized: z.literal(true) })),
+  /** The terminal has drawn this much output; the session reads its command only a window ahead. */
+  'exec:ack': channel(execAckSchema, z.object({ acked: z.literal(true) })),
+  /** Ends the session's command; its last event says it was cancelled. */
+  'exec:close': channel(execSessionRefSchema, z.object({ closed: z.literal(true) })),
 } as const;
 
 export type Channels = typeof channels;
@@ -267,6 +282,11 @@ export const topics = {
   },
   /** The readiness scorecard, recomputed every few seconds and sent when it changes. */
   'readiness:live': { params: stackOnTargetSchema, event: readinessReportSchema },
+  /**
+   * A terminal session: subscribing runs the command (a shell by default) with a terminal in a pod's
+   * or task's container; unsubscribing, or the connection going away, ends it.
+   */
+  'exec:session': { params: execStartSchema, event: execEventSchema },
 } as const;
 
 export type Topics = typeof topics;

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { ShellDock } from './shell-dock';
 
 /** The Pods screen and its details panel. */
 export class PodsPage {
@@ -43,6 +44,12 @@ export class PodDetailsPanel {
 
   logs(): Locator {
     return this.panel.getByTestId('pod-logs');
+  }
+
+  /** The pod's shell dock, opened (the terminal itself starts with ShellDock.open). */
+  async openShell(): Promise<ShellDock> {
+    await this.panel.getByTestId('pod-shell').click();
+    return new ShellDock(this.panel.page());
   }
 
   /** Deletes the pod, confirming when asked. */

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { ShellDock } from './shell-dock';
 
 /** The Swarm screen: nodes, services, and a service's tasks and log. */
 export class SwarmPage {
@@ -30,5 +31,11 @@ export class SwarmPage {
   /** The tasks of the open service. */
   tasks(): Locator {
     return this.page.getByTestId('swarm-tasks').locator('[data-task]');
+  }
+
+  /** The shell dock of a task of the open service (the terminal itself starts with ShellDock.open). */
+  async openTaskShell(task: Locator = this.tasks().first()): Promise<ShellDock> {
+    await task.getByTestId('task-shell').click();
+    return new ShellDock(this.page);
   }
 }

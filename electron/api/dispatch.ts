@@ -47,15 +47,27 @@ export function createDispatch(handlers: Handlers, log: (msg: string) => void = 
   };
 }
 
+/**
+ * `connection` names the client holding the subscription (one web-mode WebSocket, one Electron
+ * window), for what a client may hold at once and what ends with it (terminal sessions).
+ */
 export type Subscribe = (
   topic: string,
   params: unknown,
   emit: (event: unknown) => void,
+  connection?: string,
 ) => { ok: true; stop: () => void } | { ok: false; error: ApiError };
 
-/** Validates a subscription request against the contract and starts it. */
+/** A subscription handler that needs to know its client; the others ignore the argument. */
+export type ConnectionAware<T extends Topic> = (
+  params: Parameters<SubscriptionHandlers[T]>[0],
+  emit: Parameters<SubscriptionHandlers[T]>[1],
+  connection?: string,
+) => () => void;
+
+/** Validates a subscription request against the contract and starts it; a refusal at the start is its error. */
 export function createSubscribe(subscriptions: SubscriptionHandlers): Subscribe {
-  return (topic, params, emit) => {
+  return (topic, params, emit, connection) => {
     if (!isTopic(topic)) {
       return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown topic '${topic}'` } };
     }
@@ -63,7 +75,12 @@ export function createSubscribe(subscriptions: SubscriptionHandlers): Subscribe 
     if (!parsed.success) {
       return { ok: false, error: { code: 'INVALID_INPUT', message: describeIssues(parsed.error, topic) } };
     }
-    const start = subscriptions[topic as Topic] as (p: unknown, e: (ev: unknown) => void) => () => void;
-    return { ok: true, stop: start(parsed.data, emit) };
+    const start = subscriptions[topic as Topic] as (p: unknown, e: (ev: unknown) => void, c?: string) => () => void;
+    try {
+      return { ok: true, stop: start(parsed.data, emit, connection) };
+    } catch (err) {
+      if (err instanceof HomeportError) return { ok: false, error: { code: err.code, message: err.message } };
+      return { ok: false, error: { code: 'INTERNAL', message: `${topic} failed: ${errorMessage(err)}` } };
+    }
   };
 }

@@ -1,5 +1,12 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_PUSH, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE, type HomeportBridge, type PushMessage } from '@shared/bridge';
+import {
+  IPC_HELLO,
+  IPC_PUSH,
+  IPC_SUBSCRIBE,
+  IPC_UNSUBSCRIBE,
+  type HomeportBridge,
+  type PushMessage,
+} from '@shared/bridge';
 
 // The page gets two functions and nothing else: no ipcRenderer, no Node.
 const handlers = new Map<string, (message: PushMessage) => void>();
@@ -22,4 +29,5 @@ const bridge: HomeportBridge = {
   },
 };
 
+ipcRenderer.send(IPC_HELLO);
 contextBridge.exposeInMainWorld('homeport', bridge);

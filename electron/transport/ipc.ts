@@ -1,6 +1,6 @@
 import { channels, type Envelope } from '@shared/contract';
 import type { Dispatch, Subscribe } from '../api/dispatch';
-import { IPC_PUSH, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE, type PushMessage } from '@shared/bridge';
+import { IPC_HELLO, IPC_PUSH, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE, type PushMessage } from '@shared/bridge';
 import { createBatcher, createSubscriptionTable } from './batcher';
 
 /** The parts of Electron's ipcMain this transport uses, so it runs and is tested in plain Node. */
@@ -83,9 +83,21 @@ export function registerIpcTransport(opts: {
     if (!trusted(event) || typeof msg?.id !== 'string' || typeof msg.topic !== 'string') return;
     const id = msg.id;
     const client = clientFor(event.sender);
-    const started = opts.subscribe(msg.topic, msg.params, (ev) => client.batcher.push(id, ev));
+    const started = opts.subscribe(
+      msg.topic,
+      msg.params,
+      (ev) => client.batcher.push(id, ev),
+      `window-${event.sender.id}`,
+    );
     if (started.ok) client.table.add(id, started.stop);
     else event.sender.send(IPC_PUSH, [{ type: 'error', id, error: started.error }]);
+  });
+  // A new page in the window (a reload): what the page before it held ends now, not with the window.
+  opts.ipcMain.on(IPC_HELLO, (event) => {
+    if (!trusted(event)) return;
+    const client = clients.get(event.sender.id);
+    client?.table.clear();
+    client?.batcher.close();
   });
   opts.ipcMain.on(IPC_UNSUBSCRIBE, (event, message) => {
     const id = (message as { id?: unknown } | null)?.id;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Subscribe } from '../api/dispatch';
@@ -39,6 +40,7 @@ export function serveSocket(
 ): void {
   const limits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits };
   const table = createSubscriptionTable();
+  const connection = `socket-${randomUUID()}`;
   let closed = false;
   const shutDown = () => {
     if (closed) return;
@@ -82,9 +84,14 @@ export function serveSocket(
       send(JSON.stringify([{ type: 'error', id, error: { code: 'UNAVAILABLE', message } }]));
       return;
     }
-    const started = subscribe(msg.topic, msg.params, (event) => {
-      if (!closed) batcher.push(id, event);
-    });
+    const started = subscribe(
+      msg.topic,
+      msg.params,
+      (event) => {
+        if (!closed) batcher.push(id, event);
+      },
+      connection,
+    );
     if (!started.ok) {
       send(JSON.stringify([{ type: 'error', id, error: started.error }]));
       return;

@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import type { SwarmService } from '@shared/swarm-schemas';
+import type { SwarmService, SwarmTask } from '@shared/swarm-schemas';
 import { LogStream } from '../../components/LogStream';
+import { ShellDock } from '../../components/ShellDock';
 import { WatchStatusBadge } from '../../components/WatchStatusBadge';
 import { useActiveEndpoint, useServiceLogs, useSwarmNodes, useSwarmServices, useSwarmTasks } from './use-swarm';
 
@@ -118,6 +119,7 @@ function updateLabel(s: SwarmService): string {
 function ServiceTasks({ endpoint, service }: { endpoint: string; service: SwarmService }) {
   const tasks = useSwarmTasks(endpoint, service.id);
   const [following, setFollowing] = useState(true);
+  const [shellTask, setShellTask] = useState<SwarmTask>();
   const log = useServiceLogs(endpoint, service.id, following);
   return (
     <div data-testid="service-details">
@@ -130,6 +132,7 @@ function ServiceTasks({ endpoint, service }: { endpoint: string; service: SwarmS
             <th>State</th>
             <th>Desired</th>
             <th>Error</th>
+            <th />
           </tr>
         </thead>
         <tbody>
@@ -146,6 +149,20 @@ function ServiceTasks({ endpoint, service }: { endpoint: string; service: SwarmS
               </td>
               <td>{t.desiredState}</td>
               <td className="small">{t.error ?? t.message ?? ''}</td>
+              <td>
+                <button
+                  type="button"
+                  className="small"
+                  disabled={t.state !== 'running'}
+                  title={
+                    t.state === 'running' ? 'Open a shell in this task’s container' : 'Only a running task has a shell'
+                  }
+                  onClick={() => setShellTask(t)}
+                  data-testid="task-shell"
+                >
+                  Shell
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
@@ -157,6 +174,15 @@ function ServiceTasks({ endpoint, service }: { endpoint: string; service: SwarmS
         </button>
       </div>
       <LogStream testId="service-logs" follow={following} log={log} />
+      {shellTask ? (
+        <ShellDock
+          key={shellTask.id}
+          title={`task ${service.name}.${shellTask.slot ?? shellTask.id.slice(0, 12)}`}
+          target={{ kind: 'swarm', endpoint }}
+          workload={{ task: shellTask.id }}
+          onClose={() => setShellTask(undefined)}
+        />
+      ) : null}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { PodSummary } from '@shared/kube-schemas';
+import { ShellDock } from '../../components/ShellDock';
 import { PodLogs } from './PodLogs';
 import { useDeletePod, usePodDetail } from './use-pods';
 
@@ -14,6 +15,7 @@ interface PodDetailsProps {
 export function PodDetails({ context, pod, gone, onClose }: PodDetailsProps) {
   const detail = usePodDetail(context, pod, gone);
   const [confirming, setConfirming] = useState(false);
+  const [shell, setShell] = useState(false);
   const remove = useDeletePod({ context, namespace: pod.namespace, name: pod.name }, () => setConfirming(false));
   const d = detail.data;
 
@@ -24,10 +26,32 @@ export function PodDetails({ context, pod, gone, onClose }: PodDetailsProps) {
           <div className="muted small">{pod.namespace}</div>
           <h2>{pod.name}</h2>
         </div>
-        <button type="button" onClick={onClose} aria-label="Close details">
-          ✕
-        </button>
+        <div>
+          <button
+            type="button"
+            onClick={() => setShell(true)}
+            disabled={gone || pod.phase !== 'Running'}
+            title={
+              pod.phase === 'Running' ? 'Open a shell in a container of this pod' : 'Only a running pod has a shell'
+            }
+            data-testid="pod-shell"
+          >
+            Shell
+          </button>{' '}
+          <button type="button" onClick={onClose} aria-label="Close details">
+            ✕
+          </button>
+        </div>
       </header>
+      {shell ? (
+        <ShellDock
+          title={`pod ${pod.name}`}
+          target={{ kind: 'kubernetes', context, namespace: pod.namespace }}
+          workload={{ pod: pod.name }}
+          containers={d?.containers.map((c) => c.name)}
+          onClose={() => setShell(false)}
+        />
+      ) : null}
       {gone ? <div className="warning">This pod no longer exists.</div> : null}
       {detail.error ? (
         <div role="alert" className="error small">
