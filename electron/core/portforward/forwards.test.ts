@@ -106,8 +106,8 @@ describe('port-forward to a pod over the kubelet WebSocket protocol', () => {
     expect(fx.server.forwards.length - before).toBe(5);
     expect(fx.server.openConnections('web')).toBe(5);
     for (const s of open) s.destroy();
-    await expect.poll(() => fx.server.openConnections('web')).toBe(0);
-    await expect.poll(() => fx.manager.list()[0]?.connections).toBe(0);
+    await expect.poll(() => fx.server.openConnections('web'), { timeout: 5000 }).toBe(0);
+    await expect.poll(() => fx.manager.list()[0]?.connections, { timeout: 5000 }).toBe(0);
   });
 
   it("ends a connection with the kubelet's words when nothing listens on the pod's port", async () => {
@@ -181,7 +181,7 @@ describe('the listener', () => {
       c.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? ''));
     });
     expect(after).toBe('ECONNREFUSED');
-    await expect.poll(() => fx.server.openConnections('web')).toBe(0);
+    await expect.poll(() => fx.server.openConnections('web'), { timeout: 5000 }).toBe(0);
     await expect(fx.manager.stop(f.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
@@ -211,7 +211,7 @@ describe('port-forward to a Service', () => {
     fx.server.addService({ name: 'api', selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'web' }] });
 
     const f = await fx.manager.start(spec(svc('api'), 'http'));
-    expect(f).toMatchObject({ pod: 'api-a', podPort: 3000, remote: 'http' });
+    expect(f).toMatchObject({ pod: 'api-a', podPort: 3000, remotePort: 'http' });
     expect((await exchange(f.localPort, 'one', 5)).toString()).toBe('A:one');
     expect(fx.server.forwards.at(-1)!.query.get('ports')).toBe('3000');
 
@@ -220,6 +220,52 @@ describe('port-forward to a Service', () => {
     expect(fx.manager.list()[0]).toMatchObject({ pod: 'api-b', podPort: 3000 });
     expect(fx.errors).toEqual([]);
     expect((await exchange(f.localPort, 'three', 7)).toString()).toBe('B:three');
+  });
+
+  it('after a connection to a terminating pod fails, the next one goes to a ready pod', async () => {
+    const a = await tcpServer((s) => s.on('data', (c: Buffer) => s.write(`A:${c.toString()}`)));
+    const b = await tcpServer((s) => s.on('data', (c: Buffer) => s.write(`B:${c.toString()}`)));
+    closers.push(a.close, b.close);
+    const labels = { app: 'cache' };
+    const first = { name: 'cache-1', labels, ports: { 6379: a.port }, readySince: '2026-01-01T00:00:00Z' };
+    fx.server.addPod(first);
+    fx.server.addPod({ name: 'cache-2', labels, ports: { 6379: b.port }, readySince: '2026-01-03T00:00:00Z' });
+    fx.server.addService({ name: 'cache', selector: labels, ports: [{ port: 6379 }] });
+    const f = await fx.manager.start(spec(svc('cache'), 6379));
+    expect((await exchange(f.localPort, 'x', 3)).toString()).toBe('A:x');
+
+    // Deleted, not gone yet: the API still has it, its process no longer listens.
+    fx.server.addPod({ ...first, terminating: true });
+    await a.close();
+    expect((await untilClosed(f.localPort, 'y')).data).toBe('');
+    expect(fx.errors[0]).toMatch(/^pod cache-1 port 6379: error forwarding port 6379 .*connection refused/);
+    expect((await exchange(f.localPort, 'z', 3)).toString()).toBe('B:z');
+    expect(fx.manager.list()[0]).toMatchObject({ pod: 'cache-2' });
+  });
+
+  it("offers a pod's TCP ports and the Services that select it", async () => {
+    fx.server.addPod({
+      name: 'media-0',
+      labels: { app: 'media', tier: 'web' },
+      namedPorts: { http: 8096 },
+      ports: { 8096: 1, 9000: 1 },
+    });
+    fx.server.addService({
+      name: 'media',
+      selector: { app: 'media' },
+      ports: [
+        { name: 'http', port: 80, targetPort: 'http' },
+        { name: 'dns', port: 53, protocol: 'UDP' },
+      ],
+    });
+    fx.server.addService({ name: 'media-admin', selector: { app: 'media', tier: 'admin' }, ports: [{ port: 9000 }] });
+    expect(await fx.manager.options({ context: 'c', namespace: 'default', name: 'media-0' })).toEqual({
+      ports: [
+        { container: 'main', name: 'http', port: 8096 },
+        { container: 'main', port: 9000 },
+      ],
+      services: [{ name: 'media', ports: [{ name: 'http', port: 80 }] }],
+    });
   });
 
   it('refuses a Service without that port, without a selector, or without a ready pod, in words that say so', async () => {

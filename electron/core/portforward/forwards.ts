@@ -9,6 +9,8 @@ import type WebSocket from 'ws';
 import { errorMessage, HomeportError } from '../errors';
 import { KubeAbortError, KubeRequestError, type KubeGateway } from '../kube/kube-gateway';
 import { PORTFORWARD_PROTOCOL, portForwardPath, relayConnection } from './k8s-portforward';
+import type { ForwardOptions } from '@shared/portforward-schemas';
+import { forwardOptions } from './pod-options';
 import { resolvePod, resolveService, type ForwardTarget, type Resolved } from './targets';
 
 /** Forwards listen here only: a forward is a door into the cluster, for this machine alone. */
@@ -29,7 +31,7 @@ export interface ForwardInfo {
   context: string;
   namespace: string;
   target: ForwardTarget;
-  remote: number | string;
+  remotePort: number | string;
   localPort: number;
   url: string;
   /** The pod new connections go to, and its port (unknown until a Service's pod is chosen again). */
@@ -174,7 +176,7 @@ async function openForward(id: string, spec: ForwardSpec, deps: ForwardDeps): Pr
       context: spec.context,
       namespace: spec.namespace,
       target: spec.target,
-      remote: spec.remote,
+      remotePort: spec.remote,
       localPort,
       url: `http://${LOOPBACK}:${localPort}`,
       pod: current.pod,
@@ -227,6 +229,15 @@ export function createForwardManager(deps: ForwardDeps) {
       if (!forward) throw new HomeportError('NOT_FOUND', `no active port-forward ${id}; it may have been stopped`);
       forwards.delete(id);
       await forward.stop();
+    },
+    /** A pod's declared ports and the Services that select it, for the UI to offer. */
+    async options(ref: { context: string; namespace: string; name: string }): Promise<ForwardOptions> {
+      const gateway = await deps.openGateway(ref.context);
+      try {
+        return await forwardOptions(gateway, ref.namespace, ref.name);
+      } finally {
+        gateway.close();
+      }
     },
     async stopAll(): Promise<void> {
       closed = true;

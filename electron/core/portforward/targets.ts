@@ -15,10 +15,16 @@ export interface ForwardTarget {
 interface ContainerPort {
   name?: string;
   containerPort: number;
+  protocol?: string;
 }
 
 export interface Pod {
-  metadata?: { name?: string; deletionTimestamp?: string; creationTimestamp?: string };
+  metadata?: {
+    name?: string;
+    labels?: Record<string, string>;
+    deletionTimestamp?: string;
+    creationTimestamp?: string;
+  };
   spec?: { nodeName?: string; containers?: { name: string; ports?: ContainerPort[] }[] };
   status?: {
     phase?: string;
@@ -30,10 +36,12 @@ export interface Pod {
 interface ServicePort {
   name?: string;
   port: number;
+  protocol?: string;
   targetPort?: number | string;
 }
 
 export interface Service {
+  metadata?: { name?: string };
   spec?: { selector?: Record<string, string>; clusterIP?: string; ports?: ServicePort[] };
 }
 
@@ -43,7 +51,7 @@ export interface Resolved {
   port: number;
 }
 
-const podsPath = (ns: string) => `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`;
+export const podsPath = (ns: string) => `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`;
 const servicePath = (ns: string, name: string) =>
   `/api/v1/namespaces/${encodeURIComponent(ns)}/services/${encodeURIComponent(name)}`;
 
@@ -98,7 +106,7 @@ export const selectorText = (selector: Record<string, string>) =>
     .join(',');
 
 /** Reads one object; a 404 becomes NOT_FOUND naming it. */
-async function read<T>(gateway: KubeGateway, path: string, what: string, signal?: AbortSignal): Promise<T> {
+export async function read<T>(gateway: KubeGateway, path: string, what: string, signal?: AbortSignal): Promise<T> {
   try {
     return await gateway.getJson<T>(path, { signal });
   } catch (err) {

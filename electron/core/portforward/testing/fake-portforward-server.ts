@@ -28,6 +28,8 @@ export interface FakeForwardPod {
   /** Named container ports: name -> container port. */
   namedPorts?: Record<string, number>;
   readySince?: string;
+  /** Deleted but not gone yet: its processes are being stopped. */
+  terminating?: boolean;
 }
 
 export interface FakeService {
@@ -35,7 +37,7 @@ export interface FakeService {
   namespace?: string;
   selector?: Record<string, string>;
   clusterIP?: string;
-  ports: { name?: string; port: number; targetPort?: number | string }[];
+  ports: { name?: string; port: number; targetPort?: number | string; protocol?: string }[];
 }
 
 export interface RecordedForward {
@@ -105,8 +107,11 @@ export async function startFakePortForwardServer(opts: { tls?: TestPki; token?: 
     if (!m) return json(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
     const [, ns, resource, name, sub] = m as unknown as [string, string, string, string | undefined, string?];
     if (resource === 'services') {
-      const svc = name && services.get(key(ns, name));
-      if (!name) return json(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+      if (!name) {
+        const items = [...services.values()].filter((x) => (x.namespace ?? 'default') === ns).map(serviceObject);
+        return json(res, 200, { kind: 'ServiceList', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items });
+      }
+      const svc = services.get(key(ns, name));
       if (!svc) return json(res, 404, status(404, 'NotFound', `services "${name}" not found`));
       return json(res, 200, serviceObject(svc));
     }
@@ -277,6 +282,7 @@ function podObject(pod: FakeForwardPod) {
       namespace: pod.namespace ?? 'default',
       labels: pod.labels ?? {},
       creationTimestamp: '2026-01-01T00:00:00Z',
+      ...(pod.terminating ? { deletionTimestamp: '2026-01-01T01:00:00Z', deletionGracePeriodSeconds: 30 } : {}),
     },
     spec: {
       ...(pod.nodeName === null ? {} : { nodeName: pod.nodeName ?? 'node-1' }),
