@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { runContexts } from './contexts-command';
 import { runDocker } from './docker-commands';
 import { runSandbox } from './sandbox-command';
+import { runPortForward } from './portforward-command';
 import { runReadiness } from './readiness-command';
 import { runRegistry } from './registry-commands';
 import { runServe } from './serve-command';
@@ -42,6 +43,9 @@ Commands:
   uninstall STACK  Delete the stack's objects, keeping its data volumes: --context NAME [--yes]
              --delete-claims    also delete the PersistentVolumeClaims / Swarm data volumes (the data is lost)
 
+  port-forward pod/NAME|svc/NAME [LOCAL:]REMOTE  Forward 127.0.0.1:LOCAL to a pod's or a Service's port until Ctrl-C
+             --context NAME     kubeconfig context; -n/--namespace NS (default: the context's)
+             LOCAL 0 or left out (:REMOTE) picks a free port; REMOTE may be a port name
   readiness STACK  The readiness scorecard of a deployed stack: --context NAME [--namespace NS] | --swarm ENDPOINT [--json]
   docker ...       Docker endpoints: add, test, remove (homeport docker help)
   nas ...          NAS hosts over SSH and their NFS exports (homeport nas help)
@@ -160,6 +164,15 @@ export async function main(argv: string[]): Promise<number> {
           strict: true,
         });
         return await runReadiness(onePositional(positionals), values);
+      }
+      case 'port-forward': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: { ...TARGET_OPTIONS, namespace: { type: 'string', short: 'n' } },
+          allowPositionals: true,
+          strict: true,
+        });
+        return await runPortForward(positionals, values);
       }
       case 'docker':
         return await runDocker(rest);
