@@ -1,0 +1,23 @@
+import { useState } from 'react';
+import { copyText } from './use-port-forwards';
+
+/** A forward's local URL: a link, and a button that copies it. */
+export function ForwardUrl({ url }: { url: string }) {
+  const [copied, setCopied] = useState<boolean | undefined>();
+  return (
+    <span className="forward-url">
+      <a href={url} target="_blank" rel="noreferrer" className="mono" data-testid="forward-url">
+        {url}
+      </a>{' '}
+      <button
+        type="button"
+        className="small"
+        onClick={() => void copyText(url).then(setCopied)}
+        aria-label={`Copy ${url}`}
+      >
+        {copied ? 'Copied' : 'Copy'}
+      </button>
+      {copied === false ? <span className="muted small"> (select the address to copy it)</span> : null}
+    </span>
+  );
+}
