@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { copyText } from './use-port-forwards';
 
-/** A forward's local URL: a link, and a button that copies it. */
+/** A forward's local URL: a link (opened in web mode's browser), and a button that copies it. */
 export function ForwardUrl({ url }: { url: string }) {
   const [copied, setCopied] = useState<boolean | undefined>();
   return (
@@ -17,7 +17,17 @@ export function ForwardUrl({ url }: { url: string }) {
       >
         {copied ? 'Copied' : 'Copy'}
       </button>
-      {copied === false ? <span className="muted small"> (select the address to copy it)</span> : null}
+      {copied === false ? (
+        // The clipboard is refused (the desktop app grants no permissions): the address, selected, to copy by hand.
+        <input
+          readOnly
+          className="mono small"
+          aria-label="Address to copy"
+          value={url}
+          size={url.length}
+          ref={(el) => el?.select()}
+        />
+      ) : null}
     </span>
   );
 }
