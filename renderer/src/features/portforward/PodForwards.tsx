@@ -19,6 +19,7 @@ export function PodForwards({ pod, running }: { pod: PodRef; running: boolean })
   return (
     <div className="pod-forwards" data-testid="pod-forwards">
       <h3>Open on localhost</h3>
+      <p className="muted small">Forwards listen on 127.0.0.1 of the machine Homeport runs on.</p>
       {!running ? <p className="muted small">A port can be forwarded only to a running pod.</p> : null}
       {options.error ? (
         <div role="alert" className="error small">
