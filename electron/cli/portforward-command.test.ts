@@ -65,6 +65,7 @@ describe('homeport port-forward', () => {
     expect(m, io.out[0]).not.toBeNull();
     const port = Number(m![1]);
     expect((await exchange(port, 'via the CLI', 11)).toString()).toBe('via the CLI');
+    expect(io.out[1]).toBe(`Handling connection for ${port}`);
     process.emit('SIGTERM');
     expect(await running).toBe(0);
     expect(await refusedAt(port)).toBe('ECONNREFUSED');

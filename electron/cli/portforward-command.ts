@@ -78,6 +78,7 @@ export async function runPortForward(
     });
     const forwards = createForwardManager({
       openGateway: (name) => services.clusters.openGateway(name),
+      onConnection: (f) => io.out(`Handling connection for ${f.localPort}`),
       onConnectionError: (f, message) =>
         io.err(`an error occurred forwarding ${f.localPort} -> ${f.podPort ?? f.remotePort}: ${message}`),
     });

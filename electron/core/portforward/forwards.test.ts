@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generatedInput, hashingSink, MB, peakRssGrowth } from '../exec/testing/streams';
+import { startHttpProxy } from '../../testing/proxies';
 import { exchange, forwardFixture, tcpServer, TOKEN, untilClosed } from './testing/forward-fixture';
 
 type Fixture = Awaited<ReturnType<typeof forwardFixture>>;
@@ -140,6 +141,50 @@ describe('port-forward to a pod over the kubelet WebSocket protocol', () => {
     fx.server.deletePod('short');
     await untilClosed(f.localPort, 'x');
     expect(fx.errors[0]).toMatch(/^pod short in namespace default: .*pods "short" not found/);
+  });
+});
+
+describe('what the protocol cannot say', () => {
+  it('a client that stops sending still gets what the pod answers within a second, then the connection closes', async () => {
+    const slow = await tcpServer((s) =>
+      s.once('data', (c: Buffer) => setTimeout(() => s.write(`late ${c.toString()}`), 300)),
+    );
+    closers.push(slow.close);
+    fx.server.addPod({ name: 'slow', ports: { 7000: slow.port } });
+    const f = await fx.manager.start(spec(pod('slow'), 7000));
+    const got = await new Promise<string>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port: f.localPort });
+      const chunks: Buffer[] = [];
+      s.on('data', (c: Buffer) => chunks.push(c));
+      s.on('close', () => resolve(Buffer.concat(chunks).toString()));
+      s.end('question');
+    });
+    expect(got).toBe('late question');
+    await expect.poll(() => fx.server.openConnections('slow'), { timeout: 5000 }).toBe(0);
+  });
+});
+
+describe('the kube layer carries over to port-forward', () => {
+  it('goes through the cluster proxy-url and sends the impersonation headers', async () => {
+    const proxy = await startHttpProxy();
+    const through = await forwardFixture({
+      cluster: { 'proxy-url': proxy.url },
+      user: { token: TOKEN, as: 'alice', 'as-groups': ['ops', 'dev'] },
+    });
+    try {
+      through.server.addPod({ name: 'web', ports: { 8080: echo.port } });
+      const f = await through.manager.start(spec(pod('web'), 8080));
+      expect((await exchange(f.localPort, 'via proxy', 9)).toString()).toBe('via proxy');
+      const port = new URL(through.server.url).port;
+      expect(proxy.records.filter((r) => r.kind === 'connect' && String(r.port) === port).length).toBeGreaterThan(0);
+      const headers = through.server.forwards.at(-1)!.headers;
+      expect(headers['Impersonate-User']).toEqual(['alice']);
+      expect(headers['Impersonate-Group']).toEqual(['ops', 'dev']);
+    } finally {
+      await through.manager.stopAll();
+      await through.server.close();
+      await proxy.close();
+    }
   });
 });
 

@@ -45,7 +45,8 @@ export interface ForwardInfo {
 
 export interface ForwardDeps {
   openGateway(context: string): Promise<KubeGateway>;
-  /** Told when a connection could not be forwarded (the CLI prints it, as kubectl does). */
+  /** Told of each accepted connection, and of each that could not be forwarded (the CLI prints both, as kubectl does). */
+  onConnection?(forward: ForwardInfo): void;
   onConnectionError?(forward: ForwardInfo, message: string): void;
   now?: () => Date;
 }
@@ -141,6 +142,7 @@ async function openForward(id: string, spec: ForwardSpec, deps: ForwardDeps): Pr
   async function handle(socket: net.Socket) {
     sockets.add(socket);
     info.connections = sockets.size;
+    deps.onConnection?.({ ...info });
     socket.once('close', () => {
       sockets.delete(socket);
       info.connections = sockets.size;

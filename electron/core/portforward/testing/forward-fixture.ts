@@ -9,13 +9,13 @@ import { startFakePortForwardServer } from './fake-portforward-server';
 
 export const TOKEN = 'portforward-test-token';
 
-export async function forwardFixture() {
+export async function forwardFixture(opts: { user?: Record<string, unknown>; cluster?: Record<string, unknown> } = {}) {
   const pki = createTestPki();
   const server = await startFakePortForwardServer({ tls: pki, token: TOKEN });
   const kubeconfig = writeKubeconfig(join(tmp('homeport-pf-'), 'kubeconfig'), {
     server: server.url,
-    cluster: { 'certificate-authority-data': Buffer.from(pki.caCert).toString('base64') },
-    user: { token: TOKEN },
+    cluster: { 'certificate-authority-data': Buffer.from(pki.caCert).toString('base64'), ...opts.cluster },
+    user: opts.user ?? { token: TOKEN },
   });
   const clusters = homeport(kubeconfig);
   const errors: string[] = [];
