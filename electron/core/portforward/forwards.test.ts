@@ -288,6 +288,26 @@ describe('port-forward to a Service', () => {
     expect(fx.manager.list()[0]).toMatchObject({ pod: 'cache-2' });
   });
 
+  it("moves to the next ready pod when the chosen pod's node cannot be reached", async () => {
+    const b = await tcpServer((s) => s.on('data', (c: Buffer) => s.write(`B:${c.toString()}`)));
+    closers.push(b.close);
+    const labels = { app: 'queue' };
+    fx.server.addPod({
+      name: 'queue-1',
+      labels,
+      nodeDown: true,
+      ports: { 5672: b.port },
+      readySince: '2026-01-01T00:00:00Z',
+    });
+    fx.server.addPod({ name: 'queue-2', labels, ports: { 5672: b.port }, readySince: '2026-01-02T00:00:00Z' });
+    fx.server.addService({ name: 'queue', selector: labels, ports: [{ port: 5672 }] });
+    const f = await fx.manager.start(spec(svc('queue'), 5672));
+    expect(f.pod).toBe('queue-1');
+    expect((await exchange(f.localPort, 'q', 3)).toString()).toBe('B:q');
+    expect(fx.manager.list()[0]).toMatchObject({ pod: 'queue-2' });
+    expect(fx.errors).toEqual([]);
+  });
+
   it("offers a pod's TCP ports and the Services that select it", async () => {
     fx.server.addPod({
       name: 'media-0',

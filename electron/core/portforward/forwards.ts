@@ -54,8 +54,12 @@ export interface ForwardDeps {
 const describe = (s: Pick<ForwardSpec, 'target' | 'namespace'>) =>
   `${s.target.kind} ${s.target.name} in namespace ${s.namespace}`;
 
-/** A refused upgrade that says the pod is gone or cannot be reached any more: pick another one. */
-const podGone = (err: unknown) => err instanceof KubeRequestError && (err.status === 404 || err.status === 400);
+/**
+ * A refused upgrade that says the pod is gone (404), has no node (400), or its node's kubelet
+ * cannot be reached (the API server's 5xx "error dialing backend"): another pod may do.
+ */
+const podGone = (err: unknown) =>
+  err instanceof KubeRequestError && (err.status === 404 || err.status === 400 || (err.status ?? 0) >= 500);
 
 function listen(server: net.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {

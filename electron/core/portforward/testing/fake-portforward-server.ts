@@ -30,6 +30,8 @@ export interface FakeForwardPod {
   readySince?: string;
   /** Deleted but not gone yet: its processes are being stopped. */
   terminating?: boolean;
+  /** Its node's kubelet cannot be reached (a node that went down before the pod was marked). */
+  nodeDown?: boolean;
 }
 
 export interface FakeService {
@@ -160,6 +162,13 @@ export async function startFakePortForwardServer(opts: { tls?: TestPki; token?: 
     if (!pod) return refuseUpgrade(socket, 404, status(404, 'NotFound', `pods "${m[3]}" not found`));
     if (pod.nodeName === null) {
       return refuseUpgrade(socket, 400, status(400, 'BadRequest', `pod ${pod.name} does not have a host assigned`));
+    }
+    if (pod.nodeDown) {
+      return refuseUpgrade(
+        socket,
+        500,
+        status(500, 'InternalError', 'error dialing backend: dial tcp 10.0.0.9:10250: connect: no route to host'),
+      );
     }
     // The API server passes `ports` on to the kubelet as `port`, which refuses a missing or bad one.
     const ports = (url.searchParams.get('ports') ?? '').split(',').filter(Boolean);
