@@ -158,7 +158,9 @@ async function openForward(id: string, spec: ForwardSpec, deps: ForwardDeps): Pr
     } catch (err) {
       socket.destroy();
       if (err instanceof KubeAbortError || stopper.signal.aborted) return;
-      return failed(`${what}: ${errorMessage(err)}`);
+      // The API server's words need the object named; a lookup's own error already names it.
+      const named = err instanceof HomeportError && !(err instanceof KubeRequestError);
+      return failed(named ? err.message : `${what}: ${errorMessage(err)}`);
     }
     if (stopper.signal.aborted || socket.destroyed) return opened.ws.terminate();
     streams.add(opened.ws);
