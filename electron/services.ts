@@ -9,6 +9,7 @@ import { createRegistries } from './core/docker/registries';
 import { streamSwarmLogs, type SwarmLogParams } from './core/docker/logs';
 import { createSwarmLive } from './core/docker/swarm-live';
 import { createGatewayCache } from './core/kube/gateway-cache';
+import { createForwardManager } from './core/portforward/forwards';
 import { createKubeService } from './core/kube/kube-service';
 import { createMetricsService } from './core/metrics/dashboards';
 import { createMetricsSettings } from './core/metrics/settings';
@@ -101,6 +102,7 @@ export function createServices(deps: ServiceDeps) {
     swarm: (target) => swarmCommands(target, { openClient }),
   });
   const terminals = createTerminalSessions({ runInWorkload });
+  const portForwards = createForwardManager({ openGateway });
   const resolveReferences = (stack: string, values: unknown) => resolveStackReferences(stack, values, lookups);
   const s3 = createS3Service({ profiles: s3Profiles });
   const ensureBuckets = createBucketProvisioner(s3);
@@ -113,6 +115,7 @@ export function createServices(deps: ServiceDeps) {
   return {
     /** Stops every watch and closes shared connections. */
     close() {
+      void portForwards.stopAll();
       kube.close();
       swarmLive.close();
       gateways.close();
@@ -133,6 +136,8 @@ export function createServices(deps: ServiceDeps) {
     resolveReferences,
     s3Profiles,
     s3,
+    /** Port-forwards from 127.0.0.1 to pods and Services, stopped when Homeport closes. */
+    portForwards,
     /** Runs a command (argv) in a workload's container on any target, streaming. */
     runInWorkload,
     /** Shells (and other commands) with a terminal, for the window's terminal sessions. */

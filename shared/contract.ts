@@ -66,6 +66,13 @@ import {
   swarmTaskDeltaSchema,
 } from './swarm-schemas';
 import { addRegistryInput, registryListSchema, removeRegistryInput } from './registry-schemas';
+import {
+  forwardOptionsSchema,
+  portForwardListSchema,
+  portForwardSchema,
+  portForwardStartSchema,
+  portForwardStopSchema,
+} from './portforward-schemas';
 import { stackOnTargetSchema } from './target-schemas';
 import {
   execAckSchema,
@@ -222,6 +229,12 @@ export const channels = {
   'exec:ack': channel(execAckSchema, z.object({ acked: z.literal(true) })),
   /** Ends the session's command; its last event says it was cancelled. */
   'exec:close': channel(execSessionRefSchema, z.object({ closed: z.literal(true) })),
+  /** Listens on 127.0.0.1 (a free port unless one is given) and forwards to a pod's or a Service's port. */
+  'portforward:start': channel(portForwardStartSchema, portForwardSchema),
+  'portforward:list': channel(empty, portForwardListSchema),
+  'portforward:stop': channel(portForwardStopSchema, portForwardListSchema),
+  /** A pod's declared TCP ports and the Services that select it: what the UI offers to forward. */
+  'portforward:options': channel(podRef, forwardOptionsSchema),
 } as const;
 
 export type Channels = typeof channels;

@@ -3,6 +3,7 @@ import type { Services } from '../services';
 import { createDeployHandlers, createDeploySubscriptions } from './deploy-handlers';
 import { guarded } from './errors';
 import { createExecHandlers, createExecSubscriptions } from './exec-handlers';
+import { createPortForwardHandlers } from './portforward-handlers';
 import { createReadinessHandlers, createReadinessSubscriptions } from './readiness-handlers';
 import { createStorageHandlers } from './storage-handlers';
 import { createDockerHandlers, createSwarmSubscriptions } from './swarm-handlers';
@@ -45,6 +46,7 @@ export function createHandlers(services: Services): Handlers {
     ...createStorageHandlers(services),
     ...createReadinessHandlers({ deployments: services.deployments, metrics: services.metrics }),
     ...createExecHandlers(services),
+    ...createPortForwardHandlers(services.portForwards),
   };
 }
 

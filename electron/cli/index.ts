@@ -3,6 +3,7 @@ import { runContexts } from './contexts-command';
 import { runDocker } from './docker-commands';
 import { EXEC_USAGE, runExec } from './exec-command';
 import { runSandbox } from './sandbox-command';
+import { runPortForward } from './portforward-command';
 import { runReadiness } from './readiness-command';
 import { runRegistry } from './registry-commands';
 import { runServe } from './serve-command';
@@ -50,6 +51,9 @@ Commands:
   exec ... -- COMMAND  Run a command in a pod's or Swarm task's container, exit with its exit code:
              --context NAME [-n NS] POD [-c CONTAINER] | --swarm ENDPOINT SERVICE|SERVICE.SLOT|TASK_ID
              -i pass stdin, -it a terminal (homeport exec --help)
+  port-forward pod/NAME|svc/NAME [LOCAL:]REMOTE  Forward 127.0.0.1:LOCAL to a pod's or a Service's port until Ctrl-C
+             --context NAME     kubeconfig context; -n/--namespace NS (default: the context's)
+             LOCAL 0 or left out (:REMOTE) picks a free port; REMOTE may be a port name
   readiness STACK  The readiness scorecard of a deployed stack: --context NAME [--namespace NS] | --swarm ENDPOINT [--json]
   docker ...       Docker endpoints: add, test, remove (homeport docker help)
   nas ...          NAS hosts over SSH and their NFS exports (homeport nas help)
@@ -181,6 +185,15 @@ export async function main(argv: string[]): Promise<number> {
           return rest.length === 0 ? 2 : 0;
         }
         return await runExec(rest);
+      case 'port-forward': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: { ...TARGET_OPTIONS, namespace: { type: 'string', short: 'n' } },
+          allowPositionals: true,
+          strict: true,
+        });
+        return await runPortForward(positionals, values);
+      }
       case 'docker':
         return await runDocker(rest);
       case 'nas':

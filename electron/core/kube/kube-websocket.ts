@@ -14,6 +14,11 @@ export interface WebSocketOptions {
   signal?: AbortSignal;
   /** Time allowed for the handshake. */
   timeoutMs?: number;
+  /**
+   * Called the moment the socket opens, before the promise settles: a caller that attaches its
+   * listeners later pauses it here, so no message sent right behind the handshake is missed.
+   */
+  onOpen?: (ws: WebSocket) => void;
 }
 
 /** The server URL with the WebSocket scheme and the path appended (its query kept as given). */
@@ -76,7 +81,10 @@ export function connectWebSocket(
     };
     const onAbort = () => settle(new KubeAbortError());
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    ws.once('open', () => settle(undefined));
+    ws.once('open', () => {
+      opts.onOpen?.(ws);
+      settle(undefined);
+    });
     ws.once('unexpected-response', (_req, res) => {
       const status = res.statusCode ?? 0;
       void readBody(res).then((body) => settle(statusError(status, url.pathname, body, s.conn)));

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { PodSummary } from '@shared/kube-schemas';
 import { ShellDock } from '../../components/ShellDock';
+import { PodForwards } from '../portforward/PodForwards';
 import { PodLogs } from './PodLogs';
 import { useDeletePod, usePodDetail } from './use-pods';
 
@@ -91,6 +92,10 @@ export function PodDetails({ context, pod, gone, onClose }: PodDetailsProps) {
               </li>
             ))}
           </ul>
+          <PodForwards
+            pod={{ context, namespace: pod.namespace, name: pod.name }}
+            running={!gone && !pod.deleting && pod.phase === 'Running'}
+          />
           <h3>Recent events</h3>
           {d.events.length === 0 ? <p className="muted small">No events.</p> : null}
           <ul className="plain events" data-testid="pod-events">

@@ -5,6 +5,7 @@ import { VirtualRows } from '../../components/VirtualRows';
 import { WatchStatusBadge } from '../../components/WatchStatusBadge';
 import { useActiveContext } from '../../lib/active-context';
 import { useNow } from '../../lib/use-live-collection';
+import { ActiveForwards } from '../portforward/ActiveForwards';
 import { PodDetails } from './PodDetails';
 import { podStatusText, podStatusTone, usePods } from './use-pods';
 
@@ -86,6 +87,7 @@ export function PodsScreen() {
             )}
           />
         </div>
+        <ActiveForwards />
       </div>
       {selected ? (
         <PodDetails
