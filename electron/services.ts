@@ -9,6 +9,7 @@ import { streamSwarmLogs, type SwarmLogParams } from './core/docker/logs';
 import { createSwarmLive } from './core/docker/swarm-live';
 import { createGatewayCache } from './core/kube/gateway-cache';
 import { createKubeService } from './core/kube/kube-service';
+import { createStackLeaders } from './core/leaders/stack-leaders';
 import { createMetricsService } from './core/metrics/dashboards';
 import { createMetricsSettings } from './core/metrics/settings';
 import { createNasExports } from './core/nas/exports';
@@ -76,6 +77,8 @@ export function createServices(deps: ServiceDeps) {
     stacks,
     revisions: (ref) => deployEngine.revisions(ref),
     prometheus: (context) => metrics.querier(context),
+    readLeader: (ref) =>
+      stackLeaders.read({ kind: 'kubernetes', context: ref.context, namespace: ref.namespace }, ref.stack),
   });
   const dockerEndpoints = createDockerEndpoints({ dataDir, trust: sshTrust, env: deps.env });
   const openClient = (endpoint: string) => dockerEndpoints.openClient(endpoint);
@@ -91,7 +94,12 @@ export function createServices(deps: ServiceDeps) {
     swarm: (target) =>
       swarmTarget(target, {
         deployer: swarmDeployer,
-        readiness: (ref) => reportSwarm(ref, { openClient, stacks }),
+        readiness: (ref) =>
+          reportSwarm(ref, {
+            openClient,
+            stacks,
+            readLeader: (r) => stackLeaders.read({ kind: 'swarm', endpoint: r.endpoint }, r.stack),
+          }),
       }),
   });
   // Commands in a pod's or task's container, the same way on every kind of target.
@@ -99,6 +107,8 @@ export function createServices(deps: ServiceDeps) {
     kubernetes: (target) => kubernetesCommands(target, { openGateway }),
     swarm: (target) => swarmCommands(target, { openClient }),
   });
+  // Leaders kept in a database table, read by running the database's client in its container.
+  const stackLeaders = createStackLeaders({ openGateway, openClient, stacks, runInWorkload });
   const resolveReferences = (stack: string, values: unknown) => resolveStackReferences(stack, values, lookups);
   const s3 = createS3Service({ profiles: s3Profiles });
   const ensureBuckets = createBucketProvisioner(s3);
@@ -133,6 +143,8 @@ export function createServices(deps: ServiceDeps) {
     s3,
     /** Runs a command (argv) in a workload's container on any target, streaming. */
     runInWorkload,
+    /** Leaders of deployed stacks that keep them in a database table. */
+    stackLeaders,
     /** Plan, apply, roll back, remove, follow and score stacks on any target. */
     deployments,
     dockerEndpoints,

@@ -38,6 +38,7 @@ import {
   endpointRemoveSchema,
 } from './docker-schemas';
 import { prometheusSettingsInputSchema } from './metrics-schemas';
+import { leaderPlaceSchema, stackTableLeadersSchema } from './leader-schemas';
 import {
   dashboardSchema,
   metricRanges,
@@ -207,6 +208,8 @@ export const channels = {
   'metrics:setSettings': channel(prometheusSettingsInputSchema, prometheusSettingsSchema),
   'metrics:source': channel(contextRefSchema, metricsSourceSchema),
   'metrics:dashboard': channel(stackRef.extend({ range: z.enum(metricRanges) }).strict(), dashboardSchema),
+  /** Leaders of the stacks deployed in a context or on a Swarm endpoint that keep them in a database table. */
+  'leaders:tables': channel(leaderPlaceSchema, stackTableLeadersSchema),
 } as const;
 
 export type Channels = typeof channels;

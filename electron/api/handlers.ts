@@ -2,6 +2,7 @@ import type { AppInfo, Handlers, SubscriptionHandlers } from '@shared/contract';
 import type { Services } from '../services';
 import { createDeployHandlers, createDeploySubscriptions } from './deploy-handlers';
 import { guarded } from './errors';
+import { createLeaderHandlers } from './leader-handlers';
 import { createReadinessHandlers, createReadinessSubscriptions } from './readiness-handlers';
 import { createStorageHandlers } from './storage-handlers';
 import { createDockerHandlers, createSwarmSubscriptions } from './swarm-handlers';
@@ -43,6 +44,7 @@ export function createHandlers(services: Services): Handlers {
     ...createDockerHandlers(services),
     ...createStorageHandlers(services),
     ...createReadinessHandlers({ deployments: services.deployments, metrics: services.metrics }),
+    ...createLeaderHandlers(services),
   };
 }
 
