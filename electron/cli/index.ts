@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { runContexts } from './contexts-command';
 import { runDocker } from './docker-commands';
+import { EXEC_USAGE, runExec } from './exec-command';
 import { runSandbox } from './sandbox-command';
 import { runReadiness } from './readiness-command';
 import { runRegistry } from './registry-commands';
@@ -42,6 +43,9 @@ Commands:
   uninstall STACK  Delete the stack's objects, keeping its data volumes: --context NAME [--yes]
              --delete-claims    also delete the PersistentVolumeClaims / Swarm data volumes (the data is lost)
 
+  exec ... -- COMMAND  Run a command in a pod's or Swarm task's container, exit with its exit code:
+             --context NAME [-n NS] POD [-c CONTAINER] | --swarm ENDPOINT SERVICE|SERVICE.SLOT|TASK_ID
+             -i pass stdin, -t a terminal (homeport exec --help)
   readiness STACK  The readiness scorecard of a deployed stack: --context NAME [--namespace NS] | --swarm ENDPOINT [--json]
   docker ...       Docker endpoints: add, test, remove (homeport docker help)
   nas ...          NAS hosts over SSH and their NFS exports (homeport nas help)
@@ -161,6 +165,12 @@ export async function main(argv: string[]): Promise<number> {
         });
         return await runReadiness(onePositional(positionals), values);
       }
+      case 'exec':
+        if (rest.length === 0 || rest[0] === '--help' || rest[0] === '-h') {
+          console.log(EXEC_USAGE);
+          return rest.length === 0 ? 2 : 0;
+        }
+        return await runExec(rest);
       case 'docker':
         return await runDocker(rest);
       case 'nas':

@@ -86,23 +86,20 @@ export async function execInContainer(
   let execId: string;
   let upgraded: Awaited<ReturnType<NonNullable<DockerClient['upgrade']>>>;
   try {
-    ({ Id: execId } = await client.request<{ Id: string }>(
-      `/containers/${encodeURIComponent(cmd.containerId)}/exec`,
-      {
-        method: 'POST',
-        body: {
-          AttachStdin: cmd.stdin,
-          AttachStdout: true,
-          AttachStderr: true,
-          Tty: tty,
-          Cmd: cmd.command,
-          // Engines from API 1.42 size the terminal before the command starts; older ones ignore
-          // it, and the command may see 0x0 until the resize after start lands (as with docker exec).
-          ...(cmd.tty ? { ConsoleSize: [cmd.tty.rows, cmd.tty.cols] } : {}),
-        },
-        signal: cmd.signal,
+    ({ Id: execId } = await client.request<{ Id: string }>(`/containers/${encodeURIComponent(cmd.containerId)}/exec`, {
+      method: 'POST',
+      body: {
+        AttachStdin: cmd.stdin,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: tty,
+        Cmd: cmd.command,
+        // Engines from API 1.42 size the terminal before the command starts; older ones ignore
+        // it, and the command may see 0x0 until the resize after start lands (as with docker exec).
+        ...(cmd.tty ? { ConsoleSize: [cmd.tty.rows, cmd.tty.cols] } : {}),
       },
-    ));
+      signal: cmd.signal,
+    }));
     upgraded = await client.upgrade(`/exec/${execId}/start`, {
       method: 'POST',
       body: { Detach: false, Tty: tty },
@@ -167,15 +164,15 @@ function runOverSocket(
 
   let ended = false;
   let failure: Error | undefined;
+  let settled = false;
   const onAbort = () => {
     plumbing.finish({ kind: 'failed', reason: 'cancelled', message: `${cmd.where}: the command was cancelled` });
     socket.destroy();
   };
   cmd.signal?.addEventListener('abort', onAbort, { once: true });
-  socket.on('data', take);
-  socket.on('end', () => (ended = true));
-  socket.on('error', (err) => (failure ??= err));
-  socket.on('close', () => {
+  const settle = () => {
+    if (settled) return;
+    settled = true;
     cmd.signal?.removeEventListener('abort', onAbort);
     if (plumbing.finished) return;
     void finishWithExitCode(client, execId, cmd.where, plumbing, {
@@ -185,8 +182,19 @@ function runOverSocket(
         if (heldBack) plumbing.out(heldBack);
         heldBack = undefined;
       },
-    });
+    }).finally(() => socket.destroy());
+  };
+  socket.on('data', take);
+  socket.on('end', () => {
+    // The output is complete, so the command is done with this connection: close our side too, as
+    // the docker CLI does. A transport that keeps half-open streams (an SSH channel) would
+    // otherwise wait for an input end that a command without stdin never sends.
+    ended = true;
+    if (!socket.destroyed && socket.writable) socket.end();
+    settle();
   });
+  socket.on('error', (err) => (failure ??= err));
+  socket.on('close', settle);
   if (head.length > 0) take(head);
 }
 

@@ -105,6 +105,14 @@ describe('a command that cannot run says which pod, which container and why', ()
     );
   });
 
+  it('a file that is not executable is permission-denied, naming the pod and container', async () => {
+    const denied = await failure({ workload: { pod: 'two' }, container: 'sidecar', command: ['/etc/passwd'] });
+    expect(denied).toMatchObject({ kind: 'failed', reason: 'permission-denied' });
+    expect(denied.kind === 'failed' && denied.message).toMatch(
+      /^pod two \(container sidecar\) in namespace default of context 'c': .*"\/etc\/passwd": permission denied/,
+    );
+  });
+
   it('a completed pod and a container that is not running', async () => {
     expect(await failure({ workload: { pod: 'done' }, command: ['true'] })).toMatchObject({
       reason: 'not-running',

@@ -53,13 +53,21 @@ beforeAll(async () => {
 
   const pki = createTestPki();
   const tlsServer = tls.createServer(
-    { cert: pki.serverCert, key: pki.serverKey, allowHalfOpen: true },
+    // As dockerd --tlsverify: a client certificate from the CA, on the hijacked connection too.
+    {
+      cert: pki.serverCert,
+      key: pki.serverKey,
+      ca: pki.caCert,
+      requestCert: true,
+      rejectUnauthorized: true,
+      allowHalfOpen: true,
+    },
     relayTo(engine.socketPath),
   );
   await listen(tlsServer, 0);
   const files = { caFile: join(dir, 'ca.pem'), certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') };
   await writeFile(files.caFile, pki.caCert, { mode: 0o600 });
-  // The relay asks for no client certificate: any pair does.
+  // The CA signed the server's certificate: it serves as the client's too.
   await writeFile(files.certFile, pki.serverCert, { mode: 0o600 });
   await writeFile(files.keyFile, pki.serverKey, { mode: 0o600 });
   const port = (tlsServer.address() as net.AddressInfo).port;
@@ -72,7 +80,11 @@ beforeAll(async () => {
   await chmod(sshSocket, 0o600);
   const keyFile = join(dir, 'id_ed25519');
   await writeFile(keyFile, sshd.privateKey, { mode: 0o600 });
-  await endpoints.add({ name: 'ssh', url: `ssh://${sshd.user}@127.0.0.1:${sshd.port}${sshSocket}`, sshKeyFile: keyFile });
+  await endpoints.add({
+    name: 'ssh',
+    url: `ssh://${sshd.user}@127.0.0.1:${sshd.port}${sshSocket}`,
+    sshKeyFile: keyFile,
+  });
   await endpoints.test('ssh');
   await endpoints.acceptHostKey('ssh', sshd.hostKeyFingerprint);
 

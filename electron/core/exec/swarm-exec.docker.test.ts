@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEndpoints } from '../docker/endpoints';
 import { collect } from './testing/kube-fixture';
 import { generatedInput, hashingSink, MB, peakRssGrowth } from './testing/streams';
+import { STANDIN_IMAGES } from '../docker/testing/dockerd';
 import { engine, runOn, standinService, testEndpoints } from './testing/swarm-fixture';
 
 let endpoints: DockerEndpoints;
@@ -40,7 +41,9 @@ describe('commands in a Swarm task through the engine exec API', () => {
     expect(value.out.bytes).toBe(100 * MB);
     expect(value.out.digest).toBe(value.digest);
     console.log(`swarm exec: 100 MB through cat, peak RSS growth ${(growthBytes / MB).toFixed(1)} MB`);
-    expect(growthBytes).toBeLessThan(32 * MB);
+    // Young-generation garbage of passed chunks alone can reach tens of MB before V8 collects it;
+    // a stream held anywhere would be most of the 100 MB (the reader is slower than the engine).
+    expect(growthBytes).toBeLessThan(48 * MB);
   });
 
   it('says how the command ended: exit 0, exit 1, killed by SIGKILL; stdout and stderr apart', async () => {
@@ -57,7 +60,9 @@ describe('commands in a Swarm task through the engine exec API', () => {
   it('names the task it ran in, found by service, by task id and as service.slot', async () => {
     const byService = sh('true');
     const place = await byService.started;
-    expect(place?.workload).toMatch(new RegExp(`^task ${service.name}\\.1 \\(${service.taskId.slice(0, 12)}\\) of service ${service.name}$`));
+    expect(place?.workload).toMatch(
+      new RegExp(`^task ${service.name}\\.1 \\(${service.taskId.slice(0, 12)}\\) of service ${service.name}$`),
+    );
     await byService.result;
     for (const task of [service.taskId, `${service.name}.1`]) {
       const { out, result } = await collect(
@@ -91,7 +96,8 @@ describe('commands in a Swarm task through the engine exec API', () => {
 });
 
 describe('a command that cannot run on Swarm says which task and why', () => {
-  const result = async (request: Parameters<typeof runOn>[2]) => (await collect(runOn(endpoints, 'local', request))).result;
+  const result = async (request: Parameters<typeof runOn>[2]) =>
+    (await collect(runOn(endpoints, 'local', request))).result;
 
   it('no such service, no such task, a container asked for', async () => {
     expect(await result({ workload: { service: 'no-such-service' }, command: ['true'] })).toEqual({
@@ -113,9 +119,62 @@ describe('a command that cannot run on Swarm says which task and why', () => {
     );
     expect(r).toMatchObject({ kind: 'failed', reason: 'no-executable' });
     expect(r.kind === 'failed' && r.message).toMatch(
-      new RegExp(`^task ${service.name}\\.1 .* on swarm endpoint 'local': .*"no-such-program": executable file not found`),
+      new RegExp(
+        `^task ${service.name}\\.1 .* on swarm endpoint 'local': .*"no-such-program": executable file not found`,
+      ),
     );
     expect(out).toBe('');
+  });
+
+  it('a container without a shell: sh is no-executable, naming the task and container', async () => {
+    const noShell = await standinService('exec-noshell', STANDIN_IMAGES.dragonfly);
+    try {
+      const { out, result: r } = await collect(
+        runOn(endpoints, 'local', { workload: { service: noShell.name }, command: ['sh', '-c', 'true'] }),
+      );
+      expect(r).toMatchObject({ kind: 'failed', reason: 'no-executable' });
+      expect(r.kind === 'failed' && r.message).toMatch(
+        new RegExp(
+          `^task ${noShell.name}\\.1 \\(${noShell.taskId.slice(0, 12)}\\) of service ${noShell.name} \\(container [0-9a-f]{12}\\) on swarm endpoint 'local': .*"sh": executable file not found`,
+        ),
+      );
+      expect(out).toBe('');
+    } finally {
+      await engine.docker(['service', 'rm', noShell.name]).catch(() => undefined);
+    }
+  });
+
+  it('a file that is not executable is permission-denied in the engine words', async () => {
+    expect((await collect(sh('echo echo hi > /tmp/script'))).result).toEqual({ kind: 'exited', code: 0 });
+    const { out, result: r } = await collect(
+      runOn(endpoints, 'local', { workload: { service: service.name }, command: ['/tmp/script'] }),
+    );
+    expect(r).toMatchObject({ kind: 'failed', reason: 'permission-denied' });
+    expect(r.kind === 'failed' && r.message).toMatch(
+      new RegExp(`^task ${service.name}\\.1 .* on swarm endpoint 'local': .*permission denied`),
+    );
+    expect(out).toBe('');
+  });
+
+  it('the container killed mid-stream: the command dies with it, SIGKILL as docker exec reports it', async () => {
+    const victim = await standinService('exec-victim');
+    try {
+      const session = runOn(endpoints, 'local', {
+        workload: { service: victim.name },
+        command: ['sh', '-c', 'echo started; sleep 30'],
+      });
+      const first = await new Promise<string>((r) => session.stdout.once('data', (c: Buffer) => r(c.toString())));
+      expect(first).toBe('started\n');
+      const container = (await session.started)!.container;
+      await engine.docker(['kill', container]);
+      session.stdout.resume();
+      session.stderr.resume();
+      const result = await session.result;
+      // docker exec (and kubectl exec in a killed container) exit 137 too: the engine saw it killed.
+      expect(result).toEqual({ kind: 'signaled', signal: 'SIGKILL', code: 137 });
+    } finally {
+      await engine.docker(['service', 'rm', victim.name]).catch(() => undefined);
+    }
   });
 
   it('cancelling ends the session as cancelled', async () => {

@@ -24,14 +24,29 @@ export function runOn(endpoints: DockerEndpoints, endpoint: string, request: Com
   return swarmCommands({ kind: 'swarm', endpoint }, { openClient: (e) => endpoints.openClient(e) }).run(request);
 }
 
-/** A one-replica service of the permissive stand-in (BusyBox sh, cat), running once this resolves. */
-export async function standinService(prefix = 'exec'): Promise<{ name: string; taskId: string }> {
+/**
+ * A one-replica service, running once this resolves: by default of the permissive stand-in
+ * (BusyBox sh, cat); a contract stand-in holds only its program's tools.
+ */
+export async function standinService(
+  prefix = 'exec',
+  image = STANDIN_IMAGE,
+): Promise<{ name: string; taskId: string }> {
   const name = `${prefix}-${randomBytes(3).toString('hex')}`;
-  await engine.docker(['service', 'create', '--quiet', '--detach', '--name', name, STANDIN_IMAGE]);
+  await engine.docker(['service', 'create', '--quiet', '--detach', '--name', name, image]);
   const deadline = Date.now() + 60_000;
   for (;;) {
     const lines = (
-      await engine.docker(['service', 'ps', name, '--filter', 'desired-state=running', '--format', '{{.ID}} {{.CurrentState}}', '--no-trunc'])
+      await engine.docker([
+        'service',
+        'ps',
+        name,
+        '--filter',
+        'desired-state=running',
+        '--format',
+        '{{.ID}} {{.CurrentState}}',
+        '--no-trunc',
+      ])
     )
       .trim()
       .split('\n');
