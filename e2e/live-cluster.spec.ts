@@ -95,7 +95,7 @@ spec:
   await expect(holder).not.toHaveText(first, { timeout: 20_000 });
   await expect(holder).toHaveText(/^e2e-jobs-/);
   await expect(leaders.verdict('default', 'e2e-jobs-leader')).toHaveText(/Held|Contended/);
-  // Revenge elects its leader in a database table, not a Lease: the screen says where, and why it is not shown.
-  await expect(leaders.stackLeader('revenge')).toContainText('a row of the table river_leader');
-  await expect(leaders.stackLeader('revenge')).toContainText('exec');
+  // Revenge elects its leader in a database table, not a Lease: the screen says where, and how it is read.
+  await expect(leaders.stackLeader('revenge')).toContainText('a row of the table public.river_leader');
+  await expect(leaders.stackLeader('revenge')).toContainText("running the database's own client in its container");
 });

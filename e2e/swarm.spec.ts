@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { revengeStandinImages } from '../electron/core/docker/testing/revenge-standins';
+import { STANDIN_TABLES_FILE } from '../electron/core/docker/testing/standin-layout';
 import { startHomeport, type HomeportServer } from './env/homeport-server';
 import { ConnectionsPage } from './pages/connections-page';
 import { DeployPage } from './pages/deploy-page';
@@ -69,6 +70,35 @@ test('add a Swarm endpoint, see its leader, deploy Revenge to it and watch it co
   // The docker CLI sees the stack Homeport deployed.
   expect(await docker(['stack', 'ls', '--format', '{{.Name}}'])).toContain('revenge');
   expect(await docker(['stack', 'services', 'revenge', '--format', '{{.Name}}'])).toContain('revenge_revenge');
+
+  // Revenge's River leader, read with psql in the postgres task: none before River migrated, then
+  // the row the stand-in database holds (set here as River would write it).
+  await leaders.openWithoutCluster(homeport.origin);
+  const river = leaders.tableLeader('revenge');
+  await expect(river.getByTestId('table-leader-state')).toHaveText('Unknown', { timeout: 30_000 });
+  await expect(river.getByTestId('table-leader-detail')).toContainText("the program's migrations have not run yet");
+  const postgres = (
+    await docker(['ps', '-q', '--filter', 'label=com.docker.swarm.service.name=revenge_postgres'])
+  ).trim();
+  const row = {
+    leader_id: 'revenge_api_e2e',
+    elected_at: new Date().toISOString(),
+    expires_at: new Date(Date.now() + 600_000).toISOString(),
+  };
+  await docker([
+    'exec',
+    postgres,
+    'sh',
+    '-c',
+    'printf "%s" "$1" > "$2"',
+    'sh',
+    JSON.stringify({ 'public.river_leader': [row] }),
+    `/var/run/postgresql/${STANDIN_TABLES_FILE}`,
+  ]);
+  await expect(river.getByTestId('table-leader-holder')).toHaveText('revenge_api_e2e', { timeout: 15_000 });
+  await expect(river.getByTestId('table-leader-state')).toHaveText('Held');
+  await expect(river).toContainText('public.river_leader in the database revenge');
+  await expect(leaders.swarmRaftRole()).toHaveText('Leader');
 
   // The service's tasks on the Swarm screen; the API runs one replica: its playback sessions live in one process.
   await swarm.open(homeport.origin);

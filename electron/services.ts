@@ -11,6 +11,7 @@ import { createSwarmLive } from './core/docker/swarm-live';
 import { createGatewayCache } from './core/kube/gateway-cache';
 import { createForwardManager } from './core/portforward/forwards';
 import { createKubeService } from './core/kube/kube-service';
+import { createStackLeaders } from './core/leaders/stack-leaders';
 import { createMetricsService } from './core/metrics/dashboards';
 import { createMetricsSettings } from './core/metrics/settings';
 import { createNasExports } from './core/nas/exports';
@@ -78,6 +79,8 @@ export function createServices(deps: ServiceDeps) {
     stacks,
     revisions: (ref) => deployEngine.revisions(ref),
     prometheus: (context) => metrics.querier(context),
+    readLeader: (ref) =>
+      stackLeaders.read({ kind: 'kubernetes', context: ref.context, namespace: ref.namespace }, ref.stack),
   });
   const dockerEndpoints = createDockerEndpoints({ dataDir, trust: sshTrust, env: deps.env });
   const openClient = (endpoint: string) => dockerEndpoints.openClient(endpoint);
@@ -93,7 +96,12 @@ export function createServices(deps: ServiceDeps) {
     swarm: (target) =>
       swarmTarget(target, {
         deployer: swarmDeployer,
-        readiness: (ref) => reportSwarm(ref, { openClient, stacks }),
+        readiness: (ref) =>
+          reportSwarm(ref, {
+            openClient,
+            stacks,
+            readLeader: (r) => stackLeaders.read({ kind: 'swarm', endpoint: r.endpoint }, r.stack),
+          }),
       }),
   });
   // Commands in a pod's or task's container, the same way on every kind of target.
@@ -103,6 +111,8 @@ export function createServices(deps: ServiceDeps) {
   });
   const terminals = createTerminalSessions({ runInWorkload });
   const portForwards = createForwardManager({ openGateway });
+  // Leaders kept in a database table, read by running the database's client in its container.
+  const stackLeaders = createStackLeaders({ openGateway, openClient, stacks, runInWorkload });
   const resolveReferences = (stack: string, values: unknown) => resolveStackReferences(stack, values, lookups);
   const s3 = createS3Service({ profiles: s3Profiles });
   const ensureBuckets = createBucketProvisioner(s3);
@@ -142,6 +152,8 @@ export function createServices(deps: ServiceDeps) {
     runInWorkload,
     /** Shells (and other commands) with a terminal, for the window's terminal sessions. */
     terminals,
+    /** Leaders of deployed stacks that keep them in a database table. */
+    stackLeaders,
     /** Plan, apply, roll back, remove, follow and score stacks on any target. */
     deployments,
     dockerEndpoints,

@@ -38,6 +38,7 @@ import {
   endpointRemoveSchema,
 } from './docker-schemas';
 import { prometheusSettingsInputSchema } from './metrics-schemas';
+import { leaderPlaceSchema, stackTableLeadersSchema } from './leader-schemas';
 import {
   dashboardSchema,
   metricRanges,
@@ -235,6 +236,8 @@ export const channels = {
   'portforward:stop': channel(portForwardStopSchema, portForwardListSchema),
   /** A pod's declared TCP ports and the Services that select it: what the UI offers to forward. */
   'portforward:options': channel(podRef, forwardOptionsSchema),
+  /** Leaders of the stacks deployed in a context or on a Swarm endpoint that keep them in a database table. */
+  'leaders:tables': channel(leaderPlaceSchema, stackTableLeadersSchema),
 } as const;
 
 export type Channels = typeof channels;

@@ -100,6 +100,11 @@ export class LeadersPage {
     return this.page.getByTestId('swarm-managers').getByTestId('raft-role');
   }
 
+  /** A deployed stack's leader row read from its database table. */
+  tableLeader(stack: string): Locator {
+    return this.page.locator(`[data-table-leader="${stack}"]`);
+  }
+
   /** What the screen says about a stack whose leader is not a Lease. */
   stackLeader(stack: string): Locator {
     return this.page.locator(`[data-stack-leader="${stack}"]`);

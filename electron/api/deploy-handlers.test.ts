@@ -116,9 +116,8 @@ describe('deploy:rollout subscription', () => {
     expect(channels['stacks:list'].output.parse(listed)).toEqual(listed);
     expect(listed.stacks.find((s) => s.name === 'revenge')?.leader).toEqual({
       kind: 'table',
-      where: "a row of the table river_leader in the database revenge of the component 'postgres'",
-      observable: false,
-      why: expect.stringContaining('exec'),
+      where: "a row of the table public.river_leader in the database revenge of the component 'postgres'",
+      observable: true,
       ref: expect.stringMatching(/^lusoris\/revenge@/),
     });
   });

@@ -4,6 +4,7 @@ import { createDeployHandlers, createDeploySubscriptions } from './deploy-handle
 import { guarded } from './errors';
 import { createExecHandlers, createExecSubscriptions } from './exec-handlers';
 import { createPortForwardHandlers } from './portforward-handlers';
+import { createLeaderHandlers } from './leader-handlers';
 import { createReadinessHandlers, createReadinessSubscriptions } from './readiness-handlers';
 import { createStorageHandlers } from './storage-handlers';
 import { createDockerHandlers, createSwarmSubscriptions } from './swarm-handlers';
@@ -47,6 +48,7 @@ export function createHandlers(services: Services): Handlers {
     ...createReadinessHandlers({ deployments: services.deployments, metrics: services.metrics }),
     ...createExecHandlers(services),
     ...createPortForwardHandlers(services.portForwards),
+    ...createLeaderHandlers(services),
   };
 }
 

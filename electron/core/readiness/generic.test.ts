@@ -11,6 +11,9 @@ const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const GENERIC = [
   'electron/core/readiness',
   'electron/core/metrics',
+  'electron/core/leaders',
+  'electron/api/leader-handlers.ts',
+  'shared/leader-schemas.ts',
   'renderer/src/features/leaders',
   'electron/core/swarm/revisions.ts',
   'electron/api/deploy-handlers.ts',
@@ -25,8 +28,9 @@ const FORBIDDEN: [RegExp, string][] = [
   [/['"`]api['"`]/, "a component named 'api'"],
   [/['"`](frontend|objectstore|cache|web)['"`]/, 'a component name'],
   [/dragonfly|typesense|lusoris/i, "a Revenge component's program"],
-  // 'postgres-table' is a kind of leader source, not a stack's component.
-  [/postgres(?!-table)/i, 'a database component'],
+  // 'postgres-table' (PostgresTableLeader) is a kind of leader source and PostgreSQL a kind of
+  // database, not a stack's component.
+  [/postgres(?!-table|TableLeader|ql)/i, 'a database component'],
   [/river_leader|revenge-jobs/, "Revenge's leader"],
   [/\b(8096|9096)\b/, "Revenge's ports"],
 ];

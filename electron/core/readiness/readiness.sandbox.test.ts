@@ -32,7 +32,7 @@ const catalog = createStackCatalog([...builtinStacks, webStack]);
 const ref = (namespace: string, stack = 'revenge') => ({ context: SANDBOX_CONTEXT, namespace, stack });
 /** Observed only with Prometheus, backups and a service proxy that sends headers. */
 const OPTIONAL = ['distributed.request-id', 'observability.prometheus-up', 'storage.backup'];
-/** Revenge's leader is a row of a database table: not readable until Homeport can exec into containers. */
+/** Revenge's leader is a row of a database table: not read without a way to run psql in its pod. */
 const UNKNOWN = ['state.leader-election', ...OPTIONAL];
 /** Avatar URLs browsers can load: the bundled object store at an address outside the cluster. */
 const PUBLIC = { objectStore: { mode: 'bundled', publicEndpoint: 'http://nas.lan:9000' } };
@@ -117,7 +117,7 @@ describe('readiness of Revenge on the sandbox', () => {
     expect(check(r, 'observability.prometheus-up').summary).toMatch(/Prometheus was not found/);
     expect(check(r, 'storage.backup').summary).toMatch(/No backups are known/);
     expect(check(r, 'state.leader-election').summary).toMatch(
-      /table river_leader in the database revenge of the component 'postgres'.*psql.*exec/,
+      /table public\.river_leader in the database revenge of the component 'postgres': Homeport cannot run commands/,
     );
     expect(check(r, 'storage.media').summary).toContain('nas.local:/export/media');
     // database.url is only in the config file: read from the Secret's template, never its value.

@@ -9,6 +9,7 @@ import type { ReadinessReport } from '@shared/readiness-schemas';
 import type { StackRef } from '../deploy/engine';
 import { KubeRequestError, type KubeGateway } from '../kube/kube-gateway';
 import { NAME_LABEL } from '../stacks/kubernetes';
+import type { LeaderRead } from '../leaders/read-leader';
 import type { StackSignals } from '../stacks/signals';
 import type { KubeObject, StackCatalog, StackKnowledge } from '../stacks/types';
 import { kubernetesChecks, podReady, type CheckInputs } from './checks';
@@ -41,6 +42,8 @@ export interface ReadinessDeps {
    * it, Homeport only finds out whether the API server has a service proxy for the primary component.
    */
   serviceProxy?: ServiceProxyGet;
+  /** Reads the stack's leader table (running psql in its database's pod); without it the leader is unknown. */
+  readLeader?: (ref: StackRef) => Promise<LeaderRead | undefined>;
   now?: () => Date;
 }
 
@@ -112,10 +115,11 @@ export function createReadiness(deps: ReadinessDeps) {
         readSnapshot(gateway, ref.namespace, ref.stack, leases),
         deps.revisions(ref).catch(() => [] as Revision[]),
       ]);
-      const [up, backup, rid] = await Promise.all([
+      const [up, backup, rid, tableLeader] = await Promise.all([
         prometheusUp(ref, snap, signals.primary),
         deps.backups?.(ref).catch(() => undefined),
         requestId(ref, gateway, signals),
+        signals.leader?.kind === 'postgres-table' ? deps.readLeader?.(ref) : undefined,
       ]);
       const values = revisions.find((r) => r.current)?.values ?? revisions[0]?.values;
       const at = now();
@@ -129,6 +133,7 @@ export function createReadiness(deps: ReadinessDeps) {
         up,
         backup,
         requestId: rid,
+        tableLeader,
       });
       return buildReport(ref.stack, `namespace ${ref.namespace} of context ${ref.context}`, at, checks);
     } finally {

@@ -9,6 +9,7 @@ import { builtinStacks, createStackCatalog } from '../stacks/catalog';
 import type { SwarmServiceSpec } from '../stacks/swarm';
 import type { EngineApi, LiveConfig, LiveService, LiveTask } from '../swarm/engine-api';
 import { recordRevision } from '../swarm/revisions';
+import type { TableLeaderReading } from '@shared/leader-schemas';
 import { reportSwarm } from './swarm';
 import { webStack } from './testing/web-stack';
 
@@ -108,7 +109,10 @@ describe('Swarm readiness', () => {
       verdict: 'pass',
       summary: expect.stringMatching(/one replica: playback sessions/),
     });
-    expect(check(r, 'state.leader-election').summary).toMatch(/table river_leader .* psql .* exec/);
+    // Without a way to run psql in the database's task, the table leader stays unknown, saying where it is.
+    expect(check(r, 'state.leader-election').summary).toMatch(
+      /table public\.river_leader in the database revenge of the component 'postgres': Homeport cannot run commands/,
+    );
     expect(check(r, 'observability.metrics-labels').summary).toContain(':9096/metrics');
     expect(r.categories.find((c) => c.category === 'storage')?.score).toBe(100);
   });
@@ -194,5 +198,42 @@ describe('Swarm readiness', () => {
       verdict: 'fail',
       fix: { label: 'Run 2 replicas of web', values: { web: { replicas: 2 } } },
     });
+  });
+
+  it('judges periodic-job leadership by what the leader table says', async () => {
+    const at = (reading: TableLeaderReading) => async () => ({ workload: 'task 1 of revenge_postgres', reading });
+    const now = '2026-11-30T16:00:10+00:00';
+    const row = { holder: 'api-1', since: '2026-11-30T16:00:00+00:00', expires: '2026-11-30T16:00:15+00:00', now };
+    const report = async (reading: TableLeaderReading) =>
+      check(
+        await reportSwarm(revenge, { ...(await engine('revenge', PUBLIC)), readLeader: at(reading) }),
+        'state.leader-election',
+      );
+    const held = await report({ state: 'held', ...row });
+    expect(held).toMatchObject({
+      verdict: 'pass',
+      summary: expect.stringMatching(/^The periodic jobs' leader is api-1 /),
+    });
+    expect(held.evidence[0]).toMatchObject({
+      object: 'task 1 of revenge_postgres',
+      query: expect.stringContaining('FROM "public"."river_leader"'),
+      value: expect.stringContaining('api-1, elected 2026-11-30T16:00:00+00:00'),
+    });
+    expect(await report({ state: 'expired', ...row, now: '2026-11-30T16:01:00+00:00' })).toMatchObject({
+      verdict: 'fail',
+      summary: expect.stringMatching(/leader api-1 stopped renewing/),
+    });
+    expect(await report({ state: 'none' })).toMatchObject({
+      verdict: 'fail',
+      summary: 'Nobody leads the periodic jobs: public.river_leader is empty',
+    });
+    const missing = await report({ state: 'unknown', cause: 'no-table', message: 'the migrations have not run' });
+    expect(missing).toMatchObject({
+      verdict: 'unknown',
+      summary: expect.stringMatching(/could not be read from public\.river_leader: the migrations have not run$/),
+    });
+    expect(missing.remediation).toMatch(
+      /creates the table when it migrates at start.*module\.go:54.*002_initial_schema/,
+    );
   });
 });

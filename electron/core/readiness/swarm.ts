@@ -7,6 +7,7 @@
  */
 import type { ReadinessCheck, ReadinessReport } from '@shared/readiness-schemas';
 import type { DockerClient } from '../docker/client';
+import type { LeaderRead } from '../leaders/read-leader';
 import { SWARM_STACK_LABEL } from '../stacks/swarm';
 import type { StackKnowledge } from '../stacks/types';
 import { engineApi } from '../swarm/engine-api';
@@ -23,6 +24,8 @@ export interface SwarmReadinessDeps {
   openClient(endpoint: string): Promise<DockerClient>;
   /** The stacks' signals and contracts. */
   stacks: StackKnowledge;
+  /** Reads the stack's leader table (running psql in its database's task); without it the leader is unknown. */
+  readLeader?: (ref: { endpoint: string; stack: string }) => Promise<LeaderRead | undefined>;
   now?: () => Date;
 }
 
@@ -51,10 +54,11 @@ export async function reportSwarm(
     const api = engineApi(client);
     const selector = `${SWARM_STACK_LABEL}=${ref.stack}`;
     const services = (await api.services(selector)).sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name));
-    const [tasks, configs, current] = await Promise.all([
+    const [tasks, configs, current, tableLeader] = await Promise.all([
       api.tasks(services.map((s) => s.Spec.Name)),
       api.configs(selector).catch(() => []),
       readCurrentRevision(api, ref.stack).catch(() => undefined),
+      signals.leader?.kind === 'postgres-table' ? deps.readLeader?.(ref) : undefined,
     ]);
     const checks = swarmChecks({
       stack: ref.stack,
@@ -66,6 +70,7 @@ export async function reportSwarm(
       signals,
       contracts,
       recorded: current?.spec,
+      tableLeader,
     });
     return buildReport(ref.stack, `swarm endpoint ${ref.endpoint}`, (deps.now ?? (() => new Date()))(), checks);
   } finally {

@@ -1,11 +1,14 @@
 /**
  * What Revenge tells the generic scorecard, dashboards and leader view, with the source of each
- * fact (lusoris/revenge at e102b189).
+ * fact (lusoris/revenge at e102b189; River v0.30.2 as its go.mod pins it; docker-library/postgres at
+ * 6edb0a8c, as in revenge-upstream.ts).
  */
 import type { StackSignals } from './signals';
 import { REVENGE_API_PORT } from './revenge-upstream';
 
 const REVENGE = 'lusoris/revenge@e102b189';
+/** The River Revenge builds with (go.mod:64). */
+const RIVER = 'riverqueue/river@v0.30.2';
 const RATE = '[5m]';
 const requests = `sum(rate(revenge_http_requests_total${RATE}))`;
 const latency = (q: number) =>
@@ -45,11 +48,25 @@ export const revengeSignals: StackSignals = {
   leader: {
     kind: 'postgres-table',
     component: 'postgres',
+    // POSTGRES_DB and POSTGRES_USER of the postgres component (revenge-stack.ts).
     database: 'revenge',
     user: 'revenge',
+    // River migrates without a schema (rivermigrate.New(..., nil), module.go:55), so its tables go
+    // unqualified into the first schema of the connection's search_path (River's
+    // rivermigrate/river_migrate.go:548): Revenge's is public,shared,movie,tvshow
+    // (docker-compose.prod.yml:8), and public always exists.
+    schema: 'public',
     table: 'river_leader',
-    query: 'SELECT leader_id, elected_at, expires_at FROM river_leader',
+    // One row (name = 'default', 004_pending_and_more.up.sql:42-45); River deletes it once
+    // expires_at is past (river_leader.sql:40-42) and a leader renews it every 5 s with a 15 s TTL
+    // (internal/leadership/elector.go:26-28, :538).
+    columns: { holder: 'leader_id', since: 'elected_at', expires: 'expires_at' },
+    // The postgres image's libpq looks for the server there (Dockerfile:114-116) and trusts local
+    // connections: its own entrypoint runs psql over that socket with --no-password
+    // (docker-entrypoint.sh:207-212), so Homeport needs, and sends, no password.
+    socketDir: '/var/run/postgresql',
     ref: `${REVENGE}:internal/infra/jobs/module.go:54`,
+    tableRef: `${RIVER}:riverdriver/riverpgxv5/migration/main/002_initial_schema.up.sql:85`,
   },
   // Metric names: internal/infra/observability/metrics.go:13-126.
   dashboard: [

@@ -195,6 +195,8 @@ export const postgresImage: ImageContract = {
   tools: ['sh', 'pg_isready', 'psql', 'pg_dump', 'pg_restore'],
   user: { uid: 70, gid: 70, ref: `${PG}:18/alpine3.23/Dockerfile:12` },
   writes: ['/var/lib/postgresql', '/var/run/postgresql'],
+  // The image's libpq and server put the socket in /var/run/postgresql, not /tmp (Dockerfile:114-116).
+  sockets: [{ path: '/var/run/postgresql/.s.PGSQL.5432', ref: `${PG}:18/alpine3.23/Dockerfile:114` }],
 };
 
 export const dragonflyImage: ImageContract = {

@@ -18,18 +18,28 @@ export type LeaderSource =
   /** The pods compete for a Kubernetes Lease of this name. */
   | { kind: 'lease'; lease: string }
   /**
-   * The leader is a row of a PostgreSQL table (River's river_leader): read by running psql in the
-   * database component. `query` returns the leader id and until when it holds the lead.
+   * The leader is a row of a PostgreSQL table (River's river_leader, say): read by running psql in
+   * the database component's container, over its local socket, as `user`.
    */
-  | {
-      kind: 'postgres-table';
-      component: string;
-      database: string;
-      user: string;
-      table: string;
-      query: string;
-      ref: string;
-    };
+  | PostgresTableLeader;
+
+export interface PostgresTableLeader {
+  kind: 'postgres-table';
+  component: string;
+  database: string;
+  user: string;
+  /** The schema the program's migrations create the table in. */
+  schema: string;
+  table: string;
+  /** The columns holding who leads, since when, and until when the lead holds unless renewed. */
+  columns: { holder: string; since: string; expires: string };
+  /** The directory of the server's Unix socket in the container (libpq's -h). */
+  socketDir: string;
+  /** Where the program elects its leader. */
+  ref: string;
+  /** Where the table is defined (its columns and schema). */
+  tableRef: string;
+}
 
 export interface StackSignals {
   /** The component users reach: its replicas, probes, metrics and request IDs are what the scorecard looks at. */

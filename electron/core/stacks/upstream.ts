@@ -92,6 +92,8 @@ export interface ImageContract {
   user?: { uid: number; gid: number; ref: SourceRef };
   /** Directories the program writes to (a read-only root filesystem needs volumes there). */
   writes?: string[];
+  /** Unix sockets the program listens on, where its own tools connect when given no host. */
+  sockets?: { path: string; ref: SourceRef }[];
 }
 
 /** The inputs of a container as the program sees them at start. */

@@ -8,17 +8,18 @@
  *   the host names the program expects to resolve, then either prints why it refuses to start
  *   (`Error: ...` on stderr, exit 1) or serves exactly the contract's ports and paths, prints its
  *   non-secret settings and exits 0 on SIGTERM;
- * - as a tool (`#!/standin/node /standin/standin.mjs` scripts named after it): pg_isready, psql,
- *   pg_dump, pg_restore, redis-cli and curl with the real tools' exit codes.
+ * - as a tool (`#!/standin/node /standin/standin.mjs` scripts named after it): pg_isready, psql
+ *   (standin-psql.ts), pg_dump, pg_restore, redis-cli and curl with the real tools' exit codes.
  */
 import { lookup } from 'node:dns/promises';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { problemLines, settingLines } from '../../stacks/upstream-output';
 import { answersHttp, startProblems, type ContainerInputs, type ImageContract } from '../../stacks/upstream';
 import { CONTRACT_PATH, MAIN_FLAG } from './standin-layout';
+import { standinPsql } from './standin-psql';
 
 const RESOLVE_SECONDS = 30;
 
@@ -129,6 +130,13 @@ async function main(contract: ImageContract, args: string[]): Promise<void> {
     server.listen(p.port, '0.0.0.0', () => console.log(`listening on :${p.port} (${p.protocol})`));
     return server;
   });
+  for (const { path } of contract.sockets ?? []) {
+    // A socket left by an earlier run of the container is the server's own to replace.
+    rmSync(path, { force: true });
+    const server = serveTcp();
+    server.listen(path, () => console.log(`listening on ${path}`));
+    servers.push(server);
+  }
   for (const line of settingLines(contract, inputs)) console.log(line);
   const stop = () => {
     for (const s of servers) s.close();
@@ -166,6 +174,7 @@ function connect(host: string, port: number, timeoutMs: number): Promise<net.Soc
   });
 }
 
+/** pg_isready, pg_dump and pg_restore (psql is standin-psql.ts). */
 async function postgresTool(tool: string, args: string[]): Promise<number> {
   const host = option(args, '-h', '--host') ?? '127.0.0.1';
   const port = Number(option(args, '-p', '--port') ?? 5432);
@@ -175,15 +184,8 @@ async function postgresTool(tool: string, args: string[]): Promise<number> {
   }
   const s = await connect(host, port, Number(option(args, '-t', '--timeout') ?? 3) * 1000);
   if (typeof s !== 'string') s.destroy();
-  if (tool === 'pg_isready') {
-    console.log(`${host}:${port} - ${typeof s === 'string' ? 'no response' : 'accepting connections'}`);
-    return typeof s === 'string' ? 2 : 0;
-  }
-  if (typeof s === 'string') {
-    console.error(`psql: error: connection to server at "${host}", port ${port} failed: ${s}`);
-    return 2;
-  }
-  return 0;
+  console.log(`${host}:${port} - ${typeof s === 'string' ? 'no response' : 'accepting connections'}`);
+  return typeof s === 'string' ? 2 : 0;
 }
 
 async function redisCli(args: string[]): Promise<number> {
@@ -252,8 +254,12 @@ async function curl(args: string[]): Promise<number> {
 
 async function tool(name: string, args: string[]): Promise<number> {
   switch (name) {
+    case 'psql': {
+      const contract = JSON.parse(readFileSync(CONTRACT_PATH, 'utf8')) as ImageContract;
+      const socket = contract.sockets?.[0]?.path;
+      return standinPsql(args, socket ? dirname(socket) : undefined);
+    }
     case 'pg_isready':
-    case 'psql':
     case 'pg_dump':
     case 'pg_restore':
       return postgresTool(name, args);

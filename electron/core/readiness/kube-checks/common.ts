@@ -6,6 +6,7 @@ import type { Evidence, ReadinessCheck, ReadinessFix } from '@shared/readiness-s
 import { NAME_LABEL } from '../../stacks/kubernetes';
 import type { StackSignals } from '../../stacks/signals';
 import type { KubeObject } from '../../stacks/types';
+import type { LeaderRead } from '../../leaders/read-leader';
 import type { ImageContract } from '../../stacks/upstream';
 import type { Container, Pod, Snapshot, Workload } from '../live';
 import { programView, SECRET_MARK, withoutPlaceholders, type ProgramFile, type ProgramView } from '../program';
@@ -32,6 +33,8 @@ export interface CheckInputs {
   backup?: { lastSuccess?: string };
   /** The request-ID round trip through the service proxy, when it could be made. */
   requestId?: { echoed: boolean; sent: string; got?: string; status: number } | { unavailable: string };
+  /** What the stack's leader table says, when its leader lives in one and Homeport could run psql. */
+  tableLeader?: LeaderRead;
 }
 
 export type Verdict = ReadinessCheck['verdict'];

@@ -1,7 +1,7 @@
 /** Readiness checks: State management, from the primary's effective settings and the stack's leader source. */
 import type { Evidence, ReadinessCheck } from '@shared/readiness-schemas';
 import { LEADER_ELECTION_ANNOTATION } from '../../stacks/types';
-import { leaderNotObservable } from '../leader';
+import { tableLeaderCheck } from '../leader';
 import { externalStateCheck, objectStorageCheck } from '../program-checks';
 import {
   result,
@@ -50,7 +50,7 @@ export function leaderElection(i: CheckInputs): ReadinessCheck {
   if (!source) return result(d, 'unknown', 'The stack declares no leader election', [], '');
   if (source.kind !== 'lease') {
     const holder = workloadOf(i.snap, source.component);
-    return leaderNotObservable(d, source, holder ? ref(holder) : `component ${source.component}`);
+    return tableLeaderCheck(d, source, holder ? ref(holder) : `component ${source.component}`, i.tableLeader);
   }
   const w = primaryWorkload(i);
   if (!w) return missingPrimary(d, i);

@@ -1,5 +1,6 @@
 /** What the Swarm readiness checks share: their inputs, the primary service and what its program reads. */
 import type { ReadinessCheck, ReadinessFix } from '@shared/readiness-schemas';
+import type { LeaderRead } from '../../leaders/read-leader';
 import type { StackSignals } from '../../stacks/signals';
 import { SECRETS_DIR, SWARM_COMPONENT_LABEL, type SwarmStack } from '../../stacks/swarm';
 import type { ImageContract } from '../../stacks/upstream';
@@ -20,6 +21,8 @@ export interface SwarmInputs {
    * data, so the templates of config files are read from here.
    */
   recorded?: SwarmStack;
+  /** What the stack's leader table says, when its leader lives in one and Homeport could run psql. */
+  tableLeader?: LeaderRead;
 }
 
 export type Draft = Pick<ReadinessCheck, 'id' | 'title' | 'category' | 'weight'>;

@@ -1,7 +1,7 @@
 /** Swarm readiness checks: State management and Configuration, from the primary's effective settings. */
 import type { ReadinessCheck } from '@shared/readiness-schemas';
 import { SECRETS_DIR } from '../../stacks/swarm';
-import { leaderNotObservable } from '../leader';
+import { tableLeaderCheck } from '../leader';
 import { configurationCheck, externalStateCheck, objectStorageCheck, type Place } from '../program-checks';
 import { SECRET_NAME } from '../score';
 import {
@@ -55,10 +55,11 @@ export function stateChecks(i: SwarmInputs): ReadinessCheck[] {
             leader,
             'Docker Swarm has no Lease objects: who runs the periodic jobs cannot be seen from the engine API',
           )
-        : leaderNotObservable(
+        : tableLeaderCheck(
             leader,
             source,
             `Service ${serviceOf(i, source.component)?.Spec.Name ?? source.component}`,
+            i.tableLeader,
           ),
   ];
 }

@@ -213,8 +213,11 @@ async function userExists(): Promise<boolean> {
   }
 }
 
-/** Creates homeport-test (several test files may race here) with passwordless sudo. */
-async function ensureTestUser(): Promise<void> {
+/**
+ * Creates homeport-test (several test files may race here) with passwordless sudo; the PostgreSQL
+ * fixture runs its server as this user too (initdb refuses root).
+ */
+export async function ensureTestUser(): Promise<void> {
   if (!(await userExists())) {
     try {
       await run('useradd', ['-m', '-s', '/bin/sh', TEST_USER]);
