@@ -1,7 +1,7 @@
 import type * as http from 'node:http';
 import type { ImageContract } from '../core/stacks/upstream';
 import { notFound } from './http-util';
-import { gracefulDelete, NODES, PODS, type PodRuntime } from './runtime';
+import { gracefulDelete, NODES, PODS, readyNodes, type PodRuntime } from './runtime';
 import type { KObject, Store } from './store';
 import { createPodEvents } from './pod-events';
 import { createUpstreamKubelet } from './upstream-kubelet';
@@ -53,15 +53,6 @@ export function createKubelet(
     for (const res of book.followers) res.write(`${text}\n`);
   }
 
-  const readyNodes = () =>
-    store
-      .list(NODES)
-      .filter((n) =>
-        ((n.status?.conditions as { type: string; status: string }[]) ?? []).some(
-          (c) => c.type === 'Ready' && c.status === 'True',
-        ),
-      );
-
   function update(pod: KObject, status: Record<string, unknown>, spec?: Record<string, unknown>) {
     const current = store.peek(PODS, pod.metadata.namespace, pod.metadata.name);
     if (!current || current.metadata.uid !== pod.metadata.uid) return;
@@ -111,7 +102,7 @@ export function createKubelet(
     const isJob = ((pod.metadata.ownerReferences ?? []) as { kind: string }[]).some((o) => o.kind === 'Job');
     switch (st.stage) {
       case 'pending': {
-        const nodes = readyNodes();
+        const nodes = readyNodes(store);
         if (nodes.length === 0) return;
         const node = nodes[nextNode++ % nodes.length] as KObject;
         update(pod, { conditions: [condition('PodScheduled', true)] }, { nodeName: node.metadata.name });
@@ -224,7 +215,7 @@ export function createKubelet(
     const notReady = new Set(
       store
         .list(NODES)
-        .filter((n) => !readyNodes().includes(n))
+        .filter((n) => !readyNodes(store).includes(n))
         .map((n) => n.metadata.name),
     );
     for (const pod of store.list(PODS)) {

@@ -59,3 +59,47 @@ export function gracefulDelete(
     metadata: { ...pod.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: grace },
   });
 }
+
+/** Nodes whose Ready condition is True: the ones a kubelet may place pods on. */
+export function readyNodes(store: Store): KObject[] {
+  return store
+    .list(NODES)
+    .filter((n) =>
+      ((n.status?.conditions as { type: string; status: string }[]) ?? []).some(
+        (c) => c.type === 'Ready' && c.status === 'True',
+      ),
+    );
+}
+
+/** What every kubelet knows of a container, whatever runs it. */
+export interface ContainerRun {
+  spec: { name: string; image: string };
+  state: 'waiting' | 'running' | 'terminated';
+  waiting: { reason: string; message?: string };
+  terminated?: Record<string, unknown>;
+  lastState: Record<string, unknown>;
+  restarts: number;
+  startedAt: string;
+  started: boolean;
+  ready: boolean;
+}
+
+/** A container's entry in status.containerStatuses, as the kubelet writes it. */
+export function containerStatus(r: ContainerRun, ids: { imageID: string; containerID?: string }) {
+  return {
+    name: r.spec.name,
+    image: r.spec.image,
+    imageID: ids.imageID,
+    ...(ids.containerID ? { containerID: ids.containerID } : {}),
+    ready: r.ready,
+    restartCount: r.restarts,
+    started: r.state === 'running' && r.started,
+    state:
+      r.state === 'running'
+        ? { running: { startedAt: r.startedAt } }
+        : r.state === 'terminated'
+          ? { terminated: r.terminated }
+          : { waiting: r.waiting },
+    lastState: r.lastState,
+  };
+}

@@ -10,6 +10,7 @@ import { contractForImage, startProblems, type ImageContract } from '../core/sta
 import { clusterHosts, containerInputs, KubeletError, mountProblem, type ContainerSpec } from './container-inputs';
 import { runProbe, type Probe, type ProbeResult } from './probes';
 import type { KObject, Store } from './store';
+import { containerStatus } from './runtime';
 
 export interface KubeletIO {
   event(pod: KObject, reason: string, message: string, type?: 'Normal' | 'Warning'): void;
@@ -214,21 +215,7 @@ export function createUpstreamKubelet(store: Store, io: KubeletIO, contracts: re
   }
 
   function writeStatus(pod: KObject, run: PodRun) {
-    const containerStatuses = run.containers.map((r) => ({
-      name: r.spec.name,
-      image: r.spec.image,
-      imageID: '',
-      ready: r.ready,
-      restartCount: r.restarts,
-      started: r.state === 'running' && r.started,
-      state:
-        r.state === 'running'
-          ? { running: { startedAt: r.startedAt } }
-          : r.state === 'terminated'
-            ? { terminated: r.terminated }
-            : { waiting: r.waiting },
-      lastState: r.lastState,
-    }));
+    const containerStatuses = run.containers.map((r) => containerStatus(r, { imageID: '' }));
     const allReady = run.containers.every((r) => r.ready);
     const allDown = run.containers.every((r) => r.state === 'terminated');
     const phase = allDown ? 'Failed' : run.everStarted ? 'Running' : 'Pending';

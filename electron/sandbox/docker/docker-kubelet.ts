@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mountProblem } from '../container-inputs';
 import { createPodEvents } from '../pod-events';
-import { gracefulDelete, NODES, PODS, type PodRuntime } from '../runtime';
+import { containerStatus, gracefulDelete, PODS, readyNodes, type PodRuntime } from '../runtime';
 import type { KObject, Store } from '../store';
 import { createContainers, newRun, type PodContext, type Run, type Spec } from './containers';
 import { engineWords, runtimeEngine } from './engine';
@@ -54,15 +54,6 @@ export async function createDockerKubelet(store: Store, speed: number, dockerHos
   const workers = new Map<string, Worker>();
   let nextNode = 0;
 
-  const readyNodes = () =>
-    store
-      .list(NODES)
-      .filter((n) =>
-        ((n.status?.conditions as { type: string; status: string }[]) ?? []).some(
-          (c) => c.type === 'Ready' && c.status === 'True',
-        ),
-      );
-
   function setStatus(w: Worker, status: Record<string, unknown>, spec?: Record<string, unknown>) {
     const current = store.peek(PODS, w.pod.metadata.namespace, w.pod.metadata.name);
     if (!current || current.metadata.uid !== w.uid) return;
@@ -85,7 +76,7 @@ export async function createDockerKubelet(store: Store, speed: number, dockerHos
     const { pod } = w;
     switch (w.stage) {
       case 'scheduling': {
-        const nodes = readyNodes();
+        const nodes = readyNodes(store);
         if (nodes.length === 0) return;
         const node = nodes[nextNode++ % nodes.length] as KObject;
         const address = ((node.status?.addresses as { type: string; address: string }[]) ?? []).find(
@@ -163,7 +154,7 @@ export async function createDockerKubelet(store: Store, speed: number, dockerHos
       r,
       containers.realias(w, r, (aliases) => networks.realias(w.network, id, aliases, r.ip)).catch(() => undefined),
     );
-    const nodeReady = readyNodes().some((n) => n.metadata.name === w.pod.spec?.nodeName);
+    const nodeReady = readyNodes(store).some((n) => n.metadata.name === w.pod.spec?.nodeName);
     if (!nodeReady) r.ready = false;
     else for (const kind of ['startup', 'liveness', 'readiness'] as const) probe(w, r, kind, id, t);
     if (r.started && !r.spec.readinessProbe && nodeReady) r.ready = true;
@@ -220,22 +211,10 @@ export async function createDockerKubelet(store: Store, speed: number, dockerHos
     if (w.stage !== 'running' && w.containers.length === 0) return;
     const containerStatuses = w.containers.map((r) => {
       const id = r.attempts[r.attempts.length - 1];
-      return {
-        name: r.spec.name,
-        image: r.spec.image,
+      return containerStatus(r, {
         imageID: r.imageId ? `docker-pullable://${r.imageId}` : '',
-        ...(id ? { containerID: `docker://${id}` } : {}),
-        ready: r.ready,
-        restartCount: r.restarts,
-        started: r.state === 'running' && r.started,
-        state:
-          r.state === 'running'
-            ? { running: { startedAt: r.startedAt } }
-            : r.state === 'terminated'
-              ? { terminated: r.terminated }
-              : { waiting: r.waiting },
-        lastState: r.lastState,
-      };
+        containerID: id ? `docker://${id}` : undefined,
+      });
     });
     const allReady = w.containers.length > 0 && w.containers.every((r) => r.ready);
     const final = w.containers.length > 0 && w.containers.every((r) => r.state === 'terminated' && r.due === Infinity);
