@@ -33,12 +33,24 @@ export const contextSummarySchema = z.object({
   exec: execCommandSchema.optional(),
   /** The kubeconfig file that defined this context. */
   source: z.string(),
-  /** True for Homeport's simulated sandbox cluster, which the UI labels as such. */
+  /** True for Homeport's sandbox cluster (either runtime), which the UI labels as such. */
   simulated: z.boolean(),
+  /** What runs the sandbox's pods: simulated, or real containers on a Docker engine. */
+  sandboxRuntime: z.enum(['simulated', 'docker']).optional(),
   /** Problems that will stop a connection, e.g. a context naming a cluster that does not exist. */
   problems: z.array(z.string()),
 });
 export type ContextSummary = z.infer<typeof contextSummarySchema>;
+export type SandboxRuntime = NonNullable<ContextSummary['sandboxRuntime']>;
+
+/**
+ * How the UI names a sandbox context (undefined for any other): its pods are simulated, or real
+ * containers that exec and port-forward reach.
+ */
+export function sandboxLabel(c: Pick<ContextSummary, 'simulated' | 'sandboxRuntime'>): string | undefined {
+  if (!c.simulated) return undefined;
+  return c.sandboxRuntime === 'docker' ? 'sandbox (Docker runtime)' : 'simulated';
+}
 
 export const contextListSchema = z.object({
   contexts: z.array(contextSummarySchema),

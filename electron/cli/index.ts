@@ -17,9 +17,9 @@ Commands:
              --port N        port to listen on (default: a free port)
              --host ADDR     address to bind (default 127.0.0.1)
              --data-dir DIR  settings directory (default $HOMEPORT_DATA_DIR or the platform config dir)
-             --sandbox       also start the simulated sandbox cluster and add its context
+             --sandbox       also start the sandbox cluster and add its context
              --runtime docker[=DOCKER_HOST]  with --sandbox: run the sandbox's pods as real containers
-  sandbox    Start the simulated sandbox cluster (for demos and tests) and write its kubeconfig
+  sandbox    Start the sandbox cluster (for demos and tests) and write its kubeconfig
              --port N                port to listen on (default: a free port)
              --nodes N               number of simulated nodes (default 3)
              --kubeconfig-out PATH   where to write the kubeconfig (default ./homeport-sandbox.kubeconfig)

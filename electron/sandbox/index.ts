@@ -313,7 +313,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
           cluster: {
             server: url,
             'certificate-authority-data': Buffer.from(tls.cert).toString('base64'),
-            extensions: [{ name: SANDBOX_EXTENSION, extension: { simulated: true } }],
+            extensions: [{ name: SANDBOX_EXTENSION, extension: { runtime: opts.runtime?.kind ?? 'simulated' } }],
           },
         },
       ],

@@ -18,6 +18,7 @@ import { createKubeGateway, KubeRequestError, type KubeGateway } from '../kube/k
 import type { ExecConsent, SettingsStore } from '../storage/settings';
 import {
   isSandboxCluster,
+  sandboxRuntime,
   kubeconfigPaths,
   loadKubeconfig,
   type KubeExec,
@@ -380,6 +381,7 @@ export function summarize(config: MergedKubeconfig, consents: ExecConsent[]): Co
       ...(user?.exec && !hasStaticAuth(user) ? { exec: describeExec(user.exec, isAllowed(user.exec, consents)) } : {}),
       source,
       simulated: isSandboxCluster(cluster),
+      ...(sandboxRuntime(cluster) ? { sandboxRuntime: sandboxRuntime(cluster) } : {}),
       problems,
     });
   }

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import type { KubeconfigSource } from '@shared/contract';
+import type { KubeconfigSource, SandboxRuntime } from '@shared/contract';
 import { errorMessage, HomeportError } from '../errors';
 import { describeValue, parseKubeconfigYaml } from './kubeconfig-yaml';
 import { readUserFile as readBounded, UserFileError, type UserFileSpec } from '../storage/user-file';
@@ -31,11 +31,28 @@ const clusterSchema = struct({
   extensions: z.array(struct({ name: z.string(), extension: z.unknown() })).nullish(),
 });
 
-/** The kubeconfig cluster extension that marks Homeport's simulated sandbox cluster. */
+/**
+ * The kubeconfig cluster extension that marks Homeport's sandbox cluster; its value names what runs
+ * the pods: `{ runtime: 'simulated' }` or `{ runtime: 'docker' }`.
+ */
 export const SANDBOX_EXTENSION = 'homeport.dev/sandbox';
 
+/**
+ * What runs a sandbox cluster's pods, or undefined for any other cluster. A kubeconfig written
+ * before the runtime was recorded (`{ simulated: true }`) or with a runtime this version does not
+ * know reads as simulated: that is the runtime without real processes, so the label never promises
+ * exec or port-forward that cannot work.
+ */
+export function sandboxRuntime(cluster: KubeCluster | undefined): SandboxRuntime | undefined {
+  const marker = (cluster?.extensions ?? []).find((e) => e.name === SANDBOX_EXTENSION);
+  if (!marker) return undefined;
+  const value = marker.extension;
+  const runtime = value && typeof value === 'object' ? (value as { runtime?: unknown }).runtime : undefined;
+  return runtime === 'docker' ? 'docker' : 'simulated';
+}
+
 export function isSandboxCluster(cluster: KubeCluster | undefined): boolean {
-  return (cluster?.extensions ?? []).some((e) => e.name === SANDBOX_EXTENSION);
+  return sandboxRuntime(cluster) !== undefined;
 }
 
 const execSchema = struct({

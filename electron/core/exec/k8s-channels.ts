@@ -74,7 +74,8 @@ const frame = (channel: number, payload: Buffer | string) =>
   Buffer.concat([Buffer.of(channel), typeof payload === 'string' ? Buffer.from(payload) : payload]);
 
 /**
- * Runs the session over an open WebSocket until the server closes it: output to the plumbing with
+ * Runs the session over an open WebSocket until the server closes it (a socket paused when it
+ * opened is resumed once listened to): output to the plumbing with
  * the socket paused while a consumer is behind, input in bounded messages as fast as the socket
  * takes them, the exit status from channel 3, and a heartbeat that notices a dead connection.
  */
@@ -171,4 +172,6 @@ export function runOverWebSocket(
       message: `${opts.where}: the connection was lost before the command's exit status arrived (${why}); whether it finished is unknown`,
     });
   });
+  // The caller may have paused the socket when it opened so nothing came before these listeners.
+  if (!paused && ws.isPaused) ws.resume();
 }

@@ -136,7 +136,13 @@ async function start(
     const tty = request.tty !== undefined;
     const query = execQuery({ command: request.command, container: chosen.container, stdin: !!request.stdin, tty });
     const ws = await gateway
-      .websocket(`${podPath}/exec?${query}`, { protocols: EXEC_PROTOCOLS, signal: request.signal })
+      .websocket(`${podPath}/exec?${query}`, {
+        protocols: EXEC_PROTOCOLS,
+        signal: request.signal,
+        // A quick command's output, status and close can come with the handshake, before
+        // runOverWebSocket listens: the socket waits paused until it does.
+        onOpen: (socket) => socket.pause(),
+      })
       .catch((err: unknown) => {
         throw failureOf(err, where);
       });

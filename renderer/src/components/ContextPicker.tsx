@@ -1,6 +1,7 @@
+import { sandboxLabel } from '@shared/contract';
 import { useActiveContext } from '../lib/active-context';
 
-/** Which cluster the live screens show; the simulated sandbox is labelled as such. */
+/** Which cluster the live screens show; the sandbox is labelled as such, with its runtime. */
 export function ContextPicker() {
   const { active, contexts, select } = useActiveContext();
   if (contexts.length === 0) return null;
@@ -11,13 +12,13 @@ export function ContextPicker() {
         {contexts.map((c) => (
           <option key={c.name} value={c.name}>
             {c.name}
-            {c.simulated ? ' (simulated)' : ''}
+            {sandboxLabel(c) ? ` (${sandboxLabel(c)})` : ''}
           </option>
         ))}
       </select>
       {active?.simulated ? (
         <span className="badge simulated" data-testid="simulated-badge">
-          Simulated cluster
+          {active.sandboxRuntime === 'docker' ? 'Sandbox cluster (Docker runtime)' : 'Simulated cluster'}
         </span>
       ) : null}
     </label>

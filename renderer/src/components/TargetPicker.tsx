@@ -1,3 +1,4 @@
+import { sandboxLabel } from '@shared/contract';
 import type { TargetKind } from '@shared/target-schemas';
 import { useActiveTarget } from '../lib/active-target';
 
@@ -43,7 +44,7 @@ export function TargetPicker({ stack, onChange }: { stack?: string; onChange?: (
                 {t.contexts.map((c) => (
                   <option key={c.name} value={c.name}>
                     {c.name}
-                    {c.simulated ? ' (simulated)' : ''}
+                    {sandboxLabel(c) ? ` (${sandboxLabel(c)})` : ''}
                   </option>
                 ))}
               </select>

@@ -1,4 +1,4 @@
-import type { ConnectionTest, ContextSummary } from '@shared/contract';
+import { sandboxLabel, type ConnectionTest, type ContextSummary } from '@shared/contract';
 import { useAllowExec, useTestConnection } from './use-contexts';
 
 const reasonLabels: Record<Extract<ConnectionTest, { status: 'failed' }>['reason'], string> = {
@@ -22,7 +22,7 @@ export function ContextRow({ context }: { context: ContextSummary }) {
       <td>
         <div className="strong">{context.name}</div>
         {context.current ? <span className="badge">current</span> : null}{' '}
-        {context.simulated ? <span className="badge simulated">simulated</span> : null}
+        {context.simulated ? <span className="badge simulated">{sandboxLabel(context)}</span> : null}
         <div className="muted small" title={context.source}>
           cluster {context.cluster || '—'}
         </div>

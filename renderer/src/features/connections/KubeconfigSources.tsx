@@ -5,7 +5,8 @@ const originLabels: Record<KubeconfigSource['origin'], string> = {
   KUBECONFIG: '$KUBECONFIG',
   default: 'default',
   added: 'added in Homeport',
-  sandbox: 'simulated sandbox',
+  // Either runtime: the context's own badge says which.
+  sandbox: 'Homeport sandbox',
 };
 
 export function KubeconfigSources({ sources }: { sources: KubeconfigSource[] }) {
