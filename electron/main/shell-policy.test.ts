@@ -3,7 +3,14 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { APP_URL, claimSingleInstance, denyAllPermissions, rendererUrl, type WindowLike } from './shell-policy';
+import {
+  APP_URL,
+  claimSingleInstance,
+  denyAllPermissions,
+  opensExternally,
+  rendererUrl,
+  type WindowLike,
+} from './shell-policy';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -112,4 +119,29 @@ describe('packaging', () => {
     const misspelt = { ...config, electronFuses: { ...config.electronFuses, runAsNod: false } };
     await expect(validateConfiguration(misspelt, debug)).rejects.toThrow(/electronFuses/);
   }, 60_000);
+});
+
+describe("links opened in the user's browser", () => {
+  it('are documentation over https and port-forward addresses on 127.0.0.1', () => {
+    expect(opensExternally('https://github.com/homeport/homeport#readme')).toBe(true);
+    expect(opensExternally('http://127.0.0.1:41234')).toBe(true);
+    expect(opensExternally('http://127.0.0.1:41234/greeting.txt?x=1')).toBe(true);
+  });
+
+  it('are nothing else', () => {
+    for (const url of [
+      'http://example.com/',
+      'http://localhost:41234/',
+      'http://127.0.0.1/',
+      'http://127.0.0.1.evil.example:80/',
+      'http://user:pass@127.0.0.1:41234/',
+      'https://user@example.com/',
+      'file:///etc/passwd',
+      'ms-settings:display',
+      'javascript:alert(1)',
+      'not a url',
+    ]) {
+      expect(opensExternally(url), url).toBe(false);
+    }
+  });
 });

@@ -25,6 +25,24 @@ export function rendererUrl(opts: { isPackaged: boolean; env: NodeJS.ProcessEnv 
   return APP_URL;
 }
 
+/**
+ * Whether a link the renderer opens in a new window goes to the user's browser: documentation
+ * over https, and a port-forward's local address (`http://127.0.0.1:PORT/...`, where forwards
+ * listen). Nothing else: no other http host, no credentials in the URL, no other scheme (file:,
+ * a custom protocol handler).
+ */
+export function opensExternally(raw: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
+  if (url.username !== '' || url.password !== '') return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && url.hostname === '127.0.0.1' && url.port !== '';
+}
+
 export interface SessionLike {
   setPermissionRequestHandler(
     handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void,

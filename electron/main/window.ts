@@ -1,6 +1,7 @@
 import { app, BrowserWindow, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { isOwnOrigin } from '../transport/ipc';
+import { opensExternally } from './shell-policy';
 
 /** Secure defaults for the one app window; guards apply to every web contents ever created. */
 export function createMainWindow(appUrl: string, preloadPath: string): BrowserWindow {
@@ -34,8 +35,8 @@ export function guardWebContents(contents: WebContents, appUrl: string): void {
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser, and only over https.
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // Documentation and port-forward addresses open in the user's browser; nothing opens in-app.
+    if (opensExternally(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
 }
