@@ -28,7 +28,8 @@ const clusterSchema = struct({
   'tls-server-name': z.string().optional(),
   'proxy-url': z.string().optional(),
   'disable-compression': z.boolean().optional(),
-  extensions: z.array(struct({ name: z.string(), extension: z.unknown() })).nullish(),
+  // kubectl loads an extension whose value is null; so does Homeport.
+  extensions: z.array(struct({ name: z.string(), extension: z.unknown().optional() })).nullish(),
 });
 
 /**

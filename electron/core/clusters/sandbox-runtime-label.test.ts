@@ -61,6 +61,12 @@ describe('the sandbox runtime in a kubeconfig', () => {
     }
   });
 
+  it('loads a cluster extension whose value is null, as kubectl does', async () => {
+    const list = await contexts(withExtension(null));
+    expect(Object.keys(list).sort()).toEqual(['other', 'sandbox']);
+    expect(list.sandbox!.sandboxRuntime).toBe('simulated');
+  });
+
   it('is written by the sandbox: simulated unless it runs pods on Docker', async () => {
     sandbox = await startSandbox({ speed: 0.05 });
     const list = await contexts(sandbox.kubeconfig());
