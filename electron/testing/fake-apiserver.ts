@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TestPki } from './tls';
 
 export interface RecordedApiRequest {
@@ -35,6 +36,31 @@ export function recordHeaders(raw: string[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) (out[raw[i]!] ??= []).push(raw[i + 1]!);
   return out;
+}
+
+/** A JSON answer, as the API server writes its objects and Status bodies. */
+export function answerJson(res: http.ServerResponse, code: number, body: unknown): void {
+  res.writeHead(code, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** The API server's Status object for a refusal: what kubectl and Homeport print from. */
+export const failureStatus = (code: number, reason: string, message: string) => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message,
+  reason,
+  code,
+});
+
+/** An HTTP error answer written on a raw socket (an upgrade request has no ServerResponse). */
+export function refuseUpgrade(socket: Duplex, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${code} ${http.STATUS_CODES[code]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
 }
 
 /** A minimal API server answering /version, for connection tests of the client side. */

@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { constants, tmpdir } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { recordHeaders } from '../../../testing/fake-apiserver';
+import { answerJson, failureStatus, recordHeaders, refuseUpgrade } from '../../../testing/fake-apiserver';
 import type { TestPki } from '../../../testing/tls';
 
 export interface FakePod {
@@ -52,29 +52,6 @@ export interface FakeExecOptions {
   forbidExec?: boolean;
 }
 
-const json = (res: http.ServerResponse, code: number, body: unknown) => {
-  res.writeHead(code, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
-};
-
-const status = (code: number, reason: string, message: string) => ({
-  kind: 'Status',
-  apiVersion: 'v1',
-  metadata: {},
-  status: 'Failure',
-  message,
-  reason,
-  code,
-});
-
-/** An HTTP error answer written on a raw socket (the upgrade path has no ServerResponse). */
-function refuseUpgrade(socket: Duplex, code: number, body: unknown) {
-  const text = JSON.stringify(body);
-  socket.end(
-    `HTTP/1.1 ${code} ${http.STATUS_CODES[code]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
-  );
-}
-
 const PODS = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)(\/exec)?$/;
 
 export async function startFakeExecServer(opts: FakeExecOptions = {}) {
@@ -88,12 +65,12 @@ export async function startFakeExecServer(opts: FakeExecOptions = {}) {
 
   const handler: http.RequestListener = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    if (!authorized(req)) return json(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
-    if (url.pathname === '/version') return json(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0' });
-    if (url.pathname === '/api') return json(res, 200, { kind: 'APIVersions', versions: ['v1'] });
-    if (url.pathname === '/apis') return json(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
+    if (!authorized(req)) return answerJson(res, 401, failureStatus(401, 'Unauthorized', 'Unauthorized'));
+    if (url.pathname === '/version') return answerJson(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0' });
+    if (url.pathname === '/api') return answerJson(res, 200, { kind: 'APIVersions', versions: ['v1'] });
+    if (url.pathname === '/apis') return answerJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
     if (url.pathname === '/api/v1') {
-      return json(res, 200, {
+      return answerJson(res, 200, {
         kind: 'APIResourceList',
         groupVersion: 'v1',
         resources: [
@@ -103,11 +80,12 @@ export async function startFakeExecServer(opts: FakeExecOptions = {}) {
       });
     }
     const m = PODS.exec(url.pathname);
-    if (!m) return json(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    if (!m)
+      return answerJson(res, 404, failureStatus(404, 'NotFound', 'the server could not find the requested resource'));
     const pod = pods.get(key(m[1]!, m[2]!));
-    if (!pod) return json(res, 404, status(404, 'NotFound', `pods "${m[2]}" not found`));
-    if (m[3]) return json(res, 400, status(400, 'BadRequest', 'Upgrade request required'));
-    json(res, 200, podObject(pod));
+    if (!pod) return answerJson(res, 404, failureStatus(404, 'NotFound', `pods "${m[2]}" not found`));
+    if (m[3]) return answerJson(res, 400, failureStatus(400, 'BadRequest', 'Upgrade request required'));
+    answerJson(res, 200, podObject(pod));
   };
 
   const server = opts.tls
@@ -137,13 +115,13 @@ export async function startFakeExecServer(opts: FakeExecOptions = {}) {
     if (refusal) return refuseUpgrade(socket, refusal.code, refusal);
     if (req.headers.upgrade?.toLowerCase() !== 'websocket') {
       // kubectl falls back to SPDY only when the WebSocket upgrade fails; this server speaks none.
-      return refuseUpgrade(socket, 400, status(400, 'BadRequest', 'this test server speaks only WebSocket'));
+      return refuseUpgrade(socket, 400, failureStatus(400, 'BadRequest', 'this test server speaks only WebSocket'));
     }
     if (!offered.some((p) => speaks.includes(p))) {
       return refuseUpgrade(
         socket,
         400,
-        status(
+        failureStatus(
           400,
           'BadRequest',
           `requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${speaks.join(' ')}]`,
@@ -159,33 +137,34 @@ export async function startFakeExecServer(opts: FakeExecOptions = {}) {
   });
 
   function refusalFor(req: http.IncomingMessage, url: URL) {
-    if (!authorized(req)) return status(401, 'Unauthorized', 'Unauthorized');
+    if (!authorized(req)) return failureStatus(401, 'Unauthorized', 'Unauthorized');
     const m = PODS.exec(url.pathname);
-    if (!m?.[3]) return status(404, 'NotFound', 'the server could not find the requested resource');
+    if (!m?.[3]) return failureStatus(404, 'NotFound', 'the server could not find the requested resource');
     const pod = pods.get(key(m[1]!, m[2]!));
     if (opts.forbidExec) {
-      return status(
+      return failureStatus(
         403,
         'Forbidden',
         `pods "${m[2]}" is forbidden: User "homeport-test" cannot create resource "pods/exec" in API group "" in the namespace "${m[1]}"`,
       );
     }
-    if (!pod) return status(404, 'NotFound', `pods "${m[2]}" not found`);
+    if (!pod) return failureStatus(404, 'NotFound', `pods "${m[2]}" not found`);
     const q = url.searchParams;
     const container = q.get('container') ?? '';
     if (!container && pod.containers.length > 1) {
-      return status(
+      return failureStatus(
         400,
         'BadRequest',
         `a container name must be specified for pod ${pod.name}, choose one of: [${pod.containers.join(' ')}]`,
       );
     }
     if (container && !pod.containers.includes(container)) {
-      return status(400, 'BadRequest', `container ${container} is not valid for pod ${pod.name}`);
+      return failureStatus(400, 'BadRequest', `container ${container} is not valid for pod ${pod.name}`);
     }
-    if (q.getAll('command').length === 0) return status(400, 'BadRequest', 'you must specify at least 1 command');
+    if (q.getAll('command').length === 0)
+      return failureStatus(400, 'BadRequest', 'you must specify at least 1 command');
     if (!['stdin', 'stdout', 'stderr'].some((s) => q.get(s) === 'true')) {
-      return status(400, 'BadRequest', 'you must specify at least 1 of stdin, stdout, stderr');
+      return failureStatus(400, 'BadRequest', 'you must specify at least 1 of stdin, stdout, stderr');
     }
     return undefined;
   }
@@ -234,7 +213,7 @@ export async function startFakeExecServer(opts: FakeExecOptions = {}) {
           : `exec: "${program}": permission denied`;
       const message = `error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: ${why}: unknown`;
       sendStatus({
-        ...status(500, 'InternalError', `Internal error occurred: ${message}`),
+        ...failureStatus(500, 'InternalError', `Internal error occurred: ${message}`),
         details: { causes: [{ message }] },
       });
     });

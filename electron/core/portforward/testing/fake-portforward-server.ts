@@ -11,7 +11,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { recordHeaders } from '../../../testing/fake-apiserver';
+import { answerJson, failureStatus, recordHeaders, refuseUpgrade } from '../../../testing/fake-apiserver';
 import type { TestPki } from '../../../testing/tls';
 
 export interface FakeForwardPod {
@@ -51,28 +51,6 @@ export interface RecordedForward {
   headers: Record<string, string[]>;
 }
 
-const json = (res: http.ServerResponse, code: number, body: unknown) => {
-  res.writeHead(code, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
-};
-
-const status = (code: number, reason: string, message: string) => ({
-  kind: 'Status',
-  apiVersion: 'v1',
-  metadata: {},
-  status: 'Failure',
-  message,
-  reason,
-  code,
-});
-
-function refuseUpgrade(socket: Duplex, code: number, body: unknown) {
-  const text = JSON.stringify(body);
-  socket.end(
-    `HTTP/1.1 ${code} ${http.STATUS_CODES[code]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
-  );
-}
-
 const ROUTE = /^\/api\/v1\/namespaces\/([^/]+)\/(pods|services)(?:\/([^/]+))?(\/portforward)?$/;
 const PROTOCOL = 'v4.channel.k8s.io';
 
@@ -104,23 +82,29 @@ export async function startFakePortForwardServer(opts: { tls?: TestPki; token?: 
 
   const handler: http.RequestListener = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    if (!authorized(req)) return json(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+    if (!authorized(req)) return answerJson(res, 401, failureStatus(401, 'Unauthorized', 'Unauthorized'));
     const m = ROUTE.exec(url.pathname);
-    if (!m) return json(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    if (!m)
+      return answerJson(res, 404, failureStatus(404, 'NotFound', 'the server could not find the requested resource'));
     const [, ns, resource, name, sub] = m as unknown as [string, string, string, string | undefined, string?];
     if (resource === 'services') {
       if (!name) {
         const items = [...services.values()].filter((x) => (x.namespace ?? 'default') === ns).map(serviceObject);
-        return json(res, 200, { kind: 'ServiceList', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items });
+        return answerJson(res, 200, {
+          kind: 'ServiceList',
+          apiVersion: 'v1',
+          metadata: { resourceVersion: '1' },
+          items,
+        });
       }
       const svc = services.get(key(ns, name));
-      if (!svc) return json(res, 404, status(404, 'NotFound', `services "${name}" not found`));
-      return json(res, 200, serviceObject(svc));
+      if (!svc) return answerJson(res, 404, failureStatus(404, 'NotFound', `services "${name}" not found`));
+      return answerJson(res, 200, serviceObject(svc));
     }
     if (!name) {
       const selector = url.searchParams.get('labelSelector') ?? '';
       const items = [...pods.values()].filter((p) => (p.namespace ?? 'default') === ns && matches(p, selector));
-      return json(res, 200, {
+      return answerJson(res, 200, {
         kind: 'PodList',
         apiVersion: 'v1',
         metadata: { resourceVersion: '1' },
@@ -128,9 +112,9 @@ export async function startFakePortForwardServer(opts: { tls?: TestPki; token?: 
       });
     }
     const pod = pods.get(key(ns, name));
-    if (!pod) return json(res, 404, status(404, 'NotFound', `pods "${name}" not found`));
-    if (sub) return json(res, 400, status(400, 'BadRequest', 'Upgrade request required'));
-    json(res, 200, podObject(pod));
+    if (!pod) return answerJson(res, 404, failureStatus(404, 'NotFound', `pods "${name}" not found`));
+    if (sub) return answerJson(res, 400, failureStatus(400, 'BadRequest', 'Upgrade request required'));
+    answerJson(res, 200, podObject(pod));
   };
 
   const server = opts.tls
@@ -146,9 +130,13 @@ export async function startFakePortForwardServer(opts: { tls?: TestPki; token?: 
     const url = new URL(req.url ?? '/', 'http://fake');
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     const m = ROUTE.exec(url.pathname);
-    if (!authorized(req)) return refuseUpgrade(socket, 401, status(401, 'Unauthorized', 'Unauthorized'));
+    if (!authorized(req)) return refuseUpgrade(socket, 401, failureStatus(401, 'Unauthorized', 'Unauthorized'));
     if (!m || m[2] !== 'pods' || !m[3] || !m[4]) {
-      return refuseUpgrade(socket, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+      return refuseUpgrade(
+        socket,
+        404,
+        failureStatus(404, 'NotFound', 'the server could not find the requested resource'),
+      );
     }
     const record: RecordedForward = {
       path: url.pathname,
@@ -159,30 +147,42 @@ export async function startFakePortForwardServer(opts: { tls?: TestPki; token?: 
     };
     forwards.push(record);
     const pod = pods.get(key(m[1], m[3]));
-    if (!pod) return refuseUpgrade(socket, 404, status(404, 'NotFound', `pods "${m[3]}" not found`));
+    if (!pod) return refuseUpgrade(socket, 404, failureStatus(404, 'NotFound', `pods "${m[3]}" not found`));
     if (pod.nodeName === null) {
-      return refuseUpgrade(socket, 400, status(400, 'BadRequest', `pod ${pod.name} does not have a host assigned`));
+      return refuseUpgrade(
+        socket,
+        400,
+        failureStatus(400, 'BadRequest', `pod ${pod.name} does not have a host assigned`),
+      );
     }
     if (pod.nodeDown) {
       return refuseUpgrade(
         socket,
         500,
-        status(500, 'InternalError', 'error dialing backend: dial tcp 10.0.0.9:10250: connect: no route to host'),
+        failureStatus(
+          500,
+          'InternalError',
+          'error dialing backend: dial tcp 10.0.0.9:10250: connect: no route to host',
+        ),
       );
     }
     // The API server passes `ports` on to the kubelet as `port`, which refuses a missing or bad one.
     const ports = (url.searchParams.get('ports') ?? '').split(',').filter(Boolean);
     if (ports.length === 0)
-      return refuseUpgrade(socket, 400, status(400, 'BadRequest', 'query parameter "port" is required'));
+      return refuseUpgrade(socket, 400, failureStatus(400, 'BadRequest', 'query parameter "port" is required'));
     const port = Number(ports[0]);
     if (ports.length !== 1 || !Number.isInteger(port) || port < 1 || port > 65535) {
-      return refuseUpgrade(socket, 400, status(400, 'BadRequest', `unable to parse "${ports.join(',')}" as a port`));
+      return refuseUpgrade(
+        socket,
+        400,
+        failureStatus(400, 'BadRequest', `unable to parse "${ports.join(',')}" as a port`),
+      );
     }
     if (!offered.includes(PROTOCOL)) {
       return refuseUpgrade(
         socket,
         400,
-        status(
+        failureStatus(
           400,
           'BadRequest',
           `requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${PROTOCOL}]`,
