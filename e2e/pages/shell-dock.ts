@@ -55,6 +55,34 @@ export class ShellDock {
       .toBe(true);
   }
 
+  /**
+   * The container's terminal size (`busybox stty size`: rows, columns) before and after `resize`
+   * changes the window: the terminal follows the window, and the container's terminal follows it.
+   */
+  async sizeAcross(resize: () => Promise<void>): Promise<{ before: number[]; after: number[] }> {
+    const size = /^\d+ \d+$/;
+    const last = async () => (await this.lines()).filter((l) => size.test(l)).at(-1) ?? '';
+    await this.run('busybox stty size');
+    await this.expectLine(size);
+    const before = await last();
+    await resize();
+    await this.run('clear; busybox stty size');
+    await expect.poll(async () => (await last()) !== before).toBe(true);
+    return { before: before.split(' ').map(Number), after: (await last()).split(' ').map(Number) };
+  }
+
+  /**
+   * Ends the session and waits until the exec'd shell is gone from the container, as `processes`
+   * (the container's process list, e.g. `docker top`) shows it.
+   */
+  async endAndExpectShellGone(processes: () => Promise<string>) {
+    const execShell = /^\s*\d+\s+\/bin\/sh\s*$/m;
+    expect(await processes()).toMatch(execShell);
+    await this.endSession();
+    await expect(this.end()).toHaveText('Session closed.');
+    await expect.poll(processes, { timeout: 10_000 }).not.toMatch(execShell);
+  }
+
   /** Ends the command (the terminal stays to read). */
   async endSession() {
     await this.root.getByTestId('terminal-close').click();
