@@ -78,8 +78,10 @@ export interface ContainerRun {
   waiting: { reason: string; message?: string };
   terminated?: Record<string, unknown>;
   lastState: Record<string, unknown>;
+  /** Attempts before the current one, as the kubelet counts restarts. */
   restarts: number;
   startedAt: string;
+  /** The startup probe has passed (or there is none). */
   started: boolean;
   ready: boolean;
 }

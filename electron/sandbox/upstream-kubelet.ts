@@ -10,7 +10,7 @@ import { contractForImage, startProblems, type ImageContract } from '../core/sta
 import { clusterHosts, containerInputs, KubeletError, mountProblem, type ContainerSpec } from './container-inputs';
 import { runProbe, type Probe, type ProbeResult } from './probes';
 import type { KObject, Store } from './store';
-import { containerStatus } from './runtime';
+import { containerStatus, type ContainerRun } from './runtime';
 
 export interface KubeletIO {
   event(pod: KObject, reason: string, message: string, type?: 'Normal' | 'Warning'): void;
@@ -26,19 +26,10 @@ export interface KubeletIO {
 type ProbeKind = 'startup' | 'readiness' | 'liveness';
 type Spec = ContainerSpec & { startupProbe?: Probe; readinessProbe?: Probe; livenessProbe?: Probe };
 
-interface Run {
+interface Run extends ContainerRun {
   spec: Spec;
   contract?: ImageContract;
-  state: 'waiting' | 'running' | 'terminated';
-  waiting: { reason: string; message?: string };
-  terminated?: Record<string, unknown>;
-  lastState: Record<string, unknown>;
-  restarts: number;
-  startedAt: string;
   pulled: boolean;
-  /** The startup probe has passed (or there is none). */
-  started: boolean;
-  ready: boolean;
   due: number;
   probes: Partial<Record<ProbeKind, { fails: number; next: number }>>;
 }

@@ -9,6 +9,7 @@
 import type { Probe } from '../probes';
 import { KubeletError } from '../container-inputs';
 import type { KObject, Store } from '../store';
+import type { ContainerRun } from '../runtime';
 import type { PodEvent } from '../pod-events';
 import { engineWords, isNotFound, type RuntimeEngine } from './engine';
 import { createBody, prepareMounts, processOf, serviceAliases, type PodContainer, type PodDirs } from './pod-spec';
@@ -16,7 +17,7 @@ import { createBody, prepareMounts, processOf, serviceAliases, type PodContainer
 export type ProbeKind = 'startup' | 'readiness' | 'liveness';
 export type Spec = PodContainer & { startupProbe?: Probe; readinessProbe?: Probe; livenessProbe?: Probe };
 
-export interface Run {
+export interface Run extends ContainerRun {
   spec: Spec;
   /** The container's fixed address on the namespace network. */
   ip: string;
@@ -24,19 +25,10 @@ export interface Run {
   attempts: string[];
   /** Containers made for this one so far (the engine's names number them). */
   made: number;
-  state: 'waiting' | 'running' | 'terminated';
-  waiting: { reason: string; message?: string };
-  terminated?: Record<string, unknown>;
-  lastState: Record<string, unknown>;
-  /** Attempts before the current one, as the kubelet counts restarts. */
-  restarts: number;
   /** Containers that exited and are not restarted yet: the back-off grows with them. */
   crashes: number;
-  startedAt: string;
   imageId: string;
   pullFailures: number;
-  started: boolean;
-  ready: boolean;
   /** When the container may be (re)started. */
   due: number;
   /** An engine call in flight for this container (start, re-alias, stop). */
