@@ -46,165 +46,33 @@
  *   published.
  */
 import { createHash } from 'node:crypto';
+import { checkModel, templateRefs, TEMPLATE_REF, type IdentityEnvVar, type StackModel } from './model';
 import {
-  checkModel,
-  templateRefs,
-  TEMPLATE_REF,
-  type Component,
-  type HealthCheck,
-  type IdentityEnvVar,
-  type Probe,
-  type ProvidedSecrets,
-  type StackModel,
-} from './model';
+  SECRETS_DIR,
+  SWARM_COMPONENT_LABEL,
+  SWARM_DATA_LABEL,
+  SWARM_FORMAT_LABEL,
+  SWARM_GENERATED_LABEL,
+  SWARM_IMAGE_LABEL,
+  SWARM_MANAGED_BY,
+  SWARM_MANAGED_BY_LABEL,
+  SWARM_NAMESPACE_LABEL,
+  SWARM_PROVIDED_LABEL,
+  SWARM_SECRET_LABEL,
+  SWARM_STACK_LABEL,
+  type SwarmMount,
+  type SwarmRenderOptions,
+  type SwarmSecretRef,
+  type SwarmSecretSpec,
+  type SwarmServiceSpec,
+  type SwarmStack,
+  type SwarmUpdateConfig,
+  type SwarmVolumeSpec,
+  type VolumeOptions,
+} from './swarm-spec';
+import { healthcheck, SECOND } from './swarm-health';
 
-export const SWARM_NAMESPACE_LABEL = 'com.docker.stack.namespace';
-export const SWARM_IMAGE_LABEL = 'com.docker.stack.image';
-export const SWARM_STACK_LABEL = 'homeport.dev/stack';
-export const SWARM_MANAGED_BY_LABEL = 'homeport.dev/managed-by';
-export const SWARM_MANAGED_BY = 'homeport';
-export const SWARM_COMPONENT_LABEL = 'homeport.dev/component';
-/** On secrets: `<secret>/<key>` of the model, the same across rotations. */
-export const SWARM_SECRET_LABEL = 'homeport.dev/secret';
-/** On generated secrets: 'true'. Their value is made at deploy time and kept afterwards. */
-export const SWARM_GENERATED_LABEL = 'homeport.dev/generated';
-/** On generated secrets made of 64 hex digits (an AES-256 key) instead of a base64url token: 'hex32'. */
-export const SWARM_FORMAT_LABEL = 'homeport.dev/format';
-/** On secrets Homeport provides from its store (a saved S3 profile's keys): 'true'. */
-export const SWARM_PROVIDED_LABEL = 'homeport.dev/provided';
-/** On volumes holding a component's data: 'true'. They are never pruned, only removed on request. */
-export const SWARM_DATA_LABEL = 'homeport.dev/data';
-/** Where Swarm mounts secrets inside the containers. */
-export const SECRETS_DIR = '/run/secrets';
-
-const SECOND = 1_000_000_000;
-
-export interface SwarmRenderOptions {
-  stack: string;
-  /** How long Swarm watches each updated task before calling the update a success (default 10 s). */
-  updateMonitorMs?: number;
-  /**
-   * Values of the model's provided secret keys. A provided key with a value becomes a secret named
-   * by its hash (like a key with a value); without one it is rendered without Data (a preview),
-   * which the deployer refuses.
-   */
-  provided?: ProvidedSecrets;
-}
-
-export interface SwarmNetworkSpec {
-  Name: string;
-  Driver: 'overlay';
-  Attachable: boolean;
-  Labels: Record<string, string>;
-}
-
-export interface SwarmSecretSpec {
-  Name: string;
-  Labels: Record<string, string>;
-  /** Base64 value; absent for generated keys (the deployer fills them, never the renderer). */
-  Data?: string;
-  /** Set for template keys: the engine fills `{{ secret "<file>" }}` from the task's other secret files. */
-  Templating?: { Name: 'golang' };
-}
-
-export interface SwarmConfigSpec {
-  Name: string;
-  Labels: Record<string, string>;
-  Data: string;
-}
-
-export interface SwarmVolumeSpec {
-  Name: string;
-  Driver: string;
-  DriverOpts: Record<string, string>;
-  Labels: Record<string, string>;
-}
-
-export interface SwarmSecretRef {
-  SecretName: string;
-  /** Filled by the deployer from the live secret. */
-  SecretID?: string;
-  File: { Name: string; UID: string; GID: string; Mode: number };
-}
-
-type VolumeOptions = {
-  Labels: Record<string, string>;
-  DriverConfig: { Name: string; Options?: Record<string, string> };
-};
-
-export type SwarmMount =
-  | {
-      Type: 'volume';
-      Source: string;
-      Target: string;
-      ReadOnly?: boolean;
-      VolumeOptions: {
-        Labels: Record<string, string>;
-        DriverConfig: { Name: string; Options?: Record<string, string> };
-      };
-    }
-  /** A writable directory in memory, for a component whose root filesystem is read-only. */
-  | { Type: 'tmpfs'; Target: string };
-
-export interface SwarmHealthcheck {
-  Test: string[];
-  Interval: number;
-  Timeout: number;
-  Retries: number;
-  StartPeriod: number;
-}
-
-export interface SwarmUpdateConfig {
-  Parallelism: number;
-  Delay: number;
-  FailureAction: 'rollback' | 'pause' | 'continue';
-  Monitor: number;
-  MaxFailureRatio: number;
-  Order: 'start-first' | 'stop-first';
-}
-
-export interface SwarmServiceSpec {
-  Name: string;
-  Labels: Record<string, string>;
-  TaskTemplate: {
-    ContainerSpec: {
-      Image: string;
-      Labels: Record<string, string>;
-      Command?: string[];
-      Args?: string[];
-      Env: string[];
-      Mounts: SwarmMount[];
-      Secrets: SwarmSecretRef[];
-      Healthcheck: SwarmHealthcheck;
-      StopGracePeriod: number;
-    };
-    Resources: {
-      Limits: { NanoCPUs?: number; MemoryBytes?: number };
-      Reservations: { NanoCPUs?: number; MemoryBytes?: number };
-    };
-    RestartPolicy: { Condition: 'any'; Delay: number; MaxAttempts: number };
-    /** Target is the network name here; the deployer puts in its ID. */
-    Networks: { Target: string; Aliases: string[] }[];
-  };
-  Mode: { Replicated: { Replicas: number } };
-  UpdateConfig: SwarmUpdateConfig;
-  RollbackConfig: SwarmUpdateConfig;
-  EndpointSpec: {
-    Mode: 'vip';
-    Ports?: { Protocol: 'tcp'; TargetPort: number; PublishedPort: number; PublishMode: 'ingress' }[];
-  };
-}
-
-export interface SwarmStack {
-  stack: string;
-  network: SwarmNetworkSpec;
-  secrets: SwarmSecretSpec[];
-  configs: SwarmConfigSpec[];
-  volumes: SwarmVolumeSpec[];
-  services: SwarmServiceSpec[];
-  /** Existing secrets the services read and the stack does not create. */
-  externalSecrets: string[];
-}
+export * from './swarm-spec';
 
 const hash8 = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 8);
 
@@ -488,47 +356,4 @@ function toGoTemplate(template: string): string {
     TEMPLATE_REF,
     (_m, secret: string, key: string) => `{{ secret "${secretFileName(secret, key)}" }}`,
   );
-}
-
-function healthTest(check: HealthCheck, c: Component): string[] {
-  // Without a contract, assume BusyBox; with one, use only the tools the image has.
-  const tools = c.tools ?? ['sh', 'wget', 'nc'];
-  const has = (t: string) => tools.includes(t);
-  const cannot = (what: string) =>
-    new Error(`stack model: the image of '${c.name}' has no ${what} for a Swarm health check; give it an exec probe`);
-  switch (check.type) {
-    case 'http': {
-      const url = `http://127.0.0.1:${check.port}${check.path}`;
-      if (has('wget')) return ['CMD', 'wget', '-q', '-O', '/dev/null', url];
-      if (has('curl')) return ['CMD', 'curl', '-fsS', '-o', '/dev/null', url];
-      throw cannot('wget or curl');
-    }
-    case 'tcp':
-      if (!has('nc') || !has('sh')) throw cannot('nc');
-      // BusyBox's netcat has no -z: a plain connect with stdin closed does the same there.
-      return [
-        'CMD-SHELL',
-        `nc -z 127.0.0.1 ${check.port} 2>/dev/null || nc -w 1 127.0.0.1 ${check.port} </dev/null || exit 1`,
-      ];
-    case 'exec':
-      if (c.tools && !has(check.command[0] ?? '')) throw cannot(check.command[0] ?? 'command');
-      return ['CMD', ...check.command];
-  }
-}
-
-function healthcheck(c: Component): SwarmHealthcheck {
-  const ready: Probe = c.probes.readiness;
-  const live: Probe = c.probes.liveness;
-  const startup = c.probes.startup;
-  const period = ready.periodSeconds ?? 10;
-  const startPeriod = startup
-    ? (startup.initialDelaySeconds ?? 0) + (startup.periodSeconds ?? 10) * (startup.failureThreshold ?? 3)
-    : (ready.initialDelaySeconds ?? 0);
-  return {
-    Test: healthTest(ready.check, c),
-    Interval: period * SECOND,
-    Timeout: (ready.timeoutSeconds ?? 1) * SECOND,
-    Retries: live.failureThreshold ?? 3,
-    StartPeriod: startPeriod * SECOND,
-  };
 }

@@ -1,0 +1,145 @@
+/** Docker Engine API shapes and labels of the Swarm rendering of a StackModel (see ./swarm.ts). */
+import type { ProvidedSecrets } from './model';
+
+export const SWARM_NAMESPACE_LABEL = 'com.docker.stack.namespace';
+export const SWARM_IMAGE_LABEL = 'com.docker.stack.image';
+export const SWARM_STACK_LABEL = 'homeport.dev/stack';
+export const SWARM_MANAGED_BY_LABEL = 'homeport.dev/managed-by';
+export const SWARM_MANAGED_BY = 'homeport';
+export const SWARM_COMPONENT_LABEL = 'homeport.dev/component';
+/** On secrets: `<secret>/<key>` of the model, the same across rotations. */
+export const SWARM_SECRET_LABEL = 'homeport.dev/secret';
+/** On generated secrets: 'true'. Their value is made at deploy time and kept afterwards. */
+export const SWARM_GENERATED_LABEL = 'homeport.dev/generated';
+/** On generated secrets made of 64 hex digits (an AES-256 key) instead of a base64url token: 'hex32'. */
+export const SWARM_FORMAT_LABEL = 'homeport.dev/format';
+/** On secrets Homeport provides from its store (a saved S3 profile's keys): 'true'. */
+export const SWARM_PROVIDED_LABEL = 'homeport.dev/provided';
+/** On volumes holding a component's data: 'true'. They are never pruned, only removed on request. */
+export const SWARM_DATA_LABEL = 'homeport.dev/data';
+/** Where Swarm mounts secrets inside the containers. */
+export const SECRETS_DIR = '/run/secrets';
+
+export interface SwarmRenderOptions {
+  stack: string;
+  /** How long Swarm watches each updated task before calling the update a success (default 10 s). */
+  updateMonitorMs?: number;
+  /**
+   * Values of the model's provided secret keys. A provided key with a value becomes a secret named
+   * by its hash (like a key with a value); without one it is rendered without Data (a preview),
+   * which the deployer refuses.
+   */
+  provided?: ProvidedSecrets;
+}
+
+export interface SwarmNetworkSpec {
+  Name: string;
+  Driver: 'overlay';
+  Attachable: boolean;
+  Labels: Record<string, string>;
+}
+
+export interface SwarmSecretSpec {
+  Name: string;
+  Labels: Record<string, string>;
+  /** Base64 value; absent for generated keys (the deployer fills them, never the renderer). */
+  Data?: string;
+  /** Set for template keys: the engine fills `{{ secret "<file>" }}` from the task's other secret files. */
+  Templating?: { Name: 'golang' };
+}
+
+export interface SwarmConfigSpec {
+  Name: string;
+  Labels: Record<string, string>;
+  Data: string;
+}
+
+export interface SwarmVolumeSpec {
+  Name: string;
+  Driver: string;
+  DriverOpts: Record<string, string>;
+  Labels: Record<string, string>;
+}
+
+export interface SwarmSecretRef {
+  SecretName: string;
+  /** Filled by the deployer from the live secret. */
+  SecretID?: string;
+  File: { Name: string; UID: string; GID: string; Mode: number };
+}
+
+export type VolumeOptions = {
+  Labels: Record<string, string>;
+  DriverConfig: { Name: string; Options?: Record<string, string> };
+};
+
+export type SwarmMount =
+  | {
+      Type: 'volume';
+      Source: string;
+      Target: string;
+      ReadOnly?: boolean;
+      VolumeOptions: VolumeOptions;
+    }
+  /** A writable directory in memory, for a component whose root filesystem is read-only. */
+  | { Type: 'tmpfs'; Target: string };
+
+export interface SwarmHealthcheck {
+  Test: string[];
+  Interval: number;
+  Timeout: number;
+  Retries: number;
+  StartPeriod: number;
+}
+
+export interface SwarmUpdateConfig {
+  Parallelism: number;
+  Delay: number;
+  FailureAction: 'rollback' | 'pause' | 'continue';
+  Monitor: number;
+  MaxFailureRatio: number;
+  Order: 'start-first' | 'stop-first';
+}
+
+export interface SwarmServiceSpec {
+  Name: string;
+  Labels: Record<string, string>;
+  TaskTemplate: {
+    ContainerSpec: {
+      Image: string;
+      Labels: Record<string, string>;
+      Command?: string[];
+      Args?: string[];
+      Env: string[];
+      Mounts: SwarmMount[];
+      Secrets: SwarmSecretRef[];
+      Healthcheck: SwarmHealthcheck;
+      StopGracePeriod: number;
+    };
+    Resources: {
+      Limits: { NanoCPUs?: number; MemoryBytes?: number };
+      Reservations: { NanoCPUs?: number; MemoryBytes?: number };
+    };
+    RestartPolicy: { Condition: 'any'; Delay: number; MaxAttempts: number };
+    /** Target is the network name here; the deployer puts in its ID. */
+    Networks: { Target: string; Aliases: string[] }[];
+  };
+  Mode: { Replicated: { Replicas: number } };
+  UpdateConfig: SwarmUpdateConfig;
+  RollbackConfig: SwarmUpdateConfig;
+  EndpointSpec: {
+    Mode: 'vip';
+    Ports?: { Protocol: 'tcp'; TargetPort: number; PublishedPort: number; PublishMode: 'ingress' }[];
+  };
+}
+
+export interface SwarmStack {
+  stack: string;
+  network: SwarmNetworkSpec;
+  secrets: SwarmSecretSpec[];
+  configs: SwarmConfigSpec[];
+  volumes: SwarmVolumeSpec[];
+  services: SwarmServiceSpec[];
+  /** Existing secrets the services read and the stack does not create. */
+  externalSecrets: string[];
+}
