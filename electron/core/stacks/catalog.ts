@@ -67,6 +67,7 @@ export function createStackCatalog(
     },
     signals: (stack) => get(stack).signals,
     contracts: (stack) => get(stack).contracts,
+    backup: (stack) => get(stack).backup,
   };
 }
 

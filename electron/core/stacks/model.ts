@@ -5,6 +5,7 @@
  * target platform; nothing here names a platform's object kinds.
  */
 import type { z } from 'zod';
+import type { StackBackup } from './backup-declaration';
 import type { StackSignals } from './signals';
 import type { ImageContract } from './upstream';
 
@@ -247,6 +248,8 @@ export interface StackDefinition<V = unknown> {
   contracts: readonly ImageContract[];
   /** What the generic scorecard, dashboards and leader view read about the stack. */
   signals: StackSignals;
+  /** What a backup of the stack holds besides its state and generated secrets. */
+  backup: StackBackup;
 }
 
 /** Keeps the values type of a stack definition tied to its schema. */
@@ -258,8 +261,10 @@ export function defineStack<S extends z.ZodType>(def: {
   build(values: z.output<S>): StackModel;
   contracts: readonly ImageContract[];
   signals: StackSignals;
+  /** Left out: a backup holds only the stack's state and generated secrets. */
+  backup?: StackBackup;
 }): StackDefinition<z.output<S>> {
-  return def as StackDefinition<z.output<S>>;
+  return { ...def, backup: def.backup ?? { databases: [], buckets: () => [] } } as StackDefinition<z.output<S>>;
 }
 
 /** Rejects models no renderer can express faithfully (programming errors in a stack definition). */

@@ -12,6 +12,7 @@
  * - Revenge elects the leader of its periodic jobs in PostgreSQL (River's river_leader table): no
  *   Kubernetes Lease, no API access for its pods.
  */
+import { revengeBackup } from './revenge-backup';
 import { defineStack, type Component, type SecretSpec, type StackModel } from './model';
 import {
   dragonflyImage,
@@ -384,4 +385,5 @@ export const revenge = defineStack({
   build: buildRevenge,
   contracts: revengeContracts,
   signals: revengeSignals,
+  backup: revengeBackup,
 });

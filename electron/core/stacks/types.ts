@@ -4,6 +4,7 @@
  * Kubernetes; only renderers know a target platform.
  */
 import type { FieldIssue, StackInfo } from '@shared/deploy-schemas';
+import type { StackBackup } from './backup-declaration';
 import type { StackSignals } from './signals';
 import type { SwarmRenderOptions, SwarmStack } from './swarm';
 import type { ImageContract } from './upstream';
@@ -80,4 +81,6 @@ export interface StackKnowledge {
   signals(stack: string): StackSignals;
   /** The upstream contracts of the stack's images. Throws for an unknown stack. */
   contracts(stack: string): readonly ImageContract[];
+  /** What a backup of the stack holds. Throws for an unknown stack. */
+  backup(stack: string): StackBackup;
 }
