@@ -16,8 +16,10 @@
  * /var/lib/postgresql 1777 (:16), LANG a UTF-8 locale (:51; C.UTF-8 here, the one glibc ships
  * built), PG_MAJOR (:55), /docker-entrypoint-initdb.d (:53), listen_addresses (:191),
  * /var/run/postgresql 3777 (:194), PGDATA=/var/lib/postgresql/data 1777 and its VOLUME (:196-199),
- * ENTRYPOINT docker-entrypoint.sh with CMD postgres (:203, :230), STOPSIGNAL SIGINT (:218), port
- * 5432 (:229). The PostgreSQL programs are on PATH through their directory, as the Debian image
+ * ENTRYPOINT docker-entrypoint.sh with CMD postgres (:203, :230), port 5432 (:229). Not STOPSIGNAL
+ * SIGINT (:218): `docker import` cannot set it, so a stop is PostgreSQL's smart shutdown on SIGTERM
+ * (it waits for clients to disconnect, then the engine's kill after the grace period; the WAL
+ * makes that safe, only slower). The PostgreSQL programs are on PATH through their directory, as the Debian image
  * puts them (15/bookworm/Dockerfile:90). It starts as root and steps down to postgres in the
  * entrypoint, as the official one does with gosu; Debian's own socket directory is
  * /var/run/postgresql as the official build patches it to be (15/alpine3.23/Dockerfile:114-116).
@@ -165,7 +167,6 @@ export async function ensurePostgresImage(docker: Docker): Promise<PostgresImage
       'ENV LANG=C.UTF-8',
       'ENV PGDATA=/var/lib/postgresql/data',
       'VOLUME /var/lib/postgresql/data',
-      'STOPSIGNAL SIGINT',
       'EXPOSE 5432/tcp',
       'LABEL dev.homeport.test-image=postgres',
     ];
