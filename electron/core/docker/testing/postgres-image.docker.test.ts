@@ -258,6 +258,33 @@ describe('the real PostgreSQL test image', () => {
     }
   });
 
+  it('starts as postgres from the first (--user 70:70) and passes options to the server (-c ...)', async () => {
+    const c = (
+      await docker([
+        'run',
+        '--detach',
+        '--user',
+        '70:70',
+        '--env',
+        'POSTGRES_PASSWORD=pw',
+        POSTGRES_IMAGE,
+        '-c',
+        'max_connections=42',
+      ])
+    ).trim();
+    try {
+      await until(
+        () => dockerRun(['exec', c, 'pg_isready', '-h', '127.0.0.1']),
+        (r) => r.code === 0,
+        'the server started as postgres',
+      );
+      const r = await dockerRun(['exec', c, 'psql', '-X', '-A', '-t', '-U', 'postgres', '-c', 'SHOW max_connections']);
+      expect(r.stdout.toString()).toBe('42\n');
+    } finally {
+      await docker(['rm', '--force', '--volumes', c]);
+    }
+  });
+
   it('keeps the data when the service restarts (a new container on the same volume)', async () => {
     const before = await readyContainer();
     const prints = await fingerprint(before, 'revenge');
