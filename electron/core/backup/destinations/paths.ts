@@ -47,10 +47,7 @@ export function isTempName(name: string): boolean {
 /** The message of a write that did not complete: what failed, and that nothing was left. */
 export function writeFailure(label: string, path: string, err: unknown, signal?: AbortSignal): HomeportError {
   if (signal?.aborted) {
-    return new HomeportError(
-      'UNAVAILABLE',
-      `${label}: writing ${path} was cancelled; nothing was written at ${path}`,
-    );
+    return new HomeportError('UNAVAILABLE', `${label}: writing ${path} was cancelled; nothing was written at ${path}`);
   }
   const why = err instanceof Error ? err.message : String(err);
   const code = err instanceof HomeportError ? err.code : 'UNAVAILABLE';

@@ -40,7 +40,10 @@ export function destinationContract(setup: ContractSetup, log: (line: string) =>
       const empty = randomStream(0);
       expect(await dest.write(`${dir}/empty`, empty)).toEqual({ bytes: 0 });
 
-      expect(await digest(await dest.read(`${dir}/db/dump.pgc`))).toEqual({ sha256: big.sha256(), bytes: 3 * MiB + 17 });
+      expect(await digest(await dest.read(`${dir}/db/dump.pgc`))).toEqual({
+        sha256: big.sha256(),
+        bytes: 3 * MiB + 17,
+      });
       expect(await digest(await dest.read(`${dir}/manifest.json`))).toEqual({ sha256: small.sha256(), bytes: 1000 });
       expect((await digest(await dest.read(`${dir}/empty`))).bytes).toBe(0);
 
@@ -127,7 +130,9 @@ export function destinationContract(setup: ContractSetup, log: (line: string) =>
         .write(`${dir}/dump.pgc`, randomStream(20 * MiB, { failAfter: 9 * MiB }))
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(HomeportError);
-      expect((err as Error).message).toMatch(/writing .*dump\.pgc failed \(the source broke off\); nothing was written/);
+      expect((err as Error).message).toMatch(
+        /writing .*dump\.pgc failed \(the source broke off\); nothing was written/,
+      );
       await expectNothingAt(dest, dir, 'dump.pgc');
     } finally {
       await dest.close();
