@@ -7,6 +7,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 
+/**
+ * Random bytes the streams take their chunks from: views at varying offsets, so a 64 MiB stream
+ * makes almost no garbage and the memory a test measures is the code's under test.
+ */
+const POOL = randomBytes(4 * 1024 * 1024);
+
 /** `bytes` random bytes in `chunk`-sized pieces, produced only as fast as they are read. */
 export function randomStream(
   bytes: number,
@@ -26,7 +32,9 @@ export function randomStream(
         this.push(null);
         return;
       }
-      const piece = randomBytes(Math.min(chunk, bytes - produced));
+      const size = Math.min(chunk, bytes - produced);
+      const offset = (produced * 31 + (produced >>> 7) * 7919) % (POOL.length - size);
+      const piece = POOL.subarray(offset, offset + size);
       produced += piece.length;
       hash.update(piece);
       this.push(piece);
@@ -67,6 +75,8 @@ export interface Relay {
   port: number;
   /** The first line of each connection the client opened (an HTTP request line, for S3). */
   firstLines: string[];
+  /** The head of each connection (for HTTP: the request line and headers). */
+  heads: string[];
   /** Cuts every open connection once `bytes` more bytes went from the client to the server. */
   cutAfter(bytes: number): Promise<void>;
   close(): Promise<void>;
@@ -76,6 +86,7 @@ export interface Relay {
 export async function startRelay(port: number): Promise<Relay> {
   const sockets = new Set<Socket>();
   const firstLines: string[] = [];
+  const heads: string[] = [];
   let budget: { left: number; cut: () => void } | undefined;
   const cutAll = () => {
     for (const s of sockets) s.destroy();
@@ -87,9 +98,11 @@ export async function startRelay(port: number): Promise<Relay> {
     sockets.add(upstream);
     let first = '';
     client.on('data', (data: Buffer) => {
-      if (!first.includes('\n') && first.length < 4096) {
-        first += data.toString('latin1', 0, Math.min(data.length, 512));
-        if (first.includes('\n')) firstLines.push(first.split(/\r?\n/)[0]!);
+      if (!first.includes('\r\n\r\n') && first.length < 8192) {
+        const seenLine = first.includes('\n');
+        first += data.toString('latin1', 0, Math.min(data.length, 8192));
+        if (!seenLine && first.includes('\n')) firstLines.push(first.split(/\r?\n/)[0]!);
+        if (first.includes('\r\n\r\n')) heads.push(first.split('\r\n\r\n')[0]!);
       }
       if (budget) {
         budget.left -= data.length;
@@ -122,6 +135,7 @@ export async function startRelay(port: number): Promise<Relay> {
   return {
     port: (server.address() as { port: number }).port,
     firstLines,
+    heads,
     cutAfter(bytes) {
       return new Promise((resolve) => {
         budget = {
