@@ -138,6 +138,9 @@ export function createServices(deps: ServiceDeps) {
     generatedSecrets,
     openDestination: createOpenDestination({ nasHosts, s3Profiles }),
     openObjects: (profile) => openS3Objects(s3Profiles, profile),
+    ensureBucket: async (profile, bucket) => {
+      await s3.createBucket(profile, bucket);
+    },
     keys: backupKeys,
     deleteNamespace: async (context, namespace) => {
       const gateway = await openGateway(context);
