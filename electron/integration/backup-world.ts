@@ -54,6 +54,11 @@ export async function startBackupWorld(env: Record<string, string> = {}): Promis
     auth: 'key',
     keyFile,
   });
+  // As the Storage screen does: the first connection shows the unknown key, the user accepts it.
+  await services.nasHosts
+    .connect('nas')
+    .then((session) => session.close())
+    .catch(() => undefined);
   await services.nasHosts.acceptHostKey('nas', sshd.hostKeyFingerprint);
   const nasDir = join(dir, 'nas-backups');
   await mkdir(nasDir);
