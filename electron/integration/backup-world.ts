@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -61,6 +61,8 @@ export async function startBackupWorld(env: Record<string, string> = {}): Promis
     .then((session) => session.close())
     .catch(() => undefined);
   await services.nasHosts.acceptHostKey('nas', sshd.hostKeyFingerprint);
+  // The NAS directory is reached as the SSH user: the world's temporary directory must let it through.
+  await chmod(dir, 0o755);
   const nasDir = join(dir, 'nas-backups');
   await mkdir(nasDir);
   await run('chown', [TEST_USER, nasDir]);
