@@ -11,6 +11,7 @@ import { dropInPath, parseDropIn } from '../../nas/exports';
 import type { NasConnector } from '../../nas/connector';
 import type { SshSession } from '../../ssh/connect';
 import type { BackupDestination, DestinationEntry } from '../destination';
+import { SftpFileReader } from './sftp-read';
 import { holdErrors, isTempName, pathSegments, tempNameFor, writeFailure } from './paths';
 
 /** SFTP status codes (draft-ietf-secsh-filexfer-02) the destination tells apart. */
@@ -212,7 +213,13 @@ export function createSftpDestination(opts: SftpDestinationOptions): BackupDesti
     if (!st || st.isDirectory()) {
       throw new HomeportError('NOT_FOUND', `${label}: ${path} does not exist (looked for the file ${file})`);
     }
-    const stream = sftp.createReadStream(file, { highWaterMark: 256 * 1024 });
+    let handle: Buffer;
+    try {
+      handle = await call<Buffer>((cb) => sftp.open(file, 'r', cb));
+    } catch (err) {
+      throw fail(`cannot read ${path}`, err);
+    }
+    const stream = new SftpFileReader(sftp, handle, st.size, `${label}: ${path}`);
     whenGone.catch(() => {
       if (!stream.destroyed) stream.destroy(new Error(`${label}: the SSH connection closed while reading ${path}`));
     });
