@@ -121,7 +121,9 @@ export async function resolveStackReferences(
   }
 
   const store = out.objectStore;
-  if (isObject(store) && store.mode === 'profile' && nonEmpty(store.profile)) {
+  // 'external' with a profile is what a recorded revision holds once resolved: its keys are provided again.
+  const profileRef = isObject(store) && (store.mode === 'profile' || store.mode === 'external');
+  if (isObject(store) && profileRef && nonEmpty(store.profile)) {
     try {
       const p = await lookups.s3Profile(store.profile);
       const secret = s3CredentialsSecretName(stack);
