@@ -175,6 +175,7 @@ test('back up Revenge to a folder, verify it, restore it into another namespace'
   await expect(restore.progress.state).toHaveText('Complete', { timeout: 300_000 });
   await expect(restore.progress.item('database/postgres')).toHaveAttribute('data-state', 'done');
   await expect(restore.rolloutState).toHaveText('Healthy', { timeout: 180_000 });
+  await expect(restore.root.locator('[data-workload="postgres"]')).toBeVisible();
 
   // The restored database holds the same rows as the one backed up.
   expect(await psql('revenge-restored', TABLE_SUM)).toBe(before);

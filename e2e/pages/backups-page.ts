@@ -31,7 +31,7 @@ export class RestoreDialog {
   }
   async intoNamespace(namespace: string) {
     await this.root.getByRole('radio', { name: 'Kubernetes (k3s)' }).check();
-    await this.root.getByLabel('Namespace').fill(namespace);
+    await this.root.getByRole('textbox', { name: 'Namespace', exact: true }).fill(namespace);
   }
   async review() {
     await this.root.getByRole('button', { name: 'Review restore' }).click();
@@ -66,7 +66,7 @@ export class BackupsPage {
 
   async localFolder(dir: string) {
     await this.page.getByRole('radio', { name: 'Local folder' }).check();
-    await this.page.getByLabel('Folder').fill(dir);
+    await this.page.getByRole('textbox', { name: 'Folder', exact: true }).fill(dir);
   }
 
   async setPassphrase(passphrase: string) {

@@ -54,7 +54,12 @@ export function DestinationPicker({
   const typed = (value: string) => value !== '';
   const error = (field: string, value: string) =>
     errors[field] && typed(value) ? (
-      <span className="error small" role="alert" data-field-error={`destination.${field}`}>
+      <span
+        id={`destination-${field}-error`}
+        className="error small"
+        role="alert"
+        data-field-error={`destination.${field}`}
+      >
         {errors[field]}
       </span>
     ) : null;
@@ -76,6 +81,8 @@ export function DestinationPicker({
             <span>Folder</span>
             <input
               className="mono"
+              aria-label="Folder"
+              aria-describedby="destination-dir-error"
               value={draft.folder}
               placeholder="/srv/backups"
               onChange={(e) => set({ folder: e.target.value.trim() })}
@@ -116,6 +123,8 @@ function NasFields({ draft, set, error }: FieldsProps) {
         <span>Directory or export</span>
         <input
           className="mono"
+          aria-label="Directory or export"
+          aria-describedby="destination-dir-error"
           list="backup-nas-exports"
           value={draft.nasDir}
           placeholder="/srv/backups"
@@ -168,7 +177,13 @@ function S3Fields({ draft, set, error }: FieldsProps) {
       </label>
       <label className="field">
         <span>Prefix</span>
-        <input className="mono" value={draft.prefix} onChange={(e) => set({ prefix: e.target.value.trim() })} />
+        <input
+          className="mono"
+          aria-label="Prefix"
+          aria-describedby="destination-prefix-error"
+          value={draft.prefix}
+          onChange={(e) => set({ prefix: e.target.value.trim() })}
+        />
         {error('prefix', draft.prefix)}
       </label>
     </div>

@@ -48,6 +48,7 @@ export function KeyPanel() {
             <span>Passphrase</span>
             <input
               type="password"
+              aria-label="Passphrase"
               autoComplete="new-password"
               value={passphrase}
               aria-invalid={error ? true : undefined}

@@ -42,7 +42,7 @@ export function ScheduleForm({
   const errors = tried ? fieldErrors(parsed.error) : {};
   const fieldError = (field: string) =>
     errors[field] ? (
-      <span className="error small" role="alert" data-field-error={`schedule.${field}`}>
+      <span id={`schedule-${field}-error`} className="error small" role="alert" data-field-error={`schedule.${field}`}>
         {errors[field]}
       </span>
     ) : null;
@@ -97,17 +97,38 @@ export function ScheduleForm({
           ) : null}
           <label className="field">
             <span>Time</span>
-            <input className="mono" value={at} placeholder="03:30" onChange={(e) => setAt(e.target.value.trim())} />
+            <input
+              className="mono"
+              aria-label="Time"
+              aria-describedby="schedule-at-error"
+              value={at}
+              placeholder="03:30"
+              onChange={(e) => setAt(e.target.value.trim())}
+            />
             {fieldError('at')}
           </label>
           <label className="field">
             <span>Keep daily</span>
-            <input type="number" min={1} value={keepDaily} onChange={(e) => setKeepDaily(e.target.value)} />
+            <input
+              type="number"
+              min={1}
+              aria-label="Keep daily"
+              aria-describedby="schedule-keepDaily-error"
+              value={keepDaily}
+              onChange={(e) => setKeepDaily(e.target.value)}
+            />
             {fieldError('keepDaily')}
           </label>
           <label className="field">
             <span>Keep weekly</span>
-            <input type="number" min={0} value={keepWeekly} onChange={(e) => setKeepWeekly(e.target.value)} />
+            <input
+              type="number"
+              min={0}
+              aria-label="Keep weekly"
+              aria-describedby="schedule-keepWeekly-error"
+              value={keepWeekly}
+              onChange={(e) => setKeepWeekly(e.target.value)}
+            />
             {fieldError('keepWeekly')}
           </label>
         </div>
