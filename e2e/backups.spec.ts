@@ -67,7 +67,8 @@ async function psql(namespace: string, sql: string): Promise<string> {
 const TABLE_SUM = `SELECT count(*) || ' ' || md5(string_agg(id || ':' || title, ',' ORDER BY id)) FROM e2e_movies`;
 
 test.beforeAll(async () => {
-  test.setTimeout(300_000);
+  // Building the PostgreSQL image (once per engine) and deploying the stack take minutes.
+  test.setTimeout(600_000);
   const host = process.env.HOMEPORT_E2E_DOCKER_HOST;
   if (!host) throw new Error('The e2e global setup did not start the test Docker engine');
   dockerHost = host;
