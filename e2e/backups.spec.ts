@@ -16,6 +16,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { ensurePostgresImage, POSTGRES_IMAGE } from '../electron/core/docker/testing/postgres-image';
 import { revengeStandinImages } from '../electron/core/docker/testing/revenge-standins';
 import { startHomeport, type HomeportServer } from './env/homeport-server';
 import { kubectl } from './env/kubectl';
@@ -23,8 +24,6 @@ import { BackupsPage } from './pages/backups-page';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
-/** The real PostgreSQL image built for the test engine (electron/core/docker/testing/postgres-image.ts). */
-const REAL_POSTGRES_IMAGE = 'postgres:homeport-real';
 const PASSPHRASE = 'a passphrase kept by the e2e run';
 const ROWS = 2500;
 
@@ -35,7 +34,7 @@ let dockerHost: string;
 /** The Revenge values: every image its stand-in, except the database, which is the real PostgreSQL. */
 function valuesYaml(): string {
   const images: Record<string, { image: string; mode?: string }> = { ...revengeStandinImages() };
-  images.postgres = { image: REAL_POSTGRES_IMAGE };
+  images.postgres = { image: POSTGRES_IMAGE };
   const parts = Object.entries(images).map(
     ([c, v]) => `${c}:\n${v.mode ? `  mode: ${v.mode}\n` : ''}  image: ${v.image}\n`,
   );
@@ -72,11 +71,7 @@ test.beforeAll(async () => {
   const host = process.env.HOMEPORT_E2E_DOCKER_HOST;
   if (!host) throw new Error('The e2e global setup did not start the test Docker engine');
   dockerHost = host;
-  await run('docker', ['--host', dockerHost, 'image', 'inspect', REAL_POSTGRES_IMAGE]).catch(() => {
-    throw new Error(
-      `The test engine has no ${REAL_POSTGRES_IMAGE}: it is built by electron/core/docker/testing/postgres-image.ts`,
-    );
-  });
+  await ensurePostgresImage(async (args) => (await run('docker', ['--host', dockerHost, ...args])).stdout);
   homeport = await startHomeport({
     args: ['--sandbox', '--runtime', `docker=${dockerHost}`],
     env: { KUBECONFIG: '/nonexistent/kubeconfig', DOCKER_HOST: '' },
