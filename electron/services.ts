@@ -40,6 +40,9 @@ import { createBackupRecords } from './core/backup/records';
 import { createOpenDestination } from './core/backup/destinations/open';
 import { createGeneratedSecrets } from './core/backup/generated-secrets';
 import { createBackupService } from './core/backup/service';
+import { createBackupScheduleStore } from './core/backup/schedules';
+import { createBackupScheduler } from './core/backup/scheduler';
+import type { BackupSchedules } from './core/backup/types';
 import { openS3Objects } from './core/s3/objects';
 
 export interface ServiceDeps {
@@ -138,6 +141,9 @@ export function createServices(deps: ServiceDeps) {
     generatedSecrets,
     openDestination: createOpenDestination({ nasHosts, s3Profiles }),
     openObjects: (profile) => openS3Objects(s3Profiles, profile),
+    ensureBucket: async (profile, bucket) => {
+      await s3.createBucket(profile, bucket);
+    },
     keys: backupKeys,
     deleteNamespace: async (context, namespace) => {
       const gateway = await openGateway(context);
@@ -150,6 +156,21 @@ export function createServices(deps: ServiceDeps) {
     version: HOMEPORT_VERSION,
     records: backupRecords,
   });
+  // Schedules run while Homeport runs (createApi starts the scheduler; one-shot CLI commands do not).
+  const scheduleStore = createBackupScheduleStore({ dataDir });
+  const backupScheduler = createBackupScheduler({ schedules: scheduleStore, operations: backups });
+  const backupSchedules: BackupSchedules = {
+    list: () => scheduleStore.list(),
+    async save(schedule) {
+      const saved = await scheduleStore.save(schedule);
+      await backupScheduler.reload();
+      return saved;
+    },
+    async remove(ref) {
+      await scheduleStore.remove(ref);
+      await backupScheduler.reload();
+    },
+  };
   const deployments = createStackDeployments({
     targets,
     catalog: stacks,
@@ -159,6 +180,7 @@ export function createServices(deps: ServiceDeps) {
   return {
     /** Stops every watch and closes shared connections. */
     close() {
+      backupScheduler.stop();
       void portForwards.stopAll();
       kube.close();
       swarmLive.close();
@@ -194,6 +216,10 @@ export function createServices(deps: ServiceDeps) {
     backups,
     /** The passphrase or key file backups' secrets are sealed with. */
     backupKeys,
+    /** Backup schedules (saving one re-arms the scheduler). */
+    backupSchedules,
+    /** Runs the schedules while Homeport runs; started by createApi. */
+    backupScheduler,
     dockerEndpoints,
     /** Registry credentials for private images on a swarm (saved, or the user's docker login). */
     registries,

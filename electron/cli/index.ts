@@ -55,6 +55,10 @@ Commands:
              --context NAME     kubeconfig context; -n/--namespace NS (default: the context's)
              LOCAL 0 or left out (:REMOTE) picks a free port; REMOTE may be a port name
   readiness STACK  The readiness scorecard of a deployed stack: --context NAME [--namespace NS] | --swarm ENDPOINT [--json]
+  backup STACK     Back up a deployed stack: --context NAME [-n NS] | --swarm ENDPOINT, --to DEST [--json]
+             DEST: nas:HOST/DIR_OR_EXPORT | s3:PROFILE/BUCKET[/PREFIX] | file:/DIR
+  backups ...      list, verify (restore drill), restore, prune the backups at --to DEST (homeport backups help)
+  backup-key       Set the key generated secrets are encrypted with: --passphrase-stdin | --key-file PATH
   docker ...       Docker endpoints: add, test, remove (homeport docker help)
   nas ...          NAS hosts over SSH and their NFS exports (homeport nas help)
   s3 ...           S3 endpoint profiles and buckets (homeport s3 help)
@@ -194,6 +198,13 @@ export async function main(argv: string[]): Promise<number> {
         });
         return await runPortForward(positionals, values);
       }
+      // Loaded on use: the backup commands pull in the backup engine.
+      case 'backup':
+        return await (await import('./backup-commands')).runBackup(rest);
+      case 'backups':
+        return await (await import('./backup-commands')).runBackups(rest);
+      case 'backup-key':
+        return await (await import('./backup-commands')).runBackupKey(rest);
       case 'docker':
         return await runDocker(rest);
       case 'nas':

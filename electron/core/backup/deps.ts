@@ -30,6 +30,8 @@ export interface BackupEngineDeps {
   generatedSecrets(target: Target, stack: string): Promise<ProvidedSecrets>;
   openDestination: OpenDestination;
   openObjects(profile: string): Promise<BucketObjects>;
+  /** Makes the bucket exist before objects are restored into it. */
+  ensureBucket(profile: string, bucket: string): Promise<void>;
   keys: Pick<BackupKeys, 'material'>;
   /** Removes a restore drill's scratch namespace once its stack is uninstalled. */
   deleteNamespace(context: string, namespace: string): Promise<void>;

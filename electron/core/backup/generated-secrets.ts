@@ -42,6 +42,24 @@ async function collect(stream: Readable): Promise<string> {
 }
 
 export function createGeneratedSecrets(deps: GeneratedSecretsDeps) {
+  async function readFile(
+    target: Target,
+    service: string,
+    file: string,
+  ): Promise<{ ok: true; value: string } | { ok: false; why: string }> {
+    const session = deps.runInWorkload(target, {
+      workload: { service },
+      command: ['sh', '-c', PRINT_FILE, 'sh', file],
+    });
+    const [value, stderr, result] = await Promise.all([
+      collect(session.stdout),
+      collect(session.stderr),
+      session.result,
+    ]);
+    if (result.kind === 'exited' && result.code === 0) return { ok: true, value };
+    return { ok: false, why: result.kind === 'failed' ? result.message : stderr.trim() || `exit ${result.code}` };
+  }
+
   async function kubernetes(target: Extract<Target, { kind: 'kubernetes' }>, stack: string) {
     const gateway = await deps.openGateway(target.context);
     try {
@@ -70,42 +88,42 @@ export function createGeneratedSecrets(deps: GeneratedSecretsDeps) {
   async function swarm(target: Extract<Target, { kind: 'swarm' }>, stack: string) {
     const client = await deps.openClient(target.endpoint);
     const api = engineApi(client);
-    let mounts: { id: string; service: string; file: string }[];
+    let mounts: { id: string; places: { service: string; file: string }[] }[];
     try {
       const secrets = (await api.secrets(`${SWARM_STACK_LABEL}=${stack}`)).filter(
         (s) => s.Spec.Labels?.[SWARM_GENERATED_LABEL] === 'true',
       );
       const services = await api.services(`${SWARM_STACK_LABEL}=${stack}`);
-      mounts = secrets.map((s) => {
-        const id = s.Spec.Labels?.[SWARM_SECRET_LABEL] ?? s.Spec.Name;
-        for (const svc of services) {
-          const ref = (svc.Spec.TaskTemplate.ContainerSpec.Secrets ?? []).find((r) => r.SecretID === s.ID);
-          if (ref) return { id, service: svc.Spec.Name, file: `${SECRETS_DIR}/${ref.File.Name}` };
-        }
-        throw new HomeportError(
-          'CONFLICT',
-          `No service of ${stack} on ${describeTarget(target)} mounts the generated secret ${id}, so its value cannot be read`,
-        );
-      });
+      mounts = secrets.map((s) => ({
+        id: s.Spec.Labels?.[SWARM_SECRET_LABEL] ?? s.Spec.Name,
+        places: services.flatMap((svc) =>
+          (svc.Spec.TaskTemplate.ContainerSpec.Secrets ?? [])
+            .filter((r) => r.SecretID === s.ID)
+            .map((r) => ({ service: svc.Spec.Name, file: `${SECRETS_DIR}/${r.File.Name}` })),
+        ),
+      }));
     } finally {
       client.close();
     }
     const out: ProvidedSecrets = {};
     for (const m of mounts) {
-      const session = deps.runInWorkload(target, {
-        workload: { service: m.service },
-        command: ['sh', '-c', PRINT_FILE, 'sh', m.file],
-      });
-      const [value, stderr, result] = await Promise.all([
-        collect(session.stdout),
-        collect(session.stderr),
-        session.result,
-      ]);
-      if (result.kind !== 'exited' || result.code !== 0) {
-        const why = result.kind === 'failed' ? result.message : stderr.trim() || `exit ${result.code}`;
+      // Any service mounting it will do; one whose image has no shell is passed over for the next.
+      const tried: string[] = [];
+      let value: string | undefined;
+      for (const place of m.places) {
+        const read = await readFile(target, place.service, place.file);
+        if (read.ok) {
+          value = read.value;
+          break;
+        }
+        tried.push(`${place.service}: ${read.why}`);
+      }
+      if (value === undefined) {
         throw new HomeportError(
           'CONFLICT',
-          `Could not read the generated secret ${m.id} in service ${m.service}: ${why}`,
+          m.places.length === 0
+            ? `No service of ${stack} on ${describeTarget(target)} mounts the generated secret ${m.id}, so its value cannot be read`
+            : `Could not read the generated secret ${m.id} (${tried.join('; ')})`,
         );
       }
       const at = m.id.indexOf('/');

@@ -239,6 +239,7 @@ export async function restoreInto(
   for (const item of manifest.items.filter((i) => i.kind === 'bucket')) {
     if (!place.objects || !item.bucket) continue;
     sink.phase('copying objects back', item.name);
+    await deps.ensureBucket(item.bucket.profile, item.bucket.bucket);
     const objects = await deps.openObjects(item.bucket.profile);
     let total = 0;
     for (const [i, o] of (item.objects ?? []).entries()) {

@@ -23,6 +23,7 @@ const r = (apiVersion: string, kind: string, plural: string, namespaced = true):
 export const STACK_KINDS: readonly ResourceInfo[] = [
   r('apps/v1', 'Deployment', 'deployments'),
   r('apps/v1', 'StatefulSet', 'statefulsets'),
+  r('batch/v1', 'CronJob', 'cronjobs'),
   r('autoscaling/v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers'),
   r('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets'),
   r('networking.k8s.io/v1', 'Ingress', 'ingresses'),

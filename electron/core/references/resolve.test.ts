@@ -64,6 +64,26 @@ describe('resolveStackReferences', () => {
     expect(referenced.objectStore.mode).toBe('profile');
   });
 
+  it("resolves the in-cluster backup's NAS export when it is enabled, naming its field when it fails", async () => {
+    const backup = (nas: { host: string; export: string }, enabled = true) => ({
+      nfs: { enabled: false },
+      backup: { inCluster: { enabled, nfs: { nas } } },
+    });
+    const l = lookups();
+    const { values } = await resolveStackReferences('revenge', backup({ host: 'box', export: 'media' }), l);
+    expect(values).toMatchObject({ backup: { inCluster: { nfs: { server: '192.168.1.20', path: '/srv/media' } } } });
+    expect(catalog.renderKubernetes('revenge', values, { namespace: 'media' }).objects.map((o) => o.kind)).toContain(
+      'CronJob',
+    );
+    await resolveStackReferences('revenge', backup({ host: 'box', export: 'media' }, false), l);
+    expect(l.calls).toEqual(['nas box/media']);
+    const err = await resolveStackReferences('revenge', backup({ host: 'box', export: 'dumps' }), l).catch((e) => e);
+    expect(err).toBeInstanceOf(StackReferenceError);
+    expect((err as StackReferenceError).issues).toEqual([
+      { path: 'backup.inCluster.nfs.nas.export', message: "no export 'dumps' on NAS host 'box'" },
+    ]);
+  });
+
   it('renders resolved values without any key value: the API reads the provided Secret', async () => {
     const { values } = await resolveStackReferences('revenge', referenced, lookups());
     const rendered = catalog.renderKubernetes('revenge', values, { namespace: 'media' });

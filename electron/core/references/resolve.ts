@@ -4,7 +4,8 @@
  * resolveStackReferences turns them into what the renderers need, at deploy time:
  *
  * - `nfs.nas` fills `nfs.server` and `nfs.path` from the export (nfs.nas stays, for the record).
- *   With `nfs.enabled: false` nothing is looked up.
+ *   With `nfs.enabled: false` nothing is looked up. `backup.inCluster.nfs.nas` (the in-cluster
+ *   backup's place) is resolved the same way when the in-cluster backup is enabled.
  * - A profile object store becomes an external one (endpoint, region, bucket, path style) whose
  *   credentials Secret is `<stack>-s3-credentials`, with `profile` kept for the record. The keys go
  *   into `provided` (secret name -> key -> value) and from there straight into a Kubernetes Secret
@@ -96,6 +97,25 @@ export async function resolveStackReferences(
         out.nfs = { ...nfs, server: target.server, path: target.path };
       } catch (err) {
         issues.push({ path: nasField(err), message: errorMessage(err) });
+      }
+    }
+  }
+
+  // The in-cluster backup's NFS place (backup.inCluster.nfs.nas), resolved the same way.
+  const backup = out.backup;
+  const inCluster = isObject(backup) ? backup.inCluster : undefined;
+  if (isObject(backup) && isObject(inCluster) && inCluster.enabled === true && isObject(inCluster.nfs)) {
+    const place = inCluster.nfs;
+    const nas = place.nas;
+    if (isObject(nas) && nonEmpty(nas.host) && nonEmpty(nas.export)) {
+      try {
+        const target = await lookups.nasExport(nas.host, nas.export);
+        out.backup = {
+          ...backup,
+          inCluster: { ...inCluster, nfs: { ...place, server: target.server, path: target.path } },
+        };
+      } catch (err) {
+        issues.push({ path: nasField(err).replace(/^nfs/, 'backup.inCluster.nfs'), message: errorMessage(err) });
       }
     }
   }

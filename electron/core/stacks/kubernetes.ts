@@ -11,6 +11,7 @@
  *   and re-applying the stack must not reset it.
  * - Shared NFS volumes become a cluster-scoped PersistentVolume `<namespace>-<stack>-<volume>`
  *   bound by name to the claim `<stack>-<volume>`.
+ * - Scheduled jobs become CronJobs (scheduled-jobs.ts).
  * - Generated secret keys are listed in an annotation and never carry values here. So are provided
  *   keys (homeport.dev/provided-keys, homeport.dev/provided-by=homeport): the deploy engine fills
  *   them from the ProvidedSecrets it is given.
@@ -18,6 +19,7 @@
 import { compact, sortKeys } from './json-util';
 import { checkModel, type Component, type StackModel } from './model';
 import { podTemplate } from './kubernetes-pods';
+import { renderCronJob } from './scheduled-jobs';
 import {
   GENERATED_HEX_KEYS_ANNOTATION,
   GENERATED_KEYS_ANNOTATION,
@@ -50,6 +52,7 @@ const APPLY_ORDER = [
   'Service',
   'StatefulSet',
   'Deployment',
+  'CronJob',
   'HorizontalPodAutoscaler',
   'PodDisruptionBudget',
   'NetworkPolicy',
@@ -70,6 +73,9 @@ export function renderKubernetesObjects(model: StackModel, ctx: KubernetesRender
     if (c.disruptionBudget) out.push(r.disruptionBudget(c, c.disruptionBudget.minAvailable));
     if (c.acceptsFrom) out.push(r.networkPolicy(c));
   }
+  for (const j of model.jobs ?? []) {
+    out.push(renderCronJob(j, { ...ctx, labels: r.labels(j.name), claimName: (v) => r.claimName(v) }));
+  }
   if (model.ingress) out.push(r.ingress(model.ingress));
   return out
     .map((o, i) => ({ o, i, k: APPLY_ORDER.indexOf(o.kind) }))
@@ -80,7 +86,7 @@ export function renderKubernetesObjects(model: StackModel, ctx: KubernetesRender
 class Renderer {
   constructor(private readonly ctx: KubernetesRenderContext) {}
 
-  private labels(component?: string): Record<string, string> {
+  labels(component?: string): Record<string, string> {
     const labels: Record<string, string> = {
       [MANAGED_BY_LABEL]: MANAGED_BY,
       [STACK_LABEL]: this.ctx.stack,

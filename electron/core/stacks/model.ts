@@ -226,8 +226,35 @@ export interface PublishedPort {
   publishedPort: number;
 }
 
+/**
+ * A program run on a schedule, next to the stack (the in-cluster backup): a CronJob on Kubernetes,
+ * a service that waits for the next time on Swarm (stacks/scheduled-jobs.ts). It runs to the end
+ * once per time; a run still going when the next time comes is not doubled.
+ */
+export interface ScheduledJob {
+  /** Unique among the stack's components and jobs (it names the job's pods and network rules). */
+  name: string;
+  image: string;
+  /** Five cron fields in UTC: minute hour day-of-month month day-of-week ('0 3 * * *'). */
+  schedule: string;
+  command: string[];
+  env: EnvVar[];
+  /** On Swarm these become NAME_FILE variables (scheduled-jobs.ts): the command must read either. */
+  secretEnv: SecretEnvVar[];
+  /** An environment variable set to the deployed stack's name (known only when rendering). */
+  stackNameEnv?: string;
+  /** Shared volumes it writes to. */
+  mounts: VolumeMount[];
+  /** Numeric user and group it runs as (the image's own user). */
+  user?: { uid: number; gid: number };
+  resources: Resources;
+  /** What a run does, in the user's words, for plans and screens. */
+  description: string;
+}
+
 export interface StackModel {
   components: Component[];
+  jobs?: ScheduledJob[];
   volumes: SharedVolume[];
   secrets: SecretSpec[];
   ingress?: IngressSpec;
@@ -304,5 +331,18 @@ export function checkModel(model: StackModel): void {
   }
   for (const p of model.published ?? []) {
     if (!names.has(p.component)) throw new Error(`stack model: published port of unknown component '${p.component}'`);
+  }
+  for (const j of model.jobs ?? []) {
+    if (names.has(j.name))
+      throw new Error(`stack model: scheduled job '${j.name}' has the name of another component or job`);
+    names.add(j.name);
+    if (j.schedule.trim().split(/\s+/).length !== 5) {
+      throw new Error(`stack model: scheduled job '${j.name}' needs five cron fields, got '${j.schedule}'`);
+    }
+    for (const m of j.mounts) {
+      if (!model.volumes.some((v) => v.name === m.volume)) {
+        throw new Error(`stack model: scheduled job '${j.name}' mounts unknown volume '${m.volume}'`);
+      }
+    }
   }
 }

@@ -28,6 +28,7 @@ import {
 } from './revenge-upstream';
 import { revengeValuesSchema, type RevengeValues } from './revenge';
 import { revengeSignals } from './revenge-signals';
+import { checkBackupResolved, revengeBackupJob } from './revenge-backup-job';
 
 /** Generated on the first deploy and kept: the database password, the JWT and encryption keys, the search key. */
 export const REVENGE_SECRET = 'revenge-secrets';
@@ -57,6 +58,7 @@ function checkResolved(values: RevengeValues): asserts values is Resolved {
         'Homeport resolves it at deploy time (electron/core/references)',
     );
   }
+  checkBackupResolved(values);
 }
 
 /** Where the API reaches the object store, how, and which secret keys it signs with. */
@@ -208,15 +210,18 @@ function frontend(values: Resolved): Component {
   };
 }
 
-function postgres(values: Resolved): Component {
+const DATABASE_PASSWORD = { secret: REVENGE_SECRET, key: 'database-password' };
+const POSTGRES_PORT = 5432;
+
+function postgres(values: Resolved, clients: string[]): Component {
   const ready = { type: 'exec' as const, command: ['pg_isready', '-h', '127.0.0.1', '-U', 'revenge', '-d', 'revenge'] };
   return {
     name: 'postgres',
     image: values.postgres.image,
     tools: postgresImage.tools,
-    ports: [{ name: 'postgres', port: 5432 }],
+    ports: [{ name: 'postgres', port: POSTGRES_PORT }],
     identityEnv: [],
-    secretEnv: [{ name: 'POSTGRES_PASSWORD', secret: REVENGE_SECRET, key: 'database-password' }],
+    secretEnv: [{ name: 'POSTGRES_PASSWORD', ...DATABASE_PASSWORD }],
     env: [
       { name: 'POSTGRES_USER', value: 'revenge' },
       { name: 'POSTGRES_DB', value: 'revenge' },
@@ -237,7 +242,7 @@ function postgres(values: Resolved): Component {
     },
     replicas: 1,
     resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '2Gi' } },
-    acceptsFrom: ['revenge'],
+    acceptsFrom: ['revenge', ...clients],
     stopGracePeriodSeconds: 60,
   };
 }
@@ -331,7 +336,15 @@ function objectStore(store: Extract<RevengeValues['objectStore'], { mode: 'bundl
 
 export function buildRevenge(values: RevengeValues): StackModel {
   checkResolved(values);
-  const components = [api(values), frontend(values), postgres(values), dragonfly(values), typesense(values)];
+  const backup = revengeBackupJob(values, { password: DATABASE_PASSWORD, port: POSTGRES_PORT });
+  const backupClients = backup ? [backup.job.name] : [];
+  const components = [
+    api(values),
+    frontend(values),
+    postgres(values, backupClients),
+    dragonfly(values),
+    typesense(values),
+  ];
   const store = values.objectStore;
   if (store.mode === 'bundled') components.push(objectStore(store));
   const publish = values.swarm.publish;
@@ -355,18 +368,22 @@ export function buildRevenge(values: RevengeValues): StackModel {
   ];
   return {
     components,
-    volumes: values.nfs.enabled
-      ? [
-          {
-            name: 'media',
-            type: 'nfs',
-            server: values.nfs.server as string,
-            path: values.nfs.path as string,
-            readOnly: true,
-            size: values.nfs.size,
-          },
-        ]
-      : [],
+    ...(backup ? { jobs: [backup.job] } : {}),
+    volumes: [
+      ...(values.nfs.enabled
+        ? [
+            {
+              name: 'media',
+              type: 'nfs' as const,
+              server: values.nfs.server as string,
+              path: values.nfs.path as string,
+              readOnly: true,
+              size: values.nfs.size,
+            },
+          ]
+        : []),
+      ...(backup ? [backup.volume] : []),
+    ],
     secrets: secretsFor(values),
     ingress: values.ingress.enabled
       ? { host: values.ingress.host, routes, className: values.ingress.className }

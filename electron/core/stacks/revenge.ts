@@ -149,6 +149,61 @@ const nfsSchema = z
   .prefault({})
   .describe('Media library on NFS (read-only): a saved NAS export, or a server and path');
 
+/** One cron field: '*', a number, a range, a step, or a list of these ('0,30', '1-5', '*\/15'). */
+const CRON_FIELD = String.raw`(?:\*|\d{1,2}(?:-\d{1,2})?)(?:/\d{1,2})?`;
+const CRON = new RegExp(String.raw`^${CRON_FIELD}(?:,${CRON_FIELD})*(?:\s+${CRON_FIELD}(?:,${CRON_FIELD})*){4}$`);
+
+const inClusterBackupSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Dump the database to NFS on a schedule, run by the cluster itself'),
+    schedule: z
+      .string()
+      .trim()
+      .regex(CRON, {
+        message: "must be five cron fields in UTC like '0 3 * * *' (numbers, '*', ranges, steps and lists; no names)",
+      })
+      .default('0 3 * * *')
+      .describe('When to dump: minute hour day-of-month month day-of-week, in UTC'),
+    keep: z
+      .number()
+      .int()
+      .min(1, { message: 'must keep at least 1 dump' })
+      .max(1000)
+      .default(7)
+      .describe('Dumps to keep'),
+    nfs: z
+      .strictObject({
+        nas: z
+          .strictObject({
+            host: refName('NAS host').describe('Saved NAS host'),
+            export: refName('NFS export').describe('Export Homeport manages on that host'),
+          })
+          .optional()
+          .describe('A saved NAS host and one of its exports; replaces server and path'),
+        server: z
+          .string()
+          .refine((s) => hostNameProblem(s) === undefined || isIPv4(s), {
+            message: 'must be a hostname (nas.lan) or an IPv4 address (192.168.1.10); remove spaces and symbols',
+          })
+          .optional()
+          .describe('NFS server the dumps go to'),
+        path: z
+          .string()
+          .regex(SAFE_PATH, {
+            message: "must be an absolute path like /export/backups, without spaces, quotes or ';'",
+          })
+          .optional()
+          .describe('Exported directory the dumps go to, writable by the database image user (uid 70)'),
+      })
+      .prefault({})
+      .describe('Where the dumps go: a saved NAS export, or a server and path'),
+  })
+  .refine((b) => !b.enabled || b.nfs.nas !== undefined || (b.nfs.server !== undefined && b.nfs.path !== undefined), {
+    message: 'give nfs.nas (a saved NAS export) or both nfs.server and nfs.path to store the dumps',
+    path: ['nfs'],
+  })
+  .prefault({});
+
 export const revengeValuesSchema = z.strictObject({
   api: z
     .strictObject({
@@ -201,6 +256,10 @@ export const revengeValuesSchema = z.strictObject({
     })
     .prefault({})
     .describe('Expose the stack through an ingress controller: / to the frontend, /api and /hls to the API'),
+  backup: z
+    .strictObject({ inCluster: inClusterBackupSchema })
+    .prefault({})
+    .describe('Backups the cluster runs itself, while Homeport is closed'),
   swarm: z
     .strictObject({
       /**

@@ -42,6 +42,7 @@
  *   images need those tools for them.
  * - Updates go one task at a time, start-first (stop-first for stateful components, which must not
  *   share their data volume), and roll back automatically when a new task fails within Monitor.
+ * - Scheduled jobs become services that wait for their times (scheduled-jobs.ts).
  * - Published ports (the model's `published`) go through the routing mesh; nothing else is
  *   published.
  */
@@ -71,6 +72,7 @@ import {
   type VolumeOptions,
 } from './swarm-spec';
 import { healthcheck, SECOND } from './swarm-health';
+import { withSwarmJobs } from './scheduled-jobs';
 
 export * from './swarm-spec';
 
@@ -113,9 +115,10 @@ export function parseMemory(q: string): number {
 
 export const secretFileName = (secret: string, key: string) => `${secret}_${key}`;
 
-export function renderSwarmStack(model: StackModel, opts: SwarmRenderOptions): SwarmStack {
-  checkModel(model);
+export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOptions): SwarmStack {
+  checkModel(stackModel);
   const { stack } = opts;
+  const model = withSwarmJobs(stackModel, stack);
   const monitor = Math.round((opts.updateMonitorMs ?? 10_000) * 1e6);
   const labels = (extra: Record<string, string> = {}): Record<string, string> => ({
     [SWARM_NAMESPACE_LABEL]: stack,
