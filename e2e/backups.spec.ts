@@ -175,4 +175,15 @@ test('back up Revenge to a folder, verify it, restore it into another namespace'
 
   // The restored database holds the same rows as the one backed up.
   expect(await psql('revenge-restored', TABLE_SUM)).toBe(before);
+  await restore.close();
+
+  // A weekly schedule: bad fields are named where they are, a good one is listed.
+  await backups.saveSchedule({ every: 'Week', at: '3:30', keepDaily: '0' });
+  await expect(backups.scheduleError('at')).toContainText('use a time like 03:30');
+  await expect(backups.scheduleError('keepDaily')).toContainText('keep at least 1');
+  await expect(backups.schedules).toHaveCount(0);
+  await backups.saveSchedule({ at: '04:15', keepDaily: '5', keepWeekly: '8' });
+  await expect(backups.schedules).toContainText('Every Sunday at 04:15');
+  await expect(backups.schedules).toContainText('keeps 5 daily and 8 weekly');
+  await expect(backups.scheduleError('at')).toHaveCount(0);
 });

@@ -101,6 +101,28 @@ export class BackupsPage {
     return this.row(id).getByTestId('backup-drill');
   }
 
+  /** Fills the schedule form (the fields given) and saves it. */
+  async saveSchedule(fields: { at?: string; keepDaily?: string; keepWeekly?: string; every?: 'Day' | 'Week' }) {
+    const form = this.page.getByRole('form', { name: 'Backup schedule' });
+    if (fields.every) await form.getByLabel('Every').selectOption({ label: fields.every });
+    if (fields.at !== undefined) await form.getByRole('textbox', { name: 'Time', exact: true }).fill(fields.at);
+    if (fields.keepDaily !== undefined) {
+      await form.getByRole('spinbutton', { name: 'Keep daily', exact: true }).fill(fields.keepDaily);
+    }
+    if (fields.keepWeekly !== undefined) {
+      await form.getByRole('spinbutton', { name: 'Keep weekly', exact: true }).fill(fields.keepWeekly);
+    }
+    await form.getByRole('button', { name: 'Save schedule' }).click();
+  }
+
+  scheduleError(field: string): Locator {
+    return this.page.locator(`[data-field-error="schedule.${field}"]`);
+  }
+
+  get schedules(): Locator {
+    return this.page.getByRole('list', { name: 'Schedules' });
+  }
+
   async restore(id: string): Promise<RestoreDialog> {
     await this.row(id).getByRole('button', { name: 'Restore…' }).click();
     const dialog = this.page.getByRole('dialog', { name: `Restore ${id}` });
