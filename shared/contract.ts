@@ -74,7 +74,22 @@ import {
   portForwardStartSchema,
   portForwardStopSchema,
 } from './portforward-schemas';
-import { stackOnTargetSchema } from './target-schemas';
+import { stackOnTargetSchema, targetSchema } from './target-schemas';
+import {
+  backupDestinationSchema,
+  backupKeyInputSchema,
+  backupKeyStatusSchema,
+  backupListInputSchema,
+  backupListSchema,
+  backupProgressSchema,
+  backupRefSchema,
+  backupRestoreSchema,
+  backupScheduleSchema,
+  backupStartSchema,
+  operationRefSchema,
+  operationStartedSchema,
+  restorePlanSchema,
+} from './backup-schemas';
 import {
   execAckSchema,
   execEventSchema,
@@ -121,6 +136,8 @@ const podRef = z.object({ context: contextName, namespace: k8sName, name: k8sNam
 const stackValues = z.record(z.string(), z.unknown());
 const stackRef = z.object({ context: contextName, namespace: namespaceName, stack: stackName }).strict();
 const deployInput = stackOnTargetSchema.extend({ values: stackValues }).strict();
+
+const schedules = z.object({ schedules: z.array(backupScheduleSchema) });
 
 function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -238,6 +255,37 @@ export const channels = {
   'portforward:options': channel(podRef, forwardOptionsSchema),
   /** Leaders of the stacks deployed in a context or on a Swarm endpoint that keep them in a database table. */
   'leaders:tables': channel(leaderPlaceSchema, stackTableLeadersSchema),
+  /** The backups at a destination, newest first; incomplete ones (no manifest) are listed as such. */
+  'backups:list': channel(backupListInputSchema, backupListSchema),
+  /** Starts a backup of a deployed stack; follow it on the backups:progress topic. */
+  'backups:start': channel(backupStartSchema, operationStartedSchema),
+  'backups:cancel': channel(operationRefSchema, z.object({ cancelled: z.literal(true) })),
+  /** Starts the restore drill of a backup; its result is stored with the backup. */
+  'backups:verify': channel(backupRefSchema, operationStartedSchema),
+  /** What restoring the backup into the target would replace and what it would skip. */
+  'backups:restorePlan': channel(backupRefSchema.extend({ target: targetSchema }).strict(), restorePlanSchema),
+  'backups:restore': channel(backupRestoreSchema, operationStartedSchema),
+  /** Removes complete backups beyond the retention (never the last one whose drill passed). */
+  'backups:prune': channel(
+    z
+      .object({
+        destination: backupDestinationSchema,
+        stack: stackName,
+        keepDaily: z.number().int().min(1, 'keepDaily: keep at least 1').max(365),
+        keepWeekly: z.number().int().min(0).max(520),
+        dryRun: z.boolean().optional(),
+      })
+      .strict(),
+    z.object({ removed: z.array(z.string()), kept: z.array(z.string()) }),
+  ),
+  /** Whether a passphrase or key file is set: the kind only, never the key. */
+  'backups:keyStatus': channel(empty, backupKeyStatusSchema),
+  /** The passphrase goes in and is stored in the credential store; only its kind comes back. */
+  'backups:setKey': channel(backupKeyInputSchema, backupKeyStatusSchema),
+  'backups:schedules': channel(empty, schedules),
+  /** Adds or replaces the schedule of (target, stack). */
+  'backups:saveSchedule': channel(backupScheduleSchema, schedules),
+  'backups:removeSchedule': channel(stackOnTargetSchema, schedules),
 } as const;
 
 export type Channels = typeof channels;
@@ -303,6 +351,8 @@ export const topics = {
    * or task's container; unsubscribing, or the connection going away, ends it.
    */
   'exec:session': { params: execStartSchema, event: execEventSchema },
+  /** A backup, restore or drill: its progress now, then each change, until the state is no longer running. */
+  'backups:progress': { params: operationRefSchema, event: backupProgressSchema },
 } as const;
 
 export type Topics = typeof topics;

@@ -8,11 +8,16 @@ import { DockerRequestError } from '../core/docker/client';
 import { errorMessage, HomeportError } from '../core/errors';
 import { KubeRequestError } from '../core/kube/kube-gateway';
 
-/** Where a call went: a deploy target, or a bare context / endpoint. */
-export type Where = Target | { kind: 'context'; context: string } | { kind: 'endpoint'; endpoint: string };
+/** Where a call went: a deploy target, a bare context / endpoint, or a backup destination (in words). */
+export type Where =
+  | Target
+  | { kind: 'context'; context: string }
+  | { kind: 'endpoint'; endpoint: string }
+  | { kind: 'destination'; destination: string };
 
 function whereText(where: Where): string {
   if (where.kind === 'context') return `context '${where.context}'`;
+  if (where.kind === 'destination') return where.destination;
   if (where.kind === 'endpoint') return `endpoint '${where.endpoint}'`;
   return describeTarget(where);
 }

@@ -1,5 +1,6 @@
 import type { AppInfo, Handlers, SubscriptionHandlers } from '@shared/contract';
 import type { Services } from '../services';
+import { createBackupHandlers, createBackupSubscriptions } from './backup-handlers';
 import { createDeployHandlers, createDeploySubscriptions } from './deploy-handlers';
 import { guarded } from './errors';
 import { createExecHandlers, createExecSubscriptions } from './exec-handlers';
@@ -49,6 +50,7 @@ export function createHandlers(services: Services): Handlers {
     ...createExecHandlers(services),
     ...createPortForwardHandlers(services.portForwards),
     ...createLeaderHandlers(services),
+    ...createBackupHandlers(services),
   };
 }
 
@@ -63,5 +65,6 @@ export function createSubscriptionHandlers(services: Services): SubscriptionHand
     ...createSwarmSubscriptions(services),
     ...createReadinessSubscriptions(services),
     ...createExecSubscriptions(services),
+    ...createBackupSubscriptions(services),
   };
 }

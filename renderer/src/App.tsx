@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { ContextPicker } from './components/ContextPicker';
+import { BackupsScreen } from './features/backups/BackupsScreen';
 import { ConnectionsScreen } from './features/connections/ConnectionsScreen';
 import { DeployScreen } from './features/deploy/DeployScreen';
 import { LeadersScreen } from './features/leaders/LeadersScreen';
@@ -26,6 +27,7 @@ const nav: { route: Route; label: string }[] = [
   { route: 'storage', label: 'Storage' },
   { route: 'deploy', label: 'Deploy' },
   { route: 'readiness', label: 'Readiness' },
+  { route: 'backups', label: 'Backups' },
   { route: 'metrics', label: 'Metrics' },
 ];
 
@@ -66,6 +68,7 @@ export function App() {
             {route === 'storage' ? <StorageScreen /> : null}
             {route === 'deploy' ? <DeployScreen /> : null}
             {route === 'readiness' ? <ReadinessScreen /> : null}
+            {route === 'backups' ? <BackupsScreen /> : null}
             {route === 'metrics' ? (
               <Suspense fallback={<p className="muted">Loading…</p>}>
                 <MetricsScreen />

@@ -1,7 +1,18 @@
 import { useEffect, useState } from 'react';
 
-export type Route = 'connections' | 'pods' | 'swarm' | 'leaders' | 'storage' | 'deploy' | 'readiness' | 'metrics';
-const routes: Route[] = ['connections', 'pods', 'swarm', 'leaders', 'storage', 'deploy', 'readiness', 'metrics'];
+export type Route =
+  'connections' | 'pods' | 'swarm' | 'leaders' | 'storage' | 'deploy' | 'readiness' | 'backups' | 'metrics';
+const routes: Route[] = [
+  'connections',
+  'pods',
+  'swarm',
+  'leaders',
+  'storage',
+  'deploy',
+  'readiness',
+  'backups',
+  'metrics',
+];
 
 function current(): Route {
   const name = window.location.hash.replace(/^#\/?/, '').split(/[/?&]/)[0] as Route;
