@@ -110,7 +110,7 @@ export async function planRestore(
     );
   }
   for (const item of loaded.manifest.items) {
-    if (item.kind === 'database')
+    if (item.kind === 'database' && deployed)
       replaces.push(`${item.name}: ${item.tables?.length ?? 0} tables restored with pg_restore`);
     if (item.kind === 'bucket' && item.bucket) {
       replaces.push(
