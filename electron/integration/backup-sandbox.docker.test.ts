@@ -23,6 +23,7 @@ import {
   runOperation,
   startBackupWorld,
   statsOf,
+  waitHealthy,
   type BackupWorld,
 } from './backup-world';
 
@@ -64,7 +65,8 @@ beforeAll(async () => {
   await world.services.deployments.apply({ target, stack, values: revengeValues(), prune: true });
   await eventually(async () => loadSample(world, target, await postgresPod(target), 1500));
   objects = await putObjects(world, 12);
-}, 400_000);
+  await waitHealthy(world, target, stack);
+}, 500_000);
 
 afterAll(async () => {
   for (const t of [target, elsewhere]) {

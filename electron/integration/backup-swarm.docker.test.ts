@@ -24,6 +24,7 @@ import {
   runOperation,
   startBackupWorld,
   statsOf,
+  waitHealthy,
   type BackupWorld,
 } from './backup-world';
 
@@ -61,7 +62,8 @@ beforeAll(async () => {
     }
   }
   objects = await putObjects(world, 24);
-}, 300_000);
+  await waitHealthy(world, target, stack);
+}, 500_000);
 
 afterAll(async () => {
   await world?.services.deployments.uninstall({ target, stack, deleteData: true }).catch(() => undefined);

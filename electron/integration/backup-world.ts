@@ -181,6 +181,24 @@ export async function emptyBucket(world: BackupWorld): Promise<void> {
   for (const k of keys) await objects.remove(BUCKET, k);
 }
 
+/** Waits until the stack's rollout is healthy (every workload ready). */
+export function waitHealthy(world: BackupWorld, target: Target, stack: string, timeoutMs = 240_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let last = '';
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`${stack} did not become healthy: ${last}`));
+    }, timeoutMs);
+    const stop = world.services.deployments.watchRollout({ target, stack }, (status) => {
+      last = JSON.stringify(status.workloads.map((w) => `${w.name} ${w.ready}/${w.desired} ${w.message ?? ''}`));
+      if (status.state !== 'healthy') return;
+      clearTimeout(timer);
+      stop();
+      resolve();
+    });
+  });
+}
+
 /** Starts an operation and waits for its end, keeping every progress event. */
 export async function runOperation(
   world: BackupWorld,

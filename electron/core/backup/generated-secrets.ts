@@ -21,6 +21,8 @@ export interface GeneratedSecretsDeps {
   openGateway(context: string): Promise<KubeGateway>;
   openClient(endpoint: string): Promise<DockerClient>;
   runInWorkload: RunInWorkload;
+  /** How long a service whose task is starting is waited for (default 60 s). */
+  startingTimeoutMs?: number;
 }
 
 interface SecretObject {
@@ -46,7 +48,7 @@ export function createGeneratedSecrets(deps: GeneratedSecretsDeps) {
     target: Target,
     service: string,
     file: string,
-  ): Promise<{ ok: true; value: string } | { ok: false; why: string }> {
+  ): Promise<{ ok: true; value: string } | { ok: false; why: string; notRunning: boolean }> {
     const session = deps.runInWorkload(target, {
       workload: { service },
       command: ['sh', '-c', PRINT_FILE, 'sh', file],
@@ -57,7 +59,11 @@ export function createGeneratedSecrets(deps: GeneratedSecretsDeps) {
       session.result,
     ]);
     if (result.kind === 'exited' && result.code === 0) return { ok: true, value };
-    return { ok: false, why: result.kind === 'failed' ? result.message : stderr.trim() || `exit ${result.code}` };
+    return {
+      ok: false,
+      why: result.kind === 'failed' ? result.message : stderr.trim() || `exit ${result.code}`,
+      notRunning: result.kind === 'failed' && result.reason === 'not-running',
+    };
   }
 
   async function kubernetes(target: Extract<Target, { kind: 'kubernetes' }>, stack: string) {
@@ -111,7 +117,7 @@ export function createGeneratedSecrets(deps: GeneratedSecretsDeps) {
       const tried: string[] = [];
       let value: string | undefined;
       for (const place of m.places) {
-        const read = await readFile(target, place.service, place.file);
+        const read = await readFileWhenRunning(target, place.service, place.file);
         if (read.ok) {
           value = read.value;
           break;
@@ -130,6 +136,16 @@ export function createGeneratedSecrets(deps: GeneratedSecretsDeps) {
       (out[m.id.slice(0, at)] ??= {})[m.id.slice(at + 1)] = value;
     }
     return out;
+  }
+
+  /** A task that is still starting gets a while to run before its service is passed over. */
+  async function readFileWhenRunning(target: Target, service: string, file: string) {
+    const deadline = Date.now() + (deps.startingTimeoutMs ?? 60_000);
+    for (;;) {
+      const read = await readFile(target, service, file);
+      if (read.ok || !read.notRunning || Date.now() > deadline) return read;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
   }
 
   /** Secret name → key → value of every generated key of the stack. Never logged, never returned to the renderer. */
