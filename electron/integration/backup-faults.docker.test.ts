@@ -75,9 +75,12 @@ async function postgresContainer(): Promise<string> {
   return id;
 }
 
-/** No pg_dump left in the database's container (docker top reads the host's process table). */
+/**
+ * No pg_dump left in the database's container (docker top reads the host's process table). The
+ * grace is short: a pg_dump that outlives its operation by more is dumping for nobody.
+ */
 async function expectNoPgDump() {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 3_000;
   for (;;) {
     const top = await engine.docker(['top', await postgresContainer(), '-o', 'pid,args']);
     if (!/pg_dump/.test(top) || Date.now() > deadline) {
