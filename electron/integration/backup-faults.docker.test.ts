@@ -76,15 +76,16 @@ async function postgresContainer(): Promise<string> {
 }
 
 /**
- * No pg_dump left in the database's container (docker top reads the host's process table). The
+ * No pg_dump and no psql of the dump left in the database's container (docker top reads the host's process table). The
  * grace is short: a pg_dump that outlives its operation by more is dumping for nobody.
  */
 async function expectNoPgDump() {
   const deadline = Date.now() + 3_000;
   for (;;) {
     const top = await engine.docker(['top', await postgresContainer(), '-o', 'pid,args']);
-    if (!/pg_dump/.test(top) || Date.now() > deadline) {
-      expect(top).not.toMatch(/pg_dump/);
+    // The dump's own psql session (-X -A; psqlIn's is -X -q) holds the snapshot open.
+    if (!/pg_dump|psql -X -A/.test(top) || Date.now() > deadline) {
+      expect(top).not.toMatch(/pg_dump|psql -X -A/);
       return;
     }
     await new Promise((r) => setTimeout(r, 500));
