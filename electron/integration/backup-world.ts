@@ -42,6 +42,7 @@ export interface BackupWorld {
 export async function startBackupWorld(env: Record<string, string> = {}): Promise<BackupWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'homeport-backup-world-'));
   const sshd = await startSshd({ extraConfig: ['Subsystem sftp internal-sftp'] });
+  await mkdir(join(dir, 's3rver'));
   const s3 = await startS3rverProcess(join(dir, 's3rver'));
   const services = createServices({ dataDir: join(dir, 'data'), mode: 'web', env: { HOME: dir, ...env }, home: dir });
   const keyFile = join(dir, 'id_ed25519');

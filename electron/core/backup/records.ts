@@ -11,7 +11,7 @@ import {
   type BackupDestinationSpec,
   type DrillResult,
 } from '@shared/backup-schemas';
-import { targetSchema, type Target } from '@shared/target-schemas';
+import { describeTarget, targetSchema, type Target } from '@shared/target-schemas';
 import { JsonStore } from '../storage/json-store';
 
 const recordSchema = z.object({
@@ -26,7 +26,7 @@ type BackupRecord = z.infer<typeof recordSchema>;
 const fileSchema = z.object({ backups: z.array(recordSchema) });
 const KEEP = 200;
 
-const sameTarget = (a: Target, b: Target) => JSON.stringify(a) === JSON.stringify(b);
+const sameTarget = (a: Target, b: Target) => describeTarget(a) === describeTarget(b);
 
 export function createBackupRecords(dataDir: string) {
   const store = new JsonStore(join(dataDir, 'backups.json'), fileSchema, () => ({ backups: [] }));

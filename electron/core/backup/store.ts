@@ -24,6 +24,8 @@ export const STATE_FILE = 'state.json.gz';
 export const SECRETS_FILE = 'secrets.enc';
 export const databaseFile = (component: string) => `database-${component}.dump`;
 export const bucketDir = (bucket: string) => `bucket-${bucket}`;
+/** Objects are numbered in the manifest's order: a key can be longer than a file name may be. */
+export const objectFile = (index: number) => String(index).padStart(8, '0');
 const MAX_JSON = 64 * 1024 * 1024;
 
 /** `<stack>-<UTC time>-<4 hex>`: sorts by time within a stack. */

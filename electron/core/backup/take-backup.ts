@@ -17,7 +17,7 @@ import type { BackupDestination } from './destination';
 import { Meter } from './meter';
 import type { ProgressSink } from './operations';
 import { dumpDatabase, pgDumpVersion } from './postgres';
-import { bucketDir, databaseFile, MANIFEST, SECRETS_FILE, STATE_FILE, writeBuffer } from './store';
+import { bucketDir, databaseFile, objectFile, MANIFEST, SECRETS_FILE, STATE_FILE, writeBuffer } from './store';
 
 /** What state.json.gz holds. */
 export interface BackupState {
@@ -144,7 +144,7 @@ export async function takeBackup(
         const body = await objects.get(b.bucket, entry.key, { signal });
         const file = await storePart(
           dest,
-          `${id}/${bucketDir(b.bucket)}/${encodeURIComponent(entry.key)}`,
+          `${id}/${bucketDir(b.bucket)}/${objectFile(files.length)}`,
           body,
           {
             ...sink,

@@ -6,7 +6,7 @@
 import type { FieldIssue, StackInfo } from '@shared/deploy-schemas';
 import type { StackBackup } from './backup-declaration';
 import type { StackSignals } from './signals';
-import type { SwarmRenderOptions, SwarmStack } from './swarm';
+import type { SwarmRenderOptions, SwarmStack } from './swarm-spec';
 import type { ImageContract } from './upstream';
 
 /** A Kubernetes object as sent to the API server. */
