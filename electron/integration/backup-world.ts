@@ -41,6 +41,8 @@ export interface BackupWorld {
 
 export async function startBackupWorld(env: Record<string, string> = {}): Promise<BackupWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'homeport-backup-world-'));
+  // The SSH user reaches the NAS folder inside it (mkdtemp makes it 0700).
+  await chmod(dir, 0o711);
   const sshd = await startSshd({ extraConfig: ['Subsystem sftp internal-sftp'] });
   await mkdir(join(dir, 's3rver'));
   const s3 = await startS3rverProcess(join(dir, 's3rver'));

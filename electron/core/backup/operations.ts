@@ -95,7 +95,8 @@ export function createOperationRegistry(now: () => number = Date.now) {
           ...op.progress,
           state: cancelled ? 'cancelled' : 'failed',
           phase: cancelled ? 'cancelled' : 'failed',
-          message: cancelled ? `Cancelled: ${errorMessage(err)}` : errorMessage(err),
+          // Cancelled: the user's reason, not whichever step noticed the abort first.
+          message: cancelled ? `Cancelled: ${errorMessage(abort.signal.reason)}` : errorMessage(err),
         };
       }
       clearTimeout(op.timer);

@@ -8,6 +8,7 @@
  * snapshot (`--snapshot`), and the same session counts and checksums every table inside it while
  * the dump runs. The dump's bytes are streamed to the caller's sink as pg_dump writes them.
  */
+import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { TableStat } from '@shared/backup-schemas';
 import type { Target } from '@shared/target-schemas';
@@ -28,8 +29,19 @@ const SEP = '\x1f';
 const MARK = '__homeport_end__';
 const MAX_STDERR = 16 * 1024;
 
-const connection = (db: PostgresBackup) => ['--no-password', '-h', db.socketDir, '-U', db.user, '-d', db.database];
-const psqlArgv = (db: PostgresBackup) => [
+/** conninfo's quoting: a value in single quotes, with ' and \\ escaped. */
+const conninfoValue = (v: string) => `'${v.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+/** `app` names the server sessions (application_name), so a failed dump can end them. */
+const connection = (db: PostgresBackup, app?: string) => [
+  '--no-password',
+  '-h',
+  db.socketDir,
+  '-U',
+  db.user,
+  '-d',
+  app ? `dbname=${conninfoValue(db.database)} application_name=${conninfoValue(app)}` : db.database,
+];
+const psqlArgv = (db: PostgresBackup, app?: string) => [
   'psql',
   '-X',
   '-A',
@@ -39,15 +51,15 @@ const psqlArgv = (db: PostgresBackup) => [
   SEP,
   '-v',
   'ON_ERROR_STOP=1',
-  ...connection(db),
+  ...connection(db, app),
 ];
 /** Custom format (pg_restore's), compressed by pg_dump itself at zlib level 1: fast, and the dump streams as it is made. */
-export const pgDumpArgv = (db: PostgresBackup, snapshot?: string) => [
+export const pgDumpArgv = (db: PostgresBackup, snapshot?: string, app?: string) => [
   'pg_dump',
   '-Fc',
   '-Z1',
   ...(snapshot ? [`--snapshot=${snapshot}`] : []),
-  ...connection(db),
+  ...connection(db, app),
 ];
 export const pgRestoreArgv = (db: PostgresBackup) => [
   'pg_restore',
@@ -100,10 +112,10 @@ export function toolFailure(tool: string, where: string, result: CommandResult, 
 }
 
 /** A psql session on stdin: queries one after another, each answered up to a marker line. */
-function psqlSession(place: PgPlace) {
+function psqlSession(place: PgPlace, app?: string) {
   const session = place.run(place.target, {
     workload: place.workload,
-    command: psqlArgv(place.db),
+    command: psqlArgv(place.db, app),
     stdin: true,
     signal: place.signal,
   });
@@ -184,12 +196,33 @@ export async function pgDumpVersion(place: PgPlace): Promise<string> {
 }
 
 /**
+ * Ends the server sessions named `app`, which ends the pg_dump and psql using them. Needed because
+ * neither the Docker Engine nor the Kubernetes API signals an exec'd process when its client goes
+ * away: a cancelled or failed dump would otherwise run on in the container, holding its snapshot.
+ */
+async function terminateSessions(place: PgPlace, app: string): Promise<void> {
+  const session = place.run(place.target, {
+    workload: place.workload,
+    command: [
+      ...psqlArgv(place.db),
+      '-c',
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '${app}' AND pid <> pg_backend_pid();`,
+    ],
+    signal: AbortSignal.timeout(15_000),
+  });
+  session.stdout.resume();
+  session.stderr.resume();
+  await session.result;
+}
+
+/**
  * Dumps the database into `sink` (which consumes the stream and resolves when it has stored it)
  * and returns the tables' statistics from the dump's own snapshot.
  */
 export async function dumpDatabase(place: PgPlace, sink: (dump: Readable) => Promise<unknown>): Promise<TableStat[]> {
   const where = describeWorkload(place.workload);
-  const psql = psqlSession(place);
+  const app = `homeport-dump-${randomBytes(6).toString('hex')}`;
+  const psql = psqlSession(place, app);
   try {
     await psql.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;');
     const [snapshot] = await psql.query('SELECT pg_export_snapshot();');
@@ -200,7 +233,7 @@ export async function dumpDatabase(place: PgPlace, sink: (dump: Readable) => Pro
     place.signal?.addEventListener('abort', onAbort, { once: true });
     const dump = place.run(place.target, {
       workload: place.workload,
-      command: pgDumpArgv(place.db, snapshot.trim()),
+      command: pgDumpArgv(place.db, snapshot.trim(), app),
       signal: stop.signal,
     });
     dump.result.finally(() => place.signal?.removeEventListener('abort', onAbort)).catch(() => undefined);
@@ -216,6 +249,7 @@ export async function dumpDatabase(place: PgPlace, sink: (dump: Readable) => Pro
     await psql.end();
     return await stats;
   } catch (err) {
+    await terminateSessions(place, app).catch(() => undefined);
     await psql.end().catch(() => undefined);
     throw err;
   }
