@@ -40,7 +40,7 @@ export interface BackupEngineDeps {
   now?: () => Date;
   /** How long a restore waits for the database to accept connections (default 5 min). */
   databaseTimeoutMs?: number;
-  /** How long a restore waits for the stack to become healthy (default 10 min). */
+  /** How long a restore waits for the stack to become healthy (default 5 min). */
   healthTimeoutMs?: number;
   /** How often readiness is polled while waiting (default 2 s). */
   pollMs?: number;

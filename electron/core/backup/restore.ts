@@ -153,25 +153,24 @@ export async function waitForDatabase(
   );
 }
 
-/** Waits until the stack's rollout is healthy; a failed rollout ends the wait with its reason. */
+/** Waits until the stack's rollout is healthy; at the deadline, says what kept it from being so. */
 export async function waitHealthy(
   deps: BackupEngineDeps,
   target: StackTarget,
   stack: string,
   signal: AbortSignal,
 ): Promise<void> {
-  const deadline = Date.now() + (deps.healthTimeoutMs ?? 10 * 60_000);
+  const deadline = Date.now() + (deps.healthTimeoutMs ?? 5 * 60_000);
   let last = 'no status yet';
   while (Date.now() < deadline) {
     const status = await target.rolloutStatus(stack);
     if (status.state === 'healthy') return;
-    if (status.state === 'failed' && status.failed) {
-      throw new HomeportError(
-        'UNAVAILABLE',
-        `${stack} at ${target.where} did not become healthy: ${status.failed.component}: ${status.failed.reason}`,
-      );
-    }
-    last = status.workloads.map((w) => `${w.name} ${w.ready}/${w.desired}`).join(', ') || status.error || last;
+    // A workload restarting while the data comes back (a crash loop) may still settle: the
+    // reason is kept and reported only if it never becomes healthy.
+    last =
+      status.state === 'failed' && status.failed
+        ? `${status.failed.component}: ${status.failed.reason}`
+        : status.workloads.map((w) => `${w.name} ${w.ready}/${w.desired}`).join(', ') || status.error || last;
     await sleep(deps.pollMs ?? 2000, signal);
   }
   throw new HomeportError('UNAVAILABLE', `${stack} at ${target.where} did not become healthy in time (${last})`);
