@@ -35,6 +35,15 @@ import { swarmTarget } from './core/targets/swarm';
 import { createTargets } from './core/targets/target';
 import type { LogChunk } from '@shared/kube-schemas';
 import { HOMEPORT_VERSION } from './version';
+import { createBackupKeys } from './core/backup/keys';
+import { createBackupRecords } from './core/backup/records';
+import { createOpenDestination } from './core/backup/destinations/open';
+import { createGeneratedSecrets } from './core/backup/generated-secrets';
+import { createBackupService } from './core/backup/service';
+import { createBackupScheduleStore } from './core/backup/schedules';
+import { createBackupScheduler } from './core/backup/scheduler';
+import type { BackupSchedules } from './core/backup/types';
+import { openS3Objects } from './core/s3/objects';
 
 export interface ServiceDeps {
   dataDir: string;
@@ -74,7 +83,12 @@ export function createServices(deps: ServiceDeps) {
     stacks,
   });
   const deployEngine = createDeployEngine({ openGateway, catalog: stacks });
+  // What Homeport knows of the backups it took: the scorecard counts only verified ones.
+  const backupRecords = createBackupRecords(dataDir);
+  const backupKeys = createBackupKeys(secrets);
   const readiness = createReadiness({
+    backups: (ref) =>
+      backupRecords.status({ kind: 'kubernetes', context: ref.context, namespace: ref.namespace }, ref.stack),
     openGateway,
     stacks,
     revisions: (ref) => deployEngine.revisions(ref),
@@ -101,6 +115,7 @@ export function createServices(deps: ServiceDeps) {
             openClient,
             stacks,
             readLeader: (r) => stackLeaders.read({ kind: 'swarm', endpoint: r.endpoint }, r.stack),
+            backups: (r) => backupRecords.status({ kind: 'swarm', endpoint: r.endpoint }, r.stack),
           }),
       }),
   });
@@ -116,6 +131,46 @@ export function createServices(deps: ServiceDeps) {
   const resolveReferences = (stack: string, values: unknown) => resolveStackReferences(stack, values, lookups);
   const s3 = createS3Service({ profiles: s3Profiles });
   const ensureBuckets = createBucketProvisioner(s3);
+  const generatedSecrets = createGeneratedSecrets({ openGateway, openClient, runInWorkload });
+  const backups = createBackupService({
+    targets,
+    stacks,
+    resolveReferences,
+    runInWorkload,
+    workloadOf: (target, stack, component) => stackLeaders.workloadOf(target, stack, component),
+    generatedSecrets,
+    openDestination: createOpenDestination({ nasHosts, s3Profiles }),
+    openObjects: (profile) => openS3Objects(s3Profiles, profile),
+    ensureBucket: async (profile, bucket) => {
+      await s3.createBucket(profile, bucket);
+    },
+    keys: backupKeys,
+    deleteNamespace: async (context, namespace) => {
+      const gateway = await openGateway(context);
+      try {
+        await gateway.request(`/api/v1/namespaces/${encodeURIComponent(namespace)}`, { method: 'DELETE' });
+      } finally {
+        gateway.close();
+      }
+    },
+    version: HOMEPORT_VERSION,
+    records: backupRecords,
+  });
+  // Schedules run while Homeport runs (createApi starts the scheduler; one-shot CLI commands do not).
+  const scheduleStore = createBackupScheduleStore({ dataDir });
+  const backupScheduler = createBackupScheduler({ schedules: scheduleStore, operations: backups });
+  const backupSchedules: BackupSchedules = {
+    list: () => scheduleStore.list(),
+    async save(schedule) {
+      const saved = await scheduleStore.save(schedule);
+      await backupScheduler.reload();
+      return saved;
+    },
+    async remove(ref) {
+      await scheduleStore.remove(ref);
+      await backupScheduler.reload();
+    },
+  };
   const deployments = createStackDeployments({
     targets,
     catalog: stacks,
@@ -125,6 +180,7 @@ export function createServices(deps: ServiceDeps) {
   return {
     /** Stops every watch and closes shared connections. */
     close() {
+      backupScheduler.stop();
       void portForwards.stopAll();
       kube.close();
       swarmLive.close();
@@ -156,6 +212,14 @@ export function createServices(deps: ServiceDeps) {
     stackLeaders,
     /** Plan, apply, roll back, remove, follow and score stacks on any target. */
     deployments,
+    /** Back up, restore and verify deployed stacks (operations with progress). */
+    backups,
+    /** The passphrase or key file backups' secrets are sealed with. */
+    backupKeys,
+    /** Backup schedules (saving one re-arms the scheduler). */
+    backupSchedules,
+    /** Runs the schedules while Homeport runs; started by createApi. */
+    backupScheduler,
     dockerEndpoints,
     /** Registry credentials for private images on a swarm (saved, or the user's docker login). */
     registries,

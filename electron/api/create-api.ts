@@ -5,6 +5,7 @@ import { createHandlers, createSubscriptionHandlers } from './handlers';
 /** Services wired to the validated entry points both transports use. */
 export function createApi(deps: ServiceDeps, log?: (msg: string) => void) {
   const services = createServices(deps);
+  services.backupScheduler.start().catch((err: unknown) => log?.(`Backup schedules: ${String(err)}`));
   return {
     services,
     dispatch: createDispatch(createHandlers(services), log),

@@ -47,6 +47,11 @@ export interface DeployParams extends StackRef {
    * name and key. Each becomes a Secret of the stack; they never reach the revision or the plan.
    */
   provided?: ProvidedSecrets;
+  /**
+   * Generated Secret values from a backup being restored, by Secret name and key: used for a key
+   * the live Secret does not have yet instead of a fresh random value. Never recorded.
+   */
+  restored?: ProvidedSecrets;
 }
 
 export interface DeployEngineDeps {
@@ -75,6 +80,14 @@ const PVCS = known('PersistentVolumeClaim');
 const SECRETS = known('Secret');
 const label = (o: Pick<KubeObject, 'kind' | 'metadata'>) => `${o.kind}/${o.metadata.name}`;
 const keyOf = (kind: string, name: string) => `${kind}/${name}`;
+
+/** A Secret's restored values as if they were live, so fillGenerated keeps them. */
+function restoredAsLive(o: KubeObject, restored: ProvidedSecrets | undefined): KubeObject | undefined {
+  const values = o.kind === 'Secret' ? restored?.[o.metadata.name] : undefined;
+  if (!values) return undefined;
+  const data = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+  return { ...o, data };
+}
 
 export function createDeployEngine(deps: DeployEngineDeps) {
   const now = deps.now ?? (() => new Date());
@@ -199,6 +212,7 @@ export function createDeployEngine(deps: DeployEngineDeps) {
     ref: StackRef,
     manifest: KubeObject[],
     provided: ProvidedSecrets | undefined,
+    restored?: ProvidedSecrets,
   ): Promise<Computed> {
     const namespaceMissing = !(await client.get(NAMESPACES, ref.namespace));
     const items: PlanItem[] = [];
@@ -211,7 +225,7 @@ export function createDeployEngine(deps: DeployEngineDeps) {
       const o = prepare(rendered, info, ref);
       const live =
         namespaceMissing && info.namespaced ? undefined : await client.get(info, o.metadata.name, o.metadata.namespace);
-      const object = fillProvided(fillGenerated(o, live, randomSecret), provided);
+      const object = fillProvided(fillGenerated(o, live ?? restoredAsLive(o, restored), randomSecret), provided);
       filled.push({ info, o, live, object });
     }
     const lookup = await secretValues(
@@ -321,8 +335,9 @@ export function createDeployEngine(deps: DeployEngineDeps) {
     manifest: KubeObject[],
     prune: boolean,
     provided: ProvidedSecrets | undefined,
+    restored?: ProvidedSecrets,
   ): Promise<ApplyResult> {
-    const c = await compute(client, ref, manifest, provided);
+    const c = await compute(client, ref, manifest, provided, restored);
     if (c.namespaceMissing) {
       await client
         .create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ref.namespace } })
@@ -365,7 +380,9 @@ export function createDeployEngine(deps: DeployEngineDeps) {
     /** Applies the stack; deletes objects it no longer renders only when prune is confirmed. */
     async apply(p: DeployParams & { prune: boolean }): Promise<ApplyResult> {
       const { values, manifest } = render(p);
-      return withClient(p.context, (client) => applyManifest(client, p, values, manifest, p.prune, p.provided));
+      return withClient(p.context, (client) =>
+        applyManifest(client, p, values, manifest, p.prune, p.provided, p.restored),
+      );
     },
 
     /** Recorded revisions, newest first; the newest is current. */

@@ -115,7 +115,7 @@ describe('readiness of Revenge on the sandbox', () => {
       /no service proxy for revenge:8096 \(HTTP \d{3}/,
     );
     expect(check(r, 'observability.prometheus-up').summary).toMatch(/Prometheus was not found/);
-    expect(check(r, 'storage.backup').summary).toMatch(/No backups are known/);
+    expect(check(r, 'storage.backup').summary).toMatch(/Homeport has taken no backup of this stack/);
     expect(check(r, 'state.leader-election').summary).toMatch(
       /table public\.river_leader in the database revenge of the component 'postgres': Homeport cannot run commands/,
     );
@@ -235,7 +235,7 @@ describe('readiness of Revenge on the sandbox', () => {
           return [{ value: 1, labels: { pod: 'revenge-x' } }];
         },
       }),
-      backups: async () => ({ lastSuccess: '2026-02-05T03:00:00Z' }),
+      backups: async () => ({ lastSuccess: '2026-02-05T03:00:00Z', unverified: 0 }),
       serviceProxy: async (_ref, service, path, headers) => {
         calls.push({ service, path, headers });
         return { status: 200, headers: { 'x-request-id': headers['X-Request-ID'] } };
@@ -255,7 +255,7 @@ describe('readiness of Revenge on the sandbox', () => {
       stacks: catalog,
       revisions: (r) => engine.revisions(r),
       prometheus: async () => ({ query: async () => [{ value: 0, labels: { pod: 'revenge-x' } }] }),
-      backups: async () => ({ lastSuccess: '2020-01-01T00:00:00Z' }),
+      backups: async () => ({ lastSuccess: '2020-01-01T00:00:00Z', unverified: 1 }),
       serviceProxy: async () => ({ status: 200, headers: {} }),
     });
     const s = await stale.report(ref('ready'));

@@ -4,6 +4,7 @@
  * images' contracts, from the catalog) and scores them per category (score.ts). Fixes are values
  * patches deep-merged into the current revision's values and applied through plan and apply.
  */
+import type { BackupStatus } from './backup-check';
 import type { Revision } from '@shared/deploy-schemas';
 import type { ReadinessReport } from '@shared/readiness-schemas';
 import type { StackRef } from '../deploy/engine';
@@ -36,7 +37,7 @@ export interface ReadinessDeps {
   /** The context's Prometheus (set by the user or discovered); undefined when there is none. */
   prometheus?: (context: string) => Promise<PrometheusClient | undefined>;
   /** The stack's backups; undefined when Homeport knows of none. */
-  backups?: (ref: StackRef) => Promise<{ lastSuccess?: string } | undefined>;
+  backups?: (ref: StackRef) => Promise<BackupStatus | undefined>;
   /**
    * Requests through the service proxy with custom headers (for the request-ID round trip). Without
    * it, Homeport only finds out whether the API server has a service proxy for the primary component.

@@ -5,6 +5,7 @@
  * contracts; the others are unknown with the reason. The engine never returns a secret's data,
  * so config file templates come from the revision Homeport recorded.
  */
+import type { BackupStatus } from './backup-check';
 import type { ReadinessCheck, ReadinessReport } from '@shared/readiness-schemas';
 import type { DockerClient } from '../docker/client';
 import type { LeaderRead } from '../leaders/read-leader';
@@ -26,6 +27,8 @@ export interface SwarmReadinessDeps {
   stacks: StackKnowledge;
   /** Reads the stack's leader table (running psql in its database's task); without it the leader is unknown. */
   readLeader?: (ref: { endpoint: string; stack: string }) => Promise<LeaderRead | undefined>;
+  /** What Homeport knows of the stack's backups. */
+  backups?: (ref: { endpoint: string; stack: string }) => Promise<BackupStatus | undefined>;
   now?: () => Date;
 }
 
@@ -54,11 +57,13 @@ export async function reportSwarm(
     const api = engineApi(client);
     const selector = `${SWARM_STACK_LABEL}=${ref.stack}`;
     const services = (await api.services(selector)).sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name));
-    const [tasks, configs, current, tableLeader] = await Promise.all([
+    const now = (deps.now ?? (() => new Date()))();
+    const [tasks, configs, current, tableLeader, backup] = await Promise.all([
       api.tasks(services.map((s) => s.Spec.Name)),
       api.configs(selector).catch(() => []),
       readCurrentRevision(api, ref.stack).catch(() => undefined),
       signals.leader?.kind === 'postgres-table' ? deps.readLeader?.(ref) : undefined,
+      deps.backups?.(ref).catch(() => undefined),
     ]);
     const checks = swarmChecks({
       stack: ref.stack,
@@ -71,8 +76,10 @@ export async function reportSwarm(
       contracts,
       recorded: current?.spec,
       tableLeader,
+      backup,
+      now,
     });
-    return buildReport(ref.stack, `swarm endpoint ${ref.endpoint}`, (deps.now ?? (() => new Date()))(), checks);
+    return buildReport(ref.stack, `swarm endpoint ${ref.endpoint}`, now, checks);
   } finally {
     client.close();
   }

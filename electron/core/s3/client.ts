@@ -62,7 +62,7 @@ export interface S3ClientOptions extends S3Credentials {
   ca?: string;
 }
 
-interface S3Call {
+export interface S3Call {
   method: 'GET' | 'PUT' | 'DELETE' | 'HEAD' | 'POST';
   bucket?: string;
   key?: string;
@@ -75,7 +75,7 @@ interface S3Call {
   feature?: string;
 }
 
-interface S3Response {
+export interface S3Response {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
@@ -198,16 +198,27 @@ export function createS3Client(opts: S3ClientOptions) {
     return new S3RequestError('unreachable', `${prefix}: ${what}; check the endpoint URL and that the server is up`);
   }
 
-  /** Sends a signed request; a non-2xx answer becomes an S3RequestError. */
-  function request(call: S3Call): Promise<S3Response> {
+  /** Where a call goes and how to connect (objects.ts streams its own requests the same way). */
+  function route(call: Pick<S3Call, 'bucket' | 'key'>) {
     const virtualHost = !opts.pathStyle && call.bucket !== undefined;
-    const hostname = virtualHost ? `${call.bucket}.${base.hostname}` : base.hostname;
-    const host = virtualHost ? `${call.bucket}.${base.host}` : base.host;
     const rawPath =
       virtualHost || call.bucket === undefined
         ? `${basePath}/${call.key ?? ''}`
         : `${basePath}/${call.bucket}${call.key !== undefined ? `/${call.key}` : ''}`;
-    const path = encodePath(rawPath);
+    return {
+      hostname: (virtualHost ? `${call.bucket}.${base.hostname}` : base.hostname).replace(/^\[|\]$/g, ''),
+      host: virtualHost ? `${call.bucket}.${base.host}` : base.host,
+      path: encodePath(rawPath),
+      port: base.port ? Number(base.port) : defaultPort,
+      transport,
+      agent,
+      ...(opts.lookup ? { lookup: opts.lookup } : {}),
+    };
+  }
+
+  /** Sends a signed request; a non-2xx answer becomes an S3RequestError. */
+  function request(call: S3Call): Promise<S3Response> {
+    const { hostname, host, path, port, lookup } = route(call);
     const body = call.body === undefined ? undefined : Buffer.from(call.body, 'utf8');
     const headers: Record<string, string> = { ...call.headers };
     if (body) {
@@ -230,12 +241,12 @@ export function createS3Client(opts: S3ClientOptions) {
       const req = transport.request(
         {
           method: call.method,
-          hostname: hostname.replace(/^\[|\]$/g, ''),
-          port: base.port ? Number(base.port) : defaultPort,
+          hostname,
+          port,
           path: signed.queryString ? `${path}?${signed.queryString}` : path,
           headers: signed.headers,
           agent,
-          ...(opts.lookup ? { lookup: opts.lookup } : {}),
+          ...(lookup ? { lookup } : {}),
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -475,7 +486,9 @@ export function createS3Client(opts: S3ClientOptions) {
     return { acl, policy };
   }
 
-  return { listBuckets, createBucket, deleteBucket, getPolicy, setPolicy, deletePolicy, makePrivate, request };
+  const bucketOps = { listBuckets, createBucket, deleteBucket, getPolicy, setPolicy, deletePolicy, makePrivate };
+  // route and the failure mappers serve objects.ts, which streams the bodies this client buffers.
+  return { ...bucketOps, request, route, failure, networkFailure };
 }
 
 export type S3Client = ReturnType<typeof createS3Client>;

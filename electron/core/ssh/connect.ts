@@ -8,6 +8,7 @@ import ssh2, {
   type ClientChannel,
   type ConnectConfig,
   type ServerHostKeyAlgorithm,
+  type SFTPWrapper,
 } from 'ssh2';
 import { errorMessage, HomeportError } from '../errors';
 import {
@@ -74,6 +75,8 @@ export interface SshSession {
   forwardUnixSocket(path: string): Promise<Duplex>;
   /** A stream to host:port as reached from the SSH host. */
   forwardTcp(host: string, port: number): Promise<Duplex>;
+  /** The host's SFTP subsystem over this connection (so the host key was checked as for exec). */
+  sftp(): Promise<SFTPWrapper>;
   close(): Promise<void>;
   /** Settles when the connection has closed, for whatever reason. */
   readonly closed: Promise<void>;
@@ -363,6 +366,22 @@ function makeSession(client: SshClient, closed: Promise<void>, where: string): S
     forwardTcp(host, port) {
       return channel((cb) => client.forwardOut('127.0.0.1', 0, host, port, cb)).catch((err: Error) => {
         throw new HomeportError('UNAVAILABLE', `Could not open ${host}:${port} over SSH: ${err.message}`);
+      });
+    },
+
+    async sftp() {
+      if (isClosed) throw notOpen();
+      return new Promise<SFTPWrapper>((resolve, reject) => {
+        client.sftp((err, sftp) => {
+          if (err) {
+            reject(
+              new HomeportError(
+                'UNAVAILABLE',
+                `Could not start SFTP on ${where}: ${err.message}; enable the SFTP subsystem in the host's sshd_config (Subsystem sftp internal-sftp)`,
+              ),
+            );
+          } else resolve(sftp);
+        });
       });
     },
 

@@ -153,6 +153,7 @@ export async function connectSshTarget(
       exec: (argv, o) => session.exec(argv, o),
       forwardUnixSocket: (path) => session.forwardUnixSocket(path),
       forwardTcp: (host, port) => session.forwardTcp(host, port),
+      sftp: () => session.sftp(),
       closed: session.closed,
       async close() {
         await session.close();

@@ -26,4 +26,9 @@ export interface StackBackup {
    * reached with keys Homeport does not hold.
    */
   buckets(values: unknown): { profile: string; bucket: string }[];
+  /**
+   * Values merged over the backed-up ones for a restore drill's scratch copy, which runs beside the
+   * live stack: nothing it publishes may collide with the live one (host ports, ingress host).
+   */
+  scratchValues: Record<string, unknown>;
 }

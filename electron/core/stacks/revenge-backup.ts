@@ -27,4 +27,9 @@ export const revengeBackup: StackBackup = {
     if (store.mode !== 'profile' && store.mode !== 'external') return [];
     return [{ profile: store.profile, bucket: store.bucket }];
   },
+  // A drill's copy publishes nothing: the live stack holds the host ports and the ingress host.
+  scratchValues: {
+    ingress: { enabled: false },
+    swarm: { publish: { frontend: null, api: null, objectStore: null } },
+  },
 };

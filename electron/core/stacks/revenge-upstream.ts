@@ -192,6 +192,9 @@ export const postgresImage: ImageContract = {
     ],
   },
   expects: [],
+  // Alpine's BusyBox sh, and PostgreSQL's client programs, which the build installs with the server
+  // (`make install-world-bin`: docker-library/postgres@6edb0a8c:18/alpine3.23/Dockerfile:161):
+  // pg_dump and pg_restore among them, as backups and restores use them in the container.
   tools: ['sh', 'pg_isready', 'psql', 'pg_dump', 'pg_restore'],
   user: { uid: 70, gid: 70, ref: `${PG}:18/alpine3.23/Dockerfile:12` },
   writes: ['/var/lib/postgresql', '/var/run/postgresql'],

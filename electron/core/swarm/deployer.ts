@@ -53,6 +53,11 @@ export interface SwarmDeployParams extends SwarmStackRef {
    * name and key: they become Swarm secrets named by a hash of their value, never part of a revision.
    */
   provided?: ProvidedSecrets;
+  /**
+   * Generated secret values from a backup being restored, by secret name and key: used for a
+   * generated secret that does not exist yet instead of a fresh random value. Never recorded.
+   */
+  restored?: ProvidedSecrets;
 }
 
 export interface SwarmDeployerDeps {
@@ -106,6 +111,12 @@ const item = (s: Step): PlanItem => ({
   changedFields: s.changedFields,
 });
 const label = (kind: Kind, name: string) => `${kind}/${name}`;
+/** The restored value of the generated key `secret/key` (a secret's SWARM_SECRET_LABEL). */
+function restoredValue(restored: ProvidedSecrets | undefined, id: string | undefined): string | undefined {
+  if (!restored || !id) return undefined;
+  const at = id.indexOf('/');
+  return restored[id.slice(0, at)]?.[id.slice(at + 1)];
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createSwarmDeployer(deps: SwarmDeployerDeps) {
@@ -372,7 +383,9 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
       for (const s of spec.secrets) {
         const name = c.generatedNames.get(s.Name) ?? s.Name;
         if (c.secretIds.has(name)) continue;
-        const fresh = s.Labels[SWARM_FORMAT_LABEL] === 'hex32' ? randomHex() : randomSecret();
+        const fresh =
+          restoredValue(p.restored, s.Labels[SWARM_SECRET_LABEL]) ??
+          (s.Labels[SWARM_FORMAT_LABEL] === 'hex32' ? randomHex() : randomSecret());
         const Data = s.Data ?? Buffer.from(fresh).toString('base64');
         const templating = s.Templating ? { Templating: s.Templating } : {};
         c.secretIds.set(name, (await api.createSecret({ Name: s.Name, Labels: s.Labels, Data, ...templating })).ID);

@@ -17,7 +17,14 @@ export function kubernetesTarget(target: KubernetesTarget, deps: KubernetesTarge
     target,
     where,
     plan: (p) => deps.engine.plan({ ...ref(p.stack), values: p.values, provided: p.provided }),
-    apply: (p) => deps.engine.apply({ ...ref(p.stack), values: p.values, provided: p.provided, prune: p.prune }),
+    apply: (p) =>
+      deps.engine.apply({
+        ...ref(p.stack),
+        values: p.values,
+        provided: p.provided,
+        restored: p.restored,
+        prune: p.prune,
+      }),
     revisions: (stack) => deps.engine.revisions(ref(stack)),
     rollback: (p) => deps.engine.rollback({ ...ref(p.stack), revision: p.revision, provided: p.provided }),
     uninstall: (p) => deps.engine.uninstall({ ...ref(p.stack), deleteClaims: p.deleteData }),

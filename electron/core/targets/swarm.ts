@@ -17,7 +17,15 @@ export function swarmTarget(target: SwarmTarget, deps: SwarmTargetDeps): StackTa
     target,
     where,
     plan: (p) => deps.deployer.plan({ ...ref(p.stack), values: p.values, provided: p.provided }),
-    apply: (p) => deps.deployer.apply({ ...ref(p.stack), values: p.values, provided: p.provided, prune: p.prune }),
+    apply: (p) =>
+      deps.deployer.apply({
+        ...ref(p.stack),
+        values: p.values,
+        provided: p.provided,
+        restored: p.restored,
+        template: p.template,
+        prune: p.prune,
+      }),
     revisions: (stack) => deps.deployer.revisions(ref(stack)),
     rollback: (p) => deps.deployer.rollback({ ...ref(p.stack), revision: p.revision, provided: p.provided }),
     rollbackWorkload: (p) => deps.deployer.rollbackService({ ...ref(p.stack), service: p.workload }),

@@ -16,6 +16,13 @@ export interface DeployInput {
   values: unknown;
   /** Secret values Homeport provides (an S3 profile's keys): they go into the target's secrets only. */
   provided?: ProvidedSecrets;
+  /**
+   * The catalog stack to render when `stack` names a copy of it (a restore drill's scratch stack on
+   * Docker Swarm); Kubernetes copies live in another namespace under the catalog name.
+   */
+  template?: string;
+  /** Generated secret values from a backup being restored, used where the target has none yet. */
+  restored?: ProvidedSecrets;
 }
 
 export interface StackTarget {

@@ -282,6 +282,26 @@ describe('contract stand-in images', () => {
       code: 2,
       stdout: '127.0.0.1:5433 - no response\n',
     });
+    // It holds no database: pg_dump and pg_restore fail as the real ones do (standin-pgtools.test.ts).
+    await until(
+      () => docker(['logs', pg]),
+      (l) => l.includes('listening on /var/run/postgresql/.s.PGSQL.5432'),
+      'postgres to listen on its socket',
+    );
+    await expect(exec(pg, 'pg_dump', '-Fc', '-U', 'revenge', 'revenge')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(
+        /^pg_dump: error: connection to server on socket "\/var\/run\/postgresql\/\.s\.PGSQL\.5432" failed: server closed the connection unexpectedly\n/,
+      ),
+    });
+    await expect(exec(pg, 'pg_dump', '-h', '/nowhere', 'revenge')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('failed: No such file or directory'),
+    });
+    await expect(exec(pg, 'pg_restore', '--list', '/nowhere.dump')).rejects.toMatchObject({
+      code: 1,
+      stderr: 'pg_restore: error: could not open input file "/nowhere.dump": No such file or directory\n',
+    });
     await docker(['stop', api]);
     expect((await docker(['inspect', '--format', '{{.State.ExitCode}}', api])).trim()).toBe('0');
   });

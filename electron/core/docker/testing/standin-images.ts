@@ -42,12 +42,13 @@ export const STANDIN_IMAGES: Readonly<Record<string, string>> = Object.fromEntri
   allImageContracts().map((c) => [c.component, standinImage(c)]),
 );
 const BASE_IMAGE = 'homeport-test/standin-base:1';
-const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'];
-const DASH = '/bin/dash';
+/** Where Debian's busybox-static and dash put their programs (also used by postgres-image.ts). */
+export const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'];
+export const DASH = '/bin/dash';
 const PATH = '/usr/local/bin:/usr/bin:/bin';
 const ENTRYPOINT = JSON.stringify([NODE_PATH, RUNTIME_PATH, MAIN_FLAG]);
 
-type Docker = (args: string[]) => Promise<string>;
+export type Docker = (args: string[]) => Promise<string>;
 
 async function bundleRuntime(file: string): Promise<void> {
   const { build } = await import('rolldown');
@@ -60,7 +61,7 @@ async function bundleRuntime(file: string): Promise<void> {
 }
 
 /** The shared libraries and the loader a dynamically linked binary needs, as `ldd` lists them. */
-async function sharedLibraries(binary: string): Promise<string[]> {
+export async function sharedLibraries(binary: string): Promise<string[]> {
   const { stdout } = await run('ldd', [binary]);
   return stdout
     .split('\n')
@@ -68,7 +69,8 @@ async function sharedLibraries(binary: string): Promise<string[]> {
     .filter((p): p is string => p !== undefined);
 }
 
-async function copyInto(root: string, from: string, to = from) {
+/** Copies a file (following symlinks) to the same path, or `to`, under `root`, executable. */
+export async function copyInto(root: string, from: string, to = from) {
   await mkdir(join(root, dirname(to)), { recursive: true });
   await copyFile(from, join(root, to));
   await chmod(join(root, to), 0o755);

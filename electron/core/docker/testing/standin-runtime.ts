@@ -9,7 +9,8 @@
  *   (`Error: ...` on stderr, exit 1) or serves exactly the contract's ports and paths, prints its
  *   non-secret settings and exits 0 on SIGTERM;
  * - as a tool (`#!/standin/node /standin/standin.mjs` scripts named after it): pg_isready, psql
- *   (standin-psql.ts), pg_dump, pg_restore, redis-cli and curl with the real tools' exit codes.
+ *   (standin-psql.ts), pg_dump, pg_restore (standin-pgtools.ts), redis-cli and curl with the real
+ *   tools' exit codes.
  */
 import { lookup } from 'node:dns/promises';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,11 @@ import { basename, dirname } from 'node:path';
 import { problemLines, settingLines } from '../../stacks/upstream-output';
 import { answersHttp, startProblems, type ContainerInputs, type ImageContract } from '../../stacks/upstream';
 import { CONTRACT_PATH, MAIN_FLAG } from './standin-layout';
+import { readStdin, standinPgDump, standinPgRestore } from './standin-pgtools';
 import { standinPsql } from './standin-psql';
+
+/** Where libpq looks without a host when its image does not say (PostgreSQL's own default). */
+const DEFAULT_SOCKET_DIR = '/tmp';
 
 const RESOLVE_SECONDS = 30;
 
@@ -174,14 +179,10 @@ function connect(host: string, port: number, timeoutMs: number): Promise<net.Soc
   });
 }
 
-/** pg_isready, pg_dump and pg_restore (psql is standin-psql.ts). */
-async function postgresTool(tool: string, args: string[]): Promise<number> {
+/** pg_isready (psql is standin-psql.ts, pg_dump and pg_restore standin-pgtools.ts). */
+async function pgIsready(args: string[]): Promise<number> {
   const host = option(args, '-h', '--host') ?? '127.0.0.1';
   const port = Number(option(args, '-p', '--port') ?? 5432);
-  if (tool === 'pg_dump' || tool === 'pg_restore') {
-    console.error(`${tool}: error: the Homeport test stand-in holds no database`);
-    return 1;
-  }
   const s = await connect(host, port, Number(option(args, '-t', '--timeout') ?? 3) * 1000);
   if (typeof s !== 'string') s.destroy();
   console.log(`${host}:${port} - ${typeof s === 'string' ? 'no response' : 'accepting connections'}`);
@@ -252,17 +253,23 @@ async function curl(args: string[]): Promise<number> {
   });
 }
 
+/** The directory of the database server's socket in this image, from its contract. */
+function socketDir(): string | undefined {
+  const contract = JSON.parse(readFileSync(CONTRACT_PATH, 'utf8')) as ImageContract;
+  const socket = contract.sockets?.[0]?.path;
+  return socket ? dirname(socket) : undefined;
+}
+
 async function tool(name: string, args: string[]): Promise<number> {
   switch (name) {
-    case 'psql': {
-      const contract = JSON.parse(readFileSync(CONTRACT_PATH, 'utf8')) as ImageContract;
-      const socket = contract.sockets?.[0]?.path;
-      return standinPsql(args, socket ? dirname(socket) : undefined);
-    }
-    case 'pg_isready':
+    case 'psql':
+      return standinPsql(args, socketDir());
     case 'pg_dump':
+      return standinPgDump(args, socketDir() ?? DEFAULT_SOCKET_DIR);
     case 'pg_restore':
-      return postgresTool(name, args);
+      return standinPgRestore(args, socketDir() ?? DEFAULT_SOCKET_DIR, readStdin);
+    case 'pg_isready':
+      return pgIsready(args);
     case 'redis-cli':
       return redisCli(args);
     case 'curl':

@@ -2,6 +2,7 @@
  * Helpers the Kubernetes readiness checks share: the stack's signals and contracts, the primary
  * component's workload and container, and what its program reads.
  */
+import type { BackupStatus } from '../backup-check';
 import type { Evidence, ReadinessCheck, ReadinessFix } from '@shared/readiness-schemas';
 import { NAME_LABEL } from '../../stacks/kubernetes';
 import type { StackSignals } from '../../stacks/signals';
@@ -30,7 +31,7 @@ export interface CheckInputs {
   up?:
     { query: string; samples: { value: number; labels: Record<string, string> }[] } | { query: string; error: string };
   /** The last successful backup; undefined when Homeport knows of no backups of the stack. */
-  backup?: { lastSuccess?: string };
+  backup?: BackupStatus;
   /** The request-ID round trip through the service proxy, when it could be made. */
   requestId?: { echoed: boolean; sent: string; got?: string; status: number } | { unavailable: string };
   /** What the stack's leader table says, when its leader lives in one and Homeport could run psql. */

@@ -1,4 +1,5 @@
 /** Readiness checks: Storage. */
+import { backupCheck } from '../backup-check';
 import type { Evidence, ReadinessCheck } from '@shared/readiness-schemas';
 import { result, ref, primaryWorkload, missingPrimary, missingComponent, workloadOf, primaryContainer } from './common';
 import type { CheckInputs, Draft } from './common';
@@ -92,27 +93,6 @@ export function mediaStorage(i: CheckInputs): ReadinessCheck {
   );
 }
 
-const DAY = 86_400_000;
-
 export function recentBackup(i: CheckInputs): ReadinessCheck {
-  const d: Draft = { id: 'storage.backup', title: 'A recent database backup exists', category: 'storage', weight: 3 };
-  const db = i.signals.database?.component;
-  const remediation = `Back up the database${db ? ` ('${db}')` : ''} daily to storage outside the cluster and test a restore.`;
-  if (!i.backup) {
-    return result(
-      d,
-      'unknown',
-      'No backups are known for this stack: Homeport does not take backups of it yet',
-      [{ value: 'no backup source' }],
-      remediation,
-    );
-  }
-  const last = i.backup.lastSuccess ? Date.parse(i.backup.lastSuccess) : NaN;
-  const evidence: Evidence[] = [{ object: 'backups', field: 'lastSuccess', value: i.backup.lastSuccess ?? 'never' }];
-  if (Number.isNaN(last)) return result(d, 'fail', 'No backup has succeeded', evidence, remediation);
-  const age = i.now.getTime() - last;
-  if (age <= DAY) return result(d, 'pass', 'The last backup is less than a day old', evidence, '');
-  if (age <= 7 * DAY)
-    return result(d, 'warn', `The last backup is ${Math.floor(age / DAY)} days old`, evidence, remediation);
-  return result(d, 'fail', `The last backup is ${Math.floor(age / DAY)} days old`, evidence, remediation);
+  return backupCheck(i.backup, i.signals.database?.component, i.now);
 }

@@ -1,4 +1,5 @@
 /** What the Swarm readiness checks share: their inputs, the primary service and what its program reads. */
+import type { BackupStatus } from '../backup-check';
 import type { ReadinessCheck, ReadinessFix } from '@shared/readiness-schemas';
 import type { LeaderRead } from '../../leaders/read-leader';
 import type { StackSignals } from '../../stacks/signals';
@@ -23,6 +24,9 @@ export interface SwarmInputs {
   recorded?: SwarmStack;
   /** What the stack's leader table says, when its leader lives in one and Homeport could run psql. */
   tableLeader?: LeaderRead;
+  /** What Homeport knows of the stack's backups; undefined when it took none. */
+  backup?: BackupStatus;
+  now?: Date;
 }
 
 export type Draft = Pick<ReadinessCheck, 'id' | 'title' | 'category' | 'weight'>;

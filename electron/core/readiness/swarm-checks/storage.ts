@@ -1,4 +1,5 @@
 /** Swarm readiness checks: Observability and Storage. */
+import { backupCheck } from '../backup-check';
 import type { ReadinessCheck } from '@shared/readiness-schemas';
 import { SWARM_DATA_LABEL, type SwarmMount } from '../../stacks/swarm';
 import { metricsEndpoint } from '../program';
@@ -121,12 +122,7 @@ function media(i: SwarmInputs): ReadinessCheck {
 }
 
 function backup(i: SwarmInputs): ReadinessCheck {
-  return unknown(
-    { id: 'storage.backup', title: 'A recent database backup exists', category: 'storage', weight: 3 },
-    i.signals.database
-      ? 'No backups are known for this stack: Homeport does not take backups of it yet'
-      : 'The stack declares no database to back up',
-  );
+  return backupCheck(i.backup, i.signals.database?.component, i.now ?? new Date());
 }
 
 /** The service's volume mounts (tmpfs mounts hold nothing that outlives a task). */
