@@ -291,7 +291,9 @@ export function defineStack<S extends z.ZodType>(def: {
   /** Left out: a backup holds only the stack's state and generated secrets. */
   backup?: StackBackup;
 }): StackDefinition<z.output<S>> {
-  return { ...def, backup: def.backup ?? { databases: [], buckets: () => [], scratchValues: {} } } as StackDefinition<z.output<S>>;
+  return { ...def, backup: def.backup ?? { databases: [], buckets: () => [], scratchValues: {} } } as StackDefinition<
+    z.output<S>
+  >;
 }
 
 /** Rejects models no renderer can express faithfully (programming errors in a stack definition). */
