@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import {
   backupManifestSchema,
   type BackupDestinationSpec,
@@ -265,6 +268,22 @@ describe('homeport backup', () => {
   });
 });
 
+describe('homeport backups through the real services', () => {
+  it("lists an empty folder destination with the composition root's backup engine", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'homeport-backups-cli-'));
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((l: string) => void lines.push(l));
+    try {
+      expect(
+        await main(['backups', 'list', '--to', `file:${dir}/dest`, '--data-dir', join(dir, 'data'), '--json']),
+      ).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+    expect(JSON.parse(lines.join('\n'))).toEqual({ backups: [] });
+  });
+});
+
 describe('--to', () => {
   it('reads the three kinds of destination', () => {
     const cases: [string, BackupDestinationSpec][] = [
@@ -278,11 +297,17 @@ describe('--to', () => {
       ['file:/srv/backups', { kind: 'file', dir: '/srv/backups' }],
     ];
     for (const [text, spec] of cases) expect(parseDestinationText(text), text).toEqual(spec);
-    expect(() => parseDestinationText('file:relative/dir')).toThrow(
-      /--to file:relative\/dir: dir must be an absolute directory/,
+    // A relative folder is relative to the working directory, as a shell user expects.
+    expect(parseDestinationText('file:relative/dir', '/home/me')).toEqual({
+      kind: 'file',
+      dir: '/home/me/relative/dir',
+    });
+    expect(() => parseDestinationText('nas:box/srv/../etc')).toThrow(
+      /^--to: destination 'nas:box\/srv\/..\/etc': the directory/,
     );
-    expect(() => parseDestinationText('nas:box/srv/../etc')).toThrow(/--to nas:box\/srv\/..\/etc/);
-    expect(() => parseDestinationText('/srv/backups')).toThrow(/is not a destination; use nas:HOST/);
+    expect(() => parseDestinationText('/srv/backups')).toThrow(
+      /^--to: destination '\/srv\/backups': start it with nas:, s3: or file:/,
+    );
     expect(() => parseDestinationText(undefined)).toThrow(/--to: name where the backups are/);
   });
 });

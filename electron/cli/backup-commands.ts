@@ -19,7 +19,7 @@ homeport backups restore ID --to DEST (--context NAME [-n NS] | --swarm ENDPOINT
 homeport backups prune --to DEST --stack STACK --keep-daily N --keep-weekly M [--dry-run] [--json]
 homeport backup-key --passphrase-stdin | --key-file PATH
 
-DEST: nas:HOST/DIR_OR_EXPORT | s3:PROFILE/BUCKET[/PREFIX] | file:/DIR`;
+DEST: nas:HOST/DIR_OR_EXPORT | s3:PROFILE/BUCKET[/PREFIX] | file:DIR`;
 
 export interface BackupCliServices {
   backups: BackupOperations;

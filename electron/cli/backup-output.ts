@@ -1,45 +1,24 @@
 /** How backup commands show progress, lists and plans in a terminal, and read a destination. */
 import {
-  backupDestinationSchema,
   type BackupDestinationSpec,
   type BackupProgress,
   type BackupSummary,
   type RestorePlan,
 } from '@shared/backup-schemas';
+import { parseDestination } from '../core/backup/destination-spec';
 import { HomeportError } from '../core/errors';
 
-export const DESTINATION_HELP = 'nas:HOST/DIR_OR_EXPORT, s3:PROFILE/BUCKET[/PREFIX] or file:/DIR';
+export const DESTINATION_HELP = 'nas:HOST/DIR_OR_EXPORT, s3:PROFILE/BUCKET[/PREFIX] or file:DIR';
 
-/**
- * --to as the user writes it. A NAS directory is absolute ('nas:box/srv/backups' is /srv/backups on
- * box); one word after the host is one of Homeport's exports on it ('nas:box/backups').
- */
-export function parseDestinationText(text: string | undefined): BackupDestinationSpec {
+/** --to as the user writes it (destination-spec.ts); the error names the option. */
+export function parseDestinationText(text: string | undefined, cwd?: string): BackupDestinationSpec {
   if (!text) throw new HomeportError('INVALID_INPUT', `--to: name where the backups are: ${DESTINATION_HELP}`);
-  const colon = text.indexOf(':');
-  const kind = colon > 0 ? text.slice(0, colon) : '';
-  const rest = text.slice(colon + 1);
-  const slash = rest.indexOf('/');
-  const head = slash < 0 ? rest : rest.slice(0, slash);
-  const tail = slash < 0 ? '' : rest.slice(slash + 1);
-  let candidate: unknown;
-  if (kind === 'file') candidate = { kind, dir: rest };
-  else if (kind === 'nas') candidate = { kind, host: head, dir: tail.includes('/') ? `/${tail}` : tail };
-  else if (kind === 's3') {
-    const [bucket = '', ...prefix] = tail.split('/');
-    candidate = { kind, profile: head, bucket, prefix: prefix.join('/') };
-  } else {
-    throw new HomeportError('INVALID_INPUT', `--to: '${text}' is not a destination; use ${DESTINATION_HELP}`);
+  try {
+    return parseDestination(text, cwd);
+  } catch (err) {
+    if (err instanceof HomeportError) throw new HomeportError(err.code, `--to: ${err.message}`);
+    throw err;
   }
-  const parsed = backupDestinationSchema.safeParse(candidate);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new HomeportError(
-      'INVALID_INPUT',
-      `--to ${text}: ${issue?.path.join('.') || 'value'} ${issue?.message ?? 'is not valid'} (${DESTINATION_HELP})`,
-    );
-  }
-  return parsed.data;
 }
 
 export function formatBytes(n: number): string {

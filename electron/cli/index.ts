@@ -56,7 +56,7 @@ Commands:
              LOCAL 0 or left out (:REMOTE) picks a free port; REMOTE may be a port name
   readiness STACK  The readiness scorecard of a deployed stack: --context NAME [--namespace NS] | --swarm ENDPOINT [--json]
   backup STACK     Back up a deployed stack: --context NAME [-n NS] | --swarm ENDPOINT, --to DEST [--json]
-             DEST: nas:HOST/DIR_OR_EXPORT | s3:PROFILE/BUCKET[/PREFIX] | file:/DIR
+             DEST: nas:HOST/DIR_OR_EXPORT | s3:PROFILE/BUCKET[/PREFIX] | file:DIR
   backups ...      list, verify (restore drill), restore, prune the backups at --to DEST (homeport backups help)
   backup-key       Set the key generated secrets are encrypted with: --passphrase-stdin | --key-file PATH
   docker ...       Docker endpoints: add, test, remove (homeport docker help)

@@ -19,7 +19,7 @@
 import { compact, sortKeys } from './json-util';
 import { checkModel, type Component, type StackModel } from './model';
 import { podTemplate } from './kubernetes-pods';
-import { renderCronJob } from './scheduled-jobs';
+import { renderCronJob } from './kubernetes-cronjob';
 import {
   GENERATED_HEX_KEYS_ANNOTATION,
   GENERATED_KEYS_ANNOTATION,

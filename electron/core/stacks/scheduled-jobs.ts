@@ -1,5 +1,5 @@
 /**
- * Scheduled jobs of a stack model, for each platform.
+ * Scheduled jobs of a stack model, for each platform (the CronJob is rendered in kubernetes-cronjob.ts).
  *
  * - Kubernetes: a batch/v1 CronJob in UTC (timeZone Etc/UTC, so the schedule means the same as on
  *   Swarm), concurrencyPolicy Forbid (a dump still running when the next time comes is not
@@ -12,9 +12,7 @@
  *   the in-cluster schedule is to run while Homeport does not. A shell is needed here because the
  *   image has no scheduler of its own (BusyBox crond is in Alpine images only, and wants root).
  */
-import { compact } from './json-util';
 import type { Component, ScheduledJob, StackModel } from './model';
-import type { KubeObject } from './types';
 
 /**
  * `matches FIELD VALUE`: whether a cron field ('*', '5', '1-5', '*\/15', '0,30', '1-10/2') holds
@@ -63,76 +61,6 @@ while :; do
   fi
 done
 `;
-
-export interface CronJobContext {
-  stack: string;
-  namespace: string;
-  labels: Record<string, string>;
-  claimName(volume: string): string;
-}
-
-export function renderCronJob(job: ScheduledJob, ctx: CronJobContext): KubeObject {
-  const env = [
-    ...job.secretEnv.map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret, key: e.key } } })),
-    ...job.env.map((e) => ({ name: e.name, value: e.value })),
-    ...(job.stackNameEnv ? [{ name: job.stackNameEnv, value: ctx.stack }] : []),
-  ];
-  const container = compact({
-    name: job.name,
-    image: job.image,
-    command: [...job.command],
-    env: env.length > 0 ? env : undefined,
-    volumeMounts: job.mounts.map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly })),
-    resources: compact({
-      requests: compact({ ...job.resources.requests }),
-      limits: compact({ ...job.resources.limits }),
-    }),
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-  });
-  const pod = {
-    metadata: { labels: ctx.labels },
-    spec: compact({
-      restartPolicy: 'Never',
-      automountServiceAccountToken: false,
-      securityContext: job.user
-        ? {
-            runAsNonRoot: true,
-            runAsUser: job.user.uid,
-            runAsGroup: job.user.gid,
-            seccompProfile: { type: 'RuntimeDefault' },
-          }
-        : undefined,
-      containers: [container],
-      volumes: job.mounts.map((m) => ({
-        name: m.volume,
-        persistentVolumeClaim: { claimName: ctx.claimName(m.volume), readOnly: m.readOnly },
-      })),
-    }),
-  };
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'CronJob',
-    metadata: {
-      name: job.name,
-      namespace: ctx.namespace,
-      labels: ctx.labels,
-      annotations: { 'homeport.dev/description': job.description },
-    },
-    spec: {
-      schedule: job.schedule,
-      timeZone: 'Etc/UTC',
-      concurrencyPolicy: 'Forbid',
-      // A time missed by more than an hour (the cluster was down) is skipped, not run late in a burst.
-      startingDeadlineSeconds: 3600,
-      successfulJobsHistoryLimit: 3,
-      failedJobsHistoryLimit: 3,
-      jobTemplate: {
-        metadata: { labels: ctx.labels },
-        spec: { backoffLimit: 2, template: pod },
-      },
-    },
-  };
-}
 
 /**
  * The Swarm service of a scheduled job, as a component the Swarm renderer turns into a service
