@@ -109,6 +109,22 @@ const profileObjectStore = z.strictObject({
 
 const NFS_DEFAULTS = { server: 'nas.local', path: '/export/media' };
 
+/** A saved NAS host and one of Homeport's exports on it; resolved into server and path at deploy time. */
+const nasExportRef = z
+  .strictObject({
+    host: refName('NAS host').describe('Saved NAS host'),
+    export: refName('NFS export').describe('Export Homeport manages on that host'),
+  })
+  .optional()
+  .describe('A saved NAS host and one of its exports; replaces server and path');
+
+const nfsServer = z
+  .string()
+  .refine((s) => hostNameProblem(s) === undefined || isIPv4(s), {
+    message: 'must be a hostname (nas.lan) or an IPv4 address (192.168.1.10); remove spaces and symbols',
+  })
+  .optional();
+
 const nfsSchema = z
   .strictObject({
     enabled: z
@@ -119,20 +135,10 @@ const nfsSchema = z
      * A Homeport-managed export on a saved NAS host. Homeport resolves it at deploy time
      * (electron/core/references) into server and path, and keeps it in the values for the record.
      */
-    nas: z
-      .strictObject({
-        host: refName('NAS host').describe('Saved NAS host'),
-        export: refName('NFS export').describe('Export Homeport manages on that host'),
-      })
-      .optional()
-      .describe('A saved NAS host and one of its exports; replaces server and path'),
-    server: z
-      .string()
-      .refine((s) => hostNameProblem(s) === undefined || isIPv4(s), {
-        message: 'must be a hostname (nas.lan) or an IPv4 address (192.168.1.10); remove spaces and symbols',
-      })
-      .optional()
-      .describe(`NFS server holding the media (host name or IPv4 address; default ${NFS_DEFAULTS.server})`),
+    nas: nasExportRef,
+    server: nfsServer.describe(
+      `NFS server holding the media (host name or IPv4 address; default ${NFS_DEFAULTS.server})`,
+    ),
     path: z
       .string()
       .regex(SAFE_PATH, {
@@ -173,20 +179,8 @@ const inClusterBackupSchema = z
       .describe('Dumps to keep'),
     nfs: z
       .strictObject({
-        nas: z
-          .strictObject({
-            host: refName('NAS host').describe('Saved NAS host'),
-            export: refName('NFS export').describe('Export Homeport manages on that host'),
-          })
-          .optional()
-          .describe('A saved NAS host and one of its exports; replaces server and path'),
-        server: z
-          .string()
-          .refine((s) => hostNameProblem(s) === undefined || isIPv4(s), {
-            message: 'must be a hostname (nas.lan) or an IPv4 address (192.168.1.10); remove spaces and symbols',
-          })
-          .optional()
-          .describe('NFS server the dumps go to'),
+        nas: nasExportRef,
+        server: nfsServer.describe('NFS server the dumps go to'),
         path: z
           .string()
           .regex(SAFE_PATH, {
