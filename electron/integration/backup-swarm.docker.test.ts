@@ -7,13 +7,16 @@
  * checksum and every object's checksum match. Faults end with a clear message and leave nothing
  * that looks like a good backup.
  */
+import { execFile } from 'node:child_process';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupManifest } from '@shared/backup-schemas';
 import type { SwarmTarget } from '@shared/target-schemas';
 import { ensurePostgresImage } from '../core/docker/testing/postgres-image';
 import { testEngine } from '../core/docker/testing/engine';
+import { TEST_USER } from '../core/ssh/testing/sshd';
 import { DAMAGED_TABLE } from '../core/backup/testing/sample-data';
 import {
   bucketSums,
@@ -28,6 +31,7 @@ import {
   type BackupWorld,
 } from './backup-world';
 
+const run = promisify(execFile);
 const engine = testEngine();
 const target: SwarmTarget = { kind: 'swarm', endpoint: 'test' };
 const stack = 'revenge';
@@ -37,6 +41,12 @@ let objects: Map<string, string>;
 
 async function deployed() {
   return (await world.services.deployments.revisions({ target, stack })).some((r) => r.current);
+}
+
+/** Copies a backup folder on the NAS as the SSH user would own it. */
+async function copyOnNas(from: string, to: string) {
+  await cp(join(world.nasDir, from), join(world.nasDir, to), { recursive: true });
+  await run('chown', ['-R', TEST_USER, join(world.nasDir, to)]);
 }
 
 beforeAll(async () => {
@@ -128,7 +138,7 @@ describe('Revenge on Swarm: back up to the NAS, verify, wipe, restore', () => {
   it('the drill fails naming the table on a damaged backup, and naming the file on a corrupted part', async () => {
     const damagedId = good.backup.replace(/-[0-9a-f]{4}$/, '-dead');
     await rm(join(world.nasDir, damagedId), { recursive: true, force: true });
-    await cp(join(world.nasDir, good.backup), join(world.nasDir, damagedId), { recursive: true });
+    await copyOnNas(good.backup, damagedId);
     const manifest = JSON.parse(
       await readFile(join(world.nasDir, damagedId, 'manifest.json'), 'utf8'),
     ) as BackupManifest;
@@ -170,7 +180,7 @@ describe('Revenge on Swarm: back up to the NAS, verify, wipe, restore', () => {
 
   it('a backup without its manifest is incomplete and is never restored', async () => {
     const partial = good.backup.replace(/-[0-9a-f]{4}$/, '-0bad');
-    await cp(join(world.nasDir, good.backup), join(world.nasDir, partial), { recursive: true });
+    await copyOnNas(good.backup, partial);
     await rm(join(world.nasDir, partial, 'manifest.json'));
     const listed = (await world.services.backups.list({ destination: world.nas, stack })).find((b) => b.id === partial);
     expect(listed).toMatchObject({ complete: false });
