@@ -58,6 +58,7 @@ export async function loadBackup(
     sink?.phase('checking');
     await verifyFiles(
       dest,
+      id,
       manifest.items.flatMap((i) => i.files),
       (f) => sink?.phase('checking', f.path),
       signal,
@@ -67,7 +68,7 @@ export async function loadBackup(
   const stateFile = stateItem?.files[0];
   if (!stateFile) throw new HomeportError('INVALID_INPUT', `Backup ${id} holds no stack state`);
   const state = JSON.parse(
-    (await readAll((await readChecked(dest, stateFile, signal)).pipe(createGunzip()))).toString('utf8'),
+    (await readAll((await readChecked(dest, id, stateFile, signal)).pipe(createGunzip()))).toString('utf8'),
   ) as BackupState;
   const skipped: string[] = [];
   let restored: ProvidedSecrets | undefined;
@@ -81,7 +82,7 @@ export async function loadBackup(
         'secrets: no backup passphrase or key file is set, so they cannot be opened; new ones are generated',
       );
     } else {
-      const sealed = await readAll(await readChecked(dest, secretsFile, signal));
+      const sealed = await readAll(await readChecked(dest, id, secretsFile, signal));
       restored = JSON.parse(
         (await decryptSecrets(sealed, material, `The secrets of backup ${id}`)).toString('utf8'),
       ) as ProvidedSecrets;
@@ -228,7 +229,7 @@ export async function restoreInto(
     await waitForDatabase(deps, place.target, place.stack, db, signal);
     sink.phase('pg_restore', item.name);
     const workload = await requireWorkload(deps, place.target, place.stack, component);
-    const source = await readChecked(dest, file, signal);
+    const source = await readChecked(dest, manifest.id, file, signal);
     let bytes = 0;
     source.on('data', (c: Buffer) => sink.bytes((bytes += c.length)));
     await restoreDatabase({ run: deps.runInWorkload, target: place.target, workload, db, signal }, source);
@@ -244,7 +245,7 @@ export async function restoreInto(
     for (const [i, o] of (item.objects ?? []).entries()) {
       const file = item.files[i];
       if (!file) break;
-      const body = await readChecked(dest, file, signal);
+      const body = await readChecked(dest, manifest.id, file, signal);
       await objects.put(item.bucket.bucket, o.key, body, { signal });
       total += o.bytes;
       sink.bytes(total);

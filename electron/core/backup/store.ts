@@ -145,9 +145,14 @@ class Checked extends Transform {
 }
 
 /** Reads a part of the backup, failing at its end when its size or SHA-256 differ from the manifest's. */
-export async function readChecked(dest: BackupDestination, file: BackupFile, signal?: AbortSignal): Promise<Readable> {
-  const source = await dest.read(file.path, { signal });
-  const checked = new Checked(file, dest.label);
+export async function readChecked(
+  dest: BackupDestination,
+  id: string,
+  file: BackupFile,
+  signal?: AbortSignal,
+): Promise<Readable> {
+  const source = await dest.read(`${id}/${file.path}`, { signal });
+  const checked = new Checked({ ...file, path: `${id}/${file.path}` }, dest.label);
   source.on('error', (err) => checked.destroy(err));
   return source.pipe(checked);
 }
@@ -155,13 +160,14 @@ export async function readChecked(dest: BackupDestination, file: BackupFile, sig
 /** Reads every part once and checks it; the first damaged or missing one is named. */
 export async function verifyFiles(
   dest: BackupDestination,
+  id: string,
   files: readonly BackupFile[],
   onFile?: (file: BackupFile) => void,
   signal?: AbortSignal,
 ): Promise<void> {
   for (const file of files) {
     onFile?.(file);
-    const stream = await readChecked(dest, file, signal);
+    const stream = await readChecked(dest, id, file, signal);
     await pipeline(stream, async (source: AsyncIterable<Buffer>) => {
       for await (const chunk of source) void chunk;
     });

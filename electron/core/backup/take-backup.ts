@@ -80,6 +80,11 @@ export async function takeBackup(
   const dest = await deps.openDestination(p.destination);
   const items: BackupItem[] = [];
   const tools: Record<string, string> = { homeport: deps.version };
+  // Paths in the manifest are relative to the backup's folder: a copied or renamed folder still reads.
+  const part = async (name: string, source: Readable, progress: ProgressSink = sink): Promise<BackupFile> => ({
+    ...(await storePart(dest, `${id}/${name}`, source, progress, signal)),
+    path: name,
+  });
   try {
     sink.phase('state', 'state');
     const state: BackupState = { stack, revision: live.revision, values: live.values };
@@ -89,7 +94,7 @@ export async function takeBackup(
       state.renderError = errorMessage(err);
     }
     const gz = Readable.from([Buffer.from(JSON.stringify(state))]).pipe(createGzip());
-    const stateFile = await storePart(dest, `${id}/${STATE_FILE}`, gz, sink, signal);
+    const stateFile = await part(STATE_FILE, gz);
     items.push({ name: 'state', kind: 'state', files: [stateFile] });
     sink.item('state', 'done', stateFile.bytes);
 
@@ -105,7 +110,7 @@ export async function takeBackup(
     } else {
       const secrets = await deps.generatedSecrets(target, stack);
       const sealed = await encryptSecrets(Buffer.from(JSON.stringify(secrets)), material);
-      const file = await storePart(dest, `${id}/${SECRETS_FILE}`, Readable.from([sealed]), sink, signal);
+      const file = await part(SECRETS_FILE, Readable.from([sealed]));
       items.push({ name: 'secrets', kind: 'secrets', files: [file], encrypted: true });
       sink.item('secrets', 'done', file.bytes);
     }
@@ -118,7 +123,7 @@ export async function takeBackup(
       tools.pg_dump ??= await pgDumpVersion(place);
       let file: BackupFile | undefined;
       const tables = await dumpDatabase(place, async (dump) => {
-        file = await storePart(dest, `${id}/${databaseFile(db.component)}`, dump, sink, signal);
+        file = await part(databaseFile(db.component), dump);
       });
       if (!file) throw new Error(`the dump of ${name} was not stored`);
       items.push({
@@ -142,16 +147,10 @@ export async function takeBackup(
         if (!('key' in entry)) continue;
         signal.throwIfAborted();
         const body = await objects.get(b.bucket, entry.key, { signal });
-        const file = await storePart(
-          dest,
-          `${id}/${bucketDir(b.bucket)}/${objectFile(files.length)}`,
-          body,
-          {
-            ...sink,
-            bytes: (n) => sink.bytes(total + n),
-          },
-          signal,
-        );
+        const file = await part(`${bucketDir(b.bucket)}/${objectFile(files.length)}`, body, {
+          ...sink,
+          bytes: (n) => sink.bytes(total + n),
+        });
         total += file.bytes;
         files.push(file);
         stats.push({ key: entry.key, bytes: file.bytes, sha256: file.sha256 });
