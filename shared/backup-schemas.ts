@@ -67,7 +67,7 @@ export const tableStatSchema = z.object({
   schema: z.string(),
   table: z.string(),
   rows: z.number().int().nonnegative(),
-  /** md5 of the table's rows as text, sorted: equal contents give equal checksums. */
+  /** Sum of a 64-bit hash of each row as text: equal contents give equal checksums, in any row order. */
   checksum: z.string(),
 });
 export type TableStat = z.infer<typeof tableStatSchema>;
