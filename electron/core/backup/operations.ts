@@ -17,14 +17,16 @@ export interface ProgressSink {
 }
 
 type Kind = BackupProgress['kind'];
-interface Running {
+interface OperationState {
   progress: BackupProgress;
   abort: AbortController;
   watchers: Set<(p: BackupProgress) => void>;
-  done: Promise<BackupProgress>;
   /** For the rate: bytes and time at the last second's mark. */
   mark: { bytes: number; at: number };
   timer?: NodeJS.Timeout;
+}
+interface Running extends OperationState {
+  done: Promise<BackupProgress>;
 }
 
 const KEEP_ENDED_MS = 10 * 60_000;
@@ -33,7 +35,7 @@ const BYTES_EVERY_MS = 250;
 export function createOperationRegistry(now: () => number = Date.now) {
   const ops = new Map<string, Running>();
 
-  function emit(op: Running) {
+  function emit(op: OperationState) {
     const snapshot = { ...op.progress, items: [...op.progress.items] };
     for (const w of op.watchers) w(snapshot);
   }
@@ -45,7 +47,7 @@ export function createOperationRegistry(now: () => number = Date.now) {
   ): OperationHandle {
     const operation = randomBytes(6).toString('hex');
     const abort = new AbortController();
-    const op: Running = {
+    const op: OperationState = {
       progress: {
         operation,
         kind,
@@ -58,7 +60,6 @@ export function createOperationRegistry(now: () => number = Date.now) {
       },
       abort,
       watchers: new Set(),
-      done: Promise.resolve(undefined as unknown as BackupProgress),
       mark: { bytes: 0, at: now() },
     };
     const sink: ProgressSink = {
@@ -84,8 +85,7 @@ export function createOperationRegistry(now: () => number = Date.now) {
         emit(op);
       },
     };
-    ops.set(operation, op);
-    op.done = (async () => {
+    const finish = async (): Promise<BackupProgress> => {
       try {
         const message = await run(sink, abort.signal);
         op.progress = { ...op.progress, state: 'succeeded', phase: 'done', ...(message ? { message } : {}) };
@@ -104,7 +104,8 @@ export function createOperationRegistry(now: () => number = Date.now) {
       op.watchers.clear();
       setTimeout(() => ops.delete(operation), KEEP_ENDED_MS).unref();
       return op.progress;
-    })();
+    };
+    ops.set(operation, Object.assign(op, { done: finish() }));
     return { operation, backup };
   }
 

@@ -13,6 +13,7 @@ import type { Readable } from 'node:stream';
 import type { TableStat } from '@shared/backup-schemas';
 import type { Target } from '@shared/target-schemas';
 import { HomeportError } from '../errors';
+import { collectOutput } from '../exec/collect-output';
 import { describeWorkload, type CommandResult, type RunInWorkload, type Workload } from '../exec/command';
 import type { PostgresBackup } from '../stacks/backup-declaration';
 
@@ -83,18 +84,7 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const statSql = (schema: string, table: string) =>
   `SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0) FROM ${quoteIdent(schema)}.${quoteIdent(table)} t;`;
 
-function collectText(stream: Readable, max = MAX_STDERR): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (d: string) => {
-      if (text.length < max) text += d.slice(0, max - text.length);
-    });
-    stream.once('close', () => resolve(text));
-    stream.once('end', () => resolve(text));
-    stream.once('error', () => resolve(text));
-  });
-}
+const collectText = (stream: Readable, max = MAX_STDERR) => collectOutput(stream, max);
 
 /** Says why a tool run in the container did not succeed, in the tool's own words where it has some. */
 export function toolFailure(tool: string, where: string, result: CommandResult, stderr: string): HomeportError {

@@ -33,7 +33,9 @@ export function createBackupService(deps: BackupEngineDeps & { records: BackupRe
     async start(p) {
       requireKnownStack(deps.stacks, p.stack);
       const stackTarget = deps.targets.open(p.target);
-      if (!(await stackTarget.revisions(p.stack)).some((r) => r.current)) {
+      // Read once: the operation backs up exactly the revision found live here.
+      const live = (await stackTarget.revisions(p.stack)).find((r) => r.current);
+      if (!live) {
         throw new HomeportError(
           'NOT_FOUND',
           `'${p.stack}' is not deployed to ${stackTarget.where}: nothing to back up`,
@@ -41,7 +43,7 @@ export function createBackupService(deps: BackupEngineDeps & { records: BackupRe
       }
       const id = newBackupId(p.stack, now());
       return registry.begin('backup', id, async (sink, signal) => {
-        const manifest = await takeBackup(deps, { ...p, id }, sink, signal);
+        const manifest = await takeBackup(deps, { ...p, id, live, where: stackTarget.where }, sink, signal);
         await deps.records
           .taken({ target: p.target, stack: p.stack, destination: p.destination, id, finishedAt: manifest.finishedAt })
           .catch(() => undefined);

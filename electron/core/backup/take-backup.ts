@@ -7,6 +7,7 @@
  */
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import type { Revision } from '@shared/deploy-schemas';
 import type { BackupDestinationSpec, BackupFile, BackupItem, BackupManifest } from '@shared/backup-schemas';
 import type { Target } from '@shared/target-schemas';
 import { errorMessage, HomeportError } from '../errors';
@@ -67,15 +68,21 @@ function renderState(deps: BackupEngineDeps, target: Target, stack: string, valu
 
 export async function takeBackup(
   deps: BackupEngineDeps,
-  p: { target: Target; stack: string; destination: BackupDestinationSpec; id: string },
+  p: {
+    target: Target;
+    stack: string;
+    destination: BackupDestinationSpec;
+    id: string;
+    /** The live revision, as the caller found it deployed. */
+    live: Revision;
+    /** The target in the user's words. */
+    where: string;
+  },
   sink: ProgressSink,
   signal: AbortSignal,
 ): Promise<BackupManifest> {
   const started = (deps.now ?? (() => new Date()))();
-  const { target, stack, id } = p;
-  const stackTarget = deps.targets.open(target);
-  const live = (await stackTarget.revisions(stack)).find((r) => r.current);
-  if (!live) throw new HomeportError('NOT_FOUND', `'${stack}' is not deployed to ${stackTarget.where}`);
+  const { target, stack, id, live } = p;
   const declared = deps.stacks.backup(stack);
   const dest = await deps.openDestination(p.destination);
   const items: BackupItem[] = [];
@@ -166,7 +173,7 @@ export async function takeBackup(
       id,
       stack,
       target,
-      where: stackTarget.where,
+      where: p.where,
       revision: live.revision,
       startedAt: started.toISOString(),
       finishedAt: finished.toISOString(),

@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import type { TableLeaderReading } from '@shared/leader-schemas';
 import { describeTarget, type Target } from '@shared/target-schemas';
 import { errorMessage } from '../errors';
+import { collectOutput } from '../exec/collect-output';
 import type { Workload, RunInWorkload } from '../exec/command';
 import type { PostgresTableLeader } from '../stacks/signals';
 import { classifyLeader, psqlArgv, type PsqlOutcome } from './table-leader';
@@ -30,18 +31,7 @@ export interface LeaderRead {
   reading: TableLeaderReading;
 }
 
-function collect(stream: Readable): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      if (text.length < MAX_OUTPUT) text += chunk.slice(0, MAX_OUTPUT - text.length);
-    });
-    stream.once('end', () => resolve(text));
-    stream.once('error', () => resolve(text));
-    stream.once('close', () => resolve(text));
-  });
-}
+const collect = (stream: Readable) => collectOutput(stream, MAX_OUTPUT);
 
 /** Runs psql in the component's container and reads what it says about the leader. */
 export async function readTableLeader(
