@@ -137,7 +137,11 @@ export async function waitForDatabase(
     if (typeof found !== 'string') {
       const s = deps.runInWorkload(target, {
         workload: found,
-        command: ['pg_isready', '-h', db.socketDir, '-U', db.user, '-d', db.database],
+        // Over TCP to the container's loopback, not the socket: while the image initializes a new
+        // database it runs a temporary server on the socket only (listen_addresses='',
+        // docker-library/postgres@6edb0a8c 18/alpine3.23/docker-entrypoint.sh:285-301), then shuts it
+        // down; the socket answering then is no sign the real server is up.
+        command: ['pg_isready', '-h', '127.0.0.1', '-U', db.user, '-d', db.database],
         signal,
       });
       s.stdout.resume();
