@@ -16,6 +16,8 @@ const FIELD_PATHS: Record<InstanceField, string> = {
   namespace: 'metadata.namespace',
   instanceIp: 'status.podIP',
   hostName: 'spec.nodeName',
+  // Set on StatefulSet pods since Kubernetes 1.28 (PodIndexLabel).
+  instanceSlot: "metadata.labels['apps.kubernetes.io/pod-index']",
 };
 
 export interface PodContext {

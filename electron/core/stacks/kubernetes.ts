@@ -139,6 +139,20 @@ class Renderer {
   }
 
   sharedVolume(volume: StackModel['volumes'][number]): KubeObject[] {
+    if (volume.type === 'claim') {
+      return [
+        {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          metadata: this.meta(this.claimName(volume.name)),
+          spec: compact({
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: volume.storageClass,
+            resources: { requests: { storage: volume.size } },
+          }),
+        },
+      ];
+    }
     const mode = volume.readOnly ? 'ReadOnlyMany' : 'ReadWriteMany';
     const pvName = `${this.ctx.namespace}-${this.ctx.stack}-${volume.name}`;
     const { namespace: _ns, ...pvMeta } = this.meta(pvName);

@@ -50,7 +50,11 @@ export interface SecretEnvVar {
 }
 
 /** Facts about the running instance a component wants in its environment. */
-export type InstanceField = 'instanceName' | 'namespace' | 'instanceIp' | 'hostName';
+/**
+ * instanceSlot: the instance's ordinal among its component's instances (Kubernetes: a StatefulSet
+ * pod's `apps.kubernetes.io/pod-index` label, 0-based; Swarm: `{{.Task.Slot}}`, 1-based).
+ */
+export type InstanceField = 'instanceName' | 'namespace' | 'instanceIp' | 'hostName' | 'instanceSlot';
 
 export interface IdentityEnvVar {
   name: string;
@@ -88,11 +92,24 @@ export interface Resources {
   limits: ResourceAmounts;
 }
 
+/** How fast an autoscaler may change the count in one direction (Kubernetes HPA behaviour, target-neutral). */
+export interface ScalingRules {
+  /** The highest recommendation over this window is used, so short dips do not scale down. */
+  stabilizationWindowSeconds?: number;
+  /** At most this many instances (Pods) or this share of them (Percent) per period. */
+  policies?: { type: 'Pods' | 'Percent'; value: number; periodSeconds: number }[];
+  /** With several policies: the one allowing the most change (Max, default) or the least (Min). */
+  selectPolicy?: 'Max' | 'Min';
+}
+
 export interface Autoscale {
   min: number;
   max: number;
-  /** Target average CPU use, in percent of the requested CPU. */
-  cpuPercent: number;
+  /** Target average CPU use, in percent of the requested CPU. At least one of cpu and memory is set. */
+  cpuPercent?: number;
+  /** Target average memory use, in percent of the requested memory. */
+  memoryPercent?: number;
+  behavior?: { scaleUp?: ScalingRules; scaleDown?: ScalingRules };
 }
 
 /** One key of one of the model's secrets (or an existing secret), mounted as a single file. */
@@ -111,10 +128,33 @@ export interface SecuritySpec {
   readOnlyRoot?: { writable: string[] };
 }
 
+/** One file of one of the model's configuration sets, mounted as a single file (not secret). */
+export interface ConfigFile {
+  config: string;
+  key: string;
+  /** Absolute path of the file in the container; nothing else in its directory is hidden. */
+  path: string;
+}
+
+/** A component this one connects to (egress), or an address outside the stack. */
+export type EgressRule =
+  | { component: string; ports: number[] }
+  /** Anything outside the cluster's private ranges on these ports (public APIs); cidr narrows it. */
+  | { external: true; ports: number[]; cidr?: string };
+
 export interface Component {
   /** Unique within the stack; also the name other components reach it by. */
   name: string;
   image: string;
+  /** Configuration files (ConfigMap / Swarm config), mounted read-only. */
+  configFiles?: ConfigFile[];
+  /**
+   * Where the component may connect to. Undefined: anywhere. Defined: only these (and name
+   * resolution); Kubernetes renders egress rules, Swarm separates networks (it has no egress rules).
+   */
+  connectsTo?: EgressRule[];
+  /** A headless Service too (per-instance DNS names) for a stateless component; stateful ones always get it. */
+  headless?: boolean;
   /** Programs the image has, for health checks that run inside it (from the image's upstream contract). */
   tools?: string[];
   /** Secret keys mounted as single files (config files). */
@@ -146,21 +186,38 @@ export interface Component {
   acceptsFrom?: string[];
   /** The instances compete for this lease; only the holder runs the periodic jobs. */
   leaderElection?: { lease: string };
-  /** Where the component serves Prometheus metrics. */
-  metrics?: { path: string; port: number };
+  /**
+   * Where the component serves Prometheus metrics: a ServiceMonitor when the cluster has the
+   * monitoring.coreos.com CRD (RenderOptions.serviceMonitors), scrape annotations otherwise. The
+   * port must be one of `ports` (by number).
+   */
+  metrics?: { path: string; port: number; intervalSeconds?: number };
   stopGracePeriodSeconds: number;
 }
 
-/** Read-only or shared storage that lives outside the stack (an NFS export). */
-export interface SharedVolume {
-  name: string;
-  type: 'nfs';
-  server: string;
-  path: string;
-  readOnly: boolean;
-  /** Nominal size as a quantity ('1Ti'). */
-  size: string;
-}
+/**
+ * Storage shared by the stack's components. `nfs`: an export outside the stack (read-only media, or
+ * writable downloads/backups). `claim`: storage the platform provisions for the stack (a
+ * PersistentVolumeClaim of a storage class on Kubernetes, a local named volume on Swarm).
+ */
+export type SharedVolume =
+  | {
+      name: string;
+      type: 'nfs';
+      server: string;
+      path: string;
+      readOnly: boolean;
+      /** Nominal size as a quantity ('1Ti'). */
+      size: string;
+    }
+  | {
+      name: string;
+      type: 'claim';
+      /** Absent: the cluster's default storage class. */
+      storageClass?: string;
+      size: string;
+      readOnly: false;
+    };
 
 export interface SecretKey {
   key: string;
@@ -252,13 +309,58 @@ export interface ScheduledJob {
   description: string;
 }
 
+/**
+ * A program run to the end once per deployed revision of its spec (a migration): a Job on
+ * Kubernetes, a replicated-job service on Swarm. Its name carries a hash of its spec, so a changed
+ * spec runs again and an unchanged one does not. Components listed in `before` are not waited on by
+ * the platform; the program must retry until what it needs answers.
+ */
+export interface OneShotJob {
+  /** Unique among the stack's components and jobs. */
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  env: EnvVar[];
+  secretEnv: SecretEnvVar[];
+  configFiles?: ConfigFile[];
+  mounts: VolumeMount[];
+  user?: { uid: number; gid: number };
+  resources: Resources;
+  /** Attempts before the job counts as failed. */
+  retries: number;
+  /** Where the job may connect to (as for components). */
+  connectsTo?: EgressRule[];
+  /** What a run does, in the user's words, for plans and screens. */
+  description: string;
+}
+
+/** A set of configuration files (not secret), by key. */
+export interface ConfigSpec {
+  name: string;
+  files: { key: string; content: string }[];
+}
+
 export interface StackModel {
   components: Component[];
   jobs?: ScheduledJob[];
+  /** Programs run once per revision of their spec (migrations). */
+  tasks?: OneShotJob[];
+  configs?: ConfigSpec[];
   volumes: SharedVolume[];
   secrets: SecretSpec[];
   ingress?: IngressSpec;
   published?: PublishedPort[];
+}
+
+/**
+ * What a stack needs before it can deploy, for the stack picker: a NAS export, an S3 profile, and
+ * images (an image without a reference is one the user must build and name; no default exists).
+ */
+export interface StackNeeds {
+  nasExport: 'required' | 'optional' | 'no';
+  s3Profile: 'required' | 'optional' | 'no';
+  images: { component: string; reference?: string }[];
 }
 
 /**
@@ -277,6 +379,8 @@ export interface StackDefinition<V = unknown> {
   signals: StackSignals;
   /** What a backup of the stack holds besides its state and generated secrets. */
   backup: StackBackup;
+  /** What the stack needs before it deploys (the stack picker shows it). */
+  needs?: StackNeeds;
 }
 
 /** Keeps the values type of a stack definition tied to its schema. */
@@ -290,6 +394,7 @@ export function defineStack<S extends z.ZodType>(def: {
   signals: StackSignals;
   /** Left out: a backup holds only the stack's state and generated secrets. */
   backup?: StackBackup;
+  needs?: StackNeeds;
 }): StackDefinition<z.output<S>> {
   return { ...def, backup: def.backup ?? { databases: [], buckets: () => [], scratchValues: {} } } as StackDefinition<
     z.output<S>
@@ -328,6 +433,43 @@ export function checkModel(model: StackModel): void {
         throw new Error(`stack model: file ${f.path} of '${c.name}' is not an absolute path`);
       if (!keys.has(`${f.secret}/${f.key}`)) {
         throw new Error(`stack model: '${c.name}' mounts ${f.secret}/${f.key}, which the model has no secret for`);
+      }
+    }
+  }
+  const configKeys = new Set((model.configs ?? []).flatMap((c) => c.files.map((f) => `${c.name}/${f.key}`)));
+  const componentNames = new Set(model.components.map((c) => c.name));
+  const checkRuns = (what: string, name: string, files: ConfigFile[] | undefined, egress: EgressRule[] | undefined) => {
+    for (const f of files ?? []) {
+      if (!f.path.startsWith('/'))
+        throw new Error(`stack model: config file ${f.path} of ${what} '${name}' is not an absolute path`);
+      if (!configKeys.has(`${f.config}/${f.key}`)) {
+        throw new Error(
+          `stack model: ${what} '${name}' mounts config ${f.config}/${f.key}, which the model does not define`,
+        );
+      }
+    }
+    for (const e of egress ?? []) {
+      if ('component' in e && !componentNames.has(e.component)) {
+        throw new Error(`stack model: ${what} '${name}' connects to unknown component '${e.component}'`);
+      }
+    }
+  };
+  for (const c of model.components) {
+    checkRuns('component', c.name, c.configFiles, c.connectsTo);
+    if (c.autoscale && c.autoscale.cpuPercent === undefined && c.autoscale.memoryPercent === undefined) {
+      throw new Error(`stack model: autoscaled component '${c.name}' has neither a CPU nor a memory target`);
+    }
+    if (c.metrics && !c.ports.some((p) => p.port === c.metrics?.port)) {
+      throw new Error(`stack model: metrics port ${c.metrics.port} of '${c.name}' is not one of its ports`);
+    }
+  }
+  for (const t of model.tasks ?? []) {
+    if (names.has(t.name)) throw new Error(`stack model: job '${t.name}' has the name of another component or job`);
+    names.add(t.name);
+    checkRuns('job', t.name, t.configFiles, t.connectsTo);
+    for (const m of t.mounts) {
+      if (!model.volumes.some((v) => v.name === m.volume)) {
+        throw new Error(`stack model: job '${t.name}' mounts unknown volume '${m.volume}'`);
       }
     }
   }

@@ -9,31 +9,22 @@
  * host port (swarm.publish).
  */
 import { z } from 'zod';
-import { bucketName, dnsName, envName, hostNameProblem, imageRef, isIPv4, k8sName, savedName } from '@shared/names';
+import { bucketName, dnsName, envName, k8sName } from '@shared/names';
+import {
+  image,
+  nasExportRef,
+  nfsPath,
+  nfsServer,
+  port,
+  quantity,
+  refName,
+  replicas,
+  SAFE_PATH,
+  storage,
+  storageClass,
+} from './values-common';
 
-/** An absolute path without whitespace, quotes or shell metacharacters. */
-const SAFE_PATH = /^\/[^\s'"`;$\\&|<>]*$/;
-/** A storage quantity ('10Gi', '1Ti', '500M'). */
-const QUANTITY = /^[0-9]+(?:\.[0-9]+)?(?:Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
-
-const image = (fallback: string) => imageRef.default(fallback);
-const quantity = (fallback: string) =>
-  z.string().regex(QUANTITY, { message: "must be a size like '10Gi' or '1Ti'" }).default(fallback);
-/** A StorageClass name; left out, the cluster's default class. */
-const storageClass = k8sName.optional();
-const storage = (size: string) => z.strictObject({ size: quantity(size), storageClass }).prefault({});
-const replicas = (fallback: number) =>
-  z.number().int().min(1, { message: 'must be at least 1' }).max(100).default(fallback);
-const port = z.number().int().min(1, { message: 'must be a port from 1 to 65535' }).max(65535, {
-  message: 'must be a port from 1 to 65535',
-});
 const bucket = bucketName.default('revenge');
-
-/**
- * A saved NAS host, export or S3 profile: the very rule the contract and the Storage screen apply
- * to the names they save, so any saved name can be referenced and nothing else can.
- */
-const refName = (what: string) => savedName.describe(`Name of a saved ${what}`);
 
 const autoscaleSchema = z
   .strictObject({
@@ -109,22 +100,6 @@ const profileObjectStore = z.strictObject({
 
 const NFS_DEFAULTS = { server: 'nas.local', path: '/export/media' };
 
-/** A saved NAS host and one of Homeport's exports on it; resolved into server and path at deploy time. */
-const nasExportRef = z
-  .strictObject({
-    host: refName('NAS host').describe('Saved NAS host'),
-    export: refName('NFS export').describe('Export Homeport manages on that host'),
-  })
-  .optional()
-  .describe('A saved NAS host and one of its exports; replaces server and path');
-
-const nfsServer = z
-  .string()
-  .refine((s) => hostNameProblem(s) === undefined || isIPv4(s), {
-    message: 'must be a hostname (nas.lan) or an IPv4 address (192.168.1.10); remove spaces and symbols',
-  })
-  .optional();
-
 const nfsSchema = z
   .strictObject({
     enabled: z
@@ -139,13 +114,9 @@ const nfsSchema = z
     server: nfsServer.describe(
       `NFS server holding the media (host name or IPv4 address; default ${NFS_DEFAULTS.server})`,
     ),
-    path: z
-      .string()
-      .regex(SAFE_PATH, {
-        message: "must be an absolute path like /export/media, without spaces, quotes or ';'",
-      })
-      .optional()
-      .describe(`Exported directory with the media, mounted read-only at /media (default ${NFS_DEFAULTS.path})`),
+    path: nfsPath.describe(
+      `Exported directory with the media, mounted read-only at /media (default ${NFS_DEFAULTS.path})`,
+    ),
     size: quantity('1Ti').describe('Nominal size of the media export'),
   })
   // Without a NAS reference, server and path have defaults; with one, they come from resolving it.

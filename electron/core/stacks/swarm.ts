@@ -188,6 +188,16 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
   const volumes: SwarmVolumeSpec[] = [];
   const sharedMounts = new Map<string, { source: string; options: VolumeOptions }>();
   for (const v of model.volumes) {
+    if (v.type === 'claim') {
+      // Platform storage: a local named volume, created by the engine on the node a task first runs on.
+      const spec: SwarmVolumeSpec = { Name: `${stack}_${v.name}`, Driver: 'local', DriverOpts: {}, Labels: labels() };
+      volumes.push(spec);
+      sharedMounts.set(v.name, {
+        source: spec.Name,
+        options: { Labels: spec.Labels, DriverConfig: { Name: 'local' } },
+      });
+      continue;
+    }
     const o = `addr=${v.server},nfsvers=4${v.readOnly ? ',ro' : ''}`;
     // The options are part of the name: a node keeps a volume's first options, so new ones need a new volume.
     const spec: SwarmVolumeSpec = {
@@ -341,6 +351,8 @@ function identityValue(e: IdentityEnvVar, stack: string): string | undefined {
       return '{{.Node.Hostname}}';
     case 'namespace':
       return stack;
+    case 'instanceSlot':
+      return '{{.Task.Slot}}';
     case 'instanceIp':
       return undefined;
   }
