@@ -8,12 +8,13 @@ import { stringify } from 'yaml';
 import { z } from 'zod';
 import { renderKubernetesObjects } from './kubernetes';
 import type { StackDefinition } from './model';
+import { goverse } from './goverse-stack';
 import { revenge } from './revenge-stack';
 import { renderSwarmStack, type SwarmRenderOptions, type SwarmStack } from './swarm';
 import type { KubeObject, RenderedStack, RenderOptions, StackCatalog, StackKnowledge, ValidationResult } from './types';
 
 /** The stacks Homeport ships. */
-export const builtinStacks: readonly StackDefinition[] = [revenge as StackDefinition];
+export const builtinStacks: readonly StackDefinition[] = [revenge as StackDefinition, goverse as StackDefinition];
 
 export function createStackCatalog(
   definitions: readonly StackDefinition[] = builtinStacks,
@@ -78,8 +79,34 @@ export function stackInfo(def: StackDefinition): StackInfo {
     description: def.description,
     // Input side: fields with defaults are optional and show their default, as the user types them.
     valuesSchema: z.toJSONSchema(def.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
-    defaults: def.schema.parse({}),
+    defaults: defaultsOf(def.schema),
   };
+}
+
+/**
+ * The values `{}` parses to. A stack with values that have no default (images the user must
+ * build) does not validate `{}`: then each field that parses on its own gives its default, and the
+ * fields that do not are left out for the form to ask for.
+ */
+export function defaultsOf(schema: z.ZodType): unknown {
+  const whole = schema.safeParse({});
+  return whole.success ? whole.data : fieldDefaults(schema);
+}
+
+function fieldDefaults(schema: z.ZodType): unknown {
+  const alone = schema.safeParse(undefined);
+  if (alone.success) return alone.data;
+  let inner: unknown = schema;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault || inner instanceof z.ZodOptional) {
+    inner = inner.unwrap();
+  }
+  if (!(inner instanceof z.ZodObject)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(inner.shape as Record<string, z.ZodType>)) {
+    const v = fieldDefaults(field);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
 }
 
 /** Zod issues as field issues with dotted paths; each unknown key becomes its own issue. */
