@@ -19,6 +19,7 @@ import * as net from 'node:net';
 import { basename, dirname } from 'node:path';
 import { problemLines, settingLines } from '../../stacks/upstream-output';
 import { answersHttp, startProblems, type ContainerInputs, type ImageContract } from '../../stacks/upstream';
+import { configArg, goverseStartProblems, isGoverseProgram, pgadminTarget } from './standin-goverse';
 import { CONTRACT_PATH, MAIN_FLAG } from './standin-layout';
 import { readStdin, standinPgDump, standinPgRestore } from './standin-pgtools';
 import { standinPsql } from './standin-psql';
@@ -125,10 +126,30 @@ async function main(contract: ImageContract, args: string[]): Promise<void> {
     Date.now() + RESOLVE_SECONDS * 1000,
   );
   const inputs: ContainerInputs = { env, args, files, hosts };
-  const problems = startProblems(contract, inputs);
+  const goverse = isGoverseProgram(contract);
+  // Goverse's programs read the file --config names, with their own flag rules (standin-goverse.ts).
+  const configPath = goverse ? configArg(contract.component, args) : undefined;
+  const configText = configPath ? readFile(configPath) : undefined;
+  if (configPath && configText !== undefined) files[configPath] = configText;
+  const problems = [
+    ...startProblems(contract, inputs),
+    ...(goverse ? goverseStartProblems(contract.component, args, files) : []),
+  ];
   if (problems.length > 0) {
     for (const line of problemLines(problems)) console.error(line);
     process.exit(1);
+  }
+  if (goverse && contract.component === 'migrate') {
+    // pgadmin connects, creates its tables and exits (cmd/pgadmin/main.go:162-200).
+    const target = pgadminTarget(args, files) ?? { host: 'localhost', port: 5432 };
+    const s = await connect(target.host, target.port, 5000);
+    if (typeof s === 'string') {
+      console.error(`Error: failed to ping database: dial tcp ${target.host}:${target.port}: ${s}`);
+      process.exit(1);
+    }
+    s.destroy();
+    console.log('✓ Connected to database\n✓ Schema initialized successfully');
+    process.exit(0);
   }
   const servers = contract.ports.map((p) => {
     const server = p.protocol === 'http' ? serveHttp(contract, p.port) : serveTcp();
