@@ -45,62 +45,26 @@ import {
   NODE_HTTP_PORT,
   POSTGRES_PORT,
 } from './goverse-upstream';
+import {
+  DB,
+  ETCD_SERVICE,
+  GOVERSE_SECRET,
+  goverseConfigFile,
+  INSPECTOR_ADDRESS,
+  instanceHost,
+  PASSWORD,
+} from './goverse-config';
 import { goverseSignals } from './goverse-signals';
+
+export { GOVERSE_SECRET, goverseConfigFile } from './goverse-config';
 import { postgresImage } from './revenge-upstream';
 
-export const GOVERSE_SECRET = 'goverse-secrets';
 /** The nodes' configuration file, assembled from GOVERSE_SECRET at deploy time. */
 export const GOVERSE_CONFIG_SECRET = 'goverse-config';
 export const ETCD_MEMBERS = 3;
-/** The shard count every program must agree on: the gates' and inspector's default (gateserver.go:36, inspectserver.go:105). */
-export const GOVERSE_SHARDS = 8192;
 export const SNAPSHOT_VOLUME = 'etcd-snapshots';
 export const SNAPSHOT_PATH = '/backup/etcd-snapshot.db';
-const DB = { user: 'goverse', database: 'goverse' };
-const PASSWORD = { secret: GOVERSE_SECRET, key: 'database-password' };
-/** The per-instance DNS name of a stateful component's instance (its headless Service). */
-const instanceHost = (component: string, i: number) => `${component}-${i}.${component}-headless`;
-const ETCD_SERVICE = `etcd:${ETCD_CLIENT_PORT}`;
-const INSPECTOR_ADDRESS = `inspector:${INSPECTOR_GRPC_PORT}`;
 const user = { uid: 1000, gid: 1000 };
-
-/** config/config.go:89-98; values quoted as YAML (JSON) strings. */
-export function goverseConfigFile(values: GoverseValues): string {
-  const q = (s: string) => JSON.stringify(s);
-  const nodes = Array.from({ length: values.node.replicas }, (_, i) =>
-    [
-      `  - id: ${q(`node-${i}`)}`,
-      `    grpc_addr: ${q(`0.0.0.0:${NODE_GRPC_PORT}`)}`,
-      `    advertise_addr: ${q(`${instanceHost('node', i)}:${NODE_GRPC_PORT}`)}`,
-      `    http_addr: ${q(`0.0.0.0:${NODE_HTTP_PORT}`)}`,
-    ].join('\n'),
-  );
-  return [
-    'version: 1',
-    'cluster:',
-    `  shards: ${GOVERSE_SHARDS}`,
-    '  provider: "etcd"',
-    '  etcd:',
-    `    endpoints: [${q(ETCD_SERVICE)}]`,
-    `    prefix: ${q(values.cluster.prefix)}`,
-    '  cluster_state_stability_duration: 10s',
-    'postgres:',
-    '  host: "postgres"',
-    `  port: ${POSTGRES_PORT}`,
-    `  user: ${q(DB.user)}`,
-    `  password: "{{${PASSWORD.secret}/${PASSWORD.key}}}"`,
-    `  database: ${q(DB.database)}`,
-    '  sslmode: "disable"',
-    'inspector:',
-    `  grpc_addr: ${q(`0.0.0.0:${INSPECTOR_GRPC_PORT}`)}`,
-    `  http_addr: ${q(`0.0.0.0:${INSPECTOR_HTTP_PORT}`)}`,
-    `  advertise_addr: ${q(INSPECTOR_ADDRESS)}`,
-    'nodes:',
-    ...nodes,
-    'gates: []',
-    '',
-  ].join('\n');
-}
 
 /** The image a value names; the schema refuses values without it. */
 function built(v: { image?: string }, what: string): string {
