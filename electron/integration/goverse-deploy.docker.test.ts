@@ -4,6 +4,12 @@
  * the test engine's real swarm. Each stand-in refuses to start where the real program would
  * (standin-goverse.ts): a node whose --node-id the config file does not list, a missing config
  * file, flags next to --config; pgadmin exits 0 only once it reached PostgreSQL.
+ *
+ * The Swarm case cannot pass yet: Swarm runs TCP health checks with `nc` inside the container and
+ * the etcd image has no shell or nc (a check etcd answers before its quorum forms must be a TCP
+ * connect, or a Kubernetes StatefulSet starting its members one by one never gets past the first);
+ * and Swarm has no per-instance DNS names (etcd-N.etcd-headless, node-N.node-headless) nor
+ * `$(VAR)` expansion in arguments (--node-id, --advertise). See goverse-stack.ts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

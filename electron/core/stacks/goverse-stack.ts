@@ -20,6 +20,9 @@
  * - The inspector runs from flags too: with `--config`, --static-dir is refused and the default is
  *   relative (inspectorconfig.go:19, :71-73, :95), so the web UI the image keeps in /app/web would
  *   not be found.
+ * - Docker Swarm: not yet. etcd's TCP check needs `nc` in the container on Swarm, which the etcd
+ *   image lacks; the stack relies on per-instance DNS names and on `$(VAR)` expansion in
+ *   arguments, which Swarm does not have.
  * - `pgadmin init` creates the schema the nodes refuse to start without; it is idempotent (CREATE
  *   ... IF NOT EXISTS, util/postgres/db.go:81-131) and retried by the platform until PostgreSQL
  *   answers (pgadmin itself does not retry).
