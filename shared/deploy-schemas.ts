@@ -17,6 +17,15 @@ export const stackLeaderSchema = z.object({
 });
 export type StackLeader = z.infer<typeof stackLeaderSchema>;
 
+/** What a stack needs before it deploys (model.ts StackNeeds), for the stack picker. */
+export const stackNeedsSchema = z.object({
+  nasExport: z.enum(['required', 'optional', 'no']),
+  s3Profile: z.enum(['required', 'optional', 'no']),
+  /** An image without a reference is one the user must build and name. */
+  images: z.array(z.object({ component: z.string(), reference: z.string().optional() })),
+});
+export type StackNeeds = z.infer<typeof stackNeedsSchema>;
+
 export const stackInfoSchema = z.object({
   name: z.string(),
   title: z.string(),
@@ -26,6 +35,11 @@ export const stackInfoSchema = z.object({
   defaults: z.unknown(),
   /** Where the stack's leader lives; absent when the stack elects none. */
   leader: stackLeaderSchema.optional(),
+  /** 'catalog': shipped with Homeport; 'user': imported from a compose file. */
+  origin: z.enum(['catalog', 'user']).default('catalog'),
+  /** A user stack's newest saved version. */
+  version: z.number().int().optional(),
+  needs: stackNeedsSchema.optional(),
 });
 export type StackInfo = z.infer<typeof stackInfoSchema>;
 
