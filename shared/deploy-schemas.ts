@@ -113,3 +113,11 @@ export type Revision = z.infer<typeof revisionSchema>;
 
 export const uninstallResultSchema = z.object({ deleted: z.array(z.string()), kept: z.array(z.string()) });
 export type UninstallResult = z.infer<typeof uninstallResultSchema>;
+
+/** Where Homeport has a live deployment of each stack (a recorded revision), for the stack picker. */
+export const stackDeploymentsSchema = z.object({
+  stacks: z.array(z.object({ stack: z.string(), targets: z.array(targetSchema) })),
+  /** Clusters and endpoints that could not be asked just now: a stack may be deployed there too. */
+  unreachable: z.array(z.object({ where: z.string(), message: z.string() })),
+});
+export type StackDeploymentsList = z.infer<typeof stackDeploymentsSchema>;

@@ -1,0 +1,37 @@
+/** The revision records deployedWhere reads, from a Kubernetes cluster and from a Docker engine. */
+import type { DockerClient } from '../docker/client';
+import { createDeployClient } from '../deploy/client';
+import { known } from '../deploy/paths';
+import { isRevisionSecret, REVISION_LABEL } from '../deploy/revisions';
+import type { KubeGateway } from '../kube/kube-gateway';
+import { SWARM_STACK_LABEL } from '../stacks/swarm-spec';
+import { MANAGED_BY, MANAGED_BY_LABEL, STACK_LABEL } from '../stacks/types';
+import { engineApi } from '../swarm/engine-api';
+
+/** The revision Secrets in every namespace of the cluster, as (namespace, stack). */
+export async function kubeRevisionRecords(gateway: KubeGateway): Promise<{ namespace: string; stack: string }[]> {
+  try {
+    const secrets = await createDeployClient(gateway).list(known('Secret'), undefined, {
+      labelSelector: `${REVISION_LABEL},${MANAGED_BY_LABEL}=${MANAGED_BY}`,
+    });
+    return secrets.filter(isRevisionSecret).flatMap((s) => {
+      const stack = s.metadata.labels?.[STACK_LABEL];
+      return stack && s.metadata.namespace ? [{ namespace: s.metadata.namespace, stack }] : [];
+    });
+  } finally {
+    gateway.close();
+  }
+}
+
+/** The revision configs of the swarm, as the stacks they belong to. */
+export async function swarmRevisionRecords(client: DockerClient): Promise<{ stack: string }[]> {
+  try {
+    const configs = await engineApi(client).configs(REVISION_LABEL);
+    return configs.flatMap((c) => {
+      const stack = c.Spec.Labels?.[SWARM_STACK_LABEL];
+      return stack ? [{ stack }] : [];
+    });
+  } finally {
+    client.close();
+  }
+}
