@@ -58,12 +58,18 @@ describe('user stack channels', () => {
   it('refuses a file with errors, a catalog name, and bad input, each naming what is wrong', async () => {
     const { services, dispatch } = api();
     try {
-      const broken = await dispatch('stacks:user-save', { ...webInput(), compose: 'services:\n  web:\n    build: .\n' });
+      const broken = await dispatch('stacks:user-save', {
+        ...webInput(),
+        compose: 'services:\n  web:\n    build: .\n',
+      });
       expect(broken).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
       expect(!broken.ok && broken.error.message).toContain('services.web.image');
       const taken = await dispatch('stacks:user-save', { ...webInput(), name: 'revenge' });
       expect(taken).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-      const bad = await dispatch('stacks:user-save', { ...webInput(), mapping: { volumes: { media: { kind: 'disk' } } } });
+      const bad = await dispatch('stacks:user-save', {
+        ...webInput(),
+        mapping: { volumes: { media: { kind: 'disk' } } },
+      });
       expect(!bad.ok && bad.error.message).toContain("'mapping.volumes.media.kind'");
       expect(value(await dispatch('stacks:user-list', {}))).toEqual({ stacks: [] });
     } finally {

@@ -91,7 +91,8 @@ async function resolveNasExports(
 ): Promise<unknown> {
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const [i, item] of value.entries()) out.push(await resolveNasExports(item, [...path, String(i)], lookups, issues));
+    for (const [i, item] of value.entries())
+      out.push(await resolveNasExports(item, [...path, String(i)], lookups, issues));
     return out;
   }
   if (!isObject(value) || value.enabled === false) return value;

@@ -15,8 +15,7 @@ export const STACK_VERSION_FIELD = 'stackVersion';
 /** Turns a saved user stack into a definition (electron/core/compose userStackDefinition). */
 export type DefineUserStack = (doc: UserStackDocument) => StackDefinition;
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface PickedVersion {
   def: StackDefinition;
@@ -74,7 +73,9 @@ export class UserStacks {
     if (cached) return cached;
     const doc = this.document(name, version);
     if (!doc) {
-      throw new Error(`user stack '${name}' has no version ${version}; its versions are ${this.versions(name).join(', ')}`);
+      throw new Error(
+        `user stack '${name}' has no version ${version}; its versions are ${this.versions(name).join(', ')}`,
+      );
     }
     const def = { ...this.define(doc), name: doc.name, title: doc.title, description: doc.description };
     this.defs.set(key, def);

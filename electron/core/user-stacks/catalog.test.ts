@@ -27,7 +27,9 @@ const resolved = { volumes: { media: { server: '192.168.1.20', path: '/srv/media
 const imagesOf = (objects: { kind: string; spec?: unknown }[]) =>
   objects
     .filter((o) => o.kind === 'Deployment')
-    .map((o) => (o.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]?.image);
+    .map(
+      (o) => (o.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]?.image,
+    );
 
 describe('user stacks in the catalog', () => {
   it('lists a saved user stack next to the catalog stacks, with its version and needs', async () => {
@@ -66,7 +68,10 @@ describe('user stacks in the catalog', () => {
       ok: false,
       issues: [{ path: 'stackVersion', message: "user stack 'photos' has no version 7; its versions are 1, 2" }],
     });
-    expect(catalog.validate('photos', { replicas: 'two' })).toMatchObject({ ok: false, issues: [{ path: 'replicas' }] });
+    expect(catalog.validate('photos', { replicas: 'two' })).toMatchObject({
+      ok: false,
+      issues: [{ path: 'replicas' }],
+    });
     expect(catalog.userStackVersions('photos')).toEqual([1, 2]);
   });
 
@@ -75,7 +80,11 @@ describe('user stacks in the catalog', () => {
     await userStacks.save(webInput());
     await userStacks.remove('photos');
     expect(catalog.has('photos')).toBe(false);
-    const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as HomeportError);
+    const fail = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: unknown) => e as HomeportError,
+      );
 
     const built = await fail(userStacks.save({ ...webInput(), compose: 'services:\n  web:\n    build: .\n' }));
     expect(built?.code).toBe('INVALID_INPUT');

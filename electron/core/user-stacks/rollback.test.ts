@@ -32,7 +32,9 @@ afterAll(async () => {
 const images = () =>
   engine.requests
     .filter((r) => r.method === 'POST' && /^\/services\/(create|[^/]+\/update)$/.test(r.path))
-    .map((r) => (r.body as { TaskTemplate?: { ContainerSpec?: { Image?: string } } }).TaskTemplate?.ContainerSpec?.Image);
+    .map(
+      (r) => (r.body as { TaskTemplate?: { ContainerSpec?: { Image?: string } } }).TaskTemplate?.ContainerSpec?.Image,
+    );
 
 describe('rolling back a user stack', () => {
   it('renders with the version the revision was deployed with', async () => {
@@ -46,7 +48,9 @@ describe('rolling back a user stack', () => {
     const endpoints = createDockerEndpoints({ dataDir, trust: createSshTrust({ dataDir }), env: { HOME: dir } });
     await endpoints.add({ name: 'engine', url: engine.host });
     const deployer = createSwarmDeployer({ openClient: (name) => endpoints.openClient(name), catalog });
-    const values = { volumes: { media: { nas: { host: 'box', export: 'media' }, server: '10.0.0.2', path: '/srv/media' } } };
+    const values = {
+      volumes: { media: { nas: { host: 'box', export: 'media' }, server: '10.0.0.2', path: '/srv/media' } },
+    };
     const ref = { endpoint: 'engine', stack: 'photos' };
 
     await userStacks.save(webInput('busybox:1.36'));

@@ -29,7 +29,8 @@ export interface UserStacksDeps {
   log?: (msg: string) => void;
 }
 
-const where = (f: { path: string; line?: number }) => `${f.path || '(file)'}${f.line !== undefined ? ` (line ${f.line})` : ''}`;
+const where = (f: { path: string; line?: number }) =>
+  `${f.path || '(file)'}${f.line !== undefined ? ` (line ${f.line})` : ''}`;
 
 export function createUserStacks(deps: UserStacksDeps) {
   const { store, catalog, compose } = deps;
@@ -72,7 +73,10 @@ export function createUserStacks(deps: UserStacksDeps) {
       compose.userStackDefinition(saved);
     } catch (err) {
       await removeVersion(saved);
-      throw new HomeportError('INVALID_INPUT', `User stack '${saved.name}' cannot be deployed: ${(err as Error).message}`);
+      throw new HomeportError(
+        'INVALID_INPUT',
+        `User stack '${saved.name}' cannot be deployed: ${(err as Error).message}`,
+      );
     }
     refresh();
     return saved;

@@ -20,7 +20,11 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as HomeportError);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as HomeportError,
+  );
 
 describe('user stack store', () => {
   it('saves each save as the next version, one 0600 file per version, and lists the newest', async () => {
@@ -46,7 +50,10 @@ describe('user stack store', () => {
     expect(badName?.code).toBe('INVALID_INPUT');
     expect(badName?.message).toMatch(/^User stack 'name': .*upper-case/);
     const badMapping = await errorOf(
-      store.save({ ...webInput(), mapping: { volumes: { media: { kind: 'nas', host: '', export: 'x' } }, secrets: {} } }),
+      store.save({
+        ...webInput(),
+        mapping: { volumes: { media: { kind: 'nas', host: '', export: 'x' } }, secrets: {} },
+      }),
     );
     expect(badMapping?.message).toMatch(/^User stack 'mapping\.volumes\.media\.host': /);
     const noTitle = await errorOf(store.save({ ...webInput(), title: '  ' }));
@@ -56,7 +63,9 @@ describe('user stack store', () => {
 
   it('answers NOT_FOUND for a missing stack or version, and removes every version', async () => {
     await store.save(webInput());
-    expect((await errorOf(store.get('photos', 3)))?.message).toBe("User stack 'photos' has no version 3; its versions are 1");
+    expect((await errorOf(store.get('photos', 3)))?.message).toBe(
+      "User stack 'photos' has no version 3; its versions are 1",
+    );
     expect((await errorOf(store.get('films')))?.code).toBe('NOT_FOUND');
     await store.remove('photos');
     expect(await store.list()).toEqual([]);

@@ -9,11 +9,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { stackName } from '@shared/names';
-import {
-  composeMappingSchema,
-  userStackDocumentSchema,
-  type UserStackDocument,
-} from '@shared/user-stack-schemas';
+import { composeMappingSchema, userStackDocumentSchema, type UserStackDocument } from '@shared/user-stack-schemas';
 import { HomeportError } from '../errors';
 import { writeFileAtomic } from '../storage/atomic-file';
 import { withDirLock } from '../storage/dir-lock';
@@ -134,7 +130,8 @@ export function createUserStackStore(deps: UserStackStoreDeps): UserStackStore {
       });
     },
     async remove(name) {
-      if ((await versions(checkName(name))).length === 0) throw new HomeportError('NOT_FOUND', `No user stack '${name}'`);
+      if ((await versions(checkName(name))).length === 0)
+        throw new HomeportError('NOT_FOUND', `No user stack '${name}'`);
       await withDirLock(deps.dataDir, () => rm(dirOf(name), { recursive: true, force: true }));
     },
     async removeVersion(name, version) {
@@ -190,4 +187,3 @@ function parseDocument(text: string, file: string): UserStackDocument {
   if (!parsed.success) throw fieldError(`User stack file ${file}`, parsed.error);
   return parsed.data;
 }
-
