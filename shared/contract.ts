@@ -140,7 +140,10 @@ const stackRef = z.object({ context: contextName, namespace: namespaceName, stac
 const deployInput = stackOnTargetSchema.extend({ values: stackValues }).strict();
 
 /** A compose file as pasted or chosen (at most 1 MiB). */
-const composeText = z.string().min(1).max(1024 * 1024);
+const composeText = z
+  .string()
+  .min(1)
+  .max(1024 * 1024);
 /** The env files a compose file names, by the name it gives them, with their content. */
 const envFiles = z.record(z.string(), z.string().max(256 * 1024));
 

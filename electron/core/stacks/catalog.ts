@@ -100,7 +100,7 @@ export function createStackCatalog(
     has: (stack) => byName.has(stack) || user.has(stack),
     validate,
     renderKubernetes(stack: string, values: unknown, opts: RenderOptions): RenderedStack {
-      const def = get(stack);
+      get(stack); // an unknown stack is named before the namespace is checked
       const badNamespace = namespaceName.safeParse(opts.namespace).error?.issues[0]?.message;
       if (badNamespace !== undefined) throw new Error(`invalid namespace '${opts.namespace}': ${badNamespace}`);
       const model = buildModel(stack, values);

@@ -39,7 +39,7 @@ export function deriveNeeds(def: StackDefinition, valuesSchema: Json): StackNeed
     if (name === 'nas') nas = true;
     if (name === 'objectStore' && mentions(sub, '"profile"')) s3 = true;
   }
-  let images: StackNeeds['images'] = [];
+  let images: StackNeeds['images'];
   try {
     const model = def.build(def.schema.parse({}));
     images = model.components.map((c) => ({ component: c.name, reference: c.image }));
