@@ -25,7 +25,12 @@ import { createS3Profiles } from './core/s3/profiles';
 import { createS3Service } from './core/s3/s3-service';
 import { createSecretStore, type SecretCipher } from './core/secrets/secret-store';
 import { createSshTrust, userKnownHostsFile } from './core/ssh/trust';
-import { createStackCatalog } from './core/stacks/catalog';
+import { builtinStacks, createStackCatalog } from './core/stacks/catalog';
+import { deployedWhere } from './core/targets/deployed-where';
+import { kubeRevisionRecords, swarmRevisionRecords } from './core/targets/deployed-where-sources';
+import { HomeportError } from './core/errors';
+import { createUserStacks, type ComposeLibrary } from './core/user-stacks/service';
+import { createUserStackStore } from './core/user-stacks/store';
 import { ensureDataDir } from './core/storage/data-dir';
 import { createSettingsStore } from './core/storage/settings';
 import { createSwarmDeployer } from './core/swarm/deployer';
@@ -53,7 +58,21 @@ export interface ServiceDeps {
   sandboxKubeconfig?: string;
   /** How stored credentials are sealed: safeStorage on the desktop; default a 0600 key file. */
   cipher?: SecretCipher;
+  /** The compose library (electron/core/compose) user stacks are imported and built with. */
+  compose?: ComposeLibrary;
+  /** Where problems found while starting are reported (a user stack file that cannot be read). */
+  log?: (msg: string) => void;
 }
+
+/** Without a compose library, importing and building user stacks says so (saved files stay listed). */
+const noComposeLibrary: ComposeLibrary = {
+  analyzeCompose() {
+    throw new HomeportError('UNAVAILABLE', 'This Homeport cannot read compose files (no compose library)');
+  },
+  userStackDefinition() {
+    throw new HomeportError('UNAVAILABLE', 'This Homeport cannot build user stacks (no compose library)');
+  },
+};
 
 /** The composition root: every service is built here from its dependencies, nowhere else. It holds no behaviour. */
 export function createServices(deps: ServiceDeps) {
@@ -66,7 +85,16 @@ export function createServices(deps: ServiceDeps) {
     sandboxKubeconfig: deps.sandboxKubeconfig,
   });
   const openGateway = (context: string) => clusters.openGateway(context);
-  const stacks = createStackCatalog();
+  const compose = deps.compose ?? noComposeLibrary;
+  // The catalog's own stacks and the user's (every saved version); saving or removing one refreshes it.
+  const stacks = createStackCatalog(builtinStacks, { define: (doc) => compose.userStackDefinition(doc) });
+  const userStacks = createUserStacks({
+    store: createUserStackStore({ dataDir, reserved: () => builtinStacks.map((s) => s.name) }),
+    catalog: stacks,
+    compose,
+    log: deps.log,
+  });
+  userStacks.refresh();
   const secrets = createSecretStore({ dataDir, cipher: deps.cipher });
   // One SSH trust (known hosts, keys waiting to be trusted) for NAS hosts and ssh:// endpoints alike.
   const sshTrust = createSshTrust({ dataDir, userKnownHosts: userKnownHostsFile(deps.env) });
@@ -177,6 +205,18 @@ export function createServices(deps: ServiceDeps) {
     resolveReferences,
     ensureBuckets: (stack, buckets) => ensureBuckets(buckets, stacks.signals(stack).objectStorage?.publicPrefix),
   });
+  /** Where Homeport has a live deployment of each stack of the catalog (the stack picker). */
+  const stackDeployments = () =>
+    deployedWhere(
+      {
+        kubeContexts: async () => (await clusters.listContexts()).contexts.map((c) => c.name),
+        kubeRevisions: async (context) => kubeRevisionRecords(await openGateway(context)),
+        swarmEndpoints: async () =>
+          (await dockerEndpoints.list()).filter((e) => e.problem === undefined).map((e) => e.name),
+        swarmRevisions: async (endpoint) => swarmRevisionRecords(await openClient(endpoint)),
+      },
+      stacks.list().map((s) => s.name),
+    );
   return {
     /** Stops every watch and closes shared connections. */
     close() {
@@ -193,6 +233,9 @@ export function createServices(deps: ServiceDeps) {
     clusters,
     kube,
     stacks,
+    /** Stacks imported from compose files: analyze, save (a new version), list, remove. */
+    userStacks,
+    stackDeployments,
     secrets,
     nasHosts,
     nasExports,

@@ -5,6 +5,7 @@
  * does not name (a token, a key) can leave the main process.
  */
 import { z } from 'zod';
+import { composeAnalysisSchema, composeMappingSchema, userStackDocumentSchema } from './user-stack-schemas';
 import {
   contextName,
   k8sName,
@@ -20,6 +21,7 @@ import {
   planSchema,
   revisionSchema,
   rolloutStatusSchema,
+  stackDeploymentsSchema,
   stackInfoSchema,
   uninstallResultSchema,
 } from './deploy-schemas';
@@ -137,6 +139,14 @@ const stackValues = z.record(z.string(), z.unknown());
 const stackRef = z.object({ context: contextName, namespace: namespaceName, stack: stackName }).strict();
 const deployInput = stackOnTargetSchema.extend({ values: stackValues }).strict();
 
+/** A compose file as pasted or chosen (at most 1 MiB). */
+const composeText = z
+  .string()
+  .min(1)
+  .max(1024 * 1024);
+/** The env files a compose file names, by the name it gives them, with their content. */
+const envFiles = z.record(z.string(), z.string().max(256 * 1024));
+
 const schedules = z.object({ schedules: z.array(backupScheduleSchema) });
 
 function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
@@ -160,6 +170,31 @@ export const channels = {
     z.object({ stack: stackName, values: stackValues }).strict(),
     z.object({ issues: z.array(fieldIssueSchema) }),
   ),
+  /** Where Homeport has a live deployment of each stack (targets with a recorded revision). */
+  'stacks:deployments': channel(empty, stackDeploymentsSchema),
+  /** What Homeport understood of a compose file, what it cannot express, and its errors; nothing is saved. */
+  'stacks:import-analyze': channel(
+    z.object({ compose: composeText, envFiles: envFiles.optional() }).strict(),
+    composeAnalysisSchema,
+  ),
+  /** Saves a compose file with its mapping as the user stack's next version; refused while it has errors. */
+  'stacks:user-save': channel(
+    z
+      .object({
+        name: stackName,
+        title: z.string().min(1).max(80),
+        description: z.string().max(300).default(''),
+        compose: composeText,
+        mapping: composeMappingSchema,
+        envFiles: envFiles.optional(),
+      })
+      .strict(),
+    userStackDocumentSchema,
+  ),
+  /** The newest version of every user stack. */
+  'stacks:user-list': channel(empty, z.object({ stacks: z.array(userStackDocumentSchema) })),
+  /** Deletes every version of a user stack (what is deployed stays deployed). */
+  'stacks:user-remove': channel(z.object({ name: stackName }).strict(), z.object({ removed: z.literal(true) })),
   /** What an apply of the values would change on the target, object by object. */
   'deploy:plan': channel(deployInput, planSchema),
   'deploy:apply': channel(deployInput.extend({ prune: z.boolean() }).strict(), applyResultSchema),

@@ -17,6 +17,15 @@ export const stackLeaderSchema = z.object({
 });
 export type StackLeader = z.infer<typeof stackLeaderSchema>;
 
+/** What a stack needs before it deploys (model.ts StackNeeds), for the stack picker. */
+export const stackNeedsSchema = z.object({
+  nasExport: z.enum(['required', 'optional', 'no']),
+  s3Profile: z.enum(['required', 'optional', 'no']),
+  /** An image without a reference is one the user must build and name. */
+  images: z.array(z.object({ component: z.string(), reference: z.string().optional() })),
+});
+export type StackNeeds = z.infer<typeof stackNeedsSchema>;
+
 export const stackInfoSchema = z.object({
   name: z.string(),
   title: z.string(),
@@ -26,6 +35,11 @@ export const stackInfoSchema = z.object({
   defaults: z.unknown(),
   /** Where the stack's leader lives; absent when the stack elects none. */
   leader: stackLeaderSchema.optional(),
+  /** 'catalog': shipped with Homeport; 'user': imported from a compose file. */
+  origin: z.enum(['catalog', 'user']).default('catalog'),
+  /** A user stack's newest saved version. */
+  version: z.number().int().optional(),
+  needs: stackNeedsSchema.optional(),
 });
 export type StackInfo = z.infer<typeof stackInfoSchema>;
 
@@ -99,3 +113,11 @@ export type Revision = z.infer<typeof revisionSchema>;
 
 export const uninstallResultSchema = z.object({ deleted: z.array(z.string()), kept: z.array(z.string()) });
 export type UninstallResult = z.infer<typeof uninstallResultSchema>;
+
+/** Where Homeport has a live deployment of each stack (a recorded revision), for the stack picker. */
+export const stackDeploymentsSchema = z.object({
+  stacks: z.array(z.object({ stack: z.string(), targets: z.array(targetSchema) })),
+  /** Clusters and endpoints that could not be asked just now: a stack may be deployed there too. */
+  unreachable: z.array(z.object({ where: z.string(), message: z.string() })),
+});
+export type StackDeploymentsList = z.infer<typeof stackDeploymentsSchema>;

@@ -4,7 +4,7 @@ import { createHandlers, createSubscriptionHandlers } from './handlers';
 
 /** Services wired to the validated entry points both transports use. */
 export function createApi(deps: ServiceDeps, log?: (msg: string) => void) {
-  const services = createServices(deps);
+  const services = createServices({ log, ...deps });
   services.backupScheduler.start().catch((err: unknown) => log?.(`Backup schedules: ${String(err)}`));
   return {
     services,

@@ -5,8 +5,9 @@ import { describeLeader } from '../core/readiness/leader';
 import type { StackCatalog, StackKnowledge } from '../core/stacks/types';
 import { guarded, userError } from './errors';
 import { subscribeGuarded } from './subscriptions';
+import type { UserStackChannel } from './user-stack-handlers';
 
-type DeployChannel = Extract<keyof Handlers, `stacks:${string}` | `deploy:${string}`>;
+type DeployChannel = Exclude<Extract<keyof Handlers, `stacks:${string}` | `deploy:${string}`>, UserStackChannel>;
 
 export interface DeployHandlerDeps {
   catalog: Pick<StackCatalog, 'list' | 'has' | 'validate'> & Pick<StackKnowledge, 'signals'>;

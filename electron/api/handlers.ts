@@ -8,6 +8,7 @@ import { createPortForwardHandlers } from './portforward-handlers';
 import { createLeaderHandlers } from './leader-handlers';
 import { createReadinessHandlers, createReadinessSubscriptions } from './readiness-handlers';
 import { createStorageHandlers } from './storage-handlers';
+import { createUserStackHandlers } from './user-stack-handlers';
 import { createDockerHandlers, createSwarmSubscriptions } from './swarm-handlers';
 
 type ClusterChannel = Extract<keyof Handlers, 'app:info' | `clusters:${string}` | `kube:${string}`>;
@@ -51,6 +52,7 @@ export function createHandlers(services: Services): Handlers {
     ...createPortForwardHandlers(services.portForwards),
     ...createLeaderHandlers(services),
     ...createBackupHandlers(services),
+    ...createUserStackHandlers(services),
   };
 }
 

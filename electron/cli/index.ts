@@ -9,6 +9,7 @@ import { runRegistry } from './registry-commands';
 import { runServe } from './serve-command';
 import { runDeploy, runRender, runRevisions, runRollback, runUninstall } from './stack-commands';
 import { runNas, runS3 } from './storage-commands';
+import { runStacks } from './user-stack-commands';
 
 const USAGE = `Usage: homeport <command> [options]
 
@@ -63,6 +64,7 @@ Commands:
   nas ...          NAS hosts over SSH and their NFS exports (homeport nas help)
   s3 ...           S3 endpoint profiles and buckets (homeport s3 help)
   registry ...     Credentials for private images on a swarm (homeport registry help)
+  stacks ...       List stacks; import a docker-compose.yml as a user stack (homeport stacks help)
 
   homeport <command> --help shows this text.`;
 
@@ -213,6 +215,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runS3(rest);
       case 'registry':
         return await runRegistry(rest);
+      case 'stacks':
+        return await runStacks(rest);
       default:
         console.error(`homeport: unknown command '${command}'\n\n${USAGE}`);
         return 2;

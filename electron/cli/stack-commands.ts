@@ -5,7 +5,8 @@ import { describeTarget, targetSchema, type StackOnTarget, type Target } from '@
 import { userError } from '../api/errors';
 import { HomeportError } from '../core/errors';
 import { requireKnownStack } from '../core/targets/stack-deployments';
-import { createStackCatalog, toYaml } from '../core/stacks/catalog';
+import { toYaml } from '../core/stacks/catalog';
+import type { StackCatalog } from '../core/stacks/types';
 import { resolveDataDir } from '../core/storage/data-dir';
 import { readUserText } from '../core/storage/user-file';
 import { parseUserYaml } from '../core/storage/user-yaml';
@@ -63,8 +64,18 @@ export async function readValues(file: string | undefined): Promise<Record<strin
   return parsed as Record<string, unknown>;
 }
 
+/**
+ * The catalog the commands check stack names and values against: the catalog's own stacks and the
+ * user stacks saved in the data directory.
+ */
+export function cliCatalog(opts: { 'data-dir'?: string }): StackCatalog {
+  const services = createServices({ dataDir: resolveDataDir({ flag: opts['data-dir'] }), mode: 'desktop' });
+  services.close();
+  return services.stacks;
+}
+
 /** The stack named on the command line, checked against the catalog. */
-function requireStack(stack: string | undefined, catalog = createStackCatalog()): string {
+function requireStack(stack: string | undefined, catalog: StackCatalog): string {
   if (!stack) {
     const names = catalog.list().map((s) => s.name);
     throw new HomeportError('INVALID_INPUT', `name a stack: one of ${names.join(', ')}`);
@@ -74,7 +85,7 @@ function requireStack(stack: string | undefined, catalog = createStackCatalog())
 
 /** The values file read and checked against the stack; undefined (issues printed) when invalid. */
 async function readCheckedValues(
-  catalog: ReturnType<typeof createStackCatalog>,
+  catalog: StackCatalog,
   name: string,
   file: string | undefined,
   io: StackIo,
@@ -93,7 +104,7 @@ export async function runRender(
   opts: { values?: string; namespace?: string; 'data-dir'?: string },
   io: StackIo = consoleIo,
 ): Promise<number> {
-  const catalog = createStackCatalog();
+  const catalog = cliCatalog(opts);
   const name = requireStack(stack, catalog);
   const checked = await readCheckedValues(catalog, name, opts.values, io);
   if (!checked) return 1;
@@ -207,9 +218,10 @@ export async function runDeploy(
   opts: TargetOptions & { values?: string; 'dry-run'?: boolean; yes?: boolean; timeout?: string },
   io: StackIo = consoleIo,
 ): Promise<number> {
-  const name = requireStack(stack);
+  const catalog = cliCatalog(opts);
+  const name = requireStack(stack, catalog);
   const ref = { target: targetFromOptions(opts, name), stack: name };
-  const checked = await readCheckedValues(createStackCatalog(), name, opts.values, io);
+  const checked = await readCheckedValues(catalog, name, opts.values, io);
   if (!checked) return 1;
   const values = checked.raw;
   const timeoutMs = parseTimeout(opts.timeout);
@@ -249,7 +261,7 @@ export async function runDeploy(
 }
 
 export async function runRevisions(stack: string | undefined, opts: TargetOptions, io: StackIo = consoleIo) {
-  const name = requireStack(stack);
+  const name = requireStack(stack, cliCatalog(opts));
   const ref = { target: targetFromOptions(opts, name), stack: name };
   return withServices(
     opts,
@@ -268,7 +280,7 @@ export async function runRollback(
   opts: TargetOptions & { revision?: string; service?: string; yes?: boolean; timeout?: string },
   io: StackIo = consoleIo,
 ): Promise<number> {
-  const name = requireStack(stack);
+  const name = requireStack(stack, cliCatalog(opts));
   const ref = { target: targetFromOptions(opts, name), stack: name };
   const where = describeTarget(ref.target);
   if (opts.service !== undefined && opts.revision !== undefined) {
@@ -318,7 +330,7 @@ export async function runUninstall(
   opts: TargetOptions & { 'delete-claims'?: boolean; yes?: boolean },
   io: StackIo = consoleIo,
 ): Promise<number> {
-  const name = requireStack(stack);
+  const name = requireStack(stack, cliCatalog(opts));
   const ref = { target: targetFromOptions(opts, name), stack: name };
   const deleteData = opts['delete-claims'] === true;
   const where = describeTarget(ref.target);

@@ -3,18 +3,19 @@
  * (`nfs.nas: { host, export }`) and an S3 profile (`objectStore: { mode: 'profile', profile, bucket }`).
  * resolveStackReferences turns them into what the renderers need, at deploy time:
  *
- * - `nfs.nas` fills `nfs.server` and `nfs.path` from the export (nfs.nas stays, for the record).
- *   With `nfs.enabled: false` nothing is looked up. `backup.inCluster.nfs.nas` (the in-cluster
- *   backup's place) is resolved the same way when the in-cluster backup is enabled.
+ * - Any object with `nas: { host, export }` gets `server` and `path` from the export (`nas` stays,
+ *   for the record): `nfs.nas`, `backup.inCluster.nfs.nas`, a user stack's `volumes.<name>.nas`.
+ *   An object with `enabled: false`, or under one, is not looked up (`nfs.enabled: false`, the
+ *   in-cluster backup switched off).
  * - A profile object store becomes an external one (endpoint, region, bucket, path style) whose
  *   credentials Secret is `<stack>-s3-credentials`, with `profile` kept for the record. The keys go
  *   into `provided` (secret name -> key -> value) and from there straight into a Kubernetes Secret
  *   or Swarm secrets: never into the values, and so never into revisions, plans or rendered output.
  *
  * The lookups come from the NAS and S3 services; they throw for unknown names. Their errors come back
- * as a StackReferenceError naming the field ('nfs.nas.export': ...). A lookup error with
- * `field: 'host' | 'export'` (nasExport) points at that field; otherwise the error names `nfs.nas`
- * or `objectStore.profile`. Values that are malformed are passed on unchanged: the stack's schema
+ * as a StackReferenceError naming the field ('volumes.media.nas.export': ...). A lookup error with
+ * `field: 'host' | 'export'` (nasExport) points at that field; otherwise the error names the
+ * `nas` object ('nfs.nas') or `objectStore.profile`. Values that are malformed are passed on unchanged: the stack's schema
  * reports them when the deployer validates.
  */
 import type { FieldIssue } from '@shared/deploy-schemas';
@@ -72,9 +73,44 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
 /** The field a NAS lookup error is about: the lookup may say so with `field: 'host' | 'export'`. */
-function nasField(err: unknown): string {
+function nasField(err: unknown, at: string): string {
   const field = isObject(err) ? err.field : undefined;
-  return field === 'host' || field === 'export' ? `nfs.nas.${field}` : 'nfs.nas';
+  return field === 'host' || field === 'export' ? `${at}.nas.${field}` : `${at}.nas`;
+}
+
+/**
+ * Every object of the values that names a NAS export (`nas: { host, export }`) gets `server` and
+ * `path` from it, at any depth (`nfs`, `backup.inCluster.nfs`, a user stack's `volumes.media`).
+ * An object switched off (`enabled: false`, on it or on an object above it) is left alone.
+ */
+async function resolveNasExports(
+  value: unknown,
+  path: string[],
+  lookups: ReferenceLookups,
+  issues: FieldIssue[],
+): Promise<unknown> {
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const [i, item] of value.entries())
+      out.push(await resolveNasExports(item, [...path, String(i)], lookups, issues));
+    return out;
+  }
+  if (!isObject(value) || value.enabled === false) return value;
+  const out: Obj = { ...value };
+  for (const [key, child] of Object.entries(value)) {
+    if (key !== 'nas') out[key] = await resolveNasExports(child, [...path, key], lookups, issues);
+  }
+  const nas = value.nas;
+  if (isObject(nas) && nonEmpty(nas.host) && nonEmpty(nas.export)) {
+    try {
+      const target = await lookups.nasExport(nas.host, nas.export);
+      out.server = target.server;
+      out.path = target.path;
+    } catch (err) {
+      issues.push({ path: nasField(err, path.join('.')), message: errorMessage(err) });
+    }
+  }
+  return out;
 }
 
 export async function resolveStackReferences(
@@ -85,39 +121,11 @@ export async function resolveStackReferences(
   const provided: ProvidedSecrets = {};
   const buckets: { profile: string; bucket: string }[] = [];
   if (!isObject(values)) return { values, provided };
-  const out: Obj = { ...values };
   const issues: FieldIssue[] = [];
-
-  const nfs = out.nfs;
-  if (isObject(nfs) && nfs.enabled !== false && isObject(nfs.nas)) {
-    const { host, export: exportName } = nfs.nas;
-    if (nonEmpty(host) && nonEmpty(exportName)) {
-      try {
-        const target = await lookups.nasExport(host, exportName);
-        out.nfs = { ...nfs, server: target.server, path: target.path };
-      } catch (err) {
-        issues.push({ path: nasField(err), message: errorMessage(err) });
-      }
-    }
-  }
-
-  // The in-cluster backup's NFS place (backup.inCluster.nfs.nas), resolved the same way.
-  const backup = out.backup;
-  const inCluster = isObject(backup) ? backup.inCluster : undefined;
-  if (isObject(backup) && isObject(inCluster) && inCluster.enabled === true && isObject(inCluster.nfs)) {
-    const place = inCluster.nfs;
-    const nas = place.nas;
-    if (isObject(nas) && nonEmpty(nas.host) && nonEmpty(nas.export)) {
-      try {
-        const target = await lookups.nasExport(nas.host, nas.export);
-        out.backup = {
-          ...backup,
-          inCluster: { ...inCluster, nfs: { ...place, server: target.server, path: target.path } },
-        };
-      } catch (err) {
-        issues.push({ path: nasField(err).replace(/^nfs/, 'backup.inCluster.nfs'), message: errorMessage(err) });
-      }
-    }
+  const out: Obj = {};
+  // The object store's profile is resolved below; everything else is searched for NAS exports.
+  for (const [key, child] of Object.entries(values)) {
+    out[key] = key === 'objectStore' ? child : await resolveNasExports(child, [key], lookups, issues);
   }
 
   const store = out.objectStore;

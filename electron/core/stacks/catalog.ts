@@ -11,29 +11,80 @@ import type { StackDefinition } from './model';
 import { goverse } from './goverse-stack';
 import { revenge } from './revenge-stack';
 import { renderSwarmStack, type SwarmRenderOptions, type SwarmStack } from './swarm';
-import type { KubeObject, RenderedStack, RenderOptions, StackCatalog, StackKnowledge, ValidationResult } from './types';
+import { deriveNeeds } from './stack-needs';
+import type {
+  KubeObject,
+  RenderedStack,
+  RenderOptions,
+  StackCatalog,
+  StackKnowledge,
+  UserStackCatalog,
+  ValidationResult,
+} from './types';
+import { UserStacks, withVersion, type DefineUserStack } from './user-catalog';
+import type { UserStackDocument } from '@shared/user-stack-schemas';
 
 /** The stacks Homeport ships. */
 export const builtinStacks: readonly StackDefinition[] = [revenge as StackDefinition, goverse as StackDefinition];
 
+/** User stacks in the catalog: how a saved document becomes a definition, and the saved documents. */
+export interface UserStackOptions {
+  define: DefineUserStack;
+  /** Every saved version of every user stack. */
+  documents?: readonly UserStackDocument[];
+}
+
 export function createStackCatalog(
   definitions: readonly StackDefinition[] = builtinStacks,
-): StackCatalog & StackKnowledge {
+  userOptions?: UserStackOptions,
+): StackCatalog & StackKnowledge & UserStackCatalog {
   const byName = new Map<string, StackDefinition>();
   for (const def of definitions) {
     if (byName.has(def.name)) throw new Error(`stack catalog: duplicate stack '${def.name}'`);
     byName.set(def.name, def);
   }
+  const user = new UserStacks(
+    userOptions?.define ??
+      (() => {
+        throw new Error('this catalog has no compose support: user stacks cannot be read');
+      }),
+  );
+  // A saved user stack never shadows a catalog stack (the store refuses such names; a file put there by hand is left out).
+  const replaceUserStacks = (docs: readonly UserStackDocument[]) =>
+    user.replace(docs.filter((d) => !byName.has(d.name)));
+  replaceUserStacks(userOptions?.documents ?? []);
+  const allNames = () => [...byName.keys(), ...user.names()];
 
+  /** The definition for stack-level knowledge: a user stack's newest version. */
   const get = (stack: string): StackDefinition => {
     const def = byName.get(stack);
-    if (!def) throw new Error(`unknown stack '${stack}'; known stacks: ${[...byName.keys()].join(', ') || 'none'}`);
-    return def;
+    if (def) return def;
+    if (user.has(stack)) return user.definition(stack);
+    throw new Error(`unknown stack '${stack}'; known stacks: ${allNames().join(', ') || 'none'}`);
   };
 
   const validate = (stack: string, values: unknown): ValidationResult => {
+    if (!byName.has(stack) && user.has(stack)) {
+      const picked = user.pick(stack, values);
+      if (!('def' in picked)) return { ok: false, issues: [picked] };
+      const parsed = picked.def.schema.safeParse(picked.values);
+      return parsed.success
+        ? { ok: true, values: withVersion(parsed.data, picked.version) }
+        : { ok: false, issues: toFieldIssues(parsed.error) };
+    }
     const parsed = get(stack).schema.safeParse(values ?? {});
     return parsed.success ? { ok: true, values: parsed.data } : { ok: false, issues: toFieldIssues(parsed.error) };
+  };
+
+  /** The model of validated values, built by the definition (a user stack: of the version they name). */
+  const buildModel = (stack: string, values: unknown) => {
+    const checked = validated(stack, values);
+    if (!byName.has(stack) && user.has(stack)) {
+      const picked = user.pick(stack, checked);
+      if (!('def' in picked)) throw new Error(`${picked.path}: ${picked.message}`);
+      return picked.def.build(picked.values);
+    }
+    return get(stack).build(checked);
   };
 
   const validated = (stack: string, values: unknown): unknown => {
@@ -46,14 +97,14 @@ export function createStackCatalog(
   };
 
   return {
-    list: () => [...byName.values()].map(stackInfo),
-    has: (stack) => byName.has(stack),
+    list: () => [...[...byName.values()].map((def) => stackInfo(def)), ...user.names().map(userStackInfo)],
+    has: (stack) => byName.has(stack) || user.has(stack),
     validate,
     renderKubernetes(stack: string, values: unknown, opts: RenderOptions): RenderedStack {
-      const def = get(stack);
+      get(stack); // an unknown stack is named before the namespace is checked
       const badNamespace = namespaceName.safeParse(opts.namespace).error?.issues[0]?.message;
       if (badNamespace !== undefined) throw new Error(`invalid namespace '${opts.namespace}': ${badNamespace}`);
-      const model = def.build(validated(stack, values));
+      const model = buildModel(stack, values);
       return {
         stack,
         namespace: opts.namespace,
@@ -61,15 +112,34 @@ export function createStackCatalog(
       };
     },
     renderSwarm(stack: string, values: unknown, opts: SwarmRenderOptions): SwarmStack {
-      const def = get(stack);
       const badStack = swarmStackName.safeParse(opts.stack).error?.issues[0]?.message;
       if (badStack !== undefined) throw new Error(`invalid Swarm stack name '${opts.stack}': ${badStack}`);
-      return renderSwarmStack(def.build(validated(stack, values)), opts);
+      return renderSwarmStack(buildModel(stack, values), opts);
     },
     signals: (stack) => get(stack).signals,
     contracts: (stack) => get(stack).contracts,
     backup: (stack) => get(stack).backup,
+    replaceUserStacks,
+    userStackVersions: (stack) => user.versions(stack),
   };
+
+  function userStackInfo(name: string): StackInfo {
+    const doc = user.document(name) as UserStackDocument;
+    const base = { origin: 'user' as const, version: doc.version };
+    try {
+      return { ...stackInfo(user.definition(name)), ...base };
+    } catch (err) {
+      // A saved file the compose library no longer reads: listed, saying why, so it can be removed or saved again.
+      return {
+        name,
+        title: doc.title,
+        description: `Cannot be read: ${(err as Error).message}`,
+        valuesSchema: {},
+        defaults: {},
+        ...base,
+      };
+    }
+  }
 }
 
 export function stackInfo(def: StackDefinition): StackInfo {
@@ -80,6 +150,7 @@ export function stackInfo(def: StackDefinition): StackInfo {
     // Input side: fields with defaults are optional and show their default, as the user types them.
     valuesSchema: z.toJSONSchema(def.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
     defaults: defaultsOf(def.schema),
+    ...stackInfoExtras(def),
   };
 }
 
@@ -107,6 +178,12 @@ function fieldDefaults(schema: z.ZodType): unknown {
     if (v !== undefined) out[key] = v;
   }
   return out;
+}
+
+/** What the picker shows besides the form: where the stack comes from and what it needs. */
+function stackInfoExtras(def: StackDefinition): Pick<StackInfo, 'origin' | 'needs'> {
+  const valuesSchema = z.toJSONSchema(def.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { origin: 'catalog', needs: deriveNeeds(def, valuesSchema) };
 }
 
 /** Zod issues as field issues with dotted paths; each unknown key becomes its own issue. */

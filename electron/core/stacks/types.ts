@@ -8,6 +8,7 @@ import type { StackBackup } from './backup-declaration';
 import type { StackSignals } from './signals';
 import type { SwarmRenderOptions, SwarmStack } from './swarm-spec';
 import type { ImageContract } from './upstream';
+import type { UserStackDocument } from '@shared/user-stack-schemas';
 
 /** A Kubernetes object as sent to the API server. */
 export interface KubeObject {
@@ -73,6 +74,14 @@ export interface StackCatalog {
   renderKubernetes(stack: string, values: unknown, opts: RenderOptions): RenderedStack;
   /** Renders already-validated values for Docker Swarm; opts.stack names the Swarm stack. */
   renderSwarm(stack: string, values: unknown, opts: SwarmRenderOptions): SwarmStack;
+}
+
+/** The user stacks a catalog holds next to its own stacks. */
+export interface UserStackCatalog {
+  /** Replaces the user stacks (every saved version of each); every holder of the catalog sees the change. */
+  replaceUserStacks(docs: readonly UserStackDocument[]): void;
+  /** The saved versions of a user stack, oldest first (empty for a catalog stack or an unknown name). */
+  userStackVersions(stack: string): number[];
 }
 
 /** The catalog's read accessors for what a stack says about itself (generic code reads these, never a stack). */

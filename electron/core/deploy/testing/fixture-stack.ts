@@ -126,6 +126,7 @@ export function createFixtureCatalog(): StackCatalog {
     description: 'A web app with a database, for tests',
     valuesSchema: z.toJSONSchema(valuesSchema) as Record<string, unknown>,
     defaults: valuesSchema.parse({}),
+    origin: 'catalog',
   };
   return {
     list: () => [info],

@@ -5,7 +5,9 @@ import { useActiveTarget } from '../../lib/active-target';
 import { PlanReview, planCounts } from './PlanReview';
 import { RevisionsPanel } from './RevisionsPanel';
 import { RolloutView } from './RolloutView';
+import { ImportCompose } from './ImportCompose';
 import { SchemaForm } from './SchemaForm';
+import { StackPicker } from './StackPicker';
 import { isRecord, type JsonSchema, type Values } from './schema-values';
 import { describeRef, useApply, usePlan, useRevisions, useStacks, useValidation, type DeployRef } from './use-deploy';
 
@@ -16,6 +18,7 @@ export function DeployScreen() {
   const [stack, setStack] = useState<StackInfo>();
   const [values, setValues] = useState<Values>();
   const [prune, setPrune] = useState(false);
+  const [importing, setImporting] = useState(false);
   const validation = useValidation(stack?.name, values);
   const plan = usePlan();
   const apply = useApply();
@@ -60,21 +63,24 @@ export function DeployScreen() {
       <div className="deploy-step">
         <h2>2. Stack</h2>
         {stacks.error ? <p className="error">{stacks.error.message}</p> : null}
-        <div className="stack-cards">
-          {(stacks.data?.stacks ?? []).map((s) => (
-            <button
-              type="button"
-              key={s.name}
-              className={`stack-card${stack?.name === s.name ? ' selected' : ''}`}
-              data-testid={`stack-${s.name}`}
-              aria-pressed={stack?.name === s.name}
-              onClick={() => pick(s)}
-            >
-              <span className="strong">{s.title}</span>
-              <span className="muted small">{s.description}</span>
+        <StackPicker stacks={stacks.data?.stacks ?? []} selected={stack?.name} onPick={pick} />
+        {importing ? (
+          <ImportCompose
+            onClose={() => setImporting(false)}
+            onSaved={async (doc) => {
+              setImporting(false);
+              // The saved stack is picked as soon as the catalog lists it.
+              const listed = (await stacks.refetch()).data?.stacks.find((s) => s.name === doc.name);
+              if (listed) pick(listed);
+            }}
+          />
+        ) : (
+          <div className="row">
+            <button type="button" onClick={() => setImporting(true)} data-testid="import-compose-open">
+              Import compose file
             </button>
-          ))}
-        </div>
+          </div>
+        )}
       </div>
 
       {stack && values ? (

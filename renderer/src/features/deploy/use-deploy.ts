@@ -42,8 +42,11 @@ function useDeployMutation<I extends DeployRef, R>(fn: (input: I) => Promise<R>)
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: fn,
-    onSettled: (_r, _e, input) =>
-      queryClient.invalidateQueries({ queryKey: revisionsKey({ target: input.target, stack: input.stack }) }),
+    onSettled: async (_r, _e, input) => {
+      await queryClient.invalidateQueries({ queryKey: revisionsKey({ target: input.target, stack: input.stack }) });
+      // The stack picker says where each stack is deployed.
+      await queryClient.invalidateQueries({ queryKey: ['stacks:deployments'] });
+    },
   });
 }
 
