@@ -48,11 +48,11 @@ export function renderAutoscaler(c: Component, a: Autoscale, metadata: KubeObjec
 }
 
 /**
- * A ServiceMonitor for the component's metrics endpoint. prometheus-operator's Endpoint.port is
- * "the name of the Service port this endpoint refers to" and `interval` a Prometheus duration
- * (prometheus-operator pkg/apis/monitoring/v1/types.go, Endpoint); the selector picks Services by
- * label in the ServiceMonitor's own namespace when namespaceSelector is absent
- * (servicemonitor_types.go, ServiceMonitorSpec.namespaceSelector).
+ * A ServiceMonitor for the component's metrics endpoint. From prometheus-operator's CRD, as
+ * @kubernetes-models/prometheus-operator 6.0.0 ships it (monitoring.coreos.com/v1/Endpoint.d.ts:66-70,
+ * ServiceMonitorSpec.d.ts:81-84): Endpoint.port "defines the name of the Service port which this
+ * endpoint refers to", `interval` is a Prometheus duration, and without namespaceSelector "the
+ * services are discovered in the same namespace as the ServiceMonitor object".
  */
 export function renderServiceMonitor(
   c: Component,

@@ -10,7 +10,7 @@ import type { KubeObject } from './types';
 
 /**
  * The cluster DNS pods: k3s's CoreDNS Deployment labels its pods `k8s-app: kube-dns` in kube-system
- * (k3s-io/k3s manifests/coredns.yaml, Deployment coredns, spec.template.metadata.labels), as
+ * (k3s-io/k3s@66c487b manifests/coredns.yaml, Deployment coredns, spec.template.metadata.labels), as
  * kubeadm's does. Namespaces carry `kubernetes.io/metadata.name` since Kubernetes 1.22.
  */
 export const DNS_PEER = {
