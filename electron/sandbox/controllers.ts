@@ -197,6 +197,8 @@ export function createControllers(store: Store, deletePod: (ns: string | undefin
         if (!p) {
           const pod = podFrom(s, 'StatefulSet', 'apps/v1', `${s.metadata.name}-${i}`, {
             'statefulset.kubernetes.io/pod-name': `${s.metadata.name}-${i}`,
+            // The ordinal as a label, as the StatefulSet controller sets it since Kubernetes 1.28 (PodIndexLabel).
+            'apps.kubernetes.io/pod-index': String(i),
           });
           const claims = ensureClaims(s, i);
           if (claims.length > 0) {
@@ -376,25 +378,45 @@ export function createControllers(store: Store, deletePod: (ns: string | undefin
     for (const j of store.list(JOBS)) {
       const pods = store.list(PODS, j.metadata.namespace).filter((p) => ownedBy(p, j));
       const succeeded = pods.filter((p) => p.status?.phase === 'Succeeded').length;
+      const failed = pods.filter((p) => p.status?.phase === 'Failed').length;
       const completions = (j.spec?.completions as number | undefined) ?? 1;
       const active = pods.filter((p) => alive(p) && p.status?.phase !== 'Succeeded').length;
-      if (succeeded + active < completions && active < ((j.spec?.parallelism as number | undefined) ?? 1)) {
+      // Failed pods beyond spec.backoffLimit (default 6) fail the Job: no more pods, condition Failed.
+      const backoffLimit = (j.spec?.backoffLimit as number | undefined) ?? 6;
+      const complete = succeeded >= completions;
+      const failedJob = !complete && failed > backoffLimit;
+      if (
+        !failedJob &&
+        succeeded + active < completions &&
+        active < ((j.spec?.parallelism as number | undefined) ?? 1)
+      ) {
         store.create(
           PODS,
           podFrom(j, 'Job', 'batch/v1', `${j.metadata.name}-${suffix()}`, { 'job-name': j.metadata.name }),
         );
       }
-      const complete = succeeded >= completions;
       setStatus(store, JOBS, j, {
         active,
         succeeded,
+        ...(failed > 0 ? { failed } : {}),
         ...(j.status?.startTime ? {} : { startTime: new Date().toISOString() }),
         ...(complete
           ? {
               completionTime: (j.status?.completionTime as string | undefined) ?? new Date().toISOString(),
               conditions: [{ type: 'Complete', status: 'True' }],
             }
-          : {}),
+          : failedJob
+            ? {
+                conditions: [
+                  {
+                    type: 'Failed',
+                    status: 'True',
+                    reason: 'BackoffLimitExceeded',
+                    message: 'Job has reached the specified backoff limit',
+                  },
+                ],
+              }
+            : {}),
       });
     }
   }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -210,6 +210,29 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
           );
         }
         o.status = {};
+        break;
+      }
+      case 'Job': {
+        // As the API server defaults a Job without manualSelector: its uid as the selector, and the
+        // uid and the Job's name as labels of its pods (kubectl logs job/NAME finds them so).
+        const uid = randomUUID();
+        o.metadata.uid = uid;
+        if (!spec.manualSelector) {
+          const name = o.metadata.name;
+          spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+          const template = (spec.template ??= {}) as { metadata?: { labels?: Record<string, string> } };
+          template.metadata = {
+            ...template.metadata,
+            labels: {
+              ...template.metadata?.labels,
+              'batch.kubernetes.io/controller-uid': uid,
+              'batch.kubernetes.io/job-name': name,
+              'controller-uid': uid,
+              'job-name': name,
+            },
+          };
+        }
+        spec.backoffLimit ??= 6;
         break;
       }
       case 'ConfigMap':

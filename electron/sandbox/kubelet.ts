@@ -161,6 +161,22 @@ export function createKubelet(
         return;
       }
       case 'running': {
+        if (images.includes(CRASH_TAG) && pod.spec?.restartPolicy === 'Never') {
+          // Not restarted: the container stays terminated and the pod is Failed (a Job makes another).
+          log(pod, 'ERROR exiting: simulated crash');
+          update(pod, {
+            phase: 'Failed',
+            containerStatuses: containerStatuses(
+              pod,
+              { terminated: { reason: 'Error', exitCode: 1, finishedAt: now() } },
+              false,
+              st.restarts,
+            ),
+            conditions: podConditions(false),
+          });
+          Object.assign(st, { stage: 'done', next: Infinity });
+          return;
+        }
         if (images.includes(CRASH_TAG)) {
           st.restarts += 1;
           log(pod, 'ERROR exiting: simulated crash');

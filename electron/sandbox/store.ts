@@ -89,7 +89,8 @@ export class Store {
   create(r: ResourceType, input: KObject): KObject {
     const o = clone(input);
     const now = new Date().toISOString();
-    o.metadata.uid = randomUUID();
+    // A Job's uid is chosen at admission: its selector names it (index.ts).
+    o.metadata.uid = r.kind === 'Job' && o.metadata.uid ? o.metadata.uid : randomUUID();
     o.metadata.creationTimestamp = now;
     o.metadata.generation = 1;
     delete o.metadata.deletionTimestamp;

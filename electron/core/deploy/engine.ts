@@ -11,7 +11,8 @@ import { ValuesError } from '../stacks/values-error';
 import { MANAGED_BY, MANAGED_BY_LABEL, STACK_LABEL, type KubeObject, type StackCatalog } from '../stacks/types';
 import { createDeployClient, type DeployClient } from './client';
 import { changedFields } from './diff';
-import { known, resourceOf, STACK_KINDS, type ResourceInfo } from './paths';
+import { servesServiceMonitors } from './monitoring';
+import { known, resourceOf, SERVICE_MONITORS, STACK_KINDS, type ResourceInfo } from './paths';
 import {
   isRevisionSecret,
   listRevisionSecrets,
@@ -103,11 +104,17 @@ export function createDeployEngine(deps: DeployEngineDeps) {
     }
   }
 
-  /** Validates and renders; throws ValuesError before anything reaches the cluster. */
-  function render(p: DeployParams): { values: unknown; manifest: KubeObject[] } {
+  /**
+   * Validates and renders; throws ValuesError (and fails on missing provided keys) before anything
+   * reaches the cluster. serviceMonitors: the cluster serves them (renderFor).
+   */
+  function render(p: DeployParams, serviceMonitors = false): { values: unknown; manifest: KubeObject[] } {
     const result = deps.catalog.validate(p.stack, p.values);
     if (!result.ok) throw new ValuesError(result.issues);
-    const rendered = deps.catalog.renderKubernetes(p.stack, result.values, { namespace: p.namespace });
+    const rendered = deps.catalog.renderKubernetes(p.stack, result.values, {
+      namespace: p.namespace,
+      serviceMonitors,
+    });
     const manifest = withProvidedSecrets(rendered.objects, p, p.provided);
     checkProvided(p, manifest, p.provided);
     return { values: result.values, manifest };
@@ -174,9 +181,24 @@ export function createDeployEngine(deps: DeployEngineDeps) {
     return { ...o, metadata };
   }
 
-  /** Live objects of the stack across every kind it can render (revision Secrets aside). */
+  /**
+   * The stack rendered for this cluster: with ServiceMonitors when it serves them (API discovery),
+   * checked first without a request (render).
+   */
+  async function renderFor(client: DeployClient, p: DeployParams) {
+    const checked = render(p);
+    return (await servesServiceMonitors(client.gateway)) ? render(p, true) : checked;
+  }
+
+  /**
+   * Live objects of the stack across every kind it can render (revision Secrets aside), the
+   * ServiceMonitors too where the cluster serves them. Jobs a CronJob of the stack started carry its
+   * labels but are the CronJob's, not the stack's.
+   */
   async function liveStackObjects(client: DeployClient, ref: StackRef, extra: ResourceInfo[] = []) {
-    const kinds = [...STACK_KINDS, ...extra.filter((x) => !STACK_KINDS.some((k) => k.kind === x.kind))];
+    const optional = (await servesServiceMonitors(client.gateway)) ? [SERVICE_MONITORS] : [];
+    const kinds = [...STACK_KINDS, ...optional];
+    for (const x of extra) if (!kinds.some((k) => k.kind === x.kind)) kinds.push(x);
     const out: { info: ResourceInfo; object: KubeObject }[] = [];
     for (const info of kinds) {
       const labelSelector = info.namespaced
@@ -185,6 +207,8 @@ export function createDeployEngine(deps: DeployEngineDeps) {
       const items = await client.list(info, info.namespaced ? ref.namespace : undefined, { labelSelector });
       for (const object of items) {
         if (isRevisionSecret({ ...object, kind: info.kind })) continue;
+        const owners = (object.metadata.ownerReferences ?? []) as { kind?: string }[];
+        if (info.kind === 'Job' && owners.some((o) => o.kind === 'CronJob')) continue;
         out.push({ info, object: { ...object, apiVersion: info.apiVersion, kind: info.kind } });
       }
     }
@@ -373,16 +397,20 @@ export function createDeployEngine(deps: DeployEngineDeps) {
   return {
     /** What an apply would do, object by object, with the changed fields of updates. */
     async plan(p: DeployParams): Promise<Plan> {
-      const { manifest } = render(p);
-      return withClient(p.context, async (client) => (await compute(client, p, manifest, p.provided)).plan);
+      render(p);
+      return withClient(p.context, async (client) => {
+        const { manifest } = await renderFor(client, p);
+        return (await compute(client, p, manifest, p.provided)).plan;
+      });
     },
 
     /** Applies the stack; deletes objects it no longer renders only when prune is confirmed. */
     async apply(p: DeployParams & { prune: boolean }): Promise<ApplyResult> {
-      const { values, manifest } = render(p);
-      return withClient(p.context, (client) =>
-        applyManifest(client, p, values, manifest, p.prune, p.provided, p.restored),
-      );
+      render(p);
+      return withClient(p.context, async (client) => {
+        const { values, manifest } = await renderFor(client, p);
+        return applyManifest(client, p, values, manifest, p.prune, p.provided, p.restored);
+      });
     },
 
     /** Recorded revisions, newest first; the newest is current. */

@@ -24,6 +24,7 @@ export const STACK_KINDS: readonly ResourceInfo[] = [
   r('apps/v1', 'Deployment', 'deployments'),
   r('apps/v1', 'StatefulSet', 'statefulsets'),
   r('batch/v1', 'CronJob', 'cronjobs'),
+  r('batch/v1', 'Job', 'jobs'),
   r('autoscaling/v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers'),
   r('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets'),
   r('networking.k8s.io/v1', 'Ingress', 'ingresses'),
@@ -45,6 +46,9 @@ const KNOWN: readonly ResourceInfo[] = [
   r('v1', 'Event', 'events'),
   r('apps/v1', 'ReplicaSet', 'replicasets'),
 ];
+
+/** prometheus-operator's ServiceMonitor: listed only on clusters that serve it (monitoring.ts). */
+export const SERVICE_MONITORS = r('monitoring.coreos.com/v1', 'ServiceMonitor', 'servicemonitors');
 
 export const kindKey = (apiVersion: string, kind: string) => `${apiVersion}/${kind}`;
 

@@ -1,6 +1,8 @@
 /**
  * Rollout progress of a deployed stack: ready against desired per Deployment and StatefulSet, why
- * pods are not ready (waiting reasons and Warning events), and the end state.
+ * pods are not ready (waiting reasons and Warning events), and the end state. The stack's one-shot
+ * Jobs count too (not those its CronJobs start): done when Complete (1 of 1 ready), failed when
+ * Failed (the backoff limit reached) or when their pod cannot start, progressing until then.
  */
 import type { RolloutStatus, WorkloadStatus } from '@shared/deploy-schemas';
 import { MANAGED_BY, MANAGED_BY_LABEL, STACK_LABEL, type KubeObject } from '../stacks/types';
@@ -24,6 +26,9 @@ interface PodFields {
 interface PodLabels {
   metadata: { labels?: Record<string, string>; ownerReferences?: { uid?: string }[]; creationTimestamp?: string };
 }
+interface JobFields {
+  status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
+}
 interface EventFields {
   involvedObject?: { kind?: string; name?: string };
   message?: string;
@@ -38,6 +43,18 @@ function waitingOf(pod: PodFields): { reason: string; message?: string } | undef
   const all = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const states = all.map((c) => c.state?.waiting).filter((w): w is { reason: string; message?: string } => !!w?.reason);
   return states.find((w) => FAILING_REASONS.has(w.reason)) ?? states[0];
+}
+
+/** The app.kubernetes.io/name label: the component or job a workload belongs to. */
+const NAME_LABEL = 'app.kubernetes.io/name';
+
+/** How a finished pod's container ended, when it failed ('exit code 1 (Error)'). */
+function terminationOf(pod: PodFields): string | undefined {
+  const statuses = (pod.status?.containerStatuses ?? []) as {
+    state?: { terminated?: { exitCode?: number; reason?: string } };
+  }[];
+  const t = statuses.map((c) => c.state?.terminated).find((x) => x && x.exitCode !== 0);
+  return t ? `exit code ${t.exitCode ?? '?'}${t.reason ? ` (${t.reason})` : ''}` : undefined;
 }
 
 const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';
@@ -79,6 +96,9 @@ export async function readRolloutStatus(
     ...(await client.list(known('Deployment'), namespace, { labelSelector })),
     ...(await client.list(known('StatefulSet'), namespace, { labelSelector })),
   ];
+  const jobs = (await client.list(known('Job'), namespace, { labelSelector })).filter(
+    (j) => !((j.metadata.ownerReferences ?? []) as { kind?: string }[]).some((o) => o.kind === 'CronJob'),
+  ) as (KubeObject & JobFields)[];
   let events: EventFields[] | undefined;
   const warningsFor = async (pods: string[]) => {
     events ??= (await client.list(known('Event'), namespace, { fieldSelector: 'type=Warning' })) as EventFields[];
@@ -120,6 +140,39 @@ export async function readRolloutStatus(
         if (!failed && FAILING_REASONS.has(worst.w.reason))
           failed = { component: w.metadata.name, reason: status.message };
       } else if (!current) status.message = 'Rolling out the new version';
+    }
+    statuses.push(status);
+  }
+  for (const j of jobs) {
+    const condition = (type: string) => j.status?.conditions?.find((c) => c.type === type && c.status === 'True');
+    const status: WorkloadStatus = {
+      kind: 'Job',
+      name: j.metadata.name,
+      ready: condition('Complete') ? 1 : 0,
+      desired: 1,
+    };
+    const component = j.metadata.labels?.[NAME_LABEL] ?? j.metadata.name;
+    const failedCondition = condition('Failed');
+    if (failedCondition) {
+      // The last attempt's pod says why (its exit code or waiting reason).
+      const pods = (await client.list(known('Pod'), namespace, {
+        labelSelector: `job-name=${j.metadata.name}`,
+      })) as (PodFields & PodLabels)[];
+      const why = pods.map(terminationOf).find(Boolean);
+      const reason = [failedCondition.reason, failedCondition.message].filter(Boolean).join(': ');
+      status.message = why ? `${reason} (${why})` : reason;
+      failed ??= { component, reason: status.message };
+    } else if (status.ready < 1) {
+      healthy = false;
+      const pods = (await client.list(known('Pod'), namespace, {
+        labelSelector: `job-name=${j.metadata.name}`,
+      })) as (PodFields & PodLabels)[];
+      const waiting = pods.map((p) => ({ pod: p.metadata.name, w: waitingOf(p) })).filter((x) => x.w);
+      const worst = waiting.find((x) => x.w && FAILING_REASONS.has(x.w.reason));
+      if (worst?.w) {
+        status.message = `${worst.w.reason}${worst.w.message ? `: ${worst.w.message}` : ''}`;
+        failed ??= { component, reason: status.message };
+      } else status.message = 'Running to completion';
     }
     statuses.push(status);
   }

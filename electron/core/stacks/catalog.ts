@@ -108,7 +108,11 @@ export function createStackCatalog(
       return {
         stack,
         namespace: opts.namespace,
-        objects: renderKubernetesObjects(model, { stack, namespace: opts.namespace }),
+        objects: renderKubernetesObjects(model, {
+          stack,
+          namespace: opts.namespace,
+          serviceMonitors: opts.serviceMonitors ?? false,
+        }),
       };
     },
     renderSwarm(stack: string, values: unknown, opts: SwarmRenderOptions): SwarmStack {

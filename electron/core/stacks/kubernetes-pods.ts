@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { compact, sortKeys, stableJson } from './json-util';
-import type { Component, HealthCheck, InstanceField, Probe, StackModel } from './model';
+import type { Component, ConfigFile, HealthCheck, InstanceField, Probe, StackModel } from './model';
 import { LEADER_ELECTION_ANNOTATION } from './types';
 
 /** On a pod template: hash of the component's configuration (never of secret values), so changes roll pods. */
@@ -23,10 +23,41 @@ const FIELD_PATHS: Record<InstanceField, string> = {
 export interface PodContext {
   labels: Record<string, string>;
   claimName(volume: string): string;
+  /** A ServiceMonitor scrapes the component (kubernetes-monitoring.ts): no prometheus.io annotations. */
+  serviceMonitors?: boolean;
 }
 
 /** Volume names for a component's secret files and writable directories ('file-revenge-config', 'writable-0'). */
 const fileVolume = (secret: string) => `file-${secret}`;
+/** Volume name of a configuration set's ConfigMap ('config-goverse'). */
+const configVolume = (config: string) => `config-${config}`;
+
+/** One read-only file per configuration file: the ConfigMap key mounted with subPath at its path. */
+export function configMounts(files: readonly ConfigFile[] | undefined) {
+  return (files ?? []).map((f) => ({
+    name: configVolume(f.config),
+    mountPath: f.path,
+    subPath: f.key,
+    readOnly: true,
+  }));
+}
+
+/** One ConfigMap volume per configuration set the files come from. */
+export function configVolumes(files: readonly ConfigFile[] | undefined) {
+  return [...new Set((files ?? []).map((f) => f.config))].map((config) => ({
+    name: configVolume(config),
+    configMap: { name: config },
+  }));
+}
+
+/**
+ * The contents of the configuration sets the files come from. Files mounted with subPath are not
+ * updated in running pods, so a hash over these goes into the pod template (a change rolls pods).
+ */
+export function usedConfigs(files: readonly ConfigFile[] | undefined, model: StackModel) {
+  const names = new Set((files ?? []).map((f) => f.config));
+  return (model.configs ?? []).filter((c) => names.has(c.name));
+}
 const writableVolume = (i: number) => `writable-${i}`;
 
 function probe(p: Probe | undefined, c: Component): Record<string, unknown> | undefined {
@@ -53,6 +84,7 @@ function container(c: Component): Record<string, unknown> {
     ...c.mounts.map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly })),
     // subPath mounts one key as one file: the rest of the directory (casbin_model.conf next to config.yaml) stays.
     ...(c.files ?? []).map((f) => ({ name: fileVolume(f.secret), mountPath: f.path, subPath: f.key, readOnly: true })),
+    ...configMounts(c.configFiles),
     ...(c.security?.readOnlyRoot?.writable ?? []).map((path, i) => ({ name: writableVolume(i), mountPath: path })),
   ];
   const hardened = c.security
@@ -95,7 +127,7 @@ function podSecurity(c: Component): Record<string, unknown> | undefined {
 export function podTemplate(c: Component, model: StackModel, ctx: PodContext): Record<string, unknown> {
   const annotations: Record<string, string> = { [CONFIG_HASH_ANNOTATION]: configHash(c, model) };
   if (c.leaderElection) annotations[LEADER_ELECTION_ANNOTATION] = c.leaderElection.lease;
-  if (c.metrics) {
+  if (c.metrics && !ctx.serviceMonitors) {
     annotations['prometheus.io/scrape'] = 'true';
     annotations['prometheus.io/port'] = String(c.metrics.port);
     annotations['prometheus.io/path'] = c.metrics.path;
@@ -107,6 +139,7 @@ export function podTemplate(c: Component, model: StackModel, ctx: PodContext): R
       persistentVolumeClaim: { claimName: ctx.claimName(m.volume), readOnly: m.readOnly },
     })),
     ...fileSecrets.map((secret) => ({ name: fileVolume(secret), secret: { secretName: secret } })),
+    ...configVolumes(c.configFiles),
     ...(c.security?.readOnlyRoot?.writable ?? []).map((_, i) => ({ name: writableVolume(i), emptyDir: {} })),
   ];
   return {
@@ -140,14 +173,14 @@ function portRef(c: Component, port: number): string | number {
 }
 
 /** Moving tags (`latest` or none) are pulled on every start; pinned tags and digests once. */
-function pullPolicy(image: string): 'Always' | 'IfNotPresent' {
+export function pullPolicy(image: string): 'Always' | 'IfNotPresent' {
   if (image.includes('@')) return 'IfNotPresent';
   const last = image.split('/').pop() ?? image;
   const tag = last.includes(':') ? last.slice(last.indexOf(':') + 1) : 'latest';
   return tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
-function amounts(a: { cpu?: string; memory?: string }): Record<string, string> | undefined {
+export function amounts(a: { cpu?: string; memory?: string }): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   if (a.cpu) out.cpu = a.cpu;
   if (a.memory) out.memory = a.memory;
@@ -156,8 +189,9 @@ function amounts(a: { cpu?: string; memory?: string }): Record<string, string> |
 
 /**
  * Hash of what the component's instances run with: its model (without scaling and access rules),
- * the shared volumes it mounts and the templates of the secret files it reads (files mounted with
- * subPath are not updated in running pods). The model holds no generated secret values.
+ * the shared volumes it mounts, the templates of the secret files it reads and the contents of its
+ * configuration files (files mounted with subPath are not updated in running pods). The model holds
+ * no generated secret values.
  */
 function configHash(c: Component, model: StackModel): string {
   const volumes = model.volumes.filter((v) => c.mounts.some((m) => m.volume === v.name));
@@ -165,9 +199,20 @@ function configHash(c: Component, model: StackModel): string {
     ...f,
     template: model.secrets.find((s) => s.name === f.secret)?.keys.find((k) => k.key === f.key)?.template,
   }));
-  const { replicas: _r, autoscale: _a, disruptionBudget: _d, acceptsFrom: _f, stickySessions: _s, ...runtime } = c;
+  const {
+    replicas: _r,
+    autoscale: _a,
+    disruptionBudget: _d,
+    acceptsFrom: _f,
+    connectsTo: _t,
+    headless: _h,
+    stickySessions: _s,
+    ...runtime
+  } = c;
+  const configs = usedConfigs(c.configFiles, model);
+  // Left out when empty, so the hash of a component without configuration files stays what it was.
   return createHash('sha256')
-    .update(stableJson({ component: runtime, volumes, files }))
+    .update(stableJson({ component: runtime, volumes, files, ...(configs.length > 0 ? { configs } : {}) }))
     .digest('hex')
     .slice(0, 16);
 }

@@ -11,7 +11,11 @@
  *   and re-applying the stack must not reset it.
  * - Shared NFS volumes become a cluster-scoped PersistentVolume `<namespace>-<stack>-<volume>`
  *   bound by name to the claim `<stack>-<volume>`.
- * - Scheduled jobs become CronJobs (scheduled-jobs.ts).
+ * - Scheduled jobs become CronJobs (scheduled-jobs.ts); one-shot jobs Jobs named `<job>-<hash8>`
+ *   and configuration sets ConfigMaps named as the set (kubernetes-jobs.ts).
+ * - `acceptsFrom` and `connectsTo` become one NetworkPolicy per component or job
+ *   (kubernetes-network.ts); autoscaling an HPA, metrics a ServiceMonitor when the cluster serves
+ *   them, else prometheus.io annotations (kubernetes-monitoring.ts).
  * - Generated secret keys are listed in an annotation and never carry values here. So are provided
  *   keys (homeport.dev/provided-keys, homeport.dev/provided-by=homeport): the deploy engine fills
  *   them from the ProvidedSecrets it is given.
@@ -20,6 +24,9 @@ import { compact, sortKeys } from './json-util';
 import { checkModel, type Component, type StackModel } from './model';
 import { podTemplate } from './kubernetes-pods';
 import { renderCronJob } from './kubernetes-cronjob';
+import { renderConfigMap, renderOneShotJob } from './kubernetes-jobs';
+import { HEADLESS_LABEL, renderAutoscaler, renderServiceMonitor } from './kubernetes-monitoring';
+import { renderNetworkPolicy, type NetworkPolicyInput } from './kubernetes-network';
 import {
   GENERATED_HEX_KEYS_ANNOTATION,
   GENERATED_KEYS_ANNOTATION,
@@ -39,6 +46,8 @@ export { CONFIG_HASH_ANNOTATION } from './kubernetes-pods';
 export interface KubernetesRenderContext {
   stack: string;
   namespace: string;
+  /** The cluster serves monitoring.coreos.com/v1 ServiceMonitors (RenderOptions.serviceMonitors). */
+  serviceMonitors?: boolean;
 }
 
 /** Kinds in apply order; objects of the same kind keep the model's order. */
@@ -47,13 +56,16 @@ const APPLY_ORDER = [
   'Role',
   'RoleBinding',
   'Secret',
+  'ConfigMap',
   'PersistentVolume',
   'PersistentVolumeClaim',
   'Service',
   'StatefulSet',
   'Deployment',
   'CronJob',
+  'Job',
   'HorizontalPodAutoscaler',
+  'ServiceMonitor',
   'PodDisruptionBudget',
   'NetworkPolicy',
   'Ingress',
@@ -64,17 +76,35 @@ export function renderKubernetesObjects(model: StackModel, ctx: KubernetesRender
   const r = new Renderer(ctx);
   const out: KubeObject[] = [];
   for (const secret of model.secrets) out.push(r.secret(secret));
+  for (const config of model.configs ?? []) out.push(renderConfigMap(config, ctx.namespace, r.labels()));
   for (const volume of model.volumes) out.push(...r.sharedVolume(volume));
   for (const c of model.components) {
     if (c.leaderElection) out.push(...r.leaderElectionAccess(c, c.leaderElection.lease));
     out.push(...r.services(c));
     out.push(r.workload(c, model));
-    if (c.autoscale) out.push(r.autoscaler(c, c.autoscale));
+    if (c.autoscale) out.push(renderAutoscaler(c, c.autoscale, r.meta(c.name, c.name)));
+    if (ctx.serviceMonitors && c.metrics) {
+      const monitor = renderServiceMonitor(c, r.meta(c.name, c.name), r.selector(c.name));
+      if (monitor) out.push(monitor);
+    }
     if (c.disruptionBudget) out.push(r.disruptionBudget(c, c.disruptionBudget.minAvailable));
-    if (c.acceptsFrom) out.push(r.networkPolicy(c));
+    if (c.acceptsFrom || c.connectsTo) {
+      out.push(
+        r.networkPolicy(c.name, {
+          acceptsFrom: c.acceptsFrom && { from: c.acceptsFrom, ports: c.ports.map((p) => p.port) },
+          connectsTo: c.connectsTo,
+          apiServer: Boolean(c.leaderElection),
+        }),
+      );
+    }
   }
   for (const j of model.jobs ?? []) {
     out.push(renderCronJob(j, { ...ctx, labels: r.labels(j.name), claimName: (v) => r.claimName(v) }));
+  }
+  for (const t of model.tasks ?? []) {
+    const jobCtx = { namespace: ctx.namespace, labels: r.labels(t.name), claimName: (v: string) => r.claimName(v) };
+    out.push(renderOneShotJob(t, model, jobCtx));
+    if (t.connectsTo) out.push(r.networkPolicy(t.name, { connectsTo: t.connectsTo }));
   }
   if (model.ingress) out.push(r.ingress(model.ingress));
   return out
@@ -96,11 +126,11 @@ class Renderer {
     return labels;
   }
 
-  private selector(component: string): Record<string, string> {
+  selector(component: string): Record<string, string> {
     return { [STACK_LABEL]: this.ctx.stack, [NAME_LABEL]: component };
   }
 
-  private meta(name: string, component?: string, annotations?: Record<string, string>) {
+  meta(name: string, component?: string, annotations?: Record<string, string>) {
     return {
       name,
       namespace: this.ctx.namespace,
@@ -218,11 +248,14 @@ class Renderer {
   services(c: Component): KubeObject[] {
     if (c.ports.length === 0) return [];
     const out: KubeObject[] = [];
-    if (c.stateful) {
+    if (c.stateful || c.headless) {
+      const metadata = this.meta(`${c.name}-headless`, c.name);
+      // Only with ServiceMonitors, so the Services of clusters without them stay as they were.
+      if (this.ctx.serviceMonitors) metadata.labels[HEADLESS_LABEL] = 'true';
       out.push({
         apiVersion: 'v1',
         kind: 'Service',
-        metadata: this.meta(`${c.name}-headless`, c.name),
+        metadata,
         spec: {
           clusterIP: 'None',
           publishNotReadyAddresses: true,
@@ -246,7 +279,11 @@ class Renderer {
   }
 
   workload(c: Component, model: StackModel): KubeObject {
-    const template = podTemplate(c, model, { labels: this.labels(c.name), claimName: (v) => this.claimName(v) });
+    const template = podTemplate(c, model, {
+      labels: this.labels(c.name),
+      claimName: (v) => this.claimName(v),
+      serviceMonitors: this.ctx.serviceMonitors,
+    });
     const selector = { matchLabels: this.selector(c.name) };
     if (c.stateful && c.data) {
       return {
@@ -284,25 +321,6 @@ class Renderer {
     };
   }
 
-  autoscaler(c: Component, a: NonNullable<Component['autoscale']>): KubeObject {
-    return {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata: this.meta(c.name, c.name),
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: c.stateful ? 'StatefulSet' : 'Deployment', name: c.name },
-        minReplicas: a.min,
-        maxReplicas: a.max,
-        metrics: [
-          {
-            type: 'Resource',
-            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.cpuPercent } },
-          },
-        ],
-      },
-    };
-  }
-
   disruptionBudget(c: Component, minAvailable: number): KubeObject {
     return {
       apiVersion: 'policy/v1',
@@ -312,33 +330,14 @@ class Renderer {
     };
   }
 
-  networkPolicy(c: Component): KubeObject {
-    const from = [...(c.acceptsFrom ?? [])].sort();
-    return {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: this.meta(c.name, c.name),
-      spec: {
-        podSelector: { matchLabels: this.selector(c.name) },
-        policyTypes: ['Ingress'],
-        ingress:
-          from.length === 0
-            ? []
-            : [
-                {
-                  from: [
-                    {
-                      podSelector: {
-                        matchLabels: { [STACK_LABEL]: this.ctx.stack },
-                        matchExpressions: [{ key: NAME_LABEL, operator: 'In', values: from }],
-                      },
-                    },
-                  ],
-                  ports: c.ports.map((p) => ({ protocol: 'TCP', port: p.port })),
-                },
-              ],
-      },
-    };
+  networkPolicy(name: string, rules: Omit<NetworkPolicyInput, 'metadata' | 'podLabels' | 'stackLabels' | 'nameLabel'>) {
+    return renderNetworkPolicy({
+      ...rules,
+      metadata: this.meta(name, name),
+      podLabels: this.selector(name),
+      stackLabels: { [STACK_LABEL]: this.ctx.stack },
+      nameLabel: NAME_LABEL,
+    });
   }
 
   ingress(ing: NonNullable<StackModel['ingress']>): KubeObject {

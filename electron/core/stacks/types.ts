@@ -56,6 +56,11 @@ export type ValidationResult<V = unknown> = { ok: true; values: V } | { ok: fals
 export interface RenderOptions {
   /** Namespace every namespaced object goes to. */
   namespace: string;
+  /**
+   * The cluster serves monitoring.coreos.com/v1 ServiceMonitors (prometheus-operator): components
+   * with metrics get one instead of prometheus.io scrape annotations. Default false.
+   */
+  serviceMonitors?: boolean;
 }
 
 export interface RenderedStack {
