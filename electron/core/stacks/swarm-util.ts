@@ -38,3 +38,11 @@ export function parseMemory(q: string): number {
   if (!m) throw new Error(`invalid memory quantity '${q}'`);
   return Math.round(Number(m[1]) * (MEMORY_UNITS[m[2] ?? ''] ?? 1));
 }
+
+/** Swarm resources (nano CPUs, bytes) of the model's quantities. */
+export function amounts(a: { cpu?: string; memory?: string }) {
+  return {
+    ...(a.cpu ? { NanoCPUs: parseCpu(a.cpu) } : {}),
+    ...(a.memory ? { MemoryBytes: parseMemory(a.memory) } : {}),
+  };
+}

@@ -7,8 +7,16 @@
  * - Everything carries `com.docker.stack.namespace=<stack>` (so `docker stack ls` and
  *   `docker stack services <stack>` show the stack), `homeport.dev/stack=<stack>` and
  *   `homeport.dev/managed-by=homeport`.
- * - One attachable overlay network `<stack>_default`; each service joins it with its component
- *   name as alias, so `postgres:5432` resolves as it does in Kubernetes.
+ * - One attachable overlay network `<stack>_default`; each component without connection rules joins
+ *   it with its component name as alias, so `postgres:5432` resolves as it does in Kubernetes.
+ *   Connection rules (`acceptsFrom`, `connectsTo`) become networks shared by two components only
+ *   (`<stack>_<client>-to-<server>`, swarm-networks.ts); external egress is not restricted. Headless
+ *   components need nothing more: `tasks.<name>` already resolves to every task's address.
+ * - Configuration files (`configs`, `configFiles`): Swarm configs named by their content, mounted as
+ *   single read-only files (swarm-configs.ts).
+ * - One-shot jobs (`tasks`): replicated-job services named by their spec (swarm-jobs.ts).
+ * - `notes`: what Swarm does instead of what the model asks (no autoscaler, no network policies,
+ *   the schedule of a scheduled job), for the plan.
  * - Services are `<stack>_<component>`; autoscaled components run their minimum replica count
  *   (Swarm has no autoscaler).
  * - Secrets: one Swarm secret per key, mounted as the file `/run/secrets/<secret>_<key>`.
@@ -28,8 +36,9 @@
  *   references a secret variable (`postgres://revenge:$(REVENGE_DATABASE_PASSWORD)@...`) gets the
  *   reference left out (`postgres://revenge:@...`): the loader fills the empty password from the
  *   secret's file. References to plain and instance variables are expanded in place.
- * - Instance variables use Swarm templates: instanceName `{{.Task.Name}}`, hostName
- *   `{{.Node.Hostname}}`, namespace the stack name; instanceIp has no template and is left out.
+ * - Instance variables use Swarm templates: instanceName `{{.Task.Name}}`, instanceSlot
+ *   `{{.Task.Slot}}` (1-based), hostName `{{.Node.Hostname}}`, namespace the stack name; instanceIp
+ *   has no template and is left out.
  * - Shared NFS volumes are named volumes `<stack>_<volume>_<hash8>` of the local driver with
  *   `type=nfs, o=addr=<server>,nfsvers=4[,ro], device=:<path>` (the hash is of the options: a
  *   node keeps a volume's first options, so a new server or path is a new volume); stateful components get a local
@@ -42,7 +51,9 @@
  *   images need those tools for them.
  * - Updates go one task at a time, start-first (stop-first for stateful components, which must not
  *   share their data volume), and roll back automatically when a new task fails within Monitor.
- * - Scheduled jobs become services that wait for their times (scheduled-jobs.ts).
+ * - Scheduled jobs become services that wait for their times (scheduled-jobs.ts), labelled
+ *   `homeport.dev/schedule=<cron>` and `homeport.dev/description`.
+ * - Platform volumes (`claim`) are local named volumes `<stack>_<volume>` on the node a task runs on.
  * - Published ports (the model's `published`) go through the routing mesh; nothing else is
  *   published.
  */
@@ -76,7 +87,7 @@ import { withSwarmJobs } from './scheduled-jobs';
 import { configRefs, renderConfigs } from './swarm-configs';
 import { jobService, oneShotComponent, withScheduleLabels } from './swarm-jobs';
 import { networkLayout, type Party } from './swarm-networks';
-import { hash8, parseCpu, parseMemory, swarmName } from './swarm-util';
+import { amounts, hash8, swarmName } from './swarm-util';
 
 export * from './swarm-spec';
 export { parseCpu, parseMemory, swarmName } from './swarm-util';
@@ -374,13 +385,6 @@ function identityValue(e: IdentityEnvVar, stack: string): string | undefined {
     case 'instanceIp':
       return undefined;
   }
-}
-
-function amounts(a: { cpu?: string; memory?: string }) {
-  return {
-    ...(a.cpu ? { NanoCPUs: parseCpu(a.cpu) } : {}),
-    ...(a.memory ? { MemoryBytes: parseMemory(a.memory) } : {}),
-  };
 }
 
 /** `{{secret/key}}` of the model as Swarm's Go template function over the task's secret files. */

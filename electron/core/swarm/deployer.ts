@@ -34,7 +34,16 @@ import {
   toRevisionList,
 } from './revisions';
 import { componentOf, readSwarmStatus } from './status';
-import { configSteps, jobOf, networkSteps, oldJobServices, withLiveIds, type Kind, type Step } from './stack-objects';
+import {
+  configSteps,
+  jobOf,
+  networkSteps,
+  oldJobServices,
+  removeStoppedContainers,
+  withLiveIds,
+  type Kind,
+  type Step,
+} from './stack-objects';
 
 export const SWARM_API_VERSION = 'swarm/v1';
 /** Attempts of a service update the engine refuses as out of sequence (someone else updated it). */
@@ -400,8 +409,10 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
       const leftOver: string[] = [];
       // A job's earlier services go once its new one exists (they are done, or failed for good).
       for (const x of c.oldJobs) {
-        if (x.id && (await removeWhenFree(() => api.removeService(x.id as string), 30_000)))
+        if (x.id && (await removeWhenFree(() => api.removeService(x.id as string), 30_000))) {
           pruned.push(label('Service', x.name));
+          await removeStoppedContainers(api, `com.docker.swarm.service.id=${x.id}`);
+        }
       }
       // Rotated secrets: once the services run their new spec, the old secrets go (unless a rollback kept them).
       if (c.superseded.length > 0) {
@@ -440,6 +451,7 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
                   ? () => api.removeNetwork(id)
                   : () => api.removeVolume(id);
         if (await removeWhenFree(remove, 60_000)) pruned.push(label(x.kind, x.name));
+        if (x.kind === 'Service') await removeStoppedContainers(api, `com.docker.swarm.service.id=${id}`);
       }
       await recordRevision(api, p.stack, { revision: c.plan.revision, appliedAt: now().toISOString(), values, spec });
       return { revision: c.plan.revision, plan: c.plan, pruned, leftOver };
@@ -525,8 +537,11 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
         }
         // Containers of the stack carry its namespace label; wait until the engine has removed them.
         const deadline = Date.now() + 60_000;
-        while (Date.now() < deadline && (await api.containers(`com.docker.stack.namespace=${ref.stack}`)).length > 0)
+        const namespace = `com.docker.stack.namespace=${ref.stack}`;
+        while (Date.now() < deadline && (await api.containers(namespace)).length > 0) {
+          await removeStoppedContainers(api, namespace);
           await sleep(300);
+        }
         for (const s of await api.secrets(sel)) {
           if (await removeWhenFree(() => api.removeSecret(s.ID), 30_000)) deleted.push(label('Secret', s.Spec.Name));
         }

@@ -12,7 +12,7 @@ import {
   type SwarmServiceSpec,
   type SwarmStack,
 } from '../stacks/swarm';
-import type { LiveConfig, LiveNetwork, LiveService } from './engine-api';
+import type { EngineApi, LiveConfig, LiveNetwork, LiveService } from './engine-api';
 import { isRevisionConfig } from './revisions';
 
 export type Kind = 'Network' | 'Secret' | 'Config' | 'Volume' | 'Service';
@@ -108,4 +108,15 @@ export function withLiveIds(
       Networks: svc.TaskTemplate.Networks.map((n) => ({ ...n, Target: networkIds.get(n.Target) ?? n.Target })),
     },
   };
+}
+
+/**
+ * Removes the stopped containers the engine keeps of a removed service's tasks: Engine 20.10 leaves
+ * the containers of completed job tasks behind when their service is removed (seen on the test
+ * engine). Only the engine Homeport talks to: other nodes keep theirs until their own cleanup.
+ */
+export async function removeStoppedContainers(api: EngineApi, label: string): Promise<void> {
+  for (const c of await api.containers(label)) {
+    if (c.State !== 'running') await api.removeContainer(c.Id).catch(() => undefined);
+  }
 }
