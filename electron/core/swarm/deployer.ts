@@ -25,14 +25,8 @@ import type { ProvidedSecrets } from '../stacks/model';
 import type { StackCatalog } from '../stacks/types';
 import { engineApi, type EngineApi, type LiveService } from './engine-api';
 import { serviceChanges } from './normalize';
-import {
-  isRevisionConfig,
-  listRevisionConfigs,
-  nextRevision,
-  readRevisions,
-  recordRevision,
-  toRevisionList,
-} from './revisions';
+import { nextRevision, readRevisions, recordRevision, toRevisionList } from './revisions';
+import { removeStack, removeWhenFree } from './remove-stack';
 import { componentOf, readSwarmStatus } from './status';
 import {
   configSteps,
@@ -346,22 +340,6 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
     }
   }
 
-  /** Retries a removal the engine refuses while something still uses the object. */
-  async function removeWhenFree(remove: () => Promise<void>, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        await remove();
-        return true;
-      } catch (err) {
-        const status = (err as DockerRequestError).status;
-        if (status === 404) return false;
-        if (Date.now() > deadline || !(status === 409 || status === 400 || status === 500)) throw err;
-        await sleep(500);
-      }
-    }
-  }
-
   async function waitForUpdates(api: EngineApi, ids: string[], timeoutMs: number) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
@@ -528,39 +506,7 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
      * network and the revisions. Volumes stay unless deleteVolumes.
      */
     async remove(ref: SwarmStackRef & { deleteVolumes: boolean }): Promise<UninstallResult> {
-      return withApi(ref.endpoint, async (api) => {
-        const sel = selector(ref.stack);
-        const deleted: string[] = [];
-        const kept: string[] = [];
-        for (const s of await api.services(sel)) {
-          if (await removeWhenFree(() => api.removeService(s.ID), 30_000)) deleted.push(label('Service', s.Spec.Name));
-        }
-        // Containers of the stack carry its namespace label; wait until the engine has removed them.
-        const deadline = Date.now() + 60_000;
-        const namespace = `com.docker.stack.namespace=${ref.stack}`;
-        while (Date.now() < deadline && (await api.containers(namespace)).length > 0) {
-          await removeStoppedContainers(api, namespace);
-          await sleep(300);
-        }
-        for (const s of await api.secrets(sel)) {
-          if (await removeWhenFree(() => api.removeSecret(s.ID), 30_000)) deleted.push(label('Secret', s.Spec.Name));
-        }
-        for (const c of await api.configs(sel)) {
-          if (isRevisionConfig(c)) continue;
-          if (await removeWhenFree(() => api.removeConfig(c.ID), 30_000)) deleted.push(label('Config', c.Spec.Name));
-        }
-        for (const n of await api.networks(sel)) {
-          if (await removeWhenFree(() => api.removeNetwork(n.Id), 30_000)) deleted.push(label('Network', n.Name));
-        }
-        for (const c of await listRevisionConfigs(api, ref.stack)) {
-          if (await removeWhenFree(() => api.removeConfig(c.ID), 30_000)) deleted.push(label('Config', c.Spec.Name));
-        }
-        for (const v of await api.volumes(sel)) {
-          if (!ref.deleteVolumes) kept.push(label('Volume', v.Name));
-          else if (await removeWhenFree(() => api.removeVolume(v.Name), 30_000)) deleted.push(label('Volume', v.Name));
-        }
-        return { deleted, kept };
-      });
+      return withApi(ref.endpoint, (api) => removeStack(api, ref.stack, ref.deleteVolumes));
     },
   };
 }
