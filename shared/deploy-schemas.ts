@@ -68,6 +68,8 @@ export const planSchema = z.object({
   /** The revision an apply of this plan will record. */
   revision: z.number().int(),
   items: z.array(planItemSchema),
+  /** What the target expresses differently from the stack model, or not at all (Swarm: no autoscaler). */
+  notes: z.array(z.string()).optional(),
 });
 export type Plan = z.infer<typeof planSchema>;
 

@@ -42,7 +42,7 @@ async function engine(
     return { ID: `svc${i}`, Version: { Index: 1 }, Spec: spec as LiveService['Spec'] };
   });
   const tasks: LiveTask[] = services.flatMap((s) =>
-    Array.from({ length: s.Spec.Mode.Replicated.Replicas }, (_, n) => ({
+    Array.from({ length: s.Spec.Mode.Replicated?.Replicas ?? 0 }, (_, n) => ({
       ID: `${s.ID}-t${n}`,
       ServiceID: s.ID,
       DesiredState: 'running',

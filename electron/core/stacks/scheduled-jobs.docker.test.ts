@@ -31,7 +31,13 @@ describe('the in-cluster backup service on a real Swarm engine', () => {
     );
     const job = rendered.services.find((s) => s.Name === `${stack}_postgres-backup`);
     expect(job).toBeDefined();
-    await api.createNetwork(rendered.network);
+    // The default network, and the networks that separate Postgres (the job reaches it on its own).
+    for (const n of [rendered.network, ...(rendered.networks ?? [])]) await api.createNetwork(n);
+    expect(job?.TaskTemplate.Networks).toEqual([
+      { Target: `${stack}_default`, Aliases: ['postgres-backup'] },
+      { Target: `${stack}_postgres-backup-to-postgres`, Aliases: [] },
+    ]);
+    expect(job?.Labels['homeport.dev/schedule']).toBe('0 3 * * *');
     // The generated password the job reads, as the deployer creates it (with a value).
     const password = rendered.secrets.find((s) => s.Name === `${stack}_revenge-secrets_database-password`);
     const secret = await api.createSecret({ ...password, Data: Buffer.from('pw').toString('base64') });

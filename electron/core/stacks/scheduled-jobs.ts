@@ -11,6 +11,9 @@
  *   scheduler outside the swarm would have to update the service at each time, and the point of
  *   the in-cluster schedule is to run while Homeport does not. A shell is needed here because the
  *   image has no scheduler of its own (BusyBox crond is in Alpine images only, and wants root).
+ *   The service carries the schedule as a note for people and screens: the labels
+ *   `homeport.dev/schedule=<cron>` and `homeport.dev/description` (swarm-jobs.ts), and the plan says
+ *   when it runs. (One-shot jobs, which run once per spec, are replicated-job services: swarm-jobs.ts.)
  */
 import type { Component, ScheduledJob, StackModel } from './model';
 

@@ -17,6 +17,14 @@ export const SWARM_FORMAT_LABEL = 'homeport.dev/format';
 export const SWARM_PROVIDED_LABEL = 'homeport.dev/provided';
 /** On volumes holding a component's data: 'true'. They are never pruned, only removed on request. */
 export const SWARM_DATA_LABEL = 'homeport.dev/data';
+/** On configs: `<config>/<key>` of the model, the same across new contents. */
+export const SWARM_CONFIG_LABEL = 'homeport.dev/config';
+/** On the services of one-shot jobs: the job's name (the service name carries a hash of its spec). */
+export const SWARM_JOB_LABEL = 'homeport.dev/job';
+/** On the services of scheduled jobs: the five cron fields (UTC) the service waits for. */
+export const SWARM_SCHEDULE_LABEL = 'homeport.dev/schedule';
+/** On job services: what a run does, in the stack's words. */
+export const SWARM_DESCRIPTION_LABEL = 'homeport.dev/description';
 /** Where Swarm mounts secrets inside the containers. */
 export const SECRETS_DIR = '/run/secrets';
 
@@ -59,6 +67,14 @@ export interface SwarmVolumeSpec {
   Driver: string;
   DriverOpts: Record<string, string>;
   Labels: Record<string, string>;
+}
+
+/** A config mounted as one file at an absolute path. */
+export interface SwarmConfigRef {
+  ConfigName: string;
+  /** Filled by the deployer from the live config. */
+  ConfigID?: string;
+  File: { Name: string; UID: string; GID: string; Mode: number };
 }
 
 export interface SwarmSecretRef {
@@ -113,6 +129,7 @@ export interface SwarmServiceSpec {
       Env: string[];
       Mounts: SwarmMount[];
       Secrets: SwarmSecretRef[];
+      Configs?: SwarmConfigRef[];
       Healthcheck: SwarmHealthcheck;
       StopGracePeriod: number;
     };
@@ -120,13 +137,18 @@ export interface SwarmServiceSpec {
       Limits: { NanoCPUs?: number; MemoryBytes?: number };
       Reservations: { NanoCPUs?: number; MemoryBytes?: number };
     };
-    RestartPolicy: { Condition: 'any'; Delay: number; MaxAttempts: number };
+    /** Services: 'any'. Jobs: 'on-failure' with their retries, or 'none' without (MaxAttempts 0 is unlimited). */
+    RestartPolicy: { Condition: 'any' | 'on-failure' | 'none'; Delay: number; MaxAttempts: number };
     /** Target is the network name here; the deployer puts in its ID. */
     Networks: { Target: string; Aliases: string[] }[];
   };
-  Mode: { Replicated: { Replicas: number } };
-  UpdateConfig: SwarmUpdateConfig;
-  RollbackConfig: SwarmUpdateConfig;
+  Mode:
+    | { Replicated: { Replicas: number }; ReplicatedJob?: never }
+    /** One-shot jobs: run to completion once per service (its name changes with its spec). */
+    | { ReplicatedJob: { MaxConcurrent: number; TotalCompletions: number }; Replicated?: never };
+  /** Absent for jobs: they are never updated, a new spec is a new service. */
+  UpdateConfig?: SwarmUpdateConfig;
+  RollbackConfig?: SwarmUpdateConfig;
   EndpointSpec: {
     Mode: 'vip';
     Ports?: { Protocol: 'tcp'; TargetPort: number; PublishedPort: number; PublishMode: 'ingress' }[];
@@ -135,11 +157,16 @@ export interface SwarmServiceSpec {
 
 export interface SwarmStack {
   stack: string;
+  /** `<stack>_default`: the components that accept anyone and may connect anywhere in the stack. */
   network: SwarmNetworkSpec;
+  /** The networks that separate components with connection rules (swarm-networks.ts). */
+  networks?: SwarmNetworkSpec[];
   secrets: SwarmSecretSpec[];
   configs: SwarmConfigSpec[];
   volumes: SwarmVolumeSpec[];
   services: SwarmServiceSpec[];
   /** Existing secrets the services read and the stack does not create. */
   externalSecrets: string[];
+  /** What the model asks for that Swarm expresses differently or not at all, for the plan. */
+  notes?: string[];
 }

@@ -47,7 +47,22 @@ describe('Swarm renderer', () => {
       'media_typesense',
       'media_objectstore',
     ]);
-    expect(service(s, 'postgres').TaskTemplate.Networks).toEqual([{ Target: 'media_default', Aliases: ['postgres'] }]);
+    // Postgres, Dragonfly and Typesense accept only Revenge: each shares a network with it alone.
+    expect(service(s, 'postgres').TaskTemplate.Networks).toEqual([
+      { Target: 'media_revenge-to-postgres', Aliases: ['postgres'] },
+    ]);
+    expect(service(s, 'revenge').TaskTemplate.Networks).toEqual([
+      { Target: 'media_default', Aliases: ['revenge'] },
+      { Target: 'media_revenge-to-postgres', Aliases: [] },
+      { Target: 'media_revenge-to-dragonfly', Aliases: [] },
+      { Target: 'media_revenge-to-typesense', Aliases: [] },
+    ]);
+    expect(service(s, 'frontend').TaskTemplate.Networks).toEqual([{ Target: 'media_default', Aliases: ['frontend'] }]);
+    expect(s.networks?.map((n) => n.Name)).toEqual([
+      'media_revenge-to-postgres',
+      'media_revenge-to-dragonfly',
+      'media_revenge-to-typesense',
+    ]);
   });
 
   it('renders the media library as a read-only NFS volume of the local driver', () => {
@@ -194,7 +209,7 @@ describe('Swarm renderer', () => {
       MaxFailureRatio: 0,
       Order: 'start-first',
     });
-    expect(service(s, 'postgres').UpdateConfig.Order).toBe('stop-first');
+    expect(service(s, 'postgres').UpdateConfig?.Order).toBe('stop-first');
     expect(api.TaskTemplate.ContainerSpec.StopGracePeriod).toBe(30e9);
     expect(service(s, 'dragonfly').TaskTemplate.ContainerSpec.Args).toEqual([
       '--cache_mode=true',

@@ -7,8 +7,16 @@
  * - Everything carries `com.docker.stack.namespace=<stack>` (so `docker stack ls` and
  *   `docker stack services <stack>` show the stack), `homeport.dev/stack=<stack>` and
  *   `homeport.dev/managed-by=homeport`.
- * - One attachable overlay network `<stack>_default`; each service joins it with its component
- *   name as alias, so `postgres:5432` resolves as it does in Kubernetes.
+ * - One attachable overlay network `<stack>_default`; each component without connection rules joins
+ *   it with its component name as alias, so `postgres:5432` resolves as it does in Kubernetes.
+ *   Connection rules (`acceptsFrom`, `connectsTo`) become networks shared by two components only
+ *   (`<stack>_<client>-to-<server>`, swarm-networks.ts); external egress is not restricted. Headless
+ *   components need nothing more: `tasks.<name>` already resolves to every task's address.
+ * - Configuration files (`configs`, `configFiles`): Swarm configs named by their content, mounted as
+ *   single read-only files (swarm-configs.ts).
+ * - One-shot jobs (`tasks`): replicated-job services named by their spec (swarm-jobs.ts).
+ * - `notes`: what Swarm does instead of what the model asks (no autoscaler, no network policies,
+ *   the schedule of a scheduled job), for the plan.
  * - Services are `<stack>_<component>`; autoscaled components run their minimum replica count
  *   (Swarm has no autoscaler).
  * - Secrets: one Swarm secret per key, mounted as the file `/run/secrets/<secret>_<key>`.
@@ -28,8 +36,9 @@
  *   references a secret variable (`postgres://revenge:$(REVENGE_DATABASE_PASSWORD)@...`) gets the
  *   reference left out (`postgres://revenge:@...`): the loader fills the empty password from the
  *   secret's file. References to plain and instance variables are expanded in place.
- * - Instance variables use Swarm templates: instanceName `{{.Task.Name}}`, hostName
- *   `{{.Node.Hostname}}`, namespace the stack name; instanceIp has no template and is left out.
+ * - Instance variables use Swarm templates: instanceName `{{.Task.Name}}`, instanceSlot
+ *   `{{.Task.Slot}}` (1-based), hostName `{{.Node.Hostname}}`, namespace the stack name; instanceIp
+ *   has no template and is left out.
  * - Shared NFS volumes are named volumes `<stack>_<volume>_<hash8>` of the local driver with
  *   `type=nfs, o=addr=<server>,nfsvers=4[,ro], device=:<path>` (the hash is of the options: a
  *   node keeps a volume's first options, so a new server or path is a new volume); stateful components get a local
@@ -42,12 +51,13 @@
  *   images need those tools for them.
  * - Updates go one task at a time, start-first (stop-first for stateful components, which must not
  *   share their data volume), and roll back automatically when a new task fails within Monitor.
- * - Scheduled jobs become services that wait for their times (scheduled-jobs.ts).
+ * - Scheduled jobs become services that wait for their times (scheduled-jobs.ts), labelled
+ *   `homeport.dev/schedule=<cron>` and `homeport.dev/description`.
+ * - Platform volumes (`claim`) are local named volumes `<stack>_<volume>` on the node a task runs on.
  * - Published ports (the model's `published`) go through the routing mesh; nothing else is
  *   published.
  */
-import { createHash } from 'node:crypto';
-import { checkModel, templateRefs, TEMPLATE_REF, type IdentityEnvVar, type StackModel } from './model';
+import { checkModel, templateRefs, TEMPLATE_REF, type Component, type IdentityEnvVar, type StackModel } from './model';
 import {
   SECRETS_DIR,
   SWARM_COMPONENT_LABEL,
@@ -62,6 +72,7 @@ import {
   SWARM_SECRET_LABEL,
   SWARM_STACK_LABEL,
   type SwarmMount,
+  type SwarmNetworkSpec,
   type SwarmRenderOptions,
   type SwarmSecretRef,
   type SwarmSecretSpec,
@@ -73,45 +84,13 @@ import {
 } from './swarm-spec';
 import { healthcheck, SECOND } from './swarm-health';
 import { withSwarmJobs } from './scheduled-jobs';
+import { configRefs, renderConfigs } from './swarm-configs';
+import { jobService, oneShotComponent, withScheduleLabels } from './swarm-jobs';
+import { networkLayout, type Party } from './swarm-networks';
+import { amounts, hash8, swarmName } from './swarm-util';
 
 export * from './swarm-spec';
-
-const hash8 = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 8);
-
-/** Swarm object names are at most 64 characters: longer ones keep a prefix and a hash of the whole. */
-export function swarmName(name: string, max = 63): string {
-  return name.length <= max ? name : `${name.slice(0, max - 9)}_${hash8(name)}`;
-}
-
-/** A CPU quantity ('250m', '1.5') in nano CPUs. */
-export function parseCpu(q: string): number {
-  const m = /^([0-9]+(?:\.[0-9]+)?)(m?)$/.exec(q);
-  if (!m) throw new Error(`invalid CPU quantity '${q}'`);
-  return Math.round(Number(m[1]) * (m[2] ? 1e6 : 1e9));
-}
-
-const MEMORY_UNITS: Record<string, number> = {
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** A memory quantity ('256Mi', '1G') in bytes. */
-export function parseMemory(q: string): number {
-  const m = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.exec(q);
-  if (!m) throw new Error(`invalid memory quantity '${q}'`);
-  return Math.round(Number(m[1]) * (MEMORY_UNITS[m[2] ?? ''] ?? 1));
-}
+export { parseCpu, parseMemory, swarmName } from './swarm-util';
 
 export const secretFileName = (secret: string, key: string) => `${secret}_${key}`;
 
@@ -127,6 +106,19 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
     ...extra,
   });
   const networkName = `${stack}_default`;
+  const overlay = (Name: string): SwarmNetworkSpec => ({ Name, Driver: 'overlay', Attachable: true, Labels: labels() });
+  const tasks = model.tasks ?? [];
+  const parties: Party[] = [
+    ...model.components.map((c) => ({
+      name: c.name,
+      acceptsFrom: c.acceptsFrom,
+      connectsTo: c.connectsTo,
+      serves: true,
+    })),
+    ...tasks.map((t) => ({ name: t.name, connectsTo: t.connectsTo, serves: false })),
+  ];
+  const layout = networkLayout(stack, parties, overlay);
+  const configs = renderConfigs(stack, model.configs ?? [], labels);
 
   // Secrets of the model: one Swarm secret per key.
   const secretNames = new Map<string, string>();
@@ -222,7 +214,7 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
     });
   }
 
-  const services = model.components.map((c): SwarmServiceSpec => {
+  const serviceOf = (c: Component): SwarmServiceSpec => {
     const fileRefs = new Map<string, SwarmSecretRef>();
     const refFor = (secret: string, key: string): SwarmSecretRef => {
       const file = secretFileName(secret, key);
@@ -314,6 +306,7 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
           Env: env,
           Mounts: mounts,
           Secrets: [...fileRefs.values()],
+          ...(c.configFiles?.length ? { Configs: configRefs(c.configFiles, configs.names) } : {}),
           Healthcheck: healthcheck(c),
           ...(c.security?.readOnlyRoot ? { ReadOnly: true } : {}),
           StopGracePeriod: c.stopGracePeriodSeconds * SECOND,
@@ -323,24 +316,60 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
           Reservations: amounts(c.resources.requests),
         },
         RestartPolicy: { Condition: 'any', Delay: 5 * SECOND, MaxAttempts: 0 },
-        Networks: [{ Target: networkName, Aliases: [c.name] }],
+        Networks: layout.attachments.get(c.name) ?? [],
       },
       Mode: { Replicated: { Replicas: c.autoscale ? c.autoscale.min : c.replicas } },
       UpdateConfig: update,
       RollbackConfig: { ...update, FailureAction: 'pause' },
       EndpointSpec: ports.length > 0 ? { Mode: 'vip', Ports: ports } : { Mode: 'vip' },
     };
-  });
+  };
+  const scheduled = new Map((stackModel.jobs ?? []).map((j) => [`${stack}_${j.name}`, j]));
+  const services = [
+    ...model.components.map((c) => {
+      const svc = serviceOf(c);
+      const job = scheduled.get(svc.Name);
+      return job ? withScheduleLabels(svc, job) : svc;
+    }),
+    ...tasks.map((t) => jobService(serviceOf(oneShotComponent(t)), t, stack)),
+  ];
 
   return {
     stack,
-    network: { Name: networkName, Driver: 'overlay', Attachable: true, Labels: labels() },
+    network: overlay(networkName),
+    networks: layout.networks,
     secrets,
-    configs: [],
+    configs: configs.configs,
     volumes,
     services,
     externalSecrets: [...external].sort(),
+    notes: [...layout.notes, ...platformNotes(stackModel)],
   };
+}
+
+/** What Swarm does instead of what the model asks, in the plan's words. */
+function platformNotes(model: StackModel): string[] {
+  const notes: string[] = [];
+  for (const c of model.components) {
+    if (!c.autoscale) continue;
+    const on = [
+      c.autoscale.cpuPercent === undefined ? '' : 'CPU',
+      c.autoscale.memoryPercent === undefined ? '' : 'memory',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    notes.push(
+      `Autoscaling is not available on Swarm: '${c.name}' runs its minimum of ${c.autoscale.min} ` +
+        `(the model scales it up to ${c.autoscale.max} on ${on}).`,
+    );
+  }
+  for (const j of model.jobs ?? []) {
+    notes.push(`Scheduled job '${j.name}' runs at '${j.schedule}' (UTC) in a service that waits for its times.`);
+  }
+  for (const t of model.tasks ?? []) {
+    notes.push(`Job '${t.name}' runs once per revision of its spec, as a replicated-job service.`);
+  }
+  return notes;
 }
 
 function identityValue(e: IdentityEnvVar, stack: string): string | undefined {
@@ -356,13 +385,6 @@ function identityValue(e: IdentityEnvVar, stack: string): string | undefined {
     case 'instanceIp':
       return undefined;
   }
-}
-
-function amounts(a: { cpu?: string; memory?: string }) {
-  return {
-    ...(a.cpu ? { NanoCPUs: parseCpu(a.cpu) } : {}),
-    ...(a.memory ? { MemoryBytes: parseMemory(a.memory) } : {}),
-  };
 }
 
 /** `{{secret/key}}` of the model as Swarm's Go template function over the task's secret files. */

@@ -117,7 +117,8 @@ describe('Swarm deployer against a real engine', () => {
       [2, true],
       [1, false],
     ]);
-    expect(revisions[0]?.objects).toBe(1 + 8 + 3 + 6);
+    // The default network and one per database, cache and search (they accept only Revenge).
+    expect(revisions[0]?.objects).toBe(1 + 3 + 8 + 3 + 6);
     // The revision holds no secret values.
     const revConfig = await engine.docker(['config', 'inspect', `homeport-rev-${stack}-1`]);
     expect(revConfig).toContain('homeport.dev/revision');

@@ -25,15 +25,19 @@ import type { ProvidedSecrets } from '../stacks/model';
 import type { StackCatalog } from '../stacks/types';
 import { engineApi, type EngineApi, type LiveService } from './engine-api';
 import { serviceChanges } from './normalize';
-import {
-  isRevisionConfig,
-  listRevisionConfigs,
-  nextRevision,
-  readRevisions,
-  recordRevision,
-  toRevisionList,
-} from './revisions';
+import { nextRevision, readRevisions, recordRevision, toRevisionList } from './revisions';
+import { removeStack, removeWhenFree } from './remove-stack';
 import { componentOf, readSwarmStatus } from './status';
+import {
+  configSteps,
+  jobOf,
+  networkSteps,
+  oldJobServices,
+  removeStoppedContainers,
+  withLiveIds,
+  type Kind,
+  type Step,
+} from './stack-objects';
 
 export const SWARM_API_VERSION = 'swarm/v1';
 /** Attempts of a service update the engine refuses as out of sequence (someone else updated it). */
@@ -81,15 +85,6 @@ export interface SwarmDeployerDeps {
   beforeServiceUpdate?: (service: LiveService) => Promise<void>;
 }
 
-type Kind = 'Network' | 'Secret' | 'Config' | 'Volume' | 'Service';
-interface Step {
-  kind: Kind;
-  name: string;
-  action: PlanItem['action'];
-  changedFields: string[];
-  /** Live ID (or volume name) of what exists. */
-  id?: string;
-}
 interface Computed {
   plan: Plan;
   steps: Step[];
@@ -97,10 +92,15 @@ interface Computed {
   secretIds: Map<string, string>;
   /** Rendered generated-secret name -> the live name it keeps. */
   generatedNames: Map<string, string>;
-  networkId?: string;
+  /** Network name -> live ID, for what exists. */
+  networkIds: Map<string, string>;
+  /** Config name -> live ID, for what exists. */
+  configIds: Map<string, string>;
   services: Map<string, LiveService>;
-  /** Older secrets of a rotated key: removed once no service uses them. */
+  /** Older secrets and configs of a changed key or file: removed once no service uses them. */
   superseded: Step[];
+  /** Services of an earlier spec of a one-shot job: removed once the new one exists. */
+  oldJobs: Step[];
 }
 
 const item = (s: Step): PlanItem => ({
@@ -173,7 +173,11 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
   }
 
   /** The rendered service spec with the live network and secret IDs put in. */
-  function resolved(svc: SwarmServiceSpec, c: Pick<Computed, 'secretIds' | 'generatedNames' | 'networkId'>) {
+  function resolved(
+    rendered: SwarmServiceSpec,
+    c: Pick<Computed, 'secretIds' | 'generatedNames' | 'networkIds' | 'configIds'>,
+  ) {
+    const svc = withLiveIds(rendered, c.networkIds, c.configIds);
     const ContainerSpec = {
       ...svc.TaskTemplate.ContainerSpec,
       Secrets: svc.TaskTemplate.ContainerSpec.Secrets.map((ref) => {
@@ -182,8 +186,7 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
         return { ...ref, SecretName: name, ...(id ? { SecretID: id } : {}) };
       }),
     };
-    const Networks = svc.TaskTemplate.Networks.map((n) => ({ ...n, Target: c.networkId ?? n.Target }));
-    return { ...svc, TaskTemplate: { ...svc.TaskTemplate, ContainerSpec, Networks } };
+    return { ...svc, TaskTemplate: { ...svc.TaskTemplate, ContainerSpec } };
   }
 
   async function compute(api: EngineApi, ref: SwarmStackRef, spec: SwarmStack): Promise<Computed> {
@@ -199,14 +202,10 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
     const prune: Step[] = [];
     const superseded: Step[] = [];
 
-    const network = networks.find((n) => n.Name === spec.network.Name);
-    steps.push({
-      kind: 'Network',
-      name: spec.network.Name,
-      action: network ? 'unchanged' : 'create',
-      changedFields: [],
-      id: network?.Id,
-    });
+    const networkIds = new Map<string, string>();
+    const nets = networkSteps(spec, networks, networkIds);
+    steps.push(...nets.steps);
+    prune.push(...nets.prune);
 
     const secretIds = new Map<string, string>();
     const generatedNames = new Map<string, string>();
@@ -251,20 +250,11 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
       secretIds.set(name, found.ID);
     }
 
-    const stackConfigs = configs.filter((c) => !isRevisionConfig(c) && managed(c.Spec.Labels));
-    for (const c of spec.configs) {
-      const live = stackConfigs.find((x) => x.Spec.Name === c.Name);
-      steps.push({
-        kind: 'Config',
-        name: c.Name,
-        action: live ? 'unchanged' : 'create',
-        changedFields: [],
-        id: live?.ID,
-      });
-    }
-    for (const x of stackConfigs)
-      if (!spec.configs.some((c) => c.Name === x.Spec.Name))
-        prune.push({ kind: 'Config', name: x.Spec.Name, action: 'prune', changedFields: [], id: x.ID });
+    const configIds = new Map<string, string>();
+    const cfgs = configSteps(spec, configs, configIds);
+    steps.push(...cfgs.steps);
+    superseded.push(...cfgs.superseded);
+    prune.push(...cfgs.prune);
 
     for (const v of spec.volumes) {
       const live = volumes.find((x) => x.Name === v.Name);
@@ -284,14 +274,15 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
     }
 
     const byName = new Map(services.map((s) => [s.Spec.Name, s]));
-    const ctx = { secretIds, generatedNames, networkId: network?.Id };
+    const ctx = { secretIds, generatedNames, networkIds, configIds };
     for (const svc of spec.services) {
       const live = byName.get(svc.Name);
       if (!live) {
         steps.push({ kind: 'Service', name: svc.Name, action: 'create', changedFields: [] });
         continue;
       }
-      const changed = serviceChanges(live.Spec, resolved(svc, ctx));
+      // A job service is never updated: its name changes with its spec.
+      const changed = jobOf(svc) ? [] : serviceChanges(live.Spec, resolved(svc, ctx));
       steps.push({
         kind: 'Service',
         name: svc.Name,
@@ -300,24 +291,26 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
         id: live.ID,
       });
     }
-    for (const s of services)
-      if (managed(s.Spec.Labels) && !spec.services.some((x) => x.Name === s.Spec.Name))
-        prune.push({ kind: 'Service', name: s.Spec.Name, action: 'prune', changedFields: [], id: s.ID });
+    const jobs = oldJobServices(spec, services);
+    prune.push(...jobs.prune);
 
-    const all = [...steps, ...superseded, ...prune];
+    const all = [...steps, ...jobs.superseded, ...superseded, ...prune];
     return {
       plan: {
         target: { kind: 'swarm', endpoint: ref.endpoint },
         stack: ref.stack,
         revision: await nextRevision(api, ref.stack),
         items: all.map(item),
+        ...(spec.notes?.length ? { notes: spec.notes } : {}),
       },
       steps: [...steps, ...prune],
       secretIds,
       generatedNames,
-      networkId: network?.Id,
+      networkIds,
+      configIds,
       services: byName,
       superseded,
+      oldJobs: jobs.superseded,
     };
   }
 
@@ -347,22 +340,6 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
     }
   }
 
-  /** Retries a removal the engine refuses while something still uses the object. */
-  async function removeWhenFree(remove: () => Promise<void>, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        await remove();
-        return true;
-      } catch (err) {
-        const status = (err as DockerRequestError).status;
-        if (status === 404) return false;
-        if (Date.now() > deadline || !(status === 409 || status === 400 || status === 500)) throw err;
-        await sleep(500);
-      }
-    }
-  }
-
   async function waitForUpdates(api: EngineApi, ids: string[], timeoutMs: number) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
@@ -377,8 +354,9 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
     return withApi(p.endpoint, async (api) => {
       const c = await compute(api, p, spec);
       const step = (kind: Kind, name: string) => c.steps.find((s) => s.kind === kind && s.name === name);
-      if (!c.networkId) {
-        c.networkId = (await api.createNetwork({ ...spec.network, CheckDuplicate: true })).Id;
+      for (const n of [spec.network, ...(spec.networks ?? [])]) {
+        if (!c.networkIds.has(n.Name))
+          c.networkIds.set(n.Name, (await api.createNetwork({ ...n, CheckDuplicate: true })).Id);
       }
       for (const s of spec.secrets) {
         const name = c.generatedNames.get(s.Name) ?? s.Name;
@@ -391,7 +369,9 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
         c.secretIds.set(name, (await api.createSecret({ Name: s.Name, Labels: s.Labels, Data, ...templating })).ID);
         if (s.Data === undefined) c.generatedNames.set(s.Name, s.Name);
       }
-      for (const cfg of spec.configs) if (step('Config', cfg.Name)?.action === 'create') await api.createConfig(cfg);
+      for (const cfg of spec.configs) {
+        if (step('Config', cfg.Name)?.action === 'create') c.configIds.set(cfg.Name, (await api.createConfig(cfg)).ID);
+      }
       for (const v of spec.volumes) if (step('Volume', v.Name)?.action === 'create') await api.createVolume(v);
       const updated: string[] = [];
       for (const svc of spec.services) {
@@ -405,18 +385,28 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
       }
       const pruned: string[] = [];
       const leftOver: string[] = [];
+      // A job's earlier services go once its new one exists (they are done, or failed for good).
+      for (const x of c.oldJobs) {
+        if (x.id && (await removeWhenFree(() => api.removeService(x.id as string), 30_000))) {
+          pruned.push(label('Service', x.name));
+          await removeStoppedContainers(api, `com.docker.swarm.service.id=${x.id}`);
+        }
+      }
       // Rotated secrets: once the services run their new spec, the old secrets go (unless a rollback kept them).
       if (c.superseded.length > 0) {
         await waitForUpdates(api, updated, deps.rotationTimeoutMs ?? 300_000);
         const inUse = new Set(
-          (await api.services(selector(p.stack))).flatMap((s) =>
-            (s.Spec.TaskTemplate.ContainerSpec.Secrets ?? []).map((r) => r.SecretID),
-          ),
+          (await api.services(selector(p.stack))).flatMap((s) => [
+            ...(s.Spec.TaskTemplate.ContainerSpec.Secrets ?? []).map((r) => r.SecretID),
+            ...(s.Spec.TaskTemplate.ContainerSpec.Configs ?? []).map((r) => r.ConfigID),
+          ]),
         );
         for (const x of c.superseded) {
-          if (!x.id || inUse.has(x.id)) leftOver.push(label('Secret', x.name));
-          else if (await removeWhenFree(() => api.removeSecret(x.id as string), 30_000))
-            pruned.push(label('Secret', x.name));
+          const id = x.id;
+          const remove =
+            x.kind === 'Config' ? () => api.removeConfig(id as string) : () => api.removeSecret(id as string);
+          if (!id || inUse.has(id)) leftOver.push(label(x.kind, x.name));
+          else if (await removeWhenFree(remove, 30_000)) pruned.push(label(x.kind, x.name));
         }
       }
       const pruneSteps = c.steps.filter((s) => s.action === 'prune');
@@ -435,8 +425,11 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
               ? () => api.removeSecret(id)
               : x.kind === 'Config'
                 ? () => api.removeConfig(id)
-                : () => api.removeVolume(id);
+                : x.kind === 'Network'
+                  ? () => api.removeNetwork(id)
+                  : () => api.removeVolume(id);
         if (await removeWhenFree(remove, 60_000)) pruned.push(label(x.kind, x.name));
+        if (x.kind === 'Service') await removeStoppedContainers(api, `com.docker.swarm.service.id=${id}`);
       }
       await recordRevision(api, p.stack, { revision: c.plan.revision, appliedAt: now().toISOString(), values, spec });
       return { revision: c.plan.revision, plan: c.plan, pruned, leftOver };
@@ -494,6 +487,13 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
             `Stack '${ref.stack}' has no service '${ref.service}' on ${ref.endpoint}`,
           );
         }
+        if (jobOf(svc.Spec)) {
+          throw new HomeportError(
+            'CONFLICT',
+            `'${svc.Spec.Name}' is a one-shot job: it runs once per spec and has no earlier version; ` +
+              'roll the stack back to a revision instead',
+          );
+        }
         if (!svc.PreviousSpec) {
           throw new HomeportError('CONFLICT', `Service '${svc.Spec.Name}' has no previous version to roll back to`);
         }
@@ -506,36 +506,7 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
      * network and the revisions. Volumes stay unless deleteVolumes.
      */
     async remove(ref: SwarmStackRef & { deleteVolumes: boolean }): Promise<UninstallResult> {
-      return withApi(ref.endpoint, async (api) => {
-        const sel = selector(ref.stack);
-        const deleted: string[] = [];
-        const kept: string[] = [];
-        for (const s of await api.services(sel)) {
-          if (await removeWhenFree(() => api.removeService(s.ID), 30_000)) deleted.push(label('Service', s.Spec.Name));
-        }
-        // Containers of the stack carry its namespace label; wait until the engine has removed them.
-        const deadline = Date.now() + 60_000;
-        while (Date.now() < deadline && (await api.containers(`com.docker.stack.namespace=${ref.stack}`)).length > 0)
-          await sleep(300);
-        for (const s of await api.secrets(sel)) {
-          if (await removeWhenFree(() => api.removeSecret(s.ID), 30_000)) deleted.push(label('Secret', s.Spec.Name));
-        }
-        for (const c of await api.configs(sel)) {
-          if (isRevisionConfig(c)) continue;
-          if (await removeWhenFree(() => api.removeConfig(c.ID), 30_000)) deleted.push(label('Config', c.Spec.Name));
-        }
-        for (const n of await api.networks(sel)) {
-          if (await removeWhenFree(() => api.removeNetwork(n.Id), 30_000)) deleted.push(label('Network', n.Name));
-        }
-        for (const c of await listRevisionConfigs(api, ref.stack)) {
-          if (await removeWhenFree(() => api.removeConfig(c.ID), 30_000)) deleted.push(label('Config', c.Spec.Name));
-        }
-        for (const v of await api.volumes(sel)) {
-          if (!ref.deleteVolumes) kept.push(label('Volume', v.Name));
-          else if (await removeWhenFree(() => api.removeVolume(v.Name), 30_000)) deleted.push(label('Volume', v.Name));
-        }
-        return { deleted, kept };
-      });
+      return withApi(ref.endpoint, (api) => removeStack(api, ref.stack, ref.deleteVolumes));
     },
   };
 }

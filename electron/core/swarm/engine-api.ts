@@ -86,7 +86,11 @@ export function engineApi(client: DockerClient) {
         ? Promise.resolve([] as LiveTask[])
         : client.request<LiveTask[]>('/tasks', { query: filters({ service: services }) }),
     containers: (label: string) =>
-      client.request<{ Id: string }[]>('/containers/json', { query: { all: true, ...filters({ label: [label] }) } }),
+      client.request<{ Id: string; State?: string }[]>('/containers/json', {
+        query: { all: true, ...filters({ label: [label] }) },
+      }),
+    removeContainer: (id: string) =>
+      client.request<void>(`/containers/${enc(id)}`, { method: 'DELETE', query: { force: true } }),
   };
 }
 

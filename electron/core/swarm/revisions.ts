@@ -39,7 +39,14 @@ export function withoutSecretValues(spec: SwarmStack): SwarmStack {
 }
 
 export const objectCount = (spec: SwarmStack | undefined) =>
-  spec ? 1 + spec.secrets.length + (spec.configs?.length ?? 0) + spec.volumes.length + spec.services.length : 0;
+  spec
+    ? 1 +
+      (spec.networks?.length ?? 0) +
+      spec.secrets.length +
+      (spec.configs?.length ?? 0) +
+      spec.volumes.length +
+      spec.services.length
+    : 0;
 
 export async function listRevisionConfigs(api: EngineApi, stack: string): Promise<LiveConfig[]> {
   return (await api.configs(revisionSelector(stack))).filter(isRevisionConfig);

@@ -5,6 +5,7 @@
 import type { RolloutStatus, WorkloadStatus } from '@shared/deploy-schemas';
 import { SWARM_COMPONENT_LABEL } from '../stacks/swarm';
 import type { EngineApi, LiveService, LiveTask, UpdateState } from './engine-api';
+import { jobOutcome } from './job-status';
 import { sameContainerSpec } from './normalize';
 
 /** Update states after which the service does not move on by itself. */
@@ -26,6 +27,13 @@ export async function readSwarmStatus(api: EngineApi, selector: string): Promise
   for (const s of services) {
     const desired = s.Spec.Mode?.Replicated?.Replicas ?? 0;
     const own = tasks.filter((t) => t.ServiceID === s.ID).sort(newestFirst);
+    if (s.Spec.Mode?.ReplicatedJob) {
+      const job = jobOutcome(s, componentOf(s), own);
+      workloads.push(job.status);
+      if (job.state === 'failed') failed ??= { component: componentOf(s), reason: job.status.message ?? 'failed' };
+      if (job.state !== 'done') healthy = false;
+      continue;
+    }
     const spec = s.Spec.TaskTemplate.ContainerSpec;
     const running = own.filter((t) => t.Status.State === 'running' && t.DesiredState === 'running');
     // Scaled away or replaced, and not stopped yet: docker service ls still counts it, so not converged.
