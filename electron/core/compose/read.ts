@@ -80,6 +80,7 @@ export function readCompose(text: string, inputs: ComposeInputs = {}): ComposeRe
     errors: f.errors,
   };
   checkReferences(project, f);
+  inferPorts(project, f);
   if (f.errors.length === 0) reachability(project, f);
   return { project, errors: f.errors, notes: f.notes };
 }
@@ -245,5 +246,43 @@ function reachability(p: ComposeProject, f: Findings) {
       continue;
     }
     s.acceptsFrom = peers;
+  }
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Compose lets services reach each other on any port; Homeport reaches a service only on the ports
+ * it declares (a Service, a network rule). A service that declares none but that others address
+ * gets the ports they name: `db:5432` in a value (a URL, host:port), or DB_HOST=db beside
+ * DB_PORT=5432. Each inferred port is a note; a service addressed without a port is one too.
+ */
+function inferPorts(p: ComposeProject, f: Findings) {
+  for (const s of p.services) {
+    if (s.ports.length > 0 || s.expose.length > 0) continue;
+    const hostPort = new RegExp(`(?:^|[/@,\\s])${escape(s.name)}:(\\d{1,5})(?!\\d)`);
+    let addressed = false;
+    for (const other of p.services) {
+      if (other === s) continue;
+      for (const [key, value] of Object.entries(other.environment)) {
+        const at = ['services', other.name, 'environment', key];
+        const m = hostPort.exec(value);
+        let port = m?.[1] !== undefined ? Number(m[1]) : undefined;
+        if (value === s.name && /_HOST(NAME)?$/.test(key)) {
+          addressed = true;
+          const portVar = other.environment[key.replace(/_HOST(NAME)?$/, '_PORT')];
+          if (portVar !== undefined && /^\d{1,5}$/.test(portVar)) port = Number(portVar);
+        }
+        if (port !== undefined && port > 0 && port < 65536 && !s.expose.includes(port)) {
+          s.expose.push(port);
+          f.note(at, `'${s.name}' declares no ports; port ${port} is taken from ${other.name}'s ${key}`);
+        }
+        if (m) addressed = true;
+      }
+      if (other.dependsOn.includes(s.name)) addressed = true;
+    }
+    if (addressed && s.expose.length === 0) {
+      f.note(['services', s.name], `'${s.name}' declares no ports, so no other service can reach it; add the port it listens on under expose`);
+    }
   }
 }

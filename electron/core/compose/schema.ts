@@ -10,14 +10,19 @@
  * Ajv reports every failing branch of a `oneOf`; a finding names the deepest key that is wrong and
  * why, and a value that fits none of a `oneOf`'s forms is one finding, not one per form.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ComposeFinding } from '@shared/user-stack-schemas';
 import composeSpec from './compose-spec.json';
 import type { KeyPath } from './source';
 import { pathText } from './source';
 
-const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-const validate = ajv.compile(composeSpec);
+// The file's $schema is draft-07 under its https address, which Ajv does not know by that name: the
+// schema itself is not validated (it is the specification's own), only files against it.
+let compiled: ValidateFunction | undefined;
+const validator = () =>
+  (compiled ??= new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false }).compile(
+    composeSpec,
+  ));
 
 const segments = (instancePath: string): string[] =>
   instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
@@ -37,6 +42,8 @@ function describe(e: ErrorObject): { path: string[]; message: string } {
       return { path, message: `'${String(params.missingProperty)}' is required here` };
     case 'enum':
       return { path, message: `must be one of ${(params.allowedValues as unknown[]).map(String).join(', ')}` };
+    case 'type':
+      return { path, message: `must be ${[params.type].flat().map(String).join(' or ')}` };
     default:
       return { path, message: e.message ?? e.keyword };
   }
@@ -44,6 +51,7 @@ function describe(e: ErrorObject): { path: string[]; message: string } {
 
 /** The schema findings of the file's (interpolated) data, each with its path, line and reason. */
 export function schemaFindings(data: unknown, lineOf: (path: KeyPath) => number | undefined): ComposeFinding[] {
+  const validate = validator();
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
   const choice = (e: ErrorObject) => e.keyword === 'oneOf' || e.keyword === 'anyOf';
@@ -54,7 +62,7 @@ export function schemaFindings(data: unknown, lineOf: (path: KeyPath) => number 
     if (inner.length > 0) return report(inner);
     const types = group
       .filter((e) => e.instancePath === at && e.keyword === 'type')
-      .map((e) => String((e.params as { type: unknown }).type));
+      .flatMap((e) => [(e.params as { type: unknown }).type].flat().map(String));
     out.push({
       path: segments(at),
       message: types.length > 0 ? `must be ${[...new Set(types)].join(' or ')}` : 'does not fit any form Compose allows',
@@ -87,5 +95,5 @@ export function schemaFindings(data: unknown, lineOf: (path: KeyPath) => number 
     const line = lineOf(f.path);
     findings.push({ path: pathText(f.path), ...(line !== undefined ? { line } : {}), message: f.message });
   }
-  return findings;
+  return findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }

@@ -367,7 +367,7 @@ function readDeploy(raw: Obj, at: KeyPath, f: Findings, svc: ComposeService) {
   if (!isObj(d)) return;
   const dp = [...at, 'deploy'];
   checkKeys(f, d, dp, new Set(['mode', 'replicas', 'resources', 'update_config', 'rollback_config', 'restart_policy']), {
-    placement: 'placement constraints are not supported; the platform schedules',
+    placement: 'the platform places the instances',
     labels: 'service labels are not carried onto the deployed objects',
     endpoint_mode: 'services are reached through the platform’s virtual IP',
   });
