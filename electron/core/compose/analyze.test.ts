@@ -77,8 +77,16 @@ describe('analyzeCompose: what Homeport understood', () => {
     const a = analyzeCompose(composeText('photo-library'));
     expect(a.ok).toBe(false);
     expect(a.errors).toEqual([
-      { path: 'services.server.env_file.0', line: 7, message: "env_file '.env' was not given to the import: add its contents" },
-      { path: 'services.worker.env_file.0', line: 34, message: "env_file '.env' was not given to the import: add its contents" },
+      {
+        path: 'services.server.env_file.0',
+        line: 7,
+        message: "env_file '.env' was not given to the import: add its contents",
+      },
+      {
+        path: 'services.worker.env_file.0',
+        line: 34,
+        message: "env_file '.env' was not given to the import: add its contents",
+      },
     ]);
     expect(paths(a.notes)).toContain('services.database.environment.POSTGRES_USER@59');
   });
@@ -181,12 +189,28 @@ describe('analyzeCompose: a broken file gets the line and the reason', () => {
     );
     expect(a.ok).toBe(false);
     expect(a.errors).toEqual([
-      { path: 'services.builder.build', line: 10, message: "service 'builder' has no image; Homeport deploys images only" },
+      {
+        path: 'services.builder.build',
+        line: 10,
+        message: "service 'builder' has no image; Homeport deploys images only",
+      },
       { path: 'services.web.depends_on.db', line: 4, message: "depends on 'db', which is not a service of the file" },
-      { path: 'services.web.volumes', line: 5, message: "mounts the volume 'data', which is not declared under volumes" },
-      { path: 'services.web.secrets', line: 6, message: "uses the secret 'token', which is not declared under secrets" },
+      {
+        path: 'services.web.volumes',
+        line: 5,
+        message: "mounts the volume 'data', which is not declared under volumes",
+      },
+      {
+        path: 'services.web.secrets',
+        line: 6,
+        message: "uses the secret 'token', which is not declared under secrets",
+      },
       { path: 'services.web.configs', line: 7, message: "uses the config 'site', which is not declared under configs" },
-      { path: 'services.web.networks', line: 8, message: "joins the network 'front', which is not declared under networks" },
+      {
+        path: 'services.web.networks',
+        line: 8,
+        message: "joins the network 'front', which is not declared under networks",
+      },
     ]);
   });
 
@@ -202,7 +226,11 @@ describe('analyzeCompose: a broken file gets the line and the reason', () => {
     ].join('\n');
     const broken = analyzeCompose(text);
     expect(broken.errors).toEqual([
-      { path: 'services.web.environment.TOKEN', line: 6, message: 'required variable TOKEN is missing: set TOKEN in .env' },
+      {
+        path: 'services.web.environment.TOKEN',
+        line: 6,
+        message: 'required variable TOKEN is missing: set TOKEN in .env',
+      },
     ]);
     const fine = analyzeCompose(text, { files: { './.env': 'TOKEN=abc\nFALLBACK=hello\n' } });
     expect(fine.ok).toBe(true);

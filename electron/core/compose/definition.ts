@@ -48,15 +48,26 @@ export function composeContracts(stack: string, p: ComposeProject): ImageContrac
       images: [repositoryOf(s.image)],
       ports: portsOf(s).map((port) => ({ port, protocol: url?.port === port ? 'http' : 'tcp', ref: ref(s.line) })),
       http: url ? [{ ...url, roles: ['health', 'liveness', 'readiness'], ref: ref(s.health?.line) }] : [],
-      settings: { env: { kind: 'exact' }, fileVariables: { supported: false, ref: ref(s.line) }, known: [] },
+      // The file sets NAME_FILE variables only where its author knows the program reads them.
+      settings: { env: { kind: 'exact' }, fileVariables: { supported: true, ref: ref(s.line) }, known: [] },
       expects: s.dependsOn.flatMap((d) => {
         const port = portsOf(byName.get(d) ?? ({ ports: [], expose: [] } as unknown as ComposeService))[0];
         return port === undefined ? [] : [{ host: d, port, why: `${s.name} depends on ${d}`, ref: ref(s.line) }];
       }),
-      tools: s.health?.command[0] ? [s.health.command[0]] : [],
+      tools: toolsOf(s),
     };
     return contract;
   });
+}
+
+/**
+ * Programs the image has: the one its health check runs. Without a health check nothing is known;
+ * the Swarm check of its port (swarm-health.ts) runs BusyBox's sh and nc, which the image must have
+ * (the analysis says so), and `kill -0 1` needs sh.
+ */
+function toolsOf(s: ComposeService): string[] {
+  if (s.health?.command[0]) return [s.health.command[0]];
+  return portsOf(s).length > 0 ? ['sh', 'nc'] : ['sh'];
 }
 
 /** The official postgres image's database, as its entrypoint sets it up. */
@@ -145,7 +156,7 @@ function scratchValues(p: ComposeProject): Record<string, unknown> {
         s.name,
         {
           ports: Object.fromEntries(
-            s.ports.map((pp) => [String(pp.target), ((pp.published ?? pp.target) + 10000 - 1) % 65535 + 1]),
+            s.ports.map((pp) => [String(pp.target), (((pp.published ?? pp.target) + 10000 - 1) % 65535) + 1]),
           ),
         },
       ]),

@@ -81,6 +81,16 @@ export function readCompose(text: string, inputs: ComposeInputs = {}): ComposeRe
   };
   checkReferences(project, f);
   inferPorts(project, f);
+  for (const s of project.services) {
+    if (s.health) continue;
+    const port = s.ports[0]?.target ?? s.expose[0];
+    f.note(
+      ['services', s.name],
+      port !== undefined
+        ? `'${s.name}' has no healthcheck: it counts as ready when port ${port} accepts connections (on Swarm the check runs sh and nc in the container, which the image must have)`
+        : `'${s.name}' has no healthcheck and no port: it counts as ready while its main process runs (checked with sh -c 'kill -0 1', which needs a shell in the image)`,
+    );
+  }
   if (f.errors.length === 0) reachability(project, f);
   return { project, errors: f.errors, notes: f.notes };
 }
@@ -91,7 +101,10 @@ function entries(v: unknown): [string, Obj][] {
 
 /** `addr=nas.lan,nfsvers=4,rw` -> the server, read-only, and the options Homeport does not carry. */
 function nfsOptions(o: string): { addr?: string; readOnly: boolean; other: string[] } {
-  const opts = o.split(',').map((x) => x.trim()).filter(Boolean);
+  const opts = o
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   const addr = opts.find((x) => x.startsWith('addr='))?.slice('addr='.length);
   const other = opts.filter((x) => !x.startsWith('addr=') && x !== 'rw' && x !== 'ro');
   return { ...(addr ? { addr } : {}), readOnly: opts.includes('ro'), other };
@@ -107,7 +120,10 @@ function topVolumes(v: unknown, f: Findings): ComposeVolume[] {
     const claim: VolumeMapping = { kind: 'claim', size: '10Gi' };
     const driver = asString(raw.driver) ?? 'local';
     if (driver !== 'local') {
-      f.unsupportedKey([...at, 'driver'], `the volume driver '${driver}' is not supported; map the volume to a NAS export or a storage class`);
+      f.unsupportedKey(
+        [...at, 'driver'],
+        `the volume driver '${driver}' is not supported; map the volume to a NAS export or a storage class`,
+      );
       return { name, suggested: claim };
     }
     const opts = isObj(raw.driver_opts) ? raw.driver_opts : undefined;
@@ -122,14 +138,20 @@ function topVolumes(v: unknown, f: Findings): ComposeVolume[] {
       checkKeys(f, opts, [...at, 'driver_opts'], new Set(['type', 'o', 'device']));
       if (server && path.startsWith('/')) {
         if (o.other.length > 0) {
-          f.note([...at, 'driver_opts', 'o'], `the mount options ${o.other.join(',')} are not carried; the platform mounts NFS with its defaults`);
+          f.note(
+            [...at, 'driver_opts', 'o'],
+            `the mount options ${o.other.join(',')} are not carried; the platform mounts NFS with its defaults`,
+          );
         }
         return { name, suggested: { kind: 'nfs', server, path, readOnly: o.readOnly } };
       }
       f.unsupportedKey([...at, 'driver_opts'], 'an NFS volume needs addr=<server> in o and device :/<exported path>');
       return { name, suggested: claim };
     }
-    f.unsupportedKey([...at, 'driver_opts'], 'local driver options other than NFS (bind mounts of host paths, other file systems) are not supported');
+    f.unsupportedKey(
+      [...at, 'driver_opts'],
+      'local driver options other than NFS (bind mounts of host paths, other file systems) are not supported',
+    );
     return { name, suggested: claim };
   });
 }
@@ -147,7 +169,10 @@ function topSecrets(v: unknown, f: Findings): ComposeSecret[] {
       return { name, suggested: { kind: 'existing', secret: existing, key: 'value' } };
     }
     const from = raw.file !== undefined ? `file ${String(raw.file)}` : `variable ${String(raw.environment)}`;
-    f.note(at, `the ${from} is not read: Homeport generates the value on the first deploy (or map it to an existing secret)`);
+    f.note(
+      at,
+      `the ${from} is not read: Homeport generates the value on the first deploy (or map it to an existing secret)`,
+    );
     return { name, suggested: { kind: 'generated' } };
   });
 }
@@ -214,16 +239,20 @@ function checkReferences(p: ComposeProject, f: Findings) {
       if (!services.has(d)) f.error([...at, 'depends_on', d], `depends on '${d}', which is not a service of the file`);
     }
     s.mounts.forEach((m) => {
-      if (!volumes.has(m.volume)) f.error([...at, 'volumes'], `mounts the volume '${m.volume}', which is not declared under volumes`);
+      if (!volumes.has(m.volume))
+        f.error([...at, 'volumes'], `mounts the volume '${m.volume}', which is not declared under volumes`);
     });
     s.secrets.forEach((r) => {
-      if (!secrets.has(r.source)) f.error([...at, 'secrets'], `uses the secret '${r.source}', which is not declared under secrets`);
+      if (!secrets.has(r.source))
+        f.error([...at, 'secrets'], `uses the secret '${r.source}', which is not declared under secrets`);
     });
     s.configs.forEach((r) => {
-      if (!configs.has(r.source)) f.error([...at, 'configs'], `uses the config '${r.source}', which is not declared under configs`);
+      if (!configs.has(r.source))
+        f.error([...at, 'configs'], `uses the config '${r.source}', which is not declared under configs`);
     });
     s.networks.forEach((n) => {
-      if (!networks.has(n)) f.error([...at, 'networks'], `joins the network '${n}', which is not declared under networks`);
+      if (!networks.has(n))
+        f.error([...at, 'networks'], `joins the network '${n}', which is not declared under networks`);
     });
   }
 }
@@ -242,7 +271,10 @@ function reachability(p: ComposeProject, f: Findings) {
       .map((o) => o.name);
     if (peers.length === p.services.length - 1) continue;
     if (s.ports.length > 0) {
-      f.note(['services', s.name, 'networks'], `'${s.name}' publishes ports, so every service may reach it, not only those on its networks`);
+      f.note(
+        ['services', s.name, 'networks'],
+        `'${s.name}' publishes ports, so every service may reach it, not only those on its networks`,
+      );
       continue;
     }
     s.acceptsFrom = peers;
@@ -282,7 +314,10 @@ function inferPorts(p: ComposeProject, f: Findings) {
       if (other.dependsOn.includes(s.name)) addressed = true;
     }
     if (addressed && s.expose.length === 0) {
-      f.note(['services', s.name], `'${s.name}' declares no ports, so no other service can reach it; add the port it listens on under expose`);
+      f.note(
+        ['services', s.name],
+        `'${s.name}' declares no ports, so no other service can reach it; add the port it listens on under expose`,
+      );
     }
   }
 }

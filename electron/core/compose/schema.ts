@@ -25,7 +25,12 @@ const validator = () =>
   ));
 
 const segments = (instancePath: string): string[] =>
-  instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  instancePath === ''
+    ? []
+    : instancePath
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 
 const under = (path: string, parent: string) => path === parent || path.startsWith(`${parent}/`);
 
@@ -65,7 +70,8 @@ export function schemaFindings(data: unknown, lineOf: (path: KeyPath) => number 
       .flatMap((e) => [(e.params as { type: unknown }).type].flat().map(String));
     out.push({
       path: segments(at),
-      message: types.length > 0 ? `must be ${[...new Set(types)].join(' or ')}` : 'does not fit any form Compose allows',
+      message:
+        types.length > 0 ? `must be ${[...new Set(types)].join(' or ')}` : 'does not fit any form Compose allows',
     });
   };
   const report = (list: ErrorObject[]) => {

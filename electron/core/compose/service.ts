@@ -85,7 +85,13 @@ export interface ServiceContext {
 }
 
 /** Reports every key of `obj` not in `known` as unsupported. */
-export function checkKeys(f: Findings, obj: Obj, path: KeyPath, known: ReadonlySet<string>, why: Record<string, string> = {}) {
+export function checkKeys(
+  f: Findings,
+  obj: Obj,
+  path: KeyPath,
+  known: ReadonlySet<string>,
+  why: Record<string, string> = {},
+) {
   for (const key of Object.keys(obj)) {
     if (known.has(key) || key.startsWith('x-')) continue;
     const reason = why[key] || 'Homeport cannot express it; it would not be deployed';
@@ -102,7 +108,10 @@ export function readService(name: string, raw: Obj, ctx: ServiceContext): Compos
   checkKeys(f, raw, at, SERVICE_KEYS, WHY);
   const image = asString(raw.image) ?? '';
   if (image === '') {
-    f.error([...at, raw.build !== undefined ? 'build' : 'image'], `service '${name}' has no image; Homeport deploys images only`);
+    f.error(
+      [...at, raw.build !== undefined ? 'build' : 'image'],
+      `service '${name}' has no image; Homeport deploys images only`,
+    );
   }
   if (!/^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) {
     f.error(
@@ -243,7 +252,10 @@ function readPorts(raw: Obj, at: KeyPath, f: Findings, svc: ComposeService) {
         return f.unsupportedKey([...path, 'protocol'], 'only TCP ports are supported');
       }
       if (asString(item.mode) === 'host') {
-        return f.unsupportedKey([...path, 'mode'], "host-mode ports are not supported; ports go through the platform's routing");
+        return f.unsupportedKey(
+          [...path, 'mode'],
+          "host-mode ports are not supported; ports go through the platform's routing",
+        );
       }
       const pub = asNumber(item.published);
       if (target !== undefined) add({ target, ...(pub !== undefined ? { published: pub } : {}) });
@@ -256,9 +268,16 @@ function readPorts(raw: Obj, at: KeyPath, f: Findings, svc: ComposeService) {
     if (parts.some((p) => p.includes('-'))) return f.unsupportedKey(path, `'${spec}': port ranges are not supported`);
     const target = asNumber(parts[parts.length - 1]);
     if (target === undefined) return f.error(path, `'${spec}' names no container port`);
-    if (parts.length === 3) f.unsupportedKey(path, `'${spec}': binding to one host address is not supported; the port is published on every host`);
+    if (parts.length === 3)
+      f.unsupportedKey(
+        path,
+        `'${spec}': binding to one host address is not supported; the port is published on every host`,
+      );
     if (parts.length === 1) {
-      f.note(path, `'${spec}' is published on a random host port by Compose; Homeport keeps it inside the stack (give a host port to publish it)`);
+      f.note(
+        path,
+        `'${spec}' is published on a random host port by Compose; Homeport keeps it inside the stack (give a host port to publish it)`,
+      );
       return add({ target });
     }
     const published = asNumber(parts[parts.length - 2]);
@@ -306,12 +325,18 @@ function readMounts(raw: Obj, at: KeyPath, f: Findings, svc: ComposeService) {
       type = source !== undefined && /^[./~]/.test(source) ? 'bind' : 'volume';
     }
     if (type === 'bind') {
-      return f.unsupportedKey(path, `bind mount of the host path '${source ?? ''}': Homeport does not mount host directories; declare a named volume and map it to a NAS export or a storage class`);
+      return f.unsupportedKey(
+        path,
+        `bind mount of the host path '${source ?? ''}': Homeport does not mount host directories; declare a named volume and map it to a NAS export or a storage class`,
+      );
     }
     if (type === 'tmpfs') return void tmpfs.push(target);
     if (type !== 'volume') return f.unsupportedKey(path, `'${type}' mounts are not supported`);
     if (source === undefined || source === '') {
-      return f.unsupportedKey(path, `the anonymous volume at ${target} is not supported: its data would not be kept; name it and declare it under volumes`);
+      return f.unsupportedKey(
+        path,
+        `the anonymous volume at ${target} is not supported: its data would not be kept; name it and declare it under volumes`,
+      );
     }
     mounts.push({ volume: source, target, readOnly });
   });
@@ -319,7 +344,10 @@ function readMounts(raw: Obj, at: KeyPath, f: Findings, svc: ComposeService) {
   if (t !== undefined) (Array.isArray(t) ? t : [t]).forEach((x) => tmpfs.push((asString(x) ?? '').split(':')[0] ?? ''));
   if (asBool(raw.read_only)) svc.readOnlyRoot = tmpfs;
   else if (tmpfs.length > 0) {
-    f.unsupportedKey([...at, raw.tmpfs !== undefined ? 'tmpfs' : 'volumes'], 'tmpfs directories are supported only with read_only: true (they are the writable places of a read-only root)');
+    f.unsupportedKey(
+      [...at, raw.tmpfs !== undefined ? 'tmpfs' : 'volumes'],
+      'tmpfs directories are supported only with read_only: true (they are the writable places of a read-only root)',
+    );
   }
   svc.mounts = mounts;
 }
@@ -366,11 +394,17 @@ function readDeploy(raw: Obj, at: KeyPath, f: Findings, svc: ComposeService) {
   const d = raw.deploy;
   if (!isObj(d)) return;
   const dp = [...at, 'deploy'];
-  checkKeys(f, d, dp, new Set(['mode', 'replicas', 'resources', 'update_config', 'rollback_config', 'restart_policy']), {
-    placement: 'the platform places the instances',
-    labels: 'service labels are not carried onto the deployed objects',
-    endpoint_mode: 'services are reached through the platform’s virtual IP',
-  });
+  checkKeys(
+    f,
+    d,
+    dp,
+    new Set(['mode', 'replicas', 'resources', 'update_config', 'rollback_config', 'restart_policy']),
+    {
+      placement: 'the platform places the instances',
+      labels: 'service labels are not carried onto the deployed objects',
+      endpoint_mode: 'services are reached through the platform’s virtual IP',
+    },
+  );
   const mode = asString(d.mode);
   if (mode !== undefined && mode !== 'replicated') {
     f.unsupportedKey([...dp, 'mode'], `mode '${mode}' is not supported: services are replicated`);
@@ -379,7 +413,10 @@ function readDeploy(raw: Obj, at: KeyPath, f: Findings, svc: ComposeService) {
   if (replicas !== undefined) svc.replicas = replicas;
   for (const key of ['update_config', 'rollback_config'] as const) {
     if (d[key] !== undefined) {
-      f.note([...dp, key], 'rolling updates and roll-backs follow Homeport’s (one instance at a time, new before old where the storage allows)');
+      f.note(
+        [...dp, key],
+        'rolling updates and roll-backs follow Homeport’s (one instance at a time, new before old where the storage allows)',
+      );
     }
   }
   const rp = d.restart_policy;
@@ -387,7 +424,10 @@ function readDeploy(raw: Obj, at: KeyPath, f: Findings, svc: ComposeService) {
     checkKeys(f, rp, [...dp, 'restart_policy'], new Set(['condition']));
     const c = asString(rp.condition);
     if (c !== undefined && c !== 'any') {
-      f.unsupportedKey([...dp, 'restart_policy', 'condition'], `'${c}': containers are always restarted when they exit`);
+      f.unsupportedKey(
+        [...dp, 'restart_policy', 'condition'],
+        `'${c}': containers are always restarted when they exit`,
+      );
     }
   }
   const r = d.resources;

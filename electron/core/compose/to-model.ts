@@ -86,7 +86,14 @@ export function composeToModel(input: ModelInput, values: UserStackValues): Stac
         );
       }
       readOnlyVolume.set(volume, v.readOnly);
-      volumes.push({ name: modelName(volume), type: 'nfs', server: v.server, path: v.path, readOnly: v.readOnly, size: '1Ti' });
+      volumes.push({
+        name: modelName(volume),
+        type: 'nfs',
+        server: v.server,
+        path: v.path,
+        readOnly: v.readOnly,
+        size: '1Ti',
+      });
     }
   }
 
@@ -102,7 +109,10 @@ export function composeToModel(input: ModelInput, values: UserStackValues): Stac
       }),
     });
   }
-  const configs = p.configs.length > 0 ? [{ name: configName(name), files: p.configs.map((c) => ({ key: c.name, content: c.content })) }] : [];
+  const configs =
+    p.configs.length > 0
+      ? [{ name: configName(name), files: p.configs.map((c) => ({ key: c.name, content: c.content })) }]
+      : [];
 
   const ingressTo = values.ingress.enabled ? values.ingress.service : undefined;
   const components = p.services.map((s): Component => {
@@ -127,7 +137,8 @@ export function composeToModel(input: ModelInput, values: UserStackValues): Stac
     };
     if (s.entrypoint) c.command = s.entrypoint;
     if (s.command) c.args = s.command;
-    if (s.secrets.length > 0) c.files = s.secrets.map((r) => ({ secret: secretName(name), key: r.source, path: r.target }));
+    if (s.secrets.length > 0)
+      c.files = s.secrets.map((r) => ({ secret: secretName(name), key: r.source, path: r.target }));
     if (s.configs.length > 0) {
       c.configFiles = s.configs.map((r) => ({ config: configName(name), key: r.source, path: r.target }));
     }
@@ -158,7 +169,10 @@ export function composeToModel(input: ModelInput, values: UserStackValues): Stac
     if (!target?.ports.some((pp) => pp.port === values.ingress.port)) {
       throw new Error(`ingress.port: '${values.ingress.service}' does not listen on ${values.ingress.port}`);
     }
-    model.ingress = { host: values.ingress.host, routes: [{ path: '/', component: values.ingress.service, port: values.ingress.port }] };
+    model.ingress = {
+      host: values.ingress.host,
+      routes: [{ path: '/', component: values.ingress.service, port: values.ingress.port }],
+    };
   }
   return model;
 }

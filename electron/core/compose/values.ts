@@ -16,7 +16,16 @@ import { z } from 'zod';
 import { dnsName } from '@shared/names';
 import type { ComposeMapping, VolumeMapping } from '@shared/user-stack-schemas';
 import type { ComposeProject } from './project';
-import { image, nasExportRef, nfsPath, nfsServer, port, quantity, replicas, storageClass } from '../stacks/values-common';
+import {
+  image,
+  nasExportRef,
+  nfsPath,
+  nfsServer,
+  port,
+  quantity,
+  replicas,
+  storageClass,
+} from '../stacks/values-common';
 
 /** A volume's values: the NFS place (nas / nfs mappings) or the claim's size and class. */
 export type VolumeValues =
@@ -31,7 +40,9 @@ export interface UserStackValues {
 
 /** The mapping a volume deploys with: the user's, else the import's suggestion. */
 export function volumeMappingOf(p: ComposeProject, mapping: ComposeMapping, volume: string): VolumeMapping {
-  return mapping.volumes[volume] ?? p.volumes.find((v) => v.name === volume)?.suggested ?? { kind: 'claim', size: '10Gi' };
+  return (
+    mapping.volumes[volume] ?? p.volumes.find((v) => v.name === volume)?.suggested ?? { kind: 'claim', size: '10Gi' }
+  );
 }
 
 function volumeSchema(m: VolumeMapping) {
@@ -64,7 +75,9 @@ export function userStackValuesSchema(p: ComposeProject, mapping: ComposeMapping
           image: image(s.image),
           replicas: replicas(Math.max(1, s.replicas)),
           ports: z
-            .strictObject(Object.fromEntries(s.ports.map((pp) => [String(pp.target), port.default(pp.published ?? pp.target)])))
+            .strictObject(
+              Object.fromEntries(s.ports.map((pp) => [String(pp.target), port.default(pp.published ?? pp.target)])),
+            )
             .prefault({}),
         })
         .prefault({}),
