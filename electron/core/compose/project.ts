@@ -132,6 +132,21 @@ export const asNumber = (v: unknown): number | undefined => {
 };
 export const asBool = (v: unknown): boolean => v === true || v === 'true';
 
+/** Reports every key of `obj` not in `known` as unsupported. */
+export function checkKeys(
+  f: Findings,
+  obj: Obj,
+  path: KeyPath,
+  known: ReadonlySet<string>,
+  why: Record<string, string> = {},
+) {
+  for (const key of Object.keys(obj)) {
+    if (known.has(key) || key.startsWith('x-')) continue;
+    const reason = why[key] || 'Homeport cannot express it; it would not be deployed';
+    f.unsupportedKey([...path, key], `'${key}' is not supported: ${reason}`);
+  }
+}
+
 /** Compose durations ('1m30s', '10s', '500ms', '1h'), in whole seconds (rounded up, at least 1 when > 0). */
 export function durationSeconds(v: unknown): number | undefined {
   if (typeof v === 'number') return Math.ceil(v / 1e9);

@@ -15,6 +15,7 @@ import { interpolateTree, parseEnvFile, type InterpolationIssue } from './interp
 import {
   asBool,
   asString,
+  checkKeys,
   Findings,
   isObj,
   type ComposeConfig,
@@ -24,7 +25,7 @@ import {
   type Obj,
 } from './project';
 import { schemaFindings } from './schema';
-import { checkKeys, readService } from './service';
+import { readService } from './service';
 import { parseComposeSource, type KeyPath } from './source';
 
 export interface ComposeInputs {
