@@ -20,14 +20,15 @@ import { composeDocument, composeText } from './testing/fixtures';
 const engine = testEngine();
 const stack = `wiki-${randomBytes(3).toString('hex')}`;
 const endpoint = 'test-engine';
-const doc = composeDocument('wiki-standin', { name: 'wiki-standin' });
+// Deployed under its own name, as catalog stacks are (a roll-back renders the stack named so).
+const doc = composeDocument('wiki-standin', { name: stack });
 const catalog = createStackCatalog([...builtinStacks, userStackDefinition(doc)]);
 const deployer = createSwarmDeployer({
   openClient: async () => createDockerClient({ kind: 'unix', socketPath: engine.socketPath }),
   catalog,
   updateMonitorMs: 2000,
 });
-const ref = { endpoint, stack, template: 'wiki-standin' };
+const ref = { endpoint, stack };
 
 async function waitFor(pred: (s: RolloutStatus) => boolean, what: string, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
