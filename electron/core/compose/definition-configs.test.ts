@@ -20,8 +20,7 @@ describe('the wiki proxy’s Caddyfile', () => {
     const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'wiki-proxy-config');
     expect(cm?.data).toEqual({ caddyfile: CADDYFILE });
     const proxy = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'proxy') as
-      | { spec: { template: { spec: { containers: { volumeMounts: unknown[] }[]; volumes: unknown[] } } } }
-      | undefined;
+      { spec: { template: { spec: { containers: { volumeMounts: unknown[] }[]; volumes: unknown[] } } } } | undefined;
     expect(proxy?.spec.template.spec.containers[0]?.volumeMounts).toContainEqual({
       name: 'config-wiki-proxy-config',
       mountPath: '/etc/caddy/Caddyfile',
@@ -43,8 +42,7 @@ describe('the wiki proxy’s Caddyfile', () => {
       }),
     ]);
     const proxy = swarm.services.find((s) => s.Name === 'wiki_proxy')?.TaskTemplate.ContainerSpec as
-      | { Configs?: { File: { Name: string } }[] }
-      | undefined;
+      { Configs?: { File: { Name: string } }[] } | undefined;
     expect(proxy?.Configs?.map((c) => c.File.Name)).toEqual(['/etc/caddy/Caddyfile']);
   });
 });

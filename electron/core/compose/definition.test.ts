@@ -188,6 +188,9 @@ describe('the wiki behind a proxy as a user stack', () => {
       expects: [{ host: 'wiki', port: 3000, why: 'proxy depends on wiki' }],
       tools: ['wget'],
     });
+    // The programs its health check runs, inside `sh -c` too; without one, what the Swarm TCP check runs.
+    expect(def.contracts.find((c) => c.component === 'db')?.tools).toEqual(['sh', 'pg_isready']);
+    expect(def.contracts.find((c) => c.component === 'wiki')?.tools).toEqual(['sh', 'nc']);
     expect(def.contracts.find((c) => c.component === 'wiki')?.expects).toEqual([
       { host: 'db', port: 5432, why: 'wiki depends on db', ref: 'wiki-proxy/docker-compose.yml:20' },
     ]);

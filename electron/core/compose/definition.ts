@@ -20,7 +20,7 @@ import type { StackSignals } from '../stacks/signals';
 import type { ImageContract } from '../stacks/upstream';
 import type { ComposeProject, ComposeService } from './project';
 import { readCompose } from './read';
-import { composeToModel, portsOf } from './to-model';
+import { composeToModel, healthTools, portsOf } from './to-model';
 import { primaryService, userStackValuesSchema, volumeMappingOf, type UserStackValues } from './values';
 
 const PG = 'docker-library/postgres@6edb0a8c';
@@ -61,13 +61,12 @@ export function composeContracts(stack: string, p: ComposeProject): ImageContrac
 }
 
 /**
- * Programs the image has: the one its health check runs. Without a health check nothing is known;
+ * Programs the image has: the ones its health check runs (healthTools). Without a health check nothing is known;
  * the Swarm check of its port (swarm-health.ts) runs BusyBox's sh and nc, which the image must have
  * (the analysis says so), and `kill -0 1` needs sh.
  */
 function toolsOf(s: ComposeService): string[] {
-  if (s.health?.command[0]) return [s.health.command[0]];
-  return portsOf(s).length > 0 ? ['sh', 'nc'] : ['sh'];
+  return healthTools(s) ?? (portsOf(s).length > 0 ? ['sh', 'nc'] : ['sh']);
 }
 
 /** The official postgres image's database, as its entrypoint sets it up. */

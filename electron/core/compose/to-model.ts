@@ -50,8 +50,44 @@ export function probesOf(s: ComposeService): Probes {
   return { liveness: { check, periodSeconds: 30 }, readiness: { check, periodSeconds: 10 } };
 }
 
-/** Programs the image has, as far as the file tells: the one its health check runs. */
-const toolsOf = (s: ComposeService) => (s.health?.command[0] ? [s.health.command[0]] : undefined);
+/**
+ * Programs the image has, as far as the file tells: the ones its health check runs (the command,
+ * and for `sh -c` the first word of each command of the script); undefined without a health check.
+ */
+export function healthTools(s: ComposeService): string[] | undefined {
+  const [program, flag, script] = s.health?.command ?? [];
+  if (program === undefined) return undefined;
+  const tools = [program];
+  if (/^(?:.*\/)?(sh|bash|ash|dash)$/.test(program) && flag === '-c' && script !== undefined) {
+    for (const segment of script.split(/\|\||&&|;|\|/)) {
+      const words = segment
+        .trim()
+        .split(/\s+/)
+        .filter((w) => w !== '' && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+      const first = words[0] === 'exec' ? words[1] : words[0];
+      if (first && /^[A-Za-z0-9_./-]+$/.test(first) && !SHELL_WORDS.has(first))
+        tools.push(first.split('/').pop() ?? first);
+    }
+  }
+  return [...new Set(tools)];
+}
+
+/** Shell builtins and keywords: not programs of the image. */
+const SHELL_WORDS = new Set([
+  'exit',
+  'true',
+  'false',
+  'test',
+  '[',
+  'echo',
+  ':',
+  'cd',
+  'set',
+  'printf',
+  'if',
+  'then',
+  'fi',
+]);
 
 export function portsOf(s: ComposeService): number[] {
   return [...new Set([...s.ports.map((p) => p.target), ...s.expose])];
@@ -142,7 +178,7 @@ export function composeToModel(input: ModelInput, values: UserStackValues): Stac
     if (s.configs.length > 0) {
       c.configFiles = s.configs.map((r) => ({ config: configName(name), key: r.source, path: r.target }));
     }
-    const tools = toolsOf(s);
+    const tools = healthTools(s);
     if (tools) c.tools = tools;
     if (s.acceptsFrom && ingressTo !== s.name) c.acceptsFrom = s.acceptsFrom;
     if (s.user || s.readOnlyRoot) {
