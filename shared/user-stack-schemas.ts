@@ -82,9 +82,9 @@ export const composeAnalysisSchema = z.object({
   /**
    * Understood, but deployed with another meaning than in Compose (depends_on does not order starts,
    * update_config follows Homeport's rollout, a secret file is not read but generated, an unset
-   * variable is empty): worth showing next to what was understood.
+   * variable is empty): worth showing next to what was understood. analyzeCompose always sets it.
    */
-  notes: z.array(composeFindingSchema).default([]),
+  notes: z.array(composeFindingSchema).optional(),
 });
 export type ComposeAnalysis = z.infer<typeof composeAnalysisSchema>;
 

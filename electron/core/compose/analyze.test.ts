@@ -69,7 +69,7 @@ describe('analyzeCompose: what Homeport understood', () => {
       name: 'uploads',
       suggested: { kind: 'nfs', server: '192.168.1.20', path: '/volume1/photos', readOnly: false },
     });
-    expect(paths(a.notes)).toContain('services.server.deploy.update_config@26');
+    expect(paths(a.notes ?? [])).toContain('services.server.deploy.update_config@26');
     expect(a.secrets).toEqual([{ name: 'db_password', suggested: { kind: 'generated' } }]);
   });
 
@@ -88,7 +88,7 @@ describe('analyzeCompose: what Homeport understood', () => {
         message: "env_file '.env' was not given to the import: add its contents",
       },
     ]);
-    expect(paths(a.notes)).toContain('services.database.environment.POSTGRES_USER@59');
+    expect(paths(a.notes ?? [])).toContain('services.database.environment.POSTGRES_USER@59');
   });
 
   it('names every key it cannot express with its path and line, and drops none silently', () => {
