@@ -4,6 +4,7 @@ import { builtinStacks, createStackCatalog } from '../stacks/catalog';
 import { validateKubeObjects } from '../stacks/testing/kube-schema';
 import type { KubeObject } from '../stacks/types';
 import { userStackDefinition, UserStackError } from './definition';
+import { userStackNasPlaces, withNasTargets } from './references';
 import { composeDocument } from './testing/fixtures';
 
 const find = (objects: KubeObject[], kind: string, name: string) => {
@@ -320,5 +321,29 @@ describe('the photo library as a user stack', () => {
     expect(() =>
       userStackDefinition(composeDocument('photo-library', { files: { '.env': '' }, compose: 'services: [' })),
     ).toThrow(UserStackError);
+  });
+});
+
+describe('NAS exports named by a user stack’s values', () => {
+  it('are listed by volume and resolved into server and path the build accepts', () => {
+    const def = userStackDefinition(
+      composeDocument('media-server', {
+        mapping: { volumes: { media: { kind: 'nas', host: 'box', export: 'media', readOnly: true } } },
+      }),
+    );
+    const values = def.schema.parse({});
+    expect(userStackNasPlaces(values)).toEqual([
+      { path: 'volumes.media', volume: 'media', host: 'box', export: 'media' },
+    ]);
+    const resolved = def.schema.parse(withNasTargets(values, { media: { server: 'nas.lan', path: '/volume1/media' } }));
+    expect(def.build(resolved).volumes).toContainEqual(
+      expect.objectContaining({
+        name: 'media',
+        type: 'nfs',
+        server: 'nas.lan',
+        path: '/volume1/media',
+        readOnly: true,
+      }),
+    );
   });
 });

@@ -14,5 +14,6 @@ export {
   UserStackError,
 } from './definition';
 export { composeToModel, configName, secretName, type ModelInput } from './to-model';
+export { userStackNasPlaces, withNasTargets, type NasPlace } from './references';
 export { userStackValuesSchema, type UserStackValues, type VolumeValues } from './values';
 export type { ComposeProject, ComposeService } from './project';
