@@ -79,6 +79,12 @@ export const composeAnalysisSchema = z.object({
   unsupported: z.array(composeFindingSchema),
   /** A broken file: the line and the reason. With errors, ok is false and nothing can be saved. */
   errors: z.array(composeFindingSchema),
+  /**
+   * Understood, but deployed with another meaning than in Compose (depends_on does not order starts,
+   * update_config follows Homeport's rollout, a secret file is not read but generated, an unset
+   * variable is empty): worth showing next to what was understood. analyzeCompose always sets it.
+   */
+  notes: z.array(composeFindingSchema).optional(),
 });
 export type ComposeAnalysis = z.infer<typeof composeAnalysisSchema>;
 
@@ -91,6 +97,12 @@ export const userStackDocumentSchema = z.strictObject({
   savedAt: z.string(),
   /** The compose file as the user gave it. */
   compose: z.string(),
+  /**
+   * Files the compose file refers to, by path as written ('./app.env' and 'app.env' are one):
+   * `.env` (interpolation variables), services' `env_file`s and configs' `file`s. Secret files are
+   * never stored: their values are generated or taken from existing secrets (mapping.secrets).
+   */
+  files: z.record(z.string(), z.string()).default({}),
   mapping: composeMappingSchema,
 });
 export type UserStackDocument = z.infer<typeof userStackDocumentSchema>;
