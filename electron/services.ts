@@ -1,3 +1,4 @@
+import { analyzeCompose, userStackDefinition } from './core/compose';
 import { createClustersService } from './core/clusters/clusters-service';
 import { createDeployEngine } from './core/deploy/engine';
 import { createRunInWorkload } from './core/exec/command';
@@ -28,7 +29,6 @@ import { createSshTrust, userKnownHostsFile } from './core/ssh/trust';
 import { builtinStacks, createStackCatalog } from './core/stacks/catalog';
 import { deployedWhere } from './core/targets/deployed-where';
 import { kubeRevisionRecords, swarmRevisionRecords } from './core/targets/deployed-where-sources';
-import { HomeportError } from './core/errors';
 import { createUserStacks, type ComposeLibrary } from './core/user-stacks/service';
 import { createUserStackStore } from './core/user-stacks/store';
 import { ensureDataDir } from './core/storage/data-dir';
@@ -58,21 +58,11 @@ export interface ServiceDeps {
   sandboxKubeconfig?: string;
   /** How stored credentials are sealed: safeStorage on the desktop; default a 0600 key file. */
   cipher?: SecretCipher;
-  /** The compose library (electron/core/compose) user stacks are imported and built with. */
+  /** The compose library user stacks are imported and built with (electron/core/compose unless a test gives another). */
   compose?: ComposeLibrary;
   /** Where problems found while starting are reported (a user stack file that cannot be read). */
   log?: (msg: string) => void;
 }
-
-/** Without a compose library, importing and building user stacks says so (saved files stay listed). */
-const noComposeLibrary: ComposeLibrary = {
-  analyzeCompose() {
-    throw new HomeportError('UNAVAILABLE', 'This Homeport cannot read compose files (no compose library)');
-  },
-  userStackDefinition() {
-    throw new HomeportError('UNAVAILABLE', 'This Homeport cannot build user stacks (no compose library)');
-  },
-};
 
 /** The composition root: every service is built here from its dependencies, nowhere else. It holds no behaviour. */
 export function createServices(deps: ServiceDeps) {
@@ -85,7 +75,7 @@ export function createServices(deps: ServiceDeps) {
     sandboxKubeconfig: deps.sandboxKubeconfig,
   });
   const openGateway = (context: string) => clusters.openGateway(context);
-  const compose = deps.compose ?? noComposeLibrary;
+  const compose = deps.compose ?? { analyzeCompose, userStackDefinition };
   // The catalog's own stacks and the user's (every saved version); saving or removing one refreshes it.
   const stacks = createStackCatalog(builtinStacks, { define: (doc) => compose.userStackDefinition(doc) });
   const userStacks = createUserStacks({

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '@shared/contract';
 import { fakeCompose } from '../core/user-stacks/testing/fake-compose';
 import { webCompose, webInput } from '../core/user-stacks/testing/compose-files';
+import { builtinStacks } from '../core/stacks/catalog';
 import { createServices } from '../services';
 import { createDispatch } from './dispatch';
 import { createHandlers } from './handlers';
@@ -42,10 +43,7 @@ describe('user stack channels', () => {
       });
       // Nowhere deployed: no cluster or endpoint is known here, and none is reported unreachable.
       expect(value(await dispatch('stacks:deployments', {}))).toEqual({
-        stacks: [
-          { stack: 'revenge', targets: [] },
-          { stack: 'photos', targets: [] },
-        ],
+        stacks: [...builtinStacks.map((b) => ({ stack: b.name, targets: [] })), { stack: 'photos', targets: [] }],
         unreachable: [],
       });
       value(await dispatch('stacks:user-remove', { name: 'photos' }));
@@ -77,13 +75,16 @@ describe('user stack channels', () => {
     }
   });
 
-  it('says so when this Homeport has no compose library', async () => {
-    const { services } = api();
-    services.close();
+  it('reads compose files with the compose library by default, naming what it cannot express', async () => {
     const bare = createServices({ dataDir: join(dir, 'data'), mode: 'web', env: { HOME: dir }, home: dir });
     try {
-      const result = await createDispatch(createHandlers(bare))('stacks:import-analyze', { compose: webCompose() });
-      expect(result).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+      const compose = 'services:\n  web:\n    image: busybox:1.36\n    build: .\n';
+      const result = await createDispatch(createHandlers(bare))('stacks:import-analyze', { compose });
+      expect(value(result)).toMatchObject({
+        ok: true,
+        services: [{ name: 'web', image: 'busybox:1.36' }],
+        unsupported: [{ path: 'services.web.build', line: 4 }],
+      });
     } finally {
       bare.close();
     }

@@ -48,8 +48,10 @@ export function createUserStacks(deps: UserStacksDeps) {
 
   /** Saves the next version; refused while the file has errors or a volume or secret is left unmapped. */
   async function save(input: UserStackInput & { envFiles?: Record<string, string> }): Promise<UserStackDocument> {
-    const { envFiles, ...doc } = input;
-    const analysis = analyze({ compose: doc.compose, ...(envFiles ? { envFiles } : {}) });
+    const { envFiles, ...rest } = input;
+    // The files the compose file reads are kept with it: building the stack reads them again.
+    const doc = { ...rest, files: { ...rest.files, ...envFiles } };
+    const analysis = analyze({ compose: doc.compose, envFiles: doc.files });
     if (!analysis.ok || analysis.errors.length > 0) {
       throw new HomeportError(
         'INVALID_INPUT',

@@ -24,6 +24,8 @@ export const userStackInputSchema = z.strictObject({
   description: z.string().max(300).default(''),
   compose: z.string().min(1, 'is empty: paste or choose a docker-compose.yml'),
   mapping: composeMappingSchema,
+  /** Files the compose file reads (`.env`, env_files, config files), by path as written. */
+  files: z.record(z.string(), z.string()).default({}),
 });
 export type UserStackInput = z.input<typeof userStackInputSchema>;
 
