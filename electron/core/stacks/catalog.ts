@@ -8,12 +8,13 @@ import { stringify } from 'yaml';
 import { z } from 'zod';
 import { renderKubernetesObjects } from './kubernetes';
 import type { StackDefinition } from './model';
+import { radarrMvp } from './radarr-stack';
 import { revenge } from './revenge-stack';
 import { renderSwarmStack, type SwarmRenderOptions, type SwarmStack } from './swarm';
 import type { KubeObject, RenderedStack, RenderOptions, StackCatalog, StackKnowledge, ValidationResult } from './types';
 
 /** The stacks Homeport ships. */
-export const builtinStacks: readonly StackDefinition[] = [revenge as StackDefinition];
+export const builtinStacks: readonly StackDefinition[] = [revenge as StackDefinition, radarrMvp as StackDefinition];
 
 export function createStackCatalog(
   definitions: readonly StackDefinition[] = builtinStacks,

@@ -6,5 +6,6 @@ import { builtinStacks } from './catalog';
 import type { ImageContract } from './upstream';
 
 export function allImageContracts(): ImageContract[] {
-  return builtinStacks.flatMap((s) => s.contracts);
+  // Stacks share contracts (PostgreSQL): each once.
+  return [...new Set(builtinStacks.flatMap((s) => s.contracts))];
 }

@@ -84,6 +84,8 @@ export interface ImageContract {
   settings: SettingsContract;
   /** Host names (and ports) the program connects to by name: other components must be reachable so. */
   expects: { host: string; port: number; why: string; ref: SourceRef }[];
+  /** The program's executable on the image's PATH, for a start wrapper that runs it (env-files.ts). */
+  program?: { name: string; ref: SourceRef };
   /** Programs in the image that a health check may run. */
   tools: string[];
   /** Arguments the program must be started with, and why (another component depends on them). */
