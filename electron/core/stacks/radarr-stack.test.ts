@@ -306,3 +306,44 @@ describe('radarr-mvp in the catalog', () => {
     expect(catalog.list().map((s) => s.name)).toEqual(expect.arrayContaining(['revenge', 'radarr-mvp']));
   });
 });
+
+describe('radarr-mvp on Docker Swarm', () => {
+  const swarm = (values: unknown = FULL) => catalog.renderSwarm('radarr-mvp', values, { stack: 'radarr' });
+
+  it('mounts the credentials as secret files the wrapper reads, and publishes 7878', () => {
+    const rendered = swarm();
+    const svc = rendered.services.find((s) => s.Name === 'radarr_radarr');
+    const spec = svc?.TaskTemplate.ContainerSpec;
+    expect(spec?.Command).toEqual(
+      envFromFilesCommand(['DATABASE_URL', 'RADARR_API_KEY', 'TMDB_API_KEY'], ['radarr-mvp']),
+    );
+    expect(spec?.Env).toEqual([
+      'DATABASE_URL_FILE=/run/radarr-mvp/database-url',
+      'RADARR_API_KEY_FILE=/run/radarr-mvp/api-key',
+      'TMDB_API_KEY_FILE=/run/radarr-mvp/tmdb-api-key',
+      'RADARR_PORT=7878',
+      'RUST_LOG=info',
+    ]);
+    const files = Object.fromEntries((spec?.Secrets ?? []).map((r) => [r.File.Name, r.SecretName]));
+    expect(files['/run/radarr-mvp/database-url']).toMatch(/^radarr_radarr-secrets_database-url_[0-9a-f]{8}$/);
+    expect(files['/run/radarr-mvp/api-key']).toBe('radarr_radarr-secrets_api-key');
+    // The templates read the generated password and the user's existing TMDB secret as files of the task.
+    expect(files['radarr-secrets_database-password']).toBe('radarr_radarr-secrets_database-password');
+    expect(files['tmdb_tmdb-api-key']).toBe('tmdb_tmdb-api-key');
+    expect(spec?.Healthcheck.Test).toEqual(['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:7878/health']);
+    expect(svc?.EndpointSpec?.Ports).toEqual([
+      expect.objectContaining({ TargetPort: 7878, PublishedPort: 7878, Protocol: 'tcp' }),
+    ]);
+  });
+
+  it('mounts downloads and movies writable only when they are on', () => {
+    const on = swarm().services.find((s) => s.Name === 'radarr_radarr')?.TaskTemplate.ContainerSpec.Mounts ?? [];
+    expect(on.map((m) => [m.Target, 'ReadOnly' in m ? m.ReadOnly : undefined])).toEqual([
+      ['/downloads', undefined],
+      ['/movies', undefined],
+    ]);
+    const off = { ...FULL, downloads: { enabled: false }, movies: { enabled: false } };
+    expect(swarm(off).services.find((s) => s.Name === 'radarr_radarr')?.TaskTemplate.ContainerSpec.Mounts).toEqual([]);
+    expect(buildRadarr(radarrValuesSchema.parse(off)).volumes.map((v) => v.name)).toEqual(['backups']);
+  });
+});

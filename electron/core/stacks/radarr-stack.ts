@@ -107,9 +107,10 @@ function app(values: RadarrValues, imageRef: string): Component {
       { name: 'RADARR_PORT', value: String(RADARR_PORT) },
       { name: 'RUST_LOG', value: values.app.logLevel },
     ],
+    // Imports read /downloads (workflow.rs:522) and write the library under /movies (v3_movies.rs:391).
     mounts: [
-      { volume: 'downloads', mountPath: '/downloads', readOnly: false },
-      { volume: 'movies', mountPath: '/movies', readOnly: false },
+      ...(values.downloads.enabled ? [{ volume: 'downloads', mountPath: '/downloads', readOnly: false }] : []),
+      ...(values.movies.enabled ? [{ volume: 'movies', mountPath: '/movies', readOnly: false }] : []),
     ],
     stateful: false,
     // The image is the user's own build: its user is not known, so only privileges are dropped.
@@ -176,8 +177,8 @@ function nfsVolume(name: string, place: { server: string; path: string }, size: 
 export function buildRadarr(values: RadarrValues): StackModel {
   const imageRef = values.app.image;
   if (imageRef === undefined) throw new Error('app.image: radarr-mvp publishes no image; give your own');
-  const downloads = resolved('downloads', values.downloads);
-  const movies = resolved('movies', values.movies);
+  const downloads = values.downloads.enabled ? resolved('downloads', values.downloads) : undefined;
+  const movies = values.movies.enabled ? resolved('movies', values.movies) : undefined;
   const b = values.backup.inCluster;
   const db = radarrBackup.databases[0];
   const place = b.enabled && db ? resolved('backup.inCluster.nfs', b.nfs) : undefined;
@@ -199,8 +200,8 @@ export function buildRadarr(values: RadarrValues): StackModel {
     components: [app(values, imageRef), postgres(values, job ? [job.name] : [])],
     ...(job ? { jobs: [job] } : {}),
     volumes: [
-      nfsVolume('downloads', downloads, values.downloads.size),
-      nfsVolume('movies', movies, values.movies.size),
+      ...(downloads ? [nfsVolume('downloads', downloads, values.downloads.size)] : []),
+      ...(movies ? [nfsVolume('movies', movies, values.movies.size)] : []),
       // Nominal: an NFS volume is as large as its export.
       ...(place ? [nfsVolume(BACKUP_VOLUME, place, '100Gi')] : []),
     ],

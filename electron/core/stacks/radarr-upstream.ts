@@ -75,7 +75,9 @@ export const radarrApp: ImageContract = {
     urls: [
       // The stack's database: the program connects to DATABASE_URL before it listens and exits when
       // it cannot (main.rs:147, :253; crates/infrastructure/src/database.rs:83).
-      { key: 'DATABASE_URL', host: 'postgres', port: 5432, ref: `${RADARR}:src/main.rs:253` },
+      // sqlx gives up after the pool's acquire timeout, 3 s (main.rs:251 takes the default of
+      // crates/infrastructure/src/database.rs:27).
+      { key: 'DATABASE_URL', host: 'postgres', port: 5432, ref: `${RADARR}:src/main.rs:253`, connectsWithin: 3 },
     ],
   },
   expects: [

@@ -34,6 +34,10 @@ const IMAGE_FIX =
 const nfsPlace = (what: string, defaultPath: string) =>
   z
     .strictObject({
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe(`Mount the ${what}; off, radarr-mvp runs without them (it uses them only when importing)`),
       nas: nasExportRef,
       server: nfsServer.describe(`NFS server holding the ${what} (default nas.local)`),
       path: nfsPath.describe(`Exported directory for the ${what}, writable by radarr-mvp (default ${defaultPath})`),

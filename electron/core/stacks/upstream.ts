@@ -68,8 +68,12 @@ export interface SettingsContract {
   args?: { supported: boolean; ref: SourceRef };
   /** Settings that matter to Homeport; unknown settings are ignored by the program. */
   known: SettingSpec[];
-  /** A host name and port a setting's URL must name (the program connects there). */
-  urls?: { key: string; host: string; port: number; ref: SourceRef }[];
+  /**
+   * A host name and port a setting's URL must name (the program connects there). With
+   * `connectsWithin`, the program connects at start and exits when that many seconds pass without
+   * a connection.
+   */
+  urls?: { key: string; host: string; port: number; ref: SourceRef; connectsWithin?: number }[];
 }
 
 export interface ImageContract {
