@@ -69,7 +69,12 @@ beforeAll(async () => {
   services = createServices({ dataDir: join(dir, 'data'), mode: 'web', env: { HOME: dir }, home: dir });
   await services.dockerEndpoints.add({ name: 'test', url: engine.host });
   await services.deployments.apply({ target, stack, values, prune: true });
-  await healthy();
+  await healthy().catch(async (err: unknown) => {
+    const tasks = await run('docker', ['--host', engine.host, 'service', 'ps', '--no-trunc', `${stack}_radarr`])
+      .then((r) => r.stdout)
+      .catch(() => '');
+    throw new Error(`${String(err)}\ntasks:\n${tasks}\nlogs:\n${(await serviceLogs(`${stack}_radarr`)).slice(-4000)}`);
+  });
 }, 500_000);
 
 afterAll(async () => {
