@@ -4,7 +4,8 @@
  * reads only from the environment) and the real PostgreSQL image. Nothing mounts NFS here
  * (no kernel module), so the downloads and movies mounts are off, and the nightly pg_dump service
  * runs as rendered except that its NFS volume is a bind of the export's directory on this machine;
- * its dump file lands there.
+ * its dump file lands there. The kernel has no IPVS either: the database's service answers by DNS
+ * round robin instead of a virtual IP.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -69,6 +70,9 @@ beforeAll(async () => {
   services = createServices({ dataDir: join(dir, 'data'), mode: 'web', env: { HOME: dir }, home: dir });
   await services.dockerEndpoints.add({ name: 'test', url: engine.host });
   await services.deployments.apply({ target, stack, values, prune: true });
+  // This machine's kernel has no IPVS, so Swarm's virtual IPs route nowhere (connections time out);
+  // the database answers at its name when the name resolves to its task (DNS round robin).
+  await engine.docker(['service', 'update', '--detach', '--endpoint-mode', 'dnsrr', `${stack}_postgres`]);
   await healthy().catch(async (err: unknown) => {
     const tasks = await run('docker', ['--host', engine.host, 'service', 'ps', '--no-trunc', `${stack}_radarr`])
       .then((r) => r.stdout)

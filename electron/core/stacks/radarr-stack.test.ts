@@ -1,10 +1,5 @@
 // The radarr-mvp stack: its values, its model, and its Kubernetes objects reviewed key by key.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
-import { runRender, type StackIo } from '../../cli/stack-commands';
 import { createStackCatalog } from './catalog';
 import { envFromFilesCommand, programInputs } from './env-files';
 import { DUMP_SCRIPT } from './postgres-backup-job';
@@ -91,28 +86,9 @@ describe('the radarr-mvp model', () => {
 });
 
 describe('radarr-mvp on Kubernetes', () => {
-  it('`homeport render radarr-mvp` prints objects that validate strictly', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'homeport-radarr-render-'));
-    const file = join(dir, 'values.yaml');
-    writeFileSync(file, `app:\n  image: ${IMAGE}\n`);
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: StackIo = { confirm: async () => false, out: (l) => out.push(l), err: (l) => err.push(l) };
-    expect(await runRender('radarr-mvp', { values: file, namespace: 'radarr', 'data-dir': dir }, io)).toBe(0);
-    const docs = parseAllDocuments(out.join('\n')).map((d) => d.toJS() as KubeObject);
-    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(
-      expect.arrayContaining(['Deployment/radarr', 'StatefulSet/postgres', 'Service/radarr', 'Secret/radarr-secrets']),
-    );
-    validateKubeObjects(docs);
+  it('renders objects that validate strictly', () => {
     validateKubeObjects(objects());
-  });
-
-  it('refuses to render without an image', async () => {
-    const err: string[] = [];
-    const io: StackIo = { confirm: async () => false, out: () => undefined, err: (l) => err.push(l) };
-    const dir = mkdtempSync(join(tmpdir(), 'homeport-radarr-render-'));
-    expect(await runRender('radarr-mvp', { 'data-dir': dir }, io)).toBe(1);
-    expect(err.join('\n')).toContain('app.image');
+    validateKubeObjects(objects({ app: { image: IMAGE } }));
   });
 
   it('gives radarr its settings from the environment, its credentials from secret files read by the wrapper', () => {
