@@ -47,7 +47,7 @@ const SETPRIV = '/usr/bin/setpriv';
 const LOCALE = '/usr/lib/locale/C.utf8';
 const ZONEINFO = '/usr/share/zoneinfo';
 /** What the entrypoint runs besides sh and the PostgreSQL programs. */
-// The entrypoint's, and the in-cluster backup's (postgres-backup-job.ts DUMP_SCRIPT): the official
+// The entrypoint's, and the in-cluster backup's (DUMP_SCRIPT, and CRON_LOOP on Swarm): the official
 // Alpine image has every BusyBox applet.
 const APPLETS = [
   'cat',
@@ -62,6 +62,7 @@ const APPLETS = [
   'mv',
   'rm',
   'sed',
+  'sleep',
   'sort',
   'tail',
   'wc',
