@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { renderKubernetesObjects } from './kubernetes';
 import type { StackDefinition } from './model';
 import { goverse } from './goverse-stack';
+import { radarrMvp } from './radarr-stack';
 import { revenge } from './revenge-stack';
 import { renderSwarmStack, type SwarmRenderOptions, type SwarmStack } from './swarm';
 import { deriveNeeds } from './stack-needs';
@@ -25,7 +26,11 @@ import { UserStacks, withVersion, type DefineUserStack } from './user-catalog';
 import type { UserStackDocument } from '@shared/user-stack-schemas';
 
 /** The stacks Homeport ships. */
-export const builtinStacks: readonly StackDefinition[] = [revenge as StackDefinition, goverse as StackDefinition];
+export const builtinStacks: readonly StackDefinition[] = [
+  revenge as StackDefinition,
+  goverse as StackDefinition,
+  radarrMvp as StackDefinition,
+];
 
 /** User stacks in the catalog: how a saved document becomes a definition, and the saved documents. */
 export interface UserStackOptions {

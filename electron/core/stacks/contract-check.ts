@@ -8,6 +8,7 @@
  * templates filled by sample values, the stack's service names) to the same `startProblems` the
  * stand-ins and the sandbox run.
  */
+import { programInputs } from './env-files';
 import { TEMPLATE_REF } from './model';
 import type { SwarmServiceSpec, SwarmStack } from './swarm';
 import { SECRETS_DIR } from './swarm';
@@ -71,6 +72,20 @@ function envProblems(c: ImageContract, names: string[], where: string): string[]
     if (!known.has(key)) {
       out.push(`${where}: ${name} sets '${key}', which ${c.component} does not read (${s.env.ref})`);
     }
+  }
+  return out;
+}
+
+/** A start wrapper needs the image's shell and must run the image's own program. */
+function wrapperProblems(c: ImageContract, wrapped: boolean, command: readonly string[], where: string): string[] {
+  if (!wrapped) return [];
+  const out: string[] = [];
+  if (!c.tools.includes('sh')) out.push(`${where}: the start wrapper needs sh, which the ${c.component} image lacks`);
+  const program = command[4];
+  if (program !== c.program?.name) {
+    out.push(
+      `${where}: the start wrapper runs ${program ?? 'nothing'}, not ${c.component}'s program ${c.program?.name ?? '(none known)'}`,
+    );
   }
   return out;
 }
@@ -160,11 +175,6 @@ export function checkKubernetes(objects: KubeObject[], contracts: readonly Image
         ...probeProblem(c, container, where, 'startupProbe', container.startupProbe),
         ...probeProblem(c, container, where, 'readinessProbe', container.readinessProbe),
         ...probeProblem(c, container, where, 'livenessProbe', container.livenessProbe),
-        ...envProblems(
-          c,
-          (container.env ?? []).map((e) => e.name),
-          where,
-        ),
         ...requiredArgProblems(c, [...(container.command ?? []), ...(container.args ?? [])], where),
       );
       const scrape = template.metadata?.annotations ?? {};
@@ -188,8 +198,13 @@ export function checkKubernetes(objects: KubeObject[], contracts: readonly Image
         const ref = e.valueFrom?.secretKeyRef;
         env[e.name] = ref ? (secret(ref.name, ref.key) ?? SAMPLE_PROVIDED) : (e.value ?? '');
       }
-      const args = [...(container.command ?? []), ...(container.args ?? [])];
-      for (const p of startProblems(c, { env, args, files, hosts })) problems.push(`${where}: would not start: ${p}`);
+      const run = programInputs([...(container.command ?? []), ...(container.args ?? [])], env, files);
+      problems.push(
+        ...wrapperProblems(c, run.wrapped, container.command ?? [], where),
+        ...envProblems(c, Object.keys(run.env), where),
+      );
+      for (const p of startProblems(c, { env: run.env, args: run.args, files, hosts }))
+        problems.push(`${where}: would not start: ${p}`);
       if (container.securityContext?.readOnlyRootFilesystem) {
         const mounted = new Set((container.volumeMounts ?? []).map((m) => m.mountPath));
         for (const dir of c.writes ?? []) {
@@ -237,7 +252,6 @@ export function checkSwarm(spec: SwarmStack, contracts: readonly ImageContract[]
     const envNames = cs.Env.map((e) => e.slice(0, e.indexOf('=')));
     problems.push(
       ...swarmHealthProblems(c, svc),
-      ...envProblems(c, envNames, where),
       ...requiredArgProblems(c, [...(cs.Command ?? []), ...(cs.Args ?? [])], where),
     );
     // The files of the task: plain and generated secrets as samples, templates filled from the task's other files.
@@ -259,8 +273,14 @@ export function checkSwarm(spec: SwarmStack, contracts: readonly ImageContract[]
       }
     }
     const env = Object.fromEntries(cs.Env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
-    const args = [...(cs.Command ?? []), ...(cs.Args ?? [])];
-    for (const p of startProblems(c, { env, args, files, hosts })) problems.push(`${where}: would not start: ${p}`);
+    // A start wrapper (env-files.ts) reads NAME_FILE into NAME before the program sees its environment.
+    const run = programInputs([...(cs.Command ?? []), ...(cs.Args ?? [])], env, files);
+    problems.push(
+      ...wrapperProblems(c, run.wrapped, cs.Command ?? [], where),
+      ...envProblems(c, run.wrapped ? Object.keys(run.env) : envNames, where),
+    );
+    for (const p of startProblems(c, { env: run.env, args: run.args, files, hosts }))
+      problems.push(`${where}: would not start: ${p}`);
   }
   return problems;
 }

@@ -112,6 +112,11 @@ function secretsFor(values: Resolved): SecretSpec[] {
     `    access_key_id: "{{${s3.keys.secret}/${s3.keys.id}}}"`,
     `    secret_access_key: "{{${s3.keys.secret}/${s3.keys.key}}}"`,
     `    use_path_style: ${s3.pathStyle}`,
+    // integrations.radarr.api_key has an underscore: the file is the only place Revenge reads it
+    // (loader.go:139 maps REVENGE_INTEGRATIONS_RADARR_API_KEY, but Swarm sets no secret variables).
+    ...(values.integrations.radarr.enabled
+      ? ['integrations:', '  radarr:', `    api_key: "{{${values.integrations.radarr.apiKeySecret}/api-key}}"`]
+      : []),
     '',
   ].join('\n');
   const typesenseIni = ['[server]', `api-key = ${ref('search-api-key')}`, 'data-dir = /data', ''].join('\n');
@@ -135,6 +140,19 @@ function secretsFor(values: Resolved): SecretSpec[] {
   return secrets;
 }
 
+/** The radarr-mvp stack's Service port (radarr-upstream.ts: src/config/mod.rs:192). */
+const RADARR_PORT = 7878;
+
+/** Revenge's Radarr settings (integrations.radarr.*, config.go:489-497; compound names, loader.go:139-140). */
+function radarrEnv(values: Resolved): Component['env'] {
+  const r = values.integrations.radarr;
+  if (!r.enabled) return [];
+  return [
+    { name: 'REVENGE_INTEGRATIONS_RADARR_ENABLED', value: 'true' },
+    { name: 'REVENGE_INTEGRATIONS_RADARR_BASE_URL', value: r.baseUrl ?? `http://radarr.${r.namespace}:${RADARR_PORT}` },
+  ];
+}
+
 function api(values: Resolved): Component {
   const s3 = objectStorage(values);
   const scale = values.api.autoscale;
@@ -151,6 +169,7 @@ function api(values: Resolved): Component {
     identityEnv: [],
     secretEnv: [],
     env: [
+      ...radarrEnv(values),
       { name: 'REVENGE_CACHE_ENABLED', value: 'true' },
       { name: 'REVENGE_CACHE_URL', value: 'redis://dragonfly:6379' },
       { name: 'REVENGE_SEARCH_ENABLED', value: 'true' },

@@ -123,6 +123,15 @@ export const revengeApi: ImageContract = {
         ref: `${REVENGE}:internal/config/config.go:633`,
       },
       { key: 'storage.s3.use_path_style', check: 'boolean', ref: `${REVENGE}:internal/config/config.go:636` },
+      // The Radarr client starts only when enabled, with a base URL and an API key (integration/radarr/module.go:68-73).
+      {
+        key: 'integrations.radarr.enabled',
+        default: 'false',
+        check: 'boolean',
+        ref: `${REVENGE}:internal/config/config.go:491`,
+      },
+      { key: 'integrations.radarr.base_url', ref: `${REVENGE}:internal/config/config.go:494` },
+      { key: 'integrations.radarr.api_key', secret: true, ref: `${REVENGE}:internal/config/config.go:497` },
     ],
     urls: [
       // The entrypoint waits for `postgres` before migrating with database.url (scripts/docker-entrypoint.sh:35, :46).

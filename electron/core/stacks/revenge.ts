@@ -9,7 +9,7 @@
  * host port (swarm.publish).
  */
 import { z } from 'zod';
-import { bucketName, dnsName, envName, k8sName } from '@shared/names';
+import { bucketName, dnsName, envName, k8sName, namespaceName } from '@shared/names';
 import {
   image,
   nasExportRef,
@@ -169,6 +169,32 @@ const inClusterBackupSchema = z
   })
   .prefault({});
 
+/**
+ * Revenge's Radarr integration (lusoris/revenge@e102b189 internal/config/config.go:489-497, set by
+ * REVENGE_INTEGRATIONS_RADARR_* per loader.go:139-140) pointed at a radarr-mvp stack Homeport deployed.
+ * Kubernetes: radarr's Service in its own namespace, `http://radarr.<namespace>:7878` (the pod's DNS
+ * search list completes `<service>.<namespace>`). Docker Swarm: stacks share no network, so give
+ * baseUrl as a node's address and radarr-mvp's published port (swarm.publish.http, 7878).
+ * Secrets do not cross namespaces: the API key (radarr-mvp's RADARR_API_KEY, its secret
+ * radarr-secrets/api-key) must be copied into a Secret in Revenge's namespace, named apiKeySecret
+ * (on Swarm: the secret `<apiKeySecret>_api-key`); it goes into Revenge's config file.
+ */
+const radarrIntegrationSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Let Revenge talk to a radarr-mvp stack'),
+    namespace: namespaceName
+      .default('radarr-mvp')
+      .describe('Kubernetes namespace radarr-mvp is deployed in (its Service is radarr, port 7878)'),
+    baseUrl: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL like http://radarr.radarr-mvp:7878' })
+      .optional()
+      .describe('Radarr URL (default http://radarr.<namespace>:7878; on Docker Swarm: http://<node>:7878)'),
+    apiKeySecret: k8sName
+      .default('radarr-api-key')
+      .describe("Existing Secret in Revenge's namespace with the key api-key: radarr-mvp's RADARR_API_KEY"),
+  })
+  .prefault({});
+
 export const revengeValuesSchema = z.strictObject({
   api: z
     .strictObject({
@@ -225,6 +251,10 @@ export const revengeValuesSchema = z.strictObject({
     .strictObject({ inCluster: inClusterBackupSchema })
     .prefault({})
     .describe('Backups the cluster runs itself, while Homeport is closed'),
+  integrations: z
+    .strictObject({ radarr: radarrIntegrationSchema })
+    .prefault({})
+    .describe('Other programs Revenge talks to'),
   swarm: z
     .strictObject({
       /**

@@ -68,8 +68,12 @@ export interface SettingsContract {
   args?: { supported: boolean; ref: SourceRef };
   /** Settings that matter to Homeport; unknown settings are ignored by the program. */
   known: SettingSpec[];
-  /** A host name and port a setting's URL must name (the program connects there). */
-  urls?: { key: string; host: string; port: number; ref: SourceRef }[];
+  /**
+   * A host name and port a setting's URL must name (the program connects there). With
+   * `connectsWithin`, the program connects at start and exits when that many seconds pass without
+   * a connection.
+   */
+  urls?: { key: string; host: string; port: number; ref: SourceRef; connectsWithin?: number }[];
 }
 
 export interface ImageContract {
@@ -84,6 +88,8 @@ export interface ImageContract {
   settings: SettingsContract;
   /** Host names (and ports) the program connects to by name: other components must be reachable so. */
   expects: { host: string; port: number; why: string; ref: SourceRef }[];
+  /** The program's executable on the image's PATH, for a start wrapper that runs it (env-files.ts). */
+  program?: { name: string; ref: SourceRef };
   /** Programs in the image that a health check may run. */
   tools: string[];
   /** Arguments the program must be started with, and why (another component depends on them). */

@@ -8,7 +8,8 @@
  *   unavailable), /usr/share/postgresql/15 with `listen_addresses = '*'` in the sample config as
  *   the official image makes it, every library `ldd` lists for them and the loader, the time zones
  *   and glibc's C.UTF-8 locale;
- * - dash as /bin/sh, the BusyBox applets the entrypoint uses, util-linux setpriv to drop root;
+ * - dash as /bin/sh, the BusyBox applets the entrypoint and the in-cluster backup use, util-linux
+ *   setpriv to drop root;
  * - the entrypoint (postgres-entrypoint.sh), the official image's docker-entrypoint.sh in sh.
  *
  * What the image is, cited as docker-library/postgres@6edb0a8c:15/alpine3.23/Dockerfile:<line>
@@ -46,7 +47,26 @@ const SETPRIV = '/usr/bin/setpriv';
 const LOCALE = '/usr/lib/locale/C.utf8';
 const ZONEINFO = '/usr/share/zoneinfo';
 /** What the entrypoint runs besides sh and the PostgreSQL programs. */
-const APPLETS = ['cat', 'chmod', 'chown', 'find', 'id', 'ls', 'mkdir', 'rm', 'sed'];
+// The entrypoint's, and the in-cluster backup's (DUMP_SCRIPT, and CRON_LOOP on Swarm): the official
+// Alpine image has every BusyBox applet.
+const APPLETS = [
+  'cat',
+  'chmod',
+  'chown',
+  'date',
+  'find',
+  'grep',
+  'id',
+  'ls',
+  'mkdir',
+  'mv',
+  'rm',
+  'sed',
+  'sleep',
+  'sort',
+  'tail',
+  'wc',
+];
 const PATH = `/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${PG_BIN}`;
 
 export interface PostgresImageBuild {

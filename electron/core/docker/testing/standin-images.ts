@@ -4,7 +4,7 @@
  *
  *   ghcr.io/lusoris/revenge:homeport-standin, ghcr.io/lusoris/revenge-frontend:homeport-standin,
  *   postgres:homeport-standin, docker.dragonflydb.io/dragonflydb/dragonfly:homeport-standin,
- *   typesense/typesense:homeport-standin   (STANDIN_IMAGES, by component)
+ *   typesense/typesense:homeport-standin, radarr-mvp:homeport-standin   (STANDIN_IMAGES, by component)
  *
  * Each behaves like the real program as far as its contract says (standin-runtime.ts): it refuses to
  * start where the program refuses (`Error: ...`, exit 1, e.g. Revenge without a database password
@@ -110,6 +110,9 @@ async function contractLayer(c: ImageContract, dir: string, applets: ReadonlySet
     else if (applets.has(tool)) await symlink(`${STANDIN_DIR}/busybox`, join(root, 'usr', 'bin', tool));
     else await writeFile(join(root, 'usr', 'bin', tool), `#!${NODE_PATH} ${RUNTIME_PATH}\n`, { mode: 0o755 });
   }
+  // The program's own executable (for start wrappers that exec it): the runtime, as the program.
+  if (c.program)
+    await writeFile(join(root, 'usr', 'bin', c.program.name), `#!${NODE_PATH} ${RUNTIME_PATH}\n`, { mode: 0o755 });
   for (const w of c.writes ?? []) {
     await mkdir(join(root, w), { recursive: true });
     await chmod(join(root, w), 0o1777);

@@ -18,7 +18,13 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { basename, dirname } from 'node:path';
 import { problemLines, settingLines } from '../../stacks/upstream-output';
-import { answersHttp, startProblems, type ContainerInputs, type ImageContract } from '../../stacks/upstream';
+import {
+  answersHttp,
+  effectiveSettings,
+  startProblems,
+  type ContainerInputs,
+  type ImageContract,
+} from '../../stacks/upstream';
 import { configArg, goverseStartProblems, isGoverseProgram, pgadminTarget } from './standin-goverse';
 import { CONTRACT_PATH, MAIN_FLAG } from './standin-layout';
 import { readStdin, standinPgDump, standinPgRestore } from './standin-pgtools';
@@ -107,6 +113,30 @@ function serveTcp(): net.Server {
   });
 }
 
+/** The connections the program makes before it serves (contract urls with connectsWithin), as it makes them. */
+async function startConnections(contract: ImageContract, inputs: ContainerInputs): Promise<string[]> {
+  const settings = effectiveSettings(contract.settings, inputs);
+  const problems: string[] = [];
+  for (const u of contract.settings.urls ?? []) {
+    if (u.connectsWithin === undefined) continue;
+    const url = new URL(settings.get(u.key) ?? '');
+    const port = Number(url.port || u.port);
+    const deadline = Date.now() + u.connectsWithin * 1000;
+    let result: net.Socket | string = 'timeout expired';
+    while (Date.now() < deadline) {
+      result = await connect(url.hostname, port, Math.max(100, deadline - Date.now()));
+      if (typeof result !== 'string') break;
+      await sleep(200);
+    }
+    if (typeof result === 'string') problems.push(`${u.key}: cannot connect to ${url.hostname}:${port}: ${result}`);
+    else {
+      result.destroy();
+      console.log(`connected to ${url.hostname}:${port} (${u.key})`);
+    }
+  }
+  return problems;
+}
+
 async function main(contract: ImageContract, args: string[]): Promise<void> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
@@ -150,6 +180,11 @@ async function main(contract: ImageContract, args: string[]): Promise<void> {
     s.destroy();
     console.log('✓ Connected to database\n✓ Schema initialized successfully');
     process.exit(0);
+  }
+  const unreachable = await startConnections(contract, inputs);
+  if (unreachable.length > 0) {
+    for (const line of problemLines(unreachable)) console.error(line);
+    process.exit(1);
   }
   const servers = contract.ports.map((p) => {
     const server = p.protocol === 'http' ? serveHttp(contract, p.port) : serveTcp();
@@ -302,8 +337,12 @@ async function tool(name: string, args: string[]): Promise<number> {
 }
 
 const [, , first, ...rest] = process.argv;
+const ownContract = () => JSON.parse(readFileSync(CONTRACT_PATH, 'utf8')) as ImageContract;
 if (first === MAIN_FLAG) {
-  void main(JSON.parse(readFileSync(CONTRACT_PATH, 'utf8')) as ImageContract, rest);
+  void main(ownContract(), rest);
+} else if (first !== undefined && basename(first) === ownContract().program?.name) {
+  // The program's own executable, run by a start wrapper (stacks/env-files.ts).
+  void main(ownContract(), rest);
 } else {
   void tool(basename(first ?? ''), rest).then((code) => process.exit(code));
 }
