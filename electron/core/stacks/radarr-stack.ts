@@ -14,6 +14,7 @@
  *   ServiceMonitor or scrape annotation cannot send.
  * - Anyone may connect to radarr (the ingress controller, Revenge from its own namespace).
  */
+import { POSTGRES_PORT, postgresComponent } from './postgres-component';
 import { envFromFilesCommand } from './env-files';
 import { defineStack, type Component, type SecretSpec, type SharedVolume, type StackModel } from './model';
 import { postgresBackupJob } from './postgres-backup-job';
@@ -27,7 +28,6 @@ import { postgresImage } from './revenge-upstream';
 export const RADARR_SECRET = 'radarr-secrets';
 /** The key of the user's TMDB Secret (tmdb.apiKeySecret). */
 export const TMDB_KEY = 'tmdb-api-key';
-const POSTGRES_PORT = 5432;
 const DATABASE_PASSWORD = { secret: RADARR_SECRET, key: 'database-password' };
 export const BACKUP_VOLUME = 'backups';
 /** Where radarr's credentials are mounted as single files. */
@@ -138,36 +138,15 @@ function app(values: RadarrValues, imageRef: string): Component {
 }
 
 function postgres(values: RadarrValues, clients: string[]): Component {
-  const ready = { type: 'exec' as const, command: ['pg_isready', '-h', '127.0.0.1', '-U', 'radarr', '-d', 'radarr'] };
-  return {
-    name: 'postgres',
+  return postgresComponent({
     image: values.postgres.image,
-    tools: postgresImage.tools,
-    ports: [{ name: 'postgres', port: POSTGRES_PORT }],
-    identityEnv: [],
-    secretEnv: [{ name: 'POSTGRES_PASSWORD', ...DATABASE_PASSWORD }],
-    env: [
-      { name: 'POSTGRES_USER', value: 'radarr' },
-      { name: 'POSTGRES_DB', value: 'radarr' },
-      { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
-    ],
-    mounts: [],
-    stateful: true,
-    data: {
-      mountPath: '/var/lib/postgresql/data',
-      size: values.postgres.storage.size,
-      storageClass: values.postgres.storage.storageClass,
-    },
-    probes: {
-      liveness: { check: ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-      readiness: { check: ready, periodSeconds: 5, timeoutSeconds: 5 },
-      startup: { check: ready, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
-    },
-    replicas: 1,
+    user: 'radarr',
+    database: 'radarr',
+    password: DATABASE_PASSWORD,
+    storage: values.postgres.storage,
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
     acceptsFrom: ['radarr', ...clients],
-    stopGracePeriodSeconds: 60,
-  };
+  });
 }
 
 function nfsVolume(name: string, place: { server: string; path: string }, size: string): SharedVolume {

@@ -12,11 +12,11 @@
  * - Revenge elects the leader of its periodic jobs in PostgreSQL (River's river_leader table): no
  *   Kubernetes Lease, no API access for its pods.
  */
+import { POSTGRES_PORT, postgresComponent } from './postgres-component';
 import { revengeBackup } from './revenge-backup';
 import { defineStack, type Component, type SecretSpec, type StackModel } from './model';
 import {
   dragonflyImage,
-  postgresImage,
   REVENGE_API_PORT,
   REVENGE_CONFIG_PATH,
   REVENGE_METRICS_PORT,
@@ -230,40 +230,17 @@ function frontend(values: Resolved): Component {
 }
 
 const DATABASE_PASSWORD = { secret: REVENGE_SECRET, key: 'database-password' };
-const POSTGRES_PORT = 5432;
 
 function postgres(values: Resolved, clients: string[]): Component {
-  const ready = { type: 'exec' as const, command: ['pg_isready', '-h', '127.0.0.1', '-U', 'revenge', '-d', 'revenge'] };
-  return {
-    name: 'postgres',
+  return postgresComponent({
     image: values.postgres.image,
-    tools: postgresImage.tools,
-    ports: [{ name: 'postgres', port: POSTGRES_PORT }],
-    identityEnv: [],
-    secretEnv: [{ name: 'POSTGRES_PASSWORD', ...DATABASE_PASSWORD }],
-    env: [
-      { name: 'POSTGRES_USER', value: 'revenge' },
-      { name: 'POSTGRES_DB', value: 'revenge' },
-      // Kept where earlier deploys put the data: PostgreSQL 18's default (/var/lib/postgresql/18/docker) would start empty.
-      { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
-    ],
-    mounts: [],
-    stateful: true,
-    data: {
-      mountPath: '/var/lib/postgresql/data',
-      size: values.postgres.storage.size,
-      storageClass: values.postgres.storage.storageClass,
-    },
-    probes: {
-      liveness: { check: ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-      readiness: { check: ready, periodSeconds: 5, timeoutSeconds: 5 },
-      startup: { check: ready, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
-    },
-    replicas: 1,
+    user: 'revenge',
+    database: 'revenge',
+    password: DATABASE_PASSWORD,
+    storage: values.postgres.storage,
     resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '2Gi' } },
     acceptsFrom: ['revenge', ...clients],
-    stopGracePeriodSeconds: 60,
-  };
+  });
 }
 
 function dragonfly(values: Resolved): Component {
