@@ -82,10 +82,12 @@ describe('Swarm deployer (fake engine)', () => {
   it('sends nothing for invalid values', async () => {
     const openClient = vi.fn();
     const d = createSwarmDeployer({ openClient, catalog: createStackCatalog() });
-    await expect(d.plan({ endpoint: 'x', stack: 'media', values: { api: { replicas: 0 } } })).rejects.toThrow(
-      /api.replicas/,
+    await expect(
+      d.plan({ endpoint: 'x', stack: 'media', template: 'revenge', values: { api: { replicas: 0 } } }),
+    ).rejects.toThrow(/api.replicas/);
+    await expect(d.plan({ endpoint: 'x', stack: 'Bad Name', template: 'revenge', values: {} })).rejects.toThrow(
+      /stack name/,
     );
-    await expect(d.plan({ endpoint: 'x', stack: 'Bad Name', values: {} })).rejects.toThrow(/stack name/);
     expect(openClient).not.toHaveBeenCalled();
   });
 });

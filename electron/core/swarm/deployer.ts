@@ -431,7 +431,13 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
         if (await removeWhenFree(remove, 60_000)) pruned.push(label(x.kind, x.name));
         if (x.kind === 'Service') await removeStoppedContainers(api, `com.docker.swarm.service.id=${id}`);
       }
-      await recordRevision(api, p.stack, { revision: c.plan.revision, appliedAt: now().toISOString(), values, spec });
+      await recordRevision(api, p.stack, {
+        revision: c.plan.revision,
+        appliedAt: now().toISOString(),
+        values,
+        spec,
+        template: templateOf(p),
+      });
       return { revision: c.plan.revision, plan: c.plan, pruned, leftOver };
     });
   }
@@ -472,7 +478,13 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
             (known ? `; its revisions are ${known}` : '; it has no recorded revisions'),
         );
       }
-      return apply({ ...ref, values: target.values, prune: true });
+      // Rendered from the catalog stack the revision was (a stack named unlike its catalog stack).
+      return apply({
+        ...ref,
+        values: target.values,
+        prune: true,
+        ...(target.template ? { template: target.template } : {}),
+      });
     },
 
     /** Returns one service of the stack to its previous spec ('docker service rollback'). */

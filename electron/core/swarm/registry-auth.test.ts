@@ -85,6 +85,7 @@ describe('registry credentials on a Swarm deploy', () => {
     const result = await deployer.apply({
       endpoint: 'engine29',
       stack: 'media',
+      template: 'revenge',
       values: values('ghcr.io/acme/revenge:1'),
       prune: true,
     });
@@ -110,6 +111,7 @@ describe('registry credentials on a Swarm deploy', () => {
     await deployer.apply({
       endpoint: 'engine29',
       stack: 'media',
+      template: 'revenge',
       values: values('ghcr.io/acme/revenge:2'),
       prune: true,
     });
@@ -120,7 +122,13 @@ describe('registry credentials on a Swarm deploy', () => {
     // Moved to a registry Homeport has no credential for: pulled anonymously.
     engine.requests.length = 0;
     const moved = 'registry.nas.lan/acme/revenge:3';
-    await deployer.apply({ endpoint: 'engine29', stack: 'media', values: values(moved), prune: true });
+    await deployer.apply({
+      endpoint: 'engine29',
+      stack: 'media',
+      template: 'revenge',
+      values: values(moved),
+      prune: true,
+    });
     expect(serviceWrites()).toEqual([
       { path: '/services/ID/update', image: moved, rollback: undefined, auth: undefined },
     ]);
@@ -129,5 +137,17 @@ describe('registry credentials on a Swarm deploy', () => {
     engine.requests.length = 0;
     await deployer.rollbackService({ endpoint: 'engine29', stack: 'media', service: 'revenge' });
     expect(serviceWrites()).toEqual([{ path: '/services/ID/update', image: moved, rollback: 'previous', auth: ghcr }]);
+  });
+
+  it('rolls a stack named unlike its catalog stack back to a revision, rendered from the catalog stack it recorded', async () => {
+    engine.requests.length = 0;
+    const result = await deployer.rollback({ endpoint: 'engine29', stack: 'media', revision: 1 });
+    expect(result.revision).toBeGreaterThan(3);
+    expect(serviceWrites()).toContainEqual({
+      path: '/services/ID/update',
+      image: 'ghcr.io/acme/revenge:1',
+      rollback: undefined,
+      auth: ghcr,
+    });
   });
 });

@@ -18,6 +18,8 @@ export interface RecordedSwarmRevision {
   appliedAt: string;
   values: unknown;
   spec: SwarmStack;
+  /** The catalog stack it was rendered from (absent in revisions recorded before it was kept). */
+  template?: string;
 }
 
 export const isRevisionConfig = (c: LiveConfig) => REVISION_LABEL in (c.Spec.Labels ?? {});
@@ -58,7 +60,7 @@ export async function nextRevision(api: EngineApi, stack: string): Promise<numbe
 }
 
 export async function recordRevision(api: EngineApi, stack: string, r: RecordedSwarmRevision): Promise<void> {
-  const body = JSON.stringify({ values: r.values, spec: withoutSecretValues(r.spec) });
+  const body = JSON.stringify({ values: r.values, spec: withoutSecretValues(r.spec), template: r.template });
   await api.createConfig({
     Name: revisionConfigName(stack, r.revision),
     Labels: {
@@ -79,6 +81,7 @@ async function readRevision(api: EngineApi, c: LiveConfig): Promise<RecordedSwar
     ? (JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')) as {
         values?: unknown;
         spec?: SwarmStack;
+        template?: string;
       })
     : {};
   return {
@@ -86,6 +89,7 @@ async function readRevision(api: EngineApi, c: LiveConfig): Promise<RecordedSwar
     appliedAt: c.Spec.Labels?.[APPLIED_AT_LABEL] ?? c.CreatedAt ?? '',
     values: parsed.values,
     spec: parsed.spec as SwarmStack,
+    ...(typeof parsed.template === 'string' ? { template: parsed.template } : {}),
   };
 }
 
