@@ -5,11 +5,11 @@
  * (standin-goverse.ts): a node whose --node-id the config file does not list, a missing config
  * file, flags next to --config; pgadmin exits 0 only once it reached PostgreSQL.
  *
- * The Swarm case cannot pass yet: Swarm runs TCP health checks with `nc` inside the container and
- * the etcd image has no shell or nc (a check etcd answers before its quorum forms must be a TCP
- * connect, or a Kubernetes StatefulSet starting its members one by one never gets past the first);
- * and Swarm has no per-instance DNS names (etcd-N.etcd-headless, node-N.node-headless) nor
- * `$(VAR)` expansion in arguments (--node-id, --advertise). See goverse-stack.ts.
+ * On Swarm Goverse is refused with its reason before anything reaches the engine: Swarm gives a
+ * task its DNS names only once its health check passes (moby daemon/cluster/executor/container/
+ * controller.go:247-290) and etcd answers no check but a TCP connect before its quorum forms, which
+ * the etcd image (no shell, no nc) cannot run as a Swarm check; Swarm also has no `$(VAR)`
+ * expansion in arguments (--node-id, --advertise). See goverse-stack.ts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -82,14 +82,15 @@ describe('Goverse with stand-ins, the real etcd and the real PostgreSQL', () => 
     }
   }, 600_000);
 
-  it('deploys healthy to the real swarm', async () => {
+  it('is refused for the real swarm before anything reaches the engine, saying why', async () => {
     const target: SwarmTarget = { kind: 'swarm', endpoint: 'test' };
-    try {
-      await services.deployments.apply({ target, stack, values: goverseStandinValues(), prune: true });
-      const workloads = await waitHealthy(target);
-      expect(workloads.length).toBeGreaterThanOrEqual(5);
-    } finally {
-      await services.deployments.uninstall({ target, stack, deleteData: true }).catch(() => undefined);
-    }
-  }, 600_000);
+    const before = await engine.docker(['service', 'ls', '--format', '{{.Name}}']);
+    await expect(services.deployments.plan({ target, stack, values: goverseStandinValues() })).rejects.toThrow(
+      /Goverse cannot run on Docker Swarm yet: etcd's members reach each other by per-instance names/,
+    );
+    await expect(
+      services.deployments.apply({ target, stack, values: goverseStandinValues(), prune: true }),
+    ).rejects.toThrow(/cannot run on Docker Swarm yet/);
+    expect(await engine.docker(['service', 'ls', '--format', '{{.Name}}'])).toEqual(before);
+  }, 120_000);
 });

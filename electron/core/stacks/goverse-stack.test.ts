@@ -323,3 +323,11 @@ describe('Goverse model', () => {
     expect(component('etcd').metrics).toEqual({ path: '/metrics', port: 2379 });
   });
 });
+
+describe('Goverse on Docker Swarm', () => {
+  it('is refused with the reason, not rendered into services that could never become healthy', () => {
+    expect(() => createStackCatalog().renderSwarm('goverse', GOVERSE_IMAGES, { stack: 'goverse' })).toThrow(
+      /Goverse cannot run on Docker Swarm yet: etcd's members reach each other by per-instance names/,
+    );
+  });
+});

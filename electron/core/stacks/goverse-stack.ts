@@ -375,6 +375,9 @@ export const goverse = defineStack({
   build: buildGoverse,
   contracts: goverseContracts,
   signals: goverseSignals,
+  swarmUnsupported:
+    "etcd's members reach each other by per-instance names (etcd-0.etcd-headless) that Swarm gives a task " +
+    'only once its health check passes, and etcd answers none before its quorum forms; deploy it to Kubernetes (k3s)',
   needs: {
     nasExport: 'no',
     s3Profile: 'no',

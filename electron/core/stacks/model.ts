@@ -381,6 +381,8 @@ export interface StackDefinition<V = unknown> {
   backup: StackBackup;
   /** What the stack needs before it deploys (the stack picker shows it). */
   needs?: StackNeeds;
+  /** Set when the stack cannot run on Docker Swarm: why, in the user's words (deploys are refused with it). */
+  swarmUnsupported?: string;
 }
 
 /** Keeps the values type of a stack definition tied to its schema. */
@@ -395,6 +397,7 @@ export function defineStack<S extends z.ZodType>(def: {
   /** Left out: a backup holds only the stack's state and generated secrets. */
   backup?: StackBackup;
   needs?: StackNeeds;
+  swarmUnsupported?: string;
 }): StackDefinition<z.output<S>> {
   return { ...def, backup: def.backup ?? { databases: [], buckets: () => [], scratchValues: {} } } as StackDefinition<
     z.output<S>
