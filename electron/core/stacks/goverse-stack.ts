@@ -60,7 +60,7 @@ import {
 import { goverseSignals } from './goverse-signals';
 
 export { GOVERSE_SECRET, goverseConfigFile } from './goverse-config';
-import { postgresImage } from './revenge-upstream';
+import { postgresComponent } from './postgres-component';
 
 /** The nodes' configuration file, assembled from GOVERSE_SECRET at deploy time. */
 export const GOVERSE_CONFIG_SECRET = 'goverse-config';
@@ -126,40 +126,16 @@ function etcd(values: GoverseValues): Component {
 }
 
 function postgres(values: GoverseValues): Component {
-  const ready = {
-    type: 'exec' as const,
-    command: ['pg_isready', '-h', '127.0.0.1', '-U', DB.user, '-d', DB.database],
-  };
-  return {
-    name: 'postgres',
+  // User and database as k8s/postgres/statefulset.yaml:26-43 sets them.
+  return postgresComponent({
     image: values.postgres.image,
-    tools: postgresImage.tools,
-    ports: [{ name: 'postgres', port: POSTGRES_PORT }],
-    identityEnv: [],
-    secretEnv: [{ name: 'POSTGRES_PASSWORD', ...PASSWORD }],
-    // k8s/postgres/statefulset.yaml:26-43.
-    env: [
-      { name: 'POSTGRES_USER', value: DB.user },
-      { name: 'POSTGRES_DB', value: DB.database },
-      { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
-    ],
-    mounts: [],
-    stateful: true,
-    data: {
-      mountPath: '/var/lib/postgresql/data',
-      size: values.postgres.storage.size,
-      storageClass: values.postgres.storage.storageClass,
-    },
-    probes: {
-      liveness: { check: ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-      readiness: { check: ready, periodSeconds: 5, timeoutSeconds: 5 },
-      startup: { check: ready, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
-    },
-    replicas: 1,
+    user: DB.user,
+    database: DB.database,
+    password: PASSWORD,
+    storage: values.postgres.storage,
     resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '2Gi' } },
     acceptsFrom: ['node', 'migrate'],
-    stopGracePeriodSeconds: 60,
-  };
+  });
 }
 
 function node(values: GoverseValues): Component {
