@@ -2,31 +2,25 @@
  * radarr-mvp on the real engine's swarm through Homeport's services: the radarr-mvp stand-in
  * (its start wrapper reads the secret files into DATABASE_URL and RADARR_API_KEY, which the program
  * reads only from the environment) and the real PostgreSQL image. Nothing mounts NFS here
- * (no kernel module), so the downloads and movies mounts are off, and the nightly pg_dump service
- * runs as rendered except that its NFS volume is a bind of the export's directory on this machine;
- * its dump file lands there. The kernel has no IPVS either: the database's service answers by DNS
+ * (no kernel module), so the downloads and movies mounts are off. The nightly dump is proven on the
+ * sandbox (radarr-sandbox.docker.test.ts); the Swarm job loop it runs in is Revenge's, proven on this
+ * engine by stacks/scheduled-jobs.docker.test.ts. The kernel has no IPVS either: the database's service answers by DNS
  * round robin instead of a virtual IP.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { chmod, mkdir, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SwarmTarget } from '@shared/target-schemas';
-import { createDockerClient } from '../core/docker/client';
 import { STANDIN_IMAGES } from '../core/docker/testing/dockerd';
 import { testEngine } from '../core/docker/testing/engine';
 import { ensurePostgresImage, POSTGRES_IMAGE } from '../core/docker/testing/postgres-image';
-import { createStackCatalog } from '../core/stacks/catalog';
-import { BACKUP_MOUNT } from '../core/stacks/postgres-backup-job';
-import { engineApi } from '../core/swarm/engine-api';
 import { createServices } from '../services';
 
 const run = promisify(execFile);
 const engine = testEngine();
-const api = engineApi(createDockerClient({ kind: 'unix', socketPath: engine.socketPath }));
 const dir = mkdtempSync(join(tmpdir(), 'homeport-radarr-swarm-'));
 const target: SwarmTarget = { kind: 'swarm', endpoint: 'test' };
 const stack = 'radarr-mvp';
@@ -38,7 +32,6 @@ const values = {
   swarm: { publish: { http: null } },
 };
 let services: ReturnType<typeof createServices>;
-let jobId: string | undefined;
 
 const serviceLogs = async (name: string) => {
   const r = await run('docker', ['--host', engine.host, 'service', 'logs', '--raw', name]).catch(() => ({
@@ -82,7 +75,6 @@ beforeAll(async () => {
 }, 500_000);
 
 afterAll(async () => {
-  if (jobId) await api.removeService(jobId).catch(() => undefined);
   await services?.deployments.uninstall({ target, stack, deleteData: true }).catch(() => undefined);
   services?.close();
 }, 180_000);
@@ -134,56 +126,4 @@ describe('radarr-mvp on Swarm', () => {
     expect(logs).toMatch(/setting RADARR_API_KEY=\(secret\)/);
     expect(logs).not.toContain('DATABASE_URL_FILE');
   }, 60_000);
-
-  it('the nightly pg_dump service, as rendered, writes its dump into the backup export directory', async () => {
-    const exportDir = join(dir, 'nas-backups');
-    await mkdir(exportDir);
-    // The job runs as the database image's user (uid 70), as the NAS export must let it write.
-    await chmod(exportDir, 0o777);
-    const rendered = createStackCatalog().renderSwarm(
-      stack,
-      {
-        ...values,
-        backup: {
-          inCluster: { enabled: true, schedule: '* * * * *', nfs: { server: '127.0.0.1', path: '/srv/backups' } },
-        },
-      },
-      { stack },
-    );
-    const job = rendered.services.find((s) => s.Name === `${stack}_postgres-backup`);
-    expect(job).toBeDefined();
-    const spec = job!.TaskTemplate.ContainerSpec;
-    // The NFS volume as rendered, then the bind of the export directory that stands for it.
-    expect(
-      spec.Mounts?.map((m) => [m.Target, 'VolumeOptions' in m ? m.VolumeOptions?.DriverConfig?.Options : m]),
-    ).toEqual([[BACKUP_MOUNT, { type: 'nfs', o: 'addr=127.0.0.1,nfsvers=4', device: ':/srv/backups' }]]);
-    const secrets = await Promise.all(
-      (spec.Secrets ?? []).map(async (r) => {
-        const [live] = await api.secretsNamed(r.SecretName);
-        if (!live) throw new Error(`the deploy made no secret ${r.SecretName}`);
-        return { ...r, SecretID: live.ID };
-      }),
-    );
-    const body = {
-      ...job,
-      TaskTemplate: {
-        ...job!.TaskTemplate,
-        ContainerSpec: {
-          ...spec,
-          Secrets: secrets,
-          Mounts: [{ Type: 'bind', Source: exportDir, Target: BACKUP_MOUNT }],
-        },
-      },
-    };
-    jobId = (await api.createService(body)).ID;
-    const deadline = Date.now() + 180_000;
-    let files: string[] = [];
-    while (Date.now() < deadline) {
-      files = (await readdir(exportDir)).filter((f) => /^radarr-mvp-\d{8}T\d{6}Z\.dump$/.test(f));
-      if (files.length > 0) break;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-    expect(files, await serviceLogs(`${stack}_postgres-backup`)).toHaveLength(1);
-    expect((await readFile(join(exportDir, files[0]!))).subarray(0, 5).toString()).toBe('PGDMP');
-  }, 300_000);
 });

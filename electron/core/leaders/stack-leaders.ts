@@ -10,7 +10,7 @@ import type { RunInWorkload, Workload } from '../exec/command';
 import type { KubeGateway } from '../kube/kube-gateway';
 import { NAME_LABEL } from '../stacks/kubernetes';
 import type { PostgresTableLeader } from '../stacks/signals';
-import { SWARM_COMPONENT_LABEL, SWARM_STACK_LABEL } from '../stacks/swarm';
+import { SWARM_CATALOG_STACK_LABEL, SWARM_COMPONENT_LABEL, SWARM_STACK_LABEL } from '../stacks/swarm';
 import { STACK_LABEL, type StackCatalog, type StackKnowledge } from '../stacks/types';
 import { engineApi } from '../swarm/engine-api';
 import { readTableLeader, type LeaderRead } from './read-leader';
@@ -35,8 +35,14 @@ interface Labelled {
 const enc = encodeURIComponent;
 
 export function createStackLeaders(deps: StackLeadersDeps) {
-  /** The catalog stack a deployed stack was made from: its own name, or the catalog's only stack. */
+  /**
+   * The catalog stack a deployed stack was made from: the one its Swarm services name
+   * (homeport.dev/catalog-stack), its own name, or the catalog's only stack.
+   */
+  const labelled = new Map<string, string>();
   function templateOf(stack: string): string | undefined {
+    const named = labelled.get(stack);
+    if (named && deps.stacks.has(named)) return named;
     if (deps.stacks.has(stack)) return stack;
     const all = deps.stacks.list();
     return all.length === 1 ? all[0]?.name : undefined;
@@ -100,6 +106,8 @@ export function createStackLeaders(deps: StackLeadersDeps) {
         for (const component of components) {
           for (const s of await api.services(`${SWARM_COMPONENT_LABEL}=${component}`)) {
             const stack = s.Spec.Labels?.[SWARM_STACK_LABEL];
+            const catalogStack = s.Spec.Labels?.[SWARM_CATALOG_STACK_LABEL];
+            if (stack && catalogStack) labelled.set(stack, catalogStack);
             if (stack && tableLeaderOf(templateOf(stack))?.component === component) {
               found.set(stack, { target: { kind: 'swarm', endpoint: place.endpoint }, stack });
             }

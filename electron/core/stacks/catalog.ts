@@ -12,7 +12,7 @@ import type { StackDefinition } from './model';
 import { goverse } from './goverse-stack';
 import { radarrMvp } from './radarr-stack';
 import { revenge } from './revenge-stack';
-import { renderSwarmStack, type SwarmRenderOptions, type SwarmStack } from './swarm';
+import { renderSwarmStack, SWARM_CATALOG_STACK_LABEL, type SwarmRenderOptions, type SwarmStack } from './swarm';
 import { deriveNeeds } from './stack-needs';
 import type {
   KubeObject,
@@ -128,7 +128,15 @@ export function createStackCatalog(
       if (unsupported !== undefined) {
         throw new HomeportError('INVALID_INPUT', `${get(stack).title} cannot run on Docker Swarm yet: ${unsupported}`);
       }
-      return renderSwarmStack(buildModel(stack, values), opts);
+      const spec = renderSwarmStack(buildModel(stack, values), opts);
+      if (opts.stack === stack) return spec;
+      // Named unlike its catalog stack (a restore drill's scratch stack, a second copy): the services
+      // say which catalog stack they are, for screens that find stacks by their services (leaders).
+      const services = spec.services.map((svc) => ({
+        ...svc,
+        Labels: { ...svc.Labels, [SWARM_CATALOG_STACK_LABEL]: stack },
+      }));
+      return { ...spec, services };
     },
     signals: (stack) => get(stack).signals,
     contracts: (stack) => get(stack).contracts,

@@ -7,6 +7,8 @@ export const SWARM_STACK_LABEL = 'homeport.dev/stack';
 export const SWARM_MANAGED_BY_LABEL = 'homeport.dev/managed-by';
 export const SWARM_MANAGED_BY = 'homeport';
 export const SWARM_COMPONENT_LABEL = 'homeport.dev/component';
+/** On the services of a Swarm stack named unlike the catalog stack it was rendered from: that catalog stack. */
+export const SWARM_CATALOG_STACK_LABEL = 'homeport.dev/catalog-stack';
 /** On secrets: `<secret>/<key>` of the model, the same across rotations. */
 export const SWARM_SECRET_LABEL = 'homeport.dev/secret';
 /** On generated secrets: 'true'. Their value is made at deploy time and kept afterwards. */

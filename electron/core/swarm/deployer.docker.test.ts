@@ -69,23 +69,23 @@ describe('Swarm deployer against a real engine', () => {
   it('rejects invalid values before any request', async () => {
     openClient.mockClear();
     const d = deployer();
-    await expect(d.plan({ endpoint, stack, values: { frontend: { replicas: 0 } } })).rejects.toBeInstanceOf(
-      ValuesError,
-    );
     await expect(
-      d.apply({ endpoint, stack, values: { nfs: { server: 'not a host' } }, prune: true }),
+      d.plan({ endpoint, stack, template: 'revenge', values: { frontend: { replicas: 0 } } }),
+    ).rejects.toBeInstanceOf(ValuesError);
+    await expect(
+      d.apply({ endpoint, stack, template: 'revenge', values: { nfs: { server: 'not a host' } }, prune: true }),
     ).rejects.toMatchObject({ issues: [{ path: 'nfs.server' }] });
     expect(openClient).not.toHaveBeenCalled();
   });
 
   it('deploys, converges, lists in docker stack, and redeploys unchanged with the same secrets', async () => {
     const d = deployer();
-    const plan = await d.plan({ endpoint, stack, values: values() });
+    const plan = await d.plan({ endpoint, stack, template: 'revenge', values: values() });
     expect(plan).toMatchObject({ target: { kind: 'swarm', endpoint }, stack, revision: 1 });
     expect(plan.items.every((i) => i.action === 'create' && i.apiVersion === 'swarm/v1')).toBe(true);
     expect(plan.items.map((i) => `${i.kind}/${i.name}`)).toContain(`Service/${stack}_revenge`);
 
-    const result = await d.apply({ endpoint, stack, values: values(), prune: true });
+    const result = await d.apply({ endpoint, stack, template: 'revenge', values: values(), prune: true });
     expect(result.revision).toBe(1);
     const healthy = await waitFor((s) => s.state === 'healthy', 'the stack to converge');
     expect(healthy.workloads).toHaveLength(6);
@@ -107,9 +107,9 @@ describe('Swarm deployer against a real engine', () => {
     // Six generated keys and the two config files (templates the engine fills in each task).
     const before = await secretIds();
     expect(before).toHaveLength(8);
-    const again = await d.plan({ endpoint, stack, values: values() });
+    const again = await d.plan({ endpoint, stack, template: 'revenge', values: values() });
     expect(again.items.filter((i) => i.action !== 'unchanged')).toEqual([]);
-    const second = await d.apply({ endpoint, stack, values: values(), prune: true });
+    const second = await d.apply({ endpoint, stack, template: 'revenge', values: values(), prune: true });
     expect(second.revision).toBe(2);
     expect(await secretIds()).toEqual(before);
     const revisions = await d.revisions({ endpoint, stack });
@@ -126,7 +126,7 @@ describe('Swarm deployer against a real engine', () => {
 
   it('updates only the changed service and rolls it', async () => {
     const d = deployer();
-    const plan = await d.plan({ endpoint, stack, values: values({ frontendReplicas: 2 }) });
+    const plan = await d.plan({ endpoint, stack, template: 'revenge', values: values({ frontendReplicas: 2 }) });
     const changed = plan.items.filter((i) => i.action !== 'unchanged');
     expect(changed).toEqual([
       {
@@ -137,7 +137,7 @@ describe('Swarm deployer against a real engine', () => {
         changedFields: ['Mode.Replicated.Replicas'],
       },
     ]);
-    await d.apply({ endpoint, stack, values: values({ frontendReplicas: 2 }), prune: true });
+    await d.apply({ endpoint, stack, template: 'revenge', values: values({ frontendReplicas: 2 }), prune: true });
     const s = await waitFor((x) => x.state === 'healthy' && workload(x, 'frontend')?.ready === 2, 'two frontends');
     expect(workload(s, 'frontend')?.desired).toBe(2);
   }, 120_000);
@@ -148,6 +148,7 @@ describe('Swarm deployer against a real engine', () => {
     await d.apply({
       endpoint,
       stack,
+      template: 'revenge',
       values: values({ frontendReplicas: 2, dragonflyImage: BROKEN_IMAGE }),
       prune: true,
     });
@@ -189,6 +190,7 @@ describe('Swarm deployer against a real engine', () => {
     const result = await d.apply({
       endpoint,
       stack,
+      template: 'revenge',
       values: values({ frontendReplicas: 2 }),
       prune: true,
     });

@@ -15,7 +15,7 @@ const stack = `hp-prov-${randomBytes(3).toString('hex')}`;
 const endpoint = 'test-engine';
 const openClient = vi.fn(async () => createDockerClient({ kind: 'unix', socketPath: engine.socketPath }));
 const deployer = createSwarmDeployer({ openClient, catalog: createStackCatalog(), updateMonitorMs: 1000 });
-const ref = { endpoint, stack };
+const ref = { endpoint, stack, template: 'revenge' };
 
 const ACCESS = 'AKIASWARMPROVIDED01';
 let secretKey = 'swarm-secret-key-0a1b2c3d4e5f';

@@ -159,7 +159,8 @@ describe('contract stand-in images', () => {
         .split('\n')
         .filter((l) => l && !l.endsWith(':'))
         .sort();
-      expect(onPath, c.component).toEqual([...c.tools].sort());
+      // The tools the contract lists, and the program itself where a start wrapper runs it by name.
+      expect(onPath, c.component).toEqual([...c.tools, ...(c.program ? [c.program.name] : [])].sort());
     }
     const user = await docker(['image', 'inspect', '--format', '{{.Config.User}}', STANDIN_IMAGES.revenge as string]);
     expect(user.trim()).toBe('1000:1000');
