@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '@shared/contract';
-import { fakeCompose } from '../core/user-stacks/testing/fake-compose';
+import { composeLibrary } from '../core/user-stacks/testing/compose-library';
 import { webCompose, webInput } from '../core/user-stacks/testing/compose-files';
 import { builtinStacks } from '../core/stacks/catalog';
 import { createServices } from '../services';
@@ -16,7 +16,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-function api(compose = fakeCompose) {
+function api(compose = composeLibrary) {
   const services = createServices({ dataDir: join(dir, 'data'), mode: 'web', env: { HOME: dir }, home: dir, compose });
   return { services, dispatch: createDispatch(createHandlers(services)) };
 }
@@ -38,8 +38,10 @@ describe('user stack channels', () => {
       const listed = value(await dispatch('stacks:list', {})) as { stacks: { name: string; origin: string }[] };
       expect(listed.stacks.find((s) => s.name === 'photos')).toMatchObject({ origin: 'user', version: 1 });
       expect(listed.stacks.find((s) => s.name === 'revenge')).toMatchObject({ origin: 'catalog' });
-      expect(value(await dispatch('stacks:validate', { stack: 'photos', values: { replicas: -1 } }))).toMatchObject({
-        issues: [{ path: 'replicas' }],
+      expect(
+        value(await dispatch('stacks:validate', { stack: 'photos', values: { services: { web: { replicas: -1 } } } })),
+      ).toMatchObject({
+        issues: [{ path: 'services.web.replicas' }],
       });
       // Nowhere deployed: no cluster or endpoint is known here, and none is reported unreachable.
       expect(value(await dispatch('stacks:deployments', {}))).toEqual({
@@ -61,7 +63,7 @@ describe('user stack channels', () => {
         compose: 'services:\n  web:\n    build: .\n',
       });
       expect(broken).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-      expect(!broken.ok && broken.error.message).toContain('services.web.image');
+      expect(!broken.ok && broken.error.message).toContain("service 'web' has no image");
       const taken = await dispatch('stacks:user-save', { ...webInput(), name: 'revenge' });
       expect(taken).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
       const bad = await dispatch('stacks:user-save', {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeCompose } from '../core/user-stacks/testing/fake-compose';
+import { composeLibrary } from '../core/user-stacks/testing/compose-library';
 import { webCompose } from '../core/user-stacks/testing/compose-files';
 import { createServices } from '../services';
 import { parseSecretMapping, parseVolumeMapping, runStacks } from './user-stack-commands';
@@ -23,7 +23,7 @@ function io() {
   };
 }
 const open = (dataDir: string) =>
-  createServices({ dataDir, mode: 'desktop', env: { HOME: dir }, home: dir, compose: fakeCompose });
+  createServices({ dataDir, mode: 'desktop', env: { HOME: dir }, home: dir, compose: composeLibrary });
 const stacks = (argv: string[], t = io()) => runStacks([...argv, '--data-dir', join(dir, 'data')], t.io, open);
 
 describe('homeport stacks', () => {
@@ -36,8 +36,8 @@ describe('homeport stacks', () => {
     const look = io();
     expect(await stacks(['import', file], look)).toBe(0);
     expect(look.out).toContain('Understood 1 service(s):');
-    expect(look.out.join('\n')).toContain('web  busybox:1.36  replicas 1  ports 80  volumes media:/srv/media');
-    expect(look.out).toContain('  services.web.build: images are not built');
+    expect(look.out.join('\n')).toContain('web  busybox:1.36  replicas 1  ports 8080->80  volumes media:/srv/media');
+    expect(look.out.join('\n')).toContain("  services.web.build (line 4): 'build' is not supported");
     expect(look.out.at(-1)).toMatch(/^Not saved: give --name NAME/);
 
     const save = io();
@@ -53,7 +53,7 @@ describe('homeport stacks', () => {
     const listed = io();
     expect(await stacks(['list'], listed)).toBe(0);
     expect(listed.out).toContain('photos  (user v1)  Photos: ');
-    expect(listed.out).toContain('    needs NAS export (optional)');
+    expect(listed.out).toContain('    needs NAS export (required)');
     expect(listed.out.some((l) => l.startsWith('revenge  (catalog)'))).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 /** A scheduled job of the model as a batch/v1 CronJob (why it looks as it does: scheduled-jobs.ts). */
 import { compact } from './json-util';
+import { DESCRIPTION_ANNOTATION, jobClaimVolumes, jobEnv, jobPodSpec, jobVolumeMounts } from './kubernetes-jobs';
 import type { ScheduledJob } from './model';
 import type { KubeObject } from './types';
 
@@ -11,17 +12,13 @@ export interface CronJobContext {
 }
 
 export function renderCronJob(job: ScheduledJob, ctx: CronJobContext): KubeObject {
-  const env = [
-    ...job.secretEnv.map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret, key: e.key } } })),
-    ...job.env.map((e) => ({ name: e.name, value: e.value })),
-    ...(job.stackNameEnv ? [{ name: job.stackNameEnv, value: ctx.stack }] : []),
-  ];
+  const env = [...jobEnv(job), ...(job.stackNameEnv ? [{ name: job.stackNameEnv, value: ctx.stack }] : [])];
   const container = compact({
     name: job.name,
     image: job.image,
     command: [...job.command],
     env: env.length > 0 ? env : undefined,
-    volumeMounts: job.mounts.map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly })),
+    volumeMounts: jobVolumeMounts(job),
     resources: compact({
       requests: compact({ ...job.resources.requests }),
       limits: compact({ ...job.resources.limits }),
@@ -30,23 +27,7 @@ export function renderCronJob(job: ScheduledJob, ctx: CronJobContext): KubeObjec
   });
   const pod = {
     metadata: { labels: ctx.labels },
-    spec: compact({
-      restartPolicy: 'Never',
-      automountServiceAccountToken: false,
-      securityContext: job.user
-        ? {
-            runAsNonRoot: true,
-            runAsUser: job.user.uid,
-            runAsGroup: job.user.gid,
-            seccompProfile: { type: 'RuntimeDefault' },
-          }
-        : undefined,
-      containers: [container],
-      volumes: job.mounts.map((m) => ({
-        name: m.volume,
-        persistentVolumeClaim: { claimName: ctx.claimName(m.volume), readOnly: m.readOnly },
-      })),
-    }),
+    spec: jobPodSpec(job, container, jobClaimVolumes(job, ctx.claimName)),
   };
   return {
     apiVersion: 'batch/v1',
@@ -55,7 +36,7 @@ export function renderCronJob(job: ScheduledJob, ctx: CronJobContext): KubeObjec
       name: job.name,
       namespace: ctx.namespace,
       labels: ctx.labels,
-      annotations: { 'homeport.dev/description': job.description },
+      annotations: { [DESCRIPTION_ANNOTATION]: job.description },
     },
     spec: {
       schedule: job.schedule,

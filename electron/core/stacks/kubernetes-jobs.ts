@@ -51,22 +51,45 @@ export function jobName(job: OneShotJob, template: unknown): string {
   return `${job.name}-${hash(template, 8)}`;
 }
 
+type RunToEnd = Pick<OneShotJob, 'env' | 'secretEnv' | 'mounts' | 'user'>;
+
+/** A run-to-end program's environment: secret variables first, then plain ones (which may reference them). */
+export const jobEnv = (job: RunToEnd) => [
+  ...job.secretEnv.map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret, key: e.key } } })),
+  ...job.env.map((e) => ({ name: e.name, value: e.value })),
+];
+
+export const jobVolumeMounts = (job: RunToEnd) =>
+  job.mounts.map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly }));
+
+export const jobClaimVolumes = (job: RunToEnd, claimName: (volume: string) => string) =>
+  job.mounts.map((m) => ({
+    name: m.volume,
+    persistentVolumeClaim: { claimName: claimName(m.volume), readOnly: m.readOnly },
+  }));
+
+/** The pod of a Job or a CronJob's Job: never restarted in place, no API token, the job's own user. */
+export function jobPodSpec(job: RunToEnd, container: object, volumes: object[] | undefined) {
+  return compact({
+    restartPolicy: 'Never',
+    automountServiceAccountToken: false,
+    securityContext: job.user
+      ? {
+          runAsNonRoot: true,
+          runAsUser: job.user.uid,
+          runAsGroup: job.user.gid,
+          seccompProfile: { type: 'RuntimeDefault' },
+        }
+      : undefined,
+    containers: [container],
+    volumes,
+  });
+}
+
 export function renderOneShotJob(job: OneShotJob, model: StackModel, ctx: JobContext): KubeObject {
-  const env = [
-    ...job.secretEnv.map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret, key: e.key } } })),
-    ...job.env.map((e) => ({ name: e.name, value: e.value })),
-  ];
-  const mounts = [
-    ...job.mounts.map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly })),
-    ...configMounts(job.configFiles),
-  ];
-  const volumes = [
-    ...job.mounts.map((m) => ({
-      name: m.volume,
-      persistentVolumeClaim: { claimName: ctx.claimName(m.volume), readOnly: m.readOnly },
-    })),
-    ...configVolumes(job.configFiles),
-  ];
+  const env = jobEnv(job);
+  const mounts = [...jobVolumeMounts(job), ...configMounts(job.configFiles)];
+  const volumes = [...jobClaimVolumes(job, ctx.claimName), ...configVolumes(job.configFiles)];
   const container = compact({
     name: job.name,
     image: job.image,
@@ -83,20 +106,7 @@ export function renderOneShotJob(job: OneShotJob, model: StackModel, ctx: JobCon
       labels: ctx.labels,
       annotations: sortKeys({ [CONFIG_HASH_ANNOTATION]: hash(usedConfigs(job.configFiles, model), 16) }),
     },
-    spec: compact({
-      restartPolicy: 'Never',
-      automountServiceAccountToken: false,
-      securityContext: job.user
-        ? {
-            runAsNonRoot: true,
-            runAsUser: job.user.uid,
-            runAsGroup: job.user.gid,
-            seccompProfile: { type: 'RuntimeDefault' },
-          }
-        : undefined,
-      containers: [container],
-      volumes: volumes.length > 0 ? volumes : undefined,
-    }),
+    spec: jobPodSpec(job, container, volumes.length > 0 ? volumes : undefined),
   };
   return {
     apiVersion: 'batch/v1',

@@ -21,7 +21,8 @@
  *   them from the ProvidedSecrets it is given.
  */
 import { compact, sortKeys } from './json-util';
-import { checkModel, type Component, type StackModel } from './model';
+import { type Component, type StackModel } from './model';
+import { checkModel } from './model-check';
 import { podTemplate } from './kubernetes-pods';
 import { renderCronJob } from './kubernetes-cronjob';
 import { renderConfigMap, renderOneShotJob } from './kubernetes-jobs';

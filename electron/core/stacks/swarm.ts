@@ -57,7 +57,8 @@
  * - Published ports (the model's `published`) go through the routing mesh; nothing else is
  *   published.
  */
-import { checkModel, templateRefs, TEMPLATE_REF, type Component, type IdentityEnvVar, type StackModel } from './model';
+import { templateRefs, TEMPLATE_REF, type Component, type IdentityEnvVar, type StackModel } from './model';
+import { checkModel } from './model-check';
 import {
   SECRETS_DIR,
   SWARM_COMPONENT_LABEL,

@@ -6,7 +6,7 @@ import { builtinStacks, createStackCatalog } from '../stacks/catalog';
 import type { HomeportError } from '../errors';
 import { createUserStacks } from './service';
 import { createUserStackStore } from './store';
-import { fakeCompose } from './testing/fake-compose';
+import { composeLibrary } from './testing/compose-library';
 import { webInput } from './testing/compose-files';
 
 let dir: string;
@@ -16,9 +16,9 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 function setup() {
-  const catalog = createStackCatalog(builtinStacks, { define: fakeCompose.userStackDefinition });
+  const catalog = createStackCatalog(builtinStacks, { define: composeLibrary.userStackDefinition });
   const store = createUserStackStore({ dataDir: dir, reserved: () => builtinStacks.map((s) => s.name) });
-  const userStacks = createUserStacks({ store, catalog, compose: fakeCompose });
+  const userStacks = createUserStacks({ store, catalog, compose: composeLibrary });
   userStacks.refresh();
   return { catalog, userStacks };
 }
@@ -43,7 +43,7 @@ describe('user stacks in the catalog', () => {
       version: 1,
       title: 'Photos',
       description: 'A web server for my photos',
-      needs: { nasExport: 'optional', s3Profile: 'no' },
+      needs: { nasExport: 'required', s3Profile: 'no' },
     });
     expect(catalog.list().find((s) => s.name === 'revenge')).toMatchObject({ origin: 'catalog' });
     expect(catalog.list().find((s) => s.name === 'revenge')?.version).toBeUndefined();
@@ -56,7 +56,7 @@ describe('user stacks in the catalog', () => {
     await userStacks.save(webInput('busybox:1.36'));
     await userStacks.save(webInput('busybox:1.37'));
     const checked = catalog.validate('photos', resolved);
-    expect(checked).toMatchObject({ ok: true, values: { stackVersion: 2, replicas: 1 } });
+    expect(checked).toMatchObject({ ok: true, values: { stackVersion: 2, services: { web: { replicas: 1 } } } });
     const latest = catalog.renderKubernetes('photos', resolved, { namespace: 'pics' });
     expect(imagesOf(latest.objects)).toEqual(['busybox:1.37']);
     // A revision recorded with version 1 renders as version 1 (a rollback).
@@ -68,9 +68,9 @@ describe('user stacks in the catalog', () => {
       ok: false,
       issues: [{ path: 'stackVersion', message: "user stack 'photos' has no version 7; its versions are 1, 2" }],
     });
-    expect(catalog.validate('photos', { replicas: 'two' })).toMatchObject({
+    expect(catalog.validate('photos', { services: { web: { replicas: 'two' } } })).toMatchObject({
       ok: false,
-      issues: [{ path: 'replicas' }],
+      issues: [{ path: 'services.web.replicas' }],
     });
     expect(catalog.userStackVersions('photos')).toEqual([1, 2]);
   });
@@ -88,7 +88,7 @@ describe('user stacks in the catalog', () => {
 
     const built = await fail(userStacks.save({ ...webInput(), compose: 'services:\n  web:\n    build: .\n' }));
     expect(built?.code).toBe('INVALID_INPUT');
-    expect(built?.message).toContain('services.web.image: a service needs an image');
+    expect(built?.message).toContain("service 'web' has no image");
     const broken = await fail(userStacks.save({ ...webInput(), compose: 'services:\n  web: [\n' }));
     expect(broken?.message).toMatch(/\(line \d+\)/);
     const unmapped = await fail(userStacks.save({ ...webInput(), mapping: { volumes: {}, secrets: {} } }));

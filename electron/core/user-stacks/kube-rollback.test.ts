@@ -18,7 +18,7 @@ import { kubeRevisionRecords } from '../targets/deployed-where-sources';
 import { createUserStacks } from './service';
 import { createUserStackStore } from './store';
 import { webInput } from './testing/compose-files';
-import { fakeCompose } from './testing/fake-compose';
+import { composeLibrary } from './testing/compose-library';
 
 let sandbox: Sandbox;
 let conn: KubeConnection;
@@ -37,11 +37,11 @@ afterAll(async () => {
 
 describe('a user stack on Kubernetes', () => {
   it('rolls back to the version its revision was deployed with, and is found where it is deployed', async () => {
-    const catalog = createStackCatalog(builtinStacks, { define: fakeCompose.userStackDefinition });
+    const catalog = createStackCatalog(builtinStacks, { define: composeLibrary.userStackDefinition });
     const userStacks = createUserStacks({
       store: createUserStackStore({ dataDir: join(dir, 'data'), reserved: () => ['revenge'] }),
       catalog,
-      compose: fakeCompose,
+      compose: composeLibrary,
     });
     const engine = createDeployEngine({ openGateway: async () => createKubeGateway(conn), catalog });
     const ref = { context: SANDBOX_CONTEXT, namespace: 'pics', stack: 'photos' };

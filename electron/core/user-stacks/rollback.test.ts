@@ -15,7 +15,7 @@ import { createSwarmDeployer } from '../swarm/deployer';
 import { createUserStacks } from './service';
 import { createUserStackStore } from './store';
 import { webInput } from './testing/compose-files';
-import { fakeCompose } from './testing/fake-compose';
+import { composeLibrary } from './testing/compose-library';
 
 let engine: FakeEngine;
 let dir: string;
@@ -39,11 +39,11 @@ const images = () =>
 describe('rolling back a user stack', () => {
   it('renders with the version the revision was deployed with', async () => {
     const dataDir = join(dir, 'data');
-    const catalog = createStackCatalog(builtinStacks, { define: fakeCompose.userStackDefinition });
+    const catalog = createStackCatalog(builtinStacks, { define: composeLibrary.userStackDefinition });
     const userStacks = createUserStacks({
       store: createUserStackStore({ dataDir, reserved: () => ['revenge'] }),
       catalog,
-      compose: fakeCompose,
+      compose: composeLibrary,
     });
     const endpoints = createDockerEndpoints({ dataDir, trust: createSshTrust({ dataDir }), env: { HOME: dir } });
     await endpoints.add({ name: 'engine', url: engine.host });
