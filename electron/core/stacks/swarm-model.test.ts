@@ -261,4 +261,27 @@ describe('Swarm rendering of the model', () => {
       "Scheduled job 'backup' runs at '0 3 * * *' (UTC) in a service that waits for its times.",
     );
   });
+
+  it("attaches the secrets a templated secret variable reads, next to the variable's own file", () => {
+    const m = model({
+      components: [
+        component('app', {
+          secretEnv: [{ name: 'DATABASE_URL', secret: 'app-env', key: 'database-url' }],
+        }),
+      ],
+      tasks: [],
+      configs: [],
+      secrets: [
+        { name: 'app-db', keys: [{ key: 'password', generated: true }] },
+        {
+          name: 'app-env',
+          keys: [{ key: 'database-url', generated: false, template: 'postgres://app:{{app-db/password}}@db:5432/app' }],
+        },
+      ],
+    });
+    const spec = svc(render(m), 'app').TaskTemplate.ContainerSpec;
+    expect(spec.Env).toContain('DATABASE_URL_FILE=/run/secrets/app-env_database-url');
+    // Swarm fills the template in the task from the secrets attached to it: without app-db's, it cannot.
+    expect(spec.Secrets.map((x) => x.File.Name).sort()).toEqual(['app-db_password', 'app-env_database-url']);
+  });
 });

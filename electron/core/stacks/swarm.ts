@@ -235,15 +235,17 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
       known.set(e.name, value);
       env.push(`${e.name}=${value}`);
     }
+    const templateOf = (secret: string, key: string) =>
+      model.secrets.find((x) => x.name === secret)?.keys.find((k) => k.key === key)?.template;
     for (const e of c.secretEnv) {
+      // A template reads the secrets it names as files of the same task, whether it becomes a file or a variable.
+      for (const r of templateRefs(templateOf(e.secret, e.key) ?? '')) refFor(r.secret, r.key);
       const ref = refFor(e.secret, e.key);
       secretVars.add(e.name);
       env.push(`${e.name}_FILE=${SECRETS_DIR}/${ref.File.Name}`);
     }
     for (const f of c.files ?? []) {
-      const template = model.secrets.find((x) => x.name === f.secret)?.keys.find((k) => k.key === f.key)?.template;
-      // A template reads the secrets it names as files of the same task.
-      for (const r of templateRefs(template ?? '')) refFor(r.secret, r.key);
+      for (const r of templateRefs(templateOf(f.secret, f.key) ?? '')) refFor(r.secret, r.key);
       const file = f.path;
       fileRefs.set(file, {
         SecretName: secretRef(f.secret, f.key),
