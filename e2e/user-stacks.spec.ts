@@ -142,4 +142,51 @@ test('import a compose file, map its volume to a NAS export, deploy it and see i
   await expect(page.getByTestId('stack-photos').getByTestId('stack-deployed')).toHaveText(
     "Deployed to namespace photos of context 'homeport-sandbox'",
   );
+
+  // Removing a deployed user stack asks first and says what stays deployed; Cancel keeps it.
+  await page.getByTestId('stack-photos').click();
+  await page.getByTestId('user-stack-remove').click();
+  const confirm = page.getByTestId('user-stack-remove-confirm');
+  await expect(confirm).toContainText("It is deployed to namespace photos of context 'homeport-sandbox'");
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(page.getByTestId('stack-photos')).toBeVisible();
+});
+
+test('an env file the compose file reads is asked for by its path; a removed user stack leaves the picker', async ({
+  page,
+}) => {
+  await page.goto(homeport.url);
+  const deploy = new DeployPage(page);
+  await deploy.open(homeport.origin);
+  await page.getByTestId('import-compose-open').click();
+  await page
+    .getByTestId('compose-text')
+    .fill(`services:\n  notes:\n    image: ${STANDIN_IMAGE}\n    env_file: ./notes.env\n    ports: ["3000"]\n`);
+  await page.getByTestId('compose-analyze').click();
+
+  // The analysis names the missing file, and the files section asks for it by its path.
+  await expect(page.getByTestId('compose-errors')).toContainText("env_file './notes.env' was not given to the import");
+  const missing = page.getByTestId('compose-file-missing-notes.env');
+  await expect(missing).toContainText('needed, not given yet');
+  await page.getByTestId('compose-file-paste-notes.env').click();
+  await page.getByRole('textbox', { name: 'Contents of notes.env' }).fill('NOTES_TITLE=Family notes\n');
+  await expect(page.getByTestId('compose-errors')).toHaveCount(0);
+  await expect(missing).toHaveCount(0);
+  await expect(page.getByTestId('compose-file-notes.env')).toContainText('1 line');
+
+  await page.getByTestId('user-stack-name').fill('notes');
+  await page.getByTestId('compose-save').click();
+  const card = page.getByTestId('stack-notes');
+  await expect(card.getByTestId('stack-origin')).toHaveText('Your stack · v1');
+  await expect(card).toHaveAttribute('aria-pressed', 'true');
+
+  // Removing it asks first; once removed, the picker no longer lists it and nothing is selected.
+  await page.getByTestId('user-stack-remove').click();
+  const confirm = page.getByTestId('user-stack-remove-confirm');
+  await expect(confirm).toContainText('Remove your stack notes and every saved version of it');
+  await expect(confirm).not.toContainText('It is deployed');
+  await page.getByTestId('user-stack-remove-yes').click();
+  await expect(card).toHaveCount(0);
+  await expect(page.getByTestId('stack-revenge')).toHaveAttribute('aria-pressed', 'false');
 });

@@ -85,6 +85,11 @@ export const composeAnalysisSchema = z.object({
    * variable is empty): worth showing next to what was understood. analyzeCompose always sets it.
    */
   notes: z.array(composeFindingSchema).optional(),
+  /**
+   * Files the compose file requires (services' env files, configs' files) that the import was not
+   * given, by path ('./app.env' as 'app.env'): the import screen asks for each. analyzeCompose always sets it.
+   */
+  missingFiles: z.array(z.string()).optional(),
 });
 export type ComposeAnalysis = z.infer<typeof composeAnalysisSchema>;
 

@@ -89,6 +89,34 @@ describe('analyzeCompose: what Homeport understood', () => {
       },
     ]);
     expect(paths(a.notes ?? [])).toContain('services.database.environment.POSTGRES_USER@59');
+    // The import screen asks for each file by path, once.
+    expect(a.missingFiles).toEqual(['.env']);
+    expect(
+      analyzeCompose(composeText('photo-library'), { envFiles: { '.env': PHOTO_LIBRARY_ENV } }).missingFiles,
+    ).toEqual([]);
+  });
+
+  it('lists the config and env files a compose file requires and was not given, not the optional ones', () => {
+    const compose = [
+      'services:',
+      '  app:',
+      '    image: example/app:1',
+      '    env_file:',
+      '      - ./app.env',
+      '      - path: ./extra.env',
+      '        required: false',
+      '    configs: [settings]',
+      'configs:',
+      '  settings:',
+      '    file: ./conf/settings.ini',
+      '',
+    ].join('\n');
+    const without = analyzeCompose(compose);
+    expect(without.ok).toBe(false);
+    expect(without.missingFiles).toEqual(['app.env', 'conf/settings.ini']);
+    const given = analyzeCompose(compose, { files: { 'app.env': 'A=1\n', 'conf/settings.ini': '[x]\n' } });
+    expect(given.errors).toEqual([]);
+    expect(given.missingFiles).toEqual([]);
   });
 
   it('names every key it cannot express with its path and line, and drops none silently', () => {

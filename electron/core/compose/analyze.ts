@@ -28,6 +28,7 @@ export function analyzeCompose(text: string, opts: AnalyzeOptions = {}): Compose
       unsupported: [],
       errors: read.errors,
       notes: read.notes,
+      missingFiles: read.missingFiles,
     };
   }
   return {
@@ -49,5 +50,6 @@ export function analyzeCompose(text: string, opts: AnalyzeOptions = {}): Compose
     unsupported: p.unsupported,
     errors: p.errors,
     notes: p.notes,
+    missingFiles: read.missingFiles,
   };
 }

@@ -38,6 +38,8 @@ export interface ComposeRead {
   project?: ComposeProject;
   errors: ComposeFinding[];
   notes: ComposeFinding[];
+  /** Files the compose file requires (env files, config files) that the import was not given, by normal path. */
+  missingFiles: string[];
 }
 
 const normalPath = (p: string) => p.replace(/^\.\//, '').replace(/\/+/g, '/');
@@ -47,15 +49,17 @@ const TOP_KEYS = new Set(['version', 'name', 'services', 'volumes', 'networks', 
 export function readCompose(text: string, inputs: ComposeInputs = {}): ComposeRead {
   const files = new Map(Object.entries(inputs.files ?? {}).map(([k, v]) => [normalPath(k), v]));
   const file = (p: string) => files.get(normalPath(p));
+  const missingFiles = new Set<string>();
+  const missing = (p: string) => void missingFiles.add(normalPath(p));
   const source = parseComposeSource(text);
-  if (source.data === undefined) return { errors: source.errors, notes: [] };
+  if (source.data === undefined) return { errors: source.errors, notes: [], missingFiles: [] };
   const dotEnv = parseEnvFile(file('.env') ?? '');
   const issues: InterpolationIssue[] = [];
   const data = interpolateTree(source.data, dotEnv, issues) as Obj;
   const f = new Findings(source.lineOf);
   for (const i of issues) (i.error ? f.error.bind(f) : f.note.bind(f))(i.path, i.message);
   const schema = schemaFindings(data, source.lineOf);
-  if (schema.length > 0 || f.errors.length > 0) return { errors: [...f.errors, ...schema], notes: f.notes };
+  if (schema.length > 0 || f.errors.length > 0) return { errors: [...f.errors, ...schema], notes: f.notes, missingFiles: [] };
 
   checkKeys(f, data, [], TOP_KEYS, {
     include: 'included files are not read; merge them into one file',
@@ -70,11 +74,11 @@ export function readCompose(text: string, inputs: ComposeInputs = {}): ComposeRe
     services: Object.entries(services)
       .filter(([, raw]) => isObj(raw))
       .map(([name, raw]) =>
-        readService(name, raw as Obj, { f, env: dotEnv, file, parseEnvFile: (t) => parseEnvFile(t, dotEnv) }),
+        readService(name, raw as Obj, { f, env: dotEnv, file, missing, parseEnvFile: (t) => parseEnvFile(t, dotEnv) }),
       ),
     volumes: topVolumes(data.volumes, f),
     secrets: topSecrets(data.secrets, f),
-    configs: topConfigs(data.configs, f, file, dotEnv),
+    configs: topConfigs(data.configs, f, file, missing, dotEnv),
     networks: ['default', ...topNetworks(data.networks, f)],
     unsupported: f.unsupported,
     notes: f.notes,
@@ -93,7 +97,7 @@ export function readCompose(text: string, inputs: ComposeInputs = {}): ComposeRe
     );
   }
   if (f.errors.length === 0) reachability(project, f);
-  return { project, errors: f.errors, notes: f.notes };
+  return { project, errors: f.errors, notes: f.notes, missingFiles: [...missingFiles] };
 }
 
 function entries(v: unknown): [string, Obj][] {
@@ -182,6 +186,7 @@ function topConfigs(
   v: unknown,
   f: Findings,
   file: (p: string) => string | undefined,
+  missing: (p: string) => void,
   env: Readonly<Record<string, string>>,
 ): ComposeConfig[] {
   return entries(v).flatMap(([name, raw]): ComposeConfig[] => {
@@ -202,6 +207,7 @@ function topConfigs(
     const path = asString(raw.file) ?? '';
     const content = file(path);
     if (content === undefined) {
+      missing(path);
       f.error([...at, 'file'], `the config file '${path}' was not given to the import: add its contents`);
       return [];
     }

@@ -80,6 +80,8 @@ export interface ServiceContext {
   env: Readonly<Record<string, string>>;
   /** Contents of files the import was given (env files), by path as written ('./app.env' = 'app.env'). */
   file(path: string): string | undefined;
+  /** Called with each file the compose file requires and the import was not given. */
+  missing(path: string): void;
   parseEnvFile(text: string): Record<string, string>;
 }
 
@@ -143,6 +145,7 @@ function environmentOf(raw: Obj, at: KeyPath, ctx: ServiceContext): Record<strin
     const text = ctx.file(path);
     if (text === undefined) {
       if (required) {
+        ctx.missing(path);
         ctx.f.error([...at, 'env_file', i], `env_file '${path}' was not given to the import: add its contents`);
       }
       return;

@@ -63,7 +63,12 @@ export function DeployScreen() {
       <div className="deploy-step">
         <h2>2. Stack</h2>
         {stacks.error ? <p className="error">{stacks.error.message}</p> : null}
-        <StackPicker stacks={stacks.data?.stacks ?? []} selected={stack?.name} onPick={pick} />
+        <StackPicker
+          stacks={stacks.data?.stacks ?? []}
+          selected={stack?.name}
+          onPick={pick}
+          onRemoved={() => setStack(undefined)}
+        />
         {importing ? (
           <ImportCompose
             onClose={() => setImporting(false)}

@@ -7,6 +7,7 @@ import type {
   VolumeMapping,
 } from '@shared/user-stack-schemas';
 import { useExports, useNasHosts } from '../storage/use-storage';
+import { ComposeFiles } from './ComposeFiles';
 import { useAnalyzeCompose, useSaveUserStack } from './use-user-stacks';
 
 const at = (f: ComposeFinding) => `${f.path || '(file)'}${f.line !== undefined ? ` · line ${f.line}` : ''}`;
@@ -22,19 +23,22 @@ export function ImportCompose({
   const [text, setText] = useState('');
   const analyze = useAnalyzeCompose();
   const save = useSaveUserStack();
-  const [analyzed, setAnalyzed] = useState<{ text: string; analysis: ComposeAnalysis }>();
+  const [analyzed, setAnalyzed] = useState<{ text: string; files: object; analysis: ComposeAnalysis }>();
+  /** The files the compose file reads (.env, env files, config files), by path as it writes them. */
+  const [files, setFiles] = useState<Record<string, string>>({});
   const [form, setForm] = useState({ name: '', title: '', description: '' });
   const [volumes, setVolumes] = useState<Record<string, VolumeMapping>>({});
   const [secrets, setSecrets] = useState<Record<string, SecretMapping>>({});
 
-  const run = (compose: string) =>
+  const run = (compose: string, withFiles = files) =>
     analyze.mutate(
-      { compose },
+      { compose, ...(Object.keys(withFiles).length > 0 ? { envFiles: withFiles } : {}) },
       {
         onSuccess: (analysis) => {
-          setAnalyzed({ text: compose, analysis });
-          setVolumes(Object.fromEntries(analysis.volumes.map((v) => [v.name, v.suggested])));
-          setSecrets(Object.fromEntries(analysis.secrets.map((s) => [s.name, s.suggested])));
+          setAnalyzed({ text: compose, files: withFiles, analysis });
+          // A choice the user made for a volume or secret of the same name is kept across re-analyses.
+          setVolumes((prev) => Object.fromEntries(analysis.volumes.map((v) => [v.name, prev[v.name] ?? v.suggested])));
+          setSecrets((prev) => Object.fromEntries(analysis.secrets.map((s) => [s.name, prev[s.name] ?? s.suggested])));
           save.reset();
         },
       },
@@ -46,7 +50,13 @@ export function ImportCompose({
     setText(content);
     run(content);
   };
-  const analysis = analyzed?.text === text ? analyzed.analysis : undefined;
+  // While the files change, the previous analysis stays on screen until the new one arrives.
+  const analysis =
+    analyzed?.text === text && (analyzed.files === files || analyze.isPending) ? analyzed.analysis : undefined;
+  const changeFiles = (next: Record<string, string>) => {
+    setFiles(next);
+    if (analyzed?.text === text) run(text, next);
+  };
   const submit = () =>
     analysis &&
     save.mutate(
@@ -56,6 +66,7 @@ export function ImportCompose({
         description: form.description.trim(),
         compose: text,
         mapping: { volumes, secrets },
+        ...(Object.keys(files).length > 0 ? { envFiles: files } : {}),
       },
       { onSuccess: onSaved },
     );
@@ -97,6 +108,9 @@ export function ImportCompose({
         </p>
       ) : null}
       {analysis ? <AnalysisView analysis={analysis} /> : null}
+      {analyzed?.text === text ? (
+        <ComposeFiles files={files} missing={analyzed.analysis.missingFiles ?? []} onChange={changeFiles} />
+      ) : null}
       {analysis?.ok ? (
         <>
           {analysis.volumes.length > 0 ? <h4>Volumes</h4> : null}
