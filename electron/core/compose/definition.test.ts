@@ -347,3 +347,39 @@ describe('NAS exports named by a user stack’s values', () => {
     );
   });
 });
+
+describe('dollar signs in a compose file reach the program as written', () => {
+  // After interpolation `$$` is one `$`: APP_GREETING is "costs $5", CMD_DATE "$(date)" and
+  // LINK "$(APP_GREETING)" as text, which Compose never expands.
+  const compose = [
+    'services:',
+    '  app:',
+    '    image: example/app:1',
+    '    environment:',
+    '      APP_GREETING: costs $$5',
+    '      LINK: $$(APP_GREETING)',
+    '    command: ["sh", "-c", "echo $$(date) $$APP_GREETING"]',
+    '',
+  ].join('\n');
+  const def = userStackDefinition(composeDocument('dollars', { compose }));
+  const catalog = createStackCatalog([def]);
+
+  it('escapes them for the kubelet, which would otherwise expand $(APP_GREETING)', () => {
+    const { objects } = catalog.renderKubernetes('dollars', {}, { namespace: 'dollars' });
+    const app = container(find(objects, 'Deployment', 'app'));
+    expect(app.env).toEqual(
+      expect.arrayContaining([
+        { name: 'APP_GREETING', value: 'costs $$5' },
+        { name: 'LINK', value: '$$(APP_GREETING)' },
+      ]),
+    );
+    expect(app.args).toEqual(['sh', '-c', 'echo $$(date) $$APP_GREETING']);
+  });
+
+  it('gives Swarm, which expands nothing, the text itself', () => {
+    const swarm = catalog.renderSwarm('dollars', {}, { stack: 'dollars' });
+    const spec = swarm.services.find((s) => s.Name === 'dollars_app')?.TaskTemplate.ContainerSpec;
+    expect(spec?.Env).toEqual(expect.arrayContaining(['APP_GREETING=costs $5', 'LINK=$(APP_GREETING)']));
+    expect(spec?.Args).toEqual(['sh', '-c', 'echo $(date) $APP_GREETING']);
+  });
+});

@@ -15,6 +15,7 @@
  * - named volumes -> shared volumes: NFS (a NAS export or server and path) or a claim;
  * - networks -> acceptsFrom (read.ts); user: uid:gid and read_only + tmpfs -> security.
  */
+import { escapeReferences } from '../stacks/expansion';
 import type { ComposeMapping } from '@shared/user-stack-schemas';
 import type { Component, HealthCheck, Probe, Probes, SecretSpec, SharedVolume, StackModel } from '../stacks/model';
 import { modelName, type ComposeProject, type ComposeService } from './project';
@@ -157,7 +158,8 @@ export function composeToModel(input: ModelInput, values: UserStackValues): Stac
       name: s.name,
       image: v?.image ?? s.image,
       ports: portsOf(s).map((port) => ({ name: portName(port), port })),
-      env: Object.entries(s.environment).map(([envName, value]) => ({ name: envName, value })),
+      // Compose passes values as written; the model expands $(NAME) as Kubernetes does, so `$` is escaped.
+      env: Object.entries(s.environment).map(([envName, value]) => ({ name: envName, value: escapeReferences(value) })),
       secretEnv: [],
       identityEnv: [],
       mounts: s.mounts.map((m) => ({
@@ -171,8 +173,8 @@ export function composeToModel(input: ModelInput, values: UserStackValues): Stac
       resources: { requests: { ...s.resources.reservations }, limits: { ...s.resources.limits } },
       stopGracePeriodSeconds: s.stopGracePeriodSeconds,
     };
-    if (s.entrypoint) c.command = s.entrypoint;
-    if (s.command) c.args = s.command;
+    if (s.entrypoint) c.command = s.entrypoint.map(escapeReferences);
+    if (s.command) c.args = s.command.map(escapeReferences);
     if (s.secrets.length > 0)
       c.files = s.secrets.map((r) => ({ secret: secretName(name), key: r.source, path: r.target }));
     if (s.configs.length > 0) {

@@ -284,4 +284,23 @@ describe('Swarm rendering of the model', () => {
     // Swarm fills the template in the task from the secrets attached to it: without app-db's, it cannot.
     expect(spec.Secrets.map((x) => x.File.Name).sort()).toEqual(['app-db_password', 'app-env_database-url']);
   });
+
+  it('expands plain variables in arguments as the kubelet would; instance variables have no Swarm form there', () => {
+    const m = model({
+      components: [
+        component('app', {
+          env: [{ name: 'PORT', value: '3000' }],
+          identityEnv: [{ name: 'POD_NAME', field: 'instanceName' }],
+          args: ['--port=$(PORT)', '--id=$(POD_NAME)', 'literal $$(PORT)'],
+        }),
+      ],
+      tasks: [],
+      configs: [],
+    });
+    expect(svc(render(m), 'app').TaskTemplate.ContainerSpec.Args).toEqual([
+      '--port=3000',
+      '--id=$(POD_NAME)',
+      'literal $(PORT)',
+    ]);
+  });
 });

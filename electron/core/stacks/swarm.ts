@@ -35,7 +35,8 @@
  *   POSTGRES_PASSWORD_FILE natively; Revenge reads REVENGE_*_FILE. A plain variable whose value
  *   references a secret variable (`postgres://revenge:$(REVENGE_DATABASE_PASSWORD)@...`) gets the
  *   reference left out (`postgres://revenge:@...`): the loader fills the empty password from the
- *   secret's file. References to plain and instance variables are expanded in place.
+ *   secret's file. References to plain and instance variables are expanded in place, and `$$` is a
+ *   literal `$`, as the kubelet expands them (expansion.ts); command and args get plain variables.
  * - Instance variables use Swarm templates: instanceName `{{.Task.Name}}`, instanceSlot
  *   `{{.Task.Slot}}` (1-based), hostName `{{.Node.Hostname}}`, namespace the stack name; instanceIp
  *   has no template and is left out.
@@ -59,6 +60,7 @@
  */
 import { templateRefs, TEMPLATE_REF, type Component, type IdentityEnvVar, type StackModel } from './model';
 import { checkModel } from './model-check';
+import { expandReferences } from './expansion';
 import {
   SECRETS_DIR,
   SWARM_COMPONENT_LABEL,
@@ -252,13 +254,16 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
         File: { Name: file, UID: '0', GID: '0', Mode: 0o444 },
       });
     }
+    // Plain variables, which command and args may reference too (instance variables are Swarm
+    // templates, filled in the environment only; secret variables are files).
+    const plain = new Map<string, string>();
     for (const e of c.env) {
-      const value = e.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) =>
-        secretVars.has(name) ? '' : (known.get(name) ?? whole),
-      );
+      const value = expandReferences(e.value, (name) => (secretVars.has(name) ? '' : known.get(name)));
       known.set(e.name, value);
+      plain.set(e.name, value);
       env.push(`${e.name}=${value}`);
     }
+    const expandArg = (a: string) => expandReferences(a, (name) => plain.get(name));
     const mounts: SwarmMount[] = c.mounts.map((m) => {
       const shared = sharedMounts.get(m.volume) as { source: string; options: VolumeOptions };
       return {
@@ -304,8 +309,8 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
         ContainerSpec: {
           Image: c.image,
           Labels: { [SWARM_NAMESPACE_LABEL]: stack },
-          ...(c.command ? { Command: c.command } : {}),
-          ...(c.args ? { Args: c.args } : {}),
+          ...(c.command ? { Command: c.command.map(expandArg) } : {}),
+          ...(c.args ? { Args: c.args.map(expandArg) } : {}),
           Env: env,
           Mounts: mounts,
           Secrets: [...fileRefs.values()],
