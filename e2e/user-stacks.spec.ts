@@ -83,6 +83,8 @@ test('import a compose file, map its volume to a NAS export, deploy it and see i
   await expect(nas.probeResult()).toContainText('NFS server installed');
   const exports = await nas.openExports();
   await exports.create({ name: EXPORT, path: exportDir, clients: '127.0.0.1' });
+  // Creating runs several commands over SSH (mkdir, the exports file, exportfs): wait for its answer.
+  await expect(exports.created()).toContainText('Export created and active', { timeout: 30_000 });
   await expect(exports.active(EXPORT)).toHaveText('Active');
 
   // Import: what was understood, and the key Homeport cannot express, named with its path.
