@@ -108,6 +108,45 @@ describe('kube:resources', () => {
     await expect.poll(() => service.activeWatches).toBe(0);
   });
 
+  it('a CRD created in the cluster is discovered and its objects stream as generic rows', async () => {
+    await put('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'backuppolicies.homelab.example.com' },
+      spec: {
+        group: 'homelab.example.com',
+        scope: 'Namespaced',
+        names: { plural: 'backuppolicies', singular: 'backuppolicy', kind: 'BackupPolicy' },
+        versions: [{ name: 'v1alpha1', served: true, storage: true }],
+      },
+    });
+    const out = await dispatch('kube:discover', { context });
+    expect(out.ok && (out.value as { resources: object[] }).resources).toContainEqual({
+      group: 'homelab.example.com',
+      version: 'v1alpha1',
+      kind: 'BackupPolicy',
+      plural: 'backuppolicies',
+      namespaced: true,
+    });
+    const deltas: ResourceDelta[] = [];
+    const started = subscribe(
+      'kube:resources',
+      { context, group: 'homelab.example.com', version: 'v1alpha1', plural: 'backuppolicies' },
+      (d) => deltas.push(d as ResourceDelta),
+    );
+    await put('/apis/homelab.example.com/v1alpha1/namespaces/default/backuppolicies', {
+      apiVersion: 'homelab.example.com/v1alpha1',
+      kind: 'BackupPolicy',
+      metadata: { name: 'nightly' },
+      spec: { schedule: '0 3 * * *' },
+      status: { conditions: [{ type: 'Ready', status: 'False', reason: 'NoDestination' }] },
+    });
+    const rows = () => deltas.flatMap((d) => (d.type === 'reset' || d.type === 'upsert' ? d.items : []));
+    await expect.poll(() => rows().map((r) => r.key), { timeout: 5000 }).toContain('default/nightly');
+    expect(rows().find((r) => r.key === 'default/nightly')).toMatchObject({ status: 'NoDestination', problem: true });
+    if (started.ok) started.stop();
+  });
+
   it('a Secret row carries no value', async () => {
     const seen: unknown[] = [];
     const started = subscribe('kube:resources', { context, group: '', version: 'v1', plural: 'secrets' }, (d) =>
