@@ -90,11 +90,35 @@ test('Deployments: a failing one comes first, columns sort, and the YAML opens',
   await expect(drawer.yaml()).not.toContainText('managedFields');
 });
 
-test('a kind with no columns of its own (roles) lists through discovery', async ({ page }) => {
+test('kinds with no columns of their own (roles, a CRD) list through discovery', async ({ page }) => {
   await kubectl(kubeconfig, ['create', 'role', 'e2e-reader', '-n', 'default', '--verb=get', '--resource=pods']);
+  await kubectl(
+    kubeconfig,
+    ['apply', '-f', '-'],
+    `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: mediashares.homelab.example.com}
+spec:
+  group: homelab.example.com
+  scope: Namespaced
+  names: {plural: mediashares, singular: mediashare, kind: MediaShare}
+  versions:
+  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}
+`,
+  );
+  await kubectl(kubeconfig, ['wait', '--for=condition=established', 'crd/mediashares.homelab.example.com']);
+  await kubectl(
+    kubeconfig,
+    ['apply', '-f', '-'],
+    'apiVersion: homelab.example.com/v1\nkind: MediaShare\nmetadata: {name: films, namespace: default}\nspec: {path: /srv/films}\n',
+  );
   const resources = await open(page);
   await resources.pickKind('roles.rbac.authorization.k8s.io');
   await expect(resources.row('default', 'e2e-reader')).toBeVisible();
+  await expect(resources.kindSection('Custom')).toContainText('MediaShare');
+  await resources.pickKind('mediashares.homelab.example.com');
+  const drawer = await resources.openDrawer('default', 'films');
+  await expect(drawer.yaml()).toContainText('path: /srv/films');
 });
 
 test('a Secret shows its keys, masked YAML, and reveals one value on request', async ({ page }) => {

@@ -76,7 +76,7 @@ export const KIND_COLUMNS: Readonly<Record<string, readonly ResourceColumn[]>> =
   ],
   nodes: [
     col('roles', 'Roles'),
-    col('version', 'Version', '100px'),
+    col('version', 'Version', '130px'),
     col('cpu', 'CPU', '50px'),
     col('memory', 'Memory', '80px'),
     col('conditions', 'Conditions', 'minmax(120px, 1.5fr)'),

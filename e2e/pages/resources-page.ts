@@ -17,6 +17,11 @@ export class ResourcesPage {
     await expect(this.page.getByTestId('watch-status')).toContainText('Live');
   }
 
+  /** A section of the kind list (Workloads, Network, ..., Custom). */
+  kindSection(title: string): Locator {
+    return this.page.getByTestId('kind-list').locator(`[data-section="${title}"]`);
+  }
+
   row(namespace: string, name: string): Locator {
     return this.page.locator(`[data-testid="resource-rows"] [data-row="${namespace}/${name}"]`);
   }

@@ -14,7 +14,7 @@ export function KindList({ resources, selected, onSelect }: KindListProps) {
     <>
       <nav className="kind-list" aria-label="Kinds" data-testid="kind-list">
         {sections.map((s) => (
-          <div key={s.section} className="kind-section">
+          <div key={s.section} className="kind-section" data-section={s.section}>
             <div className="kind-section-title">{s.section}</div>
             {s.kinds.map((k) => {
               const id = resourceId(k);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { invoke } from '../../lib/api-client';
+import { revealSecretValue } from './use-resources';
 
 interface SecretKeysProps {
   context: string;
@@ -19,7 +19,7 @@ export function SecretKeys({ context, namespace, name, keys }: SecretKeysProps) 
   const reveal = async (key: string) => {
     setError('');
     try {
-      const value = await invoke('kube:revealSecret', { context, namespace, name, key });
+      const value = await revealSecretValue({ context, namespace, name, key });
       setShown((s) => ({ ...s, [key]: value }));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));

@@ -82,3 +82,11 @@ export function useObjectYaml(context: string, kind: ApiResource, row: ResourceR
     gcTime: 0,
   });
 }
+
+/**
+ * One Secret value, asked for by the user now. Called directly (not through a query or mutation)
+ * so the value is held only by the component that shows it, never in a cache.
+ */
+export function revealSecretValue(ref: { context: string; namespace: string; name: string; key: string }) {
+  return invoke('kube:revealSecret', ref);
+}
