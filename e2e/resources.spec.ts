@@ -132,6 +132,8 @@ test('a Secret shows its keys, masked YAML, and reveals one value on request', a
   await expect(drawer.panel).not.toContainText(SECRET_VALUE);
   const value = await drawer.reveal('password');
   await expect(value).toHaveText(SECRET_VALUE);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: 'test-results/resources-secret-1440x900-light.png' });
   await expect(drawer.secretKey('username').getByTestId('secret-value')).toHaveCount(0);
 });
 

@@ -20,9 +20,7 @@ export function summarizeDeployment(obj: AnyObject): ResourceRow {
   };
   const progressing = condition(obj, 'Progressing');
   if (progressing?.status === 'False') return row(obj, progressing.reason || 'Not progressing', 'error', true, cells);
-  const available = condition(obj, 'Available');
-  if (available?.status === 'False' && desired > 0)
-    return row(obj, available.reason || 'Unavailable', 'error', true, cells);
+  // Short of ready replicas says more than Available=False (MinimumReplicasUnavailable) would.
   return replicated(obj, ready, desired, cells);
 }
 
