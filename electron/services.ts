@@ -49,6 +49,8 @@ import { createBackupScheduleStore } from './core/backup/schedules';
 import { createBackupScheduler } from './core/backup/scheduler';
 import type { BackupSchedules } from './core/backup/types';
 import { openS3Objects } from './core/s3/objects';
+// Resource browser (issue 17).
+import { createResourceService } from './core/kube/resources/resource-service';
 
 export interface ServiceDeps {
   dataDir: string;
@@ -257,6 +259,8 @@ export function createServices(deps: ServiceDeps) {
     /** Registry credentials for private images on a swarm (saved, or the user's docker login). */
     registries,
     swarmLive,
+    // Resource browser (issue 17): any API resource live (its own shared watches), discovery, YAML, Secret values on request.
+    resources: createResourceService({ openGateway, watchConfig: (onChange) => clusters.watchContexts(onChange) }),
     swarmLogs: (params: SwarmLogParams, emit: (chunk: LogChunk) => void) =>
       streamSwarmLogs(params, emit, { openClient }),
   };

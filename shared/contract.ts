@@ -100,6 +100,8 @@ import {
   execSessionRefSchema,
   execStartSchema,
 } from './exec-schemas';
+// Resource browser (issue 17): every API resource, discovery, YAML, Secret values on request.
+import { resourceChannels, resourceTopics } from './resource-schemas';
 
 export const errorCodes = [
   'INVALID_INPUT',
@@ -321,6 +323,8 @@ export const channels = {
   /** Adds or replaces the schedule of (target, stack). */
   'backups:saveSchedule': channel(backupScheduleSchema, schedules),
   'backups:removeSchedule': channel(stackOnTargetSchema, schedules),
+  // Resource browser (issue 17).
+  ...resourceChannels,
 } as const;
 
 export type Channels = typeof channels;
@@ -388,6 +392,8 @@ export const topics = {
   'exec:session': { params: execStartSchema, event: execEventSchema },
   /** A backup, restore or drill: its progress now, then each change, until the state is no longer running. */
   'backups:progress': { params: operationRefSchema, event: backupProgressSchema },
+  // Resource browser (issue 17).
+  ...resourceTopics,
 } as const;
 
 export type Topics = typeof topics;

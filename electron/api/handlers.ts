@@ -10,8 +10,13 @@ import { createReadinessHandlers, createReadinessSubscriptions } from './readine
 import { createStorageHandlers } from './storage-handlers';
 import { createUserStackHandlers } from './user-stack-handlers';
 import { createDockerHandlers, createSwarmSubscriptions } from './swarm-handlers';
+// Resource browser (issue 17): its kube: channels have their own handlers.
+import { createResourceHandlers, createResourceSubscriptions, type ResourceChannel } from './resource-handlers';
 
-type ClusterChannel = Extract<keyof Handlers, 'app:info' | `clusters:${string}` | `kube:${string}`>;
+type ClusterChannel = Exclude<
+  Extract<keyof Handlers, 'app:info' | `clusters:${string}` | `kube:${string}`>,
+  ResourceChannel
+>;
 
 /** App information, kubeconfig contexts and the pods of a cluster. */
 function createClusterHandlers(
@@ -53,6 +58,8 @@ export function createHandlers(services: Services): Handlers {
     ...createLeaderHandlers(services),
     ...createBackupHandlers(services),
     ...createUserStackHandlers(services),
+    // Resource browser (issue 17).
+    ...createResourceHandlers(services),
   };
 }
 
@@ -68,5 +75,7 @@ export function createSubscriptionHandlers(services: Services): SubscriptionHand
     ...createReadinessSubscriptions(services),
     ...createExecSubscriptions(services),
     ...createBackupSubscriptions(services),
+    // Resource browser (issue 17).
+    ...createResourceSubscriptions(services),
   };
 }

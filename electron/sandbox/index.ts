@@ -16,6 +16,7 @@ import type { PodRuntime } from './runtime';
 import { createUpgradeHandler } from './streaming/upgrade';
 import { createLeaseElector } from './leases';
 import { RESOURCES, type ResourceType } from './resources';
+import { admitCrd, CRDS, serveCustomResources } from './crds';
 import { Store, type KObject } from './store';
 import { dropAllWatches } from './watch';
 import { writeFileAtomic } from '../core/storage/atomic-file';
@@ -82,6 +83,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       : createKubelet(store, speed, opts.contracts ?? allImageContracts());
   const controllers = createControllers(store, kubelet.deletePod);
   const elector = createLeaseElector(store, speed);
+  const customResources = serveCustomResources(store);
   const openWatches = new Set<http.ServerResponse>();
   let goneAsHttpStatus = false;
   let metricsServer = opts.metricsServer ?? true;
@@ -148,6 +150,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   }
 
   function admit(r: ResourceType, o: KObject) {
+    if (r === CRDS) return admitCrd(o);
     const spec = (o.spec ??= {});
     switch (r.kind) {
       case 'Pod': {
@@ -423,6 +426,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     close: async () => {
       clearInterval(timer);
       controllers.stop();
+      customResources.stop();
       dropAllWatches(openWatches);
       server.closeAllConnections();
       upgrades.closeAll();

@@ -8,7 +8,14 @@ export interface ResourceType {
   namespaced: boolean;
   shortNames?: string[];
   subresources?: ('status' | 'scale' | 'log')[];
+  /** Served because a CustomResourceDefinition asks for it (see crds.ts). */
+  custom?: boolean;
+  /** Where its objects are kept when several versions share them (a CRD's versions); itself when unset. */
+  storedAs?: ResourceType;
 }
+
+/** The identity objects of a resource are stored and watched under (shared by a CRD's versions). */
+export const storageOf = (r: ResourceType): ResourceType => r.storedAs ?? r;
 
 const grouped = (
   group: string,
@@ -64,7 +71,28 @@ export const RESOURCES: ResourceType[] = [
   grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
   grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
   grouped('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', false, ['sc']),
+  grouped(
+    'apiextensions.k8s.io',
+    'v1',
+    'CustomResourceDefinition',
+    'customresourcedefinitions',
+    false,
+    ['crd', 'crds'],
+    ['status'],
+  ),
 ];
+
+/** Kubernetes' version priority: GA before beta before alpha, higher numbers first, then other names. */
+export function versionPriority(a: string, b: string): number {
+  const parse = (v: string) => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return [3, 0, 0, v] as const;
+    return [m[2] === 'alpha' ? 2 : m[2] === 'beta' ? 1 : 0, -Number(m[1]), -Number(m[3] ?? 0), v] as const;
+  };
+  const [pa, pb] = [parse(a), parse(b)];
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] as number) - (pb[i] as number);
+  return pa[3] < pb[3] ? -1 : pa[3] > pb[3] ? 1 : 0;
+}
 
 export const groupVersion = (r: Pick<ResourceType, 'group' | 'version'>) =>
   r.group ? `${r.group}/${r.version}` : r.version;
@@ -110,10 +138,12 @@ export function groupList() {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: [...groups].map(([name, versions]) => ({
-      name,
-      versions: versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v })),
-      preferredVersion: { groupVersion: `${name}/${versions[0]}`, version: versions[0] },
-    })),
+    groups: [...groups]
+      .map(([name, unsorted]) => ({ name, versions: unsorted.sort(versionPriority) }))
+      .map(({ name, versions }) => ({
+        name,
+        versions: versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v })),
+        preferredVersion: { groupVersion: `${name}/${versions[0]}`, version: versions[0] },
+      })),
   };
 }

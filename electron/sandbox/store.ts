@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ResourceType } from './resources';
+import { storageOf, type ResourceType } from './resources';
 
 /** A Kubernetes object as JSON. Fields are read loosely: the sandbox validates what it uses. */
 export interface KObject {
@@ -63,8 +63,8 @@ export class Store {
   }
 
   private bucket(r: ResourceType): Map<string, KObject> {
-    let b = this.buckets.get(r);
-    if (!b) this.buckets.set(r, (b = new Map()));
+    let b = this.buckets.get(storageOf(r));
+    if (!b) this.buckets.set(storageOf(r), (b = new Map()));
     return b;
   }
 
@@ -140,7 +140,10 @@ export class Store {
       this.oldestRv = dropped[dropped.length - 1]?.rv ?? this.oldestRv;
     }
     for (const w of this.watchers) {
-      if (w.resource === event.resource && (!w.namespace || w.namespace === event.object.metadata.namespace))
+      if (
+        storageOf(w.resource) === storageOf(event.resource) &&
+        (!w.namespace || w.namespace === event.object.metadata.namespace)
+      )
         w.send(event);
     }
     for (const l of this.listeners) l(event);
@@ -151,7 +154,11 @@ export class Store {
     if (fromRv !== undefined && fromRv < this.oldestRv) return 'gone';
     if (fromRv !== undefined) {
       for (const e of this.history) {
-        if (e.rv > fromRv && e.resource === w.resource && (!w.namespace || w.namespace === e.object.metadata.namespace))
+        if (
+          e.rv > fromRv &&
+          storageOf(e.resource) === storageOf(w.resource) &&
+          (!w.namespace || w.namespace === e.object.metadata.namespace)
+        )
           w.send(e);
       }
     }

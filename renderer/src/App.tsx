@@ -31,6 +31,12 @@ const nav: { route: Route; label: string }[] = [
   { route: 'metrics', label: 'Metrics' },
 ];
 
+// Resource browser (issue 17): listed after Pods, loaded when first opened (like Metrics).
+const ResourcesScreen = lazy(() =>
+  import('./features/resources/ResourcesScreen').then((m) => ({ default: m.ResourcesScreen })),
+);
+nav.splice(nav.findIndex((item) => item.route === 'pods') + 1, 0, { route: 'resources', label: 'Resources' });
+
 export function App() {
   const info = useQuery({ queryKey: ['app:info'], queryFn: () => invoke('app:info', {}) });
   const route = useHashRoute();
@@ -69,6 +75,12 @@ export function App() {
             {route === 'deploy' ? <DeployScreen /> : null}
             {route === 'readiness' ? <ReadinessScreen /> : null}
             {route === 'backups' ? <BackupsScreen /> : null}
+            {/* Resource browser (issue 17). */}
+            {route === 'resources' ? (
+              <Suspense fallback={<p className="muted">Loading…</p>}>
+                <ResourcesScreen />
+              </Suspense>
+            ) : null}
             {route === 'metrics' ? (
               <Suspense fallback={<p className="muted">Loading…</p>}>
                 <MetricsScreen />

@@ -1,7 +1,17 @@
 import { useEffect, useState } from 'react';
 
 export type Route =
-  'connections' | 'pods' | 'swarm' | 'leaders' | 'storage' | 'deploy' | 'readiness' | 'backups' | 'metrics';
+  | 'connections'
+  | 'pods'
+  | 'swarm'
+  | 'leaders'
+  | 'storage'
+  | 'deploy'
+  | 'readiness'
+  | 'backups'
+  | 'metrics'
+  // Resource browser (issue 17).
+  | 'resources';
 const routes: Route[] = [
   'connections',
   'pods',
@@ -12,6 +22,8 @@ const routes: Route[] = [
   'readiness',
   'backups',
   'metrics',
+  // Resource browser (issue 17).
+  'resources',
 ];
 
 function current(): Route {
