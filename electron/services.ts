@@ -209,12 +209,15 @@ export function createServices(deps: ServiceDeps) {
       },
       stacks.list().map((s) => s.name),
     );
+  // The resource browser: any API resource live (its own shared watches), discovery, YAML, Secret values on request.
+  const resources = createResourceService({ openGateway, watchConfig: (onChange) => clusters.watchContexts(onChange) });
   return {
     /** Stops every watch and closes shared connections. */
     close() {
       backupScheduler.stop();
       void portForwards.stopAll();
       kube.close();
+      resources.close();
       swarmLive.close();
       gateways.close();
     },
@@ -259,8 +262,7 @@ export function createServices(deps: ServiceDeps) {
     /** Registry credentials for private images on a swarm (saved, or the user's docker login). */
     registries,
     swarmLive,
-    // Resource browser (issue 17): any API resource live (its own shared watches), discovery, YAML, Secret values on request.
-    resources: createResourceService({ openGateway, watchConfig: (onChange) => clusters.watchContexts(onChange) }),
+    resources,
     swarmLogs: (params: SwarmLogParams, emit: (chunk: LogChunk) => void) =>
       streamSwarmLogs(params, emit, { openClient }),
   };
