@@ -49,6 +49,8 @@ import { createBackupScheduleStore } from './core/backup/schedules';
 import { createBackupScheduler } from './core/backup/scheduler';
 import type { BackupSchedules } from './core/backup/types';
 import { openS3Objects } from './core/s3/objects';
+// Overview and notifications (issue 17).
+import { createClusterOverview } from './core/overview/cluster-overview';
 
 export interface ServiceDeps {
   dataDir: string;
@@ -259,6 +261,19 @@ export function createServices(deps: ServiceDeps) {
     swarmLive,
     swarmLogs: (params: SwarmLogParams, emit: (chunk: LogChunk) => void) =>
       streamSwarmLogs(params, emit, { openClient }),
+    // Overview and notifications (issue 17): every context and endpoint checked concurrently, each
+    // under its own time limit; pods and leases from the shared watches; notifications on transitions.
+    overview: createClusterOverview({
+      contexts: async () =>
+        (await clusters.listContexts()).contexts.map((c) => ({ name: c.name, simulated: c.simulated })),
+      endpoints: async () => (await dockerEndpoints.list()).filter((e) => e.problem === undefined).map((e) => e.name),
+      openGateway,
+      openClient,
+      kubeStacks: async (context) => kubeRevisionRecords(await openGateway(context)),
+      swarmStacks: async (endpoint) => swarmRevisionRecords(await openClient(endpoint)),
+      rollout: (target, stack) => targets.open(target).rolloutStatus(stack),
+      kube,
+    }),
   };
 }
 

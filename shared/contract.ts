@@ -100,6 +100,8 @@ import {
   execSessionRefSchema,
   execStartSchema,
 } from './exec-schemas';
+// Overview and notifications (issue 17): the all-clusters overview and the notifications topic.
+import { overviewTopics } from './overview-schemas';
 
 export const errorCodes = [
   'INVALID_INPUT',
@@ -388,6 +390,8 @@ export const topics = {
   'exec:session': { params: execStartSchema, event: execEventSchema },
   /** A backup, restore or drill: its progress now, then each change, until the state is no longer running. */
   'backups:progress': { params: operationRefSchema, event: backupProgressSchema },
+  // Overview and notifications (issue 17).
+  ...overviewTopics,
 } as const;
 
 export type Topics = typeof topics;

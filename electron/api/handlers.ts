@@ -10,6 +10,8 @@ import { createReadinessHandlers, createReadinessSubscriptions } from './readine
 import { createStorageHandlers } from './storage-handlers';
 import { createUserStackHandlers } from './user-stack-handlers';
 import { createDockerHandlers, createSwarmSubscriptions } from './swarm-handlers';
+// Overview and notifications (issue 17).
+import { createOverviewSubscriptions } from './overview-handlers';
 
 type ClusterChannel = Extract<keyof Handlers, 'app:info' | `clusters:${string}` | `kube:${string}`>;
 
@@ -68,5 +70,7 @@ export function createSubscriptionHandlers(services: Services): SubscriptionHand
     ...createReadinessSubscriptions(services),
     ...createExecSubscriptions(services),
     ...createBackupSubscriptions(services),
+    // Overview and notifications (issue 17).
+    ...createOverviewSubscriptions(services),
   };
 }
