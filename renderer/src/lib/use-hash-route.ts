@@ -1,8 +1,18 @@
 import { useEffect, useState } from 'react';
 
 export type Route =
-  'connections' | 'pods' | 'swarm' | 'leaders' | 'storage' | 'deploy' | 'readiness' | 'backups' | 'metrics';
+  | 'overview'
+  | 'connections'
+  | 'pods'
+  | 'swarm'
+  | 'leaders'
+  | 'storage'
+  | 'deploy'
+  | 'readiness'
+  | 'backups'
+  | 'metrics';
 const routes: Route[] = [
+  'overview',
   'connections',
   'pods',
   'swarm',
