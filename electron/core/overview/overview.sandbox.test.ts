@@ -2,7 +2,7 @@
  * The overview and its notifications against the sandbox (a simulated API server) next to a
  * context whose server refuses connections: the sandbox's figures come from real requests and the
  * shared pod watch; the dead context is unreachable in one line; a pod made to crash-loop raises
- * one notification, and a stack deployed there is listed with its rollout.
+ * one notification, a Lease nobody renews raises one, and a stack deployed there is listed with its rollout.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +48,7 @@ const crashingPod = {
 };
 
 describe('overview on the sandbox', () => {
-  it('shows the sandbox with its figures and stacks, the dead context unreachable, and a crash loop as one notification', async () => {
+  it('shows the sandbox with its figures and stacks, the dead context unreachable, a crash loop and a lost leader as one notification each', async () => {
     const engine = createDeployEngine({ openGateway, catalog });
     const ref = { context: SANDBOX_CONTEXT, namespace: 'web', stack: 'webapp' };
     await engine.apply({ ...ref, values: {}, prune: false });
@@ -70,7 +70,7 @@ describe('overview on the sandbox', () => {
             : Promise.reject(new Error('no swarm')),
         kube,
       },
-      { timeoutMs: 3000, intervalMs: 300 },
+      { timeoutMs: 3000, intervalMs: 300, leaseCheckMs: 200 },
     );
     let latest: Overview | undefined;
     const stopOverview = overview.subscribe((o) => (latest = overviewSchema.parse(o)));
@@ -119,6 +119,27 @@ describe('overview on the sandbox', () => {
         { timeout: 10_000, interval: 100 },
       );
       expect(notes.filter((n) => n.kind === 'pod-crashloop')).toHaveLength(1);
+
+      // A leader that stops renewing its Lease: lost once its duration has passed, by time alone.
+      const leases = await openGateway(SANDBOX_CONTEXT);
+      await leases.request('/apis/coordination.k8s.io/v1/namespaces/default/leases', {
+        method: 'POST',
+        body: {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: 'e2e-jobs', namespace: 'default' },
+          spec: { holderIdentity: 'jobs-1', leaseDurationSeconds: 2, renewTime: new Date().toISOString() },
+        },
+      });
+      leases.close();
+      const lost = expect.objectContaining({
+        kind: 'leader-lost',
+        title: 'Leader lost: Lease default/e2e-jobs',
+        message: 'jobs-1 stopped renewing it and no one has taken over.',
+      });
+      await vi.waitFor(() => expect(notes).toContainEqual(lost), { timeout: 10_000, interval: 100 });
+      await new Promise((r) => setTimeout(r, 600));
+      expect(notes.filter((n) => n.title === 'Leader lost: Lease default/e2e-jobs')).toHaveLength(1);
     } finally {
       stopNotes();
       stopOverview();
