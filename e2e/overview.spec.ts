@@ -4,23 +4,43 @@
  * A pod made to crash-loop in the sandbox raises an in-app notification.
  */
 import { expect, test } from '@playwright/test';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { startHomeport, type HomeportServer } from './env/homeport-server';
 import { writeKubeconfig } from './env/kubeconfigs';
 import { kubectl } from './env/kubectl';
 import { OverviewPage } from './pages/overview-page';
 
 const SANDBOX = 'homeport-sandbox';
+const ROOT = resolve(import.meta.dirname, '..');
+const run = promisify(execFile);
 let homeport: HomeportServer;
 let sandboxKubeconfig: string;
 
 test.beforeAll(async () => {
+  test.setTimeout(120_000);
   const dead = writeKubeconfig([{ name: 'offline-lab', server: 'https://127.0.0.1:1', user: { token: 'unused' } }]);
   homeport = await startHomeport({
     args: ['--sandbox'],
     env: { KUBECONFIG: dead, DOCKER_HOST: process.env.HOMEPORT_E2E_DOCKER_HOST ?? '' },
   });
   sandboxKubeconfig = join(homeport.dataDir, 'sandbox.kubeconfig');
+  // A deployed stack, with the CLI as a user would script it (the Deploy screen has its own specs).
+  const work = mkdtempSync(join(tmpdir(), 'homeport-e2e-overview-'));
+  const values = join(work, 'values.yaml');
+  writeFileSync(values, 'nfs:\n  server: 10.0.0.20\n  path: /srv/media\n');
+  await run(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'homeport.js'),
+      ...['deploy', 'revenge', '--context', SANDBOX, '--namespace', 'revenge', '--values', values, '--yes'],
+      ...['--timeout', '60s', '--data-dir', join(work, 'cli-data')],
+    ],
+    { env: { ...process.env, KUBECONFIG: sandboxKubeconfig, DOCKER_HOST: '' }, timeout: 80_000 },
+  );
 });
 
 test.afterAll(async () => {
@@ -51,6 +71,9 @@ test('the overview shows every context and endpoint; the dead one is unreachable
   await expect(sandbox.getByTestId('overview-nodes')).toHaveText(/^(\d+)\/\1 ready$/);
   await expect(sandbox.getByTestId('overview-pods')).toHaveText(/^\d+\/\d+ ready/);
   await expect(sandbox.getByTestId('overview-warnings')).toHaveText(/^\d+$/);
+  const stack = sandbox.locator('[data-stack="revenge"]');
+  await expect(stack).toContainText('in revenge');
+  await expect(stack).toContainText('Healthy');
 
   const engine = overview.card('swarm', 'env');
   await expect(overview.state(engine)).toHaveText('Reachable', { timeout: 10_000 });
@@ -102,4 +125,22 @@ test('a pod that starts crash-looping in the sandbox raises an in-app notificati
   await expect(again.toasts()).toHaveCount(0);
   const laterPanel = await again.openBell();
   await expect(laterPanel).toContainText('Pod default/e2e-crashes is crash-looping');
+});
+
+test('a deployed stack that turns unhealthy raises a notification', async ({ page }) => {
+  test.setTimeout(90_000);
+  const overview = new OverviewPage(page);
+  await page.goto(homeport.url);
+  await overview.open();
+  const stack = overview.card('kubernetes', SANDBOX).locator('[data-stack="revenge"]');
+  await expect(stack).toContainText('Healthy');
+  await kubectl(sandboxKubeconfig, [
+    ...['set', 'image', 'deployment/revenge', '-n', 'revenge'],
+    '*=ghcr.io/example/app:homeport-crash',
+  ]);
+  // The next check (every 15 s) reads the rollout.
+  const toast = overview.toasts().filter({ hasText: 'Stack revenge is unhealthy' });
+  await expect(toast).toBeVisible({ timeout: 45_000 });
+  await expect(toast).toContainText(`namespace 'revenge' of context '${SANDBOX}'`);
+  await expect(stack).toContainText('Failed');
 });
