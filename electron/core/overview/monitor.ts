@@ -303,12 +303,6 @@ export function createOverviewMonitor(sources: OverviewSources, options: Overvie
         release();
       };
     },
-    /** Checks every target again now (those not being checked already). */
-    refresh() {
-      if (users === 0) return;
-      clearTimeout(tickTimer);
-      void tick();
-    },
     get watching() {
       return entries.size;
     },
