@@ -51,6 +51,8 @@ import type { BackupSchedules } from './core/backup/types';
 import { openS3Objects } from './core/s3/objects';
 // Resource browser (issue 17).
 import { createResourceService } from './core/kube/resources/resource-service';
+// Overview and notifications (issue 17).
+import { createClusterOverview } from './core/overview/cluster-overview';
 
 export interface ServiceDeps {
   dataDir: string;
@@ -265,6 +267,19 @@ export function createServices(deps: ServiceDeps) {
     resources,
     swarmLogs: (params: SwarmLogParams, emit: (chunk: LogChunk) => void) =>
       streamSwarmLogs(params, emit, { openClient }),
+    // Overview and notifications (issue 17): every context and endpoint checked concurrently, each
+    // under its own time limit; pods and leases from the shared watches; notifications on transitions.
+    overview: createClusterOverview({
+      contexts: async () =>
+        (await clusters.listContexts()).contexts.map((c) => ({ name: c.name, simulated: c.simulated })),
+      endpoints: async () => (await dockerEndpoints.list()).filter((e) => e.problem === undefined).map((e) => e.name),
+      openGateway,
+      openClient,
+      kubeStacks: async (context) => kubeRevisionRecords(await openGateway(context)),
+      swarmStacks: async (endpoint) => swarmRevisionRecords(await openClient(endpoint)),
+      rollout: (target, stack) => targets.open(target).rolloutStatus(stack),
+      kube,
+    }),
   };
 }
 

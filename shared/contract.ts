@@ -102,6 +102,8 @@ import {
 } from './exec-schemas';
 // Resource browser (issue 17): every API resource, discovery, YAML, Secret values on request.
 import { resourceChannels, resourceTopics } from './resource-schemas';
+// Overview and notifications (issue 17): the all-clusters overview and the notifications topic.
+import { overviewTopics } from './overview-schemas';
 
 export const errorCodes = [
   'INVALID_INPUT',
@@ -394,6 +396,8 @@ export const topics = {
   'backups:progress': { params: operationRefSchema, event: backupProgressSchema },
   // Resource browser (issue 17).
   ...resourceTopics,
+  // Overview and notifications (issue 17).
+  ...overviewTopics,
 } as const;
 
 export type Topics = typeof topics;

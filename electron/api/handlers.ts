@@ -12,6 +12,8 @@ import { createUserStackHandlers } from './user-stack-handlers';
 import { createDockerHandlers, createSwarmSubscriptions } from './swarm-handlers';
 // Resource browser (issue 17): its kube: channels have their own handlers.
 import { createResourceHandlers, createResourceSubscriptions, type ResourceChannel } from './resource-handlers';
+// Overview and notifications (issue 17).
+import { createOverviewSubscriptions } from './overview-handlers';
 
 type ClusterChannel = Exclude<
   Extract<keyof Handlers, 'app:info' | `clusters:${string}` | `kube:${string}`>,
@@ -77,5 +79,7 @@ export function createSubscriptionHandlers(services: Services): SubscriptionHand
     ...createBackupSubscriptions(services),
     // Resource browser (issue 17).
     ...createResourceSubscriptions(services),
+    // Overview and notifications (issue 17).
+    ...createOverviewSubscriptions(services),
   };
 }

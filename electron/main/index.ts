@@ -8,6 +8,7 @@ import { registerIpcTransport } from '../transport/ipc';
 import { createMainWindow, guardWebContents } from './window';
 import { resolveRendererFile } from './app-files';
 import { safeStorageCipher } from './safe-storage';
+import { showDesktopNotifications } from './desktop-notifications';
 import { claimSingleInstance, denyAllPermissions, rendererUrl } from './shell-policy';
 
 protocol.registerSchemesAsPrivileged([
@@ -44,6 +45,8 @@ async function start() {
     (m) => console.error(m),
   );
   registerIpcTransport({ ipcMain, dispatch: api.dispatch, subscribe: api.subscribe, appUrl });
+  const stopNotifications = showDesktopNotifications(api.subscribe, (m) => console.error(m));
+  app.on('will-quit', stopNotifications);
 
   const preload = join(import.meta.dirname, '..', 'preload', 'index.cjs');
   createMainWindow(appUrl, preload);

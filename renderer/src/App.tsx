@@ -5,6 +5,9 @@ import { BackupsScreen } from './features/backups/BackupsScreen';
 import { ConnectionsScreen } from './features/connections/ConnectionsScreen';
 import { DeployScreen } from './features/deploy/DeployScreen';
 import { LeadersScreen } from './features/leaders/LeadersScreen';
+// Overview and notifications (issue 17).
+import { NotificationArea } from './features/overview/NotificationArea';
+import { OverviewScreen } from './features/overview/OverviewScreen';
 import { ReadinessScreen } from './features/readiness/ReadinessScreen';
 import { StorageScreen } from './features/storage/StorageScreen';
 import { SwarmScreen } from './features/swarm/SwarmScreen';
@@ -20,6 +23,7 @@ const MetricsScreen = lazy(() =>
 );
 
 const nav: { route: Route; label: string }[] = [
+  { route: 'overview', label: 'Overview' },
   { route: 'connections', label: 'Connections' },
   { route: 'pods', label: 'Pods' },
   { route: 'swarm', label: 'Swarm' },
@@ -47,6 +51,7 @@ export function App() {
           <nav className="sidebar" aria-label="Main">
             <div className="brand">Homeport</div>
             <ContextPicker />
+            <NotificationArea />
             {nav.map((item) => (
               <a
                 key={item.route}
@@ -67,6 +72,7 @@ export function App() {
                 {info.error.message}
               </div>
             ) : null}
+            {route === 'overview' ? <OverviewScreen /> : null}
             {route === 'connections' ? <ConnectionsScreen /> : null}
             {route === 'pods' ? <PodsScreen /> : null}
             {route === 'swarm' ? <SwarmScreen /> : null}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 
 export type Route =
+  | 'overview'
   | 'connections'
   | 'pods'
   | 'swarm'
@@ -13,6 +14,7 @@ export type Route =
   // Resource browser (issue 17).
   | 'resources';
 const routes: Route[] = [
+  'overview',
   'connections',
   'pods',
   'swarm',

@@ -1,0 +1,46 @@
+/**
+ * Decides when an observed state deserves a notification: only on a real transition from a good
+ * state into a bad one. The first observation of anything is its baseline (Homeport starting
+ * next to an already crash-looping pod says nothing); an unchanged state says nothing; and the
+ * same thing turning bad again within the quiet period (a pod cycling between Running and
+ * CrashLoopBackOff) is said once.
+ */
+export interface TransitionDetectorOptions {
+  /** After a notification for a key, further bad transitions of that key stay silent this long (default 10 min). */
+  quietMs?: number;
+  now?: () => number;
+}
+
+export interface TransitionDetector {
+  /** Records the state of `key`; true when it just turned bad and a notification should go out. */
+  observe(key: string, bad: boolean): boolean;
+  /** Forgets keys (a deleted pod, a target no longer listed): their next observation is a baseline again. */
+  forget(match: (key: string) => boolean): void;
+  /** How many keys are tracked; for tests and diagnostics. */
+  readonly size: number;
+}
+
+export function createTransitionDetector(options: TransitionDetectorOptions = {}): TransitionDetector {
+  const quietMs = options.quietMs ?? 10 * 60_000;
+  const now = options.now ?? Date.now;
+  const states = new Map<string, boolean>();
+  const notifiedAt = new Map<string, number>();
+  return {
+    observe(key, bad) {
+      const before = states.get(key);
+      states.set(key, bad);
+      if (before === undefined || before || !bad) return false;
+      const last = notifiedAt.get(key);
+      const t = now();
+      if (last !== undefined && t - last < quietMs) return false;
+      notifiedAt.set(key, t);
+      return true;
+    },
+    forget(match) {
+      for (const key of [...states.keys()]) if (match(key)) states.delete(key);
+    },
+    get size() {
+      return states.size;
+    },
+  };
+}
