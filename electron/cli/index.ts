@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { preflight, reportError, unknownCommand } from './conventions';
 import { runContexts } from './contexts-command';
 import { runDocker } from './docker-commands';
 import { EXEC_USAGE, runExec } from './exec-command';
@@ -9,6 +10,7 @@ import { runRegistry } from './registry-commands';
 import { runServe } from './serve-command';
 import { runDeploy, runRender, runRevisions, runRollback, runUninstall } from './stack-commands';
 import { runNas, runS3 } from './storage-commands';
+import { UsageError } from './usage-error';
 import { runStacks } from './user-stack-commands';
 
 const USAGE = `Usage: homeport <command> [options]
@@ -83,6 +85,8 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   try {
+    const early = await preflight(command, rest, USAGE);
+    if (early !== undefined) return early;
     switch (command) {
       case 'serve': {
         const { values } = parseArgs({
@@ -218,16 +222,15 @@ export async function main(argv: string[]): Promise<number> {
       case 'stacks':
         return await runStacks(rest);
       default:
-        console.error(`homeport: unknown command '${command}'\n\n${USAGE}`);
+        console.error(unknownCommand(command, USAGE));
         return 2;
     }
   } catch (err) {
-    console.error(`homeport ${command}: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
+    return await reportError(command, err, USAGE);
   }
 }
 
 function onePositional(positionals: string[]): string | undefined {
-  if (positionals.length > 1) throw new Error(`expected one stack name, got: ${positionals.join(' ')}`);
+  if (positionals.length > 1) throw new UsageError(`expected one stack name, got: ${positionals.join(' ')}`);
   return positionals[0];
 }

@@ -1,17 +1,14 @@
 import { resolve } from 'node:path';
-import { HomeportError } from '../core/errors';
 import { startSandbox } from '../sandbox/index';
 import { describeRuntime, parseRuntime } from './sandbox-runtime';
 import { parsePort, untilSignal } from './serve-command';
+import { UsageError } from './usage-error';
 
 function parseNodes(value: string | undefined): number {
   if (value === undefined) return 3;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 50) {
-    throw new HomeportError(
-      'INVALID_INPUT',
-      `--nodes: '${value}' is not a node count; use a whole number from 1 to 50`,
-    );
+    throw new UsageError(`--nodes: '${value}' is not a node count; use a whole number from 1 to 50`);
   }
   return n;
 }

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ensureDataDir, resolveDataDir } from '../core/storage/data-dir';
 import { startSandbox, type Sandbox } from '../sandbox/index';
-import { HomeportError } from '../core/errors';
 import { createApi } from '../api/create-api';
 import { startWebServer } from '../transport/http';
 import { describeRuntime, parseRuntime } from './sandbox-runtime';
+import { UsageError } from './usage-error';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -13,10 +13,7 @@ export function parsePort(value: string | undefined): number {
   if (value === undefined) return 0;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new HomeportError(
-      'INVALID_INPUT',
-      `--port: '${value}' is not a port number; use 0-65535 (0 picks a free port)`,
-    );
+    throw new UsageError(`--port: '${value}' is not a port number; use 0-65535 (0 picks a free port)`);
   }
   return port;
 }
@@ -47,7 +44,7 @@ export async function runServe(
   let sandbox: Sandbox | undefined;
   let sandboxKubeconfig: string | undefined;
   if (opts.runtime !== undefined && !opts.sandbox) {
-    throw new HomeportError('INVALID_INPUT', "--runtime: chooses what runs the sandbox's pods; add --sandbox");
+    throw new UsageError("--runtime: chooses what runs the sandbox's pods; add --sandbox");
   }
   if (opts.sandbox) {
     const runtime = parseRuntime(opts.runtime);
