@@ -22,6 +22,7 @@ Commands:
              --data-dir DIR  settings directory (default $HOMEPORT_DATA_DIR or the platform config dir)
              --sandbox       also start the sandbox cluster and add its context
              --runtime docker[=DOCKER_HOST]  with --sandbox: run the sandbox's pods as real containers
+             --no-demo       with --sandbox: start it empty, without the demo workload
   sandbox    Start the sandbox cluster (for demos and tests) and write its kubeconfig
              --port N                port to listen on (default: a free port)
              --nodes N               number of simulated nodes (default 3)
@@ -29,6 +30,7 @@ Commands:
              --runtime docker[=DOCKER_HOST]  run pods as real containers on a local Docker engine
                                      ($DOCKER_HOST or unix:///var/run/docker.sock; images must be there),
                                      with kubectl logs, exec and port-forward (default: simulated)
+             --no-demo               start empty, without the demo workload (a Deployment in namespace demo)
   contexts   List kubeconfig contexts the way kubectl sees them
              --kubeconfig PATH  read only this file
              --json             print JSON
@@ -97,6 +99,7 @@ export async function main(argv: string[]): Promise<number> {
             'data-dir': { type: 'string' },
             sandbox: { type: 'boolean' },
             runtime: { type: 'string' },
+            'no-demo': { type: 'boolean' },
           },
           strict: true,
         });
@@ -110,6 +113,7 @@ export async function main(argv: string[]): Promise<number> {
             nodes: { type: 'string' },
             'kubeconfig-out': { type: 'string' },
             runtime: { type: 'string' },
+            'no-demo': { type: 'boolean' },
           },
           strict: true,
         });

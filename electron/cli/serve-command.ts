@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { kubeconfigPaths } from '../core/clusters/kubeconfig';
+import { createSettingsStore } from '../core/storage/settings';
 import { ensureDataDir, resolveDataDir } from '../core/storage/data-dir';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { createApi } from '../api/create-api';
@@ -34,6 +37,7 @@ export async function runServe(
     'data-dir'?: string;
     sandbox?: boolean;
     runtime?: string;
+    'no-demo'?: boolean;
   },
   until: () => Promise<void> = untilSignal,
 ): Promise<number> {
@@ -48,7 +52,8 @@ export async function runServe(
   }
   if (opts.sandbox) {
     const runtime = parseRuntime(opts.runtime);
-    sandbox = await startSandbox({ runtime });
+    // The demo's image is there for the simulated kubelet only; a Docker engine may not have it.
+    sandbox = await startSandbox({ runtime, demo: !opts['no-demo'] && runtime === undefined });
   }
   // With --runtime docker the sandbox owns containers: they go whatever ends the command.
   try {
@@ -57,6 +62,7 @@ export async function runServe(
       await sandbox.writeKubeconfig(sandboxKubeconfig);
       const runtime = describeRuntime(parseRuntime(opts.runtime));
       console.error(`Sandbox cluster (${runtime}) at ${sandbox.url}; kubeconfig: ${sandboxKubeconfig}`);
+      console.log(await exportLine(sandboxKubeconfig, dataDir));
     }
     const api = createApi({ dataDir, mode: 'web', sandboxKubeconfig }, (m) => console.error(m));
     try {
@@ -83,4 +89,23 @@ export async function runServe(
     await sandbox?.close();
   }
   return 0;
+}
+
+/** A path as one shell word: quoted when it holds anything a shell would read. */
+const shellWord = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+
+/**
+ * The line that gives kubectl and the homeport commands the contexts this web UI shows: the
+ * kubeconfig files it reads ($KUBECONFIG or ~/.kube/config, the files added in Homeport, the
+ * sandbox's), in the same order.
+ */
+export async function exportLine(
+  sandboxKubeconfig: string,
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = homedir(),
+): Promise<string> {
+  const settings = await createSettingsStore(dataDir).read();
+  const paths = kubeconfigPaths({ env, home, added: settings.kubeconfigFiles, sandbox: sandboxKubeconfig });
+  return `export KUBECONFIG=${shellWord(paths.map((p) => p.path).join(delimiter))}`;
 }
