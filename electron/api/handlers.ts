@@ -9,6 +9,7 @@ import { createLeaderHandlers } from './leader-handlers';
 import { createReadinessHandlers, createReadinessSubscriptions } from './readiness-handlers';
 import { createStorageHandlers } from './storage-handlers';
 import { createUserStackHandlers } from './user-stack-handlers';
+import { trySandbox } from './try-sandbox';
 import { createDockerHandlers, createSwarmSubscriptions } from './swarm-handlers';
 
 type ClusterChannel = Extract<keyof Handlers, 'app:info' | `clusters:${string}` | `kube:${string}`>;
@@ -53,6 +54,8 @@ export function createHandlers(services: Services): Handlers {
     ...createLeaderHandlers(services),
     ...createBackupHandlers(services),
     ...createUserStackHandlers(services),
+    // First run (CLI area): the empty Connections screen's "Try the sandbox".
+    'sandbox:try': () => trySandbox(services),
   };
 }
 

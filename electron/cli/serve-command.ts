@@ -6,6 +6,7 @@ import { createSettingsStore } from '../core/storage/settings';
 import { ensureDataDir, resolveDataDir } from '../core/storage/data-dir';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { createApi } from '../api/create-api';
+import { closeTriedSandboxes } from '../api/try-sandbox';
 import { startWebServer } from '../transport/http';
 import { describeRuntime, parseRuntime } from './sandbox-runtime';
 import { UsageError } from './usage-error';
@@ -84,6 +85,7 @@ export async function runServe(
       await server.close();
     } finally {
       api.services.close();
+      await closeTriedSandboxes();
     }
   } finally {
     await sandbox?.close();
