@@ -199,8 +199,13 @@ export async function runBackups(args: string[], deps: BackupCliDeps = consoleDe
       });
     }
     default:
+      // Asked for, the usage is the answer (exit 0); without a subcommand it is a usage error (2).
+      if (sub === 'help' || sub === '--help') {
+        deps.out(BACKUP_USAGE);
+        return 0;
+      }
       deps.err(BACKUP_USAGE);
-      return sub === undefined || sub === 'help' || sub === '--help' ? 0 : 2;
+      return 2;
   }
 }
 

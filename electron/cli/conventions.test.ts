@@ -106,6 +106,8 @@ describe('homeport CLI conventions', () => {
     const io = capture();
     expect(await main([])).toBe(2);
     expect(await main(['render'])).toBe(2);
+    expect(await main(['backups'])).toBe(2);
+    expect(await main(['stacks'])).toBe(2);
     expect(await main(['render', 'revenge', 'goverse'])).toBe(2);
     expect(await main(['port-forward', '--context', 'c', 'pod/web-1'])).toBe(2);
     expect(await main(['serve', '--port', 'eighty'])).toBe(2);
