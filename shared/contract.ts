@@ -165,6 +165,8 @@ export const channels = {
   'clusters:testConnection': channel(connectionTestInputSchema, connectionTestSchema),
   'clusters:allowExec': channel(contextRefSchema, contextListSchema),
   'clusters:revokeExec': channel(contextRefSchema, contextListSchema),
+  // First run (CLI area): start the sandbox cluster in Homeport's process and add its context.
+  'sandbox:try': channel(empty, contextListSchema),
   'kube:listNamespaces': channel(contextRefSchema, z.object({ namespaces: z.array(z.string()) })),
   'kube:getPod': channel(podRef, podDetailSchema),
   'kube:deletePod': channel(podRef, z.object({ deleted: z.literal(true) })),

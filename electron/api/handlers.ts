@@ -9,6 +9,7 @@ import { createLeaderHandlers } from './leader-handlers';
 import { createReadinessHandlers, createReadinessSubscriptions } from './readiness-handlers';
 import { createStorageHandlers } from './storage-handlers';
 import { createUserStackHandlers } from './user-stack-handlers';
+import { trySandbox } from './try-sandbox';
 import { createDockerHandlers, createSwarmSubscriptions } from './swarm-handlers';
 // Resource browser (issue 17): its kube: channels have their own handlers.
 import { createResourceHandlers, createResourceSubscriptions, type ResourceChannel } from './resource-handlers';
@@ -62,6 +63,8 @@ export function createHandlers(services: Services): Handlers {
     ...createUserStackHandlers(services),
     // Resource browser (issue 17).
     ...createResourceHandlers(services),
+    // First run (CLI area): the empty Connections screen's "Try the sandbox".
+    'sandbox:try': () => trySandbox(services),
   };
 }
 

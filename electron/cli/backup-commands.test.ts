@@ -258,13 +258,13 @@ describe('homeport backup', () => {
     expect(interrupt).toBeUndefined();
   });
 
-  it('refuses a stack that is not deployed there, and exits 1 through main for a bad --to', async () => {
+  it('refuses a stack that is not deployed there, and exits 2 (a usage error) through main for a bad --to', async () => {
     const t = io(memoryOperations());
     await expect(runBackup(['revenge', '--context', 'home', '--to', 'file:/b'], t.deps)).rejects.toThrow(
       'stack revenge is not deployed',
     );
-    expect(await main(['backup', 'revenge', '--context', 'home', '--to', 'ftp://x'])).toBe(1);
-    expect(await main(['backup', 'revenge', '--to', 'file:/b'])).toBe(1);
+    expect(await main(['backup', 'revenge', '--context', 'home', '--to', 'ftp://x'])).toBe(2);
+    expect(await main(['backup', 'revenge', '--to', 'file:/b'])).toBe(2);
   });
 });
 

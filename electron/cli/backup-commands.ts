@@ -11,6 +11,7 @@ import type { BackupKeys, BackupOperations, OperationHandle } from '../core/back
 import { endLines, formatList, formatRestorePlan, parseDestinationText, progressLine } from './backup-output';
 import type { Services } from '../services';
 import { targetFromOptions, withServices, type TargetOptions } from './stack-commands';
+import { UsageError } from './usage-error';
 
 export const BACKUP_USAGE = `homeport backup STACK (--context NAME [-n NS] | --swarm ENDPOINT) --to DEST [--json]
 homeport backups list --to DEST [--stack STACK] [--json]
@@ -53,8 +54,7 @@ const TARGET = {
 
 function positional(positionals: string[], what: string, example: string): string {
   if (positionals.length !== 1) {
-    throw new HomeportError(
-      'INVALID_INPUT',
+    throw new UsageError(
       `name one ${what}: ${example}${positionals.length > 1 ? ` (got ${positionals.join(' ')})` : ''}`,
     );
   }
@@ -63,7 +63,7 @@ function positional(positionals: string[], what: string, example: string): strin
 
 function count(text: string | undefined, option: string): number {
   if (text === undefined || !/^\d+$/.test(text)) {
-    throw new HomeportError('INVALID_INPUT', `${option}: give a whole number of backups to keep, like ${option} 7`);
+    throw new UsageError(`${option}: give a whole number of backups to keep, like ${option} 7`);
   }
   return Number(text);
 }
@@ -184,7 +184,7 @@ export async function runBackups(args: string[], deps: BackupCliDeps = consoleDe
         strict: true,
       });
       const destination = parseDestinationText(values.to);
-      if (!values.stack) throw new HomeportError('INVALID_INPUT', '--stack: name the stack whose backups to prune');
+      if (!values.stack) throw new UsageError('--stack: name the stack whose backups to prune');
       const keepDaily = count(values['keep-daily'], '--keep-daily');
       const keepWeekly = count(values['keep-weekly'], '--keep-weekly');
       const dryRun = Boolean(values['dry-run']);
@@ -199,8 +199,13 @@ export async function runBackups(args: string[], deps: BackupCliDeps = consoleDe
       });
     }
     default:
+      // Asked for, the usage is the answer (exit 0); without a subcommand it is a usage error (2).
+      if (sub === 'help' || sub === '--help') {
+        deps.out(BACKUP_USAGE);
+        return 0;
+      }
       deps.err(BACKUP_USAGE);
-      return sub === undefined || sub === 'help' || sub === '--help' ? 0 : 2;
+      return 2;
   }
 }
 
@@ -216,10 +221,7 @@ export async function runBackupKey(args: string[], deps: BackupCliDeps = console
     strict: true,
   });
   if (Boolean(values['passphrase-stdin']) === Boolean(values['key-file'])) {
-    throw new HomeportError(
-      'INVALID_INPUT',
-      'give either --passphrase-stdin (and the passphrase on stdin) or --key-file PATH',
-    );
+    throw new UsageError('give either --passphrase-stdin (and the passphrase on stdin) or --key-file PATH');
   }
   const input = values['key-file']
     ? { keyFile: values['key-file'] }

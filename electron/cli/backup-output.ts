@@ -7,15 +7,18 @@ import {
 } from '@shared/backup-schemas';
 import { parseDestination } from '../core/backup/destination-spec';
 import { HomeportError } from '../core/errors';
+import { UsageError } from './usage-error';
 
 export const DESTINATION_HELP = 'nas:HOST/DIR_OR_EXPORT, s3:PROFILE/BUCKET[/PREFIX] or file:DIR';
 
 /** --to as the user writes it (destination-spec.ts); the error names the option. */
 export function parseDestinationText(text: string | undefined, cwd?: string): BackupDestinationSpec {
-  if (!text) throw new HomeportError('INVALID_INPUT', `--to: name where the backups are: ${DESTINATION_HELP}`);
+  if (!text) throw new UsageError(`--to: name where the backups are: ${DESTINATION_HELP}`);
   try {
     return parseDestination(text, cwd);
   } catch (err) {
+    // A destination the text cannot name is a usage error; anything else is the failure it was.
+    if (err instanceof HomeportError && err.code === 'INVALID_INPUT') throw new UsageError(`--to: ${err.message}`);
     if (err instanceof HomeportError) throw new HomeportError(err.code, `--to: ${err.message}`);
     throw err;
   }

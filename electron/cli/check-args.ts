@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { channels, type Channel } from '@shared/contract';
 import { describeIssues } from '@shared/issues';
-import { HomeportError } from '../core/errors';
+import { UsageError } from './usage-error';
 
 /**
  * The input as the channel parses it. `except`: top-level fields not given yet (a secret that is
@@ -22,5 +22,5 @@ export function checkArgs<C extends Channel>(
   if (parsed.success) return parsed.data as z.output<(typeof channels)[C]['input']>;
   const issues = parsed.error.issues.filter((i) => !except.includes(String(i.path[0])));
   if (issues.length === 0) return input as z.output<(typeof channels)[C]['input']>;
-  throw new HomeportError('INVALID_INPUT', describeIssues({ issues }, command));
+  throw new UsageError(describeIssues({ issues }, command));
 }

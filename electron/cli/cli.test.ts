@@ -48,7 +48,7 @@ describe('homeport CLI', () => {
     const io = capture();
     expect(await main(['contexts', '--kubeconfig', '/no/such/file'])).toBe(1);
     expect(io.err()).toContain('Kubeconfig file /no/such/file does not exist');
-    expect(await main(['contexts', '--bogus'])).toBe(1);
+    expect(await main(['contexts', '--bogus'])).toBe(2);
     expect(io.err()).toContain("Unknown option '--bogus'");
     expect(await main(['launch'])).toBe(2);
     expect(io.err()).toContain("unknown command 'launch'");

@@ -35,7 +35,8 @@ export async function runContexts(opts: { kubeconfig?: string; json?: boolean; '
   const list = await listForCli(opts);
   for (const source of list.sources) if (source.error) console.error(`warning: ${source.error}`);
   if (opts.json) console.log(JSON.stringify(list, null, 2));
-  else if (list.contexts.length === 0) console.log('No contexts found.');
+  else if (list.contexts.length === 0)
+    console.log('No contexts yet: add a kubeconfig file, or start one with homeport sandbox.');
   else console.log(formatTable(list));
   return 0;
 }

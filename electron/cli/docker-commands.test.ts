@@ -30,7 +30,7 @@ describe('homeport docker', () => {
     expect(await runDocker(['remove', 'lab', ...base], r.io, {})).toBe(0);
     r = recorder();
     expect(await runDocker(['list', ...base], r.io, {})).toBe(0);
-    expect(r.out).toEqual(['No Docker endpoints.']);
+    expect(r.out).toEqual(['No Docker endpoints yet: add one with homeport docker add NAME --url URL.']);
   });
 
   it('refuses what the Swarm screen refuses, with the same words, before saving anything', async () => {
@@ -44,6 +44,6 @@ describe('homeport docker', () => {
     ).rejects.toThrow(/'name': "-lab-" starts or ends with '-'/);
     const r = recorder();
     expect(await runDocker(['list', ...base], r.io, {})).toBe(0);
-    expect(r.out).toEqual(['No Docker endpoints.']);
+    expect(r.out).toEqual(['No Docker endpoints yet: add one with homeport docker add NAME --url URL.']);
   });
 });

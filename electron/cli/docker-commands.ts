@@ -4,10 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import type { EndpointTest } from '@shared/swarm-schemas';
-import { HomeportError } from '../core/errors';
 import { resolveDataDir } from '../core/storage/data-dir';
 import { createServices, type Services } from '../services';
 import { checkArgs } from './check-args';
+import { UsageError } from './usage-error';
 
 export const DOCKER_USAGE = `homeport docker <command>   (Docker endpoints: the engines and swarms Homeport reaches)
   list
@@ -25,7 +25,7 @@ const consoleIo: CommandIo = { out: (l) => console.log(l), err: (l) => console.e
 
 function one(positionals: string[]): string {
   if (positionals.length !== 1) {
-    throw new HomeportError('INVALID_INPUT', `expected 1 argument, got ${positionals.length}\n\n${DOCKER_USAGE}`);
+    throw new UsageError(`expected 1 argument, got ${positionals.length}\n\n${DOCKER_USAGE}`);
   }
   return positionals[0]!;
 }
@@ -87,7 +87,7 @@ export async function runDocker(
     switch (sub) {
       case 'list': {
         const list = await endpoints.list();
-        if (list.length === 0) io.out('No Docker endpoints.');
+        if (list.length === 0) io.out('No Docker endpoints yet: add one with homeport docker add NAME --url URL.');
         for (const e of list) io.out(`${e.name}  ${e.url}${e.source === 'env' ? '  (from $DOCKER_HOST)' : ''}`);
         return 0;
       }

@@ -9,9 +9,9 @@ import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { targetSchema, type Target } from '@shared/target-schemas';
 import type { CommandRequest, CommandResult, TerminalSize, Workload } from '../core/exec/command';
-import { HomeportError } from '../core/errors';
 import { resolveDataDir } from '../core/storage/data-dir';
 import { createServices, type Services } from '../services';
+import { UsageError } from './usage-error';
 
 export const EXEC_USAGE = `homeport exec (--context NAME [-n NS] POD [-c CONTAINER] | --swarm ENDPOINT SERVICE|TASK) [-i] [-t] -- COMMAND [ARGS...]
   --context NAME     kubeconfig context; -n, --namespace NS (default: the context's namespace)
@@ -72,7 +72,7 @@ interface ExecArgs {
   dataDir?: string;
 }
 
-const invalid = (message: string) => new HomeportError('INVALID_INPUT', `${message}\n\n${EXEC_USAGE}`);
+const invalid = (message: string) => new UsageError(`${message}\n\n${EXEC_USAGE}`);
 
 export function parseExecArgs(args: string[]): ExecArgs {
   const { values, positionals, tokens } = parseArgs({
@@ -136,7 +136,7 @@ async function targetOf(a: ExecArgs, services: Services): Promise<Target> {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const option = a.swarm !== undefined ? '--swarm' : issue?.path.includes('namespace') ? '--namespace' : '--context';
-  throw new HomeportError('INVALID_INPUT', `${option}: ${issue?.message ?? 'not valid'}`);
+  throw new UsageError(`${option}: ${issue?.message ?? 'not valid'}`);
 }
 
 /** This process's exit code for how the command ended. */

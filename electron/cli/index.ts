@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { preflight, reportError, unknownCommand } from './conventions';
 import { runContexts } from './contexts-command';
 import { runDocker } from './docker-commands';
 import { EXEC_USAGE, runExec } from './exec-command';
@@ -9,6 +10,7 @@ import { runRegistry } from './registry-commands';
 import { runServe } from './serve-command';
 import { runDeploy, runRender, runRevisions, runRollback, runUninstall } from './stack-commands';
 import { runNas, runS3 } from './storage-commands';
+import { UsageError } from './usage-error';
 import { runStacks } from './user-stack-commands';
 
 const USAGE = `Usage: homeport <command> [options]
@@ -20,6 +22,7 @@ Commands:
              --data-dir DIR  settings directory (default $HOMEPORT_DATA_DIR or the platform config dir)
              --sandbox       also start the sandbox cluster and add its context
              --runtime docker[=DOCKER_HOST]  with --sandbox: run the sandbox's pods as real containers
+             --no-demo       with --sandbox: start it empty, without the demo workload
   sandbox    Start the sandbox cluster (for demos and tests) and write its kubeconfig
              --port N                port to listen on (default: a free port)
              --nodes N               number of simulated nodes (default 3)
@@ -27,6 +30,7 @@ Commands:
              --runtime docker[=DOCKER_HOST]  run pods as real containers on a local Docker engine
                                      ($DOCKER_HOST or unix:///var/run/docker.sock; images must be there),
                                      with kubectl logs, exec and port-forward (default: simulated)
+             --no-demo               start empty, without the demo workload (a Deployment in namespace demo)
   contexts   List kubeconfig contexts the way kubectl sees them
              --kubeconfig PATH  read only this file
              --json             print JSON
@@ -83,6 +87,8 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   try {
+    const early = await preflight(command, rest, USAGE);
+    if (early !== undefined) return early;
     switch (command) {
       case 'serve': {
         const { values } = parseArgs({
@@ -93,6 +99,7 @@ export async function main(argv: string[]): Promise<number> {
             'data-dir': { type: 'string' },
             sandbox: { type: 'boolean' },
             runtime: { type: 'string' },
+            'no-demo': { type: 'boolean' },
           },
           strict: true,
         });
@@ -106,6 +113,7 @@ export async function main(argv: string[]): Promise<number> {
             nodes: { type: 'string' },
             'kubeconfig-out': { type: 'string' },
             runtime: { type: 'string' },
+            'no-demo': { type: 'boolean' },
           },
           strict: true,
         });
@@ -218,16 +226,15 @@ export async function main(argv: string[]): Promise<number> {
       case 'stacks':
         return await runStacks(rest);
       default:
-        console.error(`homeport: unknown command '${command}'\n\n${USAGE}`);
+        console.error(unknownCommand(command, USAGE));
         return 2;
     }
   } catch (err) {
-    console.error(`homeport ${command}: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
+    return await reportError(command, err, USAGE);
   }
 }
 
 function onePositional(positionals: string[]): string | undefined {
-  if (positionals.length > 1) throw new Error(`expected one stack name, got: ${positionals.join(' ')}`);
+  if (positionals.length > 1) throw new UsageError(`expected one stack name, got: ${positionals.join(' ')}`);
   return positionals[0];
 }

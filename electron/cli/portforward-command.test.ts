@@ -99,7 +99,7 @@ describe('homeport port-forward', () => {
     );
     expect(await main(['port-forward', ...args, 'pod/nope', '8080'])).toBe(1);
     expect(io.err.at(-1)).toBe('homeport port-forward: pod nope in namespace default does not exist');
-    expect(await main(['port-forward', '--context', 'c', 'pod/web-1'])).toBe(1);
+    expect(await main(['port-forward', '--context', 'c', 'pod/web-1'])).toBe(2);
     expect(io.err.at(-1)).toContain('give the port to forward');
     await busy.close();
   });

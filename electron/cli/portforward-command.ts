@@ -4,9 +4,9 @@
  */
 import { portForwardStartSchema, type PortForwardStart } from '@shared/portforward-schemas';
 import { describeIssues } from '@shared/issues';
-import { HomeportError } from '../core/errors';
 import { createForwardManager, LOOPBACK } from '../core/portforward/forwards';
 import { consoleIo, withServices, type StackIo, type TargetOptions } from './stack-commands';
+import { UsageError } from './usage-error';
 
 const USAGE = 'homeport port-forward --context NAME [-n NAMESPACE] pod/NAME|svc/NAME [LOCAL:]REMOTE';
 
@@ -18,10 +18,7 @@ export function parseTarget(arg: string | undefined): PortForwardStart['target']
   const m = /^([a-z]+)\/(.+)$/.exec(arg ?? '');
   const kind = m ? KINDS[m[1]!] : undefined;
   if (!m || !kind) {
-    throw new HomeportError(
-      'INVALID_INPUT',
-      `name what to forward to as pod/NAME or svc/NAME${arg ? `, not '${arg}'` : ''}: ${USAGE}`,
-    );
+    throw new UsageError(`name what to forward to as pod/NAME or svc/NAME${arg ? `, not '${arg}'` : ''}: ${USAGE}`);
   }
   return { kind, name: m[2]! };
 }
@@ -33,13 +30,13 @@ export function parseTarget(arg: string | undefined): PortForwardStart['target']
 export function parsePorts(arg: string): { localPort: number; remotePort: number | string } {
   const parts = arg.split(':');
   if (parts.length > 2 || !parts.at(-1)) {
-    throw new HomeportError('INVALID_INPUT', `'${arg}' is not a port mapping; use LOCAL:REMOTE, :REMOTE or REMOTE`);
+    throw new UsageError(`'${arg}' is not a port mapping; use LOCAL:REMOTE, :REMOTE or REMOTE`);
   }
   const remoteText = parts.at(-1)!;
   const remotePort = /^\d+$/.test(remoteText) ? Number(remoteText) : remoteText;
   const localText = parts.length === 2 ? parts[0]! : typeof remotePort === 'number' ? remoteText : '0';
   if (!/^\d*$/.test(localText)) {
-    throw new HomeportError('INVALID_INPUT', `'${arg}': the local port '${localText}' is not a number`);
+    throw new UsageError(`'${arg}': the local port '${localText}' is not a number`);
   }
   return { localPort: Number(localText || '0'), remotePort };
 }
@@ -64,8 +61,8 @@ export async function runPortForward(
 ): Promise<number> {
   const [targetArg, ...portArgs] = positionals;
   const target = parseTarget(targetArg);
-  if (portArgs.length === 0) throw new HomeportError('INVALID_INPUT', `give the port to forward: ${USAGE}`);
-  if (!opts.context) throw new HomeportError('INVALID_INPUT', `--context: name the cluster context; ${USAGE}`);
+  if (portArgs.length === 0) throw new UsageError(`give the port to forward: ${USAGE}`);
+  if (!opts.context) throw new UsageError(`--context: name the cluster context; ${USAGE}`);
   const context = opts.context;
   return withServices(opts, async (services) => {
     const namespace =
@@ -73,7 +70,7 @@ export async function runPortForward(
       ((await services.clusters.listContexts()).contexts.find((c) => c.name === context)?.namespace || 'default');
     const requests = portArgs.map((arg) => {
       const parsed = portForwardStartSchema.safeParse({ context, namespace, target, ...parsePorts(arg) });
-      if (!parsed.success) throw new HomeportError('INVALID_INPUT', describeIssues(parsed.error, 'port-forward'));
+      if (!parsed.success) throw new UsageError(describeIssues(parsed.error, 'port-forward'));
       return parsed.data;
     });
     const forwards = createForwardManager({

@@ -1,7 +1,7 @@
 /** homeport readiness STACK --context NAME [--namespace NS] [--json]: the Readiness screen in a terminal. */
 import { categoryTitles, type ReadinessReport } from '@shared/readiness-schemas';
-import { HomeportError } from '../core/errors';
 import { targetFromOptions, withServices, type TargetOptions } from './stack-commands';
+import { UsageError } from './usage-error';
 
 const percent = (n: number | null) => (n === null ? '—' : `${Math.round(n)}%`);
 
@@ -40,7 +40,7 @@ export async function runReadiness(
   opts: TargetOptions & { json?: boolean },
   out: (line: string) => void = (l) => console.log(l),
 ): Promise<number> {
-  if (!stack) throw new HomeportError('INVALID_INPUT', 'name the stack: homeport readiness revenge --context NAME');
+  if (!stack) throw new UsageError('name the stack: homeport readiness revenge --context NAME');
   const ref = { target: targetFromOptions(opts, stack), stack };
   return withServices(
     opts,

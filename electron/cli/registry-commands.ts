@@ -4,11 +4,11 @@
  * that does not echo, never from arguments.
  */
 import { parseArgs } from 'node:util';
-import { HomeportError } from '../core/errors';
 import { resolveDataDir } from '../core/storage/data-dir';
 import { createServices } from '../services';
 import { readSecret } from './secret-input';
 import { consoleStorageIo, type StorageIo } from './storage-commands';
+import { UsageError } from './usage-error';
 
 export const REGISTRY_USAGE = `homeport registry <command>   (credentials for private images on a swarm)
   list                           saved credentials, and the registries of your docker login (~/.docker/config.json)
@@ -26,10 +26,7 @@ export async function runRegistry(argv: string[], io: StorageIo = consoleStorage
   });
   const one = () => {
     if (positionals.length !== 1) {
-      throw new HomeportError(
-        'INVALID_INPUT',
-        `expected one registry host, got ${positionals.length}\n\n${REGISTRY_USAGE}`,
-      );
+      throw new UsageError(`expected one registry host, got ${positionals.length}\n\n${REGISTRY_USAGE}`);
     }
     return positionals[0]!;
   };
@@ -46,7 +43,10 @@ export async function runRegistry(argv: string[], io: StorageIo = consoleStorage
     const { registries } = services;
     if (sub === 'list') {
       const list = await registries.list();
-      if (list.length === 0) io.out('No registry credentials (saved or from docker login).');
+      if (list.length === 0)
+        io.out(
+          'No registry credentials yet (saved or from docker login): add one with homeport registry add HOST --username USER.',
+        );
       for (const r of list) {
         const from =
           r.source === 'saved' ? 'saved' : r.helper ? `docker login (docker-credential-${r.helper})` : 'docker login';
@@ -56,8 +56,7 @@ export async function runRegistry(argv: string[], io: StorageIo = consoleStorage
     }
     if (sub === 'add') {
       const host = one();
-      if (!values.username)
-        throw new HomeportError('INVALID_INPUT', `'username': give --username USER\n\n${REGISTRY_USAGE}`);
+      if (!values.username) throw new UsageError(`'username': give --username USER\n\n${REGISTRY_USAGE}`);
       const secret = await readSecret(
         io.secrets,
         'HOMEPORT_REGISTRY_PASSWORD',

@@ -45,7 +45,7 @@ describe('--runtime', () => {
 
   it('is refused where it cannot work, saying why', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
-    expect(await main(['serve', '--runtime', 'docker'])).toBe(1);
+    expect(await main(['serve', '--runtime', 'docker'])).toBe(2);
     expect(await main(['sandbox', '--runtime', 'docker=tcp://10.0.0.5:2375'])).toBe(1);
     const printed = err.mock.calls.flat().join('\n');
     expect(printed).toContain("--runtime: chooses what runs the sandbox's pods; add --sandbox");

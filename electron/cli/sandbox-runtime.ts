@@ -1,6 +1,6 @@
-import { HomeportError } from '../core/errors';
 import { DEFAULT_DOCKER_HOST } from '../sandbox/docker/engine';
 import type { SandboxOptions } from '../sandbox/index';
+import { UsageError } from './usage-error';
 
 /**
  * `--runtime`: `simulated` (the default), `docker` (the engine at $DOCKER_HOST, else the local
@@ -13,8 +13,7 @@ export function parseRuntime(
   if (value === undefined || value === 'simulated') return undefined;
   const m = /^docker(?:=(.+))?$/.exec(value);
   if (!m) {
-    throw new HomeportError(
-      'INVALID_INPUT',
+    throw new UsageError(
       `--runtime: '${value}' is not a runtime; use simulated (the default), docker, or docker=unix:///var/run/docker.sock`,
     );
   }

@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { kubeconfigPaths } from '../core/clusters/kubeconfig';
+import { createSettingsStore } from '../core/storage/settings';
 import { ensureDataDir, resolveDataDir } from '../core/storage/data-dir';
 import { startSandbox, type Sandbox } from '../sandbox/index';
-import { HomeportError } from '../core/errors';
 import { createApi } from '../api/create-api';
+import { closeTriedSandboxes } from '../api/try-sandbox';
 import { startWebServer } from '../transport/http';
 import { describeRuntime, parseRuntime } from './sandbox-runtime';
+import { UsageError } from './usage-error';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -13,10 +17,7 @@ export function parsePort(value: string | undefined): number {
   if (value === undefined) return 0;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new HomeportError(
-      'INVALID_INPUT',
-      `--port: '${value}' is not a port number; use 0-65535 (0 picks a free port)`,
-    );
+    throw new UsageError(`--port: '${value}' is not a port number; use 0-65535 (0 picks a free port)`);
   }
   return port;
 }
@@ -37,6 +38,7 @@ export async function runServe(
     'data-dir'?: string;
     sandbox?: boolean;
     runtime?: string;
+    'no-demo'?: boolean;
   },
   until: () => Promise<void> = untilSignal,
 ): Promise<number> {
@@ -47,11 +49,12 @@ export async function runServe(
   let sandbox: Sandbox | undefined;
   let sandboxKubeconfig: string | undefined;
   if (opts.runtime !== undefined && !opts.sandbox) {
-    throw new HomeportError('INVALID_INPUT', "--runtime: chooses what runs the sandbox's pods; add --sandbox");
+    throw new UsageError("--runtime: chooses what runs the sandbox's pods; add --sandbox");
   }
   if (opts.sandbox) {
     const runtime = parseRuntime(opts.runtime);
-    sandbox = await startSandbox({ runtime });
+    // The demo's image is there for the simulated kubelet only; a Docker engine may not have it.
+    sandbox = await startSandbox({ runtime, demo: !opts['no-demo'] && runtime === undefined });
   }
   // With --runtime docker the sandbox owns containers: they go whatever ends the command.
   try {
@@ -60,6 +63,7 @@ export async function runServe(
       await sandbox.writeKubeconfig(sandboxKubeconfig);
       const runtime = describeRuntime(parseRuntime(opts.runtime));
       console.error(`Sandbox cluster (${runtime}) at ${sandbox.url}; kubeconfig: ${sandboxKubeconfig}`);
+      console.log(await exportLine(sandboxKubeconfig, dataDir));
     }
     const api = createApi({ dataDir, mode: 'web', sandboxKubeconfig }, (m) => console.error(m));
     try {
@@ -81,9 +85,29 @@ export async function runServe(
       await server.close();
     } finally {
       api.services.close();
+      await closeTriedSandboxes();
     }
   } finally {
     await sandbox?.close();
   }
   return 0;
+}
+
+/** A path as one shell word: quoted when it holds anything a shell would read. */
+const shellWord = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+
+/**
+ * The line that gives kubectl and the homeport commands the contexts this web UI shows: the
+ * kubeconfig files it reads ($KUBECONFIG or ~/.kube/config, the files added in Homeport, the
+ * sandbox's), in the same order.
+ */
+export async function exportLine(
+  sandboxKubeconfig: string,
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = homedir(),
+): Promise<string> {
+  const settings = await createSettingsStore(dataDir).read();
+  const paths = kubeconfigPaths({ env, home, added: settings.kubeconfigFiles, sandbox: sandboxKubeconfig });
+  return `export KUBECONFIG=${shellWord(paths.map((p) => p.path).join(delimiter))}`;
 }

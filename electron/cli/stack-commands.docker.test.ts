@@ -85,7 +85,7 @@ describe('homeport deploy --swarm against a real engine', () => {
     expect(r.out()).toContain('recorded as revision 3');
     expect(await replicasOf('revenge_frontend', '2/2')).toBe('2/2');
     await expect(runRollback('revenge', { ...target, revision: '9', yes: true }, recorder().io)).rejects.toThrow(
-      'has no revision 9; its revisions are 3, 2, 1',
+      "revision 9 of 'revenge' does not exist (revisions: 1, 2, 3)",
     );
 
     r = recorder();

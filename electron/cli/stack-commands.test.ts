@@ -106,7 +106,7 @@ describe('homeport deploy, rollback and uninstall against the sandbox', () => {
     expect(r.asked[0]).toContain(`to namespace cli of context '${SANDBOX_CONTEXT}'`);
     r = recorder();
     expect(await runRevisions('revenge', target(), r.io)).toBe(0);
-    expect(r.out()).toContain('not deployed');
+    expect(r.out()).toMatch(/^No revisions yet: stack 'revenge' is not deployed/);
   });
 
   it('deploys with --yes and waits until healthy; again is a no-op; rollback and uninstall keep claims', async () => {
@@ -124,6 +124,12 @@ describe('homeport deploy, rollback and uninstall against the sandbox', () => {
     r = recorder();
     expect(await runDeploy('revenge', { ...target(), values: changed, yes: true, timeout: '60s' }, r.io)).toBe(0);
     expect(r.out()).toContain('Applied revision 2');
+
+    r = recorder(true);
+    await expect(runRollback('revenge', { ...target(), revision: '99', timeout: '60s' }, r.io)).rejects.toThrow(
+      "revision 99 of 'revenge' does not exist (revisions: 1, 2)",
+    );
+    expect(r.asked).toEqual([]);
 
     r = recorder();
     expect(await runRollback('revenge', { ...target(), revision: '1', yes: true, timeout: '60s' }, r.io)).toBe(0);

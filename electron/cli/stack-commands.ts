@@ -11,6 +11,7 @@ import { resolveDataDir } from '../core/storage/data-dir';
 import { readUserText } from '../core/storage/user-file';
 import { parseUserYaml } from '../core/storage/user-yaml';
 import { createServices, type Services } from '../services';
+import { UsageError } from './usage-error';
 
 export interface TargetOptions {
   context?: string;
@@ -78,7 +79,7 @@ export function cliCatalog(opts: { 'data-dir'?: string }): StackCatalog {
 function requireStack(stack: string | undefined, catalog: StackCatalog): string {
   if (!stack) {
     const names = catalog.list().map((s) => s.name);
-    throw new HomeportError('INVALID_INPUT', `name a stack: one of ${names.join(', ')}`);
+    throw new UsageError(`name a stack: one of ${names.join(', ')}`);
   }
   return requireKnownStack(catalog, stack);
 }
@@ -123,7 +124,7 @@ function servicesFor(opts: TargetOptions): Services {
 /** Where the command acts: --context (and --namespace, default the stack's name) or --swarm. */
 export function targetFromOptions(opts: TargetOptions, stack: string): Target {
   if (opts.context && opts.swarm) {
-    throw new HomeportError('INVALID_INPUT', 'give either --context (Kubernetes) or --swarm (Docker Swarm), not both');
+    throw new UsageError('give either --context (Kubernetes) or --swarm (Docker Swarm), not both');
   }
   const parsed = targetSchema.safeParse(
     opts.swarm
@@ -131,15 +132,12 @@ export function targetFromOptions(opts: TargetOptions, stack: string): Target {
       : { kind: 'kubernetes', context: opts.context ?? '', namespace: opts.namespace ?? stack },
   );
   if (!opts.swarm && !opts.context) {
-    throw new HomeportError(
-      'INVALID_INPUT',
-      '--context: name the cluster context (see homeport contexts), or --swarm a Docker endpoint',
-    );
+    throw new UsageError('--context: name the cluster context (see homeport contexts), or --swarm a Docker endpoint');
   }
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const option = opts.swarm ? '--swarm' : issue?.path.includes('namespace') ? '--namespace' : '--context';
-    throw new HomeportError('INVALID_INPUT', `${option}: ${issue?.message ?? 'not valid'}`);
+    throw new UsageError(`${option}: ${issue?.message ?? 'not valid'}`);
   }
   return parsed.data;
 }
@@ -267,7 +265,9 @@ export async function runRevisions(stack: string | undefined, opts: TargetOption
     opts,
     async (services) => {
       const list = await services.deployments.revisions(ref);
-      if (list.length === 0) io.out(`Stack '${name}' is not deployed in ${describeTarget(ref.target)}.`);
+      if (list.length === 0) {
+        io.out(`No revisions yet: stack '${name}' is not deployed in ${describeTarget(ref.target)}.`);
+      }
       for (const r of list) io.out(`${String(r.revision).padEnd(4)} ${r.appliedAt}${r.current ? '  (live)' : ''}`);
       return 0;
     },
@@ -284,7 +284,7 @@ export async function runRollback(
   const ref = { target: targetFromOptions(opts, name), stack: name };
   const where = describeTarget(ref.target);
   if (opts.service !== undefined && opts.revision !== undefined) {
-    throw new HomeportError('INVALID_INPUT', 'give either --revision N (the stack) or --service NAME (one workload)');
+    throw new UsageError('give either --revision N (the stack) or --service NAME (one workload)');
   }
   if (opts.service !== undefined) {
     const workload = opts.service;
@@ -304,8 +304,7 @@ export async function runRollback(
   }
   const revision = Number(opts.revision);
   if (!opts.revision || !Number.isInteger(revision) || revision < 1) {
-    throw new HomeportError(
-      'INVALID_INPUT',
+    throw new UsageError(
       `--revision: give the revision number to roll back to (see homeport revisions ${name})` +
         (ref.target.kind === 'swarm' ? `, or --service NAME to roll one service back to its previous spec` : ''),
     );
@@ -313,6 +312,16 @@ export async function runRollback(
   return withServices(
     opts,
     async (services) => {
+      // Checked before the question: there is nothing to confirm about a revision that does not exist.
+      const known = (await services.deployments.revisions(ref)).map((r) => r.revision).sort((a, b) => a - b);
+      if (!known.includes(revision)) {
+        throw new HomeportError(
+          'NOT_FOUND',
+          `revision ${revision} of '${name}' does not exist (` +
+            (known.length ? `revisions: ${known.join(', ')}` : `it is not deployed in ${where}`) +
+            ')',
+        );
+      }
       if (!opts.yes && !(await io.confirm(`Roll '${name}' in ${where} back to revision ${revision}?`))) {
         io.err('Not rolled back. Run again with --yes to roll back without asking.');
         return 1;
@@ -355,6 +364,6 @@ export async function runUninstall(
 export function parseTimeout(value: string | undefined): number {
   if (value === undefined) return 10 * 60_000;
   const m = /^(\d+)(s|m)?$/.exec(value.trim());
-  if (!m) throw new HomeportError('INVALID_INPUT', `--timeout: '${value}' is not a duration; use e.g. 90s or 10m`);
+  if (!m) throw new UsageError(`--timeout: '${value}' is not a duration; use e.g. 90s or 10m`);
   return Number(m[1]) * (m[2] === 'm' ? 60_000 : 1000);
 }

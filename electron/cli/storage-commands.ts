@@ -4,12 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import type { NfsExport } from '@shared/storage-schemas';
-import { HomeportError } from '../core/errors';
 import { squashOptions } from '@shared/storage-schemas';
 import { resolveDataDir } from '../core/storage/data-dir';
 import { createServices, type Services } from '../services';
 import { checkArgs } from './check-args';
 import { consoleSecrets, readSecret, type SecretSource } from './secret-input';
+import { UsageError } from './usage-error';
 
 export const NAS_USAGE = `homeport nas <command>   (NAS hosts over SSH and their NFS exports)
   list
@@ -60,7 +60,7 @@ function table(header: string[], rows: string[][]): string {
 
 function positional(positionals: string[], count: number, usage: string): string[] {
   if (positionals.length !== count) {
-    throw new HomeportError('INVALID_INPUT', `expected ${count} argument(s), got ${positionals.length}\n\n${usage}`);
+    throw new UsageError(`expected ${count} argument(s), got ${positionals.length}\n\n${usage}`);
   }
   return positionals;
 }
@@ -109,7 +109,8 @@ export async function runNas(argv: string[], io: StorageIo = consoleStorageIo): 
     switch (sub) {
       case 'list': {
         const list = await hosts.list();
-        if (list.length === 0) io.out('No NAS hosts.');
+        if (list.length === 0)
+          io.out('No NAS hosts yet: add one with homeport nas add NAME --address ADDR --user USER --key FILE.');
         else
           io.out(
             table(
@@ -128,7 +129,7 @@ export async function runNas(argv: string[], io: StorageIo = consoleStorageIo): 
         const [name = ''] = positional(positionals, 1, NAS_USAGE);
         const kinds = [values.key !== undefined, values.agent === true, values.password === true].filter(Boolean);
         if (kinds.length !== 1) {
-          throw new HomeportError('INVALID_INPUT', 'give exactly one of --key FILE, --agent or --password');
+          throw new UsageError('give exactly one of --key FILE, --agent or --password');
         }
         const auth = values.key !== undefined ? 'key' : values.agent ? 'agent' : 'password';
         const port = values.port === undefined ? undefined : Number(values.port);
@@ -197,7 +198,7 @@ export async function runNas(argv: string[], io: StorageIo = consoleStorageIo): 
         const [host = '', name = ''] = positional(positionals, 2, NAS_USAGE);
         const squash = values.squash ?? 'root_squash';
         if (!(squashOptions as readonly string[]).includes(squash)) {
-          throw new HomeportError('INVALID_INPUT', `--squash: use one of ${squashOptions.join(', ')}`);
+          throw new UsageError(`--squash: use one of ${squashOptions.join(', ')}`);
         }
         const { host: _host, ...spec } = checkArgs(
           'nas:createExport',
@@ -262,7 +263,8 @@ export async function runS3(argv: string[], io: StorageIo = consoleStorageIo): P
     switch (sub) {
       case 'list': {
         const list = await profiles.list();
-        if (list.length === 0) io.out('No S3 profiles.');
+        if (list.length === 0)
+          io.out('No S3 profiles yet: add one with homeport s3 add NAME --endpoint URL --access-key-id ID.');
         else
           io.out(
             table(

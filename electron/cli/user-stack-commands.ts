@@ -8,11 +8,11 @@ import { parseArgs } from 'node:util';
 import { describeTarget } from '@shared/target-schemas';
 import type { StackInfo } from '@shared/deploy-schemas';
 import type { ComposeAnalysis, ComposeMapping, SecretMapping, VolumeMapping } from '@shared/user-stack-schemas';
-import { HomeportError } from '../core/errors';
 import { resolveDataDir } from '../core/storage/data-dir';
 import { readUserText } from '../core/storage/user-file';
 import { createServices, type Services } from '../services';
 import { consoleStorageIo, type StorageIo } from './storage-commands';
+import { UsageError } from './usage-error';
 
 export const STACKS_USAGE = `homeport stacks <command>   (the catalog's stacks and yours)
   list [--deployed]              every stack: catalog or user (version), what it needs; --deployed: where it runs
@@ -31,8 +31,7 @@ const openServices: Open = (dataDir) => createServices({ dataDir, mode: 'desktop
 /** `VOL=nas:HOST/EXPORT`, `VOL=nfs:SERVER:/PATH`, `VOL=claim[:CLASS[:SIZE]]`. */
 export function parseVolumeMapping(arg: string): [string, VolumeMapping] {
   const bad = (why: string) =>
-    new HomeportError(
-      'INVALID_INPUT',
+    new UsageError(
       `--map-volume '${arg}': ${why} (VOL=nas:HOST/EXPORT, VOL=nfs:SERVER:/PATH or VOL=claim[:CLASS[:SIZE]])`,
     );
   const eq = arg.indexOf('=');
@@ -67,7 +66,7 @@ export function parseSecretMapping(arg: string): [string, SecretMapping] {
   if (eq >= 1 && spec === 'generated') return [name, { kind: 'generated' }];
   const existing = /^existing:([^/]+)\/(.+)$/.exec(spec);
   if (eq >= 1 && existing) return [name, { kind: 'existing', secret: existing[1]!, key: existing[2]! }];
-  throw new HomeportError('INVALID_INPUT', `--secret '${arg}': use NAME=generated or NAME=existing:SECRET/KEY`);
+  throw new UsageError(`--secret '${arg}': use NAME=generated or NAME=existing:SECRET/KEY`);
 }
 
 const at = (f: { path: string; line?: number }) =>
@@ -125,7 +124,7 @@ export async function runStacks(argv: string[], io: StorageIo = consoleStorageIo
   }
   const one = (what: string) => {
     if (positionals.length !== 1) {
-      throw new HomeportError('INVALID_INPUT', `expected one ${what}, got ${positionals.length}\n\n${STACKS_USAGE}`);
+      throw new UsageError(`expected one ${what}, got ${positionals.length}\n\n${STACKS_USAGE}`);
     }
     return positionals[0]!;
   };
@@ -143,7 +142,7 @@ export async function runStacks(argv: string[], io: StorageIo = consoleStorageIo
     const envFiles: Record<string, string> = {};
     for (const arg of values['env-file'] ?? []) {
       const eq = arg.indexOf('=');
-      if (eq < 1) throw new HomeportError('INVALID_INPUT', `--env-file '${arg}': use NAME=PATH`);
+      if (eq < 1) throw new UsageError(`--env-file '${arg}': use NAME=PATH`);
       envFiles[arg.slice(0, eq)] = await readUserText(arg.slice(eq + 1), {
         kind: 'values',
         field: `--env-file ${arg.slice(0, eq)}:`,
@@ -174,7 +173,7 @@ export async function runStacks(argv: string[], io: StorageIo = consoleStorageIo
     }
     for (const name of Object.keys(mapping.volumes)) {
       if (!analysis.volumes.some((v) => v.name === name)) {
-        throw new HomeportError('INVALID_INPUT', `--map-volume ${name}: the compose file has no volume '${name}'`);
+        throw new UsageError(`--map-volume ${name}: the compose file has no volume '${name}'`);
       }
     }
     const saved = await services.userStacks.save({
@@ -215,6 +214,9 @@ async function list(services: Services, deployed: boolean, io: StorageIo): Promi
       const targets = where.stacks.find((d) => d.stack === s.name)?.targets ?? [];
       io.out(`    deployed: ${targets.length ? targets.map(describeTarget).join('; ') : 'nowhere'}`);
     }
+  }
+  if (!stacks.some((s) => s.origin === 'user')) {
+    io.out('No user stacks yet: import a docker-compose.yml with homeport stacks import FILE --name NAME.');
   }
   for (const u of where?.unreachable ?? []) io.err(`Could not ask ${u.where}: ${u.message}`);
   return 0;

@@ -8,6 +8,7 @@ import { SANDBOX_EXTENSION } from '../core/clusters/kubeconfig';
 import { allImageContracts } from '../core/stacks/contracts';
 import type { ImageContract } from '../core/stacks/upstream';
 import { createApiHandler } from './api-server';
+import { demoWorkload } from './demo-workload';
 import { createControllers } from './controllers';
 import { ApiError } from './http-util';
 import { createKubelet, NODES, PODS } from './kubelet';
@@ -42,6 +43,11 @@ export interface SandboxOptions {
    * `dockerHost` (see README.md here), which also serves exec and port-forward.
    */
   runtime?: { kind: 'docker'; dockerHost: string };
+  /**
+   * Start with the demo workload (a small Deployment in the `demo` namespace; demo-workload.ts).
+   * Off by default so tests start from an empty cluster; the homeport commands turn it on.
+   */
+  demo?: boolean;
 }
 
 export interface Sandbox {
@@ -271,6 +277,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         for (const o of store.list(res, name)) store.remove(res, name, o.metadata.name);
     }
     return store.remove(r, namespace, name);
+  }
+
+  if (opts.demo) {
+    for (const { plural, object } of demoWorkload()) {
+      admit(R(plural), object);
+      store.create(R(plural), object);
+    }
   }
 
   const handler = createApiHandler({

@@ -3,6 +3,7 @@ import { RegistriesSection } from '../swarm/RegistriesSection';
 import { AddKubeconfigForm } from './AddKubeconfigForm';
 import { ContextRow } from './ContextRow';
 import { KubeconfigSources } from './KubeconfigSources';
+import { TrySandbox } from './TrySandbox';
 import { useContexts } from './use-contexts';
 
 export function ConnectionsScreen() {
@@ -26,9 +27,13 @@ export function ConnectionsScreen() {
       <h2>Kubernetes contexts</h2>
       {contexts.isPending ? <p className="muted">Loading contexts…</p> : null}
       {contexts.data && contexts.data.contexts.length === 0 ? (
-        <p className="empty" data-testid="no-contexts">
-          No contexts found. Set $KUBECONFIG, create ~/.kube/config, or add a kubeconfig file below.
-        </p>
+        <div className="empty" data-testid="no-contexts">
+          <p>
+            No contexts yet. Set $KUBECONFIG, create ~/.kube/config, add a kubeconfig file below, or try Homeport on a
+            sandbox cluster.
+          </p>
+          <TrySandbox />
+        </div>
       ) : null}
       {contexts.data && contexts.data.contexts.length > 0 ? (
         <table className="table" data-testid="contexts-table">

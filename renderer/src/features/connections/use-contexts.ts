@@ -26,6 +26,7 @@ export const useAddKubeconfig = () =>
   useContextListMutation((path: string) => invoke('clusters:addKubeconfig', { path }));
 export const useRemoveKubeconfig = () =>
   useContextListMutation((path: string) => invoke('clusters:removeKubeconfig', { path }));
+export const useTrySandbox = () => useContextListMutation(() => invoke('sandbox:try', {}));
 export const useAllowExec = () =>
   useContextListMutation((context: string) => invoke('clusters:allowExec', { context }));
 
