@@ -11,7 +11,16 @@ import { createStorageHandlers } from './storage-handlers';
 import { createUserStackHandlers } from './user-stack-handlers';
 import { createDockerHandlers, createSwarmSubscriptions } from './swarm-handlers';
 
-type ClusterChannel = Extract<keyof Handlers, 'app:info' | `clusters:${string}` | `kube:${string}`>;
+// Resource actions (issue 17): their kube: channels are handled in resource-action-handlers.ts.
+import {
+  createResourceActionHandlers,
+  createResourceActionSubscriptions,
+  type ResourceActionChannel,
+} from './resource-action-handlers';
+type ClusterChannel = Exclude<
+  Extract<keyof Handlers, 'app:info' | `clusters:${string}` | `kube:${string}`>,
+  ResourceActionChannel
+>;
 
 /** App information, kubeconfig contexts and the pods of a cluster. */
 function createClusterHandlers(
@@ -53,6 +62,7 @@ export function createHandlers(services: Services): Handlers {
     ...createLeaderHandlers(services),
     ...createBackupHandlers(services),
     ...createUserStackHandlers(services),
+    ...createResourceActionHandlers(services),
   };
 }
 
@@ -68,5 +78,6 @@ export function createSubscriptionHandlers(services: Services): SubscriptionHand
     ...createReadinessSubscriptions(services),
     ...createExecSubscriptions(services),
     ...createBackupSubscriptions(services),
+    ...createResourceActionSubscriptions(services),
   };
 }
