@@ -9,6 +9,7 @@ import { ReadinessScreen } from './features/readiness/ReadinessScreen';
 import { StorageScreen } from './features/storage/StorageScreen';
 import { SwarmScreen } from './features/swarm/SwarmScreen';
 import { PodsScreen } from './features/workloads/PodsScreen';
+import { EventsScreen } from './features/resources/EventsScreen';
 import { ActiveContextProvider } from './lib/active-context';
 import { ActiveTargetProvider } from './lib/active-target';
 import { invoke } from './lib/api-client';
@@ -29,6 +30,8 @@ const nav: { route: Route; label: string }[] = [
   { route: 'readiness', label: 'Readiness' },
   { route: 'backups', label: 'Backups' },
   { route: 'metrics', label: 'Metrics' },
+  // Resource actions (issue 17): Events, with node actions and the object editor.
+  { route: 'events', label: 'Events' },
 ];
 
 export function App() {
@@ -69,6 +72,8 @@ export function App() {
             {route === 'deploy' ? <DeployScreen /> : null}
             {route === 'readiness' ? <ReadinessScreen /> : null}
             {route === 'backups' ? <BackupsScreen /> : null}
+            {/* Resource actions (issue 17) */}
+            {route === 'events' ? <EventsScreen /> : null}
             {route === 'metrics' ? (
               <Suspense fallback={<p className="muted">Loading…</p>}>
                 <MetricsScreen />

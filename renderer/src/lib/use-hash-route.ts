@@ -1,7 +1,17 @@
 import { useEffect, useState } from 'react';
 
 export type Route =
-  'connections' | 'pods' | 'swarm' | 'leaders' | 'storage' | 'deploy' | 'readiness' | 'backups' | 'metrics';
+  | 'connections'
+  | 'pods'
+  | 'swarm'
+  | 'leaders'
+  | 'storage'
+  | 'deploy'
+  | 'readiness'
+  | 'backups'
+  | 'metrics'
+  // Resource actions (issue 17): the Events screen.
+  | 'events';
 const routes: Route[] = [
   'connections',
   'pods',
@@ -12,6 +22,8 @@ const routes: Route[] = [
   'readiness',
   'backups',
   'metrics',
+  // Resource actions (issue 17).
+  'events',
 ];
 
 function current(): Route {
