@@ -53,10 +53,10 @@ function NodesPanel({ context }: { context: string }) {
           {(nodes.data?.nodes ?? []).map((n) => (
             <tr key={n.name} data-node={n.name}>
               <td>
-                <div className="strong">{n.name}</div>
+                <div className="strong ra-nowrap">{n.name}</div>
                 <div className="muted small">{n.roles.join(', ') || 'worker'}</div>
               </td>
-              <td data-testid="node-status" className={n.ready ? 'ok' : 'error'}>
+              <td data-testid="node-status" className={`ra-nowrap ${n.ready ? 'ok' : 'error'}`}>
                 {n.ready ? 'Ready' : 'NotReady'}
                 {n.unschedulable ? ', SchedulingDisabled' : ''}
               </td>

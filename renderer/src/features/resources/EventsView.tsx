@@ -63,45 +63,47 @@ export function EventsView({ context, namespace, limit = 300 }: EventsViewProps)
         <p className="empty">{filter ? 'No event matches the filter.' : 'No events in this scope.'}</p>
       ) : null}
       {rows.length > 0 ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Type</th>
-              <th>Reason</th>
-              <th>Object</th>
-              <th>Message</th>
-              <th title="How many times it happened">Count</th>
-              <th>Last seen</th>
-              <th>First seen</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.slice(0, limit).map((g) => (
-              <tr key={g.key} data-testid="event-row" data-reason={g.reason} data-type={g.type}>
-                <td className={`ra-type ${g.type === 'Warning' ? 'warning' : 'muted'}`}>{g.type}</td>
-                <td className="strong">{g.reason}</td>
-                <td className="ra-object">
-                  <div className="mono">
-                    {g.object.kind.toLowerCase()}/{g.object.name}
-                  </div>
-                  {g.object.namespace && !namespace ? <div className="muted small">{g.object.namespace}</div> : null}
-                </td>
-                <td className="ra-message">{g.message}</td>
-                <td className="ra-count">
-                  <span className="ra-count-badge" data-testid="event-count" title={`${g.count} times`}>
-                    {g.count > 1 ? `×${g.count}` : '1'}
-                  </span>
-                </td>
-                <td className="ra-age" title={g.lastSeen}>
-                  {formatAge(g.lastSeen, now)} ago
-                </td>
-                <td className="ra-age muted" title={g.firstSeen}>
-                  {formatAge(g.firstSeen, now)} ago
-                </td>
+        <div className="ra-scroll">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Type</th>
+                <th>Reason</th>
+                <th>Object</th>
+                <th>Message</th>
+                <th title="How many times it happened">Count</th>
+                <th>Last seen</th>
+                <th>First seen</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.slice(0, limit).map((g) => (
+                <tr key={g.key} data-testid="event-row" data-reason={g.reason} data-type={g.type}>
+                  <td className={`ra-type ${g.type === 'Warning' ? 'warning' : 'muted'}`}>{g.type}</td>
+                  <td className="strong ra-nowrap">{g.reason}</td>
+                  <td className="ra-object">
+                    <div className="mono">
+                      {g.object.kind.toLowerCase()}/{g.object.name}
+                    </div>
+                    {g.object.namespace && !namespace ? <div className="muted small">{g.object.namespace}</div> : null}
+                  </td>
+                  <td className="ra-message">{g.message}</td>
+                  <td className="ra-count">
+                    <span className="ra-count-badge" data-testid="event-count" title={`${g.count} times`}>
+                      {g.count > 1 ? `×${g.count}` : '1'}
+                    </span>
+                  </td>
+                  <td className="ra-age" title={g.lastSeen}>
+                    {formatAge(g.lastSeen, now)} ago
+                  </td>
+                  <td className="ra-age muted" title={g.firstSeen}>
+                    {formatAge(g.firstSeen, now)} ago
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       {rows.length > limit ? (
         <p className="muted small">
