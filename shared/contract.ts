@@ -105,6 +105,44 @@ import { resourceChannels, resourceTopics } from './resource-schemas';
 // Overview and notifications (issue 17): the all-clusters overview and the notifications topic.
 import { overviewTopics } from './overview-schemas';
 
+// Resource actions (nodes, events, edit and apply): issue 17.
+import {
+  applyObjectInputSchema,
+  applyObjectResultSchema,
+  cordonInputSchema,
+  drainInputSchema,
+  drainPlanSchema,
+  drainResultSchema,
+  eventGroupDeltaSchema,
+  eventsParamsSchema,
+  nodeRefSchema,
+  nodeSummarySchema,
+  objectRefSchema,
+  objectYamlSchema,
+} from './resource-action-schemas';
+const resourceActionChannels = {
+  /** The cluster's nodes: ready, cordoned, roles. */
+  'kube:listNodes': {
+    input: z.object({ context: contextName }).strict(),
+    output: z.object({ nodes: z.array(nodeSummarySchema) }),
+  },
+  /** Cordon (unschedulable: true) or uncordon a node. */
+  'kube:cordonNode': { input: cordonInputSchema, output: nodeSummarySchema },
+  /** The pods a drain would evict and the ones it leaves (DaemonSet, mirror, finished). */
+  'kube:drainPlan': { input: nodeRefSchema, output: drainPlanSchema },
+  /** Cordons, evicts through the Eviction API (PodDisruptionBudgets respected) and reports per pod. */
+  'kube:drainNode': { input: drainInputSchema, output: drainResultSchema },
+  /** One object as YAML to edit (server-owned fields left out; Secrets refused). */
+  'kube:objectYaml': { input: objectRefSchema, output: objectYamlSchema },
+  /** Server-side apply as field manager homeport; conflicts with other managers come back unless forced. */
+  'kube:applyObject': { input: applyObjectInputSchema, output: applyObjectResultSchema },
+} as const;
+const resourceActionTopics = {
+  /** Events of a context (one namespace, or all), deduplicated by object, reason and message. */
+  'kube:events': { params: eventsParamsSchema, event: eventGroupDeltaSchema },
+} as const;
+// End of resource actions.
+
 export const errorCodes = [
   'INVALID_INPUT',
   'NOT_FOUND',
@@ -329,6 +367,7 @@ export const channels = {
   'backups:removeSchedule': channel(stackOnTargetSchema, schedules),
   // Resource browser (issue 17).
   ...resourceChannels,
+  ...resourceActionChannels,
 } as const;
 
 export type Channels = typeof channels;
@@ -400,6 +439,7 @@ export const topics = {
   ...resourceTopics,
   // Overview and notifications (issue 17).
   ...overviewTopics,
+  ...resourceActionTopics,
 } as const;
 
 export type Topics = typeof topics;

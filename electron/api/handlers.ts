@@ -16,9 +16,16 @@ import { createResourceHandlers, createResourceSubscriptions, type ResourceChann
 // Overview and notifications (issue 17).
 import { createOverviewSubscriptions } from './overview-handlers';
 
+// Resource actions (issue 17): their kube: channels are handled in resource-action-handlers.ts.
+import {
+  createResourceActionHandlers,
+  createResourceActionSubscriptions,
+  type ResourceActionChannel,
+} from './resource-action-handlers';
+
 type ClusterChannel = Exclude<
   Extract<keyof Handlers, 'app:info' | `clusters:${string}` | `kube:${string}`>,
-  ResourceChannel
+  ResourceChannel | ResourceActionChannel
 >;
 
 /** App information, kubeconfig contexts and the pods of a cluster. */
@@ -65,6 +72,7 @@ export function createHandlers(services: Services): Handlers {
     ...createResourceHandlers(services),
     // First run (CLI area): the empty Connections screen's "Try the sandbox".
     'sandbox:try': () => trySandbox(services),
+    ...createResourceActionHandlers(services),
   };
 }
 
@@ -84,5 +92,6 @@ export function createSubscriptionHandlers(services: Services): SubscriptionHand
     ...createResourceSubscriptions(services),
     // Overview and notifications (issue 17).
     ...createOverviewSubscriptions(services),
+    ...createResourceActionSubscriptions(services),
   };
 }

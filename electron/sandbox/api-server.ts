@@ -15,6 +15,8 @@ import { findResource, groupList, groupVersion, RESOURCES, resourceList, type Re
 import type { KObject, Store } from './store';
 import { toTable, wantsTable } from './tables';
 import { serveWatch } from './watch';
+import { evictPod } from './eviction';
+import { conflictError, dropOwnership, findConflicts } from './apply-conflicts';
 import { openApiGroup, openApiRoot } from './openapi';
 import { isMetricsApi, metricsGroup, serveMetricsApi } from './metrics-api';
 import { isServiceProxy, serveServiceProxy } from './service-proxy';
@@ -138,6 +140,11 @@ export function createApiHandler(deps: ApiServerDeps) {
         if (t.sub === 'log') return deps.serveLogs(t.namespace ?? '', t.name, q, res);
         return sendJson(res, 200, present(t, getOrThrow(t), table, q));
       case 'POST': {
+        if (r.kind === 'Pod' && t.name && t.sub === 'eviction') {
+          const body = (await parseObject(req)) as Parameters<typeof evictPod>[3];
+          const evict = (ns: string, name: string, grace?: number) => deps.remove(r, ns, name, grace);
+          return sendJson(res, 201, evictPod(store, t.namespace ?? '', t.name, body, evict, dryRun));
+        }
         if (t.name) throw new ApiError(405, 'MethodNotAllowed', 'POST goes to the collection');
         const o = await parseObject(req);
         return sendJson(res, 201, create(t, o, dryRun, q.get('fieldManager')));
@@ -320,12 +327,13 @@ export function createApiHandler(deps: ApiServerDeps) {
         created.metadata = { ...created.metadata, name: t.name ?? '' };
         return create(t, created, dryRun, null);
       }
-      const applied = serverSideApply(
-        live as unknown as JsonObject,
-        body,
-        manager,
-        groupVersion(t.resource),
-      ) as unknown as KObject;
+      const current = structuredClone(live) as unknown as JsonObject;
+      const conflicts = findConflicts(current, body, manager);
+      if (conflicts.length > 0) {
+        if (q.get('force') !== 'true') throw conflictError(conflicts);
+        dropOwnership(current, conflicts);
+      }
+      const applied = serverSideApply(current, body, manager, groupVersion(t.resource)) as unknown as KObject;
       checkKind(t, applied);
       if (t.resource.kind === 'Secret') foldStringData(applied);
       return dryRun

@@ -1,7 +1,7 @@
 import type * as http from 'node:http';
 import type { ImageContract } from '../core/stacks/upstream';
 import { notFound } from './http-util';
-import { gracefulDelete, NODES, PODS, readyNodes, type PodRuntime } from './runtime';
+import { gracefulDelete, NODES, placePod, PODS, readyNodes, type PodRuntime } from './runtime';
 import type { KObject, Store } from './store';
 import { createPodEvents } from './pod-events';
 import { createUpstreamKubelet } from './upstream-kubelet';
@@ -102,9 +102,9 @@ export function createKubelet(
     const isJob = ((pod.metadata.ownerReferences ?? []) as { kind: string }[]).some((o) => o.kind === 'Job');
     switch (st.stage) {
       case 'pending': {
-        const nodes = readyNodes(store);
-        if (nodes.length === 0) return;
-        const node = nodes[nextNode++ % nodes.length] as KObject;
+        const node = placePod(store, pod, nextNode);
+        if (!node) return;
+        if (!pod.spec?.nodeName) nextNode++;
         update(pod, { conditions: [condition('PodScheduled', true)] }, { nodeName: node.metadata.name });
         event(
           pod,

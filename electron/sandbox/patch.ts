@@ -1,6 +1,6 @@
 /** Merge patch (RFC 7386), strategic merge patch and server-side apply over plain JSON. */
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type JsonObject = { [k: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type JsonObject = { [k: string]: Json };
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -157,7 +157,7 @@ export function serverSideApply(
 }
 
 /** Identity fields are not "owned" by an applier. */
-function stripMeta(applied: JsonObject): JsonObject {
+export function stripMeta(applied: JsonObject): JsonObject {
   const copy = { ...applied };
   delete copy.apiVersion;
   delete copy.kind;

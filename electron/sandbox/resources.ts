@@ -7,7 +7,7 @@ export interface ResourceType {
   singular: string;
   namespaced: boolean;
   shortNames?: string[];
-  subresources?: ('status' | 'scale' | 'log')[];
+  subresources?: ('status' | 'scale' | 'log' | 'eviction')[];
   /** Served because a CustomResourceDefinition asks for it (see crds.ts). */
   custom?: boolean;
   /** Where its objects are kept when several versions share them (a CRD's versions); itself when unset. */
@@ -44,7 +44,7 @@ const core = (
 ) => grouped('', 'v1', kind, plural, namespaced, shortNames, subresources);
 
 export const RESOURCES: ResourceType[] = [
-  core('Pod', 'pods', true, ['po'], ['status', 'log']),
+  core('Pod', 'pods', true, ['po'], ['status', 'log', 'eviction']),
   core('Service', 'services', true, ['svc'], ['status']),
   core('Secret', 'secrets', true),
   core('ConfigMap', 'configmaps', true, ['cm']),
@@ -123,9 +123,11 @@ export function resourceList(group: string, version: string) {
       name: `${r.plural}/${sub}`,
       singularName: '',
       namespaced: r.namespaced,
-      kind: sub === 'scale' ? 'Scale' : r.kind,
+      kind: sub === 'scale' ? 'Scale' : sub === 'eviction' ? 'Eviction' : r.kind,
+      // kubectl drain evicts only when discovery names the Eviction's group and version.
       ...(sub === 'scale' ? { group: 'autoscaling', version: 'v1' } : {}),
-      verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update'],
+      ...(sub === 'eviction' ? { group: 'policy', version: 'v1' } : {}),
+      verbs: sub === 'log' ? ['get'] : sub === 'eviction' ? ['create'] : ['get', 'patch', 'update'],
     })),
   ]);
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources };

@@ -71,6 +71,22 @@ export function readyNodes(store: Store): KObject[] {
     );
 }
 
+/** Ready nodes that are not cordoned (spec.unschedulable): where the scheduler places new pods. */
+export function schedulableNodes(store: Store): KObject[] {
+  return readyNodes(store).filter((n) => n.spec?.unschedulable !== true);
+}
+
+/**
+ * The node a pending pod goes to: the one it names (as a DaemonSet's pods do, which the scheduler
+ * never sees), else the next schedulable one; none while every node is cordoned or not ready.
+ */
+export function placePod(store: Store, pod: KObject, turn: number): KObject | undefined {
+  const named = pod.spec?.nodeName as string | undefined;
+  if (named) return store.peek(NODES, undefined, named);
+  const nodes = schedulableNodes(store);
+  return nodes.length === 0 ? undefined : nodes[turn % nodes.length];
+}
+
 /** What every kubelet knows of a container, whatever runs it. */
 export interface ContainerRun {
   spec: { name: string; image: string };

@@ -67,7 +67,9 @@ const COLUMNS: Record<string, Column[]> = {
       name: 'Status',
       cell: (o) => {
         const ready = ((get(o, 'status.conditions') as Any[]) ?? []).find((c) => c.type === 'Ready');
-        return ready?.status === 'True' ? 'Ready' : 'NotReady';
+        const status = ready?.status === 'True' ? 'Ready' : 'NotReady';
+        // As kubectl's node printer: a cordoned node reads Ready,SchedulingDisabled.
+        return get(o, 'spec.unschedulable') === true ? `${status},SchedulingDisabled` : status;
       },
     },
     {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mountProblem } from '../container-inputs';
 import { createPodEvents } from '../pod-events';
-import { containerStatus, gracefulDelete, PODS, readyNodes, type PodRuntime } from '../runtime';
+import { containerStatus, gracefulDelete, placePod, PODS, readyNodes, type PodRuntime } from '../runtime';
 import type { KObject, Store } from '../store';
 import { createContainers, newRun, type PodContext, type Run, type Spec } from './containers';
 import { engineWords, runtimeEngine } from './engine';
@@ -76,9 +76,9 @@ export async function createDockerKubelet(store: Store, speed: number, dockerHos
     const { pod } = w;
     switch (w.stage) {
       case 'scheduling': {
-        const nodes = readyNodes(store);
-        if (nodes.length === 0) return;
-        const node = nodes[nextNode++ % nodes.length] as KObject;
+        const node = placePod(store, pod, nextNode);
+        if (!node) return;
+        if (!pod.spec?.nodeName) nextNode++;
         const address = ((node.status?.addresses as { type: string; address: string }[]) ?? []).find(
           (a) => a.type === 'InternalIP',
         );

@@ -12,7 +12,9 @@ export type Route =
   | 'backups'
   | 'metrics'
   // Resource browser (issue 17).
-  | 'resources';
+  | 'resources'
+  // Resource actions (issue 17): the Events screen.
+  | 'events';
 const routes: Route[] = [
   'overview',
   'connections',
@@ -26,6 +28,8 @@ const routes: Route[] = [
   'metrics',
   // Resource browser (issue 17).
   'resources',
+  // Resource actions (issue 17).
+  'events',
 ];
 
 function current(): Route {

@@ -1,0 +1,115 @@
+import { useMemo, useState } from 'react';
+import { formatAge } from '@shared/leases';
+import { WatchStatusBadge } from '../../components/WatchStatusBadge';
+import { useNow } from '../../lib/use-live-collection';
+import { sortEvents, useEvents } from './use-events';
+import './resource-actions.css';
+
+export interface EventsViewProps {
+  /** The kubeconfig context whose Events stream. */
+  context: string;
+  /** One namespace, or every namespace when left out. */
+  namespace?: string;
+  /** At most this many rows are drawn (newest first); the rest are counted. Default 300. */
+  limit?: number;
+}
+
+/**
+ * The cluster's Events, deduplicated: one row per object, reason and message with how often it
+ * happened and when it was first and last seen. Warnings first unless the user turns it off.
+ */
+export function EventsView({ context, namespace, limit = 300 }: EventsViewProps) {
+  const { groups, status } = useEvents(context, namespace);
+  const [warningsFirst, setWarningsFirst] = useState(true);
+  const [filter, setFilter] = useState('');
+  const now = useNow(5000);
+  const rows = useMemo(() => {
+    const f = filter.trim().toLowerCase();
+    const shown = f
+      ? groups.filter((g) =>
+          [g.reason, g.message, g.object.kind, g.object.name, g.object.namespace ?? ''].some((s) =>
+            s.toLowerCase().includes(f),
+          ),
+        )
+      : groups;
+    return sortEvents(shown, warningsFirst);
+  }, [groups, warningsFirst, filter]);
+  const warnings = groups.filter((g) => g.type === 'Warning').length;
+  return (
+    <section className="ra-events" aria-label="Events" data-testid="events-view">
+      <div className="toolbar">
+        <WatchStatusBadge status={status} />
+        <span className="muted small" data-testid="events-summary">
+          {groups.length} distinct events · {warnings} warnings
+        </span>
+        <label className="field-check">
+          <input
+            type="checkbox"
+            checked={warningsFirst}
+            onChange={(e) => setWarningsFirst(e.target.checked)}
+            data-testid="warnings-first"
+          />
+          Warnings first
+        </label>
+        <input
+          type="search"
+          aria-label="Filter events"
+          placeholder="Filter by reason, object or message"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
+      </div>
+      {rows.length === 0 && status.state === 'live' ? (
+        <p className="empty">{filter ? 'No event matches the filter.' : 'No events in this scope.'}</p>
+      ) : null}
+      {rows.length > 0 ? (
+        <div className="ra-scroll">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Type</th>
+                <th>Reason</th>
+                <th>Object</th>
+                <th>Message</th>
+                <th title="How many times it happened">Count</th>
+                <th>Last seen</th>
+                <th>First seen</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.slice(0, limit).map((g) => (
+                <tr key={g.key} data-testid="event-row" data-reason={g.reason} data-type={g.type}>
+                  <td className={`ra-type ${g.type === 'Warning' ? 'warning' : 'muted'}`}>{g.type}</td>
+                  <td className="strong ra-nowrap">{g.reason}</td>
+                  <td className="ra-object">
+                    <div className="mono">
+                      {g.object.kind.toLowerCase()}/{g.object.name}
+                    </div>
+                    {g.object.namespace && !namespace ? <div className="muted small">{g.object.namespace}</div> : null}
+                  </td>
+                  <td className="ra-message">{g.message}</td>
+                  <td className="ra-count">
+                    <span className="ra-count-badge" data-testid="event-count" title={`${g.count} times`}>
+                      {g.count > 1 ? `×${g.count}` : '1'}
+                    </span>
+                  </td>
+                  <td className="ra-age" title={g.lastSeen}>
+                    {formatAge(g.lastSeen, now)} ago
+                  </td>
+                  <td className="ra-age muted" title={g.firstSeen}>
+                    {formatAge(g.firstSeen, now)} ago
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {rows.length > limit ? (
+        <p className="muted small">
+          Showing the {limit} most relevant of {rows.length} events; filter to narrow them.
+        </p>
+      ) : null}
+    </section>
+  );
+}
