@@ -351,6 +351,8 @@ export const topics = {
         container: k8sName.optional(),
         follow: z.boolean(),
         tailLines: z.number().int().min(1).max(10_000).optional(),
+        /** The log of the container before the last restart (never followed: it has ended). */
+        previous: z.boolean().optional(),
       })
       .strict(),
     event: logChunkSchema,
