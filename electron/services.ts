@@ -49,6 +49,7 @@ import { createBackupScheduleStore } from './core/backup/schedules';
 import { createBackupScheduler } from './core/backup/scheduler';
 import type { BackupSchedules } from './core/backup/types';
 import { openS3Objects } from './core/s3/objects';
+import { createSelectionStore } from './core/selection/selection-store';
 
 export interface ServiceDeps {
   dataDir: string;
@@ -219,6 +220,10 @@ export function createServices(deps: ServiceDeps) {
     version: HOMEPORT_VERSION,
     mode: deps.mode,
     dataDir,
+    // --- selection (pods & selection helper) ---
+    /** The chosen cluster, target and endpoints, remembered in the data directory. */
+    selection: createSelectionStore(dataDir),
+    // --- end selection ---
     settings,
     clusters,
     kube,

@@ -26,6 +26,7 @@ import {
   uninstallResultSchema,
 } from './deploy-schemas';
 import { leaseDeltaSchema, logChunkSchema, podDeltaSchema, podDetailSchema } from './kube-schemas';
+import { selectionSchema } from './selection-schemas';
 import {
   connectionTestInputSchema,
   connectionTestSchema,
@@ -321,6 +322,11 @@ export const channels = {
   /** Adds or replaces the schedule of (target, stack). */
   'backups:saveSchedule': channel(backupScheduleSchema, schedules),
   'backups:removeSchedule': channel(stackOnTargetSchema, schedules),
+  // --- selection (pods & selection helper): the chosen cluster, target and endpoints, kept across restarts ---
+  'selection:get': channel(empty, selectionSchema),
+  /** Sets the fields given, keeps the others; returns the whole selection. */
+  'selection:set': channel(selectionSchema, selectionSchema),
+  // --- end selection ---
 } as const;
 
 export type Channels = typeof channels;

@@ -53,6 +53,10 @@ export function createHandlers(services: Services): Handlers {
     ...createLeaderHandlers(services),
     ...createBackupHandlers(services),
     ...createUserStackHandlers(services),
+    // --- selection (pods & selection helper) ---
+    'selection:get': () => services.selection.get(),
+    'selection:set': (change) => services.selection.set(change),
+    // --- end selection ---
   };
 }
 
