@@ -53,9 +53,18 @@ export function useDeletePod(pod: PodRef, onDeleted: () => void) {
   return useMutation({ mutationFn: () => invoke('kube:deletePod', pod), onSuccess: onDeleted });
 }
 
-/** The last 200 lines of a pod's log (of one container, if named), then new ones while following. */
-export function usePodLogs(pod: PodRef, container: string, follow: boolean): LogLines {
-  return useLogLines('kube:podLogs', { ...pod, follow, tailLines: 200, ...(container ? { container } : {}) });
+/**
+ * The last 1000 lines of a pod's log (of one container, if named), then new ones while following;
+ * or the previous (terminated) container's log.
+ */
+export function usePodLogs(pod: PodRef, container: string, follow: boolean, previous = false): LogLines {
+  return useLogLines('kube:podLogs', {
+    ...pod,
+    follow,
+    tailLines: 1000,
+    ...(container ? { container } : {}),
+    ...(previous ? { previous } : {}),
+  });
 }
 
 // Kubernetes names are lower-case ASCII, so code-unit order is name order; localeCompare would
