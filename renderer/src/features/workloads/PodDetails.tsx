@@ -101,6 +101,28 @@ export function PodDetails({ context, pod, gone, width, onClose }: PodDetailsPro
                 <dt>Owner</dt>
                 <dd>{d.summary.owner ? `${d.summary.owner.kind}/${d.summary.owner.name}` : '—'}</dd>
               </dl>
+              {d.initContainers.length > 0 ? (
+                <>
+                  <h3>Init containers</h3>
+                  <ContainerList containers={d.initContainers} testId="pod-init-containers" />
+                </>
+              ) : null}
+              <h3>Containers</h3>
+              <ContainerList containers={d.containers} testId="pod-containers" />
+            </>
+          )}
+          <PodLogs
+            context={context}
+            namespace={pod.namespace}
+            name={pod.name}
+            containers={d.containers.map((c) => c.name)}
+            initContainers={d.initContainers.map((c) => c.name)}
+            restarted={[...d.containers, ...d.initContainers].filter((c) => c.restarts > 0).map((c) => c.name)}
+            expanded={logsOnly}
+            onExpand={setLogsOnly}
+          />
+          {logsOnly ? null : (
+            <>
               <h3>Conditions</h3>
               <ul className="plain" data-testid="pod-conditions">
                 {d.conditions.map((c) => (
@@ -111,14 +133,6 @@ export function PodDetails({ context, pod, gone, width, onClose }: PodDetailsPro
                   </li>
                 ))}
               </ul>
-              {d.initContainers.length > 0 ? (
-                <>
-                  <h3>Init containers</h3>
-                  <ContainerList containers={d.initContainers} testId="pod-init-containers" />
-                </>
-              ) : null}
-              <h3>Containers</h3>
-              <ContainerList containers={d.containers} testId="pod-containers" />
               <PodForwards
                 pod={{ context, namespace: pod.namespace, name: pod.name }}
                 running={!gone && !pod.deleting && pod.phase === 'Running'}
@@ -147,16 +161,6 @@ export function PodDetails({ context, pod, gone, width, onClose }: PodDetailsPro
               </ul>
             </>
           )}
-          <PodLogs
-            context={context}
-            namespace={pod.namespace}
-            name={pod.name}
-            containers={d.containers.map((c) => c.name)}
-            initContainers={d.initContainers.map((c) => c.name)}
-            restarted={[...d.containers, ...d.initContainers].filter((c) => c.restarts > 0).map((c) => c.name)}
-            expanded={logsOnly}
-            onExpand={setLogsOnly}
-          />
         </>
       ) : null}
       <div className="danger-zone" hidden={logsOnly}>

@@ -9,7 +9,7 @@ describe('podColumnsFor', () => {
   it('drops the node, then the namespace, then the age as the table narrows', () => {
     expect(podColumnsFor(640)).toEqual(['name', 'namespace', 'status', 'ready', 'restarts', 'age']);
     expect(podColumnsFor(540)).toEqual(['name', 'status', 'ready', 'restarts', 'age']);
-    expect(podColumnsFor(420)).toEqual(['name', 'status', 'ready', 'restarts']);
+    expect(podColumnsFor(440)).toEqual(['name', 'status', 'ready', 'restarts']);
     expect(podColumnsFor(200)).toEqual(['name', 'status', 'ready']);
   });
 

@@ -10,7 +10,7 @@ interface ColumnSpec {
 export const POD_COLUMNS: Record<PodColumn, ColumnSpec> = {
   name: { label: 'Name', track: 'minmax(140px, 2.2fr)', min: 140 },
   namespace: { label: 'Namespace', track: 'minmax(90px, 1fr)', min: 90 },
-  status: { label: 'Status', track: 'minmax(110px, 1.2fr)', min: 110 },
+  status: { label: 'Status', track: 'minmax(130px, 1.2fr)', min: 130 },
   ready: { label: 'Ready', track: '52px', min: 52 },
   restarts: { label: 'Restarts', track: '64px', min: 64 },
   age: { label: 'Age', track: '52px', min: 52 },
