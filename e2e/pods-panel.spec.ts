@@ -88,7 +88,7 @@ test('at 1440×900 the panel splits the screen with a divider that resizes it', 
 test('the log pane searches, wraps, downloads, and shows the previous container’s log', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(homeport.url);
-  await openPod(page, 'panel-crash');
+  await openPod(page, 'panel-web-with-a-rather-long-name-0');
   const logs = new PodLogPane(page);
   await logs.expectText('starting');
 
@@ -110,7 +110,8 @@ test('the log pane searches, wraps, downloads, and shows the previous container�
   await expect(logs.view()).toHaveCSS('white-space', 'pre-wrap');
 
   // The crash-looping pod restarts: the previous container's log holds its last words.
-  await expect(new PodsPage(page).row('default', 'panel-crash')).toContainText(/CrashLoopBackOff|Running/);
+  await new PodsPage(page).openDetails('default', 'panel-crash');
+  await expect(page.getByTestId('pod-details')).toContainText('panel-crash');
   await expect
     .poll(
       async () =>

@@ -160,6 +160,7 @@ export function PodsScreen() {
         <>
           {overlay ? null : <SplitDivider width={sideWidth} min={MIN_PANEL} max={maxPanel} onResize={resize} />}
           <PodDetails
+            key={selected.uid}
             context={active.name}
             pod={selectedNow ?? selected}
             gone={!selectedNow}

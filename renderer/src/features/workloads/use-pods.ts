@@ -45,6 +45,8 @@ export function usePodDetail(context: string, pod: PodSummary, gone: boolean) {
   return useQuery({
     queryKey: ['kube:getPod', context, pod.namespace, pod.name, revision],
     queryFn: () => invoke('kube:getPod', { context, namespace: pod.namespace, name: pod.name }),
+    // The panel keeps showing (and its log keeps streaming) while a change of the pod is read again.
+    placeholderData: (previous) => (previous?.summary.uid === pod.uid ? previous : undefined),
     enabled: !gone,
   });
 }
