@@ -53,6 +53,7 @@ import { openS3Objects } from './core/s3/objects';
 import { createResourceService } from './core/kube/resources/resource-service';
 // Overview and notifications (issue 17).
 import { createClusterOverview } from './core/overview/cluster-overview';
+import { createSelectionStore } from './core/selection/selection-store';
 
 export interface ServiceDeps {
   dataDir: string;
@@ -226,6 +227,10 @@ export function createServices(deps: ServiceDeps) {
     version: HOMEPORT_VERSION,
     mode: deps.mode,
     dataDir,
+    // --- selection (pods & selection helper) ---
+    /** The chosen cluster, target and endpoints, remembered in the data directory. */
+    selection: createSelectionStore(dataDir),
+    // --- end selection ---
     settings,
     clusters,
     kube,

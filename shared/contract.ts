@@ -26,6 +26,7 @@ import {
   uninstallResultSchema,
 } from './deploy-schemas';
 import { leaseDeltaSchema, logChunkSchema, podDeltaSchema, podDetailSchema } from './kube-schemas';
+import { selectionSchema } from './selection-schemas';
 import {
   connectionTestInputSchema,
   connectionTestSchema,
@@ -368,6 +369,11 @@ export const channels = {
   // Resource browser (issue 17).
   ...resourceChannels,
   ...resourceActionChannels,
+  // --- selection (pods & selection helper): the chosen cluster, target and endpoints, kept across restarts ---
+  'selection:get': channel(empty, selectionSchema),
+  /** Sets the fields given, keeps the others; returns the whole selection. */
+  'selection:set': channel(selectionSchema, selectionSchema),
+  // --- end selection ---
 } as const;
 
 export type Channels = typeof channels;
@@ -398,6 +404,8 @@ export const topics = {
         container: k8sName.optional(),
         follow: z.boolean(),
         tailLines: z.number().int().min(1).max(10_000).optional(),
+        /** The log of the container before the last restart (never followed: it has ended). */
+        previous: z.boolean().optional(),
       })
       .strict(),
     event: logChunkSchema,

@@ -73,6 +73,8 @@ export const eventSummarySchema = z.object({
   reason: z.string(),
   message: z.string(),
   count: z.number().int(),
+  /** When the first of the aggregated occurrences happened, if known. */
+  firstSeen: z.string().optional(),
   lastSeen: z.string(),
 });
 export type EventSummary = z.infer<typeof eventSummarySchema>;
@@ -88,6 +90,8 @@ export const podDetailSchema = z.object({
     }),
   ),
   containers: z.array(containerDetailSchema),
+  /** Init containers, in the order they run before the app containers. */
+  initContainers: z.array(containerDetailSchema),
   events: z.array(eventSummarySchema),
   podIP: z.string().optional(),
   labels: z.record(z.string(), z.string()),

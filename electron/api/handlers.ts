@@ -73,6 +73,10 @@ export function createHandlers(services: Services): Handlers {
     // First run (CLI area): the empty Connections screen's "Try the sandbox".
     'sandbox:try': () => trySandbox(services),
     ...createResourceActionHandlers(services),
+    // --- selection (pods & selection helper) ---
+    'selection:get': () => services.selection.get(),
+    'selection:set': (change) => services.selection.set(change),
+    // --- end selection ---
   };
 }
 

@@ -1,6 +1,6 @@
 import type * as http from 'node:http';
 import type { ImageContract } from '../core/stacks/upstream';
-import { notFound } from './http-util';
+import { ApiError, notFound } from './http-util';
 import { gracefulDelete, NODES, placePod, PODS, readyNodes, type PodRuntime } from './runtime';
 import type { KObject, Store } from './store';
 import { createPodEvents } from './pod-events';
@@ -16,6 +16,12 @@ type Containers = { name: string; image: string }[];
 const containersOf = (pod: KObject) => ((pod.spec?.containers as Containers | undefined) ?? []).filter((c) => c?.name);
 const tagOf = (image: string) => image.split('/').pop()?.split(':')[1] ?? 'latest';
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+interface LogBook {
+  lines: string[];
+  previous?: string[];
+  followers: Set<http.ServerResponse>;
+}
 
 interface PodState {
   stage: 'pending' | 'scheduled' | 'creating' | 'running' | 'ready' | 'failing' | 'done';
@@ -37,7 +43,10 @@ export function createKubelet(
   contracts: readonly ImageContract[] = [],
 ): PodRuntime & { forget(pod: KObject): void } {
   const states = new Map<string, PodState>();
-  const logs = new Map<string, { lines: string[]; followers: Set<http.ServerResponse> }>();
+  /** When each restarted pod's container last exited (the lastState the kubelet reports). */
+  const lastExits = new Map<string, string>();
+  /** Per pod: the current container's lines and, after a restart, the terminated one's (what `previous` reads). */
+  const logs = new Map<string, LogBook>();
   const events = createPodEvents(store);
   const event = events.event;
   const ms = (base: number) => Math.max(10, Math.round(base * speed));
@@ -53,6 +62,19 @@ export function createKubelet(
     for (const res of book.followers) res.write(`${text}\n`);
   }
 
+  /**
+   * The container exited and will be started again: its log becomes the previous container's, the
+   * new one starts empty, and followers see the end of the stream, as from a real kubelet.
+   */
+  function restarted(pod: KObject) {
+    const book = logs.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
+    if (!book) return;
+    book.previous = book.lines;
+    book.lines = [];
+    for (const res of book.followers) res.end();
+    book.followers.clear();
+  }
+
   function update(pod: KObject, status: Record<string, unknown>, spec?: Record<string, unknown>) {
     const current = store.peek(PODS, pod.metadata.namespace, pod.metadata.name);
     if (!current || current.metadata.uid !== pod.metadata.uid) return;
@@ -64,6 +86,7 @@ export function createKubelet(
     {
       event,
       log,
+      restarted,
       setStatus: (pod, status) => update(pod, status),
       ms,
       crashes: (image) => tagOf(image) === CRASH_TAG,
@@ -85,6 +108,7 @@ export function createKubelet(
   ];
 
   function containerStatuses(pod: KObject, state: Record<string, unknown>, ready: boolean, restarts: number) {
+    const lastExit = lastExits.get(pod.metadata.uid ?? '');
     return containersOf(pod).map((c) => ({
       name: c.name,
       image: c.image,
@@ -93,6 +117,22 @@ export function createKubelet(
       restartCount: restarts,
       started: 'running' in state,
       state,
+      ...(lastExit ? { lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: lastExit } } } : {}),
+    }));
+  }
+
+  /** Init containers ran to completion before the app containers started (the sandbox runs nothing in them). */
+  function initContainerStatuses(pod: KObject) {
+    const inits = ((pod.spec?.initContainers as Containers | undefined) ?? []).filter((c) => c?.name);
+    const at = now();
+    return inits.map((c) => ({
+      name: c.name,
+      image: c.image,
+      imageID: '',
+      ready: true,
+      restartCount: 0,
+      started: false,
+      state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: at, finishedAt: at } },
     }));
   }
 
@@ -154,6 +194,7 @@ export function createKubelet(
           podIP: ip,
           podIPs: [{ ip }],
           startTime: now(),
+          ...(pod.spec?.initContainers ? { initContainerStatuses: initContainerStatuses(pod) } : {}),
           containerStatuses: containerStatuses(pod, { running: { startedAt: now() } }, false, st.restarts),
         });
         for (const c of containersOf(pod)) log(pod, `INFO ${c.name} starting (image ${c.image})`);
@@ -180,6 +221,8 @@ export function createKubelet(
         if (images.includes(CRASH_TAG)) {
           st.restarts += 1;
           log(pod, 'ERROR exiting: simulated crash');
+          lastExits.set(pod.metadata.uid ?? '', now());
+          restarted(pod);
           update(pod, {
             containerStatuses: containerStatuses(
               pod,
@@ -273,6 +316,7 @@ export function createKubelet(
 
   function forget(pod: KObject) {
     states.delete(pod.metadata.uid ?? '');
+    lastExits.delete(pod.metadata.uid ?? '');
     upstream.forget(pod.metadata.uid ?? '');
     events.forget(pod.metadata.uid);
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
@@ -297,12 +341,19 @@ export function createKubelet(
       throw Object.assign(notFound('containers', container), { code: 400, reason: 'BadRequest' });
     }
     const book = logs.get(`${namespace}/${name}`);
+    const previous = q.get('previous') === 'true';
+    if (previous && !book?.previous) {
+      // The kubelet's words (pkg/kubelet/kubelet_pods.go, validateContainerLogStatus), sent as a 400.
+      const which = container ?? containersOf(pod)[0]?.name ?? '';
+      throw new ApiError(400, 'BadRequest', `previous terminated container "${which}" in pod "${name}" not found`);
+    }
     const tail = Number(q.get('tailLines') ?? 0);
-    const lines = book?.lines ?? [];
+    const lines = (previous ? book?.previous : book?.lines) ?? [];
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
     const shown = tail > 0 ? lines.slice(-tail) : lines;
     if (shown.length > 0) res.write(`${shown.join('\n')}\n`);
-    if (q.get('follow') !== 'true' || !book) return void res.end();
+    // A terminated container writes nothing more: following its log ends at once.
+    if (q.get('follow') !== 'true' || !book || previous) return void res.end();
     book.followers.add(res);
     res.on('close', () => book.followers.delete(res));
   }

@@ -15,6 +15,8 @@ import { containerStatus, type ContainerRun } from './runtime';
 export interface KubeletIO {
   event(pod: KObject, reason: string, message: string, type?: 'Normal' | 'Warning'): void;
   log(pod: KObject, line: string): void;
+  /** The container exited and will be started again: its log becomes the previous container's. */
+  restarted?(pod: KObject): void;
   /** Merges into the pod's status, if the pod is still the same one. */
   setStatus(pod: KObject, status: Record<string, unknown>): void;
   /** A delay in ms, scaled by the sandbox speed. */
@@ -100,6 +102,7 @@ export function createUpstreamKubelet(store: Store, io: KubeletIO, contracts: re
     }
     r.lastState = { terminated };
     r.restarts += 1;
+    io.restarted?.(pod);
     const wait = backoffSeconds(r.restarts);
     const who = `${r.spec.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
     r.state = 'waiting';

@@ -11,6 +11,8 @@ export interface PodLogParams {
   container?: string;
   follow: boolean;
   tailLines?: number;
+  /** The previous (terminated) container's log: the API server's `previous=true`. */
+  previous?: boolean;
 }
 
 function endReason(err: unknown, p: PodLogParams): string {
@@ -39,13 +41,19 @@ export function streamPodLogs(
 
   const query = new URLSearchParams();
   if (params.container) query.set('container', params.container);
-  if (params.follow) query.set('follow', 'true');
+  // A terminated container writes no more: its log is read, never followed.
+  if (params.follow && !params.previous) query.set('follow', 'true');
+  if (params.previous) query.set('previous', 'true');
   if (params.tailLines) query.set('tailLines', String(params.tailLines));
   const path = `/api/v1/namespaces/${encodeURIComponent(params.namespace)}/pods/${encodeURIComponent(params.name)}/log?${query}`;
 
   let gateway: KubeGateway | undefined;
   void (async () => {
-    let reason = params.follow ? 'The container stopped writing its log' : 'End of the log';
+    let reason = params.previous
+      ? 'End of the previous container’s log'
+      : params.follow
+        ? 'The container stopped writing its log'
+        : 'End of the log';
     try {
       gateway = await deps.openGateway(params.context);
       if (abort.signal.aborted) return gateway.close();

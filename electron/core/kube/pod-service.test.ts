@@ -112,6 +112,58 @@ describe('getPod', () => {
     );
   });
 
+  it('lists init containers with their state and folds repeated events into one line', async () => {
+    server.put(
+      'pods',
+      fakePod('media', 'api-0', {
+        metadata: { name: 'api-0', namespace: 'media', uid: 'pod-uid' },
+        spec: {
+          initContainers: [{ name: 'migrate', image: 'migrate:1' }],
+          containers: [{ name: 'api', image: 'api:1' }],
+        },
+        status: {
+          phase: 'Running',
+          initContainerStatuses: [
+            {
+              name: 'migrate',
+              image: 'migrate:1',
+              ready: true,
+              restartCount: 0,
+              state: { terminated: { reason: 'Completed', exitCode: 0 } },
+            },
+          ],
+        },
+      }),
+    );
+    const backOff = (name: string, first: string, last: string, count: number) => ({
+      metadata: { name, namespace: 'media' },
+      involvedObject: { kind: 'Pod', name: 'api-0', namespace: 'media', uid: 'pod-uid' },
+      type: 'Warning',
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container',
+      count,
+      firstTimestamp: first,
+      lastTimestamp: last,
+    });
+    server.put('events', backOff('b1', '2025-01-01T00:01:00Z', '2025-01-01T00:02:00Z', 3));
+    server.put('events', backOff('b2', '2025-01-01T00:04:00Z', '2025-01-01T00:05:00Z', 2));
+
+    const detail = await service.getPod(ref);
+    expect(detail.initContainers).toEqual([
+      { name: 'migrate', image: 'migrate:1', ready: true, restarts: 0, state: 'terminated', reason: 'Completed' },
+    ]);
+    expect(detail.events).toEqual([
+      {
+        type: 'Warning',
+        reason: 'BackOff',
+        message: 'Back-off restarting failed container',
+        count: 5,
+        firstSeen: '2025-01-01T00:01:00Z',
+        lastSeen: '2025-01-01T00:05:00Z',
+      },
+    ]);
+  });
+
   it('resolves a ReplicaSet owner to its Deployment', async () => {
     server.put('replicasets', {
       metadata: {
@@ -233,6 +285,17 @@ describe('pod logs', () => {
     expect(log.chunks.at(-1)).toEqual({ type: 'end', reason: 'The container stopped writing its log' });
     const req = server.requests.find((r) => r.path.endsWith('/log'))!;
     expect(Object.fromEntries(req.query)).toEqual({ container: 'api', follow: 'true', tailLines: '3' });
+  });
+
+  it('asks for the previous container’s log without following it, and says where it ended', async () => {
+    server.setLogs('media', 'api-0', ['last words']);
+    const log = collect();
+    service.streamPodLogs({ ...ref, follow: true, previous: true, container: 'api' }, log.emit);
+    await waitFor(() => log.end() !== undefined, 'the end');
+    expect(log.lines()).toEqual(['last words']);
+    expect(log.end()).toEqual({ type: 'end', reason: 'End of the previous container’s log' });
+    const req = server.requests.find((r) => r.path.endsWith('/log'))!;
+    expect(Object.fromEntries(req.query)).toEqual({ container: 'api', previous: 'true' });
   });
 
   it('ends a log of a missing pod with a reason naming it', async () => {

@@ -1,4 +1,5 @@
 import type { EventSummary, PodDetail } from '@shared/kube-schemas';
+import { aggregateEvents } from '@shared/pod-events';
 import type { KubeGateway } from './kube-gateway';
 import type { KubeObject } from './kube-stream';
 import { deploymentOf } from './owner-resolver';
@@ -37,7 +38,9 @@ function containerDetail(spec: { name: string; image?: string }, status: Contain
 }
 
 function eventSummary(e: EventObject): EventSummary {
+  const first = e.firstTimestamp ?? e.eventTime;
   return {
+    ...(first ? { firstSeen: first } : {}),
     type: e.type ?? 'Normal',
     reason: e.reason ?? '',
     message: e.message ?? '',
@@ -75,6 +78,7 @@ export function createPodService(withGateway: <R>(context: string, fn: (g: KubeG
       if (deployment) summary.owner = deployment;
       const uid = pod.metadata?.uid;
       const statuses = new Map((pod.status?.containerStatuses ?? []).map((c) => [c.name, c]));
+      const initStatuses = new Map((pod.status?.initContainerStatuses ?? []).map((c) => [c.name, c]));
       return {
         summary,
         conditions: (pod.status?.conditions ?? []).map((c) => ({
@@ -84,12 +88,14 @@ export function createPodService(withGateway: <R>(context: string, fn: (g: KubeG
           ...(c.lastTransitionTime ? { lastTransitionTime: c.lastTransitionTime } : {}),
         })),
         containers: (pod.spec?.containers ?? []).map((c) => containerDetail(c, statuses.get(c.name))),
+        // The API server requires a name on every init container, as on every container.
+        initContainers: ((pod.spec?.initContainers ?? []) as { name: string; image?: string }[]).map((c) =>
+          containerDetail(c, initStatuses.get(c.name)),
+        ),
         // A StatefulSet pod reuses its name; events of an earlier pod by that name are not this one's.
-        events: events
-          .filter((e) => !uid || !e.involvedObject?.uid || e.involvedObject.uid === uid)
-          .map(eventSummary)
-          .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
-          .slice(0, MAX_EVENTS),
+        events: aggregateEvents(
+          events.filter((e) => !uid || !e.involvedObject?.uid || e.involvedObject.uid === uid).map(eventSummary),
+        ).slice(0, MAX_EVENTS),
         ...(pod.status?.podIP ? { podIP: pod.status.podIP } : {}),
         labels: pod.metadata?.labels ?? {},
       };

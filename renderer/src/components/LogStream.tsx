@@ -1,8 +1,18 @@
 import { useEffect, useRef } from 'react';
-import type { LogLines } from '../lib/log-lines';
+import { splitMatches, type LogLines } from '../lib/log-lines';
+
+interface LogStreamProps {
+  log: LogLines;
+  follow: boolean;
+  testId: string;
+  /** Long lines wrap (the default) or scroll sideways. */
+  wrap?: boolean;
+  /** Text to highlight in every line (case-insensitive). */
+  search?: string;
+}
 
 /** A log view (fed by useLogLines), scrolled to the end while following. */
-export function LogStream({ log, follow, testId }: { log: LogLines; follow: boolean; testId: string }) {
+export function LogStream({ log, follow, testId, wrap = true, search = '' }: LogStreamProps) {
   const view = useRef<HTMLPreElement>(null);
 
   useEffect(() => {
@@ -10,10 +20,22 @@ export function LogStream({ log, follow, testId }: { log: LogLines; follow: bool
     if (el && follow) el.scrollTop = el.scrollHeight;
   }, [log.lines, follow]);
 
+  // The first match comes into view when the search changes.
+  useEffect(() => {
+    if (search) view.current?.querySelector('mark')?.scrollIntoView({ block: 'center' });
+  }, [search]);
+
   return (
     <>
-      <pre ref={view} className="log-view" data-testid={testId}>
-        {log.lines.join('\n')}
+      <pre ref={view} className={`log-view${wrap ? '' : ' nowrap'}`} data-testid={testId} data-wrap={wrap}>
+        {search
+          ? log.lines.map((line, i) => (
+              <span key={i}>
+                {splitMatches(line, search).map((p, j) => (p.match ? <mark key={j}>{p.text}</mark> : p.text))}
+                {'\n'}
+              </span>
+            ))
+          : log.lines.join('\n')}
       </pre>
       {log.ended ? <div className="muted small">Log stream ended: {log.ended}</div> : null}
     </>

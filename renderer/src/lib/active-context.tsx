@@ -1,8 +1,7 @@
-import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import type { ContextSummary } from '@shared/contract';
 import { useContexts } from '../features/connections/use-contexts';
-
-const STORAGE_KEY = 'homeport.activeContext';
+import { useSelection } from './use-selection';
 
 interface ActiveContextValue {
   /** The context the live screens show, if any exists. */
@@ -13,26 +12,30 @@ interface ActiveContextValue {
 
 const ActiveContext = createContext<ActiveContextValue>({ contexts: [], select: () => {} });
 
-/** Remembers which context the live screens show: the user's pick, else kubeconfig's current. */
+/** The context shown when the user has not chosen one (or theirs is gone): kubeconfig's current, else the sandbox. */
+export function defaultContext(contexts: readonly ContextSummary[]): ContextSummary | undefined {
+  return contexts.find((c) => c.current) ?? contexts.find((c) => c.simulated) ?? contexts[0];
+}
+
+/**
+ * Which context the live screens show: the user's pick, remembered in the data directory. The
+ * first context shown is remembered as the pick too, so adding a kubeconfig (whose current-context
+ * may come first) never switches the screens to another cluster.
+ */
 export function ActiveContextProvider({ children }: { children: ReactNode }) {
   const list = useContexts();
-  const [chosen, setChosen] = useState<string | null>(() => localStorage.getItem(STORAGE_KEY));
-  const value = useMemo<ActiveContextValue>(() => {
-    const contexts = list.data?.contexts ?? [];
-    const active =
-      contexts.find((c) => c.name === chosen) ??
-      contexts.find((c) => c.current) ??
-      contexts.find((c) => c.simulated) ??
-      contexts[0];
-    return {
-      active,
-      contexts,
-      select: (name) => {
-        localStorage.setItem(STORAGE_KEY, name);
-        setChosen(name);
-      },
-    };
-  }, [list.data, chosen]);
+  const { selection, loaded, update } = useSelection();
+  const chosen = selection?.context;
+  const contexts = useMemo(() => list.data?.contexts ?? [], [list.data]);
+  const active = loaded ? (contexts.find((c) => c.name === chosen) ?? defaultContext(contexts)) : undefined;
+  const activeName = active?.name;
+  useEffect(() => {
+    if (loaded && !chosen && activeName) update({ context: activeName });
+  }, [loaded, chosen, activeName, update]);
+  const value = useMemo<ActiveContextValue>(
+    () => ({ active, contexts, select: (name) => update({ context: name }) }),
+    [active, contexts, update],
+  );
   return <ActiveContext.Provider value={value}>{children}</ActiveContext.Provider>;
 }
 

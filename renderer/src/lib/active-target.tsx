@@ -1,13 +1,10 @@
-import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import type { ContextSummary } from '@shared/contract';
 import type { DockerEndpoint } from '@shared/swarm-schemas';
 import type { Target, TargetKind } from '@shared/target-schemas';
 import { useEndpoints } from '../features/swarm/use-endpoints';
 import { useActiveContext } from './active-context';
-
-const ENDPOINT_KEY = 'homeport.activeEndpoint';
-const KIND_KEY = 'homeport.targetKind';
-const NAMESPACE_KEY = 'homeport.targetNamespace';
+import { useSelection } from './use-selection';
 
 interface ActiveTargetValue {
   kind: TargetKind;
@@ -26,10 +23,8 @@ interface ActiveTargetValue {
   targetFor(stack: string): Target | undefined;
 }
 
-const ActiveTarget = createContext<ActiveTargetValue | undefined>(undefined);
-
-const remembered = (key: string) => localStorage.getItem(key);
-const remember = (key: string, value: string) => localStorage.setItem(key, value);
+/** Exported for SwarmEndpointScope, which gives the Swarm and Leaders screens their own endpoint. */
+export const ActiveTarget = createContext<ActiveTargetValue | undefined>(undefined);
 
 /**
  * The target the stack screens act on, shared by every screen and remembered across restarts: the
@@ -38,40 +33,32 @@ const remember = (key: string, value: string) => localStorage.setItem(key, value
 export function ActiveTargetProvider({ children }: { children: ReactNode }) {
   const { active, contexts, select } = useActiveContext();
   const endpointList = useEndpoints();
-  const [kind, setKindState] = useState<TargetKind>(() => (remembered(KIND_KEY) === 'swarm' ? 'swarm' : 'kubernetes'));
-  const [namespace, setNamespaceState] = useState(() => remembered(NAMESPACE_KEY) ?? '');
-  const [chosenEndpoint, setChosenEndpoint] = useState(() => remembered(ENDPOINT_KEY));
+  const { selection, update } = useSelection();
+  const kind: TargetKind = selection?.targetKind ?? 'kubernetes';
+  const namespace = selection?.targetNamespace ?? '';
+  const chosenEndpoint = selection?.endpoint;
   const value = useMemo<ActiveTargetValue>(() => {
     const endpoints = endpointList.data?.endpoints ?? [];
     const endpoint = endpoints.find((e) => e.name === chosenEndpoint) ?? endpoints[0];
     return {
       kind,
-      setKind: (k) => {
-        remember(KIND_KEY, k);
-        setKindState(k);
-      },
+      setKind: (k) => update({ targetKind: k }),
       namespace,
-      setNamespace: (ns) => {
-        remember(NAMESPACE_KEY, ns);
-        setNamespaceState(ns);
-      },
+      setNamespace: (ns) => update({ targetNamespace: ns }),
       context: active,
       contexts,
       selectContext: select,
       endpoint,
       endpoints,
       endpointsLoading: endpointList.isPending,
-      selectEndpoint: (name) => {
-        remember(ENDPOINT_KEY, name);
-        setChosenEndpoint(name);
-      },
+      selectEndpoint: (name) => update({ endpoint: name }),
       targetFor: (stack) => {
         if (kind === 'swarm') return endpoint ? { kind, endpoint: endpoint.name } : undefined;
         const ns = namespace || stack;
         return active && ns ? { kind, context: active.name, namespace: ns } : undefined;
       },
     };
-  }, [kind, namespace, chosenEndpoint, active, contexts, select, endpointList.data, endpointList.isPending]);
+  }, [kind, namespace, chosenEndpoint, active, contexts, select, endpointList.data, endpointList.isPending, update]);
   return <ActiveTarget.Provider value={value}>{children}</ActiveTarget.Provider>;
 }
 

@@ -1,8 +1,11 @@
 import { podKey } from '@shared/kube-schemas';
 import { formatAge, leaseVerdict, type LeaseVerdict } from '@shared/leases';
+import { SwarmEndpointPicker } from '../../components/SwarmEndpointPicker';
 import { WatchStatusBadge } from '../../components/WatchStatusBadge';
+import { SwarmEndpointScope } from '../../lib/swarm-endpoint';
 import { SwarmManagers } from '../swarm/SwarmManagers';
 import { useActiveContext } from '../../lib/active-context';
+import { useActiveTarget } from '../../lib/active-target';
 import { useNow } from '../../lib/use-live-collection';
 import { StackLeaders } from './StackLeaders';
 import { useLeases } from './use-leases';
@@ -11,6 +14,29 @@ const verdictLabels: Record<LeaseVerdict, string> = { held: 'Held', expired: 'Ex
 const verdictTone: Record<LeaseVerdict, string> = { held: 'tone-ok', expired: 'tone-error', contended: 'tone-warn' };
 
 export function LeadersScreen() {
+  return (
+    <SwarmEndpointScope>
+      <LeadersView />
+    </SwarmEndpointScope>
+  );
+}
+
+/** The Swarm part of the Leaders screen, with its own endpoint picker. */
+function SwarmPart() {
+  const { endpoints } = useActiveTarget();
+  if (endpoints.length === 0) return <SwarmManagers />;
+  return (
+    <>
+      <div className="toolbar" data-testid="leaders-swarm-picker">
+        <span className="muted small">Swarm endpoint</span>
+        <SwarmEndpointPicker testId="leaders-endpoint" />
+      </div>
+      <SwarmManagers />
+    </>
+  );
+}
+
+function LeadersView() {
   const { active } = useActiveContext();
   const { leases, status } = useLeases(active?.name);
   const now = useNow(1000);
@@ -18,7 +44,7 @@ export function LeadersScreen() {
     return (
       <>
         <p className="empty">Add a cluster on the Connections screen to see its leaders.</p>
-        <SwarmManagers />
+        <SwarmPart />
         <StackLeaders />
       </>
     );
@@ -70,7 +96,7 @@ export function LeadersScreen() {
           </tbody>
         </table>
       </section>
-      <SwarmManagers />
+      <SwarmPart />
       <StackLeaders />
     </>
   );

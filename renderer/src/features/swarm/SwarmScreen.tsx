@@ -2,37 +2,33 @@ import { useState } from 'react';
 import type { SwarmService, SwarmTask } from '@shared/swarm-schemas';
 import { LogStream } from '../../components/LogStream';
 import { ShellDock } from '../../components/ShellDock';
+import { SwarmEndpointPicker } from '../../components/SwarmEndpointPicker';
 import { WatchStatusBadge } from '../../components/WatchStatusBadge';
+import { SwarmEndpointScope } from '../../lib/swarm-endpoint';
 import { useActiveEndpoint, useServiceLogs, useSwarmNodes, useSwarmServices, useSwarmTasks } from './use-swarm';
 
 /** A Swarm endpoint live: nodes (leader first), services, and a service's tasks and log. */
 export function SwarmScreen() {
-  const { active, endpoints, loading, select } = useActiveEndpoint();
+  return (
+    <SwarmEndpointScope>
+      <SwarmView />
+    </SwarmEndpointScope>
+  );
+}
+
+function SwarmView() {
+  const { active, loading } = useActiveEndpoint();
   const nodes = useSwarmNodes(active?.name);
   const services = useSwarmServices(active?.name);
   const [selected, setSelected] = useState<string>();
-  if (loading) return <p className="muted">Loading endpoints…</p>;
+  if (loading) return <p className="muted">Looking for a Docker endpoint that answers…</p>;
   if (!active) return <p className="empty">Add a Docker endpoint on the Connections screen to see its swarm.</p>;
   const service = services.items.find((s) => s.id === selected);
   return (
     <section aria-labelledby="swarm-title">
       <header className="page-header">
         <h1 id="swarm-title">Swarm</h1>
-        <select
-          aria-label="Docker endpoint"
-          data-testid="swarm-endpoint"
-          value={active.name}
-          onChange={(e) => {
-            select(e.target.value);
-            setSelected(undefined);
-          }}
-        >
-          {endpoints.map((e) => (
-            <option key={e.name} value={e.name}>
-              {e.name}
-            </option>
-          ))}
-        </select>
+        <SwarmEndpointPicker testId="swarm-endpoint" onChange={() => setSelected(undefined)} />
         <WatchStatusBadge status={services.status.state === 'live' ? nodes.status : services.status} />
       </header>
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { podKey, type PodSummary } from '@shared/kube-schemas';
 import { formatAge } from '@shared/leases';
 import { VirtualRows } from '../../components/VirtualRows';
@@ -7,22 +7,94 @@ import { useActiveContext } from '../../lib/active-context';
 import { useNow } from '../../lib/use-live-collection';
 import { ActiveForwards } from '../portforward/ActiveForwards';
 import { PodDetails } from './PodDetails';
+import { POD_COLUMNS, podColumnsFor, podGridTemplate, type PodColumn } from './pod-columns';
+import { SplitDivider } from './SplitDivider';
 import { podStatusText, podStatusTone, usePods } from './use-pods';
+import { useWidth } from './use-width';
 
 const ROW_HEIGHT = 34;
+const PANEL_WIDTH_KEY = 'homeport.podPanelWidth';
+/** Below these widths the panel would squeeze the table or itself: it opens over the table instead. */
+const MIN_TABLE = 480;
+const MIN_PANEL = 360;
+const DIVIDER = 8;
+
+function rememberedPanelWidth(): number {
+  const n = Number(localStorage.getItem(PANEL_WIDTH_KEY));
+  return Number.isFinite(n) && n >= MIN_PANEL ? n : 480;
+}
+
+function cell(column: PodColumn, p: PodSummary, now: number, namespaceShown: boolean): ReactNode {
+  switch (column) {
+    case 'name':
+      return (
+        <span className="strong ellipsis" title={podKey(p)}>
+          {namespaceShown ? null : <span className="muted">{p.namespace}/</span>}
+          {p.name}
+        </span>
+      );
+    case 'namespace':
+      return <span className="ellipsis">{p.namespace}</span>;
+    case 'status':
+      return <span className={`ellipsis tone-${podStatusTone(p)}`}>{podStatusText(p)}</span>;
+    case 'ready':
+      return (
+        <span>
+          {p.ready}/{p.total}
+        </span>
+      );
+    case 'restarts':
+      return <span>{p.restarts}</span>;
+    case 'age':
+      return <span>{formatAge(p.createdAt, now)}</span>;
+    case 'node':
+      return <span className="ellipsis muted">{p.node ?? '—'}</span>;
+  }
+}
 
 export function PodsScreen() {
   const { active } = useActiveContext();
   const [namespace, setNamespace] = useState('');
   const [text, setText] = useState('');
   const [selected, setSelected] = useState<PodSummary | undefined>();
+  const [panelWidth, setPanelWidth] = useState(rememberedPanelWidth);
   const { rows, total, namespaces, status } = usePods(active?.name, { namespace, text });
   const now = useNow(5000);
+  const [splitRef, splitWidth] = useWidth<HTMLElement>();
+  const [tableRef, tableWidth] = useWidth<HTMLDivElement>();
+
+  useEffect(() => {
+    if (!selected) return;
+    const close = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !(e.target instanceof HTMLInputElement)) setSelected(undefined);
+    };
+    window.addEventListener('keydown', close);
+    return () => window.removeEventListener('keydown', close);
+  }, [selected]);
 
   if (!active) return <p className="empty">Add a cluster on the Connections screen to see its pods.</p>;
   const selectedNow = selected ? rows.find((p) => p.uid === selected.uid) : undefined;
+  const maxPanel = splitWidth - MIN_TABLE - DIVIDER;
+  const overlay = selected !== undefined && maxPanel < MIN_PANEL;
+  const sideWidth = overlay
+    ? Math.min(panelWidth, Math.max(MIN_PANEL, splitWidth - 48))
+    : Math.min(Math.max(panelWidth, MIN_PANEL), Math.max(MIN_PANEL, maxPanel));
+  const resize = (w: number) => {
+    setPanelWidth(w);
+    localStorage.setItem(PANEL_WIDTH_KEY, String(w));
+  };
+  const columns = podColumnsFor(tableWidth || 1200);
+  const grid = { gridTemplateColumns: podGridTemplate(columns) };
+  const namespaceShown = columns.includes('namespace');
+
   return (
-    <section aria-labelledby="pods-title" className="split">
+    <section
+      ref={splitRef}
+      aria-labelledby="pods-title"
+      className={`split pods-split${overlay ? ' overlay' : ''}`}
+      data-layout={selected ? (overlay ? 'overlay' : 'split') : 'table'}
+      data-testid="pods-split"
+    >
       <div className="split-main">
         <header className="page-header">
           <h1 id="pods-title">Pods</h1>
@@ -51,15 +123,13 @@ export function PodsScreen() {
             {rows.length === total ? `${total} pods` : `${rows.length} of ${total} pods`}
           </span>
         </div>
-        <div className="vtable" role="table" aria-label="Pods" data-testid="pods-table">
-          <div className="vtable-head pod-grid" role="row">
-            <span>Name</span>
-            <span>Namespace</span>
-            <span>Status</span>
-            <span>Ready</span>
-            <span>Restarts</span>
-            <span>Age</span>
-            <span>Node</span>
+        <div ref={tableRef} className="vtable" role="table" aria-label="Pods" data-testid="pods-table">
+          <div className="vtable-head pod-grid" role="row" style={grid}>
+            {columns.map((c) => (
+              <span key={c} className="ellipsis" role="columnheader">
+                {POD_COLUMNS[c].label}
+              </span>
+            ))}
           </div>
           <VirtualRows
             rows={rows}
@@ -71,18 +141,15 @@ export function PodsScreen() {
               <button
                 type="button"
                 className={`pod-grid pod-row${selectedNow?.uid === p.uid ? ' selected' : ''}`}
+                style={grid}
                 data-pod={podKey(p)}
                 onClick={() => setSelected(p)}
               >
-                <span className="strong ellipsis">{p.name}</span>
-                <span className="ellipsis">{p.namespace}</span>
-                <span className={`tone-${podStatusTone(p)}`}>{podStatusText(p)}</span>
-                <span>
-                  {p.ready}/{p.total}
-                </span>
-                <span>{p.restarts}</span>
-                <span>{formatAge(p.createdAt, now)}</span>
-                <span className="ellipsis muted">{p.node ?? '—'}</span>
+                {columns.map((c) => (
+                  <span key={c} className="pod-cell" data-col={c}>
+                    {cell(c, p, now, namespaceShown)}
+                  </span>
+                ))}
               </button>
             )}
           />
@@ -90,12 +157,17 @@ export function PodsScreen() {
         <ActiveForwards />
       </div>
       {selected ? (
-        <PodDetails
-          context={active.name}
-          pod={selectedNow ?? selected}
-          gone={!selectedNow}
-          onClose={() => setSelected(undefined)}
-        />
+        <>
+          {overlay ? null : <SplitDivider width={sideWidth} min={MIN_PANEL} max={maxPanel} onResize={resize} />}
+          <PodDetails
+            key={selected.uid}
+            context={active.name}
+            pod={selectedNow ?? selected}
+            gone={!selectedNow}
+            width={sideWidth}
+            onClose={() => setSelected(undefined)}
+          />
+        </>
       ) : null}
     </section>
   );

@@ -45,6 +45,8 @@ export function usePodDetail(context: string, pod: PodSummary, gone: boolean) {
   return useQuery({
     queryKey: ['kube:getPod', context, pod.namespace, pod.name, revision],
     queryFn: () => invoke('kube:getPod', { context, namespace: pod.namespace, name: pod.name }),
+    // The panel keeps showing (and its log keeps streaming) while a change of the pod is read again.
+    placeholderData: (previous) => (previous?.summary.uid === pod.uid ? previous : undefined),
     enabled: !gone,
   });
 }
@@ -53,9 +55,18 @@ export function useDeletePod(pod: PodRef, onDeleted: () => void) {
   return useMutation({ mutationFn: () => invoke('kube:deletePod', pod), onSuccess: onDeleted });
 }
 
-/** The last 200 lines of a pod's log (of one container, if named), then new ones while following. */
-export function usePodLogs(pod: PodRef, container: string, follow: boolean): LogLines {
-  return useLogLines('kube:podLogs', { ...pod, follow, tailLines: 200, ...(container ? { container } : {}) });
+/**
+ * The last 1000 lines of a pod's log (of one container, if named), then new ones while following;
+ * or the previous (terminated) container's log.
+ */
+export function usePodLogs(pod: PodRef, container: string, follow: boolean, previous = false): LogLines {
+  return useLogLines('kube:podLogs', {
+    ...pod,
+    follow,
+    tailLines: 1000,
+    ...(container ? { container } : {}),
+    ...(previous ? { previous } : {}),
+  });
 }
 
 // Kubernetes names are lower-case ASCII, so code-unit order is name order; localeCompare would
