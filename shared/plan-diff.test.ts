@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { describeValueChange, foldRows, isSecretKey, lineDiff, summarizeValueChanges, valuesDiff } from './plan-diff';
+import {
+  describeValueChange,
+  foldRows,
+  isSecretKey,
+  lineDiff,
+  secretValueTest,
+  summarizeValueChanges,
+  valuesDiff,
+} from './plan-diff';
 
 describe('valuesDiff', () => {
   it('lists changed, added and removed values as dotted paths, sorted', () => {
@@ -35,6 +43,15 @@ describe('valuesDiff', () => {
     ]);
     const text = JSON.stringify(diff);
     for (const v of ['hunter2-old', 'hunter2-new', 'tok-1', 'AKIA1']) expect(text).not.toContain(v);
+  });
+
+  it('masks a value stored in a secret whatever its key is called', () => {
+    const inSecret = secretValueTest(['root-admin', '']);
+    expect(valuesDiff({ adminUser: 'admin' }, { adminUser: 'root-admin' }, inSecret)).toEqual([
+      { path: 'adminUser', before: '(secret)', after: '(secret, changed)' },
+    ]);
+    // An empty value stored somewhere does not mask every empty value.
+    expect(valuesDiff({ note: '' }, { note: 'x' }, inSecret)).toEqual([{ path: 'note', before: '""', after: 'x' }]);
   });
 
   it('tells credentials from the names of where they live', () => {

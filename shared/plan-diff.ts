@@ -34,22 +34,26 @@ function format(v: unknown): string {
 
 const lastKey = (path: string) => path.split('.').pop() ?? path;
 
-function walk(a: unknown, b: unknown, path: string, out: ValueChange[]) {
+/** Tells a value that ends up in a secret (a Secret's data), whatever its key is called. */
+export type SecretValueTest = (value: string) => boolean;
+
+function walk(a: unknown, b: unknown, path: string, out: ValueChange[], inSecret: SecretValueTest) {
+  const next = (x: unknown, y: unknown, key: string) => walk(x, y, path ? `${path}.${key}` : key, out, inSecret);
   if (isObject(a) && isObject(b)) {
-    for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
-      walk(a[key], b[key], path ? `${path}.${key}` : key, out);
+    for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) next(a[key], b[key], key);
     return;
   }
   if (a === undefined && isObject(b)) {
-    for (const key of Object.keys(b).sort()) walk(undefined, b[key], path ? `${path}.${key}` : key, out);
+    for (const key of Object.keys(b).sort()) next(undefined, b[key], key);
     return;
   }
   if (isObject(a) && b === undefined) {
-    for (const key of Object.keys(a).sort()) walk(a[key], undefined, path ? `${path}.${key}` : key, out);
+    for (const key of Object.keys(a).sort()) next(a[key], undefined, key);
     return;
   }
   if (JSON.stringify(a) === JSON.stringify(b)) return;
-  const secret = isSecretKey(lastKey(path));
+  const lands = (v: unknown) => (typeof v === 'string' || typeof v === 'number') && inSecret(String(v));
+  const secret = isSecretKey(lastKey(path)) || lands(a) || lands(b);
   const shown = (v: unknown) => (v === undefined ? undefined : secret ? SECRET_MASK : format(v));
   const change: ValueChange = { path };
   const before = shown(a);
@@ -59,11 +63,21 @@ function walk(a: unknown, b: unknown, path: string, out: ValueChange[]) {
   out.push(change);
 }
 
-/** The values that differ between two sets of stack values, as dotted paths, secrets masked. */
-export function valuesDiff(before: unknown, after: unknown): ValueChange[] {
+/**
+ * The values that differ between two sets of stack values, as dotted paths. A value is masked when
+ * its key names a credential or when `inSecret` says it is stored in a secret (an admin user name
+ * that becomes a Secret's key).
+ */
+export function valuesDiff(before: unknown, after: unknown, inSecret: SecretValueTest = () => false): ValueChange[] {
   const out: ValueChange[] = [];
-  walk(before, after, '', out);
+  walk(before, after, '', out, inSecret);
   return out;
+}
+
+/** A SecretValueTest from the values stored in secrets (decoded). */
+export function secretValueTest(values: Iterable<string>): SecretValueTest {
+  const set = new Set([...values].filter((v) => v.length > 0));
+  return (v) => set.has(v);
 }
 
 /** 'logging.level: info → debug'; '(unset)' for a side that has no value. */

@@ -3,7 +3,7 @@
  * revisions, rolls back and uninstalls the stacks of the catalog, and follows their rollouts.
  */
 import type { ApplyResult, Plan, PlanItem, Revision, RolloutStatus, UninstallResult } from '@shared/deploy-schemas';
-import { valuesDiff } from '@shared/plan-diff';
+import { secretValueTest, valuesDiff } from '@shared/plan-diff';
 import { HomeportError } from '../errors';
 import type { KubeGateway } from '../kube/kube-gateway';
 import { providedSecretAnnotations } from '../stacks/kubernetes';
@@ -12,7 +12,7 @@ import { ValuesError } from '../stacks/values-error';
 import { MANAGED_BY, MANAGED_BY_LABEL, STACK_LABEL, type KubeObject, type StackCatalog } from '../stacks/types';
 import { createDeployClient, type DeployClient } from './client';
 import { changedFields } from './diff';
-import { planYaml } from './plan-yaml';
+import { planYaml, secretDataValues } from './plan-yaml';
 import { servesServiceMonitors } from './monitoring';
 import { known, resourceOf, SERVICE_MONITORS, STACK_KINDS, type ResourceInfo } from './paths';
 import {
@@ -423,8 +423,16 @@ export function createDeployEngine(deps: DeployEngineDeps) {
   }
 
   /** The values diff of a plan: the live revision's values against the new ones. */
-  const valuesOf = (current: RecordedRevision | undefined, values: unknown): NonNullable<Plan['values']> =>
-    current ? { from: current.revision, changes: valuesDiff(current.values, values) } : { changes: [] };
+  const valuesOf = (
+    current: RecordedRevision | undefined,
+    values: unknown,
+    manifest: KubeObject[],
+  ): NonNullable<Plan['values']> => {
+    if (!current) return { changes: [] };
+    // A value the manifests store in a Secret (an admin user name) is masked like a password.
+    const inSecret = secretValueTest(secretDataValues([...current.manifest, ...manifest]));
+    return { from: current.revision, changes: valuesDiff(current.values, values, inSecret) };
+  };
 
   async function rolloutStatus(ref: StackRef): Promise<RolloutStatus> {
     return withClient(ref.context, (client) => readRolloutStatus(client, ref.namespace, ref.stack));
@@ -438,7 +446,7 @@ export function createDeployEngine(deps: DeployEngineDeps) {
         const { values, manifest } = await renderFor(client, p);
         const plan = (await compute(client, p, manifest, p.provided)).plan;
         const [current] = await readRevisions(client, p.namespace, p.stack);
-        return { ...plan, values: valuesOf(current, values) };
+        return { ...plan, values: valuesOf(current, values, manifest) };
       });
     },
 
@@ -478,7 +486,7 @@ export function createDeployEngine(deps: DeployEngineDeps) {
         const { target, current } = await findRevision(client, ref);
         checkProvided(ref, target.manifest, ref.provided);
         const plan = (await compute(client, ref, target.manifest, ref.provided)).plan;
-        return { ...plan, values: valuesOf(current, target.values), rollbackTo: ref.revision };
+        return { ...plan, values: valuesOf(current, target.values, target.manifest), rollbackTo: ref.revision };
       });
     },
 

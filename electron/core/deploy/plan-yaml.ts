@@ -113,3 +113,16 @@ export function planYaml(
   if (desired) out.desired = toYaml(prepare(desired, live, live !== undefined, kube));
   return out;
 }
+
+/** The values a manifest stores in its Secrets (data decoded, stringData as is). */
+export function secretDataValues(manifest: { kind?: string; data?: unknown; stringData?: unknown }[]): string[] {
+  const out: string[] = [];
+  for (const o of manifest) {
+    if (o.kind !== 'Secret') continue;
+    if (isObject(o.data))
+      for (const v of Object.values(o.data))
+        if (typeof v === 'string') out.push(Buffer.from(v, 'base64').toString('utf8'));
+    if (isObject(o.stringData)) for (const v of Object.values(o.stringData)) if (typeof v === 'string') out.push(v);
+  }
+  return out;
+}

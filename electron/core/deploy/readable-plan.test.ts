@@ -54,7 +54,8 @@ describe('readable plans and confirmed rollbacks against the sandbox', () => {
     expect(plan.values).toEqual({
       from: 1,
       changes: [
-        { path: 'adminUser', before: 'admin', after: 'operator-7f3a' },
+        // The admin user name is stored in a Secret: it is masked like a password.
+        { path: 'adminUser', before: '(secret)', after: '(secret, changed)' },
         { path: 'image', before: 'nginx:1.27', after: 'nginx:1.28' },
       ],
     });
@@ -85,7 +86,7 @@ describe('readable plans and confirmed rollbacks against the sandbox', () => {
       expect(text).not.toContain(value);
       expect(text).not.toContain(Buffer.from(value, 'base64').toString('utf8'));
     }
-    expect(text).not.toContain(b64('operator-7f3a'));
+    for (const value of ['operator-7f3a', b64('operator-7f3a'), b64('admin')]) expect(text).not.toContain(value);
   });
 
   it('plans a rollback without applying it, then rolls back recording exactly one revision', async () => {
@@ -114,9 +115,10 @@ describe('readable plans and confirmed rollbacks against the sandbox', () => {
       manager: 'homeport',
       host: 'desk-7',
       user: 'ana',
-      summary: 'rollback to 1: adminUser: operator-7f3a → admin; image: nginx:1.28 → nginx:1.27',
+      summary: 'rollback to 1: adminUser: (secret) → (secret, changed); image: nginx:1.28 → nginx:1.27',
     });
-    expect(after[1]?.summary).toBe('adminUser: admin → operator-7f3a; image: nginx:1.27 → nginx:1.28');
+    expect(after[1]?.summary).toBe('adminUser: (secret) → (secret, changed); image: nginx:1.27 → nginx:1.28');
+    expect(JSON.stringify(after.map((r) => r.summary))).not.toContain('operator-7f3a');
     expect(after[2]?.summary).toBe('first revision');
   });
 

@@ -6,9 +6,10 @@
 import { hostname, userInfo } from 'node:os';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Revision } from '@shared/deploy-schemas';
-import { summarizeValueChanges, valuesDiff } from '@shared/plan-diff';
+import { secretValueTest, summarizeValueChanges, valuesDiff, type SecretValueTest } from '@shared/plan-diff';
 import { MANAGED_BY, MANAGED_BY_LABEL, STACK_LABEL, type KubeObject } from '../stacks/types';
 import { FIELD_MANAGER, type DeployClient } from './client';
+import { secretDataValues } from './plan-yaml';
 import { known } from './paths';
 
 export const REVISION_LABEL = 'homeport.dev/revision';
@@ -124,7 +125,11 @@ export function toRevisionList(recorded: RecordedRevision[]): Revision[] {
     values: r.values,
     objects: r.manifest.length,
     current: i === 0,
-    ...revisionDetails(r, recorded[i + 1]),
+    ...revisionDetails(
+      r,
+      recorded[i + 1],
+      secretValueTest(secretDataValues([...r.manifest, ...(recorded[i + 1]?.manifest ?? [])])),
+    ),
   }));
 }
 
@@ -135,8 +140,9 @@ export function toRevisionList(recorded: RecordedRevision[]): Revision[] {
 export function revisionDetails(
   r: { values: unknown; by?: RevisionAuthor; rollbackOf?: number; rollout?: 'healthy' | 'failed' },
   previous: { values: unknown } | undefined,
+  inSecret?: SecretValueTest,
 ): Pick<Revision, 'manager' | 'host' | 'user' | 'summary' | 'rollout' | 'rollbackOf'> {
-  const what = previous ? summarizeValueChanges(valuesDiff(previous.values, r.values)) : 'first revision';
+  const what = previous ? summarizeValueChanges(valuesDiff(previous.values, r.values, inSecret)) : 'first revision';
   return {
     ...(r.by ? { manager: r.by.manager, host: r.by.host, user: r.by.user } : {}),
     summary: r.rollbackOf !== undefined ? `rollback to ${r.rollbackOf}: ${what}` : what,

@@ -4,7 +4,7 @@
  * Docker Swarm. Its results use the deploy engine's schemas, so the UI is shared.
  */
 import type { ApplyResult, Plan, PlanItem, Revision, RolloutStatus, UninstallResult } from '@shared/deploy-schemas';
-import { valuesDiff } from '@shared/plan-diff';
+import { secretValueTest, valuesDiff } from '@shared/plan-diff';
 import { planYaml } from '../deploy/plan-yaml';
 import { localAuthor, type RevisionAuthor } from '../deploy/revisions';
 import { ValuesError } from '../stacks/values-error';
@@ -499,8 +499,28 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
     ...(r.template ? { template: r.template } : {}),
   });
 
-  const valuesOf = (current: RecordedSwarmRevision | undefined, values: unknown): NonNullable<Plan['values']> =>
-    current ? { from: current.revision, changes: valuesDiff(current.values, values) } : { changes: [] };
+  /** The values a render of these values stores in secrets (provided and literal ones; generated have none). */
+  function secretValuesOf(ref: SwarmStackRef, r: RecordedSwarmRevision | undefined): string[] {
+    if (!r) return [];
+    try {
+      return render(replay(ref, r))
+        .spec.secrets.filter((s) => s.Data !== undefined)
+        .map((s) => Buffer.from(s.Data as string, 'base64').toString('utf8'));
+    } catch {
+      // Values the catalog no longer accepts: their literal secrets cannot be told, keys still are.
+      return [];
+    }
+  }
+
+  const valuesOf = (
+    ref: SwarmStackRef,
+    current: RecordedSwarmRevision | undefined,
+    next: RecordedSwarmRevision,
+  ): NonNullable<Plan['values']> => {
+    if (!current) return { changes: [] };
+    const inSecret = secretValueTest([...secretValuesOf(ref, current), ...secretValuesOf(ref, next)]);
+    return { from: current.revision, changes: valuesDiff(current.values, next.values, inSecret) };
+  };
 
   return {
     /** What an apply would do, object by object, with the changed paths of service updates. */
@@ -508,7 +528,8 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
       const { values, spec } = render(p);
       return withApi(p.endpoint, async (api) => {
         const plan = (await compute(api, p, spec)).plan;
-        return { ...plan, values: valuesOf(await readCurrentRevision(api, p.stack), values) };
+        const next = { revision: 0, appliedAt: '', values, spec, ...(p.template ? { template: p.template } : {}) };
+        return { ...plan, values: valuesOf(p, await readCurrentRevision(api, p.stack), next) };
       });
     },
 
@@ -518,7 +539,7 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
       const { spec } = render(replay(ref, target));
       return withApi(ref.endpoint, async (api) => ({
         ...(await compute(api, ref, spec)).plan,
-        values: valuesOf(current, target.values),
+        values: valuesOf(ref, current, target),
         rollbackTo: ref.revision,
       }));
     },
@@ -533,7 +554,11 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
 
     /** Recorded revisions, newest first; the newest is current. */
     async revisions(ref: SwarmStackRef): Promise<Revision[]> {
-      return withApi(ref.endpoint, async (api) => toRevisionList(await readRevisions(api, ref.stack)));
+      return withApi(ref.endpoint, async (api) =>
+        toRevisionList(await readRevisions(api, ref.stack), (r, previous) =>
+          secretValueTest([...secretValuesOf(ref, r), ...secretValuesOf(ref, previous)]),
+        ),
+      );
     },
 
     status,

@@ -5,6 +5,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Revision } from '@shared/deploy-schemas';
+import type { SecretValueTest } from '@shared/plan-diff';
 import { REVISION_LABEL, revisionDetails, type RevisionAuthor } from '../deploy/revisions';
 import { SWARM_MANAGED_BY, SWARM_MANAGED_BY_LABEL, SWARM_STACK_LABEL, type SwarmStack } from '../stacks/swarm';
 import type { EngineApi, LiveConfig } from './engine-api';
@@ -129,14 +130,21 @@ export async function readCurrentRevision(api: EngineApi, stack: string): Promis
   return newest ? readRevision(api, newest) : undefined;
 }
 
-export function toRevisionList(recorded: RecordedSwarmRevision[]): Revision[] {
+/**
+ * `inSecret(r)`: tells the values revision r stores in secrets (they are masked in its summary);
+ * the deployer renders r's values to know.
+ */
+export function toRevisionList(
+  recorded: RecordedSwarmRevision[],
+  inSecret?: (r: RecordedSwarmRevision, previous: RecordedSwarmRevision | undefined) => SecretValueTest,
+): Revision[] {
   return recorded.map((r, i) => ({
     revision: r.revision,
     appliedAt: r.appliedAt,
     values: r.values,
     objects: objectCount(r.spec),
     current: i === 0,
-    ...revisionDetails(r, recorded[i + 1]),
+    ...revisionDetails(r, recorded[i + 1], inSecret?.(r, recorded[i + 1])),
   }));
 }
 

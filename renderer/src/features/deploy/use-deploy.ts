@@ -54,6 +54,9 @@ export const useApply = () =>
   useDeployMutation((input: DeployRef & { values: Values; prune: boolean }) => invoke('deploy:apply', input));
 export const useRollback = () =>
   useDeployMutation((input: DeployRef & { revision: number }) => invoke('deploy:rollback', input));
+/** The plan of a rollback, for the confirmation; nothing is applied. */
+export const useRollbackPlan = () =>
+  useMutation({ mutationFn: (input: DeployRef & { revision: number }) => invoke('deploy:rollbackPlan', input) });
 export const useRollbackWorkload = () =>
   useDeployMutation((input: DeployRef & { workload: string }) => invoke('deploy:rollbackWorkload', input));
 export const useUninstall = () =>
