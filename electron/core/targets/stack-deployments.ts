@@ -137,18 +137,17 @@ export function createStackDeployments(deps: StackDeploymentsDeps) {
     onError?: (err: unknown) => void,
   ): () => void {
     const target = open(ref);
-    let recorded = false;
-    const record = (status: RolloutStatus) => {
-      if (recorded || status.state === 'progressing' || status.error) return;
-      recorded = true;
-      // Best effort: the list then says "unknown" for this revision, nothing else is lost.
-      target.recordRollout({ stack: ref.stack, outcome: status.state }).catch(() => undefined);
+    // The target records only on a revision that has no outcome yet; recorded before the status is
+    // emitted, so a revision list read on the emitted end state shows it. Best effort: a failure
+    // leaves the revision's rollout "unknown", nothing else.
+    const record = async (status: RolloutStatus) => {
+      if (status.state === 'progressing' || status.error) return;
+      await target.recordRollout({ stack: ref.stack, outcome: status.state }).catch(() => undefined);
     };
     return pollChanges(
       () => target.rolloutStatus(ref.stack),
       (status) => {
-        record(status);
-        emit(status);
+        void record(status).then(() => emit(status));
       },
       { intervalMs: deps.rolloutPollMs ?? 1000, onError },
     );

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Revision } from '@shared/deploy-schemas';
 import { PlanReview } from './PlanReview';
 import { describeRef, useRevisions, useRollback, useRollbackPlan, useUninstall, type DeployRef } from './use-deploy';
@@ -23,6 +23,8 @@ export function RevisionsPanel({ deployRef }: { deployRef: DeployRef }) {
   const rollbackPlan = useRollbackPlan();
   const uninstall = useUninstall();
   const [rollingBackTo, setRollingBackTo] = useState<number>();
+  // Set on the click itself: a second click before React re-renders starts nothing.
+  const applying = useRef(false);
   const [confirming, setConfirming] = useState(false);
   const [deleteData, setDeleteData] = useState(false);
   const list = revisions.data ?? [];
@@ -52,7 +54,19 @@ export function RevisionsPanel({ deployRef }: { deployRef: DeployRef }) {
     setRollingBackTo(undefined);
     rollbackPlan.reset();
   };
-  const confirm = (revision: number) => rollback.mutate({ ...deployRef, revision }, { onSettled: () => cancel() });
+  const confirm = (revision: number) => {
+    if (applying.current) return;
+    applying.current = true;
+    rollback.mutate(
+      { ...deployRef, revision },
+      {
+        onSettled: () => {
+          applying.current = false;
+          cancel();
+        },
+      },
+    );
+  };
   const error = rollback.error ?? uninstall.error;
   return (
     <div data-testid="revisions">

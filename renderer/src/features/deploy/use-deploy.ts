@@ -25,6 +25,12 @@ export function useValidation(stack: string | undefined, values: Values | undefi
 
 const revisionsKey = (ref: DeployRef) => ['deploy:revisions', ref];
 
+/** Reads the revision list again (a rollout that ended recorded how on the newest revision). */
+export function useRefreshRevisions(ref: DeployRef) {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: revisionsKey(ref) });
+}
+
 export function useRevisions(ref: DeployRef | undefined) {
   return useQuery({
     queryKey: ref ? revisionsKey(ref) : ['deploy:revisions'],
