@@ -10,12 +10,11 @@ export function RolloutView({ deployRef }: { deployRef: DeployRef }) {
   const rollbackService = useRollbackWorkload();
   const revisions = useRevisions(deployRef);
   const refreshRevisions = useRefreshRevisions(deployRef);
-  const state = status?.state;
-  // The end of a rollout is recorded on the newest revision: the list shows it.
+  // The end of a rollout is recorded on the newest revision before it is reported: the list shows it.
   useEffect(() => {
-    if (state === 'healthy' || state === 'failed') void refreshRevisions();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- refresh on a change of state only
-  }, [state]);
+    if (status?.state === 'healthy' || status?.state === 'failed') void refreshRevisions();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- on each reported status only
+  }, [status]);
   // Swarm keeps each service's previous spec: a service can go back to it on its own, once the stack
   // has been applied more than once (a first revision has nothing earlier to go back to).
   const perWorkload = deployRef.target.kind === 'swarm' && (revisions.data?.length ?? 0) > 1;
