@@ -112,7 +112,7 @@ test('a plan shows the values diff first and each object side by side; a rollbac
   await expect(confirm).toBeVisible();
   await expect(deploy.valueChanges(confirm)).toHaveText(['logging.level: debug → info']);
   await expect(confirm.getByTestId('plan-summary')).toContainText('Revision 3');
-  await expect(deploy.revisions.getByRole('button', { name: 'Roll back to 1' })).toBeDisabled();
+  await expect(deploy.revision(1).getByRole('button', { name: 'Roll back to 1' })).toBeDisabled();
   await shoot(page, 'rollback-confirm', () => confirm.scrollIntoViewIfNeeded());
   await confirm.getByRole('button', { name: 'Cancel' }).click();
   await expect(confirm).toHaveCount(0);

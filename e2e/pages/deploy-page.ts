@@ -74,7 +74,9 @@ export class DeployPage {
 
   /** Opens the rollback confirmation for revision n (nothing is applied yet). */
   async askRollBack(n: number) {
-    await this.revisions.getByRole('button', { name: `Roll back to ${n}` }).click();
+    await this.revision(n)
+      .getByRole('button', { name: `Roll back to ${n}` })
+      .click();
   }
 
   get rollbackConfirm(): Locator {
