@@ -249,6 +249,13 @@ export const channels = {
     stackOnTargetSchema.extend({ revision: z.number().int().min(1, 'revision: revisions start at 1') }).strict(),
     applyResultSchema,
   ),
+  // --- deploy: readable plans and confirmed rollbacks (issue 17) ---
+  /** What a rollback to a recorded revision would change, for the user to confirm; nothing is applied. */
+  'deploy:rollbackPlan': channel(
+    stackOnTargetSchema.extend({ revision: z.number().int().min(1, 'revision: revisions start at 1') }).strict(),
+    planSchema,
+  ),
+  // --- end deploy: readable plans ---
   /** One workload back to the previous spec the target keeps for it (Swarm services). */
   'deploy:rollbackWorkload': channel(
     stackOnTargetSchema.extend({ workload: z.string().min(1).max(255) }).strict(),

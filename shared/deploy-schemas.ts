@@ -58,8 +58,24 @@ export const planItemSchema = z.object({
   action: z.enum(planActions),
   /** For updates: the changed field paths ('spec.replicas'). Secret values are never shown. */
   changedFields: z.array(z.string()),
+  /**
+   * The live and the desired object as YAML, for a side-by-side diff of creates, updates and
+   * prunes (absent on unchanged objects and in plans of earlier versions). Bookkeeping fields are
+   * dropped and every credential reads "(secret)" or "(secret, changed)".
+   */
+  live: z.string().optional(),
+  desired: z.string().optional(),
 });
 export type PlanItem = z.infer<typeof planItemSchema>;
+
+/** One value of the stack's values that a plan changes: 'logging.level: info → debug'. */
+export const valueChangeSchema = z.object({
+  path: z.string(),
+  /** Absent when the value was unset; "(secret)" for a credential. */
+  before: z.string().optional(),
+  after: z.string().optional(),
+});
+export type ValueChangeItem = z.infer<typeof valueChangeSchema>;
 
 export const planSchema = z.object({
   /** Where the plan applies. */
@@ -70,6 +86,13 @@ export const planSchema = z.object({
   items: z.array(planItemSchema),
   /** What the target expresses differently from the stack model, or not at all (Swarm: no autoscaler). */
   notes: z.array(z.string()).optional(),
+  /**
+   * What the values change against the live revision (`from`); absent from plans of earlier
+   * versions, `from` absent on a first deploy (everything is new).
+   */
+  values: z.object({ from: z.number().int().optional(), changes: z.array(valueChangeSchema) }).optional(),
+  /** Set on the plan of a rollback: the revision whose values and objects come back. */
+  rollbackTo: z.number().int().optional(),
 });
 export type Plan = z.infer<typeof planSchema>;
 
@@ -110,6 +133,16 @@ export const revisionSchema = z.object({
   values: z.unknown(),
   objects: z.number().int(),
   current: z.boolean(),
+  /** Who applied it: the field manager, and the host and user Homeport ran as (absent on older revisions). */
+  manager: z.string().optional(),
+  host: z.string().optional(),
+  user: z.string().optional(),
+  /** What changed against the revision before, in one line ('logging.level: info → debug'). */
+  summary: z.string().optional(),
+  /** How its rollout ended, once Homeport saw it end (absent: not seen, or an older revision). */
+  rollout: z.enum(['healthy', 'failed']).optional(),
+  /** Set when the revision was a rollback: the revision it brought back. */
+  rollbackOf: z.number().int().optional(),
 });
 export type Revision = z.infer<typeof revisionSchema>;
 

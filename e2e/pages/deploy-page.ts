@@ -65,8 +65,33 @@ export class DeployPage {
     return this.revisions.locator(`[data-revision="${n}"]`);
   }
 
+  /** Asks to roll back to revision n and confirms once the rollback's plan is shown. */
   async rollBackTo(n: number) {
-    await this.revisions.getByRole('button', { name: `Roll back to ${n}` }).click();
+    await this.askRollBack(n);
+    await expect(this.rollbackConfirm.getByTestId('plan-summary')).toBeVisible();
+    await this.rollbackConfirm.getByTestId('confirm-rollback').click();
+  }
+
+  /** Opens the rollback confirmation for revision n (nothing is applied yet). */
+  async askRollBack(n: number) {
+    await this.revision(n)
+      .getByRole('button', { name: `Roll back to ${n}` })
+      .click();
+  }
+
+  get rollbackConfirm(): Locator {
+    return this.page.getByTestId('rollback-confirm');
+  }
+
+  /** The values-level changes of the plan shown in `scope`, in order. */
+  valueChanges(scope: Locator = this.page.getByTestId('plan-review').first()): Locator {
+    return scope.locator('[data-value-change]');
+  }
+
+  /** Expands a plan item's side-by-side diff and returns it. */
+  async showDiff(kind: string, name: string, scope: Locator | Page = this.page): Promise<Locator> {
+    await scope.locator(`[data-plan-item="${kind}/${name}"]`).getByTestId('toggle-diff').click();
+    return scope.locator(`[data-diff-of="${kind}/${name}"]`).getByTestId('object-diff');
   }
 
   async uninstall() {

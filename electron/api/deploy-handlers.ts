@@ -35,6 +35,10 @@ export function createDeployHandlers({ catalog, deployments }: DeployHandlerDeps
       })),
     'deploy:rollback': (input) =>
       guarded(`revision ${input.revision} of ${stack(input.stack)}`, input.target, () => deployments.rollback(input)),
+    'deploy:rollbackPlan': (input) =>
+      guarded(`the rollback plan to revision ${input.revision} of ${stack(input.stack)}`, input.target, () =>
+        deployments.rollbackPlan(input),
+      ),
     'deploy:rollbackWorkload': (input) =>
       guarded(`'${input.workload}' of ${stack(input.stack)}`, input.target, async () => {
         await deployments.rollbackWorkload(input);

@@ -131,8 +131,17 @@ describe('homeport deploy, rollback and uninstall against the sandbox', () => {
     );
     expect(r.asked).toEqual([]);
 
+    // The revision that runs now is refused before anything is asked or applied.
+    r = recorder();
+    await expect(runRollback('revenge', { ...target(), revision: '2', yes: true }, r.io)).rejects.toThrow(
+      /Revision 2 of 'revenge' is the one running .*pick an earlier revision \(1\)/,
+    );
+
+    // The rollback's plan comes first: the values it brings back, then the objects.
     r = recorder();
     expect(await runRollback('revenge', { ...target(), revision: '1', yes: true, timeout: '60s' }, r.io)).toBe(0);
+    expect(r.err()).toMatch(/^Values:\n( {2}.*\n)* {2}frontend\.replicas: 3 → 2\n/);
+    expect(r.err()).toMatch(/update\s+Deployment\s+cli\/frontend/);
     expect(r.out()).toContain('recorded as revision 3');
     await expect(runRollback('revenge', { ...target(), revision: 'latest', yes: true }, r.io)).rejects.toThrow(
       '--revision',

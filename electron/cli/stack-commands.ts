@@ -1,6 +1,7 @@
 /** homeport render / deploy / rollback / uninstall / revisions: the Deploy screen for scripts. */
 import { createInterface } from 'node:readline/promises';
 import type { FieldIssue, Plan } from '@shared/deploy-schemas';
+import { describeValueChange } from '@shared/plan-diff';
 import { describeTarget, targetSchema, type StackOnTarget, type Target } from '@shared/target-schemas';
 import { userError } from '../api/errors';
 import { HomeportError } from '../core/errors';
@@ -143,6 +144,13 @@ export function targetFromOptions(opts: TargetOptions, stack: string): Target {
 }
 
 export function formatPlan(plan: Plan): string {
+  const values = plan.values?.changes.length
+    ? `Values:\n${plan.values.changes.map((c) => `  ${describeValueChange(c)}`).join('\n')}\n`
+    : '';
+  return values + formatPlanItems(plan);
+}
+
+function formatPlanItems(plan: Plan): string {
   const rows = plan.items.map((i) => [
     i.action,
     i.kind,
@@ -268,7 +276,13 @@ export async function runRevisions(stack: string | undefined, opts: TargetOption
       if (list.length === 0) {
         io.out(`No revisions yet: stack '${name}' is not deployed in ${describeTarget(ref.target)}.`);
       }
-      for (const r of list) io.out(`${String(r.revision).padEnd(4)} ${r.appliedAt}${r.current ? '  (live)' : ''}`);
+      for (const r of list) {
+        const who = r.manager ? `${r.manager}@${r.host ?? '?'}${r.user ? ` (${r.user})` : ''}` : 'unknown';
+        const rollout = r.rollout ?? 'rollout unknown';
+        io.out(
+          `${String(r.revision).padEnd(4)} ${r.appliedAt}${r.current ? '  (live)' : ''}  ${who}  ${rollout}  ${r.summary ?? ''}`.trimEnd(),
+        );
+      }
       return 0;
     },
     ref,
@@ -322,6 +336,8 @@ export async function runRollback(
             ')',
         );
       }
+      // Refuses the revision that runs now, and shows what the rollback changes before asking.
+      io.err(formatPlan(await services.deployments.rollbackPlan({ ...ref, revision })));
       if (!opts.yes && !(await io.confirm(`Roll '${name}' in ${where} back to revision ${revision}?`))) {
         io.err('Not rolled back. Run again with --yes to roll back without asking.');
         return 1;

@@ -58,6 +58,16 @@ export function createDeployClient(gateway: KubeGateway) {
         }),
       );
     },
+    /** A JSON merge patch (annotations of a revision Secret). */
+    patch(info: ResourceInfo, name: string, namespace: string | undefined, body: unknown): Promise<KubeObject> {
+      return call('patch', info, namespace, () =>
+        gateway.request<KubeObject>(objectPath(info, name, namespace), {
+          method: 'PATCH',
+          body,
+          contentType: 'application/merge-patch+json',
+        }),
+      );
+    },
     create(info: ResourceInfo, o: KubeObject): Promise<KubeObject> {
       return call('create', info, o.metadata.namespace, () =>
         gateway.request<KubeObject>(collectionPath(info, o.metadata.namespace), { method: 'POST', body: o }),

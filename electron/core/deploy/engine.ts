@@ -3,6 +3,7 @@
  * revisions, rolls back and uninstalls the stacks of the catalog, and follows their rollouts.
  */
 import type { ApplyResult, Plan, PlanItem, Revision, RolloutStatus, UninstallResult } from '@shared/deploy-schemas';
+import { secretValueTest, valuesDiff } from '@shared/plan-diff';
 import { HomeportError } from '../errors';
 import type { KubeGateway } from '../kube/kube-gateway';
 import { providedSecretAnnotations } from '../stacks/kubernetes';
@@ -11,6 +12,7 @@ import { ValuesError } from '../stacks/values-error';
 import { MANAGED_BY, MANAGED_BY_LABEL, STACK_LABEL, type KubeObject, type StackCatalog } from '../stacks/types';
 import { createDeployClient, type DeployClient } from './client';
 import { changedFields } from './diff';
+import { planYaml, secretDataValues } from './plan-yaml';
 import { servesServiceMonitors } from './monitoring';
 import { known, resourceOf, SERVICE_MONITORS, STACK_KINDS, type ResourceInfo } from './paths';
 import {
@@ -18,8 +20,12 @@ import {
   listRevisionSecrets,
   readRevisions,
   recordRevision,
+  localAuthor,
+  recordRollout,
   REVISION_LABEL,
   toRevisionList,
+  type RecordedRevision,
+  type RevisionAuthor,
 } from './revisions';
 import { readRolloutStatus } from './rollout';
 import {
@@ -61,6 +67,8 @@ export interface DeployEngineDeps {
   now?: () => Date;
   /** A fresh value for a generated Secret key (default: 32 random bytes, base64url). */
   randomSecret?: () => string;
+  /** Who applies, recorded on each revision (default: field manager homeport, this host and OS user). */
+  author?: () => RevisionAuthor;
 }
 
 interface Planned {
@@ -93,6 +101,7 @@ function restoredAsLive(o: KubeObject, restored: ProvidedSecrets | undefined): K
 export function createDeployEngine(deps: DeployEngineDeps) {
   const now = deps.now ?? (() => new Date());
   const randomSecret = deps.randomSecret ?? defaultRandomSecret;
+  const author = deps.author ?? localAuthor;
   const selector = (stack: string) => `${STACK_LABEL}=${stack},${MANAGED_BY_LABEL}=${MANAGED_BY}`;
 
   async function withClient<R>(context: string, fn: (client: DeployClient) => Promise<R>): Promise<R> {
@@ -266,14 +275,17 @@ export function createDeployEngine(deps: DeployEngineDeps) {
       const object = stampProvidedHash(withTemplates[i] as KubeObject, rolling);
       let action: PlanItem['action'] = 'create';
       let changed: string[] = [];
+      let desired: KubeObject = object;
       // A dry run inside a namespace that does not exist yet would only answer 404.
       if (!namespaceMissing || !info.namespaced) {
         const result = await client.apply(info, object, { dryRun: true });
+        desired = result;
         if (live) {
           changed = changedFields(live, result);
           action = changed.length > 0 ? 'update' : 'unchanged';
         }
       }
+      const yaml = action === 'unchanged' ? {} : planYaml(live, desired);
       objects.push({ info, object, action });
       items.push({
         apiVersion: o.apiVersion,
@@ -282,6 +294,7 @@ export function createDeployEngine(deps: DeployEngineDeps) {
         ...(info.namespaced ? { namespace: ref.namespace } : {}),
         action,
         changedFields: changed,
+        ...yaml,
       });
     }
     const prune: Computed['prune'] = [];
@@ -308,6 +321,7 @@ export function createDeployEngine(deps: DeployEngineDeps) {
           ...(x.info.namespaced ? { namespace: ref.namespace } : {}),
           action: 'prune',
           changedFields: [],
+          ...planYaml(x.object, undefined),
         });
       }
       const numbers = (await listRevisionSecrets(client, ref.namespace, ref.stack)).map((s) =>
@@ -360,6 +374,7 @@ export function createDeployEngine(deps: DeployEngineDeps) {
     prune: boolean,
     provided: ProvidedSecrets | undefined,
     restored?: ProvidedSecrets,
+    rollbackOf?: number,
   ): Promise<ApplyResult> {
     const c = await compute(client, ref, manifest, provided, restored);
     if (c.namespaceMissing) {
@@ -386,9 +401,38 @@ export function createDeployEngine(deps: DeployEngineDeps) {
       appliedAt: now().toISOString(),
       values,
       manifest: recorded,
+      by: author(),
+      ...(rollbackOf !== undefined ? { rollbackOf } : {}),
     });
     return { revision: c.plan.revision, plan: c.plan, pruned, leftOver };
   }
+
+  /** Revision N of the stack, or a NOT_FOUND naming the revisions it has; all of them, newest first. */
+  async function findRevision(client: DeployClient, ref: StackRef & { revision: number }) {
+    const all = await readRevisions(client, ref.namespace, ref.stack);
+    const target = all.find((r) => r.revision === ref.revision);
+    if (!target) {
+      const known = all.map((r) => r.revision).join(', ');
+      throw new HomeportError(
+        'NOT_FOUND',
+        `Stack '${ref.stack}' in namespace '${ref.namespace}' has no revision ${ref.revision}` +
+          (known ? `; its revisions are ${known}` : '; it has no recorded revisions'),
+      );
+    }
+    return { target, current: all[0] as RecordedRevision };
+  }
+
+  /** The values diff of a plan: the live revision's values against the new ones. */
+  const valuesOf = (
+    current: RecordedRevision | undefined,
+    values: unknown,
+    manifest: KubeObject[],
+  ): NonNullable<Plan['values']> => {
+    if (!current) return { changes: [] };
+    // A value the manifests store in a Secret (an admin user name) is masked like a password.
+    const inSecret = secretValueTest(secretDataValues([...current.manifest, ...manifest]));
+    return { from: current.revision, changes: valuesDiff(current.values, values, inSecret) };
+  };
 
   async function rolloutStatus(ref: StackRef): Promise<RolloutStatus> {
     return withClient(ref.context, (client) => readRolloutStatus(client, ref.namespace, ref.stack));
@@ -399,8 +443,10 @@ export function createDeployEngine(deps: DeployEngineDeps) {
     async plan(p: DeployParams): Promise<Plan> {
       render(p);
       return withClient(p.context, async (client) => {
-        const { manifest } = await renderFor(client, p);
-        return (await compute(client, p, manifest, p.provided)).plan;
+        const { values, manifest } = await renderFor(client, p);
+        const plan = (await compute(client, p, manifest, p.provided)).plan;
+        const [current] = await readRevisions(client, p.namespace, p.stack);
+        return { ...plan, values: valuesOf(current, values, manifest) };
       });
     },
 
@@ -428,19 +474,25 @@ export function createDeployEngine(deps: DeployEngineDeps) {
      */
     async rollback(ref: StackRef & { revision: number; provided?: ProvidedSecrets }): Promise<ApplyResult> {
       return withClient(ref.context, async (client) => {
-        const all = await readRevisions(client, ref.namespace, ref.stack);
-        const target = all.find((r) => r.revision === ref.revision);
-        if (!target) {
-          const known = all.map((r) => r.revision).join(', ');
-          throw new HomeportError(
-            'NOT_FOUND',
-            `Stack '${ref.stack}' in namespace '${ref.namespace}' has no revision ${ref.revision}` +
-              (known ? `; its revisions are ${known}` : '; it has no recorded revisions'),
-          );
-        }
+        const { target } = await findRevision(client, ref);
         checkProvided(ref, target.manifest, ref.provided);
-        return applyManifest(client, ref, target.values, target.manifest, true, ref.provided);
+        return applyManifest(client, ref, target.values, target.manifest, true, ref.provided, undefined, ref.revision);
       });
+    },
+
+    /** What a rollback to revision N would do (its prunes included), with nothing applied. */
+    async rollbackPlan(ref: StackRef & { revision: number; provided?: ProvidedSecrets }): Promise<Plan> {
+      return withClient(ref.context, async (client) => {
+        const { target, current } = await findRevision(client, ref);
+        checkProvided(ref, target.manifest, ref.provided);
+        const plan = (await compute(client, ref, target.manifest, ref.provided)).plan;
+        return { ...plan, values: valuesOf(current, target.values, target.manifest), rollbackTo: ref.revision };
+      });
+    },
+
+    /** Records how the newest revision's rollout ended (once); true when it recorded. */
+    async recordRollout(ref: StackRef & { outcome: 'healthy' | 'failed' }): Promise<boolean> {
+      return withClient(ref.context, (client) => recordRollout(client, ref.namespace, ref.stack, ref.outcome));
     },
 
     /**

@@ -4,6 +4,9 @@
  * Docker Swarm. Its results use the deploy engine's schemas, so the UI is shared.
  */
 import type { ApplyResult, Plan, PlanItem, Revision, RolloutStatus, UninstallResult } from '@shared/deploy-schemas';
+import { secretValueTest, valuesDiff } from '@shared/plan-diff';
+import { planYaml } from '../deploy/plan-yaml';
+import { localAuthor, type RevisionAuthor } from '../deploy/revisions';
 import { ValuesError } from '../stacks/values-error';
 import { defaultRandomSecret, randomHex32 } from '../deploy/secrets';
 import type { DockerClient } from '../docker/client';
@@ -24,8 +27,16 @@ import {
 import type { ProvidedSecrets } from '../stacks/model';
 import type { StackCatalog } from '../stacks/types';
 import { engineApi, type EngineApi, type LiveService } from './engine-api';
-import { serviceChanges } from './normalize';
-import { nextRevision, readRevisions, recordRevision, toRevisionList } from './revisions';
+import { normalizeServiceSpec, serviceChanges } from './normalize';
+import {
+  nextRevision,
+  readCurrentRevision,
+  readRevisions,
+  recordRevision,
+  recordRollout,
+  toRevisionList,
+  type RecordedSwarmRevision,
+} from './revisions';
 import { removeStack, removeWhenFree } from './remove-stack';
 import { componentOf, readSwarmStatus } from './status';
 import {
@@ -83,6 +94,8 @@ export interface SwarmDeployerDeps {
   registryAuth?: (image: string) => Promise<string | undefined>;
   /** Tests: runs between reading a service and sending its update. */
   beforeServiceUpdate?: (service: LiveService) => Promise<void>;
+  /** Who applies, recorded on each revision (default: field manager homeport, this host and OS user). */
+  author?: () => RevisionAuthor;
 }
 
 interface Computed {
@@ -103,12 +116,14 @@ interface Computed {
   oldJobs: Step[];
 }
 
-const item = (s: Step): PlanItem => ({
+const item = (s: Step & { live?: string; desired?: string }): PlanItem => ({
   apiVersion: SWARM_API_VERSION,
   kind: s.kind,
   name: s.name,
   action: s.action,
   changedFields: s.changedFields,
+  ...(s.live !== undefined ? { live: s.live } : {}),
+  ...(s.desired !== undefined ? { desired: s.desired } : {}),
 });
 const label = (kind: Kind, name: string) => `${kind}/${name}`;
 /** The restored value of the generated key `secret/key` (a secret's SWARM_SECRET_LABEL). */
@@ -123,6 +138,7 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
   const now = deps.now ?? (() => new Date());
   const randomSecret = deps.randomSecret ?? defaultRandomSecret;
   const randomHex = deps.randomHex ?? randomHex32;
+  const author = deps.author ?? localAuthor;
   const selector = (stack: string) => `${SWARM_STACK_LABEL}=${stack}`;
   const managed = (labels: Record<string, string> | null | undefined) =>
     labels?.[SWARM_MANAGED_BY_LABEL] === SWARM_MANAGED_BY;
@@ -275,10 +291,19 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
 
     const byName = new Map(services.map((s) => [s.Spec.Name, s]));
     const ctx = { secretIds, generatedNames, networkIds, configIds };
+    // Service specs as a plan shows them: engine defaults and empty values left out.
+    const yamls = new Map<string, { live?: string; desired?: string }>();
+    const specYaml = (live: unknown, desired: unknown) =>
+      planYaml(
+        live === undefined ? undefined : normalizeServiceSpec(live),
+        desired === undefined ? undefined : normalizeServiceSpec(desired),
+        false,
+      );
     for (const svc of spec.services) {
       const live = byName.get(svc.Name);
       if (!live) {
         steps.push({ kind: 'Service', name: svc.Name, action: 'create', changedFields: [] });
+        yamls.set(svc.Name, specYaml(undefined, resolved(svc, ctx)));
         continue;
       }
       // A job service is never updated: its name changes with its spec.
@@ -290,9 +315,13 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
         changedFields: changed,
         id: live.ID,
       });
+      if (changed.length) yamls.set(svc.Name, specYaml(live.Spec, resolved(svc, ctx)));
     }
     const jobs = oldJobServices(spec, services);
     prune.push(...jobs.prune);
+    for (const x of [...jobs.prune, ...prune])
+      if (x.kind === 'Service') yamls.set(x.name, specYaml(byName.get(x.name)?.Spec, undefined));
+    const withYaml = (x: Step) => (x.kind === 'Service' ? { ...x, ...yamls.get(x.name) } : x);
 
     const all = [...steps, ...jobs.superseded, ...superseded, ...prune];
     return {
@@ -300,7 +329,7 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
         target: { kind: 'swarm', endpoint: ref.endpoint },
         stack: ref.stack,
         revision: await nextRevision(api, ref.stack),
-        items: all.map(item),
+        items: all.map((x) => item(withYaml(x))),
         ...(spec.notes?.length ? { notes: spec.notes } : {}),
       },
       steps: [...steps, ...prune],
@@ -349,7 +378,7 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
     }
   }
 
-  async function apply(p: SwarmDeployParams & { prune: boolean }): Promise<ApplyResult> {
+  async function apply(p: SwarmDeployParams & { prune: boolean; rollbackOf?: number }): Promise<ApplyResult> {
     const { values, spec } = render(p);
     return withApi(p.endpoint, async (api) => {
       const c = await compute(api, p, spec);
@@ -437,6 +466,8 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
         values,
         spec,
         template: templateOf(p),
+        by: author(),
+        ...(p.rollbackOf !== undefined ? { rollbackOf: p.rollbackOf } : {}),
       });
       return { revision: c.plan.revision, plan: c.plan, pruned, leftOver };
     });
@@ -446,11 +477,76 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
     return withApi(ref.endpoint, (api) => readSwarmStatus(api, selector(ref.stack)));
   }
 
+  /** Revision N of the stack, or a NOT_FOUND naming the revisions it has; and the newest. */
+  async function findRevision(ref: SwarmStackRef & { revision: number }) {
+    const all = await withApi(ref.endpoint, (api) => readRevisions(api, ref.stack));
+    const target = all.find((r) => r.revision === ref.revision);
+    if (!target) {
+      const known = all.map((r) => r.revision).join(', ');
+      throw new HomeportError(
+        'NOT_FOUND',
+        `Stack '${ref.stack}' on ${ref.endpoint} has no revision ${ref.revision}` +
+          (known ? `; its revisions are ${known}` : '; it has no recorded revisions'),
+      );
+    }
+    return { target, current: all[0] as RecordedSwarmRevision };
+  }
+
+  /** The params that apply a recorded revision again: its values, from the catalog stack it was. */
+  const replay = (ref: SwarmStackRef & { provided?: ProvidedSecrets }, r: RecordedSwarmRevision) => ({
+    ...ref,
+    values: r.values,
+    ...(r.template ? { template: r.template } : {}),
+  });
+
+  /** The values a render of these values stores in secrets (provided and literal ones; generated have none). */
+  function secretValuesOf(ref: SwarmStackRef, r: RecordedSwarmRevision | undefined): string[] {
+    if (!r) return [];
+    try {
+      return render(replay(ref, r))
+        .spec.secrets.filter((s) => s.Data !== undefined)
+        .map((s) => Buffer.from(s.Data as string, 'base64').toString('utf8'));
+    } catch {
+      // Values the catalog no longer accepts: their literal secrets cannot be told, keys still are.
+      return [];
+    }
+  }
+
+  const valuesOf = (
+    ref: SwarmStackRef,
+    current: RecordedSwarmRevision | undefined,
+    next: RecordedSwarmRevision,
+  ): NonNullable<Plan['values']> => {
+    if (!current) return { changes: [] };
+    const inSecret = secretValueTest([...secretValuesOf(ref, current), ...secretValuesOf(ref, next)]);
+    return { from: current.revision, changes: valuesDiff(current.values, next.values, inSecret) };
+  };
+
   return {
     /** What an apply would do, object by object, with the changed paths of service updates. */
     async plan(p: SwarmDeployParams): Promise<Plan> {
-      const { spec } = render(p);
-      return withApi(p.endpoint, async (api) => (await compute(api, p, spec)).plan);
+      const { values, spec } = render(p);
+      return withApi(p.endpoint, async (api) => {
+        const plan = (await compute(api, p, spec)).plan;
+        const next = { revision: 0, appliedAt: '', values, spec, ...(p.template ? { template: p.template } : {}) };
+        return { ...plan, values: valuesOf(p, await readCurrentRevision(api, p.stack), next) };
+      });
+    },
+
+    /** What a rollback to revision N would do, with nothing applied. */
+    async rollbackPlan(ref: SwarmStackRef & { revision: number; provided?: ProvidedSecrets }): Promise<Plan> {
+      const { target, current } = await findRevision(ref);
+      const { spec } = render(replay(ref, target));
+      return withApi(ref.endpoint, async (api) => ({
+        ...(await compute(api, ref, spec)).plan,
+        values: valuesOf(ref, current, target),
+        rollbackTo: ref.revision,
+      }));
+    },
+
+    /** Records how the newest revision's rollout ended (once); true when it recorded. */
+    async recordRollout(ref: SwarmStackRef & { outcome: 'healthy' | 'failed' }): Promise<boolean> {
+      return withApi(ref.endpoint, (api) => recordRollout(api, ref.stack, ref.outcome));
     },
 
     /** Creates and updates the stack; removes what it no longer renders only when prune is confirmed. */
@@ -458,7 +554,11 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
 
     /** Recorded revisions, newest first; the newest is current. */
     async revisions(ref: SwarmStackRef): Promise<Revision[]> {
-      return withApi(ref.endpoint, async (api) => toRevisionList(await readRevisions(api, ref.stack)));
+      return withApi(ref.endpoint, async (api) =>
+        toRevisionList(await readRevisions(api, ref.stack), (r, previous) =>
+          secretValueTest([...secretValuesOf(ref, r), ...secretValuesOf(ref, previous)]),
+        ),
+      );
     },
 
     status,
@@ -468,23 +568,9 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
      * resolved by the caller), prunes what it lacks, and records a new revision.
      */
     async rollback(ref: SwarmStackRef & { revision: number; provided?: ProvidedSecrets }): Promise<ApplyResult> {
-      const all = await withApi(ref.endpoint, (api) => readRevisions(api, ref.stack));
-      const target = all.find((r) => r.revision === ref.revision);
-      if (!target) {
-        const known = all.map((r) => r.revision).join(', ');
-        throw new HomeportError(
-          'NOT_FOUND',
-          `Stack '${ref.stack}' on ${ref.endpoint} has no revision ${ref.revision}` +
-            (known ? `; its revisions are ${known}` : '; it has no recorded revisions'),
-        );
-      }
+      const { target } = await findRevision(ref);
       // Rendered from the catalog stack the revision was (a stack named unlike its catalog stack).
-      return apply({
-        ...ref,
-        values: target.values,
-        prune: true,
-        ...(target.template ? { template: target.template } : {}),
-      });
+      return apply({ ...replay(ref, target), prune: true, rollbackOf: ref.revision });
     },
 
     /** Returns one service of the stack to its previous spec ('docker service rollback'). */

@@ -64,6 +64,9 @@ export function engineApi(client: DockerClient) {
     config: (id: string) => client.request<LiveConfig>(`/configs/${enc(id)}`),
     createConfig: (body: unknown) => client.request<{ ID: string }>('/configs/create', { method: 'POST', body }),
     removeConfig: (id: string) => client.request<void>(`/configs/${enc(id)}`, { method: 'DELETE' }),
+    /** Only a config's labels can change (the engine refuses a change of its data). */
+    updateConfig: (id: string, version: number, body: unknown) =>
+      client.request<void>(`/configs/${enc(id)}/update`, { method: 'POST', query: { version: String(version) }, body }),
     volumes: async (label: string) =>
       (await client.request<{ Volumes: LiveVolume[] | null }>('/volumes', { query: filters({ label: [label] }) }))
         .Volumes ?? [],

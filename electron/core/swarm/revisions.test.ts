@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { createStackCatalog } from '../stacks/catalog';
 import type { SwarmStack } from '../stacks/swarm';
 import type { EngineApi, LiveConfig } from './engine-api';
-import { readCurrentRevision, recordRevision, withoutSecretValues } from './revisions';
+import {
+  readCurrentRevision,
+  readRevisions,
+  recordRevision,
+  recordRollout,
+  toRevisionList,
+  withoutSecretValues,
+} from './revisions';
 
 const catalog = createStackCatalog();
 
@@ -17,6 +24,13 @@ function fakeApi() {
     },
     configs: async () => configs,
     config: async (id: string) => configs.find((c) => c.ID === id) as LiveConfig,
+    updateConfig: async (id: string, version: number, body: LiveConfig['Spec']) => {
+      const c = configs.find((x) => x.ID === id) as LiveConfig;
+      if (c.Version.Index !== version) throw new Error('out of sequence');
+      if (body.Data !== c.Spec.Data) throw new Error('only labels can change');
+      c.Spec = body;
+      c.Version = { Index: version + 1 };
+    },
   } as unknown as EngineApi;
   return { api, configs };
 }
@@ -65,5 +79,39 @@ describe('Swarm revisions', () => {
     expect(current).toMatchObject({ revision: 2, values: { revision: 2 }, appliedAt: '2026-02-02T00:00:00Z' });
     expect(current?.spec.secrets.filter((s) => s.Templating)).toEqual(spec.secrets.filter((s) => s.Templating));
     expect(await readCurrentRevision(fakeApi().api, 'media')).toBeUndefined();
+  });
+
+  it('say who applied each revision, what it changed and how its rollout ended; older ones say nothing', async () => {
+    const { api } = fakeApi();
+    // Revision 1 as earlier versions recorded it: no author.
+    await recordRevision(api, 'media', {
+      revision: 1,
+      appliedAt: '2026-02-01T00:00:00Z',
+      values: { level: 'info' },
+      spec,
+    });
+    await recordRevision(api, 'media', {
+      revision: 2,
+      appliedAt: '2026-02-02T00:00:00Z',
+      values: { level: 'debug' },
+      spec,
+      by: { manager: 'homeport', host: 'desk-7', user: 'ana' },
+      rollbackOf: 1,
+    });
+    expect(await recordRollout(api, 'media', 'failed')).toBe(true);
+    expect(await recordRollout(api, 'media', 'healthy')).toBe(false);
+    const [two, one] = toRevisionList(await readRevisions(api, 'media'));
+    expect(two).toMatchObject({
+      revision: 2,
+      current: true,
+      manager: 'homeport',
+      host: 'desk-7',
+      user: 'ana',
+      rollout: 'failed',
+      rollbackOf: 1,
+      summary: 'rollback to 1: level: info → debug',
+    });
+    expect(one).toMatchObject({ revision: 1, summary: 'first revision' });
+    expect(one?.manager ?? one?.rollout ?? one?.rollbackOf).toBeUndefined();
   });
 });

@@ -5,11 +5,17 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Revision } from '@shared/deploy-schemas';
-import { REVISION_LABEL } from '../deploy/revisions';
+import type { SecretValueTest } from '@shared/plan-diff';
+import { REVISION_LABEL, revisionDetails, type RevisionAuthor } from '../deploy/revisions';
 import { SWARM_MANAGED_BY, SWARM_MANAGED_BY_LABEL, SWARM_STACK_LABEL, type SwarmStack } from '../stacks/swarm';
 import type { EngineApi, LiveConfig } from './engine-api';
 
 export const APPLIED_AT_LABEL = 'homeport.dev/applied-at';
+const MANAGER_LABEL = 'homeport.dev/field-manager';
+const HOST_LABEL = 'homeport.dev/applied-from-host';
+const USER_LABEL = 'homeport.dev/applied-by-user';
+const ROLLBACK_OF_LABEL = 'homeport.dev/rollback-of';
+const ROLLOUT_LABEL = 'homeport.dev/rollout';
 export const revisionConfigName = (stack: string, revision: number) => `homeport-rev-${stack}-${revision}`;
 export const revisionSelector = (stack: string) => `${SWARM_STACK_LABEL}=${stack}`;
 
@@ -20,6 +26,12 @@ export interface RecordedSwarmRevision {
   spec: SwarmStack;
   /** The catalog stack it was rendered from (absent in revisions recorded before it was kept). */
   template?: string;
+  /** Who applied it (absent on revisions recorded by earlier versions). */
+  by?: RevisionAuthor;
+  /** The revision a rollback brought back. */
+  rollbackOf?: number;
+  /** How its rollout ended, once seen. */
+  rollout?: 'healthy' | 'failed';
 }
 
 export const isRevisionConfig = (c: LiveConfig) => REVISION_LABEL in (c.Spec.Labels ?? {});
@@ -68,6 +80,8 @@ export async function recordRevision(api: EngineApi, stack: string, r: RecordedS
       [REVISION_LABEL]: String(r.revision),
       [SWARM_MANAGED_BY_LABEL]: SWARM_MANAGED_BY,
       [APPLIED_AT_LABEL]: r.appliedAt,
+      ...(r.by ? { [MANAGER_LABEL]: r.by.manager, [HOST_LABEL]: r.by.host, [USER_LABEL]: r.by.user } : {}),
+      ...(r.rollbackOf !== undefined ? { [ROLLBACK_OF_LABEL]: String(r.rollbackOf) } : {}),
     },
     Data: gzipSync(Buffer.from(body)).toString('base64'),
   });
@@ -84,12 +98,20 @@ async function readRevision(api: EngineApi, c: LiveConfig): Promise<RecordedSwar
         template?: string;
       })
     : {};
+  const labels = c.Spec.Labels ?? {};
+  const rollbackOf = Number(labels[ROLLBACK_OF_LABEL]);
+  const rollout = labels[ROLLOUT_LABEL];
   return {
     revision: revisionOf(c),
-    appliedAt: c.Spec.Labels?.[APPLIED_AT_LABEL] ?? c.CreatedAt ?? '',
+    appliedAt: labels[APPLIED_AT_LABEL] ?? c.CreatedAt ?? '',
     values: parsed.values,
     spec: parsed.spec as SwarmStack,
     ...(typeof parsed.template === 'string' ? { template: parsed.template } : {}),
+    ...(labels[MANAGER_LABEL]
+      ? { by: { manager: labels[MANAGER_LABEL], host: labels[HOST_LABEL] ?? '', user: labels[USER_LABEL] ?? '' } }
+      : {}),
+    ...(Number.isInteger(rollbackOf) && rollbackOf > 0 ? { rollbackOf } : {}),
+    ...(rollout === 'healthy' || rollout === 'failed' ? { rollout } : {}),
   };
 }
 
@@ -108,12 +130,32 @@ export async function readCurrentRevision(api: EngineApi, stack: string): Promis
   return newest ? readRevision(api, newest) : undefined;
 }
 
-export function toRevisionList(recorded: RecordedSwarmRevision[]): Revision[] {
+/**
+ * `inSecret(r)`: tells the values revision r stores in secrets (they are masked in its summary);
+ * the deployer renders r's values to know.
+ */
+export function toRevisionList(
+  recorded: RecordedSwarmRevision[],
+  inSecret?: (r: RecordedSwarmRevision, previous: RecordedSwarmRevision | undefined) => SecretValueTest,
+): Revision[] {
   return recorded.map((r, i) => ({
     revision: r.revision,
     appliedAt: r.appliedAt,
     values: r.values,
     objects: objectCount(r.spec),
     current: i === 0,
+    ...revisionDetails(r, recorded[i + 1], inSecret?.(r, recorded[i + 1])),
   }));
+}
+
+/** Records how the newest revision's rollout ended, once, as a label of its config. */
+export async function recordRollout(api: EngineApi, stack: string, outcome: 'healthy' | 'failed'): Promise<boolean> {
+  const newest = numbered(await listRevisionConfigs(api, stack)).sort((a, b) => revisionOf(b) - revisionOf(a))[0];
+  if (!newest || newest.Spec.Labels?.[ROLLOUT_LABEL]) return false;
+  const full = await api.config(newest.ID);
+  await api.updateConfig(full.ID, full.Version.Index, {
+    ...full.Spec,
+    Labels: { ...full.Spec.Labels, [ROLLOUT_LABEL]: outcome },
+  });
+  return true;
 }

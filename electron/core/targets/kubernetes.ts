@@ -27,6 +27,8 @@ export function kubernetesTarget(target: KubernetesTarget, deps: KubernetesTarge
       }),
     revisions: (stack) => deps.engine.revisions(ref(stack)),
     rollback: (p) => deps.engine.rollback({ ...ref(p.stack), revision: p.revision, provided: p.provided }),
+    rollbackPlan: (p) => deps.engine.rollbackPlan({ ...ref(p.stack), revision: p.revision, provided: p.provided }),
+    recordRollout: (p) => deps.engine.recordRollout({ ...ref(p.stack), outcome: p.outcome }),
     uninstall: (p) => deps.engine.uninstall({ ...ref(p.stack), deleteClaims: p.deleteData }),
     rolloutStatus: (stack) => deps.engine.rolloutStatus(ref(stack)),
     readiness: async (stack) => ({ ...(await deps.readiness.report(ref(stack))), target: where }),

@@ -9,7 +9,13 @@ import { createTargets, type StackTarget } from './target';
 
 /** A target that records what it was asked and answers from its own state. */
 function recordingTarget(target: Target, opts: { workloads?: boolean } = {}) {
-  const calls: { op: string; values?: unknown; provided?: ProvidedSecrets; revision?: number }[] = [];
+  const calls: {
+    op: string;
+    values?: unknown;
+    provided?: ProvidedSecrets;
+    revision?: number;
+    outcome?: string;
+  }[] = [];
   const revisions: Revision[] = [
     {
       revision: 2,
@@ -74,6 +80,14 @@ function recordingTarget(target: Target, opts: { workloads?: boolean } = {}) {
     rollback: async (p) => {
       calls.push({ op: 'rollback', revision: p.revision, provided: p.provided });
       return { revision: 3, plan: plan(p.stack), pruned: [], leftOver: [] };
+    },
+    rollbackPlan: async (p) => {
+      calls.push({ op: 'rollbackPlan', revision: p.revision, provided: p.provided });
+      return { ...plan(p.stack), rollbackTo: p.revision };
+    },
+    recordRollout: async (p) => {
+      calls.push({ op: 'recordRollout', outcome: p.outcome });
+      return true;
     },
     ...(opts.workloads
       ? {
@@ -158,6 +172,29 @@ describe('stack deployments on any target', () => {
     expect(s.calls).toEqual([{ op: 'rollback', revision: 1, provided: { creds: { key: 'key-of-minio' } } }]);
   });
 
+  it('plans a rollback without applying it, with the same references resolved', async () => {
+    for (const target of [kube, swarm]) {
+      const { deployments, k, s } = setup();
+      const plan = await deployments.rollbackPlan({ target, stack: 'demo', revision: 1 });
+      expect(plan.rollbackTo).toBe(1);
+      const calls = target.kind === 'kubernetes' ? k.calls : s.calls;
+      expect(calls).toEqual([{ op: 'rollbackPlan', revision: 1, provided: { creds: { key: 'key-of-minio' } } }]);
+    }
+  });
+
+  it('refuses to roll back to the revision that runs now, naming the earlier ones, on any target', async () => {
+    for (const target of [kube, swarm]) {
+      const { deployments, k, s } = setup();
+      for (const call of [deployments.rollback, deployments.rollbackPlan]) {
+        await expect(call({ target, stack: 'demo', revision: 2 })).rejects.toMatchObject({
+          code: 'CONFLICT',
+          message: expect.stringMatching(/Revision 2 of 'demo' is the one running .*pick an earlier revision \(1\)/),
+        });
+      }
+      expect([...k.calls, ...s.calls]).toEqual([]);
+    }
+  });
+
   it('rolls one workload back where the target keeps a previous spec, and says why not elsewhere', async () => {
     const { deployments, s } = setup();
     await deployments.rollbackWorkload({ target: swarm, stack: 'demo', workload: 'demo_api' });
@@ -202,9 +239,18 @@ describe('stack deployments on any target', () => {
     s.fail(true);
     await until(() => errors.length > 0);
     s.fail(false);
+    expect(s.calls).toEqual([]);
     s.setRollout({ state: 'healthy', workloads: [{ kind: 'Service', name: 'demo_api', ready: 1, desired: 1 }] });
     await until(() => seen.at(-1)?.state === 'healthy');
+    // Each end of a rollout is offered to the newest revision (which keeps only its first).
+    expect(s.calls).toEqual([{ op: 'recordRollout', outcome: 'healthy' }]);
+    s.setRollout({ state: 'failed', workloads: [], failed: { component: 'api', reason: 'CrashLoopBackOff' } });
+    await until(() => seen.at(-1)?.state === 'failed');
     stop();
+    expect(s.calls).toEqual([
+      { op: 'recordRollout', outcome: 'healthy' },
+      { op: 'recordRollout', outcome: 'failed' },
+    ]);
   });
 });
 

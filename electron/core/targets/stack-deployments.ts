@@ -80,12 +80,37 @@ export function createStackDeployments(deps: StackDeploymentsDeps) {
 
   const revisions = (ref: StackOnTarget): Promise<Revision[]> => open(ref).revisions(ref.stack);
 
-  /** Revisions record references (a profile's name), not keys: they are resolved again now. */
-  async function rollback(ref: StackOnTarget & { revision: number }): Promise<ApplyResult> {
+  /**
+   * The target and the provided secrets of a rollback to a recorded revision. Revisions record
+   * references (a profile's name), not keys: they are resolved again now. The revision that runs
+   * now is refused: rolling back to it would only record a copy.
+   */
+  async function rollbackInput(ref: StackOnTarget & { revision: number }) {
     const target = open(ref);
-    const recorded = (await target.revisions(ref.stack)).find((r) => r.revision === ref.revision);
+    const all = await target.revisions(ref.stack);
+    const recorded = all.find((r) => r.revision === ref.revision);
+    if (recorded?.current) {
+      const earlier = all.filter((r) => !r.current).map((r) => r.revision);
+      throw new HomeportError(
+        'CONFLICT',
+        `Revision ${ref.revision} of '${ref.stack}' is the one running on ${target.where}: there is nothing to ` +
+          `roll back to` +
+          (earlier.length ? `; pick an earlier revision (${earlier.join(', ')})` : '; it is the only revision'),
+      );
+    }
     const { provided } = recorded ? await deps.resolveReferences(ref.stack, recorded.values) : { provided: undefined };
-    return target.rollback({ stack: ref.stack, revision: ref.revision, provided });
+    return { target, input: { stack: ref.stack, revision: ref.revision, provided } };
+  }
+
+  async function rollback(ref: StackOnTarget & { revision: number }): Promise<ApplyResult> {
+    const { target, input } = await rollbackInput(ref);
+    return target.rollback(input);
+  }
+
+  /** What rollback would do, for the user to confirm first; nothing changes. */
+  async function rollbackPlan(ref: StackOnTarget & { revision: number }): Promise<Plan> {
+    const { target, input } = await rollbackInput(ref);
+    return target.rollbackPlan(input);
   }
 
   async function rollbackWorkload(ref: StackOnTarget & { workload: string }): Promise<void> {
@@ -102,17 +127,30 @@ export function createStackDeployments(deps: StackDeploymentsDeps) {
   const uninstall = (ref: StackOnTarget & { deleteData: boolean }): Promise<UninstallResult> =>
     open(ref).uninstall({ stack: ref.stack, deleteData: ref.deleteData });
 
-  /** Reads the rollout every rolloutPollMs and emits each status that differs from the last. */
+  /**
+   * Reads the rollout every rolloutPollMs and emits each status that differs from the last. When it
+   * ends (healthy or failed) the newest revision records how, once, for the revision list.
+   */
   function watchRollout(
     ref: StackOnTarget,
     emit: (status: RolloutStatus) => void,
     onError?: (err: unknown) => void,
   ): () => void {
     const target = open(ref);
-    return pollChanges(() => target.rolloutStatus(ref.stack), emit, {
-      intervalMs: deps.rolloutPollMs ?? 1000,
-      onError,
-    });
+    // The target records only on a revision that has no outcome yet; recorded before the status is
+    // emitted, so a revision list read on the emitted end state shows it. Best effort: a failure
+    // leaves the revision's rollout "unknown", nothing else.
+    const record = async (status: RolloutStatus) => {
+      if (status.state === 'progressing' || status.error) return;
+      await target.recordRollout({ stack: ref.stack, outcome: status.state }).catch(() => undefined);
+    };
+    return pollChanges(
+      () => target.rolloutStatus(ref.stack),
+      (status) => {
+        void record(status).then(() => emit(status));
+      },
+      { intervalMs: deps.rolloutPollMs ?? 1000, onError },
+    );
   }
 
   const readiness = (ref: StackOnTarget): Promise<ReadinessReport> => open(ref).readiness(ref.stack);
@@ -156,6 +194,7 @@ export function createStackDeployments(deps: StackDeploymentsDeps) {
     apply,
     revisions,
     rollback,
+    rollbackPlan,
     rollbackWorkload,
     uninstall,
     watchRollout,

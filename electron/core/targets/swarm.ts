@@ -28,6 +28,8 @@ export function swarmTarget(target: SwarmTarget, deps: SwarmTargetDeps): StackTa
       }),
     revisions: (stack) => deps.deployer.revisions(ref(stack)),
     rollback: (p) => deps.deployer.rollback({ ...ref(p.stack), revision: p.revision, provided: p.provided }),
+    rollbackPlan: (p) => deps.deployer.rollbackPlan({ ...ref(p.stack), revision: p.revision, provided: p.provided }),
+    recordRollout: (p) => deps.deployer.recordRollout({ ...ref(p.stack), outcome: p.outcome }),
     rollbackWorkload: (p) => deps.deployer.rollbackService({ ...ref(p.stack), service: p.workload }),
     uninstall: (p) => deps.deployer.remove({ ...ref(p.stack), deleteVolumes: p.deleteData }),
     rolloutStatus: (stack) => deps.deployer.status(ref(stack)),

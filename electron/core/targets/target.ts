@@ -37,6 +37,10 @@ export interface StackTarget {
   revisions(stack: string): Promise<Revision[]>;
   /** Re-applies a recorded revision and records it as a new one. */
   rollback(p: { stack: string; revision: number; provided?: ProvidedSecrets }): Promise<ApplyResult>;
+  /** What a rollback to a recorded revision would do; nothing changes. */
+  rollbackPlan(p: { stack: string; revision: number; provided?: ProvidedSecrets }): Promise<Plan>;
+  /** Records how the newest revision's rollout ended, once; true when it recorded. */
+  recordRollout(p: { stack: string; outcome: 'healthy' | 'failed' }): Promise<boolean>;
   /**
    * One workload back to the previous spec the target itself keeps (Swarm keeps one per service).
    * Absent where the target keeps none: the stack rolls back to a revision instead.

@@ -1,4 +1,5 @@
-import { useRollbackWorkload, useRollout, type DeployRef } from './use-deploy';
+import { useEffect } from 'react';
+import { useRefreshRevisions, useRevisions, useRollbackWorkload, useRollout, type DeployRef } from './use-deploy';
 
 const stateLabels = { progressing: 'Rolling out', healthy: 'Healthy', failed: 'Failed' } as const;
 const stateTone = { progressing: 'tone-warn', healthy: 'tone-ok', failed: 'tone-error' } as const;
@@ -7,8 +8,16 @@ const stateTone = { progressing: 'tone-warn', healthy: 'tone-ok', failed: 'tone-
 export function RolloutView({ deployRef }: { deployRef: DeployRef }) {
   const status = useRollout(deployRef);
   const rollbackService = useRollbackWorkload();
-  // Swarm keeps each service's previous spec: a service can go back to it on its own.
-  const perWorkload = deployRef.target.kind === 'swarm';
+  const revisions = useRevisions(deployRef);
+  const refreshRevisions = useRefreshRevisions(deployRef);
+  // The end of a rollout is recorded on the newest revision before it is reported: the list shows it.
+  useEffect(() => {
+    if (status?.state === 'healthy' || status?.state === 'failed') void refreshRevisions();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- on each reported status only
+  }, [status]);
+  // Swarm keeps each service's previous spec: a service can go back to it on its own, once the stack
+  // has been applied more than once (a first revision has nothing earlier to go back to).
+  const perWorkload = deployRef.target.kind === 'swarm' && (revisions.data?.length ?? 0) > 1;
   if (!status) return <p className="muted">Waiting for the cluster's status…</p>;
   return (
     <div data-testid="rollout">

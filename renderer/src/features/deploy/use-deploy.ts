@@ -25,6 +25,12 @@ export function useValidation(stack: string | undefined, values: Values | undefi
 
 const revisionsKey = (ref: DeployRef) => ['deploy:revisions', ref];
 
+/** Reads the revision list again (a rollout that ended recorded how on the newest revision). */
+export function useRefreshRevisions(ref: DeployRef) {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: revisionsKey(ref) });
+}
+
 export function useRevisions(ref: DeployRef | undefined) {
   return useQuery({
     queryKey: ref ? revisionsKey(ref) : ['deploy:revisions'],
@@ -54,6 +60,9 @@ export const useApply = () =>
   useDeployMutation((input: DeployRef & { values: Values; prune: boolean }) => invoke('deploy:apply', input));
 export const useRollback = () =>
   useDeployMutation((input: DeployRef & { revision: number }) => invoke('deploy:rollback', input));
+/** The plan of a rollback, for the confirmation; nothing is applied. */
+export const useRollbackPlan = () =>
+  useMutation({ mutationFn: (input: DeployRef & { revision: number }) => invoke('deploy:rollbackPlan', input) });
 export const useRollbackWorkload = () =>
   useDeployMutation((input: DeployRef & { workload: string }) => invoke('deploy:rollbackWorkload', input));
 export const useUninstall = () =>
