@@ -5,6 +5,7 @@
  * does not name (a token, a key) can leave the main process.
  */
 import { z } from 'zod';
+import { confirmedFingerprintSchema } from './ssh-schemas';
 import { composeAnalysisSchema, composeMappingSchema, userStackDocumentSchema } from './user-stack-schemas';
 import {
   contextName,
@@ -321,6 +322,21 @@ export const channels = {
   /** Adds or replaces the schedule of (target, stack). */
   'backups:saveSchedule': channel(backupScheduleSchema, schedules),
   'backups:removeSchedule': channel(stackOnTargetSchema, schedules),
+  // --- Trust and actions (issue 17: host key replacement, Swarm service actions, metrics test) ---
+  /**
+   * Replaces the NAS's recorded host key by the changed key it presents now, only if that is the
+   * fingerprint the user confirmed after the warning; then probes again.
+   */
+  'nas:replaceHostKey': channel(
+    z.object({ name: savedName, fingerprint: confirmedFingerprintSchema }).strict(),
+    nasProbeSchema,
+  ),
+  /** The same for an ssh:// endpoint's host; then tests it again. */
+  'docker:replaceHostKey': channel(
+    endpointRefSchema.extend({ fingerprint: confirmedFingerprintSchema }).strict(),
+    endpointTestSchema,
+  ),
+  // --- end of trust and actions ---
 } as const;
 
 export type Channels = typeof channels;

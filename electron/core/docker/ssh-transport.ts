@@ -13,6 +13,7 @@ import { localUserName } from '../ssh/ssh-config';
 import {
   acceptShownOnPath,
   connectSshTarget,
+  replaceChangedOnPath,
   readFirstIdentity,
   resolveSshTarget,
   type SshTarget,
@@ -125,5 +126,19 @@ export async function acceptEndpointHostKey(
     target,
     { label: `Endpoint '${endpoint.name}'`, showAgain: 'test the endpoint' },
     fingerprint,
+  );
+}
+
+/** Replaces the recorded key of the endpoint's host (or a jump host) by the changed key it presents now, if it is `fingerprint`. */
+export async function replaceEndpointHostKey(req: SshTransportRequest, fingerprint: string): Promise<string[]> {
+  return replaceChangedOnPath(
+    req.trust,
+    await sshTargetOf(req.endpoint, req.address, req.env),
+    { label: `Endpoint '${req.endpoint.name}'`, showAgain: 'test the endpoint' },
+    fingerprint,
+    async () => {
+      const transport = await openSshTransport(req);
+      if (transport.kind === 'custom') transport.close?.();
+    },
   );
 }
