@@ -59,7 +59,7 @@ async function authOf(
   const passphrase = req.env.HOMEPORT_SSH_PASSPHRASE;
   if (req.endpoint.sshKeyFile) {
     const privateKey = await readFirstIdentity([req.endpoint.sshKeyFile], field, context);
-    if (!privateKey) throw new SshConfigError(`'${field}' ${req.endpoint.sshKeyFile} does not exist`, context);
+    if (!privateKey) throw new SshConfigError(`SSH key file ${req.endpoint.sshKeyFile} does not exist`, context);
     return { kind: 'key', privateKey, ...(passphrase ? { passphrase } : {}) };
   }
   // As ssh does, the agent's keys first.
@@ -68,7 +68,7 @@ async function authOf(
   const privateKey = await readFirstIdentity(identityFiles, 'IdentityFile', context);
   if (privateKey) return { kind: 'key', privateKey, ...(passphrase ? { passphrase } : {}) };
   throw new SshConfigError(
-    `no SSH key to log in with; set 'sshKeyFile' to a private key, give the host an IdentityFile in ~/.ssh/config, or start an SSH agent (SSH_AUTH_SOCK) holding one`,
+    `no SSH key to log in with; set the endpoint's SSH key file to a private key, give the host an IdentityFile in ~/.ssh/config, or start an SSH agent (SSH_AUTH_SOCK) holding one`,
     context,
   );
 }

@@ -234,8 +234,8 @@ export function createNasHosts(opts: NasHostsOptions) {
       if (!privateKey) {
         throw new SshConfigError(
           identityFiles.length === 0
-            ? `'keyFile': no key file is set, and ~/.ssh/config gives ${host.address} no IdentityFile; set the key file`
-            : `'keyFile': none of the IdentityFile keys ~/.ssh/config gives ${host.address} exists (${identityFiles.join(', ')}); set the key file`,
+            ? `Private key file: none is set, and ~/.ssh/config gives ${host.address} no IdentityFile; set the key file`
+            : `Private key file: none of the IdentityFile keys ~/.ssh/config gives ${host.address} exists (${identityFiles.join(', ')}); set the key file`,
           context,
         );
       }
