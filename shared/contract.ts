@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { confirmedFingerprintSchema } from './ssh-schemas';
+import { scaleServiceSchema, serviceRefSchema } from './swarm-action-schemas';
 import { composeAnalysisSchema, composeMappingSchema, userStackDocumentSchema } from './user-stack-schemas';
 import {
   contextName,
@@ -336,6 +337,11 @@ export const channels = {
     endpointRefSchema.extend({ fingerprint: confirmedFingerprintSchema }).strict(),
     endpointTestSchema,
   ),
+  /** Sets the replica count of a replicated Swarm service. */
+  'swarm:scaleService': channel(scaleServiceSchema, z.object({ replicas: z.number().int() })),
+  /** Restarts every task of a Swarm service on the same spec (ForceUpdate + 1). */
+  'swarm:forceUpdateService': channel(serviceRefSchema, z.object({ forceUpdate: z.number().int() })),
+  'swarm:removeService': channel(serviceRefSchema, z.object({ removed: z.literal(true) })),
   // --- end of trust and actions ---
 } as const;
 

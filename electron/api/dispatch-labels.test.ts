@@ -102,3 +102,15 @@ describe('labels of forms that name a field their own way', () => {
     expect(message).toMatch(/^Registry: a host name with an optional port/);
   });
 });
+
+describe('Swarm service actions refuse bad input in the screen words', () => {
+  it('a replica count must be a whole number from 0', async () => {
+    expect(await refusal('swarm:scaleService', { endpoint: 'local', service: 'web', replicas: 1.5 })).toBe(
+      'Replicas: enter a whole number of replicas',
+    );
+    expect(await refusal('swarm:scaleService', { endpoint: 'local', service: 'web', replicas: -1 })).toBe(
+      'Replicas: use 0 or more (0 stops every task)',
+    );
+    expect(await refusal('swarm:removeService', { endpoint: 'local', service: '' })).toBe('Service: pick a service');
+  });
+});

@@ -10,6 +10,7 @@ import { createReadinessHandlers, createReadinessSubscriptions } from './readine
 import { createStorageHandlers } from './storage-handlers';
 import { createUserStackHandlers } from './user-stack-handlers';
 import { createDockerHandlers, createSwarmSubscriptions } from './swarm-handlers';
+import { createSwarmActionHandlers } from './swarm-action-handlers';
 
 type ClusterChannel = Extract<keyof Handlers, 'app:info' | `clusters:${string}` | `kube:${string}`>;
 
@@ -53,6 +54,8 @@ export function createHandlers(services: Services): Handlers {
     ...createLeaderHandlers(services),
     ...createBackupHandlers(services),
     ...createUserStackHandlers(services),
+    // Issue 17: Swarm service actions (scale, force update, remove).
+    ...createSwarmActionHandlers(services),
   };
 }
 

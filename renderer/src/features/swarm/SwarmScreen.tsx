@@ -3,6 +3,7 @@ import type { SwarmService, SwarmTask } from '@shared/swarm-schemas';
 import { LogStream } from '../../components/LogStream';
 import { ShellDock } from '../../components/ShellDock';
 import { WatchStatusBadge } from '../../components/WatchStatusBadge';
+import { ServiceActions } from './ServiceActions';
 import { useActiveEndpoint, useServiceLogs, useSwarmNodes, useSwarmServices, useSwarmTasks } from './use-swarm';
 
 /** A Swarm endpoint live: nodes (leader first), services, and a service's tasks and log. */
@@ -77,6 +78,7 @@ export function SwarmScreen() {
             <th>Image</th>
             <th>Ports</th>
             <th>Update</th>
+            <th>Actions</th>
           </tr>
         </thead>
         <tbody>
@@ -101,6 +103,9 @@ export function SwarmScreen() {
                 {s.ports.map((p) => `${p.published}→${p.target}/${p.protocol}`).join(', ')}
               </td>
               <td className="small">{updateLabel(s)}</td>
+              <td>
+                <ServiceActions endpoint={active.name} service={s} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -173,7 +178,12 @@ function ServiceTasks({ endpoint, service }: { endpoint: string; service: SwarmS
           {following ? 'Stop following' : 'Follow'}
         </button>
       </div>
-      <LogStream testId="service-logs" follow={following} log={log} />
+      <LogStream
+        testId="service-logs"
+        follow={following}
+        log={log}
+        empty={{ waiting: 'No log lines yet', none: 'This service has written no logs' }}
+      />
       {shellTask ? (
         <ShellDock
           key={shellTask.id}
