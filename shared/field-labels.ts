@@ -50,6 +50,11 @@ const common: Record<string, string> = {
   'target.namespace': 'Namespace',
   'target.endpoint': 'Swarm endpoint',
   auth: 'Authentication',
+  'destination.dir': 'Directory or export',
+  'destination.host': 'NAS host',
+  'destination.profile': 'S3 profile',
+  'destination.bucket': 'Bucket',
+  'destination.prefix': 'Prefix',
 };
 
 /** Where a form labels a field unlike the others, by channel. */
@@ -94,7 +99,10 @@ export function fieldLabel(channel: string, path: readonly PropertyKey[]): strin
   const dotted = keys.join('.');
   const own = byChannel[channel] ?? {};
   const last = keys[keys.length - 1] ?? '';
-  const label = own[dotted] ?? common[dotted] ?? own[last] ?? common[last] ?? humanize(last || 'value');
+  const known = own[dotted] ?? common[dotted] ?? own[last] ?? common[last];
+  // A nested field no screen labels keeps where it is: "Kind (mapping › volumes › media)".
+  const label =
+    known ?? (keys.length > 1 ? `${humanize(last)} (${keys.slice(0, -1).join(' › ')})` : humanize(last || 'value'));
   return index !== undefined ? `${label} (item ${index + 1})` : label;
 }
 
