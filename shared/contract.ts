@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { confirmedFingerprintSchema } from './ssh-schemas';
 import { scaleServiceSchema, serviceRefSchema } from './swarm-action-schemas';
+import { prometheusTestSchema } from './readiness-schemas';
 import { composeAnalysisSchema, composeMappingSchema, userStackDocumentSchema } from './user-stack-schemas';
 import {
   contextName,
@@ -342,6 +343,8 @@ export const channels = {
   /** Restarts every task of a Swarm service on the same spec (ForceUpdate + 1). */
   'swarm:forceUpdateService': channel(serviceRefSchema, z.object({ forceUpdate: z.number().int() })),
   'swarm:removeService': channel(serviceRefSchema, z.object({ removed: z.literal(true) })),
+  /** Queries the Prometheus the form names, without saving anything. */
+  'metrics:testSettings': channel(prometheusSettingsInputSchema, prometheusTestSchema),
   // --- end of trust and actions ---
 } as const;
 
