@@ -78,7 +78,7 @@ test('a bad path is refused with the field named and kept for correction; a cred
   const screen = new ConnectionsPage(page);
   await screen.open(homeport.url);
   await screen.addKubeconfig('relative/kubeconfig');
-  await expect(screen.kubeconfigError()).toContainText("'path': 'relative/kubeconfig' is relative");
+  await expect(screen.kubeconfigError()).toContainText("Kubeconfig file: 'relative/kubeconfig' is relative");
   await expect(screen.kubeconfigPath()).toHaveValue('relative/kubeconfig');
 
   await screen.addKubeconfig(extraKubeconfig);

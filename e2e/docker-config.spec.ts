@@ -50,7 +50,7 @@ test('docker contexts are listed read only, and registry credentials are saved w
   await page.getByTestId('registry-username').fill('ops');
   await page.getByTestId('registry-secret').fill('very-secret-token');
   await page.getByRole('button', { name: 'Save credential' }).click();
-  await expect(page.getByTestId('registry-error')).toContainText("'host': registry:");
+  await expect(page.getByTestId('registry-error')).toContainText('Registry: a host name with an optional port');
   await page.getByTestId('registry-host').fill('registry.nas.lan:5000');
   await page.getByRole('button', { name: 'Save credential' }).click();
   const saved = registries.locator('[data-registry="registry.nas.lan:5000"]');

@@ -5,6 +5,9 @@
  * does not name (a token, a key) can leave the main process.
  */
 import { z } from 'zod';
+import { confirmedFingerprintSchema } from './ssh-schemas';
+import { scaleServiceSchema, serviceRefSchema } from './swarm-action-schemas';
+import { prometheusTestSchema } from './readiness-schemas';
 import { composeAnalysisSchema, composeMappingSchema, userStackDocumentSchema } from './user-stack-schemas';
 import {
   contextName,
@@ -381,6 +384,28 @@ export const channels = {
   /** Sets the fields given, keeps the others; returns the whole selection. */
   'selection:set': channel(selectionSchema, selectionSchema),
   // --- end selection ---
+  // --- Trust and actions (issue 17: host key replacement, Swarm service actions, metrics test) ---
+  /**
+   * Replaces the NAS's recorded host key by the changed key it presents now, only if that is the
+   * fingerprint the user confirmed after the warning; then probes again.
+   */
+  'nas:replaceHostKey': channel(
+    z.object({ name: savedName, fingerprint: confirmedFingerprintSchema }).strict(),
+    nasProbeSchema,
+  ),
+  /** The same for an ssh:// endpoint's host; then tests it again. */
+  'docker:replaceHostKey': channel(
+    endpointRefSchema.extend({ fingerprint: confirmedFingerprintSchema }).strict(),
+    endpointTestSchema,
+  ),
+  /** Sets the replica count of a replicated Swarm service. */
+  'swarm:scaleService': channel(scaleServiceSchema, z.object({ replicas: z.number().int() })),
+  /** Restarts every task of a Swarm service on the same spec (ForceUpdate + 1). */
+  'swarm:forceUpdateService': channel(serviceRefSchema, z.object({ forceUpdate: z.number().int() })),
+  'swarm:removeService': channel(serviceRefSchema, z.object({ removed: z.literal(true) })),
+  /** Queries the Prometheus the form names, without saving anything. */
+  'metrics:testSettings': channel(prometheusSettingsInputSchema, prometheusTestSchema),
+  // --- end of trust and actions ---
 } as const;
 
 export type Channels = typeof channels;

@@ -123,6 +123,11 @@ export const dashboardSchema = z.object({
   stepSeconds: z.number().int(),
   generatedAt: z.string(),
   panels: z.array(panelSchema),
+  /**
+   * Why the source could not be queried at all (a dead URL, refused credentials): said once for
+   * the screen, not once per panel.
+   */
+  error: z.string().optional(),
 });
 export type Dashboard = z.infer<typeof dashboardSchema>;
 
@@ -136,3 +141,11 @@ export const prometheusSettingsSchema = z.object({
   hasSecret: z.boolean(),
 });
 export type PrometheusSettings = z.infer<typeof prometheusSettingsSchema>;
+
+/** What testing Prometheus settings before saving them found. */
+export const prometheusTestSchema = z.object({
+  ok: z.boolean(),
+  /** 'Prometheus 2.53 at https://prom.lan answered in 42 ms', or what failed and what to check. */
+  message: z.string(),
+});
+export type PrometheusTest = z.infer<typeof prometheusTestSchema>;

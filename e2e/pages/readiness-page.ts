@@ -7,10 +7,16 @@ const percent = async (l: Locator) => Number((await l.textContent())?.replace('%
 export class ReadinessPage {
   readonly target: TargetPicker;
   readonly overall: Locator;
+  /** What the score covers: "of 9 observed · 3 unknown". */
+  readonly coverage: Locator;
+  /** The headings of the check groups, in screen order (Failing, Not observed, Warnings, Passing). */
+  readonly groups: Locator;
 
   constructor(readonly page: Page) {
     this.target = new TargetPicker(page);
     this.overall = page.getByTestId('readiness-score');
+    this.coverage = page.getByTestId('readiness-coverage');
+    this.groups = page.locator('[data-verdict-group] > h2');
   }
 
   async open(origin: string) {

@@ -176,13 +176,13 @@ describe('backup channels', () => {
     ];
     expect(refused.map((r) => (r.ok ? 'accepted' : r.error.code))).toEqual(Array(5).fill('INVALID_INPUT'));
     const messages = refused.map((r) => (r.ok ? '' : r.error.message));
-    expect(messages[0]).toContain("'destination.dir': must be an absolute directory");
-    expect(messages[1]).toContain("'passphrase'");
+    expect(messages[0]).toContain('Directory or export: must be an absolute directory');
+    expect(messages[1]).toContain('Passphrase: ');
     expect(messages[1]).toContain('at least 12 characters');
     expect(messages[1]).not.toContain('too short');
-    expect(messages[2]).toContain("'at'");
-    expect(messages[3]).toContain("'keepDaily'");
-    expect(messages[4]).toContain("'backup'");
+    expect(messages[2]).toContain('Time: ');
+    expect(messages[3]).toContain('Keep daily: ');
+    expect(messages[4]).toContain('Backup: ');
     expect(backups.calls).toEqual([]);
     expect(keys.stored).toBeUndefined();
   });

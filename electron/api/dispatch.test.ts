@@ -45,9 +45,9 @@ describe('dispatch', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('INVALID_INPUT');
-    expect(result.error.message).toContain("'context': context name is required");
-    expect(result.error.message).toContain("'timeoutMs'");
-    expect(result.error.message).toContain("'token': unknown field");
+    expect(result.error.message).toContain('Cluster: context name is required');
+    expect(result.error.message).toContain('Timeout ms: ');
+    expect(result.error.message).toContain('Token: not a field of this form');
     expect(testConnection).not.toHaveBeenCalled();
   });
 

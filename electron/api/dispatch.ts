@@ -1,6 +1,5 @@
 import {
   channels,
-  describeIssues,
   isChannel,
   isTopic,
   topics,
@@ -10,6 +9,7 @@ import {
   type SubscriptionHandlers,
   type Topic,
 } from '@shared/contract';
+import { describeForScreen } from '@shared/field-labels';
 import { errorMessage, HomeportError } from '../core/errors';
 
 export type Dispatch = (channel: string, input: unknown) => Promise<Envelope<unknown>>;
@@ -29,7 +29,8 @@ export function createDispatch(handlers: Handlers, log: (msg: string) => void = 
     if (!parsed.success) {
       return {
         ok: false,
-        error: { code: 'INVALID_INPUT', message: describeIssues(parsed.error, channel) },
+        // The fields by their on-screen labels: the user reads this next to the form they filled.
+        error: { code: 'INVALID_INPUT', message: describeForScreen(parsed.error, channel) },
       };
     }
     try {
@@ -73,7 +74,7 @@ export function createSubscribe(subscriptions: SubscriptionHandlers): Subscribe 
     }
     const parsed = topics[topic].params.safeParse(params ?? {});
     if (!parsed.success) {
-      return { ok: false, error: { code: 'INVALID_INPUT', message: describeIssues(parsed.error, topic) } };
+      return { ok: false, error: { code: 'INVALID_INPUT', message: describeForScreen(parsed.error, topic) } };
     }
     const start = subscriptions[topic as Topic] as (p: unknown, e: (ev: unknown) => void, c?: string) => () => void;
     try {

@@ -253,7 +253,7 @@ describe('terminal sessions in web mode', () => {
     });
     expect(await refused({ workload: { pod: 'Web!' } })).toMatchObject({ code: 'INVALID_INPUT' });
     expect(await refused({ workload: { pod: 'web' }, size: { cols: 0, rows: 24 } })).toMatchObject({
-      message: expect.stringContaining('cols'),
+      message: expect.stringContaining('Cols (size): at least 2'),
     });
     const session = '123e4567-e89b-42d3-a456-426614174000';
     expect(await call('exec:input', { session, text: 'x'.repeat(32 * 1024 + 1) })).toMatchObject({

@@ -15,6 +15,7 @@ import { createDockerHandlers, createSwarmSubscriptions } from './swarm-handlers
 import { createResourceHandlers, createResourceSubscriptions, type ResourceChannel } from './resource-handlers';
 // Overview and notifications (issue 17).
 import { createOverviewSubscriptions } from './overview-handlers';
+import { createSwarmActionHandlers } from './swarm-action-handlers';
 
 // Resource actions (issue 17): their kube: channels are handled in resource-action-handlers.ts.
 import {
@@ -77,6 +78,8 @@ export function createHandlers(services: Services): Handlers {
     'selection:get': () => services.selection.get(),
     'selection:set': (change) => services.selection.set(change),
     // --- end selection ---
+    // Issue 17: Swarm service actions (scale, force update, remove).
+    ...createSwarmActionHandlers(services),
   };
 }
 

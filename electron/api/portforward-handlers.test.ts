@@ -65,11 +65,11 @@ describe('portforward channels', () => {
     const base = { context: 'c', namespace: 'default', target: { kind: 'pod', name: 'web' } };
     expect(await dispatch('portforward:start', { ...base, remotePort: 8080, localPort: 70000 })).toMatchObject({
       ok: false,
-      error: { code: 'INVALID_INPUT', message: expect.stringContaining('localPort: use 0-65535') as unknown },
+      error: { code: 'INVALID_INPUT', message: expect.stringContaining('Local port: use 0-65535') as unknown },
     });
     expect(await dispatch('portforward:start', { ...base, remotePort: 'Not A Port' })).toMatchObject({
       ok: false,
-      error: { code: 'INVALID_INPUT', message: expect.stringContaining('remotePort') as unknown },
+      error: { code: 'INVALID_INPUT', message: expect.stringContaining('Remote port: ') as unknown },
     });
     expect(
       await dispatch('portforward:start', { ...base, target: { kind: 'deployment', name: 'web' }, remotePort: 80 }),

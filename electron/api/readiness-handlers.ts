@@ -27,6 +27,7 @@ export function createReadinessHandlers({
     'metrics:getSettings': ({ context: name }) => metrics.settings.get(name),
     'metrics:setSettings': ({ context: name, ...input }) =>
       metrics.settings.set(name, { ...input, url: input.url === '' ? undefined : input.url }),
+    'metrics:testSettings': ({ context: name, ...input }) => metrics.testSettings(name, input),
     'metrics:source': ({ context: name }) =>
       guarded(`the metrics of '${name}'`, context(name), () => metrics.source(name)),
     'metrics:dashboard': (input) =>

@@ -27,6 +27,10 @@ export function createStorageHandlers({
       await hosts.acceptHostKey(name, fingerprint);
       return hosts.probe(name);
     },
+    'nas:replaceHostKey': async ({ name, fingerprint }) => {
+      await hosts.replaceHostKey(name, fingerprint);
+      return hosts.probe(name);
+    },
     'nas:listExports': async ({ host }) => ({ exports: await exports.list(host) }),
     'nas:createExport': async ({ host, ...spec }) => {
       const { changed, createdDirectory: _created, message, ...result } = await exports.create(host, spec);

@@ -26,6 +26,10 @@ export function createDockerHandlers({
       await endpoints.acceptHostKey(name, fingerprint);
       return endpoints.test(name);
     },
+    'docker:replaceHostKey': async ({ name, fingerprint }) => {
+      await endpoints.replaceHostKey(name, fingerprint);
+      return endpoints.test(name);
+    },
     'docker:listRegistries': listedRegistries,
     'docker:addRegistry': async (input) => {
       await registries.add(input);

@@ -70,7 +70,7 @@ describe('user stack channels', () => {
         ...webInput(),
         mapping: { volumes: { media: { kind: 'disk' } } },
       });
-      expect(!bad.ok && bad.error.message).toContain("'mapping.volumes.media.kind'");
+      expect(!bad.ok && bad.error.message).toContain('Kind (mapping › volumes › media): ');
       expect(value(await dispatch('stacks:user-list', {}))).toEqual({ stacks: [] });
     } finally {
       services.close();

@@ -8,13 +8,17 @@ import { resolveDataDir } from '../core/storage/data-dir';
 import { createServices, type Services } from '../services';
 import { checkArgs } from './check-args';
 import { UsageError } from './usage-error';
+import { hostKeyAdvice, replacedLine } from './host-key-output';
 
 export const DOCKER_USAGE = `homeport docker <command>   (Docker endpoints: the engines and swarms Homeport reaches)
   list
   add NAME --url URL [--tls-ca FILE --tls-cert FILE --tls-key FILE] [--ssh-key FILE]
                                  URL: unix:///var/run/docker.sock, tcp://host:2376 (TLS) or ssh://user@host
   remove NAME
-  test NAME [--trust SHA256:...]  connect (an SSH host key is checked first); --trust accepts the fingerprint shown`;
+  test NAME [--trust SHA256:...]  connect (an SSH host key is checked first); --trust accepts the fingerprint shown
+  replace-host-key NAME --fingerprint SHA256:...
+                                 after a HOST KEY CHANGED warning: trust the new key the host presents (it must be
+                                 the fingerprint given, checked on the host itself) and remove the old one`;
 
 export interface CommandIo {
   out(line: string): void;
@@ -33,11 +37,12 @@ function one(positionals: string[]): string {
 function report(name: string, result: EndpointTest, io: CommandIo): number {
   if (result.status === 'failed') {
     io.err(`${name}: ${result.reason}: ${result.message}`);
-    if (result.hostKey) {
-      io.err(
-        `Host key ${result.hostKey.keyType} ${result.hostKey.fingerprint}\nCompare it with the host's own (ssh-keygen -lf), then: homeport docker test ${name} --trust ${result.hostKey.fingerprint}`,
-      );
-    }
+    const advice = hostKeyAdvice(result, {
+      what: 'the host',
+      test: `homeport docker test ${name}`,
+      replace: `homeport docker replace-host-key ${name}`,
+    });
+    for (const line of advice) io.err(line);
     return 1;
   }
   const swarm =
@@ -65,6 +70,7 @@ export async function runDocker(
       'tls-key': { type: 'string' },
       'ssh-key': { type: 'string' },
       trust: { type: 'string' },
+      fingerprint: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -73,7 +79,7 @@ export async function runDocker(
     io.out(DOCKER_USAGE);
     return 0;
   }
-  if (!['list', 'add', 'remove', 'test'].includes(sub ?? '')) {
+  if (!['list', 'add', 'remove', 'test', 'replace-host-key'].includes(sub ?? '')) {
     io.err(DOCKER_USAGE);
     return 2;
   }
@@ -116,13 +122,41 @@ export async function runDocker(
         io.out(`Removed Docker endpoint '${name}'.`);
         return 0;
       }
+      case 'replace-host-key': {
+        const { name } = checkArgs(
+          'docker:testEndpoint',
+          { name: one(positionals) },
+          'homeport docker replace-host-key',
+        );
+        if (values.fingerprint === undefined) {
+          // The warning first: the user checks the new fingerprint on the host, then confirms it.
+          const result = await endpoints.test(name);
+          report(name, result, io);
+          if (result.status !== 'failed' || result.reason !== 'host-key-changed') {
+            io.err(`${name}: its host key has not changed; nothing to replace.`);
+          } else if (!result.hostKey?.replaceable) {
+            io.err(`${name}: Homeport cannot replace this key (see above); nothing was replaced.`);
+          } else {
+            io.err('Nothing was replaced: confirm the new fingerprint with --fingerprint.');
+          }
+          return 1;
+        }
+        const { fingerprint } = checkArgs(
+          'docker:replaceHostKey',
+          { name, fingerprint: values.fingerprint },
+          'homeport docker replace-host-key',
+        );
+        const removed = await endpoints.replaceHostKey(name, fingerprint);
+        io.out(replacedLine(name, removed, fingerprint));
+        return report(name, await endpoints.test(name), io);
+      }
       default: {
         const { name } = checkArgs('docker:testEndpoint', { name: one(positionals) }, 'homeport docker test');
         if (values.trust !== undefined) {
           checkArgs('docker:acceptHostKey', { name, fingerprint: values.trust }, 'homeport docker test --trust');
         }
         let result = await endpoints.test(name);
-        if (result.status === 'failed' && result.hostKey && values.trust !== undefined) {
+        if (result.status === 'failed' && result.reason === 'host-key-unknown' && values.trust !== undefined) {
           await endpoints.acceptHostKey(name, values.trust);
           result = await endpoints.test(name);
         }

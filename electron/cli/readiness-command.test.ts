@@ -37,7 +37,14 @@ describe('homeport readiness', () => {
     const opts = { context: SANDBOX_CONTEXT, kubeconfig, 'data-dir': join(dir, 'data') };
     expect(await runReadiness('revenge', opts, (l) => lines.push(l))).toBe(0);
     const text = lines.join('\n');
-    expect(text).toMatch(/^Readiness of revenge \(namespace revenge of context 'homeport-sandbox'\): \d+%$/m);
+    expect(text).toMatch(
+      /^Readiness of revenge \(namespace revenge of context 'homeport-sandbox'\): \d+% of \d+ observed · \d+ unknown$/m,
+    );
+    // Failing checks first, then unknown, warning and passing; no backup is a warning.
+    const verdicts = [...text.matchAll(/^(FAIL|UNKNOWN|WARN|PASS)\s/gm)].map((m) => m[1]);
+    const rank = { FAIL: 0, UNKNOWN: 1, WARN: 2, PASS: 3 } as Record<string, number>;
+    expect(verdicts.map((v) => rank[v!])).toEqual([...verdicts.map((v) => rank[v!])].sort((a, b) => a! - b!));
+    expect(text).toMatch(/^WARN\s+A recent verified backup exists: Homeport has taken no backup/m);
     expect(text).toMatch(/^Distributed concerns\s+\d+%/m);
     expect(text).toMatch(
       /^WARN\s+One replica of revenge, or sticky sessions: .*\n\s+Deployment\/revenge spec\.replicas: 2$/m,

@@ -1,12 +1,17 @@
 /** homeport readiness STACK --context NAME [--namespace NS] [--json]: the Readiness screen in a terminal. */
 import { categoryTitles, type ReadinessReport } from '@shared/readiness-schemas';
+import { coverageOf, scoreLine } from '@shared/readiness-coverage';
+import { HomeportError } from '../core/errors';
 import { targetFromOptions, withServices, type TargetOptions } from './stack-commands';
 import { UsageError } from './usage-error';
 
 const percent = (n: number | null) => (n === null ? '—' : `${Math.round(n)}%`);
 
 export function formatReport(report: ReadinessReport): string {
-  const lines = [`Readiness of ${report.stack} (${report.target}): ${percent(report.score)}`, ''];
+  const lines = [
+    `Readiness of ${report.stack} (${report.target}): ${scoreLine(report.score, coverageOf(report.checks))}`,
+    '',
+  ];
   const rows = report.categories.map((c) => [
     categoryTitles[c.category],
     percent(c.score),

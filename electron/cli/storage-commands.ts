@@ -3,11 +3,13 @@
  * secret keys come from environment variables or a prompt that does not echo, never from arguments.
  */
 import { parseArgs } from 'node:util';
-import type { NfsExport } from '@shared/storage-schemas';
+import type { NasProbe, NfsExport } from '@shared/storage-schemas';
+import { HomeportError } from '../core/errors';
 import { squashOptions } from '@shared/storage-schemas';
 import { resolveDataDir } from '../core/storage/data-dir';
 import { createServices, type Services } from '../services';
 import { checkArgs } from './check-args';
+import { hostKeyAdvice, replacedLine } from './host-key-output';
 import { consoleSecrets, readSecret, type SecretSource } from './secret-input';
 import { UsageError } from './usage-error';
 
@@ -17,6 +19,9 @@ export const NAS_USAGE = `homeport nas <command>   (NAS hosts over SSH and their
                                  passphrase: $HOMEPORT_NAS_PASSPHRASE or asked; password: $HOMEPORT_NAS_PASSWORD or asked
   remove NAME
   probe NAME [--trust SHA256:...]   connect (host key checked first); --trust accepts the fingerprint shown
+  replace-host-key NAME --fingerprint SHA256:...
+                                 after a HOST KEY CHANGED warning: trust the new key the NAS presents (it must be
+                                 the fingerprint given, checked on the NAS itself) and remove the old one
   exports HOST
   export HOST NAME --path DIR --clients ADDR[,CIDR...] [--rw] [--squash root_squash|all_squash|no_root_squash]
                                  [--owner USER|UID:GID] [--mode 0755]
@@ -95,6 +100,7 @@ export async function runNas(argv: string[], io: StorageIo = consoleStorageIo): 
       agent: { type: 'boolean' },
       password: { type: 'boolean' },
       trust: { type: 'string' },
+      fingerprint: { type: 'string' },
       path: { type: 'string' },
       clients: { type: 'string' },
       rw: { type: 'boolean' },
@@ -172,20 +178,32 @@ export async function runNas(argv: string[], io: StorageIo = consoleStorageIo): 
           await hosts.acceptHostKey(name, values.trust);
           result = await hosts.probe(name);
         }
-        if (result.status === 'failed') {
-          io.err(`${name}: ${result.reason}: ${result.message}`);
-          if (result.hostKey) {
-            io.err(
-              `Host key ${result.hostKey.keyType} ${result.hostKey.fingerprint}\nCompare it with the NAS's own (ssh-keygen -lf), then: homeport nas probe ${name} --trust ${result.hostKey.fingerprint}`,
-            );
+        return printProbe(name, result, io);
+      }
+      case 'replace-host-key': {
+        const [name = ''] = positional(positionals, 1, NAS_USAGE);
+        if (values.fingerprint === undefined) {
+          // The warning first: the user checks the new fingerprint on the NAS, then confirms it.
+          checkArgs('nas:probe', { name }, 'homeport nas replace-host-key');
+          const result = await hosts.probe(name);
+          printProbe(name, result, io);
+          if (result.status !== 'failed' || result.reason !== 'host-key-changed') {
+            io.err(`${name}: its host key has not changed; nothing to replace.`);
+          } else if (!result.hostKey?.replaceable) {
+            io.err(`${name}: Homeport cannot replace this key (see above); nothing was replaced.`);
+          } else {
+            io.err('Nothing was replaced: confirm the new fingerprint with --fingerprint.');
           }
           return 1;
         }
-        io.out(`${name}: connected · ${result.os}`);
-        io.out(`NFS server: ${result.nfsServer ? 'installed' : 'missing (install nfs-kernel-server)'}`);
-        io.out(`Privilege: ${result.privilege}`);
-        for (const p of result.paths) io.out(`  ${p.path}: ${p.freeBytes} bytes free of ${p.totalBytes}`);
-        return 0;
+        const { fingerprint } = checkArgs(
+          'nas:replaceHostKey',
+          { name, fingerprint: values.fingerprint },
+          'homeport nas replace-host-key',
+        );
+        const removed = await hosts.replaceHostKey(name, fingerprint);
+        io.out(replacedLine(name, removed, fingerprint));
+        return printProbe(name, await hosts.probe(name), io);
       }
       case 'exports': {
         const [host = ''] = positional(positionals, 1, NAS_USAGE);
@@ -351,4 +369,22 @@ export async function runS3(argv: string[], io: StorageIo = consoleStorageIo): P
         return 2;
     }
   });
+}
+
+function printProbe(name: string, result: NasProbe, io: StorageIo): number {
+  if (result.status === 'failed') {
+    io.err(`${name}: ${result.reason}: ${result.message}`);
+    const advice = hostKeyAdvice(result, {
+      what: 'the NAS',
+      test: `homeport nas probe ${name}`,
+      replace: `homeport nas replace-host-key ${name}`,
+    });
+    for (const line of advice) io.err(line);
+    return 1;
+  }
+  io.out(`${name}: connected · ${result.os}`);
+  io.out(`NFS server: ${result.nfsServer ? 'installed' : 'missing (install nfs-kernel-server)'}`);
+  io.out(`Privilege: ${result.privilege}`);
+  for (const p of result.paths) io.out(`  ${p.path}: ${p.freeBytes} bytes free of ${p.totalBytes}`);
+  return 0;
 }

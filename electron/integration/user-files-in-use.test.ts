@@ -95,14 +95,14 @@ describe('files the user names', () => {
     });
     expect(await within(endpoints.test('ssh'))).toMatchObject({
       reason: 'config',
-      message: expect.stringContaining(`Endpoint 'ssh': 'sshKeyFile' /dev/zero is a character device`),
+      message: expect.stringContaining(`Endpoint 'ssh': SSH key file /dev/zero is a character device`),
     });
 
     const secrets = createSecretStore({ dataDir });
     const nas = createNasHosts({ dataDir, secrets, trust, env: {} });
     const key = makeFifo('nas-key.fifo');
     await nas.add({ name: 'nas', address: '127.0.0.1', port: 1, user: 'admin', auth: 'key', keyFile: key });
-    await expect(within(nas.connect('nas', 1000))).rejects.toThrow(`NAS host 'nas': 'keyFile' ${key} is a FIFO`);
+    await expect(within(nas.connect('nas', 1000))).rejects.toThrow(`NAS host 'nas': Private key file ${key} is a FIFO`);
 
     const metrics = createMetricsSettings({ dataDir, secrets });
     await metrics.set('home', { url: 'https://prometheus.lan', auth: 'none', caFile: '/dev/zero' });

@@ -17,7 +17,7 @@ import { createDockerClient, DockerRequestError, type DockerClient, type DockerT
 import { DockerEndpointError } from './endpoint-error';
 import { parseEndpointUrl, validateEndpoint, type EndpointAddress } from './endpoint-url';
 import { CONTEXT_PREFIX, readDockerContexts } from './contexts';
-import { acceptEndpointHostKey, openSshTransport } from './ssh-transport';
+import { acceptEndpointHostKey, openSshTransport, replaceEndpointHostKey } from './ssh-transport';
 import { createDeadline } from '../deadline';
 
 // Re-exported: callers know the error as part of the endpoints service.
@@ -269,7 +269,17 @@ export function createDockerEndpoints(opts: DockerEndpointsOptions) {
     await acceptEndpointHostKey(endpoint, address, trust, env, fingerprint);
   }
 
-  return { list, get, add, remove, openClient, test, acceptHostKey };
+  /** Replaces the recorded SSH host key of the endpoint's host by the changed one it presents now, if it is the one the user confirmed. */
+  async function replaceHostKey(name: string, fingerprint: string): Promise<string[]> {
+    const endpoint = await get(name);
+    const address = addressOf(endpoint);
+    if (address.kind !== 'ssh') {
+      throw new HomeportError('INVALID_INPUT', `Endpoint '${name}' is not an ssh:// endpoint; it has no host key`);
+    }
+    return replaceEndpointHostKey({ endpoint, address, trust, env, timeoutMs: 15_000 }, fingerprint);
+  }
+
+  return { list, get, add, remove, openClient, test, acceptHostKey, replaceHostKey };
 }
 
 export type DockerEndpoints = ReturnType<typeof createDockerEndpoints>;

@@ -109,6 +109,6 @@ describe('ssh:// endpoints', () => {
     });
     const nokey = await endpoints.test('ssh-nokey');
     expect(nokey).toMatchObject({ status: 'failed', reason: 'config' });
-    expect(nokey.status === 'failed' && nokey.message).toMatch(/'sshKeyFile' .*missing_key does not exist/);
+    expect(nokey.status === 'failed' && nokey.message).toMatch(/SSH key file .*missing_key does not exist/);
   });
 });

@@ -13,6 +13,7 @@ import { localUserName } from '../ssh/ssh-config';
 import {
   acceptShownOnPath,
   connectSshTarget,
+  replaceChangedOnPath,
   readFirstIdentity,
   resolveSshTarget,
   type SshTarget,
@@ -58,7 +59,7 @@ async function authOf(
   const passphrase = req.env.HOMEPORT_SSH_PASSPHRASE;
   if (req.endpoint.sshKeyFile) {
     const privateKey = await readFirstIdentity([req.endpoint.sshKeyFile], field, context);
-    if (!privateKey) throw new SshConfigError(`'${field}' ${req.endpoint.sshKeyFile} does not exist`, context);
+    if (!privateKey) throw new SshConfigError(`SSH key file ${req.endpoint.sshKeyFile} does not exist`, context);
     return { kind: 'key', privateKey, ...(passphrase ? { passphrase } : {}) };
   }
   // As ssh does, the agent's keys first.
@@ -67,7 +68,7 @@ async function authOf(
   const privateKey = await readFirstIdentity(identityFiles, 'IdentityFile', context);
   if (privateKey) return { kind: 'key', privateKey, ...(passphrase ? { passphrase } : {}) };
   throw new SshConfigError(
-    `no SSH key to log in with; set 'sshKeyFile' to a private key, give the host an IdentityFile in ~/.ssh/config, or start an SSH agent (SSH_AUTH_SOCK) holding one`,
+    `no SSH key to log in with; set the endpoint's SSH key file to a private key, give the host an IdentityFile in ~/.ssh/config, or start an SSH agent (SSH_AUTH_SOCK) holding one`,
     context,
   );
 }
@@ -125,5 +126,19 @@ export async function acceptEndpointHostKey(
     target,
     { label: `Endpoint '${endpoint.name}'`, showAgain: 'test the endpoint' },
     fingerprint,
+  );
+}
+
+/** Replaces the recorded key of the endpoint's host (or a jump host) by the changed key it presents now, if it is `fingerprint`. */
+export async function replaceEndpointHostKey(req: SshTransportRequest, fingerprint: string): Promise<string[]> {
+  return replaceChangedOnPath(
+    req.trust,
+    await sshTargetOf(req.endpoint, req.address, req.env),
+    { label: `Endpoint '${req.endpoint.name}'`, showAgain: 'test the endpoint' },
+    fingerprint,
+    async () => {
+      const transport = await openSshTransport(req);
+      if (transport.kind === 'custom') transport.close?.();
+    },
   );
 }

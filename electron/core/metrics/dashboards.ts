@@ -10,8 +10,9 @@ import type { KubeGateway } from '../kube/kube-gateway';
 import type { DashboardPanel } from '../stacks/signals';
 import { STACK_LABEL, type StackCatalog, type StackKnowledge } from '../stacks/types';
 import { discoverMetrics, type Discovery } from './discovery';
-import type { PrometheusClient } from './prometheus-client';
-import type { MetricsSettingsStore } from './settings';
+import { PrometheusError, type PrometheusClient } from './prometheus-client';
+import type { MetricsSettingsStore, PrometheusSettingsInput } from './settings';
+import { testPrometheusSettings } from './test-settings';
 
 type Gateway = Pick<KubeGateway, 'getJson' | 'listAll' | 'server'>;
 
@@ -325,6 +326,17 @@ export async function buildDashboard(
     const end = Math.round((req.now ?? Date.now() / 1000) * 1000) / 1000;
     const start = end - seconds;
     const client = discovery.client;
+    // One query first: a Prometheus that cannot be reached at all is one error for the screen,
+    // not the same error in every panel.
+    const dead = await client.query('vector(1)').then(
+      () => undefined,
+      (err: unknown) => (err instanceof PrometheusError && err.reason !== 'bad-query' ? err : undefined),
+    );
+    if (dead) {
+      const empty = `No data: ${client.describe} could not be queried (see above).`;
+      panels = defs.map((d) => ({ id: d.id, title: d.title, unit: d.unit, series: [], empty }));
+      return { source, range, stepSeconds, generatedAt, panels, error: dead.message };
+    }
     panels = await Promise.all(defs.map((d) => prometheusPanel(client, d, start, end, stepSeconds)));
   } else if (source.kind === 'metrics-server') {
     panels = await metricsServerPanels(gateway, defs, req.namespace, pods);
@@ -379,6 +391,9 @@ export function createMetricsService(deps: MetricsServiceDeps) {
         },
       };
     },
+    /** Queries the Prometheus these settings name, without saving them. */
+    testSettings: (context: string, input: PrometheusSettingsInput) =>
+      testPrometheusSettings(deps.settings, context, input),
     async dashboard(req: DashboardRequest): Promise<Dashboard> {
       const gateway = await deps.gatewayFor(req.context);
       const discovery = await discover(req.context, req.namespace);

@@ -14,7 +14,14 @@ import { checkField, HomeportError } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SshAuth, SshSession } from '../ssh/connect';
 import { SshConfigError, type SshErrorContext } from '../ssh/errors';
-import { acceptShownOnPath, connectSshTarget, readFirstIdentity, resolveSshTarget, type SshHop } from '../ssh/target';
+import {
+  acceptShownOnPath,
+  connectSshTarget,
+  readFirstIdentity,
+  replaceChangedOnPath,
+  resolveSshTarget,
+  type SshHop,
+} from '../ssh/target';
 import type { SshTrust } from '../ssh/trust';
 import { JsonStore } from '../storage/json-store';
 import { withDirLock } from '../storage/dir-lock';
@@ -227,8 +234,8 @@ export function createNasHosts(opts: NasHostsOptions) {
       if (!privateKey) {
         throw new SshConfigError(
           identityFiles.length === 0
-            ? `'keyFile': no key file is set, and ~/.ssh/config gives ${host.address} no IdentityFile; set the key file`
-            : `'keyFile': none of the IdentityFile keys ~/.ssh/config gives ${host.address} exists (${identityFiles.join(', ')}); set the key file`,
+            ? `Private key file: none is set, and ~/.ssh/config gives ${host.address} no IdentityFile; set the key file`
+            : `Private key file: none of the IdentityFile keys ~/.ssh/config gives ${host.address} exists (${identityFiles.join(', ')}); set the key file`,
           context,
         );
       }
@@ -298,6 +305,21 @@ export function createNasHosts(opts: NasHostsOptions) {
     );
   }
 
+  /**
+   * Replaces the recorded host key of the host (or of a jump host on the way) by the changed key it
+   * presents now, if `fingerprint` is the one the user confirmed; returns the fingerprints removed.
+   */
+  async function replaceHostKey(name: string, fingerprint: string): Promise<string[]> {
+    const host = await saved(name);
+    return replaceChangedOnPath(
+      trust,
+      await targetOf(host),
+      { ...labelOf(name), showAgain: 'probe the host' },
+      fingerprint,
+      async () => (await connect(name)).close(),
+    );
+  }
+
   // A host and its secret change together, under the data directory's lock (see dir-lock.ts).
   const locked =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
@@ -311,6 +333,7 @@ export function createNasHosts(opts: NasHostsOptions) {
     remove: locked(remove),
     connect,
     acceptHostKey,
+    replaceHostKey,
   };
   return { ...hosts, probe: (name: string, timeoutMs?: number) => probeNas(hosts, name, timeoutMs) };
 }

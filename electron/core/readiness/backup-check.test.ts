@@ -5,7 +5,10 @@ const now = new Date('2026-11-30T12:00:00Z');
 
 describe('the backup check', () => {
   it('counts a backup only once a restore drill passed, and dates it', () => {
-    expect(backupCheck(undefined, 'postgres', now).verdict).toBe('unknown');
+    // No backup Homeport can see is a warning with its fix, never an unknown that leaves the score whole.
+    const none = backupCheck(undefined, 'postgres', now);
+    expect(none.verdict).toBe('warn');
+    expect(none.remediation).toMatch(/Back up the stack \(database 'postgres'\) daily/);
     const unverified = backupCheck({ unverified: 3 }, 'postgres', now);
     expect(unverified.verdict).toBe('fail');
     expect(unverified.summary).toBe('No backup has passed a restore drill (3 taken, none verified)');

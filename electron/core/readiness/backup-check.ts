@@ -1,7 +1,8 @@
 /**
  * The scorecard's backup check, the same on every target: a backup counts only once a restore
  * drill of it passed (Homeport's own records, electron/core/backup/records.ts); its age decides
- * the verdict. Backups never verified fail; with none taken by Homeport the check is unknown.
+ * the verdict. Backups never verified fail. With none taken by Homeport the check is a warning, not
+ * an unknown: a stack with no backup Homeport can see must not score as if nothing were missing.
  */
 import type { Evidence, ReadinessCheck } from '@shared/readiness-schemas';
 
@@ -30,13 +31,11 @@ export function backupCheck(backup: BackupStatus | undefined, database: string |
     evidence,
     remediation: verdict === 'pass' ? '' : remediation,
   });
-  // Backups made by other tools are invisible here: with none of Homeport's own, it cannot tell.
+  // Backups made by other tools are invisible here; still, no backup Homeport can restore is a risk.
   if (!backup) {
-    return make(
-      'unknown',
-      'Homeport has taken no backup of this stack (backups by other tools are not visible to it)',
-      [{ object: 'backups', value: 'none taken by Homeport' }],
-    );
+    return make('warn', 'Homeport has taken no backup of this stack (backups by other tools are not visible to it)', [
+      { object: 'backups', value: 'none taken by Homeport' },
+    ]);
   }
   const unverified: Evidence = { object: 'backups', field: 'unverified', value: String(backup.unverified) };
   if (!backup.lastSuccess) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReadinessCheck } from '@shared/readiness-schemas';
-import { categoryScores, weightedScore } from './score';
+import { buildReport, categoryScores, weightedScore } from './score';
 
 const c = (id: string, category: ReadinessCheck['category'], weight: number, verdict: ReadinessCheck['verdict']) =>
   ({ id, title: id, category, weight, verdict, summary: '', evidence: [], remediation: '' }) as ReadinessCheck;
@@ -33,5 +33,18 @@ describe('readiness scoring', () => {
       'observability',
       'storage',
     ]);
+  });
+
+  it('lists failing checks first, then unknown, warning and passing, keeping the catalog order within each', () => {
+    const report = buildReport('s', 't', new Date(0), [
+      c('p1', 'state', 1, 'pass'),
+      c('w1', 'state', 1, 'warn'),
+      c('u1', 'state', 1, 'unknown'),
+      c('f1', 'storage', 1, 'fail'),
+      c('p2', 'storage', 1, 'pass'),
+      c('u2', 'storage', 1, 'unknown'),
+      c('f2', 'discovery', 1, 'fail'),
+    ]);
+    expect(report.checks.map((x) => x.id)).toEqual(['f1', 'f2', 'u1', 'u2', 'w1', 'p1', 'p2']);
   });
 });

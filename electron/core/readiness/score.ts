@@ -5,6 +5,7 @@ import {
   type ReadinessCheck,
   type ReadinessReport,
 } from '@shared/readiness-schemas';
+import { verdictOrder } from '@shared/readiness-coverage';
 
 const credit: Record<ReadinessCheck['verdict'], number> = { pass: 1, warn: 0.5, fail: 0, unknown: 0 };
 
@@ -30,6 +31,16 @@ export function categoryScores(checks: readonly ReadinessCheck[]): CategoryScore
   });
 }
 
+const verdictRank = Object.fromEntries(verdictOrder.map((v, i) => [v, i])) as Record<ReadinessCheck['verdict'], number>;
+
+/** Checks failing first, then unknown, warning and passing; the catalog's order within each. */
+export function orderChecks(checks: readonly ReadinessCheck[]): ReadinessCheck[] {
+  return checks
+    .map((check, i) => ({ check, i }))
+    .sort((a, b) => verdictRank[a.check.verdict] - verdictRank[b.check.verdict] || a.i - b.i)
+    .map(({ check }) => check);
+}
+
 export function buildReport(
   stack: string,
   target: string,
@@ -42,7 +53,7 @@ export function buildReport(
     generatedAt: generatedAt.toISOString(),
     score: weightedScore(checks),
     categories: categoryScores(checks),
-    checks,
+    checks: orderChecks(checks),
   };
 }
 

@@ -291,6 +291,7 @@ async function verifyHostKey(
           receivedKey: Buffer.from(key),
           source: result.source,
           revoked: result.verdict === 'revoked',
+          ownFile: result.ownFile === true,
         },
         context,
       );

@@ -69,7 +69,7 @@ export class HostKeyChangedError extends SshError {
   readonly expected: string[];
   /** The fingerprint of the key the host presented. */
   readonly received: string;
-  /** The key the host presented. It is never offered for trust: the user removes the old entry first. */
+  /** The key the host presented: never trusted as an unknown key, only by a confirmed replacement. */
   readonly receivedKey: Buffer;
   /** The known_hosts file that holds the conflicting entry. */
   readonly source: string | undefined;
@@ -85,11 +85,14 @@ export class HostKeyChangedError extends SshError {
       receivedKey: Buffer;
       source?: string;
       revoked?: boolean;
+      /** The conflicting entry is in Homeport's own known_hosts file, which it may rewrite. */
+      ownFile?: boolean;
     },
     context: SshErrorContext = {},
   ) {
     const { host, port, keyType, expected, received, source } = info;
     const file = source ?? 'known_hosts';
+    const replaceable = !info.revoked && info.ownFile === true;
     super(
       'host-key-changed',
       info.revoked
@@ -99,9 +102,15 @@ export class HostKeyChangedError extends SshError {
             `(man-in-the-middle attack), or the host was reinstalled. Expected ${keyType} key ` +
             `${expected.length > 0 ? expected.join(' or ') : `(see ${file})`}, received ${received}. ` +
             'Homeport refused to connect and sent nothing (no user name, no credentials). ' +
-            `If the change is expected, check the new fingerprint on the host, remove the old entry ` +
-            `(ssh-keygen -R "${port === 22 ? host : `[${host}]:${port}`}" -f ${file}), then connect again to be asked about the new key.`,
+            (replaceable
+              ? 'If the change is expected, check the new fingerprint on the host itself (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), ' +
+                'then replace the trusted key with it.'
+              : `If the change is expected, check the new fingerprint on the host, remove the old entry ` +
+                `(ssh-keygen -R "${port === 22 ? host : `[${host}]:${port}`}" -f ${file}), then connect again to be asked about the new key.`),
       context,
+      info.revoked
+        ? { fingerprint: received, keyType, replaceable: false }
+        : { fingerprint: received, keyType, previous: expected, replaceable },
     );
     this.name = 'HostKeyChangedError';
     this.host = host;

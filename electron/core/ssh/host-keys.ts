@@ -29,6 +29,8 @@ export interface HostKeyCheck {
   source?: string;
   /** For `changed`: the fingerprints recorded for the host in `source`. */
   expected?: string[];
+  /** `source` is Homeport's own file (which Homeport may rewrite), not the user's. */
+  ownFile?: boolean;
 }
 
 export interface HostKeyStore {
@@ -41,6 +43,13 @@ export interface HostKeyStore {
    * user's ~/.ssh/known_hosts is never written.
    */
   accept(host: string, port: number, key: Buffer): Promise<void>;
+  /**
+   * Trusts this key for host:port in place of the different key of its type Homeport's own file
+   * records (the user confirmed the new fingerprint after a changed-key warning), and returns the
+   * fingerprints it removed. Refused when the user's ~/.ssh/known_hosts records another key for the
+   * host (Homeport never writes that file) or marks this one @revoked.
+   */
+  replace(host: string, port: number, key: Buffer): Promise<string[]>;
   /** Homeport's own known_hosts file. */
   readonly file: string;
 }
@@ -69,7 +78,7 @@ export function createHostKeyStore(opts: HostKeyStoreOptions): HostKeyStore {
       const entries = parseKnownHosts(text);
       const verdict = lookup(entries, host, port, keyType, keyBase64);
       if (rank[verdict] > rank[result.verdict]) {
-        result = { verdict, fingerprint, keyType, source: file };
+        result = { verdict, fingerprint, keyType, source: file, ownFile: file === opts.file };
         if (verdict === 'changed') {
           result.expected = keysForHost(entries, host, port, keyType).map((k) =>
             fingerprintSha256(Buffer.from(k, 'base64')),
@@ -89,46 +98,77 @@ export function createHostKeyStore(opts: HostKeyStoreOptions): HostKeyStore {
     return [...new Set(types)];
   }
 
-  function accept(host: string, port: number, key: Buffer): Promise<void> {
-    const next = queue.then(async () => {
-      assertPlainHost(host, port);
-      const keyType = keyTypeOf(key);
-      const keyBase64 = key.toString('base64');
-      const verdict = (await check(host, port, key)).verdict;
-      if (verdict === 'revoked') {
-        throw new HomeportError(
-          'FORBIDDEN',
-          `The host key ${fingerprintSha256(key)} of ${knownHostName(host, port)} is marked @revoked in a known_hosts file; Homeport will not trust it.`,
-        );
-      }
-      const text = (await readIfExists(opts.file)) ?? '';
-      const entries = parseKnownHosts(text);
-      // Drop this file's lines that give the host a different key of the same type: the user has
-      // just confirmed the new one.
-      const stale = new Set(
-        entries
-          .filter(
-            (e) =>
-              !e.revoked &&
-              e.keyType === keyType &&
-              e.keyBase64 !== keyBase64 &&
-              entryMatchesHost(e, host, port) &&
-              (e.hashed !== undefined || e.patterns.length === 1),
-          )
-          .map((e) => e.line),
-      );
-      const kept = text.split(/\r?\n/).filter((line, i) => line !== '' && !stale.has(i + 1));
-      if (lookup(parseKnownHosts(kept.join('\n')), host, port, keyType, keyBase64) !== 'match') {
-        kept.push(`${knownHostName(host, port)} ${keyType} ${keyBase64}`);
-      }
-      await mkdir(dirname(opts.file), { recursive: true, mode: 0o700 });
-      await writeFileAtomic(opts.file, `${kept.join('\n')}\n`);
-    });
+  /** Runs one write of Homeport's file at a time. */
+  function serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = queue.then(fn);
     queue = next.catch(() => {});
     return next;
   }
 
-  return { check, knownKeyTypes, accept, file: opts.file };
+  function accept(host: string, port: number, key: Buffer): Promise<void> {
+    return serial(async () => {
+      await write(host, port, key);
+    });
+  }
+
+  function replace(host: string, port: number, key: Buffer): Promise<string[]> {
+    return serial(async () => {
+      assertPlainHost(host, port);
+      const keyType = keyTypeOf(key);
+      if (opts.userKnownHosts) {
+        const text = await readIfExists(opts.userKnownHosts);
+        const verdict =
+          text === undefined ? 'unknown' : lookup(parseKnownHosts(text), host, port, keyType, key.toString('base64'));
+        if (verdict === 'changed' || verdict === 'revoked') {
+          const name = knownHostName(host, port);
+          throw new HomeportError(
+            'FORBIDDEN',
+            verdict === 'revoked'
+              ? `${opts.userKnownHosts} marks the host key ${fingerprintSha256(key)} of ${name} as @revoked; Homeport will not trust it.`
+              : `${opts.userKnownHosts} records another ${keyType} key for ${name}, and Homeport never writes that file. ` +
+                  `Remove the old entry there (ssh-keygen -R "${name}"), then connect again; nothing was replaced.`,
+          );
+        }
+      }
+      return write(host, port, key);
+    });
+  }
+
+  /** Writes the key for host:port into Homeport's file; returns the fingerprints of the lines it dropped. */
+  async function write(host: string, port: number, key: Buffer): Promise<string[]> {
+    assertPlainHost(host, port);
+    const keyType = keyTypeOf(key);
+    const keyBase64 = key.toString('base64');
+    const verdict = (await check(host, port, key)).verdict;
+    if (verdict === 'revoked') {
+      throw new HomeportError(
+        'FORBIDDEN',
+        `The host key ${fingerprintSha256(key)} of ${knownHostName(host, port)} is marked @revoked in a known_hosts file; Homeport will not trust it.`,
+      );
+    }
+    const text = (await readIfExists(opts.file)) ?? '';
+    const entries = parseKnownHosts(text);
+    // Drop this file's lines that give the host a different key of the same type: the user has
+    // just confirmed the new one.
+    const staleEntries = entries.filter(
+      (e) =>
+        !e.revoked &&
+        e.keyType === keyType &&
+        e.keyBase64 !== keyBase64 &&
+        entryMatchesHost(e, host, port) &&
+        (e.hashed !== undefined || e.patterns.length === 1),
+    );
+    const stale = new Set(staleEntries.map((e) => e.line));
+    const kept = text.split(/\r?\n/).filter((line, i) => line !== '' && !stale.has(i + 1));
+    if (lookup(parseKnownHosts(kept.join('\n')), host, port, keyType, keyBase64) !== 'match') {
+      kept.push(`${knownHostName(host, port)} ${keyType} ${keyBase64}`);
+    }
+    await mkdir(dirname(opts.file), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(opts.file, `${kept.join('\n')}\n`);
+    return staleEntries.map((e) => fingerprintSha256(Buffer.from(e.keyBase64, 'base64')));
+  }
+
+  return { check, knownKeyTypes, accept, replace, file: opts.file };
 }
 
 /** A host name that cannot break the line format: no whitespace, commas, brackets, `#`, `|`, `*`, `?` or `!`. */

@@ -8,9 +8,9 @@
 import { access } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { errorMessage } from '../errors';
+import { errorMessage, HomeportError } from '../errors';
 import { connectSsh, type SshAuth, type SshConnectOptions, type SshSession } from './connect';
-import { SshConfigError, SshUnreachableError, type SshErrorContext } from './errors';
+import { HostKeyUnknownError, SshConfigError, SshUnreachableError, type SshErrorContext } from './errors';
 import { readPrivateKeyFile } from './key-file';
 import { expandPath, loadSshConfig, localUserName, type JumpSpec } from './ssh-config';
 import type { SshTrust, TrustTarget } from './trust';
@@ -182,4 +182,44 @@ export async function acceptShownOnPath(
     }
   }
   return trust.acceptShown({ ...who, host: target.host, port: target.port }, fingerprint);
+}
+
+/**
+ * Replaces the recorded key of the host on the way to the target that presents a changed key (the
+ * target, or a jump host) by the key it presents now, if `fingerprint` is that key's. `reconnect`
+ * connects afresh first (its failure is expected: a changed key refuses the connection before any
+ * credential is sent), so a key presented earlier never decides.
+ */
+export async function replaceChangedOnPath(
+  trust: SshTrust,
+  target: SshTarget,
+  who: Omit<TrustTarget, 'host' | 'port'>,
+  fingerprint: string,
+  reconnect: () => Promise<unknown>,
+): Promise<string[]> {
+  const path = [...target.jumps.map((hop) => ({ ...hop, jump: true })), { ...target, jump: false }];
+  for (const h of path) trust.forget(h.host, h.port);
+  const failure: unknown = await reconnect().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  for (const h of path) {
+    if (trust.changed(h.host, h.port)) {
+      const label = h.jump ? `${who.label} (jump host ${where(h)})` : who.label;
+      return trust.replaceChanged({ ...who, label, host: h.host, port: h.port }, fingerprint);
+    }
+  }
+  if (failure === undefined) {
+    throw new HomeportError(
+      'CONFLICT',
+      `${who.label} (${where(target)}) presents a host key Homeport already trusts; there is nothing to replace`,
+    );
+  }
+  if (!(failure instanceof HostKeyUnknownError)) {
+    throw new HomeportError(
+      failure instanceof HomeportError ? failure.code : 'UNAVAILABLE',
+      `Could not see which host key ${who.label} (${where(target)}) presents now, so nothing was replaced: ${errorMessage(failure)}`,
+    );
+  }
+  return trust.replaceChanged({ ...who, host: target.host, port: target.port }, fingerprint);
 }

@@ -166,20 +166,20 @@ describe('one SSH trust for NAS hosts and Docker ssh:// endpoints', () => {
   });
 
   // Last: it rotates the second server's host key.
-  it('a changed key is host-key-changed for both, with nothing offered to trust', async () => {
+  it('a changed key is host-key-changed for both, naming both keys, and cannot be accepted as an unknown one', async () => {
     const s = await servicesWith('changed', { two: second });
     await testEndpoint(s, 'two');
     await s.dockerEndpoints.acceptHostKey('two', second.hostKeyFingerprint);
     expect(await nasConnects(s, 'two')).toBe(second.user);
 
+    const old = second.hostKeyFingerprint;
     await second.rotateHostKey();
+    const changedKey = { fingerprint: second.hostKeyFingerprint, previous: [old], replaceable: true };
     const nas = await probe(s, 'two');
-    expect(nas).toMatchObject({ status: 'failed', reason: 'host-key-changed' });
-    expect(nas.status === 'failed' && nas.hostKey).toBeUndefined();
+    expect(nas).toMatchObject({ status: 'failed', reason: 'host-key-changed', hostKey: changedKey });
     expect(nas.status === 'failed' && nas.message).toContain(second.hostKeyFingerprint);
     const endpoint = await testEndpoint(s, 'two');
-    expect(endpoint).toMatchObject({ status: 'failed', reason: 'host-key-changed' });
-    expect(endpoint.status === 'failed' && endpoint.hostKey).toBeUndefined();
+    expect(endpoint).toMatchObject({ status: 'failed', reason: 'host-key-changed', hostKey: changedKey });
 
     await expect(s.nasHosts.acceptHostKey('two', second.hostKeyFingerprint)).rejects.toMatchObject({
       code: 'NOT_FOUND',

@@ -3,7 +3,9 @@
  * hosts (Homeport's <dataDir>/known_hosts, and the user's ~/.ssh/known_hosts read only) and the
  * keys that unknown hosts presented, waiting for the user to compare their fingerprints. A key is
  * trusted only as host:port presented it: by its fingerprint, for that host:port, and only while
- * nothing else is recorded for the host. A changed key is never waiting: it is refused.
+ * nothing else is recorded for the host. A changed key is refused, and never accepted as an unknown
+ * one: it replaces the recorded key only when the user confirms its fingerprint after a warning
+ * naming both keys, and the host presents that very key again just before.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +29,12 @@ export interface ShownHostKey {
   fingerprint: string;
 }
 
+/** A key a host presented in place of the one recorded for it. */
+export interface ChangedHostKey extends ShownHostKey {
+  /** The fingerprints recorded for the host. */
+  previous: string[];
+}
+
 /** Whose key is being trusted, for messages: "NAS host 'nas'", and what shows the key again ("probe it"). */
 export interface TrustTarget {
   host: string;
@@ -47,6 +55,17 @@ export interface SshTrust {
    * that key's: NOT_FOUND when no key is waiting for that host:port, CONFLICT for another fingerprint.
    */
   acceptShown(target: TrustTarget, fingerprint: string): Promise<void>;
+  /** The changed key host:port presented in its last connection, if its last key was a changed one. */
+  changed(host: string, port: number): ChangedHostKey | undefined;
+  /** Forgets what host:port presented, so the next connection alone decides what it presents now. */
+  forget(host: string, port: number): void;
+  /**
+   * Replaces the key recorded for target's host:port by the changed key it presented in its last
+   * connection, if `fingerprint` (the one the user confirmed) is that key's: NOT_FOUND when it
+   * presented no changed key, CONFLICT for another fingerprint (nothing is removed then). Returns
+   * the fingerprints removed.
+   */
+  replaceChanged(target: TrustTarget, fingerprint: string): Promise<string[]>;
   /** Homeport's own known_hosts file. */
   readonly file: string;
 }
@@ -63,6 +82,8 @@ export function createSshTrust(opts: SshTrustOptions): SshTrust {
   });
   /** By known_hosts name (`host` or `[host]:port`), as ssh itself tells hosts apart. */
   const waiting = new Map<string, ShownHostKey>();
+  /** The changed keys hosts presented in their last connection, by known_hosts name. */
+  const changedKeys = new Map<string, ChangedHostKey>();
 
   async function check(host: string, port: number, key: Buffer): Promise<HostKeyCheck> {
     const result = await store.check(host, port, key);
@@ -77,6 +98,18 @@ export function createSshTrust(opts: SshTrustOptions): SshTrust {
       });
     } else {
       waiting.delete(name);
+    }
+    if (result.verdict === 'changed') {
+      changedKeys.set(name, {
+        host,
+        port,
+        key: Buffer.from(key),
+        keyType: result.keyType,
+        fingerprint: result.fingerprint,
+        previous: result.expected ?? [],
+      });
+    } else {
+      changedKeys.delete(name);
     }
     return result;
   }
@@ -115,5 +148,45 @@ export function createSshTrust(opts: SshTrustOptions): SshTrust {
     if (waiting.get(name) === key) waiting.delete(name);
   }
 
-  return { check, knownKeyTypes: store.knownKeyTypes, shown, acceptShown, file: store.file };
+  function changed(host: string, port: number): ChangedHostKey | undefined {
+    return changedKeys.get(knownHostName(host, port));
+  }
+
+  function forget(host: string, port: number): void {
+    const name = knownHostName(host, port);
+    waiting.delete(name);
+    changedKeys.delete(name);
+  }
+
+  async function replaceChanged(target: TrustTarget, fingerprint: string): Promise<string[]> {
+    const { host, port, label, showAgain } = target;
+    const name = knownHostName(host, port);
+    const key = changedKeys.get(name);
+    if (!key) {
+      throw new HomeportError(
+        'NOT_FOUND',
+        `${label} (${host}:${port}) did not present a changed host key when Homeport connected just now, so nothing was replaced; ${showAgain} to see what it presents`,
+      );
+    }
+    if (key.fingerprint !== fingerprint) {
+      throw new HomeportError(
+        'CONFLICT',
+        `${label} (${host}:${port}) now presents host key ${key.fingerprint}, not ${fingerprint} that you confirmed; nothing was replaced. Check the fingerprint on the host itself (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub)`,
+      );
+    }
+    const removed = await store.replace(host, port, key.key);
+    if (changedKeys.get(name) === key) changedKeys.delete(name);
+    return removed;
+  }
+
+  return {
+    check,
+    knownKeyTypes: store.knownKeyTypes,
+    shown,
+    acceptShown,
+    changed,
+    forget,
+    replaceChanged,
+    file: store.file,
+  };
 }

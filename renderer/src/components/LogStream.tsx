@@ -9,10 +9,22 @@ interface LogStreamProps {
   wrap?: boolean;
   /** Text to highlight in every line (case-insensitive). */
   search?: string;
+  /** What an empty log says while lines may still come, and once the stream ended without any. */
+  empty?: { waiting: string; none: string };
 }
 
-/** A log view (fed by useLogLines), scrolled to the end while following. */
-export function LogStream({ log, follow, testId, wrap = true, search = '' }: LogStreamProps) {
+/**
+ * A log view (fed by useLogLines), scrolled to the end while following. An empty log says so:
+ * `empty.waiting` while lines may still come, `empty.none` once the stream ended without any.
+ */
+export function LogStream({
+  log,
+  follow,
+  testId,
+  wrap = true,
+  search = '',
+  empty = { waiting: 'No log lines yet', none: 'No log lines' },
+}: LogStreamProps) {
   const view = useRef<HTMLPreElement>(null);
 
   useEffect(() => {
@@ -37,6 +49,11 @@ export function LogStream({ log, follow, testId, wrap = true, search = '' }: Log
             ))
           : log.lines.join('\n')}
       </pre>
+      {log.lines.length === 0 ? (
+        <div className="muted small" data-testid={`${testId}-empty`}>
+          {log.ended === undefined ? empty.waiting : empty.none}
+        </div>
+      ) : null}
       {log.ended ? <div className="muted small">Log stream ended: {log.ended}</div> : null}
     </>
   );

@@ -2,8 +2,15 @@ import { useState, type FormEvent } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { metricRanges, type MetricRange, type Panel } from '@shared/readiness-schemas';
 import { formatValue, toRows } from './chart-data';
+import './metrics.css';
 import { useActiveContext } from '../../lib/active-context';
-import { useDashboard, useMetricsSettings, useSaveMetricsSettings, useStackCatalog } from './use-metrics';
+import {
+  useDashboard,
+  useMetricsSettings,
+  useSaveMetricsSettings,
+  useStackCatalog,
+  useTestMetricsSettings,
+} from './use-metrics';
 
 const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
@@ -58,6 +65,41 @@ function PanelChart({ panel, range }: { panel: Panel; range: MetricRange }) {
   );
 }
 
+/**
+ * metrics-server keeps no history: each series is its current value, shown as a number rather than
+ * a chart of one dot.
+ */
+function PanelTiles({ panel }: { panel: Panel }) {
+  return (
+    <div className="chart-panel" data-panel={panel.id} data-testid="metric-tiles">
+      <h3>{panel.title}</h3>
+      {panel.error ? (
+        <p className="error small" role="alert">
+          {panel.error}
+        </p>
+      ) : panel.series.length === 0 ? (
+        <p className="empty small" data-testid="panel-empty">
+          {panel.empty ?? 'No data.'}
+        </p>
+      ) : (
+        <div className="metric-tiles">
+          {panel.series.map((s) => {
+            const value = s.points.at(-1)?.[1];
+            return (
+              <div key={s.name} className="metric-tile" data-testid="metric-tile" data-series={s.name}>
+                <div className="metric-tile-value">{value === undefined ? '—' : formatValue(panel.unit, value)}</div>
+                <div className="muted small mono ellipsis" title={s.name}>
+                  {s.name}
+                </div>
+              </div>
+            );
+          })}
+        </div>
+      )}
+    </div>
+  );
+}
+
 /** How a stack is doing: cluster and pod CPU and memory, request and error rates, latency, cache, jobs. */
 export function MetricsScreen() {
   const { active } = useActiveContext();
@@ -67,6 +109,8 @@ export function MetricsScreen() {
   const [range, setRange] = useState<MetricRange>('1h');
   const context = active?.name;
   const dashboard = useDashboard({ context, namespace, stack, range });
+  // metrics-server answers the current values only: no range to pick, tiles instead of charts.
+  const currentOnly = dashboard.data?.source.kind === 'metrics-server';
   if (!active) return <p className="empty">Add a cluster on the Connections screen to see its metrics.</p>;
   return (
     <section aria-labelledby="metrics-title">
@@ -86,19 +130,21 @@ export function MetricsScreen() {
           <span>Namespace</span>
           <input className="mono" value={namespace} onChange={(e) => setNamespace(e.target.value.trim())} />
         </label>
-        <div className="row" role="radiogroup" aria-label="Time range">
-          {metricRanges.map((r) => (
-            <button
-              type="button"
-              key={r}
-              className={r === range ? 'selected' : undefined}
-              aria-pressed={r === range}
-              onClick={() => setRange(r)}
-            >
-              {r}
-            </button>
-          ))}
-        </div>
+        {currentOnly ? null : (
+          <div className="row" role="radiogroup" aria-label="Time range">
+            {metricRanges.map((r) => (
+              <button
+                type="button"
+                key={r}
+                className={r === range ? 'selected' : undefined}
+                aria-pressed={r === range}
+                onClick={() => setRange(r)}
+              >
+                {r}
+              </button>
+            ))}
+          </div>
+        )}
       </header>
       {dashboard.data ? (
         <p className="muted" data-testid="metrics-source">
@@ -106,16 +152,21 @@ export function MetricsScreen() {
           {dashboard.data.source.notes.length > 0 ? ` (${dashboard.data.source.notes.join('; ')})` : ''}
         </p>
       ) : null}
-      {dashboard.error ? (
-        <p className="error" role="alert">
-          {dashboard.error.message}
+      {currentOnly ? (
+        <p className="muted small" data-testid="metrics-current-only">
+          Current values from metrics-server, which keeps no history; set a Prometheus below for charts over time.
+        </p>
+      ) : null}
+      {dashboard.error || dashboard.data?.error ? (
+        <p className="error" role="alert" data-testid="metrics-error">
+          {dashboard.error?.message ?? dashboard.data?.error}
         </p>
       ) : null}
       {dashboard.isPending ? <p className="muted">Querying…</p> : null}
       <div className="chart-grid">
-        {(dashboard.data?.panels ?? []).map((p) => (
-          <PanelChart key={p.id} panel={p} range={range} />
-        ))}
+        {(dashboard.data?.panels ?? []).map((p) =>
+          currentOnly ? <PanelTiles key={p.id} panel={p} /> : <PanelChart key={p.id} panel={p} range={range} />,
+        )}
       </div>
       <PrometheusSettingsForm context={active.name} />
     </section>
@@ -125,6 +176,7 @@ export function MetricsScreen() {
 function PrometheusSettingsForm({ context }: { context: string }) {
   const settings = useMetricsSettings(context);
   const save = useSaveMetricsSettings(context);
+  const test = useTestMetricsSettings();
   const [form, setForm] = useState<{
     url?: string;
     auth?: 'none' | 'basic' | 'bearer';
@@ -137,19 +189,18 @@ function PrometheusSettingsForm({ context }: { context: string }) {
   const auth = form.auth ?? current?.auth ?? 'none';
   const username = form.username ?? current?.username ?? '';
   const caFile = form.caFile ?? current?.caFile ?? '';
+  const input = {
+    context,
+    url,
+    auth,
+    ...(auth === 'basic' && username ? { username } : {}),
+    ...(auth !== 'none' && form.secret ? { secret: form.secret } : {}),
+    ...(caFile.trim() ? { caFile: caFile.trim() } : {}),
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate(
-      {
-        context,
-        url,
-        auth,
-        ...(auth === 'basic' && username ? { username } : {}),
-        ...(auth !== 'none' && form.secret ? { secret: form.secret } : {}),
-        ...(caFile.trim() ? { caFile: caFile.trim() } : {}),
-      },
-      { onSuccess: () => setForm({}) },
-    );
+    test.reset();
+    save.mutate(input, { onSuccess: () => setForm({}) });
   };
   return (
     <form className="add-form" onSubmit={submit}>
@@ -208,9 +259,29 @@ function PrometheusSettingsForm({ context }: { context: string }) {
           />
         </label>
       </div>
-      <button type="submit" disabled={save.isPending}>
-        Save
-      </button>
+      <div className="row">
+        <button
+          type="button"
+          onClick={() => test.mutate(input)}
+          disabled={test.isPending || url.trim() === ''}
+          data-testid="prometheus-test"
+        >
+          {test.isPending ? 'Testing…' : 'Test'}
+        </button>
+        <button type="submit" disabled={save.isPending}>
+          Save
+        </button>
+      </div>
+      {test.data ? (
+        <p className={test.data.ok ? 'ok small' : 'error small'} role="status" data-testid="prometheus-test-result">
+          {test.data.message}
+        </p>
+      ) : null}
+      {test.error ? (
+        <p className="error small" role="alert" data-testid="prometheus-test-result">
+          {test.error.message}
+        </p>
+      ) : null}
       {save.error ? (
         <p className="error small" role="alert">
           {save.error.message}

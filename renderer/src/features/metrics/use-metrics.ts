@@ -42,3 +42,7 @@ export function useSaveMetricsSettings(context: string) {
     },
   });
 }
+
+/** Queries the Prometheus the form names, without saving anything. */
+export const useTestMetricsSettings = () =>
+  useMutation({ mutationFn: (input: ChannelInput<'metrics:testSettings'>) => invoke('metrics:testSettings', input) });

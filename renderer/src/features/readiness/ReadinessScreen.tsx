@@ -1,11 +1,6 @@
 import { useState } from 'react';
-import {
-  categoryTitles,
-  readinessCategories,
-  type ReadinessCheck,
-  type ReadinessReport,
-  type Verdict,
-} from '@shared/readiness-schemas';
+import { categoryTitles, type ReadinessCheck, type ReadinessReport, type Verdict } from '@shared/readiness-schemas';
+import { coverageOf, coverageText, verdictOrder } from '@shared/readiness-coverage';
 import type { StackOnTarget } from '@shared/target-schemas';
 import { TargetPicker } from '../../components/TargetPicker';
 import { useActiveTarget } from '../../lib/active-target';
@@ -21,6 +16,12 @@ const verdictTone: Record<Verdict, string> = {
   unknown: 'tone-muted',
 };
 const percent = (n: number | null) => (n === null ? '—' : `${Math.round(n)}%`);
+const verdictHeadings: Record<Verdict, string> = {
+  fail: 'Failing',
+  unknown: 'Not observed',
+  warn: 'Warnings',
+  pass: 'Passing',
+};
 
 /** Is my stack production-ready? The seed's scorecard, computed live from the chosen target. */
 export function ReadinessScreen() {
@@ -72,8 +73,11 @@ function ReportView({ report, deployRef }: { report: ReadinessReport; deployRef:
         <span className="score" data-testid="readiness-score">
           {percent(report.score)}
         </span>{' '}
+        <span className="strong" data-testid="readiness-coverage">
+          {coverageText(coverageOf(report.checks))}
+        </span>{' '}
         <span className="muted">
-          overall, over the checks that could be observed · {report.target} ·{' '}
+          · the score counts observed checks only · {report.target} ·{' '}
           {new Date(report.generatedAt).toLocaleTimeString()}
         </span>
       </p>
@@ -91,22 +95,26 @@ function ReportView({ report, deployRef }: { report: ReadinessReport; deployRef:
               <td>{categoryTitles[c.category]}</td>
               <td data-testid="category-score">{percent(c.score)}</td>
               <td className="muted">
-                {c.passed}/{c.observed} observed{c.total > c.observed ? ` (${c.total - c.observed} unknown)` : ''}
+                {c.passed}/{c.observed} observed{c.total > c.observed ? ` · ${c.total - c.observed} unknown` : ''}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {readinessCategories.map((category) => (
-        <div key={category} className="deploy-step">
-          <h2>{categoryTitles[category]}</h2>
-          {report.checks
-            .filter((c) => c.category === category)
-            .map((c) => (
+      {verdictOrder.map((verdict) => {
+        const checks = report.checks.filter((c) => c.verdict === verdict);
+        if (checks.length === 0) return null;
+        return (
+          <div key={verdict} className="deploy-step" data-verdict-group={verdict}>
+            <h2>
+              {verdictHeadings[verdict]} ({checks.length})
+            </h2>
+            {checks.map((c) => (
               <CheckRow key={c.id} check={c} deployRef={deployRef} />
             ))}
-        </div>
-      ))}
+          </div>
+        );
+      })}
     </>
   );
 }
@@ -119,7 +127,8 @@ function CheckRow({ check, deployRef }: { check: ReadinessCheck; deployRef: Stac
         <span className={verdictTone[check.verdict]} data-testid="check-verdict">
           {verdictLabels[check.verdict]}
         </span>{' '}
-        <span className="strong">{check.title}</span> <span className="muted small">{check.summary}</span>
+        <span className="strong">{check.title}</span> <span className="badge">{categoryTitles[check.category]}</span>{' '}
+        <span className="muted small">{check.summary}</span>
       </summary>
       <ul className="small">
         {check.evidence.map((e, i) => (

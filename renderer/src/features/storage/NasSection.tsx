@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { NasHost, NasProbe } from '@shared/storage-schemas';
-import { HostKeyPrompt, sshFailureLabels } from '../../components/HostKeyPrompt';
+import { SshFailureNotice, sshFailureLabels } from '../../components/HostKeyPrompt';
 import {
   useAcceptNasHostKey,
   useAddNasHost,
@@ -10,6 +10,7 @@ import {
   useProbe,
   useRemoveExport,
   useRemoveNasHost,
+  useReplaceNasHostKey,
 } from './use-storage';
 
 const reasonLabels: Record<Extract<NasProbe, { status: 'failed' }>['reason'], string> = {
@@ -63,9 +64,10 @@ export function NasSection() {
 function NasRow({ host, onExports }: { host: NasHost; onExports(): void }) {
   const probe = useProbe(host.name);
   const accept = useAcceptNasHostKey(host.name);
+  const replace = useReplaceNasHostKey(host.name);
   const remove = useRemoveNasHost();
-  const result = accept.data ?? probe.data;
-  const error = probe.error ?? accept.error ?? remove.error;
+  const result = replace.data ?? accept.data ?? probe.data;
+  const error = probe.error ?? accept.error ?? replace.error ?? remove.error;
   return (
     <tr data-nas={host.name}>
       <td>
@@ -87,6 +89,7 @@ function NasRow({ host, onExports }: { host: NasHost; onExports(): void }) {
             type="button"
             onClick={() => {
               accept.reset();
+              replace.reset();
               probe.mutate();
             }}
             disabled={probe.isPending}
@@ -120,15 +123,14 @@ function NasRow({ host, onExports }: { host: NasHost; onExports(): void }) {
             </div>
           ) : null}
           {result?.status === 'failed' ? (
-            <div className="error small" role="alert">
-              <strong>{reasonLabels[result.reason]}:</strong> {result.message}
-              <HostKeyPrompt
-                failure={result}
-                what="the NAS"
-                busy={accept.isPending}
-                onTrust={(fingerprint) => accept.mutate(fingerprint)}
-              />
-            </div>
+            <SshFailureNotice
+              failure={result}
+              label={reasonLabels[result.reason]}
+              what="the NAS"
+              busy={accept.isPending || replace.isPending}
+              onTrust={(fingerprint) => accept.mutate(fingerprint)}
+              onReplace={(fingerprint) => replace.mutate(fingerprint)}
+            />
           ) : null}
         </div>
       </td>

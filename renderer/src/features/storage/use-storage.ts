@@ -31,6 +31,10 @@ export const useProbe = (name: string) =>
 export const useAcceptNasHostKey = (name: string) =>
   useMutation({ mutationFn: (fingerprint: string) => invoke('nas:acceptHostKey', { name, fingerprint }) });
 
+/** Replaces a changed host key by the one the user confirmed (the NAS must still present it), then probes. */
+export const useReplaceNasHostKey = (name: string) =>
+  useMutation({ mutationFn: (fingerprint: string) => invoke('nas:replaceHostKey', { name, fingerprint }) });
+
 export const useExports = (host: string) =>
   useQuery({ queryKey: exportsKey(host), queryFn: () => invoke('nas:listExports', { host }), retry: false });
 

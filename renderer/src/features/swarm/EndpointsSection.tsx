@@ -1,7 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import type { DockerEndpoint, EndpointTest } from '@shared/swarm-schemas';
-import { HostKeyPrompt, sshFailureLabels } from '../../components/HostKeyPrompt';
-import { useAcceptHostKey, useAddEndpoint, useEndpoints, useRemoveEndpoint, useTestEndpoint } from './use-endpoints';
+import { SshFailureNotice, sshFailureLabels } from '../../components/HostKeyPrompt';
+import {
+  useAcceptHostKey,
+  useAddEndpoint,
+  useEndpoints,
+  useRemoveEndpoint,
+  useReplaceHostKey,
+  useTestEndpoint,
+} from './use-endpoints';
 
 const reasonLabels: Record<Extract<EndpointTest, { status: 'failed' }>['reason'], string> = {
   ...sshFailureLabels,
@@ -50,9 +57,10 @@ export function EndpointsSection() {
 function EndpointRow({ endpoint }: { endpoint: DockerEndpoint & { source: 'saved' | 'env' | 'context' } }) {
   const test = useTestEndpoint(endpoint.name);
   const accept = useAcceptHostKey(endpoint.name);
+  const replace = useReplaceHostKey(endpoint.name);
   const remove = useRemoveEndpoint();
-  const result = accept.data ?? test.data;
-  const error = test.error ?? accept.error ?? remove.error;
+  const result = replace.data ?? accept.data ?? test.data;
+  const error = test.error ?? accept.error ?? replace.error ?? remove.error;
   return (
     <tr data-endpoint={endpoint.name}>
       <td>
@@ -70,6 +78,7 @@ function EndpointRow({ endpoint }: { endpoint: DockerEndpoint & { source: 'saved
             type="button"
             onClick={() => {
               accept.reset();
+              replace.reset();
               test.mutate();
             }}
             disabled={test.isPending}
@@ -99,15 +108,14 @@ function EndpointRow({ endpoint }: { endpoint: DockerEndpoint & { source: 'saved
             </div>
           ) : null}
           {result?.status === 'failed' ? (
-            <div className="error small" role="alert">
-              <strong>{reasonLabels[result.reason]}:</strong> {result.message}
-              <HostKeyPrompt
-                failure={result}
-                what="the host"
-                busy={accept.isPending}
-                onTrust={(fingerprint) => accept.mutate(fingerprint)}
-              />
-            </div>
+            <SshFailureNotice
+              failure={result}
+              label={reasonLabels[result.reason]}
+              what="the host"
+              busy={accept.isPending || replace.isPending}
+              onTrust={(fingerprint) => accept.mutate(fingerprint)}
+              onReplace={(fingerprint) => replace.mutate(fingerprint)}
+            />
           ) : null}
         </div>
       </td>

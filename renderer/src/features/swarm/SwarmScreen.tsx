@@ -5,6 +5,7 @@ import { ShellDock } from '../../components/ShellDock';
 import { SwarmEndpointPicker } from '../../components/SwarmEndpointPicker';
 import { WatchStatusBadge } from '../../components/WatchStatusBadge';
 import { SwarmEndpointScope } from '../../lib/swarm-endpoint';
+import { ServiceActions } from './ServiceActions';
 import { useActiveEndpoint, useServiceLogs, useSwarmNodes, useSwarmServices, useSwarmTasks } from './use-swarm';
 
 /** A Swarm endpoint live: nodes (leader first), services, and a service's tasks and log. */
@@ -73,6 +74,7 @@ function SwarmView() {
             <th>Image</th>
             <th>Ports</th>
             <th>Update</th>
+            <th>Actions</th>
           </tr>
         </thead>
         <tbody>
@@ -97,6 +99,9 @@ function SwarmView() {
                 {s.ports.map((p) => `${p.published}→${p.target}/${p.protocol}`).join(', ')}
               </td>
               <td className="small">{updateLabel(s)}</td>
+              <td>
+                <ServiceActions endpoint={active.name} service={s} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -169,7 +174,12 @@ function ServiceTasks({ endpoint, service }: { endpoint: string; service: SwarmS
           {following ? 'Stop following' : 'Follow'}
         </button>
       </div>
-      <LogStream testId="service-logs" follow={following} log={log} />
+      <LogStream
+        testId="service-logs"
+        follow={following}
+        log={log}
+        empty={{ waiting: 'No log lines yet', none: 'This service has written no logs' }}
+      />
       {shellTask ? (
         <ShellDock
           key={shellTask.id}

@@ -30,3 +30,10 @@ export function useAcceptHostKey(name: string) {
     mutationFn: (fingerprint: string) => invoke('docker:acceptHostKey', { name, fingerprint }),
   });
 }
+
+/** Replaces a changed SSH host key by the one the user confirmed (the host must still present it), then tests. */
+export function useReplaceHostKey(name: string) {
+  return useMutation({
+    mutationFn: (fingerprint: string) => invoke('docker:replaceHostKey', { name, fingerprint }),
+  });
+}
