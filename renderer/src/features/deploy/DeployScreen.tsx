@@ -34,7 +34,8 @@ export function DeployScreen() {
   const liveAtPlan = useRef<number | undefined>(undefined);
   const liveRevision = form.live?.revision;
   useEffect(() => {
-    if (!plan.data && !apply.data) return;
+    // While an apply runs, the revision it records goes live before its result arrives.
+    if ((!plan.data && !apply.data) || apply.isPending) return;
     if (apply.data ? liveRevision === apply.data.revision : liveRevision === liveAtPlan.current) return;
     plan.reset();
     apply.reset();
@@ -209,9 +210,10 @@ export function DeployScreen() {
           <h2>
             Status of {ref.stack} · {describeRef(ref)}
           </h2>
-          {deployed ? <RolloutView key={JSON.stringify(ref)} deployRef={ref} /> : null}
+          {/* Keys differ between siblings: with one key for both, React kept the rollout of an uninstalled stack. */}
+          {deployed ? <RolloutView key={`rollout:${JSON.stringify(ref)}`} deployRef={ref} /> : null}
           <h3>Revisions</h3>
-          <RevisionsPanel key={JSON.stringify(ref)} deployRef={ref} />
+          <RevisionsPanel key={`revisions:${JSON.stringify(ref)}`} deployRef={ref} />
         </div>
       ) : null}
     </section>
