@@ -81,6 +81,8 @@ import {
   portForwardStopSchema,
 } from './portforward-schemas';
 import { stackOnTargetSchema, targetSchema } from './target-schemas';
+// Deploy form (issue 17): the live revision's values.
+import { deployFormChannels } from './deploy-form-schemas';
 import {
   backupDestinationSchema,
   backupKeyInputSchema,
@@ -266,6 +268,8 @@ export const channels = {
   ),
   /** Removes the stack; claims / volumes (its data) only with deleteData. */
   'deploy:uninstall': channel(stackOnTargetSchema.extend({ deleteData: z.boolean() }).strict(), uninstallResultSchema),
+  // Deploy form (issue 17): the live revision's values.
+  ...deployFormChannels,
   'docker:listEndpoints': channel(empty, endpointListSchema),
   'docker:addEndpoint': channel(dockerEndpointInputSchema, endpointListSchema),
   'docker:removeEndpoint': channel(endpointRemoveSchema, endpointListSchema),

@@ -94,6 +94,33 @@ export class DeployPage {
     return scope.locator(`[data-diff-of="${kind}/${name}"]`).getByTestId('object-diff');
   }
 
+  /** Where the form's values come from: the deployed revision or the defaults. */
+  get valuesSource(): Locator {
+    return this.page.getByTestId('values-source');
+  }
+
+  async resetToDefaults() {
+    await this.page.getByTestId('values-reset-defaults').click();
+  }
+
+  async backToDeployed() {
+    await this.page.getByTestId('values-back-to-deployed').click();
+  }
+
+  /** A field's box: label, input, marks and errors; `data-changed-from-live` and `data-differs-from-default`. */
+  fieldBox(path: string): Locator {
+    return this.page.locator(`[data-field="${path}"]`);
+  }
+
+  /** 'live': "Changed from deployed"; 'default': "Differs from default". */
+  mark(path: string, kind: 'live' | 'default'): Locator {
+    return this.page.getByTestId(`mark-${kind}-${path}`);
+  }
+
+  group(path: string): Locator {
+    return this.page.getByTestId(`group-${path}`);
+  }
+
   async uninstall() {
     await this.page.getByRole('button', { name: 'Uninstall…' }).click();
     await this.page.getByRole('button', { name: /^Uninstall .* from/ }).click();

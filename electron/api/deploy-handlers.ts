@@ -7,7 +7,11 @@ import { guarded, userError } from './errors';
 import { subscribeGuarded } from './subscriptions';
 import type { UserStackChannel } from './user-stack-handlers';
 
-type DeployChannel = Exclude<Extract<keyof Handlers, `stacks:${string}` | `deploy:${string}`>, UserStackChannel>;
+// deploy:liveValues is the values form's (deploy-form-handlers.ts).
+type DeployChannel = Exclude<
+  Extract<keyof Handlers, `stacks:${string}` | `deploy:${string}`>,
+  UserStackChannel | 'deploy:liveValues'
+>;
 
 export interface DeployHandlerDeps {
   catalog: Pick<StackCatalog, 'list' | 'has' | 'validate'> & Pick<StackKnowledge, 'signals'>;

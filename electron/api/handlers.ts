@@ -2,6 +2,8 @@ import type { AppInfo, Handlers, SubscriptionHandlers } from '@shared/contract';
 import type { Services } from '../services';
 import { createBackupHandlers, createBackupSubscriptions } from './backup-handlers';
 import { createDeployHandlers, createDeploySubscriptions } from './deploy-handlers';
+// Deploy form (issue 17).
+import { createDeployFormHandlers } from './deploy-form-handlers';
 import { guarded } from './errors';
 import { createExecHandlers, createExecSubscriptions } from './exec-handlers';
 import { createPortForwardHandlers } from './portforward-handlers';
@@ -80,6 +82,8 @@ export function createHandlers(services: Services): Handlers {
     // --- end selection ---
     // Issue 17: Swarm service actions (scale, force update, remove).
     ...createSwarmActionHandlers(services),
+    // Deploy form (issue 17): the live revision's values.
+    ...createDeployFormHandlers(services),
   };
 }
 

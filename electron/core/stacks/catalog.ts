@@ -73,12 +73,12 @@ export function createStackCatalog(
     if (!byName.has(stack) && user.has(stack)) {
       const picked = user.pick(stack, values);
       if (!('def' in picked)) return { ok: false, issues: [picked] };
-      const parsed = picked.def.schema.safeParse(picked.values);
+      const parsed = picked.def.schema.safeParse(picked.values, REPORT_INPUT);
       return parsed.success
         ? { ok: true, values: withVersion(parsed.data, picked.version) }
         : { ok: false, issues: toFieldIssues(parsed.error) };
     }
-    const parsed = get(stack).schema.safeParse(values ?? {});
+    const parsed = get(stack).schema.safeParse(values ?? {}, REPORT_INPUT);
     return parsed.success ? { ok: true, values: parsed.data } : { ok: false, issues: toFieldIssues(parsed.error) };
   };
 
@@ -223,8 +223,28 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
   return issues;
 }
 
-function issueMessage(issue: z.core.$ZodIssue): string {
+/** Issues carry the value they are about: a missing field (no input) reads 'required', a wrong one its rule. */
+const REPORT_INPUT = { reportInput: true } as const;
+
+/**
+ * What the user reads under a field: zod's own messages ('Invalid input: expected int, received
+ * number') said as the fix. A schema's custom message ('must be a port from 1 to 65535') stays.
+ */
+export function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
+  if (issue.code === 'invalid_type' && issue.expected === 'int') return 'must be a whole number';
+  if (issue.code === 'invalid_type' && issue.expected === 'number') return 'must be a number';
+  if (issue.code === 'invalid_type' && issue.expected === 'boolean') return 'must be true or false';
+  if (issue.code === 'invalid_value' && issue.message.startsWith('Invalid option')) {
+    return `must be one of ${issue.values.map(String).join(', ')}`;
+  }
+  // zod's default range messages start so; a schema's own message does not.
+  if (issue.code === 'too_small' && issue.origin === 'number' && issue.message.startsWith('Too small')) {
+    return issue.inclusive === false ? `must be more than ${issue.minimum}` : `must be at least ${issue.minimum}`;
+  }
+  if (issue.code === 'too_big' && issue.origin === 'number' && issue.message.startsWith('Too big')) {
+    return issue.inclusive === false ? `must be less than ${issue.maximum}` : `must be at most ${issue.maximum}`;
+  }
   // A record key breaking its rule: the rule's own message says why.
   if (issue.code === 'invalid_key') return issue.issues[0]?.message ?? issue.message;
   return issue.message;

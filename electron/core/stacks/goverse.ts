@@ -48,26 +48,34 @@ export const goverseValuesSchema = z.strictObject({
       storage: storage('1Gi').describe('Per-node volume at /var/lib/goverse'),
     }),
     GOVERSE_IMAGE_FIXES.node,
-  ).describe('Goverse nodes: your program built with docker/Dockerfile.node'),
+  )
+    .meta({ title: 'Nodes' })
+    .describe('Your Goverse program, built with docker/Dockerfile.node'),
   gate: withImage(
     z.strictObject({
       image: builtImage(GOVERSE_IMAGE_FIXES.gate),
       replicas: replicas(2).describe('Gates clients connect to'),
     }),
     GOVERSE_IMAGE_FIXES.gate,
-  ).describe('Gates (cmd/gate)'),
+  )
+    .meta({ title: 'Gates' })
+    .describe('Where clients connect (cmd/gate)'),
   inspector: withImage(
     z.strictObject({
       image: builtImage(GOVERSE_IMAGE_FIXES.inspector),
     }),
     GOVERSE_IMAGE_FIXES.inspector,
-  ).describe('Inspector web UI (cmd/inspector)'),
+  )
+    .meta({ title: 'Inspector' })
+    .describe('Web UI (cmd/inspector)'),
   migrate: withImage(
     z.strictObject({
       image: builtImage(GOVERSE_IMAGE_FIXES.migrate),
     }),
     GOVERSE_IMAGE_FIXES.migrate,
-  ).describe('Schema migration: pgadmin init, run once per revision before the nodes can start'),
+  )
+    .meta({ title: 'Schema migration' })
+    .describe('pgadmin init, run once per revision before the nodes can start'),
   etcd: z
     .strictObject({
       // The compose file's etcd (docker-compose.yml:3).
@@ -86,10 +94,12 @@ export const goverseValuesSchema = z.strictObject({
           storage: storage('5Gi').describe('Volume the snapshot is saved to'),
         })
         .prefault({})
+        .meta({ title: 'Snapshots' })
         .describe('etcdctl snapshot save to a volume on a schedule'),
     })
     .prefault({})
-    .describe('etcd: the cluster membership and shard map (3 members)'),
+    .meta({ title: 'etcd' })
+    .describe('Cluster membership and shard map (3 members)'),
   postgres: z
     .strictObject({
       // The compose file's PostgreSQL (docker-compose.yml:19).
@@ -97,7 +107,8 @@ export const goverseValuesSchema = z.strictObject({
       storage: storage('20Gi'),
     })
     .prefault({})
-    .describe('PostgreSQL: persistent object state'),
+    .meta({ title: 'PostgreSQL' })
+    .describe('Persistent object state'),
   cluster: z
     .strictObject({
       prefix: z
@@ -107,7 +118,8 @@ export const goverseValuesSchema = z.strictObject({
         .describe('etcd key prefix of the cluster'),
     })
     .prefault({})
-    .describe('Cluster settings written to the configuration file'),
+    .meta({ title: 'Cluster' })
+    .describe('Settings written to the configuration file'),
 });
 
 export type GoverseValues = z.output<typeof goverseValuesSchema>;

@@ -8,6 +8,7 @@
  * saved NAS export (`nas`) or a server and path, resolved at deploy time like Revenge's.
  */
 import { z } from 'zod';
+import { kubernetesOnly, swarmOnly } from '@shared/deploy-form-schemas';
 import { dnsName, imageRef, k8sName } from '@shared/names';
 import { image, nasExportRef, nfsPath, nfsServer, port, quantity, replicas, storage } from './values-common';
 
@@ -17,14 +18,21 @@ import { image, nasExportRef, nfsPath, nfsServer, port, quantity, replicas, stor
  */
 const autoscaleSchema = z
   .strictObject({
-    enabled: z.boolean().default(false),
-    min: z.number().int().min(1, { message: 'must be at least 1' }).default(2),
-    max: z.number().int().min(1, { message: 'must be at least 1' }).max(100).default(10),
-    cpuPercent: z.number().int().min(1).max(100).default(70),
-    memoryPercent: z.number().int().min(1).max(100).default(80),
+    enabled: z.boolean().default(false).meta({ title: 'Autoscale' }),
+    min: z.number().int().min(1, { message: 'must be at least 1' }).default(2).meta({ title: 'Minimum replicas' }),
+    max: z
+      .number()
+      .int()
+      .min(1, { message: 'must be at least 1' })
+      .max(100)
+      .default(10)
+      .meta({ title: 'Maximum replicas' }),
+    cpuPercent: z.number().int().min(1).max(100).default(70).meta({ title: 'Target CPU use (%)' }),
+    memoryPercent: z.number().int().min(1).max(100).default(80).meta({ title: 'Target memory use (%)' }),
   })
   .refine((a) => a.min <= a.max, { message: 'must not be above max', path: ['min'] })
-  .prefault({});
+  .prefault({})
+  .meta({ title: 'Autoscaling' });
 
 const IMAGE_FIX =
   'required: radarr-mvp publishes no image; build it from its source (cargo build --release) into an image ' +
@@ -78,18 +86,27 @@ const inClusterBackupSchema = z
 export const radarrValuesSchema = z.strictObject({
   app: z
     .strictObject({
-      image: imageRef.optional().describe('Your radarr-mvp image (the project publishes none)'),
+      image: imageRef
+        .optional()
+        .meta({ title: 'Image' })
+        .describe('Your radarr-mvp image (the project publishes none)'),
       replicas: replicas(1).describe(
         'Replicas when autoscaling is off. Each process runs its own queue processor, RSS monitor and list sync',
       ),
       autoscale: autoscaleSchema.describe('Scale on CPU and memory use (the owners plan; off by default)'),
-      logLevel: z.string().min(1).default('info').describe('RUST_LOG'),
+      logLevel: z
+        .string()
+        .min(1)
+        .default('info')
+        .meta({ title: 'Log level' })
+        .describe('RUST_LOG: error, warn, info, debug or trace'),
     })
     .superRefine((a, ctx) => {
       if (a.image === undefined) ctx.addIssue({ code: 'custom', path: ['image'], message: IMAGE_FIX });
     })
     .prefault({})
-    .describe('radarr-mvp'),
+    .meta({ title: 'radarr-mvp' })
+    .describe('The program'),
   tmdb: z
     .strictObject({
       apiKeySecret: k8sName
@@ -97,35 +114,49 @@ export const radarrValuesSchema = z.strictObject({
         .describe('Existing Secret with the key tmdb-api-key (left out: no TMDB, movie lookup is off)'),
     })
     .prefault({})
-    .describe('TMDB metadata: your API key stays in a Secret you create'),
+    .meta({ title: 'TMDB' })
+    .describe('Movie metadata: your API key stays in a Secret you create'),
   postgres: z
     .strictObject({ image: image('postgres:16-alpine'), storage: storage('20Gi') })
     .prefault({})
-    .describe('PostgreSQL database'),
-  downloads: nfsPlace('downloads', '/export/downloads').describe('Downloads on NFS, mounted writable at /downloads'),
-  movies: nfsPlace('movies', '/export/movies').describe('Movie library on NFS, mounted writable at /movies'),
+    .meta({ title: 'PostgreSQL' })
+    .describe('The database'),
+  downloads: nfsPlace('downloads', '/export/downloads')
+    .meta({ title: 'Downloads (NFS)' })
+    .describe('Downloads on NFS, mounted writable at /downloads'),
+  movies: nfsPlace('movies', '/export/movies')
+    .meta({ title: 'Movies (NFS)' })
+    .describe('Movie library on NFS, mounted writable at /movies'),
   ingress: z
     .strictObject({
       enabled: z.boolean().default(false),
-      host: dnsName.default('radarr.local'),
-      className: k8sName.default('nginx'),
+      host: dnsName.default('radarr.local').meta({ title: 'Host name' }),
+      className: k8sName.default('nginx').meta({ title: 'Ingress class' }),
     })
     .prefault({})
+    .meta({ title: 'Ingress', ...kubernetesOnly })
     .describe('Expose radarr-mvp through an ingress controller'),
   backup: z
-    .strictObject({ inCluster: inClusterBackupSchema })
+    .strictObject({ inCluster: inClusterBackupSchema.meta({ title: 'In-cluster database dumps' }) })
     .prefault({})
+    .meta({ title: 'Backups' })
     .describe('Backups the cluster runs itself, while Homeport is closed'),
   swarm: z
     .strictObject({
       publish: z
         .strictObject({
-          http: port.nullable().default(7878).describe('Host port for radarr-mvp (null: not published)'),
+          http: port
+            .nullable()
+            .default(7878)
+            .meta({ title: 'HTTP port' })
+            .describe('Host port for radarr-mvp (null: not published)'),
         })
-        .prefault({}),
+        .prefault({})
+        .meta({ title: 'Published ports' }),
     })
     .prefault({})
-    .describe('Docker Swarm only: ports published on the nodes'),
+    .meta({ title: 'Docker Swarm', ...swarmOnly })
+    .describe('Ports published on every node by the routing mesh'),
 });
 
 export type RadarrValues = z.output<typeof radarrValuesSchema>;

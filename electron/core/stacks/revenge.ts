@@ -9,6 +9,7 @@
  * host port (swarm.publish).
  */
 import { z } from 'zod';
+import { kubernetesOnly, swarmOnly } from '@shared/deploy-form-schemas';
 import { bucketName, dnsName, envName, k8sName, namespaceName } from '@shared/names';
 import {
   image,
@@ -28,13 +29,20 @@ const bucket = bucketName.default('revenge');
 
 const autoscaleSchema = z
   .strictObject({
-    enabled: z.boolean().default(false),
-    min: z.number().int().min(1, { message: 'must be at least 1' }).default(2),
-    max: z.number().int().min(1, { message: 'must be at least 1' }).max(100).default(10),
-    cpuPercent: z.number().int().min(1).max(100).default(70),
+    enabled: z.boolean().default(false).meta({ title: 'Autoscale' }),
+    min: z.number().int().min(1, { message: 'must be at least 1' }).default(2).meta({ title: 'Minimum replicas' }),
+    max: z
+      .number()
+      .int()
+      .min(1, { message: 'must be at least 1' })
+      .max(100)
+      .default(10)
+      .meta({ title: 'Maximum replicas' }),
+    cpuPercent: z.number().int().min(1).max(100).default(70).meta({ title: 'Target CPU use (%)' }),
   })
   .refine((a) => a.min <= a.max, { message: 'must not be above max', path: ['min'] })
-  .prefault({});
+  .prefault({})
+  .meta({ title: 'Autoscaling' });
 
 const bundledObjectStore = z.strictObject({
   mode: z.literal('bundled'),
@@ -54,7 +62,7 @@ const bundledObjectStore = z.strictObject({
   env: z.record(envName, z.string()).default({ RUSTFS_ADDRESS: ':9000', RUSTFS_VOLUMES: '/data' }),
   args: z.array(z.string()).default([]),
   /** Group id the server runs as (it must be able to write /data). */
-  dataGroup: z.number().int().min(0).default(10001),
+  dataGroup: z.number().int().min(0).default(10001).meta({ title: 'Data group id' }),
   bucket,
   size: quantity('20Gi'),
   storageClass,
@@ -66,6 +74,7 @@ const bundledObjectStore = z.strictObject({
   publicEndpoint: z
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL browsers reach, like http://nas.lan:9000' })
     .optional()
+    .meta({ title: 'Public endpoint' })
     .describe('URL browsers reach the object store at, for avatars (default: the ingress host)'),
 });
 
@@ -73,16 +82,18 @@ const externalObjectStore = z.strictObject({
   mode: z.literal('external'),
   endpoint: z
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL like https://s3.example.com' })
-    .default('https://s3.amazonaws.com'),
+    .default('https://s3.amazonaws.com')
+    .meta({ title: 'Endpoint URL' }),
   region: z.string().min(1).default('us-east-1'),
   bucket,
-  usePathStyle: z.boolean().default(false),
+  usePathStyle: z.boolean().default(false).meta({ title: 'Path-style URLs' }),
   /**
    * An existing Secret in the namespace with the keys access-key-id and secret-access-key; with
    * `profile`, the Secret Homeport provides with those keys from its store.
    */
   credentialsSecret: k8sName
     .default('revenge-s3-credentials')
+    .meta({ title: 'Credentials Secret' })
     .describe('Existing Secret with the keys access-key-id and secret-access-key'),
   /**
    * Set when Homeport resolved a saved S3 profile into these values (mode 'profile'): the keys of
@@ -124,6 +135,7 @@ const nfsSchema = z
     nfs.nas ? nfs : { ...nfs, server: nfs.server ?? NFS_DEFAULTS.server, path: nfs.path ?? NFS_DEFAULTS.path },
   )
   .prefault({})
+  .meta({ title: 'Media library (NFS)' })
   .describe('Media library on NFS (read-only): a saved NAS export, or a server and path');
 
 /** One cron field: '*', a number, a range, a step, or a list of these ('0,30', '1-5', '*\/15'). */
@@ -147,7 +159,7 @@ const inClusterBackupSchema = z
       .min(1, { message: 'must keep at least 1 dump' })
       .max(1000)
       .default(7)
-      .describe('Dumps to keep'),
+      .meta({ title: 'Dumps to keep' }),
     nfs: z
       .strictObject({
         nas: nasExportRef,
@@ -161,6 +173,7 @@ const inClusterBackupSchema = z
           .describe('Exported directory the dumps go to, writable by the database image user (uid 70)'),
       })
       .prefault({})
+      .meta({ title: 'Backup destination (NFS)' })
       .describe('Where the dumps go: a saved NAS export, or a server and path'),
   })
   .refine((b) => !b.enabled || b.nfs.nas !== undefined || (b.nfs.server !== undefined && b.nfs.path !== undefined), {
@@ -184,13 +197,16 @@ const radarrIntegrationSchema = z
     enabled: z.boolean().default(false).describe('Let Revenge talk to a radarr-mvp stack'),
     namespace: namespaceName
       .default('radarr-mvp')
+      .meta({ title: 'Radarr namespace', ...kubernetesOnly })
       .describe('Kubernetes namespace radarr-mvp is deployed in (its Service is radarr, port 7878)'),
     baseUrl: z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL like http://radarr.radarr-mvp:7878' })
       .optional()
+      .meta({ title: 'Radarr URL' })
       .describe('Radarr URL (default http://radarr.<namespace>:7878; on Docker Swarm: http://<node>:7878)'),
     apiKeySecret: k8sName
       .default('radarr-api-key')
+      .meta({ title: 'API key Secret' })
       .describe("Existing Secret in Revenge's namespace with the key api-key: radarr-mvp's RADARR_API_KEY"),
   })
   .prefault({});
@@ -206,6 +222,7 @@ export const revengeValuesSchema = z.strictObject({
       autoscale: autoscaleSchema.describe('Scale the API on CPU use (off: playback sessions live in one replica)'),
     })
     .prefault({})
+    .meta({ title: 'API server' })
     .describe('Revenge API server'),
   frontend: z
     .strictObject({
@@ -213,47 +230,56 @@ export const revengeValuesSchema = z.strictObject({
       replicas: replicas(2).describe('Frontend replicas'),
     })
     .prefault({})
-    .describe('Web frontend'),
+    .meta({ title: 'Web frontend' })
+    .describe('Serves the web app; the API is reached through it'),
   postgres: z
     .strictObject({ image: image('postgres:18-alpine'), storage: storage('20Gi') })
     .prefault({})
-    .describe('PostgreSQL database'),
+    .meta({ title: 'PostgreSQL' })
+    .describe('The database'),
   dragonfly: z
     .strictObject({ image: image('docker.dragonflydb.io/dragonflydb/dragonfly:latest') })
     .prefault({})
-    .describe('Dragonfly cache (Redis protocol)'),
+    .meta({ title: 'Dragonfly' })
+    .describe('Cache (Redis protocol)'),
   typesense: z
     .strictObject({ image: image('typesense/typesense:0.25.2'), storage: storage('10Gi') })
     .prefault({})
-    .describe('Typesense search'),
+    .meta({ title: 'Typesense' })
+    .describe('Search'),
   logging: z
     .strictObject({
-      level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-      format: z.enum(['json', 'text']).default('json'),
+      level: z.enum(['debug', 'info', 'warn', 'error']).default('info').meta({ title: 'Log level' }),
+      format: z.enum(['json', 'text']).default('json').meta({ title: 'Log format' }),
     })
     .prefault({})
-    .describe('API logging'),
+    .meta({ title: 'Logging' })
+    .describe('What the API server logs'),
   nfs: nfsSchema,
   objectStore: z
     .discriminatedUnion('mode', [bundledObjectStore, externalObjectStore, profileObjectStore])
     .prefault({ mode: 'bundled' })
+    .meta({ title: 'Object storage (avatars)' })
     .describe('S3 storage for avatars: a bundled S3-compatible server, an existing service or a saved S3 profile'),
   ingress: z
     .strictObject({
       enabled: z.boolean().default(false),
       /** Kubernetes takes Ingress hosts in lower case only. */
-      host: dnsName.default('revenge.local'),
-      className: k8sName.default('traefik'),
+      host: dnsName.default('revenge.local').meta({ title: 'Host name' }),
+      className: k8sName.default('traefik').meta({ title: 'Ingress class' }),
     })
     .prefault({})
+    .meta({ title: 'Ingress', ...kubernetesOnly })
     .describe('Expose the stack through an ingress controller: / to the frontend, /api and /hls to the API'),
   backup: z
-    .strictObject({ inCluster: inClusterBackupSchema })
+    .strictObject({ inCluster: inClusterBackupSchema.meta({ title: 'In-cluster database dumps' }) })
     .prefault({})
+    .meta({ title: 'Backups' })
     .describe('Backups the cluster runs itself, while Homeport is closed'),
   integrations: z
-    .strictObject({ radarr: radarrIntegrationSchema })
+    .strictObject({ radarr: radarrIntegrationSchema.meta({ title: 'Radarr' }) })
     .prefault({})
+    .meta({ title: 'Integrations' })
     .describe('Other programs Revenge talks to'),
   swarm: z
     .strictObject({
@@ -264,17 +290,28 @@ export const revengeValuesSchema = z.strictObject({
        */
       publish: z
         .strictObject({
-          frontend: port.nullable().default(8080).describe('Host port for the web frontend (null: not published)'),
-          api: port.nullable().default(null).describe('Host port for the API (null: not published)'),
+          frontend: port
+            .nullable()
+            .default(8080)
+            .meta({ title: 'Frontend port' })
+            .describe('Host port for the web frontend (null: not published)'),
+          api: port
+            .nullable()
+            .default(null)
+            .meta({ title: 'API port' })
+            .describe('Host port for the API (null: not published)'),
           objectStore: port
             .nullable()
             .default(null)
+            .meta({ title: 'Object store port' })
             .describe('Host port for the bundled object store, so browsers can load avatars (null: not published)'),
         })
-        .prefault({}),
+        .prefault({})
+        .meta({ title: 'Published ports' }),
     })
     .prefault({})
-    .describe('Docker Swarm only: ports published on the nodes'),
+    .meta({ title: 'Docker Swarm', ...swarmOnly })
+    .describe('Ports published on every node by the routing mesh'),
 });
 
 export type RevengeValues = z.output<typeof revengeValuesSchema>;

@@ -4,6 +4,7 @@
  * path). Each carries the message the user sees when the value is wrong, naming the fix.
  */
 import { z } from 'zod';
+import { kubernetesOnly } from '@shared/deploy-form-schemas';
 import { hostNameProblem, imageRef, isIPv4, k8sName, savedName } from '@shared/names';
 
 /** An absolute path without whitespace, quotes or shell metacharacters. */
@@ -11,14 +12,27 @@ export const SAFE_PATH = /^\/[^\s'"`;$\\&|<>]*$/;
 /** A storage quantity ('10Gi', '1Ti', '500M'). */
 export const QUANTITY = /^[0-9]+(?:\.[0-9]+)?(?:Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 
-export const image = (fallback: string) => imageRef.default(fallback);
+export const image = (fallback: string) => imageRef.default(fallback).meta({ title: 'Image' });
 export const quantity = (fallback: string) =>
   z.string().regex(QUANTITY, { message: "must be a size like '10Gi' or '1Ti'" }).default(fallback);
-/** A StorageClass name; left out, the cluster's default class. */
-export const storageClass = k8sName.optional();
-export const storage = (size: string) => z.strictObject({ size: quantity(size), storageClass }).prefault({});
+/** A StorageClass name; left out, the cluster's default class. Docker Swarm has no StorageClass. */
+export const storageClass = k8sName
+  .optional()
+  .meta({ title: 'Storage class', ...kubernetesOnly })
+  .describe("Kubernetes StorageClass (empty: the cluster's default)");
+export const storage = (size: string) =>
+  z
+    .strictObject({ size: quantity(size).meta({ title: 'Size' }), storageClass })
+    .prefault({})
+    .meta({ title: 'Storage' });
 export const replicas = (fallback: number) =>
-  z.number().int().min(1, { message: 'must be at least 1' }).max(100).default(fallback);
+  z
+    .number()
+    .int()
+    .min(1, { message: 'must be at least 1' })
+    .max(100, { message: 'must be at most 100' })
+    .default(fallback)
+    .meta({ title: 'Replicas' });
 export const port = z.number().int().min(1, { message: 'must be a port from 1 to 65535' }).max(65535, {
   message: 'must be a port from 1 to 65535',
 });
@@ -35,10 +49,11 @@ export const refName = (what: string) => savedName.describe(`Name of a saved ${w
  */
 export const nasExportRef = z
   .strictObject({
-    host: refName('NAS host').describe('Saved NAS host'),
-    export: refName('NFS export').describe('Export Homeport manages on that host'),
+    host: refName('NAS host').meta({ title: 'NAS host' }).describe('Saved NAS host'),
+    export: refName('NFS export').meta({ title: 'Export' }).describe('Export Homeport manages on that host'),
   })
   .optional()
+  .meta({ title: 'Saved NAS export' })
   .describe('A saved NAS host and one of its exports; replaces server and path');
 
 export const nfsServer = z
@@ -46,9 +61,11 @@ export const nfsServer = z
   .refine((s) => hostNameProblem(s) === undefined || isIPv4(s), {
     message: 'must be a hostname (nas.lan) or an IPv4 address (192.168.1.10); remove spaces and symbols',
   })
-  .optional();
+  .optional()
+  .meta({ title: 'NFS server' });
 
 export const nfsPath = z
   .string()
   .regex(SAFE_PATH, { message: "must be an absolute path like /export/media, without spaces, quotes or ';'" })
-  .optional();
+  .optional()
+  .meta({ title: 'Exported path' });

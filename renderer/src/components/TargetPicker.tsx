@@ -1,6 +1,11 @@
 import { sandboxLabel } from '@shared/contract';
-import type { TargetKind } from '@shared/target-schemas';
+import { labelProblem } from '@shared/names';
+import type { Target, TargetKind } from '@shared/target-schemas';
 import { useActiveTarget } from '../lib/active-target';
+
+/** Why Kubernetes would refuse the target's namespace (an RFC 1123 label), with the fix. */
+export const namespaceProblem = (target: Target): string | undefined =>
+  target.kind === 'kubernetes' ? labelProblem(target.namespace, 'media') : undefined;
 
 /**
  * Where a stack goes: Kubernetes (cluster and namespace) or Docker Swarm (endpoint). The choice is
@@ -9,6 +14,8 @@ import { useActiveTarget } from '../lib/active-target';
  */
 export function TargetPicker({ stack, onChange }: { stack?: string; onChange?: () => void }) {
   const t = useActiveTarget();
+  const target = stack ? t.targetFor(stack) : undefined;
+  const badNamespace = target ? namespaceProblem(target) : undefined;
   const change = (fn: () => void) => {
     onChange?.();
     fn();
@@ -49,16 +56,24 @@ export function TargetPicker({ stack, onChange }: { stack?: string; onChange?: (
                 ))}
               </select>
             </label>
-            <label className="field">
-              <span>Namespace</span>
+            <div className="field">
+              <label htmlFor="target-namespace">Namespace</label>
               <input
+                id="target-namespace"
                 data-testid="target-namespace"
                 className="mono"
                 value={t.namespace || (stack ?? '')}
                 onChange={(e) => change(() => t.setNamespace(e.target.value.trim()))}
                 placeholder={stack ?? 'the stack’s name'}
+                aria-invalid={badNamespace !== undefined}
+                aria-describedby={badNamespace ? 'target-namespace-error' : undefined}
               />
-            </label>
+              {badNamespace ? (
+                <span id="target-namespace-error" className="error small" role="alert" data-field-error="namespace">
+                  Namespace {badNamespace}
+                </span>
+              ) : null}
+            </div>
           </div>
         ) : (
           <p className="empty">No Kubernetes context: add a kubeconfig on the Connections screen.</p>

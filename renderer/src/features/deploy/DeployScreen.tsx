@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { StackInfo } from '@shared/deploy-schemas';
-import { TargetPicker } from '../../components/TargetPicker';
+import { namespaceProblem, TargetPicker } from '../../components/TargetPicker';
 import { useActiveTarget } from '../../lib/active-target';
 import { PlanReview, planCounts } from './PlanReview';
 import { RevisionsPanel } from './RevisionsPanel';
@@ -8,7 +8,9 @@ import { RolloutView } from './RolloutView';
 import { ImportCompose } from './ImportCompose';
 import { SchemaForm } from './SchemaForm';
 import { StackPicker } from './StackPicker';
-import { isRecord, type JsonSchema, type Values } from './schema-values';
+import { changedFromLive, type JsonSchema } from './schema-values';
+import { useFormValues } from './use-form-values';
+import { ValuesBanner } from './ValuesBanner';
 import { describeRef, useApply, usePlan, useRevisions, useStacks, useValidation, type DeployRef } from './use-deploy';
 
 /** Deploy to k3s or Swarm: target, stack, values, plan review, apply, rollout. */
@@ -16,15 +18,28 @@ export function DeployScreen() {
   const targets = useActiveTarget();
   const stacks = useStacks();
   const [stack, setStack] = useState<StackInfo>();
-  const [values, setValues] = useState<Values>();
   const [prune, setPrune] = useState(false);
   const [importing, setImporting] = useState(false);
-  const validation = useValidation(stack?.name, values);
   const plan = usePlan();
   const apply = useApply();
   const target = stack ? targets.targetFor(stack.name) : undefined;
-  const ref: DeployRef | undefined = stack && target ? { target, stack: stack.name } : undefined;
+  // A namespace Kubernetes refuses is named at its field; nothing is asked of the cluster with it.
+  const badNamespace = target ? namespaceProblem(target) !== undefined : false;
+  const ref: DeployRef | undefined = stack && target && !badNamespace ? { target, stack: stack.name } : undefined;
+  const form = useFormValues(stack, ref);
+  const values = form.values;
+  const validation = useValidation(stack?.name, values);
   const revisions = useRevisions(ref);
+  // The revision live when the plan was asked for: another one going live makes the plan stale.
+  const liveAtPlan = useRef<number | undefined>(undefined);
+  const liveRevision = form.live?.revision;
+  useEffect(() => {
+    // While an apply runs, the revision it records goes live before its result arrives.
+    if ((!plan.data && !apply.data) || apply.isPending) return;
+    if (apply.data ? liveRevision === apply.data.revision : liveRevision === liveAtPlan.current) return;
+    plan.reset();
+    apply.reset();
+  }, [liveRevision, plan, apply]);
 
   if (!targets.context && !targets.endpoint) {
     return <p className="empty">Add a cluster or a Docker Swarm endpoint on the Connections screen to deploy to it.</p>;
@@ -37,7 +52,7 @@ export function DeployScreen() {
   };
   const pick = (info: StackInfo) => {
     setStack(info);
-    setValues(isRecord(info.defaults) ? structuredClone(info.defaults) : {});
+    form.pick();
     resetPlan();
   };
   const edit = (change: () => void) => {
@@ -46,7 +61,13 @@ export function DeployScreen() {
   };
   const issues = validation.data?.issues ?? [];
   const valid =
-    values !== undefined && validation.data !== undefined && issues.length === 0 && !validation.isPlaceholderData;
+    values !== undefined &&
+    validation.data !== undefined &&
+    issues.length === 0 &&
+    !validation.isPlaceholderData &&
+    !badNamespace;
+  const schema = stack?.valuesSchema as JsonSchema | undefined;
+  const changed = schema && values && form.live ? changedFromLive(schema, values, form.live.values, target?.kind) : [];
   const deployed = (revisions.data?.length ?? 0) > 0;
 
   return (
@@ -88,27 +109,55 @@ export function DeployScreen() {
         )}
       </div>
 
-      {stack && values ? (
+      {stack && form.loading ? (
         <div className="deploy-step">
           <h2>3. Values</h2>
+          <p className="muted" data-testid="values-loading">
+            Reading the values deployed to {ref ? describeRef(ref) : 'the target'}…
+          </p>
+        </div>
+      ) : null}
+
+      {stack && schema && values && !form.loading ? (
+        <div className="deploy-step">
+          <h2>3. Values</h2>
+          <ValuesBanner
+            where={ref ? describeRef(ref) : undefined}
+            live={form.live}
+            liveError={form.liveError}
+            loadedRevision={form.loadedRevision}
+            edited={form.edited}
+            resetToDefaults={form.resetToDefaults}
+            changed={changed.length}
+            onReset={() => edit(form.reset)}
+            onBack={() => edit(form.backToDeployed)}
+          />
           <SchemaForm
-            schema={stack.valuesSchema as JsonSchema}
+            key={form.formKey}
+            schema={schema}
             values={values}
             issues={issues}
-            onChange={(next) => edit(() => setValues(next))}
+            target={target?.kind}
+            live={form.live?.values}
+            defaults={stack.defaults}
+            onChange={(next) => edit(() => form.edit(next))}
           />
           <div className="row">
             <button
               type="button"
               data-testid="review-plan"
               disabled={!valid || !ref || plan.isPending}
-              onClick={() => ref && plan.mutate({ ...ref, values })}
+              onClick={() => {
+                if (!ref) return;
+                liveAtPlan.current = liveRevision;
+                plan.mutate({ ...ref, values });
+              }}
             >
               {plan.isPending ? 'Planning…' : 'Review plan'}
             </button>
-            {issues.length > 0 ? (
+            {issues.length > 0 || badNamespace ? (
               <span className="error small">
-                Fix the {issues.length === 1 ? 'field' : 'fields'} marked above first.
+                Fix the {issues.length + (badNamespace ? 1 : 0) === 1 ? 'field' : 'fields'} marked above first.
               </span>
             ) : null}
           </div>
@@ -140,7 +189,7 @@ export function DeployScreen() {
               type="button"
               data-testid="apply"
               disabled={apply.isPending || apply.isSuccess}
-              onClick={() => apply.mutate({ ...ref, values, prune })}
+              onClick={() => apply.mutate({ ...ref, values, prune }, { onSuccess: form.applied })}
             >
               {apply.isPending ? 'Applying…' : `Apply to ${describeRef(ref)}`}
             </button>
@@ -166,9 +215,10 @@ export function DeployScreen() {
           <h2>
             Status of {ref.stack} · {describeRef(ref)}
           </h2>
-          {deployed ? <RolloutView key={JSON.stringify(ref)} deployRef={ref} /> : null}
+          {/* Keys differ between siblings: with one key for both, React kept the rollout of an uninstalled stack. */}
+          {deployed ? <RolloutView key={`rollout:${JSON.stringify(ref)}`} deployRef={ref} /> : null}
           <h3>Revisions</h3>
-          <RevisionsPanel key={JSON.stringify(ref)} deployRef={ref} />
+          <RevisionsPanel key={`revisions:${JSON.stringify(ref)}`} deployRef={ref} />
         </div>
       ) : null}
     </section>

@@ -1,8 +1,13 @@
+import type { ReactNode } from 'react';
 import type { FieldIssue } from '@shared/deploy-schemas';
+import type { TargetKind } from '@shared/target-schemas';
+import './deploy-form.css';
 import {
   constOf,
   defaultsOf,
   discriminated,
+  fieldMarks,
+  fieldMessage,
   formPaths,
   getAt,
   isGroup,
@@ -15,6 +20,8 @@ import {
   kindOf,
   labelFor,
   setAt,
+  shortValue,
+  shownProperties,
   type JsonSchema,
   type Values,
 } from './schema-values';
@@ -23,23 +30,55 @@ interface FormProps {
   schema: JsonSchema;
   values: Values;
   issues: FieldIssue[];
+  /** The kind of target: fields only the other kind reads are hidden. */
+  target: TargetKind | undefined;
+  /** The live revision's values, when the stack is deployed to the target: changed fields are marked. */
+  live: Values | undefined;
+  /** The stack's defaults: fields that differ from them are marked. */
+  defaults: unknown;
   onChange(values: Values): void;
 }
 
-/** A form generated from a stack's values schema, with each field's errors under it. */
-export function SchemaForm({ schema, values, issues, onChange }: FormProps) {
+interface Context {
+  values: Values;
+  issues: FieldIssue[];
+  target: TargetKind | undefined;
+  live: Values | undefined;
+  defaults: unknown;
+  onSet(path: string[], value: unknown): void;
+}
+
+/**
+ * A form generated from a stack's values schema: one card per component, each field with its
+ * errors under it and marks saying how it differs from what is deployed and from the defaults.
+ */
+export function SchemaForm({ schema, values, issues, target, live, defaults, onChange }: FormProps) {
   // Issues on fields the form has no input for (an unknown field from a values file) still show.
-  const shown = new Set(formPaths(schema, values));
+  const shown = new Set(formPaths(schema, values, target));
   const rest = issues.filter((i) => !shown.has(i.path));
+  const ctx: Context = {
+    values,
+    issues,
+    target,
+    live,
+    defaults,
+    onSet: (path, value) => onChange(setAt(values, path, value)),
+  };
+  const properties = shownProperties(schema, target);
+  const leaves = properties.filter(([, prop]) => !isGroup(prop));
+  const groups = properties.filter(([, prop]) => isGroup(prop));
   return (
     <div className="schema-form">
-      <ObjectFields
-        schema={schema}
-        path={[]}
-        values={values}
-        issues={issues}
-        onSet={(path, value) => onChange(setAt(values, path, value))}
-      />
+      {leaves.length > 0 ? (
+        <div className="schema-groups">
+          <ObjectFields ctx={ctx} schema={{ properties: Object.fromEntries(leaves) }} path={[]} />
+        </div>
+      ) : null}
+      <div className="schema-groups">
+        {groups.map(([key, prop]) => (
+          <Group key={key} ctx={ctx} name={key} schema={prop} path={[key]} top />
+        ))}
+      </div>
       {rest.length > 0 ? (
         <ul className="error small" role="alert" data-testid="values-issues">
           {rest.map((i) => (
@@ -54,47 +93,47 @@ export function SchemaForm({ schema, values, issues, onChange }: FormProps) {
 }
 
 interface FieldsProps {
+  ctx: Context;
   schema: JsonSchema;
   path: string[];
-  values: Values;
-  issues: FieldIssue[];
-  onSet(path: string[], value: unknown): void;
+}
+
+function Group({ ctx, name, schema, path, top }: FieldsProps & { name: string; top?: boolean }) {
+  const id = path.join('.');
+  return (
+    <fieldset className={`schema-group${top ? ' schema-component' : ''}`} data-testid={`group-${id}`}>
+      <legend>{labelFor(name, schema)}</legend>
+      {schema.description ? <p className="muted small group-help">{schema.description}</p> : null}
+      <ObjectFields ctx={ctx} schema={schema} path={path} />
+    </fieldset>
+  );
 }
 
 function ObjectFields(props: FieldsProps) {
-  const { schema, path } = props;
+  const { ctx, schema, path } = props;
   const union = discriminated(schema);
   if (union) return <UnionFields {...props} union={union} />;
   return (
     <>
-      {Object.entries(schema.properties ?? {}).map(([key, prop]) => {
+      {shownProperties(schema, ctx.target).map(([key, prop]) => {
         const childPath = [...path, key];
-        const id = childPath.join('.');
-        if (isGroup(prop)) {
-          return (
-            <fieldset key={id} className="schema-group" data-testid={`group-${id}`}>
-              <legend>{labelFor(key, prop)}</legend>
-              {prop.description ? <p className="muted small">{prop.description}</p> : null}
-              <ObjectFields {...props} schema={prop} path={childPath} />
-            </fieldset>
-          );
-        }
-        return <Field key={id} {...props} schema={prop} path={childPath} name={key} />;
+        if (isGroup(prop)) return <Group key={key} ctx={ctx} name={key} schema={prop} path={childPath} />;
+        return <Field key={key} ctx={ctx} schema={prop} path={childPath} name={key} />;
       })}
     </>
   );
 }
 
 function UnionFields(props: FieldsProps & { union: { key: string; variants: JsonSchema[] } }) {
-  const { union, path, values, onSet } = props;
-  const current = getAt(values, [...path, union.key]);
+  const { union, path, ctx } = props;
+  const current = getAt(ctx.values, [...path, union.key]);
   const chosen = union.variants.find((v) => constOf(v.properties?.[union.key]) === current) ?? union.variants[0];
   const id = [...path, union.key].join('.');
   const switchTo = (value: string) => {
     const variant = union.variants.find((v) => String(constOf(v.properties?.[union.key])) === value);
     if (!variant) return;
     const defaults = defaultsOf(variant);
-    onSet(path, { ...(isRecord(defaults) ? defaults : {}), [union.key]: constOf(variant.properties?.[union.key]) });
+    ctx.onSet(path, { ...(isRecord(defaults) ? defaults : {}), [union.key]: constOf(variant.properties?.[union.key]) });
   };
   const rest: JsonSchema = {
     ...chosen,
@@ -102,8 +141,11 @@ function UnionFields(props: FieldsProps & { union: { key: string; variants: Json
   };
   return (
     <>
-      <div className="field">
-        <label htmlFor={`f-${id}`}>{labelFor(union.key, chosen?.properties?.[union.key] ?? {})}</label>
+      <FieldFrame
+        ctx={ctx}
+        path={[...path, union.key]}
+        label={labelFor(union.key, chosen?.properties?.[union.key] ?? {})}
+      >
         <select
           id={`f-${id}`}
           data-testid={`field-${id}`}
@@ -119,28 +161,82 @@ function UnionFields(props: FieldsProps & { union: { key: string; variants: Json
             );
           })}
         </select>
-      </div>
+      </FieldFrame>
       <ObjectFields {...props} schema={rest} />
     </>
   );
 }
 
-function Field({ schema, path, name, values, issues, onSet }: FieldsProps & { name: string }) {
+/** A field's label, input, help, marks and errors. */
+function FieldFrame({
+  ctx,
+  path,
+  label,
+  schema,
+  check,
+  children,
+}: {
+  ctx: Context;
+  path: string[];
+  label: string;
+  schema?: JsonSchema;
+  check?: boolean;
+  children: ReactNode;
+}) {
   const id = path.join('.');
-  const value = getAt(values, path);
-  const errors = issues.filter((i) => i.path === id);
+  const errors = ctx.issues.filter((i) => i.path === id);
+  const marks = fieldMarks(path, ctx.values, ctx.live, ctx.defaults);
+  const classes = ['field', check ? 'field-check' : '', marks.changedFromLive ? 'field-changed' : ''];
+  return (
+    <div
+      className={classes.filter(Boolean).join(' ')}
+      data-field={id}
+      data-changed-from-live={marks.changedFromLive}
+      data-differs-from-default={marks.differsFromDefault}
+    >
+      <label htmlFor={`f-${id}`}>{label}</label>
+      {children}
+      {schema?.description ? <div className="muted small">{schema.description}</div> : null}
+      {marks.changedFromLive || marks.differsFromDefault ? (
+        <div className="field-marks small">
+          {marks.changedFromLive ? (
+            <span className="mark mark-live" data-testid={`mark-live-${id}`}>
+              Changed from deployed (was {shortValue(getAt(ctx.live, path))})
+            </span>
+          ) : null}
+          {marks.differsFromDefault ? (
+            <span className="mark mark-default" data-testid={`mark-default-${id}`}>
+              Differs from default ({shortValue(getAt(ctx.defaults, path))})
+            </span>
+          ) : null}
+        </div>
+      ) : null}
+      {errors.length > 0 ? (
+        <div id={`e-${id}`} className="error small" role="alert" data-field-error={id}>
+          {errors.map((e) => (schema ? fieldMessage(e.message, schema) : e.message)).join('; ')}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function Field({ ctx, schema, path, name }: FieldsProps & { name: string }) {
+  const id = path.join('.');
+  const value = getAt(ctx.values, path);
+  const invalid = ctx.issues.some((i) => i.path === id);
   const kind = kindOf(schema);
   const nullable = isNullable(schema);
+  const onSet = (v: unknown) => ctx.onSet(path, v);
   const common = {
     id: `f-${id}`,
     'data-testid': `field-${id}`,
-    'aria-invalid': errors.length > 0,
-    'aria-describedby': errors.length > 0 ? `e-${id}` : undefined,
+    'aria-invalid': invalid,
+    'aria-describedby': invalid ? `e-${id}` : undefined,
   };
   let input;
   if (schema.enum) {
     input = (
-      <select {...common} value={String(value ?? '')} onChange={(e) => onSet(path, e.target.value)}>
+      <select {...common} value={String(value ?? '')} onChange={(e) => onSet(e.target.value)}>
         {schema.enum.map((option) => (
           <option key={String(option)} value={String(option)}>
             {String(option)}
@@ -158,13 +254,11 @@ function Field({ schema, path, name, values, issues, onSet }: FieldsProps & { na
         rows={3}
         defaultValue={list ? listToText(value) : mapToText(value)}
         placeholder={list ? 'one per line' : 'KEY=value, one per line'}
-        onChange={(e) => onSet(path, list ? textToList(e.target.value) : textToMap(e.target.value))}
+        onChange={(e) => onSet(list ? textToList(e.target.value) : textToMap(e.target.value))}
       />
     );
   } else if (kind === 'boolean') {
-    input = (
-      <input {...common} type="checkbox" checked={value === true} onChange={(e) => onSet(path, e.target.checked)} />
-    );
+    input = <input {...common} type="checkbox" checked={value === true} onChange={(e) => onSet(e.target.checked)} />;
   } else if (kind === 'integer' || kind === 'number') {
     input = (
       <input
@@ -177,8 +271,8 @@ function Field({ schema, path, name, values, issues, onSet }: FieldsProps & { na
         onChange={(e) => {
           const text = e.target.value.trim();
           const n = Number(text);
-          if (text === '' && nullable) onSet(path, null);
-          else onSet(path, text !== '' && Number.isFinite(n) ? n : e.target.value);
+          if (text === '' && nullable) onSet(null);
+          else onSet(text !== '' && Number.isFinite(n) ? n : e.target.value);
         }}
       />
     );
@@ -189,20 +283,13 @@ function Field({ schema, path, name, values, issues, onSet }: FieldsProps & { na
         type="text"
         className="mono"
         value={value === undefined || value === null ? '' : String(value)}
-        onChange={(e) => onSet(path, e.target.value)}
+        onChange={(e) => onSet(e.target.value)}
       />
     );
   }
   return (
-    <div className={`field${kind === 'boolean' ? ' field-check' : ''}`}>
-      <label htmlFor={`f-${id}`}>{labelFor(name, schema)}</label>
+    <FieldFrame ctx={ctx} path={path} label={labelFor(name, schema)} schema={schema} check={kind === 'boolean'}>
       {input}
-      {schema.description ? <div className="muted small">{schema.description}</div> : null}
-      {errors.length > 0 ? (
-        <div id={`e-${id}`} className="error small" role="alert" data-field-error={id}>
-          {errors.map((e) => e.message).join('; ')}
-        </div>
-      ) : null}
-    </div>
+    </FieldFrame>
   );
 }

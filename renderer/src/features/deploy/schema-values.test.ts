@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { kubernetesOnly, swarmOnly } from '@shared/deploy-form-schemas';
 import {
+  changedFromLive,
   defaultsOf,
   discriminated,
+  fieldMarks,
+  fieldMessage,
   formPaths,
   getAt,
   isNullable,
@@ -11,6 +15,7 @@ import {
   listToText,
   mapToText,
   setAt,
+  shortValue,
   textToList,
   textToMap,
   type JsonSchema,
@@ -95,8 +100,94 @@ describe('values form helpers', () => {
     expect(isNullable({ type: 'integer' })).toBe(false);
   });
 
-  it('labels fields from their keys', () => {
-    expect(labelFor('cpuPercent', {})).toBe('Cpu Percent');
+  it('labels fields from their title, else their key in words with acronyms spelled', () => {
+    expect(labelFor('cpuPercent', {})).toBe('CPU percent');
+    expect(labelFor('nfs', {})).toBe('NFS');
+    expect(labelFor('usePathStyle', {})).toBe('Use path style');
+    expect(labelFor('baseUrl', {})).toBe('Base URL');
+    expect(labelFor('api_key', {})).toBe('API key');
     expect(labelFor('server', { title: 'NFS server' })).toBe('NFS server');
+  });
+});
+
+// A values schema whose groups say which kind of target alone reads them.
+const targeted = z.toJSONSchema(
+  z
+    .object({
+      app: z.object({ replicas: z.number().int().min(1).max(100).default(2) }).prefault({}),
+      ingress: z
+        .object({ host: z.string().default('app.lan') })
+        .prefault({})
+        .meta(kubernetesOnly),
+      swarm: z
+        .object({ port: z.number().int().nullable().default(8080) })
+        .prefault({})
+        .meta(swarmOnly),
+      storageClass: z.string().optional().meta(kubernetesOnly),
+    })
+    .strict(),
+  { io: 'input' },
+) as JsonSchema;
+
+describe('fields of one kind of target', () => {
+  it('hides what only Docker Swarm reads on Kubernetes, and the other way round', () => {
+    expect(formPaths(targeted, {}, 'kubernetes')).toEqual(['app.replicas', 'ingress.host', 'storageClass']);
+    expect(formPaths(targeted, {}, 'swarm')).toEqual(['app.replicas', 'swarm.port']);
+    // Without a target, nothing is hidden.
+    expect(formPaths(targeted, {})).toEqual(['app.replicas', 'ingress.host', 'swarm.port', 'storageClass']);
+  });
+});
+
+describe('values against the deployed revision and the defaults', () => {
+  const defaults = { api: { replicas: 2 }, logLevel: 'info', env: {}, args: [] };
+  const live = { api: { replicas: 3 }, logLevel: 'debug', env: { A: '1' }, args: [] };
+
+  it('marks a field changed from deployed only when it differs from the live value', () => {
+    expect(fieldMarks(['api', 'replicas'], live, live, defaults)).toEqual({
+      changedFromLive: false,
+      differsFromDefault: true,
+    });
+    const edited = setAt(live, ['api', 'replicas'], 2);
+    expect(fieldMarks(['api', 'replicas'], edited, live, defaults)).toEqual({
+      changedFromLive: true,
+      differsFromDefault: false,
+    });
+    // Not deployed: nothing is "changed from deployed".
+    expect(fieldMarks(['logLevel'], live, undefined, defaults).changedFromLive).toBe(false);
+    // Maps and lists compare by content, not identity; a missing key equals an absent one.
+    expect(fieldMarks(['env'], { ...live, env: { A: '1' } }, live, defaults).changedFromLive).toBe(false);
+    expect(fieldMarks(['args'], { api: {} }, { api: {}, args: undefined }, defaults).changedFromLive).toBe(false);
+  });
+
+  it('lists the shown fields that differ from the live revision', () => {
+    const edited = setAt(setAt(live, ['api', 'replicas'], 2), ['logLevel'], 'info');
+    expect(changedFromLive(schema, edited, live)).toEqual(['api.replicas', 'logLevel']);
+    expect(changedFromLive(schema, live, live)).toEqual([]);
+  });
+
+  it('shows a value short in a mark', () => {
+    expect(shortValue(3)).toBe('3');
+    expect(shortValue('')).toBe('empty');
+    expect(shortValue(null)).toBe('empty');
+    expect(shortValue(['a', 'b'])).toBe('2 items');
+    expect(shortValue('x'.repeat(60))).toHaveLength(40);
+  });
+});
+
+describe('messages under a number field', () => {
+  const replicas = targeted.properties?.app?.properties?.replicas ?? {};
+  const port = targeted.properties?.swarm?.properties?.port ?? {};
+
+  it("says a number field's whole rule instead of the generic type or range message", () => {
+    expect(fieldMessage('must be a whole number', replicas)).toBe('must be a whole number from 1 to 100');
+    expect(fieldMessage('must be a number', replicas)).toBe('must be a whole number from 1 to 100');
+    expect(fieldMessage('must be at most 100', replicas)).toBe('must be a whole number from 1 to 100');
+    // No bounds but the safe-integer ones JSON Schema adds: just the type.
+    expect(fieldMessage('must be a whole number', port)).toBe('must be a whole number');
+  });
+
+  it("keeps a stack's own message and the messages of other fields", () => {
+    expect(fieldMessage('must be a port from 1 to 65535', replicas)).toBe('must be a port from 1 to 65535');
+    expect(fieldMessage('must be a whole number', { type: 'string' })).toBe('must be a whole number');
   });
 });

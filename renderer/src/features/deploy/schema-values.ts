@@ -1,3 +1,6 @@
+import { TARGET_ONLY_KEY } from '@shared/deploy-form-schemas';
+import type { TargetKind } from '@shared/target-schemas';
+
 /**
  * The small part of JSON Schema the values form understands (what zod's toJSONSchema produces
  * for a stack's values), and helpers to read and write values by dotted path.
@@ -118,23 +121,127 @@ export function textToMap(text: string): Record<string, string> {
   return out;
 }
 
-/** 'nfs.server' -> 'Server'; camelCase keys read as words. */
+/** Words a key spells in lower case that a label writes otherwise. */
+const SPELLED: Record<string, string> = {
+  api: 'API',
+  cpu: 'CPU',
+  dns: 'DNS',
+  http: 'HTTP',
+  https: 'HTTPS',
+  id: 'ID',
+  ip: 'IP',
+  nfs: 'NFS',
+  s3: 'S3',
+  tls: 'TLS',
+  tmdb: 'TMDB',
+  ui: 'UI',
+  url: 'URL',
+};
+
+/**
+ * The label of a field: the schema's `title`, else its key read as words in sentence case, with
+ * acronyms spelled as such ('cpuPercent' -> 'CPU percent', 'nfs' -> 'NFS').
+ */
 export function labelFor(key: string, schema: JsonSchema): string {
   if (schema.title) return schema.title;
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[-_]/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[-_.]/g, ' ')
+    .split(' ')
+    .filter((w) => w !== '')
+    .map((w) => SPELLED[w.toLowerCase()] ?? w.toLowerCase());
+  const text = words.join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Dotted paths of every input the form shows for these values (a union shows its chosen variant). */
-export function formPaths(schema: JsonSchema, values: Values, path: string[] = []): string[] {
+export function formPaths(schema: JsonSchema, values: Values, target?: TargetKind, path: string[] = []): string[] {
   const union = discriminated(schema);
   if (union) {
     const current = getAt(values, [...path, union.key]);
     const chosen = union.variants.find((v) => constOf(v.properties?.[union.key]) === current) ?? union.variants[0];
     const rest = Object.fromEntries(Object.entries(chosen?.properties ?? {}).filter(([k]) => k !== union.key));
-    return [[...path, union.key].join('.'), ...formPaths({ properties: rest }, values, path)];
+    return [[...path, union.key].join('.'), ...formPaths({ properties: rest }, values, target, path)];
   }
-  return Object.entries(schema.properties ?? {}).flatMap(([key, prop]) =>
-    isGroup(prop) ? formPaths(prop, values, [...path, key]) : [[...path, key].join('.')],
+  return shownProperties(schema, target).flatMap(([key, prop]) =>
+    isGroup(prop) ? formPaths(prop, values, target, [...path, key]) : [[...path, key].join('.')],
   );
+}
+
+/** The kind of target a field is read by, when only one reads it (the values schema says so). */
+export function targetOnly(schema: JsonSchema): TargetKind | undefined {
+  const marker = (schema as Record<string, unknown>)[TARGET_ONLY_KEY];
+  return marker === 'kubernetes' || marker === 'swarm' ? marker : undefined;
+}
+
+/** The properties the form shows for a target: those the other kind of target alone reads are left out. */
+export function shownProperties(schema: JsonSchema, target: TargetKind | undefined): [string, JsonSchema][] {
+  return Object.entries(schema.properties ?? {}).filter(([, prop]) => {
+    const only = targetOnly(prop);
+    return target === undefined || only === undefined || only === target;
+  });
+}
+
+/** Deep equality of JSON values; a missing key equals undefined. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+  if (isRecord(a) && isRecord(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => sameValue(a[k], b[k]));
+  }
+  return false;
+}
+
+export interface FieldMarks {
+  /** The value differs from the live revision's (only when the stack is deployed there). */
+  changedFromLive: boolean;
+  /** The value differs from the stack's default. */
+  differsFromDefault: boolean;
+}
+
+/** How a field's value stands against what is deployed and against the stack's defaults. */
+export function fieldMarks(path: string[], values: Values, live: Values | undefined, defaults: unknown): FieldMarks {
+  const value = getAt(values, path);
+  return {
+    changedFromLive: live !== undefined && !sameValue(value, getAt(live, path)),
+    differsFromDefault: !sameValue(value, getAt(defaults, path)),
+  };
+}
+
+/** Dotted paths of the fields shown whose value differs from the live revision's. */
+export const changedFromLive = (schema: JsonSchema, values: Values, live: Values, target?: TargetKind): string[] =>
+  formPaths(schema, values, target).filter((p) => fieldMarks(p.split('.'), values, live, undefined).changedFromLive);
+
+/** A value as a mark shows it ('was 2', 'default info'). */
+export function shortValue(value: unknown): string {
+  if (value === undefined || value === null) return 'empty';
+  if (typeof value === 'string') return value === '' ? 'empty' : value.length > 40 ? `${value.slice(0, 39)}…` : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `${value.length} ${value.length === 1 ? 'item' : 'items'}`;
+  return `${Object.keys(value).length} entries`;
+}
+
+/** JSON Schema's bounds of a safe integer: not a range the user chose. */
+const SAFE = Number.MAX_SAFE_INTEGER;
+const bound = (n: number | undefined) => (n === undefined || Math.abs(n) >= SAFE ? undefined : n);
+
+/**
+ * The message under a number field: a generic type or range message ('must be a whole number',
+ * 'must be at most 100') becomes the field's whole rule ('must be a whole number from 1 to 100').
+ * A stack's own message stays as it is.
+ */
+export function fieldMessage(message: string, schema: JsonSchema): string {
+  const kind = kindOf(schema);
+  if (kind !== 'integer' && kind !== 'number') return message;
+  const generic = /^must be (a whole number|a number|at least -?[\d.]+|at most -?[\d.]+)$/.test(message);
+  if (!generic) return message;
+  const inner = nonNull(schema) ?? schema;
+  const min = bound(inner.minimum);
+  const max = bound(inner.maximum);
+  const what = kind === 'integer' ? 'a whole number' : 'a number';
+  if (min !== undefined && max !== undefined) return `must be ${what} from ${min} to ${max}`;
+  if (min !== undefined) return `must be ${what} of at least ${min}`;
+  if (max !== undefined) return `must be ${what} of at most ${max}`;
+  return `must be ${what}`;
 }

@@ -24,6 +24,17 @@ export function useValidation(stack: string | undefined, values: Values | undefi
 }
 
 const revisionsKey = (ref: DeployRef) => ['deploy:revisions', ref];
+const liveValuesKey = (ref: DeployRef) => ['deploy:liveValues', ref];
+
+/** The values of the stack's live revision on the target (`live: null`: not deployed there). */
+export function useLiveValues(ref: DeployRef | undefined) {
+  return useQuery({
+    queryKey: ref ? liveValuesKey(ref) : ['deploy:liveValues'],
+    queryFn: () => invoke('deploy:liveValues', ref as DeployRef),
+    enabled: ref !== undefined,
+    retry: false,
+  });
+}
 
 /** Reads the revision list again (a rollout that ended recorded how on the newest revision). */
 export function useRefreshRevisions(ref: DeployRef) {
@@ -49,9 +60,16 @@ function useDeployMutation<I extends DeployRef, R>(fn: (input: I) => Promise<R>)
   return useMutation({
     mutationFn: fn,
     onSettled: async (_r, _e, input) => {
-      await queryClient.invalidateQueries({ queryKey: revisionsKey({ target: input.target, stack: input.stack }) });
-      // The stack picker says where each stack is deployed.
-      await queryClient.invalidateQueries({ queryKey: ['stacks:deployments'] });
+      const ref = { target: input.target, stack: input.stack };
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: revisionsKey(ref) }),
+        // The values form starts from the live revision, which has just changed or gone.
+        queryClient.invalidateQueries({ queryKey: liveValuesKey(ref) }),
+        // The stack picker says where each stack is deployed.
+        queryClient.invalidateQueries({ queryKey: ['stacks:deployments'] }),
+        // The Leaders screen lists the leaders of deployed stacks.
+        queryClient.invalidateQueries({ queryKey: ['leaders:tables'] }),
+      ]);
     },
   });
 }
