@@ -1,7 +1,6 @@
 /** homeport readiness STACK --context NAME [--namespace NS] [--json]: the Readiness screen in a terminal. */
 import { categoryTitles, type ReadinessReport } from '@shared/readiness-schemas';
 import { coverageOf, scoreLine } from '@shared/readiness-coverage';
-import { HomeportError } from '../core/errors';
 import { targetFromOptions, withServices, type TargetOptions } from './stack-commands';
 import { UsageError } from './usage-error';
 

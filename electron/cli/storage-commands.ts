@@ -4,7 +4,6 @@
  */
 import { parseArgs } from 'node:util';
 import type { NasProbe, NfsExport } from '@shared/storage-schemas';
-import { HomeportError } from '../core/errors';
 import { squashOptions } from '@shared/storage-schemas';
 import { resolveDataDir } from '../core/storage/data-dir';
 import { createServices, type Services } from '../services';
