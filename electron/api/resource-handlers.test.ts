@@ -170,7 +170,7 @@ describe('kube:resources', () => {
       () => {},
     );
     expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.error.message).toMatch(/group.*upper-case/);
+    if (!refused.ok) expect(refused.error.message).toMatch(/^Group: .*upper-case/);
   });
 });
 
@@ -243,6 +243,6 @@ describe('kube:getObject and kube:revealSecret', () => {
   it('refuses a bad key with the field named', async () => {
     const out = await dispatch('kube:revealSecret', { context, namespace: 'default', name: 'db-creds', key: 'a b' });
     expect(out).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    if (!out.ok) expect(out.error.message).toMatch(/key/);
+    if (!out.ok) expect(out.error.message).toMatch(/^Key: /);
   });
 });

@@ -20,6 +20,8 @@ const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 interface LogBook {
   lines: string[];
   previous?: string[];
+  /** The container exited and has not started again: `lines` are the terminated container's. */
+  exited?: boolean;
   followers: Set<http.ServerResponse>;
 }
 
@@ -56,6 +58,12 @@ export function createKubelet(
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     let book = logs.get(key);
     if (!book) logs.set(key, (book = { lines: [], followers: new Set() }));
+    if (book.exited) {
+      // The first line of the next container: the exited one's log becomes the previous container's.
+      book.previous = book.lines;
+      book.lines = [];
+      book.exited = false;
+    }
     const text = `${new Date().toISOString()} ${line}`;
     book.lines.push(text);
     if (book.lines.length > 5000) book.lines.splice(0, 1000);
@@ -63,14 +71,15 @@ export function createKubelet(
   }
 
   /**
-   * The container exited and will be started again: its log becomes the previous container's, the
-   * new one starts empty, and followers see the end of the stream, as from a real kubelet.
+   * The container exited and will be started again. Followers see the end of the stream. Until the
+   * next container starts (the back-off), its log is still what `kubectl logs` shows, and what
+   * `--previous` shows too (lastState.terminated); then it becomes the previous container's log, as
+   * the kubelet's validateContainerLogStatus picks them (pkg/kubelet/kubelet_pods.go).
    */
   function restarted(pod: KObject) {
     const book = logs.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
     if (!book) return;
-    book.previous = book.lines;
-    book.lines = [];
+    book.exited = true;
     for (const res of book.followers) res.end();
     book.followers.clear();
   }
@@ -342,18 +351,19 @@ export function createKubelet(
     }
     const book = logs.get(`${namespace}/${name}`);
     const previous = q.get('previous') === 'true';
-    if (previous && !book?.previous) {
+    const previousLines = book?.exited ? book.lines : book?.previous;
+    if (previous && !previousLines) {
       // The kubelet's words (pkg/kubelet/kubelet_pods.go, validateContainerLogStatus), sent as a 400.
       const which = container ?? containersOf(pod)[0]?.name ?? '';
       throw new ApiError(400, 'BadRequest', `previous terminated container "${which}" in pod "${name}" not found`);
     }
     const tail = Number(q.get('tailLines') ?? 0);
-    const lines = (previous ? book?.previous : book?.lines) ?? [];
+    const lines = (previous ? previousLines : book?.lines) ?? [];
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
     const shown = tail > 0 ? lines.slice(-tail) : lines;
     if (shown.length > 0) res.write(`${shown.join('\n')}\n`);
     // A terminated container writes nothing more: following its log ends at once.
-    if (q.get('follow') !== 'true' || !book || previous) return void res.end();
+    if (q.get('follow') !== 'true' || !book || previous || book.exited) return void res.end();
     book.followers.add(res);
     res.on('close', () => book.followers.delete(res));
   }

@@ -61,9 +61,15 @@ describe('kubectl logs --previous against the sandbox', () => {
       'jsonpath={.status.containerStatuses[0].lastState.terminated.reason}',
     );
     expect(status).toBe('Error');
-    // The current container's log does not hold the previous one's last words.
-    const current = await kubectl('logs', 'crashy');
-    expect(current).not.toContain('ERROR exiting: simulated crash');
+    // In its back-off the pod has no running container: `kubectl logs` shows the exited one's last
+    // words, as a real kubelet does for a CrashLoopBackOff pod (validateContainerLogStatus).
+    await eventually(
+      () =>
+        kubectl('get', 'pod', 'crashy', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}').then(
+          async (reason) => (reason === 'CrashLoopBackOff' ? kubectl('logs', 'crashy') : ''),
+        ),
+      (o) => o.includes('ERROR exiting: simulated crash'),
+    );
   });
 
   it('reports init containers as completed once the pod runs', async () => {

@@ -245,7 +245,8 @@ describe('ServiceMonitor discovery', () => {
     });
     const plan = await monitoring.plan({ ...ref, namespace: 'monitored', values: {} });
     expect(seen.at(-1)).toEqual({ namespace: 'monitored', serviceMonitors: true });
-    expect(plan.items.find((i) => i.kind === 'ServiceMonitor')).toEqual({
+    const monitor = plan.items.find((i) => i.kind === 'ServiceMonitor');
+    expect(monitor).toMatchObject({
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'ServiceMonitor',
       name: 'web',
@@ -253,5 +254,8 @@ describe('ServiceMonitor discovery', () => {
       action: 'create',
       changedFields: [],
     });
+    // The plan shows what it creates.
+    expect(monitor?.desired).toContain('kind: ServiceMonitor');
+    expect(monitor?.desired).toContain('path: /metrics');
   });
 });
