@@ -8,7 +8,7 @@ import { resolveDataDir } from '../core/storage/data-dir';
 import { createServices, type Services } from '../services';
 import { checkArgs } from './check-args';
 import { UsageError } from './usage-error';
-import { hostKeyAdvice, replacedLine } from './host-key-output';
+import { hostKeyAdvice, notReplacedLine, replacedLine } from './host-key-output';
 
 export const DOCKER_USAGE = `homeport docker <command>   (Docker endpoints: the engines and swarms Homeport reaches)
   list
@@ -132,13 +132,7 @@ export async function runDocker(
           // The warning first: the user checks the new fingerprint on the host, then confirms it.
           const result = await endpoints.test(name);
           report(name, result, io);
-          if (result.status !== 'failed' || result.reason !== 'host-key-changed') {
-            io.err(`${name}: its host key has not changed; nothing to replace.`);
-          } else if (!result.hostKey?.replaceable) {
-            io.err(`${name}: Homeport cannot replace this key (see above); nothing was replaced.`);
-          } else {
-            io.err('Nothing was replaced: confirm the new fingerprint with --fingerprint.');
-          }
+          io.err(notReplacedLine(name, result));
           return 1;
         }
         const { fingerprint } = checkArgs(

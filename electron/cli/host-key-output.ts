@@ -45,3 +45,16 @@ export function hostKeyAdvice(
 export function replacedLine(name: string, removed: string[], now: string): string {
   return `Replaced the trusted host key of '${name}': ${removed.length > 0 ? `removed ${removed.join(', ')}; ` : ''}trusting ${now}.`;
 }
+
+/** Why `replace-host-key` without `--fingerprint` replaced nothing (after the probe was printed). */
+export function notReplacedLine(
+  name: string,
+  result: { status: string; reason?: SshFailureReason | string; hostKey?: HostKey },
+): string {
+  if (result.status !== 'failed' || result.reason !== 'host-key-changed') {
+    return `${name}: its host key has not changed; nothing to replace.`;
+  }
+  if (!result.hostKey?.replaceable)
+    return `${name}: Homeport cannot replace this key (see above); nothing was replaced.`;
+  return 'Nothing was replaced: confirm the new fingerprint with --fingerprint.';
+}

@@ -8,7 +8,7 @@ import { squashOptions } from '@shared/storage-schemas';
 import { resolveDataDir } from '../core/storage/data-dir';
 import { createServices, type Services } from '../services';
 import { checkArgs } from './check-args';
-import { hostKeyAdvice, replacedLine } from './host-key-output';
+import { hostKeyAdvice, notReplacedLine, replacedLine } from './host-key-output';
 import { consoleSecrets, readSecret, type SecretSource } from './secret-input';
 import { UsageError } from './usage-error';
 
@@ -186,13 +186,7 @@ export async function runNas(argv: string[], io: StorageIo = consoleStorageIo): 
           checkArgs('nas:probe', { name }, 'homeport nas replace-host-key');
           const result = await hosts.probe(name);
           printProbe(name, result, io);
-          if (result.status !== 'failed' || result.reason !== 'host-key-changed') {
-            io.err(`${name}: its host key has not changed; nothing to replace.`);
-          } else if (!result.hostKey?.replaceable) {
-            io.err(`${name}: Homeport cannot replace this key (see above); nothing was replaced.`);
-          } else {
-            io.err('Nothing was replaced: confirm the new fingerprint with --fingerprint.');
-          }
+          io.err(notReplacedLine(name, result));
           return 1;
         }
         const { fingerprint } = checkArgs(

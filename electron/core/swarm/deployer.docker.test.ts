@@ -128,7 +128,7 @@ describe('Swarm deployer against a real engine', () => {
     const d = deployer();
     const plan = await d.plan({ endpoint, stack, template: 'revenge', values: values({ frontendReplicas: 2 }) });
     const changed = plan.items.filter((i) => i.action !== 'unchanged');
-    expect(changed).toEqual([
+    expect(changed.map(({ live: _live, desired: _desired, ...item }) => item)).toEqual([
       {
         apiVersion: 'swarm/v1',
         kind: 'Service',
@@ -137,6 +137,10 @@ describe('Swarm deployer against a real engine', () => {
         changedFields: ['Mode.Replicated.Replicas'],
       },
     ]);
+    // The plan shows the service before and after: the replicas it changes.
+    expect(changed[0]?.live).toMatch(/Replicas: 1\b/);
+    expect(changed[0]?.desired).toMatch(/Replicas: 2\b/);
+    expect(plan.values?.changes).toContainEqual(expect.objectContaining({ path: 'frontend.replicas', after: '2' }));
     await d.apply({ endpoint, stack, template: 'revenge', values: values({ frontendReplicas: 2 }), prune: true });
     const s = await waitFor((x) => x.state === 'healthy' && workload(x, 'frontend')?.ready === 2, 'two frontends');
     expect(workload(s, 'frontend')?.desired).toBe(2);
