@@ -10,29 +10,22 @@
 import { z } from 'zod';
 import { kubernetesOnly, swarmOnly } from '@shared/deploy-form-schemas';
 import { dnsName, imageRef, k8sName } from '@shared/names';
-import { image, nasExportRef, nfsPath, nfsServer, port, quantity, replicas, storage } from './values-common';
+import {
+  autoscaleOnCpuAndMemory,
+  image,
+  nasExportRef,
+  nfsPath,
+  nfsServer,
+  port,
+  quantity,
+  replicas,
+  storage,
+} from './values-common';
 
 /**
  * The owners' plan (seed 003, k8s/overlays/prod/hpa.yaml) scales 2..10 on CPU 70% and memory 80%;
  * up by at most 100% per 15 s after a 60 s window, down by at most 50% per 60 s after 300 s.
  */
-const autoscaleSchema = z
-  .strictObject({
-    enabled: z.boolean().default(false).meta({ title: 'Autoscale' }),
-    min: z.number().int().min(1, { message: 'must be at least 1' }).default(2).meta({ title: 'Minimum replicas' }),
-    max: z
-      .number()
-      .int()
-      .min(1, { message: 'must be at least 1' })
-      .max(100)
-      .default(10)
-      .meta({ title: 'Maximum replicas' }),
-    cpuPercent: z.number().int().min(1).max(100).default(70).meta({ title: 'Target CPU use (%)' }),
-    memoryPercent: z.number().int().min(1).max(100).default(80).meta({ title: 'Target memory use (%)' }),
-  })
-  .refine((a) => a.min <= a.max, { message: 'must not be above max', path: ['min'] })
-  .prefault({})
-  .meta({ title: 'Autoscaling' });
 
 const IMAGE_FIX =
   'required: radarr-mvp publishes no image; build it from its source (cargo build --release) into an image ' +
@@ -93,7 +86,7 @@ export const radarrValuesSchema = z.strictObject({
       replicas: replicas(1).describe(
         'Replicas when autoscaling is off. Each process runs its own queue processor, RSS monitor and list sync',
       ),
-      autoscale: autoscaleSchema.describe('Scale on CPU and memory use (the owners plan; off by default)'),
+      autoscale: autoscaleOnCpuAndMemory.describe('Scale on CPU and memory use (the owners plan; off by default)'),
       logLevel: z
         .string()
         .min(1)

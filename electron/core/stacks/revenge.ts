@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { kubernetesOnly, swarmOnly } from '@shared/deploy-form-schemas';
 import { bucketName, dnsName, envName, k8sName, namespaceName } from '@shared/names';
 import {
+  autoscaleOnCpu,
   image,
   nasExportRef,
   nfsPath,
@@ -26,23 +27,6 @@ import {
 } from './values-common';
 
 const bucket = bucketName.default('revenge');
-
-const autoscaleSchema = z
-  .strictObject({
-    enabled: z.boolean().default(false).meta({ title: 'Autoscale' }),
-    min: z.number().int().min(1, { message: 'must be at least 1' }).default(2).meta({ title: 'Minimum replicas' }),
-    max: z
-      .number()
-      .int()
-      .min(1, { message: 'must be at least 1' })
-      .max(100)
-      .default(10)
-      .meta({ title: 'Maximum replicas' }),
-    cpuPercent: z.number().int().min(1).max(100).default(70).meta({ title: 'Target CPU use (%)' }),
-  })
-  .refine((a) => a.min <= a.max, { message: 'must not be above max', path: ['min'] })
-  .prefault({})
-  .meta({ title: 'Autoscaling' });
 
 const bundledObjectStore = z.strictObject({
   mode: z.literal('bundled'),
@@ -219,7 +203,7 @@ export const revengeValuesSchema = z.strictObject({
         'API replicas when autoscaling is off. Revenge keeps playback sessions in the memory of one process: ' +
           'with more than one, clients stick to one replica (ClientIP affinity on Kubernetes) and a restart ends their playback',
       ),
-      autoscale: autoscaleSchema.describe('Scale the API on CPU use (off: playback sessions live in one replica)'),
+      autoscale: autoscaleOnCpu.describe('Scale the API on CPU use (off: playback sessions live in one replica)'),
     })
     .prefault({})
     .meta({ title: 'API server' })

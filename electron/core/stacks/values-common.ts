@@ -69,3 +69,33 @@ export const nfsPath = z
   .regex(SAFE_PATH, { message: "must be an absolute path like /export/media, without spaces, quotes or ';'" })
   .optional()
   .meta({ title: 'Exported path' });
+
+const autoscaleFields = {
+  enabled: z.boolean().default(false).meta({ title: 'Autoscale' }),
+  min: z.number().int().min(1, { message: 'must be at least 1' }).default(2).meta({ title: 'Minimum replicas' }),
+  max: z
+    .number()
+    .int()
+    .min(1, { message: 'must be at least 1' })
+    .max(100)
+    .default(10)
+    .meta({ title: 'Maximum replicas' }),
+  cpuPercent: z.number().int().min(1).max(100).default(70).meta({ title: 'Target CPU use (%)' }),
+};
+const memoryPercent = z.number().int().min(1).max(100).default(80).meta({ title: 'Target memory use (%)' });
+const minNotAboveMax = (a: { min: number; max: number }) => a.min <= a.max;
+const minAboveMax = { message: 'must not be above max', path: ['min'] };
+
+/** Autoscaling of a component on CPU use (off by default, 2–10 replicas at 70 %). */
+export const autoscaleOnCpu = z
+  .strictObject(autoscaleFields)
+  .refine(minNotAboveMax, minAboveMax)
+  .prefault({})
+  .meta({ title: 'Autoscaling' });
+
+/** Autoscaling on CPU and memory use (memory at 80 % by default). */
+export const autoscaleOnCpuAndMemory = z
+  .strictObject({ ...autoscaleFields, memoryPercent })
+  .refine(minNotAboveMax, minAboveMax)
+  .prefault({})
+  .meta({ title: 'Autoscaling' });
