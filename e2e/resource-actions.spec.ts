@@ -67,7 +67,7 @@ test('Events shows two Event objects of one pod, reason and message as one row c
   await kubectl(kubeconfig, ['apply', '-f', '-'], event('e2e-mounts.b', 2, iso(200_000), iso(30_000)));
   const events = new ResourceActionsPage(page);
   await page.goto(homeport.url);
-  await events.open(homeport.origin);
+  await events.openEvents(homeport.origin);
   const row = events.eventRows('FailedMount');
   await expect(row).toHaveCount(1, { timeout: 10_000 });
   await expect(row.getByTestId('event-count')).toHaveText('×5');
@@ -75,6 +75,12 @@ test('Events shows two Event objects of one pod, reason and message as one row c
   await expect(row).toContainText('ago');
   // Warnings first: the Warning row leads even though the kubelet's Normal events are newer.
   await expect(events.eventRows().first()).toHaveAttribute('data-type', 'Warning');
+  // The table fits its column: no sideways scrolling, even at 1024 px beside the kind list.
+  for (const width of [1440, 1024]) {
+    await page.setViewportSize({ width, height: 700 });
+    const scroll = page.getByTestId('events-view').locator('.ra-scroll');
+    expect(await scroll.evaluate((e) => e.scrollWidth - e.clientWidth), `at ${width} px`).toBeLessThanOrEqual(0);
+  }
   await screenshots(page, 'events');
 });
 
@@ -88,11 +94,11 @@ test('Drain lists the pods it will evict, asks first, and reports each pod; Cord
   await kubectl(kubeconfig, ['uncordon', 'sandbox-server-0', 'sandbox-agent-1']);
   const screen = new ResourceActionsPage(page);
   await page.goto(homeport.url);
-  await screen.open(homeport.origin);
+  const drawer = await screen.openNode(homeport.origin, 'sandbox-agent-2');
 
-  const confirm = await screen.openDrain('sandbox-agent-2');
-  await expect(confirm.getByTestId('drain-evict-list').locator('li')).toHaveCount(2);
-  await expect(confirm.getByTestId('drain-evict-list')).toContainText('default/e2e-drain-');
+  const confirm = await screen.openDrain(drawer);
+  // Both e2e-drain pods are listed (the sandbox's demo pods on the node may be listed too).
+  await expect(confirm.getByTestId('drain-evict-list').locator('li', { hasText: 'default/e2e-drain-' })).toHaveCount(2);
   await screenshots(page, 'drain-confirm', confirm);
   // Nothing happened yet: the node still takes pods.
   expect(await kubectl(kubeconfig, ['get', 'node', 'sandbox-agent-2'])).not.toContain('SchedulingDisabled');
@@ -103,8 +109,11 @@ test('Drain lists the pods it will evict, asks first, and reports each pod; Cord
   await confirm.getByRole('button', { name: 'Drain sandbox-agent-2' }).click();
   const result = page.getByTestId('drain-result');
   await expect(result).toContainText('sandbox-agent-2 is drained', { timeout: 60_000 });
-  await expect(result.locator('[data-testid="drain-pod"][data-outcome="evicted"]')).toHaveCount(2);
-  await expect(screen.node('sandbox-agent-2').getByTestId('node-status')).toHaveText('Ready, SchedulingDisabled');
+  await expect(
+    result.locator('[data-testid="drain-pod"][data-outcome="evicted"]', { hasText: 'default/e2e-drain-' }),
+  ).toHaveCount(2);
+  // The drawer follows the live row: cordoned, so it offers Uncordon.
+  await expect(drawer.panel.getByTestId('object-status')).toHaveText('Ready,SchedulingDisabled');
   expect(await kubectl(kubeconfig, ['get', 'node', 'sandbox-agent-2'])).toContain('Ready,SchedulingDisabled');
   const nodes = await kubectl(kubeconfig, [
     'get',
@@ -116,10 +125,13 @@ test('Drain lists the pods it will evict, asks first, and reports each pod; Cord
   ]);
   expect(nodes).not.toContain('sandbox-agent-2');
 
-  await screen.node('sandbox-agent-2').getByRole('button', { name: 'Uncordon' }).click();
-  await expect(screen.node('sandbox-agent-2').getByTestId('node-status')).toHaveText('Ready');
-  await screen.node('sandbox-agent-1').getByRole('button', { name: 'Cordon' }).click();
-  await expect(screen.node('sandbox-agent-1').getByTestId('node-status')).toHaveText('Ready, SchedulingDisabled');
+  await drawer.panel.getByRole('button', { name: 'Uncordon' }).click();
+  await expect(drawer.panel.getByTestId('object-status')).toHaveText('Ready');
+  await expect(drawer.panel.getByRole('button', { name: 'Cordon', exact: true })).toBeVisible();
+  const other = await screen.pickNode(drawer, 'sandbox-agent-1');
+  await other.panel.getByRole('button', { name: 'Cordon', exact: true }).click();
+  await expect(other.panel.getByTestId('object-status')).toHaveText('Ready,SchedulingDisabled');
+  await expect(screen.resources.row('', 'sandbox-agent-1')).toContainText('Ready,SchedulingDisabled');
   expect(await kubectl(kubeconfig, ['get', 'node', 'sandbox-agent-1'])).toContain('Ready,SchedulingDisabled');
   await kubectl(kubeconfig, ['uncordon', 'sandbox-agent-1']);
 });
@@ -130,13 +142,9 @@ test('the editor applies server-side and shows a conflict with kubectl by owner;
   await kubectl(kubeconfig, ['apply', '-f', '-'], deployment('e2e-edit', 1));
   const screen = new ResourceActionsPage(page);
   await page.goto(homeport.url);
-  await screen.open(homeport.origin);
-  const editor = await screen.openObject({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    namespace: 'default',
-    name: 'e2e-edit',
-  });
+  await screen.openResources(homeport.origin);
+  const drawer = await screen.openObject('deployments.apps', 'default', 'e2e-edit');
+  const editor = await screen.edit(drawer);
   const yaml = editor.getByLabel('YAML');
   await expect(yaml).toHaveValue(/kind: Deployment/);
   await expect(yaml).not.toHaveValue(/managedFields/);
@@ -147,14 +155,24 @@ test('the editor applies server-side and shows a conflict with kubectl by owner;
     'spec.replicas is owned by kubectl-client-side-apply; applying would overwrite it.',
   ]);
   expect(await kubectl(kubeconfig, ['get', 'deploy', 'e2e-edit', '-o', 'jsonpath={.spec.replicas}'])).toBe('1');
+  await screenshots(page, 'editor-conflict', conflicts);
   await conflicts.getByRole('button', { name: 'Force apply…' }).click();
   await conflicts.getByRole('button', { name: 'Overwrite spec.replicas and take ownership' }).click();
   await expect(editor.getByTestId('apply-ok')).toHaveText('Applied Deployment default/e2e-edit.');
   expect(await kubectl(kubeconfig, ['get', 'deploy', 'e2e-edit', '-o', 'jsonpath={.spec.replicas}'])).toBe('3');
 
-  // Secrets never open in the editor.
+  // The Deployment's row follows the apply.
+  await expect(screen.resources.row('default', 'e2e-edit')).toContainText('/3');
+
+  // Secrets never open in the editor: a Secret's drawer has no Edit (a ConfigMap's has).
   await kubectl(kubeconfig, ['create', 'secret', 'generic', 'e2e-db', '--from-literal=password=hunter2']);
-  const refused = await screen.openObject({ apiVersion: 'v1', kind: 'Secret', namespace: 'default', name: 'e2e-db' });
-  await expect(refused.getByRole('alert')).toContainText('does not open Secrets');
-  await expect(refused.getByLabel('YAML')).toHaveValue('');
+  const secret = await screen.openObject('secrets', 'default', 'e2e-db');
+  await expect(secret.secretKey('password')).toBeVisible();
+  await expect(secret.panel.getByRole('button', { name: 'Edit', exact: true })).toHaveCount(0);
+  await expect(secret.panel.getByTestId('object-editor')).toHaveCount(0);
+  await expect(secret.panel).not.toContainText('hunter2');
+  await kubectl(kubeconfig, ['create', 'configmap', 'e2e-settings', '--from-literal=mode=fast']);
+  await secret.close();
+  const configMap = await screen.openObject('configmaps', 'default', 'e2e-settings');
+  await expect(configMap.panel.getByRole('button', { name: 'Edit', exact: true })).toBeVisible();
 });

@@ -1,12 +1,28 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { type ResourceDrawer, ResourcesPage } from './resources-page';
 
-/** The Events screen (#events): the events table, the nodes with their actions, the object editor. */
+/**
+ * The resource actions as a user reaches them on the Resources screen: the Events kind (shown
+ * deduplicated), a Node's cordon/drain in its drawer, and the Edit button of an object's drawer.
+ */
 export class ResourceActionsPage {
-  constructor(readonly page: Page) {}
+  readonly resources: ResourcesPage;
 
-  async open(origin: string) {
-    await this.page.goto(`${origin}/#events`);
-    await expect(this.page.getByRole('heading', { name: 'Events', exact: true })).toBeVisible();
+  constructor(readonly page: Page) {
+    this.resources = new ResourcesPage(page);
+  }
+
+  /** From the app's start page: the Resources entry of the main navigation. */
+  async openResources(origin: string) {
+    await this.page.goto(origin);
+    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Resources' }).click();
+    await expect(this.page.getByRole('heading', { name: 'Resources' })).toBeVisible();
+  }
+
+  /** Resources → Events. */
+  async openEvents(origin: string) {
+    await this.openResources(origin);
+    await this.resources.pickKind('events');
     await expect(this.page.getByTestId('events-view').getByTestId('watch-status')).toContainText('Live');
   }
 
@@ -15,24 +31,39 @@ export class ResourceActionsPage {
     return reason ? rows.and(this.page.locator(`[data-reason="${reason}"]`)) : rows;
   }
 
-  node(name: string): Locator {
-    return this.page.locator(`[data-node="${name}"]`);
+  /** Resources → Nodes → the node: its drawer, with the node actions. */
+  async openNode(origin: string, name: string): Promise<ResourceDrawer> {
+    await this.openResources(origin);
+    await this.resources.pickKind('nodes');
+    const drawer = await this.resources.openDrawer('', name);
+    await expect(drawer.panel.getByTestId(`node-actions-${name}`)).toBeVisible();
+    return drawer;
   }
 
-  async openDrain(node: string): Promise<Locator> {
-    await this.node(node).getByRole('button', { name: 'Drain…' }).click();
-    const confirm = this.page.getByTestId('drain-confirm');
+  /** Closes the open drawer and opens another node of the Nodes table. */
+  async pickNode(open: ResourceDrawer, name: string): Promise<ResourceDrawer> {
+    await open.close();
+    const drawer = await this.resources.openDrawer('', name);
+    await expect(drawer.panel.getByTestId(`node-actions-${name}`)).toBeVisible();
+    return drawer;
+  }
+
+  async openDrain(drawer: ResourceDrawer): Promise<Locator> {
+    await drawer.panel.getByRole('button', { name: 'Drain…' }).click();
+    const confirm = drawer.panel.getByTestId('drain-confirm');
     await expect(confirm).toBeVisible();
     return confirm;
   }
 
-  async openObject(o: { apiVersion: string; kind: string; namespace: string; name: string }): Promise<Locator> {
-    const form = this.page.locator('section[aria-labelledby="edit-title"]');
-    await form.getByLabel('API version').fill(o.apiVersion);
-    await form.getByLabel('Kind').fill(o.kind);
-    await form.getByLabel('Namespace').fill(o.namespace);
-    await form.getByLabel('Name', { exact: true }).fill(o.name);
-    await form.getByRole('button', { name: 'Open' }).click();
-    return this.page.getByTestId('object-editor');
+  /** Resources → the kind → the object's drawer (Edit not pressed yet). */
+  async openObject(kind: string, namespace: string, name: string): Promise<ResourceDrawer> {
+    await this.resources.pickKind(kind);
+    return this.resources.openDrawer(namespace, name);
+  }
+
+  /** Presses Edit in the drawer and returns the editor. */
+  async edit(drawer: ResourceDrawer): Promise<Locator> {
+    await drawer.panel.getByRole('button', { name: 'Edit', exact: true }).click();
+    return drawer.panel.getByTestId('object-editor');
   }
 }

@@ -12,7 +12,6 @@ import { ReadinessScreen } from './features/readiness/ReadinessScreen';
 import { StorageScreen } from './features/storage/StorageScreen';
 import { SwarmScreen } from './features/swarm/SwarmScreen';
 import { PodsScreen } from './features/workloads/PodsScreen';
-import { EventsScreen } from './features/resources/EventsScreen';
 import { ActiveContextProvider } from './lib/active-context';
 import { ActiveTargetProvider } from './lib/active-target';
 import { invoke } from './lib/api-client';
@@ -34,8 +33,6 @@ const nav: { route: Route; label: string }[] = [
   { route: 'readiness', label: 'Readiness' },
   { route: 'backups', label: 'Backups' },
   { route: 'metrics', label: 'Metrics' },
-  // Resource actions (issue 17): Events, with node actions and the object editor.
-  { route: 'events', label: 'Events' },
 ];
 
 // Resource browser (issue 17): listed after Pods, loaded when first opened (like Metrics).
@@ -90,8 +87,6 @@ export function App() {
                 <ResourcesScreen />
               </Suspense>
             ) : null}
-            {/* Resource actions (issue 17) */}
-            {route === 'events' ? <EventsScreen /> : null}
             {route === 'metrics' ? (
               <Suspense fallback={<p className="muted">Loading…</p>}>
                 <MetricsScreen />

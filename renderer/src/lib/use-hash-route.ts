@@ -12,9 +12,7 @@ export type Route =
   | 'backups'
   | 'metrics'
   // Resource browser (issue 17).
-  | 'resources'
-  // Resource actions (issue 17): the Events screen.
-  | 'events';
+  | 'resources';
 const routes: Route[] = [
   'overview',
   'connections',
@@ -28,8 +26,6 @@ const routes: Route[] = [
   'metrics',
   // Resource browser (issue 17).
   'resources',
-  // Resource actions (issue 17).
-  'events',
 ];
 
 function current(): Route {

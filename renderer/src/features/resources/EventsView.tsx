@@ -1,9 +1,16 @@
 import { useMemo, useState } from 'react';
 import { formatAge } from '@shared/leases';
+import type { EventGroup } from '@shared/resource-action-schemas';
 import { WatchStatusBadge } from '../../components/WatchStatusBadge';
 import { useNow } from '../../lib/use-live-collection';
 import { sortEvents, useEvents } from './use-events';
 import './resource-actions.css';
+
+/** kind/name of the event's object; with `full`, its namespace too (the cell's tooltip). */
+function objectText(g: EventGroup, full: boolean): string {
+  const name = `${g.object.kind.toLowerCase()}/${g.object.name}`;
+  return full && g.object.namespace ? `${g.object.namespace}/${name}` : name;
+}
 
 export interface EventsViewProps {
   /** The kubeconfig context whose Events stream. */
@@ -64,39 +71,43 @@ export function EventsView({ context, namespace, limit = 300 }: EventsViewProps)
       ) : null}
       {rows.length > 0 ? (
         <div className="ra-scroll">
-          <table className="table">
+          <table className="table ra-events-table">
             <thead>
               <tr>
-                <th>Type</th>
-                <th>Reason</th>
-                <th>Object</th>
-                <th>Message</th>
-                <th title="How many times it happened">Count</th>
-                <th>Last seen</th>
-                <th>First seen</th>
+                <th className="ra-col-type">Type</th>
+                <th className="ra-col-reason">Reason</th>
+                <th className="ra-col-object">Object</th>
+                <th className="ra-col-message">Message</th>
+                <th className="ra-col-count" title="How many times it happened">
+                  Count
+                </th>
+                <th className="ra-col-age">Last seen</th>
+                <th className="ra-col-age ra-col-first">First seen</th>
               </tr>
             </thead>
             <tbody>
               {rows.slice(0, limit).map((g) => (
                 <tr key={g.key} data-testid="event-row" data-reason={g.reason} data-type={g.type}>
-                  <td className={`ra-type ${g.type === 'Warning' ? 'warning' : 'muted'}`}>{g.type}</td>
-                  <td className="strong ra-nowrap">{g.reason}</td>
-                  <td className="ra-object">
-                    <div className="mono">
-                      {g.object.kind.toLowerCase()}/{g.object.name}
-                    </div>
+                  <td className={`ra-col-type ${g.type === 'Warning' ? 'warning' : 'muted'}`}>{g.type}</td>
+                  <td className={`ra-col-reason strong ${g.type === 'Warning' ? 'warning' : ''}`} title={g.reason}>
+                    {g.reason}
+                  </td>
+                  <td className="ra-col-object" title={objectText(g, true)}>
+                    <div className="mono">{objectText(g, false)}</div>
                     {g.object.namespace && !namespace ? <div className="muted small">{g.object.namespace}</div> : null}
                   </td>
-                  <td className="ra-message">{g.message}</td>
-                  <td className="ra-count">
+                  <td className="ra-col-message" title={g.message}>
+                    {g.message}
+                  </td>
+                  <td className="ra-col-count">
                     <span className="ra-count-badge" data-testid="event-count" title={`${g.count} times`}>
                       {g.count > 1 ? `×${g.count}` : '1'}
                     </span>
                   </td>
-                  <td className="ra-age" title={g.lastSeen}>
+                  <td className="ra-col-age" title={g.lastSeen}>
                     {formatAge(g.lastSeen, now)} ago
                   </td>
-                  <td className="ra-age muted" title={g.firstSeen}>
+                  <td className="ra-col-age ra-col-first muted" title={g.firstSeen}>
                     {formatAge(g.firstSeen, now)} ago
                   </td>
                 </tr>

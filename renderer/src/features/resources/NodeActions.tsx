@@ -1,14 +1,13 @@
-import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { DrainPlan, DrainResult, NodeSummary } from '@shared/resource-action-schemas';
-import { invoke } from '../../lib/api-client';
+import { useCordonNode, useDrainNode, useDrainPlan } from './use-resource-actions';
 import './resource-actions.css';
 
 export interface NodeActionsProps {
   context: string;
-  /** The node as kube:listNodes gives it (its name and whether it is cordoned). */
+  /** The node: its name and whether it is cordoned. */
   node: Pick<NodeSummary, 'name' | 'unschedulable'>;
-  /** Called after a cordon, uncordon or drain, so the caller can refresh its node list. */
+  /** Called after a cordon, uncordon or drain, so a caller without a live node list can refresh it. */
   onChanged?: () => void;
 }
 
@@ -28,17 +27,11 @@ const skipText: Record<DrainPlan['skipped'][number]['reason'], string> = {
 /** Cordon, uncordon and drain one node; a drain shows the pods it will evict and asks first. */
 export function NodeActions({ context, node, onChanged }: NodeActionsProps) {
   const [timeout, setTimeoutText] = useState('60');
-  const cordon = useMutation({
-    mutationFn: (unschedulable: boolean) => invoke('kube:cordonNode', { context, node: node.name, unschedulable }),
-    onSuccess: () => onChanged?.(),
-  });
-  const plan = useMutation({ mutationFn: () => invoke('kube:drainPlan', { context, node: node.name }) });
-  const drain = useMutation({
-    mutationFn: (timeoutSeconds: number) => invoke('kube:drainNode', { context, node: node.name, timeoutSeconds }),
-    onSuccess: () => {
-      plan.reset();
-      onChanged?.();
-    },
+  const cordon = useCordonNode(context, node.name, onChanged);
+  const plan = useDrainPlan(context, node.name);
+  const drain = useDrainNode(context, node.name, () => {
+    plan.reset();
+    onChanged?.();
   });
   const seconds = Number(timeout);
   const timeoutProblem =

@@ -1,15 +1,7 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ApplyObjectResult } from '@shared/resource-action-schemas';
-import { invoke } from '../../lib/api-client';
+import { type EditedObject, useApplyObject, useEditableYaml } from './use-resource-actions';
 import './resource-actions.css';
-
-export interface EditedObject {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
 
 export interface ObjectEditorProps {
   context: string;
@@ -28,22 +20,14 @@ const fieldText = (field: string) => field.replace(/^\./, '');
  * owns comes back as a conflict, named with its owner; only a confirmed Force apply takes it.
  */
 export function ObjectEditor({ context, object, initialYaml, onApplied }: ObjectEditorProps) {
-  const loaded = useQuery({
-    queryKey: ['kube:objectYaml', context, object],
-    queryFn: () => invoke('kube:objectYaml', { context, ...(object as EditedObject) }),
-    enabled: object !== undefined,
-    staleTime: Infinity,
-  });
+  const loaded = useEditableYaml(context, object);
   // What the user typed; until then, the loaded object (or the starting text).
   const [edited, setText] = useState<string | undefined>();
   const text = edited ?? loaded.data?.yaml ?? initialYaml ?? '';
   const [confirmForce, setConfirmForce] = useState(false);
-  const apply = useMutation({
-    mutationFn: (force: boolean) => invoke('kube:applyObject', { context, yaml: text, ...(force ? { force } : {}) }),
-    onSuccess: (r) => {
-      setConfirmForce(false);
-      if (r.result === 'applied') onApplied?.(r);
-    },
+  const apply = useApplyObject(context, (r) => {
+    setConfirmForce(false);
+    if (r.result === 'applied') onApplied?.(r);
   });
   const result = apply.data;
   const conflicts = result?.result === 'conflicts' ? result.conflicts : [];
@@ -69,7 +53,11 @@ export function ObjectEditor({ context, object, initialYaml, onApplied }: Object
         />
       </label>
       <div className="ra-actions">
-        <button type="button" disabled={apply.isPending || loaded.isLoading} onClick={() => apply.mutate(false)}>
+        <button
+          type="button"
+          disabled={apply.isPending || loaded.isLoading}
+          onClick={() => apply.mutate({ yaml: text, force: false })}
+        >
           {apply.isPending ? 'Applying…' : 'Apply'}
         </button>
         <span className="muted small">
@@ -99,7 +87,12 @@ export function ObjectEditor({ context, object, initialYaml, onApplied }: Object
           </p>
           {confirmForce ? (
             <div className="ra-actions">
-              <button type="button" className="danger" disabled={apply.isPending} onClick={() => apply.mutate(true)}>
+              <button
+                type="button"
+                className="danger"
+                disabled={apply.isPending}
+                onClick={() => apply.mutate({ yaml: text, force: true })}
+              >
                 Overwrite {conflicts.length === 1 ? fieldText(conflicts[0]?.field ?? '') : `${conflicts.length} fields`}{' '}
                 and take ownership
               </button>

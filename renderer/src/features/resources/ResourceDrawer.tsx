@@ -33,7 +33,11 @@ export function ResourceDrawer({ context, kind, row, gone, onClose }: ResourceDr
             {row.namespace ? ` · ${row.namespace}` : ''}
           </div>
           <h2>{row.name}</h2>
-          {row.status ? <div className={`small tone-${row.tone}`}>{row.status}</div> : null}
+          {row.status ? (
+            <div className={`small tone-${row.tone}`} data-testid="object-status">
+              {row.status}
+            </div>
+          ) : null}
         </div>
         <button type="button" onClick={onClose} aria-label="Close details">
           ✕
@@ -41,7 +45,7 @@ export function ResourceDrawer({ context, kind, row, gone, onClose }: ResourceDr
       </header>
       {gone ? <div className="warning">This object no longer exists.</div> : null}
       <div className="kind-actions">
-        <KindActions context={context} row={row} kind={kind} />
+        <KindActions key={`${context}/${row.key}`} context={context} row={row} kind={kind} />
       </div>
       {object.data?.secretKeys && row.namespace ? (
         <SecretKeys

@@ -4,6 +4,7 @@ import { resourceId, type ResourceRow } from '@shared/resource-schemas';
 import { WatchStatusBadge } from '../../components/WatchStatusBadge';
 import { useActiveContext } from '../../lib/active-context';
 import { useNow } from '../../lib/use-live-collection';
+import { EventsView } from './EventsView';
 import { DEFAULT_KIND } from './kind-groups';
 import { KindList } from './KindList';
 import { ResourceDrawer } from './ResourceDrawer';
@@ -44,8 +45,11 @@ export function ResourcesScreen() {
 
   const resources = useMemo(() => discovery.data?.resources ?? [], [discovery.data]);
   const kind = resources.find((r) => resourceId(r) === kindId);
-  const columns = kind ? columnsFor(kind) : [];
-  const { rows, items, total, problems, status } = useResourceRows(context, kind, {
+  // Core Events show deduplicated (one row per object, reason and message, with a count).
+  const events = kind?.group === '' && kind.plural === 'events';
+  const tableKind = events ? undefined : kind;
+  const columns = tableKind ? columnsFor(tableKind) : [];
+  const { rows, items, total, problems, status } = useResourceRows(context, tableKind, {
     namespace,
     text,
     sort,
@@ -77,7 +81,7 @@ export function ResourcesScreen() {
     <section aria-labelledby="resources-title" className="resources">
       <header className="page-header">
         <h1 id="resources-title">Resources</h1>
-        {kind ? <WatchStatusBadge status={status} /> : null}
+        {tableKind ? <WatchStatusBadge status={status} /> : null}
       </header>
       {discovery.error ? (
         <div role="alert" className="error-banner">
@@ -108,36 +112,41 @@ export function ResourcesScreen() {
                 </select>
               </label>
             ) : null}
-            <input
-              type="search"
-              placeholder="Filter by name or any column"
-              aria-label="Filter resources"
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-            />
-            <label className="problems-first">
-              <input
-                type="checkbox"
-                checked={problemsFirst}
-                onChange={(e) => setProblemsFirst(e.target.checked)}
-                aria-label="Problems first"
-              />{' '}
-              Problems first
-            </label>
-            <span className="muted small" data-testid="resource-count">
-              {rows.length === total ? `${total} objects` : `${rows.length} of ${total} objects`}
-              {problems ? ` · ${problems} with problems` : ''}
-            </span>
+            {tableKind ? (
+              <>
+                <input
+                  type="search"
+                  placeholder="Filter by name or any column"
+                  aria-label="Filter resources"
+                  value={text}
+                  onChange={(e) => setText(e.target.value)}
+                />
+                <label className="problems-first">
+                  <input
+                    type="checkbox"
+                    checked={problemsFirst}
+                    onChange={(e) => setProblemsFirst(e.target.checked)}
+                    aria-label="Problems first"
+                  />{' '}
+                  Problems first
+                </label>
+                <span className="muted small" data-testid="resource-count">
+                  {rows.length === total ? `${total} objects` : `${rows.length} of ${total} objects`}
+                  {problems ? ` · ${problems} with problems` : ''}
+                </span>
+              </>
+            ) : null}
           </div>
           {!kind && discovery.data ? (
             <p className="empty">This cluster does not serve {kindId}. Pick a kind from the list.</p>
           ) : null}
-          {kind ? (
+          {events ? <EventsView context={context} {...(namespace ? { namespace } : {})} /> : null}
+          {tableKind ? (
             <ResourceTable
-              label={kind.kind}
+              label={tableKind.kind}
               rows={rows}
               columns={columns}
-              namespaced={kind.namespaced}
+              namespaced={tableKind.namespaced}
               sort={sort}
               descending={descending}
               onSort={onSort}
@@ -149,10 +158,10 @@ export function ResourcesScreen() {
           ) : null}
         </div>
       </div>
-      {kind && selected ? (
+      {tableKind && selected ? (
         <ResourceDrawer
           context={context}
-          kind={kind}
+          kind={tableKind}
           row={selectedNow ?? selected}
           gone={!selectedNow}
           onClose={close}
