@@ -137,7 +137,9 @@ test('a pod of the Docker-runtime sandbox: shell, resize, close; a Service forwa
   await shell.endAndExpectShellGone(() => processes(podName));
   await shell.close();
 
-  // The Service's port, forwarded to 127.0.0.1 of the machine Homeport runs on.
+  // The Service's port, forwarded to 127.0.0.1 of the machine Homeport runs on. At 800 px the pod
+  // panel lies over the screen; in a wider window it sits beside the table and the forwards list.
+  await page.setViewportSize({ width: 1280, height: 800 });
   const forwards = new PodForwardsPanel(details.panel);
   await forwards.openService('web', 80);
   const url = await forwards.startedUrl();

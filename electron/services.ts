@@ -49,9 +49,9 @@ import { createBackupScheduleStore } from './core/backup/schedules';
 import { createBackupScheduler } from './core/backup/scheduler';
 import type { BackupSchedules } from './core/backup/types';
 import { openS3Objects } from './core/s3/objects';
-// Resource browser (issue 17).
+// Resource browser.
 import { createResourceService } from './core/kube/resources/resource-service';
-// Overview and notifications (issue 17).
+// Overview and notifications.
 import { createClusterOverview } from './core/overview/cluster-overview';
 import { createSelectionStore } from './core/selection/selection-store';
 
@@ -227,10 +227,9 @@ export function createServices(deps: ServiceDeps) {
     version: HOMEPORT_VERSION,
     mode: deps.mode,
     dataDir,
-    // --- selection (pods & selection helper) ---
+    // The chosen cluster, target and endpoints, kept across restarts.
     /** The chosen cluster, target and endpoints, remembered in the data directory. */
     selection: createSelectionStore(dataDir),
-    // --- end selection ---
     settings,
     clusters,
     kube,
@@ -272,7 +271,7 @@ export function createServices(deps: ServiceDeps) {
     resources,
     swarmLogs: (params: SwarmLogParams, emit: (chunk: LogChunk) => void) =>
       streamSwarmLogs(params, emit, { openClient }),
-    // Overview and notifications (issue 17): every context and endpoint checked concurrently, each
+    // Overview and notifications: every context and endpoint checked concurrently, each
     // under its own time limit; pods and leases from the shared watches; notifications on transitions.
     overview: createClusterOverview({
       contexts: async () =>

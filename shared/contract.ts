@@ -81,7 +81,7 @@ import {
   portForwardStopSchema,
 } from './portforward-schemas';
 import { stackOnTargetSchema, targetSchema } from './target-schemas';
-// Deploy form (issue 17): the live revision's values.
+// Deploy form: the live revision's values.
 import { deployFormChannels } from './deploy-form-schemas';
 import {
   backupDestinationSchema,
@@ -106,12 +106,12 @@ import {
   execSessionRefSchema,
   execStartSchema,
 } from './exec-schemas';
-// Resource browser (issue 17): every API resource, discovery, YAML, Secret values on request.
+// Resource browser: every API resource, discovery, YAML, Secret values on request.
 import { resourceChannels, resourceTopics } from './resource-schemas';
-// Overview and notifications (issue 17): the all-clusters overview and the notifications topic.
+// Overview and notifications: the all-clusters overview and the notifications topic.
 import { overviewTopics } from './overview-schemas';
 
-// Resource actions (nodes, events, edit and apply): issue 17.
+// Resource actions (nodes, events, edit and apply).
 import {
   applyObjectInputSchema,
   applyObjectResultSchema,
@@ -209,7 +209,7 @@ export const channels = {
   'clusters:testConnection': channel(connectionTestInputSchema, connectionTestSchema),
   'clusters:allowExec': channel(contextRefSchema, contextListSchema),
   'clusters:revokeExec': channel(contextRefSchema, contextListSchema),
-  // First run (CLI area): start the sandbox cluster in Homeport's process and add its context.
+  // First run: start the sandbox cluster in Homeport's process and add its context.
   'sandbox:try': channel(empty, contextListSchema),
   'kube:listNamespaces': channel(contextRefSchema, z.object({ namespaces: z.array(z.string()) })),
   'kube:getPod': channel(podRef, podDetailSchema),
@@ -254,13 +254,13 @@ export const channels = {
     stackOnTargetSchema.extend({ revision: z.number().int().min(1, 'revision: revisions start at 1') }).strict(),
     applyResultSchema,
   ),
-  // --- deploy: readable plans and confirmed rollbacks (issue 17) ---
+  // deploy: readable plans and confirmed rollbacks
   /** What a rollback to a recorded revision would change, for the user to confirm; nothing is applied. */
   'deploy:rollbackPlan': channel(
     stackOnTargetSchema.extend({ revision: z.number().int().min(1, 'revision: revisions start at 1') }).strict(),
     planSchema,
   ),
-  // --- end deploy: readable plans ---
+  // end deploy: readable plans
   /** One workload back to the previous spec the target keeps for it (Swarm services). */
   'deploy:rollbackWorkload': channel(
     stackOnTargetSchema.extend({ workload: z.string().min(1).max(255) }).strict(),
@@ -268,7 +268,7 @@ export const channels = {
   ),
   /** Removes the stack; claims / volumes (its data) only with deleteData. */
   'deploy:uninstall': channel(stackOnTargetSchema.extend({ deleteData: z.boolean() }).strict(), uninstallResultSchema),
-  // Deploy form (issue 17): the live revision's values.
+  // Deploy form: the live revision's values.
   ...deployFormChannels,
   'docker:listEndpoints': channel(empty, endpointListSchema),
   'docker:addEndpoint': channel(dockerEndpointInputSchema, endpointListSchema),
@@ -380,15 +380,14 @@ export const channels = {
   /** Adds or replaces the schedule of (target, stack). */
   'backups:saveSchedule': channel(backupScheduleSchema, schedules),
   'backups:removeSchedule': channel(stackOnTargetSchema, schedules),
-  // Resource browser (issue 17).
+  // Resource browser.
   ...resourceChannels,
   ...resourceActionChannels,
-  // --- selection (pods & selection helper): the chosen cluster, target and endpoints, kept across restarts ---
+  // Selection: the chosen cluster, target and endpoints, kept across restarts.
   'selection:get': channel(empty, selectionSchema),
   /** Sets the fields given, keeps the others; returns the whole selection. */
   'selection:set': channel(selectionSchema, selectionSchema),
-  // --- end selection ---
-  // --- Trust and actions (issue 17: host key replacement, Swarm service actions, metrics test) ---
+  // Trust and actions: host key replacement, Swarm service actions, metrics test
   /**
    * Replaces the NAS's recorded host key by the changed key it presents now, only if that is the
    * fingerprint the user confirmed after the warning; then probes again.
@@ -409,7 +408,7 @@ export const channels = {
   'swarm:removeService': channel(serviceRefSchema, z.object({ removed: z.literal(true) })),
   /** Queries the Prometheus the form names, without saving anything. */
   'metrics:testSettings': channel(prometheusSettingsInputSchema, prometheusTestSchema),
-  // --- end of trust and actions ---
+  // end of trust and actions
 } as const;
 
 export type Channels = typeof channels;
@@ -479,9 +478,9 @@ export const topics = {
   'exec:session': { params: execStartSchema, event: execEventSchema },
   /** A backup, restore or drill: its progress now, then each change, until the state is no longer running. */
   'backups:progress': { params: operationRefSchema, event: backupProgressSchema },
-  // Resource browser (issue 17).
+  // Resource browser.
   ...resourceTopics,
-  // Overview and notifications (issue 17).
+  // Overview and notifications.
   ...overviewTopics,
   ...resourceActionTopics,
 } as const;

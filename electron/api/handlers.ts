@@ -2,7 +2,7 @@ import type { AppInfo, Handlers, SubscriptionHandlers } from '@shared/contract';
 import type { Services } from '../services';
 import { createBackupHandlers, createBackupSubscriptions } from './backup-handlers';
 import { createDeployHandlers, createDeploySubscriptions } from './deploy-handlers';
-// Deploy form (issue 17).
+// Deploy form.
 import { createDeployFormHandlers } from './deploy-form-handlers';
 import { guarded } from './errors';
 import { createExecHandlers, createExecSubscriptions } from './exec-handlers';
@@ -13,13 +13,13 @@ import { createStorageHandlers } from './storage-handlers';
 import { createUserStackHandlers } from './user-stack-handlers';
 import { trySandbox } from './try-sandbox';
 import { createDockerHandlers, createSwarmSubscriptions } from './swarm-handlers';
-// Resource browser (issue 17): its kube: channels have their own handlers.
+// Resource browser: its kube: channels have their own handlers.
 import { createResourceHandlers, createResourceSubscriptions, type ResourceChannel } from './resource-handlers';
-// Overview and notifications (issue 17).
+// Overview and notifications.
 import { createOverviewSubscriptions } from './overview-handlers';
 import { createSwarmActionHandlers } from './swarm-action-handlers';
 
-// Resource actions (issue 17): their kube: channels are handled in resource-action-handlers.ts.
+// Resource actions: their kube: channels are handled in resource-action-handlers.ts.
 import {
   createResourceActionHandlers,
   createResourceActionSubscriptions,
@@ -71,18 +71,17 @@ export function createHandlers(services: Services): Handlers {
     ...createLeaderHandlers(services),
     ...createBackupHandlers(services),
     ...createUserStackHandlers(services),
-    // Resource browser (issue 17).
+    // Resource browser.
     ...createResourceHandlers(services),
-    // First run (CLI area): the empty Connections screen's "Try the sandbox".
+    // First run: the empty Connections screen's "Try the sandbox".
     'sandbox:try': () => trySandbox(services),
     ...createResourceActionHandlers(services),
-    // --- selection (pods & selection helper) ---
+    // The chosen cluster, target and endpoints, kept across restarts.
     'selection:get': () => services.selection.get(),
     'selection:set': (change) => services.selection.set(change),
-    // --- end selection ---
-    // Issue 17: Swarm service actions (scale, force update, remove).
+    // Swarm service actions (scale, force update, remove).
     ...createSwarmActionHandlers(services),
-    // Deploy form (issue 17): the live revision's values.
+    // Deploy form: the live revision's values.
     ...createDeployFormHandlers(services),
   };
 }
@@ -99,9 +98,9 @@ export function createSubscriptionHandlers(services: Services): SubscriptionHand
     ...createReadinessSubscriptions(services),
     ...createExecSubscriptions(services),
     ...createBackupSubscriptions(services),
-    // Resource browser (issue 17).
+    // Resource browser.
     ...createResourceSubscriptions(services),
-    // Overview and notifications (issue 17).
+    // Overview and notifications.
     ...createOverviewSubscriptions(services),
     ...createResourceActionSubscriptions(services),
   };

@@ -5,7 +5,6 @@ import { BackupsScreen } from './features/backups/BackupsScreen';
 import { ConnectionsScreen } from './features/connections/ConnectionsScreen';
 import { DeployScreen } from './features/deploy/DeployScreen';
 import { LeadersScreen } from './features/leaders/LeadersScreen';
-// Overview and notifications (issue 17).
 import { NotificationArea } from './features/overview/NotificationArea';
 import { OverviewScreen } from './features/overview/OverviewScreen';
 import { ReadinessScreen } from './features/readiness/ReadinessScreen';
@@ -17,15 +16,19 @@ import { ActiveTargetProvider } from './lib/active-target';
 import { invoke } from './lib/api-client';
 import { useHashRoute, type Route } from './lib/use-hash-route';
 
-// The charts library is large: the Metrics screen loads when first opened.
+// The charts library is large: the Metrics screen loads when first opened; so does the resource browser.
 const MetricsScreen = lazy(() =>
   import('./features/metrics/MetricsScreen').then((m) => ({ default: m.MetricsScreen })),
+);
+const ResourcesScreen = lazy(() =>
+  import('./features/resources/ResourcesScreen').then((m) => ({ default: m.ResourcesScreen })),
 );
 
 const nav: { route: Route; label: string }[] = [
   { route: 'overview', label: 'Overview' },
   { route: 'connections', label: 'Connections' },
   { route: 'pods', label: 'Pods' },
+  { route: 'resources', label: 'Resources' },
   { route: 'swarm', label: 'Swarm' },
   { route: 'leaders', label: 'Leaders' },
   { route: 'storage', label: 'Storage' },
@@ -34,12 +37,6 @@ const nav: { route: Route; label: string }[] = [
   { route: 'backups', label: 'Backups' },
   { route: 'metrics', label: 'Metrics' },
 ];
-
-// Resource browser (issue 17): listed after Pods, loaded when first opened (like Metrics).
-const ResourcesScreen = lazy(() =>
-  import('./features/resources/ResourcesScreen').then((m) => ({ default: m.ResourcesScreen })),
-);
-nav.splice(nav.findIndex((item) => item.route === 'pods') + 1, 0, { route: 'resources', label: 'Resources' });
 
 export function App() {
   const info = useQuery({ queryKey: ['app:info'], queryFn: () => invoke('app:info', {}) });
@@ -81,7 +78,7 @@ export function App() {
             {route === 'deploy' ? <DeployScreen /> : null}
             {route === 'readiness' ? <ReadinessScreen /> : null}
             {route === 'backups' ? <BackupsScreen /> : null}
-            {/* Resource browser (issue 17). */}
+            {/* Resource browser. */}
             {route === 'resources' ? (
               <Suspense fallback={<p className="muted">Loading…</p>}>
                 <ResourcesScreen />

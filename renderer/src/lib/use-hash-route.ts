@@ -11,7 +11,7 @@ export type Route =
   | 'readiness'
   | 'backups'
   | 'metrics'
-  // Resource browser (issue 17).
+  // Resource browser.
   | 'resources';
 const routes: Route[] = [
   'overview',
@@ -24,7 +24,7 @@ const routes: Route[] = [
   'readiness',
   'backups',
   'metrics',
-  // Resource browser (issue 17).
+  // Resource browser.
   'resources',
 ];
 
