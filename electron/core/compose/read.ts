@@ -59,7 +59,8 @@ export function readCompose(text: string, inputs: ComposeInputs = {}): ComposeRe
   const f = new Findings(source.lineOf);
   for (const i of issues) (i.error ? f.error.bind(f) : f.note.bind(f))(i.path, i.message);
   const schema = schemaFindings(data, source.lineOf);
-  if (schema.length > 0 || f.errors.length > 0) return { errors: [...f.errors, ...schema], notes: f.notes, missingFiles: [] };
+  if (schema.length > 0 || f.errors.length > 0)
+    return { errors: [...f.errors, ...schema], notes: f.notes, missingFiles: [] };
 
   checkKeys(f, data, [], TOP_KEYS, {
     include: 'included files are not read; merge them into one file',
