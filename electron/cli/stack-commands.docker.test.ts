@@ -63,7 +63,7 @@ describe('homeport deploy --swarm against a real engine', () => {
 
     r = recorder();
     expect(await runRevisions('revenge', target, r.io)).toBe(0);
-    expect(r.out()).toMatch(/^1\s+\S+\s+\(live\)$/m);
+    expect(r.out()).toMatch(/^1\s+\S+\s+\(live\)\s+\S+.*first revision$/m);
 
     // The scorecard of the swarm stack: replicas and health checks observed on the real engine.
     const lines: string[] = [];
