@@ -554,11 +554,19 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
 
     /** Recorded revisions, newest first; the newest is current. */
     async revisions(ref: SwarmStackRef): Promise<Revision[]> {
-      return withApi(ref.endpoint, async (api) =>
-        toRevisionList(await readRevisions(api, ref.stack), (r, previous) =>
-          secretValueTest([...secretValuesOf(ref, r), ...secretValuesOf(ref, previous)]),
-        ),
-      );
+      return withApi(ref.endpoint, async (api) => {
+        // Each revision is rendered once, though it is compared with its predecessor and successor.
+        const rendered = new Map<number, string[]>();
+        const secretsOf = (r: RecordedSwarmRevision | undefined) => {
+          if (!r) return [];
+          const known = rendered.get(r.revision) ?? secretValuesOf(ref, r);
+          rendered.set(r.revision, known);
+          return known;
+        };
+        return toRevisionList(await readRevisions(api, ref.stack), (r, previous) =>
+          secretValueTest([...secretsOf(r), ...secretsOf(previous)]),
+        );
+      });
     },
 
     status,
