@@ -23,6 +23,11 @@ export interface Run extends ContainerRun {
   ip: string;
   /** Engine ids of the last two attempts, oldest first; the last is the current container. */
   attempts: string[];
+  /**
+   * The last attempt while it is created but not started yet: until it starts, `kubectl logs`
+   * still means the container before it, as a kubelet shows the terminated one during a back-off.
+   */
+  starting?: string;
   /** Containers made for this one so far (the engine's names number them). */
   made: number;
   /** Containers that exited and are not restarted yet: the back-off grows with them. */
@@ -156,6 +161,7 @@ export function createContainers(io: ContainerIO) {
       return;
     }
     r.attempts.push(id);
+    r.starting = id;
     r.made += 1;
     r.restarts = r.made - 1;
     r.aliases = JSON.stringify(body.NetworkingConfig.EndpointsConfig[ctx.network]?.Aliases ?? []);
@@ -165,11 +171,13 @@ export function createContainers(io: ContainerIO) {
     try {
       await engine.client.request(`/containers/${id}/start`, { method: 'POST' });
     } catch (err) {
+      r.starting = undefined;
       const message = engineWords(err, engine.address);
       io.event(pod, 'Failed', `Error: failed to start container "${r.spec.name}": ${message}`, 'Warning');
       exited(ctx, r, id, 128, { reason: 'StartError', message });
       return;
     }
+    r.starting = undefined;
     const info = await engine.client.request<{ State: { StartedAt: string } }>(`/containers/${id}/json`);
     io.event(pod, 'Started', `Started container ${r.spec.name}`);
     ctx.everStarted = true;

@@ -35,7 +35,7 @@ export function createLogServer(engine: RuntimeEngine, find: FindPod) {
     const names = ((pod.spec?.containers as { name: string }[] | undefined) ?? []).map((c) => c.name);
     const { name: container, run } = containerOf(pod, worker?.containers, names, q.get('container'));
     const previous = q.get('previous') === 'true';
-    const attempts = run?.attempts ?? [];
+    const attempts = (run?.attempts ?? []).filter((a) => a !== run?.starting);
     const id = attempts[attempts.length - (previous ? 2 : 1)];
     if (!id) {
       if (previous) throw bad(`previous terminated container "${container}" in pod "${name}" not found`);

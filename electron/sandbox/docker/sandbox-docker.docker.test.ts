@@ -238,7 +238,12 @@ describe('containers that fail, as a kubelet shows them', () => {
     );
     expect(pod.status.containerStatuses?.[0]?.lastState.terminated?.exitCode).toBe(2);
     expect(await kubectl('get', 'pod', 'crasher')).toMatch(/crasher\s+0\/1\s+CrashLoopBackOff\s+\d+/);
-    expect(await kubectl('logs', 'crasher')).toBe('boom\n');
+    // Between back-offs the container runs for a moment, as on a kubelet; its log is the same line.
+    await eventually(
+      () => kubectl('logs', 'crasher'),
+      (t) => t === 'boom\n',
+      10_000,
+    );
     expect(await kubectl('logs', 'crasher', '--previous')).toBe('boom\n');
     expect(await kubectl('describe', 'pod', 'crasher')).toContain('Back-off restarting failed container crasher');
   });
