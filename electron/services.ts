@@ -12,6 +12,7 @@ import { createSwarmLive } from './core/docker/swarm-live';
 import { createGatewayCache } from './core/kube/gateway-cache';
 import { createForwardManager } from './core/portforward/forwards';
 import { createKubeService } from './core/kube/kube-service';
+import { createWatchHub } from './core/kube/watch-hub';
 import { createStackLeaders } from './core/leaders/stack-leaders';
 import { createMetricsService } from './core/metrics/dashboards';
 import { createMetricsSettings } from './core/metrics/settings';
@@ -98,7 +99,9 @@ export function createServices(deps: ServiceDeps) {
   const nasExports = createNasExports(nasHosts);
   const lookups = createReferenceLookups({ nasHosts, nasExports, s3Profiles });
   const gateways = createGatewayCache(openGateway);
-  const kube = createKubeService({ openGateway, watchConfig: (onChange) => clusters.watchContexts(onChange) });
+  // One list+watch per cluster, resource and namespace, whichever screens look at it.
+  const watches = createWatchHub({ openGateway, watchConfig: (onChange) => clusters.watchContexts(onChange) });
+  const kube = createKubeService({ openGateway, hub: watches });
   const metricsSettings = createMetricsSettings({ dataDir, secrets });
   const metrics = createMetricsService({
     settings: metricsSettings,
@@ -212,8 +215,8 @@ export function createServices(deps: ServiceDeps) {
       },
       stacks.list().map((s) => s.name),
     );
-  // The resource browser: any API resource live (its own shared watches), discovery, YAML, Secret values on request.
-  const resources = createResourceService({ openGateway, watchConfig: (onChange) => clusters.watchContexts(onChange) });
+  // The resource browser: any API resource live (on the shared watches), discovery, YAML, Secret values on request.
+  const resources = createResourceService({ openGateway, hub: watches });
   return {
     /** Stops every watch and closes shared connections. */
     close() {

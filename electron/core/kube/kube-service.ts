@@ -4,7 +4,7 @@ import type { KubeGateway } from './kube-gateway';
 import { type PodLogParams, streamPodLogs } from './pod-logs';
 import { createPodService } from './pod-service';
 import { leasesSpec, podsSpec } from './resource-specs';
-import { createWatchHub } from './watch-hub';
+import { createWatchHub, type WatchHub } from './watch-hub';
 
 export interface KubeServiceDeps {
   openGateway(context: string): Promise<KubeGateway>;
@@ -15,16 +15,20 @@ export interface KubeServiceDeps {
   now?: () => number;
   /** Watch timing (dead-connection timeout, backoff, jitter); tests shorten it. */
   tuning?: Partial<WatchTuning>;
+  /** Watches shared with other services (the resource browser's pods); else its own. */
+  hub?: WatchHub;
 }
 
 /** Live Kubernetes data (pods, leases, logs) and the pod actions of the UI. */
 export function createKubeService(deps: KubeServiceDeps) {
   const batchMs = deps.batchMs ?? 50;
-  const hub = createWatchHub({
-    openGateway: deps.openGateway,
-    watchConfig: deps.watchConfig,
-    tuning: { ...deps.tuning, batchMs, ...(deps.now ? { now: deps.now } : {}) },
-  });
+  const hub =
+    deps.hub ??
+    createWatchHub({
+      openGateway: deps.openGateway,
+      watchConfig: deps.watchConfig,
+      tuning: { ...deps.tuning, batchMs, ...(deps.now ? { now: deps.now } : {}) },
+    });
   const logStreams = new Set<() => void>();
 
   /** A short-lived gateway for one request, closed afterwards. */

@@ -8,16 +8,20 @@ import type {
 } from '@shared/resource-schemas';
 import type { ResourceSpec, WatchTuning } from '../informer';
 import type { KubeGateway } from '../kube-gateway';
-import { createWatchHub } from '../watch-hub';
+import { podsSpec } from '../resource-specs';
+import { createWatchHub, type WatchHub } from '../watch-hub';
 import { collectionPath, discoverResources } from './discovery';
 import { getObjectYaml, revealSecretValue } from './object-yaml';
 import { summarizerFor } from './summarize';
+import { podRow } from './workload-rows';
 import type { ResourceRow } from '@shared/resource-schemas';
 
 export interface ResourceServiceDeps {
   openGateway(context: string): Promise<KubeGateway>;
   watchConfig?(onChange: () => void): () => void;
   tuning?: Partial<WatchTuning>;
+  /** Watches shared with the Pods screen and the overview: pods are watched once per cluster and namespace. */
+  hub?: WatchHub;
 }
 
 /** What to list and watch for one resource, boiled down to browser rows. */
@@ -38,7 +42,8 @@ export function resourceSpec(params: ResourceListParams): ResourceSpec<ResourceR
  * Secret value when the user asks for it.
  */
 export function createResourceService(deps: ResourceServiceDeps) {
-  const hub = createWatchHub({ openGateway: deps.openGateway, watchConfig: deps.watchConfig, tuning: deps.tuning });
+  const hub =
+    deps.hub ?? createWatchHub({ openGateway: deps.openGateway, watchConfig: deps.watchConfig, tuning: deps.tuning });
 
   async function withGateway<R>(context: string, fn: (g: KubeGateway) => Promise<R>): Promise<R> {
     const gateway = await deps.openGateway(context);
@@ -51,6 +56,17 @@ export function createResourceService(deps: ResourceServiceDeps) {
 
   return {
     subscribe(params: ResourceListParams, emit: (delta: ResourceDelta) => void): () => void {
+      if (params.group === '' && params.version === 'v1' && params.plural === 'pods') {
+        // The same watch as the Pods screen's (same key, same summaries), its rows made per delta.
+        return hub.subscribe(
+          { context: params.context, resource: 'pods', namespace: params.namespace },
+          () => podsSpec(params.context, params.namespace),
+          (delta) =>
+            emit(
+              delta.type === 'reset' || delta.type === 'upsert' ? { ...delta, items: delta.items.map(podRow) } : delta,
+            ),
+        );
+      }
       return hub.subscribe(
         {
           context: params.context,

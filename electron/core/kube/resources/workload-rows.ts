@@ -1,6 +1,7 @@
 /** Rows of workloads: Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs and Pods. */
-import type { ResourceRow } from '@shared/resource-schemas';
-import { directOwner, type PodObject, podStatusReason, summarizePod } from '../pod-summary';
+import type { PodSummary } from '@shared/kube-schemas';
+import type { ResourceRow, Tone } from '@shared/resource-schemas';
+import { directOwner, type PodObject, summarizePod } from '../pod-summary';
 import { type AnyObject, arr, condition, duration, num, rec, row, str } from './row-base';
 
 /** Ready x/y against the desired count: a workload short of it is a problem (as a rollout is, until it ends). */
@@ -77,12 +78,28 @@ export function summarizeCronJob(obj: AnyObject): ResourceRow {
 const POD_TROUBLE = /BackOff|Err|Failed|Error|OOMKilled|Evicted|Unknown/;
 
 export function summarizePodRow(obj: AnyObject): ResourceRow {
-  const pod = obj as PodObject;
-  const s = summarizePod(pod);
-  const reason = podStatusReason(pod);
+  return podRow(summarizePod(obj as PodObject));
+}
+
+/**
+ * A pod's browser row from its summary, so the browser's pods share the Pods screen's watch (one
+ * list+watch per cluster and namespace, whichever screen asked first).
+ */
+export function podRow(s: PodSummary): ResourceRow {
+  const base = { key: `${s.namespace}/${s.name}`, name: s.name, namespace: s.namespace, createdAt: s.createdAt };
   const cells = { ready: `${s.ready}/${s.total}`, restarts: s.restarts, node: s.node ?? '' };
-  if (POD_TROUBLE.test(reason)) return row(obj, reason, 'error', true, cells);
-  if (s.phase === 'Succeeded') return row(obj, reason, 'muted', false, cells);
-  if (s.phase === 'Running' && s.ready === s.total) return row(obj, reason, 'ok', false, cells);
-  return row(obj, reason, 'warn', false, cells);
+  const made = (status: string, tone: Tone, problem: boolean): ResourceRow => ({
+    ...base,
+    status,
+    tone,
+    problem,
+    cells,
+  });
+  const reason = s.reason ?? s.phase;
+  // A pod being deleted says so whatever its own status, as every row does.
+  if (s.deleting) return made('Terminating', 'warn', POD_TROUBLE.test(reason));
+  if (POD_TROUBLE.test(reason)) return made(reason, 'error', true);
+  if (s.phase === 'Succeeded') return made(reason, 'muted', false);
+  if (s.phase === 'Running' && s.ready === s.total) return made(reason, 'ok', false);
+  return made(reason, 'warn', false);
 }
