@@ -35,6 +35,29 @@ export interface RecordedRequest {
   watch: boolean;
 }
 
+/** The server's version and discovery of the core kinds the tests store (the overview and the resource browser read them). */
+const coreKind = (name: string, kind: string, namespaced: boolean) => ({
+  name,
+  kind,
+  namespaced,
+  verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+});
+const DISCOVERY: Record<string, object> = {
+  '/version': { major: '1', minor: '31', gitVersion: 'v1.31.0-fake' },
+  '/api': { kind: 'APIVersions', versions: ['v1'] },
+  '/apis': { kind: 'APIGroupList', apiVersion: 'v1', groups: [] },
+  '/api/v1': {
+    kind: 'APIResourceList',
+    groupVersion: 'v1',
+    resources: [
+      coreKind('pods', 'Pod', true),
+      coreKind('events', 'Event', true),
+      coreKind('nodes', 'Node', false),
+      coreKind('namespaces', 'Namespace', false),
+    ],
+  },
+};
+
 const ROUTE = /^\/(api\/v1|apis\/[^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/(log))?$/;
 
 export interface FakeKubeOptions {
@@ -164,6 +187,8 @@ export async function startFakeKubeServer(opts: FakeKubeOptions = {}) {
       failure.times--;
       return json(res, failure.status, statusBody(failure.status, failure.message));
     }
+    const discovery = DISCOVERY[u.pathname];
+    if (!m && discovery) return json(res, 200, discovery);
     if (!m) return json(res, 404, statusBody(404, 'the server could not find the requested resource', 'NotFound'));
     const namespace = m[2];
     const resource = m[3]!;
