@@ -134,11 +134,30 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
     schedule();
   }
 
-  function replaceAll(objects: KubeObject[]) {
-    const next = new Map<string, T>();
-    for (const obj of objects) next.set(keyOf(obj), spec.summarize(obj));
-    items = next;
+  /**
+   * One page of a list. The first list shows its pages as they arrive (the first replaces what
+   * there was, the others add to it), so a large cluster fills the screen while it is listed; a
+   * relist gathers every page first and replaces the items at once, so rows never blink out.
+   */
+  function listPage(objects: KubeObject[], into: Map<string, T>, opts: { first: boolean; shown: boolean }) {
+    if (opts.shown && opts.first) {
+      items = into;
+      pending.clear();
+      pendingReset = true;
+      schedule();
+    }
+    for (const obj of objects) {
+      const key = keyOf(obj);
+      const item = spec.summarize(obj);
+      if (opts.shown) upsert(key, item);
+      else into.set(key, item);
+    }
+  }
+
+  function listed(into: Map<string, T>, shown: boolean) {
     synced = true;
+    if (shown) return;
+    items = into;
     pending.clear();
     pendingReset = true;
     schedule();
@@ -231,8 +250,18 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
         if (clusterOf(gateway) !== listedFrom) needList = true;
         if (needList) {
           if (!synced || status.state !== 'live') setStatus({ state: 'syncing' });
-          const list = await gateway.listAll<KubeObject>(spec.path, { signal, timeoutMs: tuning.listTimeoutMs });
-          replaceAll(list.items);
+          const into = new Map<string, T>();
+          const shown = !synced;
+          let first = true;
+          const list = await gateway.listAll<KubeObject>(spec.path, {
+            signal,
+            timeoutMs: tuning.listTimeoutMs,
+            onPage: (page) => {
+              listPage(page as KubeObject[], into, { first, shown });
+              first = false;
+            },
+          });
+          listed(into, shown);
           rv = list.resourceVersion;
           listedFrom = clusterOf(gateway);
           needList = false;
@@ -339,7 +368,8 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
       sinks.add(sink);
       // A failed watch (say, credentials not allowed yet) gets a fresh try when someone new looks.
       if (!running && !stopper.signal.aborted) restart();
-      if (synced) sink({ type: 'reset', items: [...items.values()] });
+      // While the first list comes in, a newcomer gets the pages so far, then the rest as upserts.
+      if (synced || items.size > 0) sink({ type: 'reset', items: [...items.values()] });
       sink({ type: 'status', status });
       return () => sinks.delete(sink);
     },

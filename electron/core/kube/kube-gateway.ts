@@ -220,7 +220,14 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
    * Lists every item of a collection in pages (limit + continue), so a 5,000-pod cluster never
    * arrives as one giant response. An expired continue token surfaces as HTTP 410.
    */
-  async function listAll<T>(path: string, opts: RequestOptions & { pageSize?: number } = {}): Promise<ListResult<T>> {
+  /**
+   * Every page of a list. With onPage, each page goes to it as it arrives and is not kept (the
+   * result's items stay empty): a caller that boils objects down never holds them all at once.
+   */
+  async function listAll<T>(
+    path: string,
+    opts: RequestOptions & { pageSize?: number; onPage?: (items: unknown[]) => void } = {},
+  ): Promise<ListResult<T>> {
     const items: T[] = [];
     let cont = '';
     let resourceVersion = '';
@@ -230,7 +237,8 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
         `${path}${sep}limit=${opts.pageSize ?? 500}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`,
         opts,
       );
-      for (const item of page.items ?? []) items.push(item);
+      if (opts.onPage) opts.onPage(page.items ?? []);
+      else for (const item of page.items ?? []) items.push(item);
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
       cont = page.metadata?.continue ?? '';
     } while (cont);

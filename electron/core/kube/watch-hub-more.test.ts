@@ -143,3 +143,42 @@ describe('more recovery', () => {
     expect(service.activeWatches).toBe(0);
   });
 });
+
+describe('the first list, page by page', () => {
+  it('shows the pages listed so far while the rest is still coming, then everything live', async () => {
+    for (let i = 0; i < 1_200; i++) server.put('pods', fakePod('media', `pod-${String(i).padStart(4, '0')}`));
+    // The third page fails once: the first two must already be on screen, still marked syncing.
+    server.fail((r) => r.resource === 'pods' && !r.watch && (r.query.get('continue') ?? '').startsWith('1000:'), 500);
+    service = createKubeService({
+      openGateway: async () => gatewayFor(server.url),
+      batchMs: 10,
+      tuning: { ...testTuning, backoffBaseMs: 300, backoffMaxMs: 300, random: () => 0 },
+    });
+    const view = createView<PodSummary>();
+    service.subscribePods({ context: 'c' }, view.emit);
+    await waitFor(() => view.items.size === 1_000, 'the first two pages on screen');
+    expect(view.status?.state).not.toBe('live');
+    // A second screen opening now gets the pages so far at once.
+    const late = createView<PodSummary>();
+    service.subscribePods({ context: 'c' }, late.emit);
+    expect(late.items.size).toBe(1_000);
+    await waitFor(() => matches(view) && matches(late), 'all 1,200 pods, live, in both views');
+    expect(view.count('reset')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a relist after the history is gone replaces the rows at once: none blink out meanwhile', async () => {
+    for (let i = 0; i < 1_200; i++) server.put('pods', fakePod('media', `pod-${i}`));
+    service = createKubeService({ openGateway: async () => gatewayFor(server.url), batchMs: 10, tuning: testTuning });
+    const view = createView<PodSummary>();
+    service.subscribePods({ context: 'c' }, view.emit);
+    await waitFor(() => matches(view), 'the first list');
+    const from = view.deltas.length;
+    server.put('pods', fakePod('media', 'pod-new'));
+    server.compact();
+    server.dropWatches();
+    await waitFor(() => matches(view) && view.items.size === 1_201, 'the relist');
+    const resets = view.deltas.slice(from).filter((d) => d.type === 'reset');
+    // One reset holding every pod: no partial page ever replaced the rows.
+    expect(resets.every((d) => d.type === 'reset' && d.items.length >= 1_200)).toBe(true);
+  });
+});
