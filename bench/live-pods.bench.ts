@@ -3,10 +3,12 @@
  * paged list of that server in Node (the floor) against Homeport in web mode (Chromium): open the
  * Pods screen → full table, the resource browser's Pods → full table, the overview's pod count,
  * event → DOM latency at 200 and 1,000 events/s, main-process and renderer memory, DOM rows.
- * Prints one table with the ratios to the floor. HOMEPORT_BENCH_SIZES=5000,20000 picks sizes.
+ * Prints one table with the ratios to the floor. HOMEPORT_BENCH_SIZES=5000,20000 picks sizes;
+ * HOMEPORT_BENCH_PROFILE=DIR saves CPU profiles of Homeport's main process and of the renderer's
+ * cold load for each size.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fakePod, startFakeKubeServer } from '../electron/core/kube/testing/fake-kube-server';
@@ -53,6 +55,19 @@ async function rawList(api: FakeServer): Promise<{ ms: number; count: number }> 
   return { ms: Math.round(performance.now() - started), count };
 }
 
+/** Starts a CPU profile of the renderer when profiling; the returned function saves it as NAME.cpuprofile. */
+async function profileRenderer(page: Page, dir: string | undefined, name: string): Promise<() => Promise<void>> {
+  if (!dir) return async () => undefined;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+  return async () => {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    await cdp.detach();
+  };
+}
+
 /** The renderer's JS heap after a collection, in MB. */
 async function rendererHeapMb(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
@@ -66,23 +81,36 @@ async function rendererHeapMb(page: Page): Promise<number> {
  * Event → DOM latency on the Pods screen under background churn at `rate` events/s: the first
  * row's restart count carries a sequence number; the page timestamps when each reaches the DOM.
  */
-async function latency(page: Page, api: FakeServer, size: number, rate: number, base: number) {
+const TABLES = {
+  pods: { rows: 'pods-rows', row: 'data-pod' },
+  resources: { rows: 'resource-rows', row: 'data-row' },
+} as const;
+
+async function latency(
+  page: Page,
+  api: FakeServer,
+  size: number,
+  rate: number,
+  base: number,
+  table: keyof typeof TABLES = 'pods',
+) {
   const target = podName(0);
   await page.evaluate(
-    ({ podKey }) => {
+    ({ podKey, rows, row }) => {
       const seen: Record<string, number> = {};
       (window as unknown as { __seen: Record<string, number> }).__seen = seen;
-      const cell = () => document.querySelector(`[data-pod="${podKey}"] span:nth-child(5)`);
+      // The restarts cell is the fifth in both tables (name, namespace, status, ready, restarts).
+      const cell = () => document.querySelector(`[${row}="${podKey}"] span:nth-child(5)`);
       new MutationObserver(() => {
         const text = cell()?.textContent ?? '';
         if (!(text in seen)) seen[text] = Date.now();
-      }).observe(document.querySelector('[data-testid="pods-rows"]') as Node, {
+      }).observe(document.querySelector(`[data-testid="${rows}"]`) as Node, {
         subtree: true,
         characterData: true,
         childList: true,
       });
     },
-    { podKey: `${NAMESPACE}/${target}` },
+    { podKey: `${NAMESPACE}/${target}`, ...TABLES[table] },
   );
   let churned = 0;
   const churn = setInterval(() => {
@@ -111,6 +139,7 @@ async function latency(page: Page, api: FakeServer, size: number, rate: number, 
   return { p50: percentile(ms, 50), p95: percentile(ms, 95) };
 }
 
+const profile = process.env.HOMEPORT_BENCH_PROFILE;
 const rows: Record<string, string>[] = [];
 const ratio = (ms: number, floor: number) => `${ms} ms (${(ms / floor).toFixed(2)}×)`;
 
@@ -130,17 +159,25 @@ for (const size of SIZES) {
       const floor = await rawList(api);
       expect(floor.count).toBe(size);
 
-      homeport = await startHomeport({ env: { KUBECONFIG: kubeconfig } });
+      // HOMEPORT_BENCH_PROFILE=DIR writes a CPU profile of the main process there (node --cpu-prof).
+      homeport = await startHomeport({
+        env: { KUBECONFIG: kubeconfig, ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {}) },
+      });
       // Nothing is watched until a window is open: the baseline of the main process.
       const rssBefore = rssMb(homeport.pid) ?? NaN;
 
       // Cold: from loading Homeport on the Pods screen to every pod in the table (the list, the
       // relay to the renderer and the first render).
+      const stopProfile = await profileRenderer(page, profile, `renderer-cold-${size}`);
       let started = Date.now();
       await page.goto(homeport.url);
       await page.goto(`${homeport.origin}/#pods`);
       await expect(page.getByTestId('pod-count')).toHaveText(`${size} pods`, { timeout: 120_000 });
       const podsMs = Date.now() - started;
+      // The data path alone: from Homeport's first list request to the full table.
+      const listStart = api.requests.find((r) => r.resource === 'pods' && !r.watch && r.at >= started)?.at ?? started;
+      const dataMs = started + podsMs - listStart;
+      await stopProfile();
       const domRows = await page.locator('[data-testid="pods-rows"] [role="row"]').count();
       const lat: Record<number, { p50: number; p95: number }> = {};
       for (const [i, rate] of RATES.entries()) lat[rate] = await latency(page, api, size, rate, (i + 1) * 1_000_000);
@@ -148,11 +185,14 @@ for (const size of SIZES) {
 
       // Warm (the watch is shared and held): the resource browser's Pods and the overview's count.
       const watchesBefore = api.watchRequests('pods').length;
+      const stopWarmProfile = await profileRenderer(page, profile, `renderer-resources-${size}`);
       started = Date.now();
       await page.goto(`${homeport.origin}/#resources/pods`);
       await expect(page.getByTestId('resource-count')).toHaveText(`${size} objects`, { timeout: 120_000 });
       const browserMs = Date.now() - started;
+      await stopWarmProfile();
       const browserRows = await page.locator('[data-testid="resource-rows"] [data-row]').count();
+      const browserLat = await latency(page, api, size, 1000, 9_000_000, 'resources');
       expect(api.watchRequests('pods').length, 'the browser reused the pods watch').toBe(watchesBefore);
       started = Date.now();
       await page.goto(`${homeport.origin}/#overview`);
@@ -163,8 +203,10 @@ for (const size of SIZES) {
       rows.push({
         pods: String(size),
         'raw list (floor)': `${floor.ms} ms`,
-        'Pods screen → full table': ratio(podsMs, floor.ms),
+        'first list request → full table': ratio(dataMs, floor.ms),
+        'load → full table': ratio(podsMs, floor.ms),
         'Resources → full table (warm)': `${browserMs} ms`,
+        'Resources event → DOM p50/p95 @1000/s': `${browserLat.p50}/${browserLat.p95} ms`,
         'Overview pods (warm)': `${overviewMs} ms`,
         ...Object.fromEntries(RATES.map((r) => [`event → DOM p50/p95 @${r}/s`, `${lat[r]?.p50}/${lat[r]?.p95} ms`])),
         'main RSS growth': `${(rssAfter - rssBefore).toFixed(0)} MB`,

@@ -218,30 +218,40 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
 
   /**
    * Lists every item of a collection in pages (limit + continue), so a 5,000-pod cluster never
-   * arrives as one giant response. An expired continue token surfaces as HTTP 410.
-   */
-  /**
-   * Every page of a list. With onPage, each page goes to it as it arrives and is not kept (the
-   * result's items stay empty): a caller that boils objects down never holds them all at once.
+   * arrives as one giant response. An expired continue token surfaces as HTTP 410. With onPage,
+   * each page goes to it as it arrives and is not kept (the result's items stay empty), and the
+   * next page is already asked for while onPage works: the server and the caller work at once.
    */
   async function listAll<T>(
     path: string,
     opts: RequestOptions & { pageSize?: number; onPage?: (items: unknown[]) => void } = {},
   ): Promise<ListResult<T>> {
     const items: T[] = [];
-    let cont = '';
     let resourceVersion = '';
     const sep = path.includes('?') ? '&' : '?';
-    do {
-      const page = await getJson<KubeList<T>>(
+    const fetchPage = (cont: string) =>
+      getJson<KubeList<T>>(
         `${path}${sep}limit=${opts.pageSize ?? 500}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`,
         opts,
       );
-      if (opts.onPage) opts.onPage(page.items ?? []);
-      else for (const item of page.items ?? []) items.push(item);
-      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
-      cont = page.metadata?.continue ?? '';
-    } while (cont);
+    let next: Promise<KubeList<T>> | undefined = fetchPage('');
+    try {
+      while (next) {
+        const page: KubeList<T> = await next;
+        resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+        const cont = page.metadata?.continue ?? '';
+        next = cont ? fetchPage(cont) : undefined;
+        if (opts.onPage) {
+          // Let the next request go out before this page is worked through.
+          if (next) await new Promise((r) => setImmediate(r));
+          opts.onPage(page.items ?? []);
+        } else for (const item of page.items ?? []) items.push(item);
+      }
+    } catch (err) {
+      // A page asked for ahead is not needed once this one failed: its own failure is not reported.
+      next?.catch(() => undefined);
+      throw err;
+    }
     return { items, resourceVersion };
   }
 

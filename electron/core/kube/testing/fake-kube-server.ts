@@ -33,6 +33,8 @@ export interface RecordedRequest {
   query: URLSearchParams;
   resource?: string;
   watch: boolean;
+  /** When it arrived (Date.now()). */
+  at: number;
 }
 
 /** The server's version and discovery of the core kinds the tests store (the overview and the resource browser read them). */
@@ -178,6 +180,7 @@ export async function startFakeKubeServer(opts: FakeKubeOptions = {}) {
       query: u.searchParams,
       resource: m?.[3],
       watch: u.searchParams.get('watch') === '1' || u.searchParams.get('watch') === 'true',
+      at: Date.now(),
     };
     requests.push(rec);
     if (token && req.headers.authorization !== `Bearer ${token}`)
