@@ -79,8 +79,19 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
   /** Watch requests made, for tests and diagnostics. */
   let watchCount = 0;
 
-  function schedule() {
-    if (!flushTimer && !stopper.signal.aborted) flushTimer = setTimeout(flush, tuning.batchMs);
+  /**
+   * While the first list comes in, pages are sent a few times a second rather than every batch:
+   * the screen fills as fast, with far fewer messages and renders; the last page goes at once.
+   */
+  const listingBatchMs = Math.max(tuning.batchMs, 200);
+  let flushDue = 0;
+  function schedule(delay = synced ? tuning.batchMs : listingBatchMs) {
+    if (stopper.signal.aborted) return;
+    const due = Date.now() + delay;
+    if (flushTimer && flushDue <= due) return;
+    clearTimeout(flushTimer);
+    flushDue = due;
+    flushTimer = setTimeout(flush, delay);
   }
 
   function flush() {
@@ -119,7 +130,8 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
     if (next.state === status.state && next.message === status.message) return;
     status = next;
     pendingStatus = true;
-    schedule();
+    // A change of state goes out within a batch, even while a list is coming in.
+    schedule(tuning.batchMs);
   }
 
   function upsert(key: string, item: T) {
@@ -156,7 +168,11 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
 
   function listed(into: Map<string, T>, shown: boolean) {
     synced = true;
-    if (shown) return;
+    if (shown) {
+      clearTimeout(flushTimer);
+      flush();
+      return;
+    }
     items = into;
     pending.clear();
     pendingReset = true;

@@ -16,6 +16,8 @@ export interface TransitionDetector {
   observe(key: string, bad: boolean): boolean;
   /** Forgets keys (a deleted pod, a target no longer listed): their next observation is a baseline again. */
   forget(match: (key: string) => boolean): void;
+  /** Forgets one key, at once whatever the number tracked (a deleted pod among thousands). */
+  forgetKey(key: string): void;
   /** How many keys are tracked; for tests and diagnostics. */
   readonly size: number;
 }
@@ -38,6 +40,9 @@ export function createTransitionDetector(options: TransitionDetectorOptions = {}
     },
     forget(match) {
       for (const key of [...states.keys()]) if (match(key)) states.delete(key);
+    },
+    forgetKey(key) {
+      states.delete(key);
     },
     get size() {
       return states.size;

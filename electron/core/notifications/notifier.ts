@@ -29,7 +29,7 @@ export function createNotifier(center: Pick<NotificationCenter, 'publish'>, opti
       }
     },
     podGone(context: string, key: string) {
-      detector.forget((k) => k === `pod\0${context}\0${key}`);
+      detector.forgetKey(`pod\0${context}\0${key}`);
     },
     lease(context: string, lease: LeaseSummary) {
       const lost = leaseVerdict(lease, now()) === 'expired';
@@ -45,7 +45,7 @@ export function createNotifier(center: Pick<NotificationCenter, 'publish'>, opti
       }
     },
     leaseGone(context: string, key: string) {
-      detector.forget((k) => k === `lease\0${context}\0${key}`);
+      detector.forgetKey(`lease\0${context}\0${key}`);
     },
     swarmLeader(endpoint: string, hasLeader: boolean) {
       if (detector.observe(`swarm-leader\0${endpoint}`, !hasLeader)) {

@@ -42,7 +42,9 @@ interface Entry {
   simulated?: boolean;
   shown: OverviewTarget;
   inFlight: boolean;
-  pods: Map<string, PodSummary>;
+  /** Each pod's weight in the counts (see podWeight); the counts follow every change. */
+  pods: Map<string, PodWeight>;
+  podCounts: { ready: number; total: number };
   podsLive: boolean;
   leases: Map<string, LeaseSummary>;
   stopWatches: (() => void)[];
@@ -63,16 +65,32 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** Pods that count: those not finished (a Job's completed pods are not "not ready"). */
-function podCounts(pods: Map<string, PodSummary>): { ready: number; total: number } {
-  let ready = 0;
-  let total = 0;
-  for (const p of pods.values()) {
-    if (p.phase === 'Succeeded' || p.phase === 'Failed') continue;
-    total += 1;
-    if (p.phase === 'Running' && !p.deleting && p.ready >= p.total) ready += 1;
+/**
+ * How a pod counts: not at all once finished (a Job's completed pods are not "not ready"), as a
+ * pod, or as a ready pod. Kept per pod so the counts change by each delta, not by a recount.
+ */
+type PodWeight = 0 | 1 | 2;
+const podWeight = (p: PodSummary): PodWeight =>
+  p.phase === 'Succeeded' || p.phase === 'Failed'
+    ? 0
+    : p.phase === 'Running' && !p.deleting && p.ready >= p.total
+      ? 2
+      : 1;
+
+function weigh(entry: Entry, key: string, weight: PodWeight | undefined) {
+  const old = entry.pods.get(key);
+  if (old) {
+    entry.podCounts.total -= 1;
+    if (old === 2) entry.podCounts.ready -= 1;
   }
-  return { ready, total };
+  if (weight === undefined) entry.pods.delete(key);
+  else {
+    entry.pods.set(key, weight);
+    if (weight) {
+      entry.podCounts.total += 1;
+      if (weight === 2) entry.podCounts.ready += 1;
+    }
+  }
 }
 
 export function createOverviewMonitor(sources: OverviewSources, options: OverviewOptions = {}) {
@@ -99,13 +117,14 @@ export function createOverviewMonitor(sources: OverviewSources, options: Overvie
       .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'kubernetes' ? -1 : 1))
       .map((e): OverviewTarget => {
         if (e.kind !== 'kubernetes' || e.shown.state !== 'reachable') return e.shown;
-        return { ...e.shown, pods: { ...podCounts(e.pods), live: e.podsLive } };
+        return { ...e.shown, pods: { ...e.podCounts, live: e.podsLive } };
       });
     return { targets, problems, generatedAt: new Date(now()).toISOString() };
   }
 
   function changed() {
-    if (emitTimer || users === 0) return;
+    // Only the overview screen takes snapshots; notifications need none.
+    if (emitTimer || sinks.size === 0) return;
     emitTimer = setTimeout(() => {
       emitTimer = undefined;
       if (!listed) return;
@@ -119,22 +138,24 @@ export function createOverviewMonitor(sources: OverviewSources, options: Overvie
     if (delta.type === 'status') {
       entry.podsLive = delta.status.state === 'live';
     } else if (delta.type === 'reset') {
-      const before = new Set(entry.pods.keys());
-      entry.pods.clear();
+      const before = entry.pods;
+      entry.pods = new Map();
+      entry.podCounts = { ready: 0, total: 0 };
       for (const pod of delta.items) {
-        entry.pods.set(podKeyOf(pod), pod);
-        before.delete(podKeyOf(pod));
+        const key = podKeyOf(pod);
+        weigh(entry, key, podWeight(pod));
+        before.delete(key);
         notifier.pod(context, pod);
       }
-      for (const key of before) notifier.podGone(context, key);
+      for (const key of before.keys()) notifier.podGone(context, key);
     } else if (delta.type === 'upsert') {
       for (const pod of delta.items) {
-        entry.pods.set(podKeyOf(pod), pod);
+        weigh(entry, podKeyOf(pod), podWeight(pod));
         notifier.pod(context, pod);
       }
     } else {
       for (const key of delta.keys) {
-        entry.pods.delete(key);
+        weigh(entry, key, undefined);
         notifier.podGone(context, key);
       }
     }
@@ -165,6 +186,7 @@ export function createOverviewMonitor(sources: OverviewSources, options: Overvie
       shown: { kind, name, state: 'checking', stacks: [], ...(simulated ? { simulated } : {}) },
       inFlight: false,
       pods: new Map(),
+      podCounts: { ready: 0, total: 0 },
       podsLive: false,
       leases: new Map(),
       stopWatches: [],

@@ -60,6 +60,7 @@ describe('one watch of pods for the Pods screen and the resource browser', () =>
     const leavePods = kube.subscribePods({ context: 'c', namespace: 'media' }, pods.emit);
     const leaveRows = resources.subscribe(podsParams('media'), rows.emit);
     await waitFor(() => rows.items.size === 2 && pods.items.size === 2, 'both views to hold the two pods');
+    await waitFor(() => server.watchRequests('pods').length > 0, 'the watch to start after the list');
 
     expect(server.watchRequests('pods')).toHaveLength(1);
     expect(server.requests.filter((r) => r.resource === 'pods' && !r.watch)).toHaveLength(1);
