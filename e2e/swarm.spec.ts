@@ -36,7 +36,7 @@ test('add a Swarm endpoint, see its leader, deploy Revenge to it and watch it co
 
   // A URL Homeport cannot use is refused, naming the field; the typed values stay.
   await connections.addEndpoint('homelab', 'http://10.0.0.5:2375');
-  await expect(connections.endpointError()).toContainText('url');
+  await expect(connections.endpointError()).toContainText("'Docker endpoint URL': ");
   await expect(connections.endpointField('url')).toHaveValue('http://10.0.0.5:2375');
 
   await connections.addEndpoint('homelab', dockerHost);

@@ -42,7 +42,7 @@ function parsePort(raw: string, field: string, example: string): number {
 }
 
 /** Parses unix:///path, tcp://host:port or ssh://[user@]host[:port][/socket/path]. */
-export function parseEndpointUrl(url: string, field = 'url'): EndpointAddress {
+export function parseEndpointUrl(url: string, field = 'Docker endpoint URL'): EndpointAddress {
   const text = url.trim();
   if (text === '') throw invalid(field, 'enter unix:///path/to/docker.sock, tcp://host:2376 or ssh://user@host');
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();

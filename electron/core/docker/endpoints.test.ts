@@ -48,19 +48,25 @@ describe('endpoint URLs', () => {
 
   it('names the field and the fix', () => {
     expect(() => parseEndpointUrl('unix://var/run/docker.sock')).toThrow(
-      /'url': .*absolute socket path.*three slashes/,
+      /'Docker endpoint URL': .*absolute socket path.*three slashes/,
     );
     expect(() => parseEndpointUrl('tcp://nas.lan')).toThrow(
-      /'url': .*has no port: add it, for example tcp:\/\/nas.lan:2376/,
+      /'Docker endpoint URL': .*has no port: add it, for example tcp:\/\/nas.lan:2376/,
     );
     expect(() => parseEndpointUrl('tcp://nas.lan:99999')).toThrow(
-      /'url': port "99999" is not a number from 1 to 65535/,
+      /'Docker endpoint URL': port "99999" is not a number from 1 to 65535/,
     );
-    expect(() => parseEndpointUrl('ssh://ops@nas.lan:ssh')).toThrow(/'url': port "ssh" is not a number/);
-    expect(() => parseEndpointUrl('ssh://a@b@nas.lan')).toThrow(/'url': .*is not ssh:\/\/\[user@\]host/);
-    expect(() => parseEndpointUrl('https://nas.lan:2376')).toThrow(/'url': .*write tcp:\/\/host:port instead/);
-    expect(() => parseEndpointUrl('')).toThrow(/'url': enter unix:/);
-    expect(() => parseEndpointUrl('nas.lan')).toThrow(/'url': .*is not a Docker endpoint URL/);
+    expect(() => parseEndpointUrl('ssh://ops@nas.lan:ssh')).toThrow(
+      /'Docker endpoint URL': port "ssh" is not a number/,
+    );
+    expect(() => parseEndpointUrl('ssh://a@b@nas.lan')).toThrow(
+      /'Docker endpoint URL': .*is not ssh:\/\/\[user@\]host/,
+    );
+    expect(() => parseEndpointUrl('https://nas.lan:2376')).toThrow(
+      /'Docker endpoint URL': .*write tcp:\/\/host:port instead/,
+    );
+    expect(() => parseEndpointUrl('')).toThrow(/'Docker endpoint URL': enter unix:/);
+    expect(() => parseEndpointUrl('nas.lan')).toThrow(/'Docker endpoint URL': .*is not a Docker endpoint URL/);
   });
 
   it('requires TLS for a remote tcp host, all three files, and fitting options', () => {
