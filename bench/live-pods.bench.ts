@@ -7,170 +7,27 @@
  * HOMEPORT_BENCH_PROFILE=DIR saves CPU profiles of Homeport's main process and of the renderer's
  * cold load for each size.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fakePod, startFakeKubeServer } from '../electron/core/kube/testing/fake-kube-server';
+import { startFakeKubeServer } from '../electron/core/kube/testing/fake-kube-server';
 import { startHomeport, type HomeportServer } from '../e2e/env/homeport-server';
+import {
+  type FakeServer,
+  latency,
+  podName,
+  profileRenderer,
+  rawList,
+  rendererHeapMb,
+  TOKEN,
+  whenText,
+  withRestarts,
+} from './lib/live';
 import { percentile, printTable, rssMb, writeBenchKubeconfig } from './lib/measure';
 
 const SIZES = (process.env.HOMEPORT_BENCH_SIZES ?? '5000,20000,50000,100000').split(',').map(Number);
 const RATES = [200, 1000];
-const LATENCY_SAMPLES = 40;
-const NAMESPACE = 'bench';
-const TOKEN = 'bench';
-/** Homeport lists in pages of this size; the floor does the same. */
-const PAGE = 500;
-
-type FakeServer = Awaited<ReturnType<typeof startFakeKubeServer>>;
-
-const podName = (i: number) => `media-worker-${String(i).padStart(6, '0')}`;
-const withRestarts = (name: string, restarts: number) =>
-  fakePod(NAMESPACE, name, {
-    status: {
-      phase: 'Running',
-      containerStatuses: [
-        { name: 'main', ready: true, restartCount: restarts, state: { running: { startedAt: 'x' } } },
-      ],
-    },
-  });
-
-/** The floor: every page of the pod list fetched and parsed in Node, as fast as the server gives them. */
-async function rawList(api: FakeServer): Promise<{ ms: number; count: number }> {
-  const started = performance.now();
-  let count = 0;
-  let cont = '';
-  do {
-    const res = await fetch(
-      `${api.url}/api/v1/pods?limit=${PAGE}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`,
-      {
-        headers: { authorization: `Bearer ${TOKEN}` },
-      },
-    );
-    const body = (await res.json()) as { items: unknown[]; metadata: { continue?: string } };
-    count += body.items.length;
-    cont = body.metadata.continue ?? '';
-  } while (cont);
-  return { ms: Math.round(performance.now() - started), count };
-}
-
-/** Starts a CPU profile of the renderer when profiling; the returned function saves it as NAME.cpuprofile. */
-async function profileRenderer(page: Page, dir: string | undefined, name: string): Promise<() => Promise<void>> {
-  if (!dir) return async () => undefined;
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.start');
-  return async () => {
-    const { profile } = await cdp.send('Profiler.stop');
-    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
-    await cdp.detach();
-  };
-}
-
-/**
- * Timestamps, in the page, the moment an element's text matches (Playwright's own polling would
- * add up to its poll interval); the returned function waits for it and gives Date.now() then.
- */
-async function whenText(page: Page, testId: string, pattern: RegExp): Promise<() => Promise<number>> {
-  const key = `${testId}:${pattern.source}`;
-  await page.evaluate(
-    ({ key, testId, source }) => {
-      const marks = ((window as unknown as { __marks?: Record<string, number> }).__marks ??= {});
-      const re = new RegExp(source);
-      const check = () => {
-        const text = document.querySelector(`[data-testid="${testId}"]`)?.textContent ?? '';
-        if (marks[key] === undefined && re.test(text)) {
-          marks[key] = Date.now();
-          observer.disconnect();
-        }
-      };
-      const observer = new MutationObserver(check);
-      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-      check();
-    },
-    { key, testId, source: pattern.source },
-  );
-  return async () => {
-    const handle = await page.waitForFunction(
-      (k) => (window as unknown as { __marks?: Record<string, number> }).__marks?.[k],
-      key,
-      { timeout: 120_000, polling: 500 },
-    );
-    return (await handle.jsonValue()) as number;
-  };
-}
-
-/** The renderer's JS heap after a collection, in MB. */
-async function rendererHeapMb(page: Page): Promise<number> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  await cdp.detach();
-  return usedSize / 1024 / 1024;
-}
-
-/**
- * Event → DOM latency on the Pods screen under background churn at `rate` events/s: the first
- * row's restart count carries a sequence number; the page timestamps when each reaches the DOM.
- */
-const TABLES = {
-  pods: { rows: 'pods-rows', row: 'data-pod' },
-  resources: { rows: 'resource-rows', row: 'data-row' },
-} as const;
-
-async function latency(
-  page: Page,
-  api: FakeServer,
-  size: number,
-  rate: number,
-  base: number,
-  table: keyof typeof TABLES = 'pods',
-) {
-  const target = podName(0);
-  await page.evaluate(
-    ({ podKey, rows, row }) => {
-      const seen: Record<string, number> = {};
-      (window as unknown as { __seen: Record<string, number> }).__seen = seen;
-      // The restarts cell is the fifth in both tables (name, namespace, status, ready, restarts).
-      const cell = () => document.querySelector(`[${row}="${podKey}"] span:nth-child(5)`);
-      new MutationObserver(() => {
-        const text = cell()?.textContent ?? '';
-        if (!(text in seen)) seen[text] = Date.now();
-      }).observe(document.querySelector(`[data-testid="${rows}"]`) as Node, {
-        subtree: true,
-        characterData: true,
-        childList: true,
-      });
-    },
-    { podKey: `${NAMESPACE}/${target}`, ...TABLES[table] },
-  );
-  let churned = 0;
-  const churn = setInterval(() => {
-    for (let i = 0; i < rate / 10; i++) {
-      const n = 1 + (churned++ % (size - 1));
-      api.put('pods', withRestarts(podName(n), churned));
-    }
-  }, 100);
-  const sent: Record<string, number> = {};
-  for (let i = 1; i <= LATENCY_SAMPLES; i++) {
-    const seq = base + i;
-    sent[String(seq)] = Date.now();
-    api.put('pods', withRestarts(target, seq));
-    // Spaced wider than a batch, so most samples are not coalesced away by a newer one.
-    await new Promise((r) => setTimeout(r, 150 + Math.random() * 100));
-  }
-  await page.waitForTimeout(1000);
-  clearInterval(churn);
-  const seen = await page.evaluate(() => (window as unknown as { __seen: Record<string, number> }).__seen);
-  const ms = Object.entries(sent)
-    .filter(([n]) => seen[n] !== undefined)
-    .map(([n, t]) => (seen[n] ?? 0) - t);
-  // A sample may be coalesced into a newer one, but the last must reach the DOM.
-  expect(seen[String(base + LATENCY_SAMPLES)], `the last change at ${rate} events/s reached the table`).toBeDefined();
-  expect(ms.length).toBeGreaterThan(LATENCY_SAMPLES / 2);
-  return { p50: percentile(ms, 50), p95: percentile(ms, 95) };
-}
 
 const profile = process.env.HOMEPORT_BENCH_PROFILE;
 const rows: Record<string, string>[] = [];
@@ -210,7 +67,7 @@ for (const size of SIZES) {
       const stopProfile = await profileRenderer(page, profile, `renderer-cold-${size}`);
       let started = Date.now();
       await page.goto(homeport.url);
-      const podsFull = await whenText(page, 'pod-count', new RegExp(`^${size} pods$`));
+      const podsFull = await whenText(page, '[data-testid="pod-count"]', new RegExp(`^${size} pods$`));
       await page.goto(`${homeport.origin}/#pods`);
       const podsMs = (await podsFull()) - started;
       // The data path alone: from Homeport's first list request to the full table.
@@ -226,7 +83,7 @@ for (const size of SIZES) {
       // Warm (the watch is shared and held): the resource browser's Pods and the overview's count.
       const watchesBefore = api.watchRequests('pods').length;
       const stopWarmProfile = await profileRenderer(page, profile, `renderer-resources-${size}`);
-      const browserFull = await whenText(page, 'resource-count', new RegExp(`^${size} objects`));
+      const browserFull = await whenText(page, '[data-testid="resource-count"]', new RegExp(`^${size} objects`));
       started = Date.now();
       await page.goto(`${homeport.origin}/#resources/pods`);
       const browserMs = (await browserFull()) - started;
@@ -234,7 +91,7 @@ for (const size of SIZES) {
       const browserRows = await page.locator('[data-testid="resource-rows"] [data-row]').count();
       const browserLat = await latency(page, api, size, 1000, 9_000_000, 'resources');
       expect(api.watchRequests('pods').length, 'the browser reused the pods watch').toBe(watchesBefore);
-      const overviewFull = await whenText(page, 'overview-pods', new RegExp(`^${size}/${size} ready`));
+      const overviewFull = await whenText(page, '[data-testid="overview-pods"]', new RegExp(`^${size}/${size} ready`));
       started = Date.now();
       await page.goto(`${homeport.origin}/#overview`);
       const overviewMs = (await overviewFull()) - started;
