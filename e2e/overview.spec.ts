@@ -1,7 +1,8 @@
 /**
  * All clusters at a glance, in web mode: the sandbox, a kubeconfig context whose server refuses
  * connections, and the test Docker engine (a one-node swarm) as the endpoint from $DOCKER_HOST.
- * A pod made to crash-loop in the sandbox raises an in-app notification.
+ * A pod made to crash-loop in the sandbox raises an in-app notification. With a cluster and an
+ * endpoint to show, every screen opens from the sidebar, its code fetched when first opened.
  */
 import { expect, test } from '@playwright/test';
 import { execFile } from 'node:child_process';
@@ -12,6 +13,7 @@ import { promisify } from 'node:util';
 import { startHomeport, type HomeportServer } from './env/homeport-server';
 import { writeKubeconfig } from './env/kubeconfigs';
 import { kubectl } from './env/kubectl';
+import { MainNav } from './pages/main-nav';
 import { OverviewPage } from './pages/overview-page';
 
 const SANDBOX = 'homeport-sandbox';
@@ -80,6 +82,44 @@ test('the overview shows every context and endpoint; the dead one is unreachable
   await expect(engine.getByTestId('overview-version')).toHaveText(/^\d+\.\d+/);
   await expect(engine.getByTestId('overview-nodes')).toHaveText('1/1 ready');
   await expect(engine.getByTestId('overview-tasks')).toContainText('ready');
+});
+
+test('every screen opens from the sidebar; only the first screen loads with the page', async ({ page }) => {
+  const scripts: string[] = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+  });
+  const screenChunks = () => scripts.filter((p) => /\/assets\/[A-Za-z]+Screen-[^/]+\.js$/.test(p));
+  const nav = new MainNav(page);
+  await page.goto(homeport.url);
+  await expect(nav.heading('Connections')).toBeVisible();
+  // Connections, the first screen, comes with the page; no other screen's code does.
+  expect(screenChunks()).toEqual([]);
+
+  const labels = await nav.links().allTextContents();
+  expect(labels.length).toBeGreaterThan(10);
+  for (const label of labels.filter((l) => l !== 'Connections')) {
+    await nav.open(label);
+    expect(
+      screenChunks().some((p) => p.includes(`/${label}Screen-`)),
+      `${label} screen's code fetched`,
+    ).toBe(true);
+  }
+  await nav.open('Connections');
+  await expect(page.getByTestId('screen-loading')).toHaveCount(0);
+});
+
+test('a screen whose code cannot be fetched says so in its place; the sidebar still works', async ({ page }) => {
+  // As when `homeport serve` was upgraded or stopped after the page was opened.
+  await page.route('**/assets/BackupsScreen-*.js', (r) => r.abort());
+  const nav = new MainNav(page);
+  await page.goto(homeport.url);
+  await expect(nav.heading('Connections')).toBeVisible();
+  await nav.link('Backups').click();
+  await expect(page.getByTestId('screen-error')).toContainText('This screen could not be shown');
+  await expect(page.getByTestId('screen-error')).toContainText('Reload the page');
+  await nav.open('Storage');
+  await expect(page.getByTestId('screen-error')).toHaveCount(0);
 });
 
 test('a pod that starts crash-looping in the sandbox raises an in-app notification, listed under the bell', async ({

@@ -1,28 +1,28 @@
 import { useQuery } from '@tanstack/react-query';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { ContextPicker } from './components/ContextPicker';
-import { BackupsScreen } from './features/backups/BackupsScreen';
+import { ScreenBoundary, ScreenLoading } from './components/ScreenLoader';
 import { ConnectionsScreen } from './features/connections/ConnectionsScreen';
-import { DeployScreen } from './features/deploy/DeployScreen';
-import { LeadersScreen } from './features/leaders/LeadersScreen';
 import { NotificationArea } from './features/overview/NotificationArea';
-import { OverviewScreen } from './features/overview/OverviewScreen';
-import { ReadinessScreen } from './features/readiness/ReadinessScreen';
-import { StorageScreen } from './features/storage/StorageScreen';
-import { SwarmScreen } from './features/swarm/SwarmScreen';
-import { PodsScreen } from './features/workloads/PodsScreen';
 import { ActiveContextProvider } from './lib/active-context';
 import { ActiveTargetProvider } from './lib/active-target';
 import { invoke } from './lib/api-client';
 import { useHashRoute, type Route } from './lib/use-hash-route';
 
-// The charts library is large: the Metrics screen loads when first opened; so does the resource browser.
-const MetricsScreen = lazy(() =>
-  import('./features/metrics/MetricsScreen').then((m) => ({ default: m.MetricsScreen })),
-);
-const ResourcesScreen = lazy(() =>
-  import('./features/resources/ResourcesScreen').then((m) => ({ default: m.ResourcesScreen })),
-);
+// Start fast: only the first screen (Connections, the default route) and the sidebar load with the
+// page; every other screen's code is fetched when it is first opened (Metrics brings the charts library).
+const screen = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(() => load().then((m) => ({ default: m[name] })));
+const OverviewScreen = screen(() => import('./features/overview/OverviewScreen'), 'OverviewScreen');
+const PodsScreen = screen(() => import('./features/workloads/PodsScreen'), 'PodsScreen');
+const SwarmScreen = screen(() => import('./features/swarm/SwarmScreen'), 'SwarmScreen');
+const LeadersScreen = screen(() => import('./features/leaders/LeadersScreen'), 'LeadersScreen');
+const StorageScreen = screen(() => import('./features/storage/StorageScreen'), 'StorageScreen');
+const DeployScreen = screen(() => import('./features/deploy/DeployScreen'), 'DeployScreen');
+const ReadinessScreen = screen(() => import('./features/readiness/ReadinessScreen'), 'ReadinessScreen');
+const BackupsScreen = screen(() => import('./features/backups/BackupsScreen'), 'BackupsScreen');
+const MetricsScreen = screen(() => import('./features/metrics/MetricsScreen'), 'MetricsScreen');
+const ResourcesScreen = screen(() => import('./features/resources/ResourcesScreen'), 'ResourcesScreen');
 
 const nav: { route: Route; label: string }[] = [
   { route: 'overview', label: 'Overview' },
@@ -69,26 +69,22 @@ export function App() {
                 {info.error.message}
               </div>
             ) : null}
-            {route === 'overview' ? <OverviewScreen /> : null}
-            {route === 'connections' ? <ConnectionsScreen /> : null}
-            {route === 'pods' ? <PodsScreen /> : null}
-            {route === 'swarm' ? <SwarmScreen /> : null}
-            {route === 'leaders' ? <LeadersScreen /> : null}
-            {route === 'storage' ? <StorageScreen /> : null}
-            {route === 'deploy' ? <DeployScreen /> : null}
-            {route === 'readiness' ? <ReadinessScreen /> : null}
-            {route === 'backups' ? <BackupsScreen /> : null}
-            {/* Resource browser. */}
-            {route === 'resources' ? (
-              <Suspense fallback={<p className="muted">Loading…</p>}>
-                <ResourcesScreen />
+            <ScreenBoundary key={route}>
+              <Suspense fallback={<ScreenLoading />}>
+                {route === 'overview' ? <OverviewScreen /> : null}
+                {route === 'connections' ? <ConnectionsScreen /> : null}
+                {route === 'pods' ? <PodsScreen /> : null}
+                {route === 'swarm' ? <SwarmScreen /> : null}
+                {route === 'leaders' ? <LeadersScreen /> : null}
+                {route === 'storage' ? <StorageScreen /> : null}
+                {route === 'deploy' ? <DeployScreen /> : null}
+                {route === 'readiness' ? <ReadinessScreen /> : null}
+                {route === 'backups' ? <BackupsScreen /> : null}
+                {/* Resource browser. */}
+                {route === 'resources' ? <ResourcesScreen /> : null}
+                {route === 'metrics' ? <MetricsScreen /> : null}
               </Suspense>
-            ) : null}
-            {route === 'metrics' ? (
-              <Suspense fallback={<p className="muted">Loading…</p>}>
-                <MetricsScreen />
-              </Suspense>
-            ) : null}
+            </ScreenBoundary>
           </main>
         </div>
       </ActiveTargetProvider>
