@@ -105,7 +105,9 @@ export function createOverviewMonitor(sources: OverviewSources, options: Overvie
   }
 
   function changed() {
-    if (emitTimer || users === 0) return;
+    // Only notifications listening (every window does): the pods are kept current, but no
+    // snapshot is counted over all of them until an overview listener asks for one.
+    if (emitTimer || sinks.size === 0) return;
     emitTimer = setTimeout(() => {
       emitTimer = undefined;
       if (!listed) return;
