@@ -35,7 +35,11 @@ test.beforeAll(async () => {
   for (let i = 0; i < POD_COUNT; i++) api.putQuietly('pods', withRestarts(podName(i), 0));
   const dir = mkdtempSync(join(tmpdir(), 'homeport-bench-'));
   const kubeconfig = writeBenchKubeconfig(join(dir, 'kubeconfig'), [{ name: 'bench', url: api.url, token: 'bench' }]);
-  homeport = await startHomeport({ env: { KUBECONFIG: kubeconfig } });
+  // HOMEPORT_BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of `homeport serve` over the whole run, to
+  // see what the main process spends its time on (open it in Chrome DevTools' Performance panel).
+  const profileDir = process.env.HOMEPORT_BENCH_CPU_PROFILE;
+  const profile = profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {};
+  homeport = await startHomeport({ env: { KUBECONFIG: kubeconfig, ...profile } });
 });
 
 test.afterAll(async () => {
