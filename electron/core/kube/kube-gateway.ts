@@ -282,7 +282,11 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
       };
       const armIdle = () => {
         if (!opts.idleTimeoutMs) return;
-        clearTimeout(idle);
+        // A watch re-arms on every chunk: restarting the one timer costs less than a new one.
+        if (idle) {
+          idle.refresh();
+          return;
+        }
         idle = setTimeout(
           () =>
             done(

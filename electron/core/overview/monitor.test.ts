@@ -134,6 +134,30 @@ describe('overview monitor', () => {
     expect(monitor.watching).toBe(0);
   });
 
+  it('with only notifications listening, pod changes are kept but no overview is counted until one is asked for', async () => {
+    const { sources, podSinks } = fakeSources({ contexts: async () => [{ name: 'home', simulated: false }] });
+    // Every overview snapshot is stamped with now(); healthy pods ask nothing of the clock.
+    const now = vi.fn(() => Date.now());
+    const monitor = createOverviewMonitor(sources, { timeoutMs: 1000, batchMs: 1, now });
+    const stop = monitor.subscribeNotifications(() => {});
+    await vi.waitFor(() => expect(podSinks.get('home')).toBeDefined());
+    const sink = podSinks.get('home');
+    sink?.({ type: 'reset', items: [pod('a')] });
+    sink?.({ type: 'status', status: { state: 'live' } });
+    await new Promise((r) => setTimeout(r, 20));
+    const calls = now.mock.calls.length;
+    for (let i = 0; i < 20; i++) {
+      sink?.({ type: 'upsert', items: [pod(`p${i}`)] });
+      await new Promise((r) => setTimeout(r, 3));
+    }
+    expect(now.mock.calls.length).toBe(calls);
+    // The Overview opened later counts every pod the watch brought meanwhile.
+    const { overview, stop: close } = await until(monitor, () => true);
+    expect(overview.targets.find((t) => t.name === 'home')?.pods).toEqual({ ready: 21, total: 21, live: true });
+    close();
+    stop();
+  });
+
   it('a stack that turns failed between two checks is notified', async () => {
     let state: 'healthy' | 'failed' = 'healthy';
     const { sources } = fakeSources({

@@ -123,7 +123,8 @@ export function createOverviewMonitor(sources: OverviewSources, options: Overvie
   }
 
   function changed() {
-    // Only the overview screen takes snapshots; notifications need none.
+    // Only notifications listening (every window does): the pods are kept current (their counts
+    // follow each change), but no snapshot is made until an overview listener asks for one.
     if (emitTimer || sinks.size === 0) return;
     emitTimer = setTimeout(() => {
       emitTimer = undefined;

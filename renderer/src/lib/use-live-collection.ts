@@ -3,6 +3,7 @@ import type { Topic, TopicEvent, TopicParams } from '@shared/contract';
 import { applyDeltas, type KeyedDelta } from '@shared/deltas';
 import type { WatchStatus } from '@shared/kube-schemas';
 import { subscribe } from './api-client';
+import { everyWhileVisible, publishWhenVisible } from './page-visibility';
 
 export interface LiveCollection<S> {
   items: ReadonlyMap<string, S>;
@@ -19,8 +20,9 @@ const EMPTY = new Map<string, never>();
 
 /**
  * Holds a live keyed collection fed by a delta topic. Deltas are applied to one map per
- * subscription; React re-renders once per batch, not once per object. `store` shapes what is
- * kept per key from the incoming item and what was kept before.
+ * subscription; React re-renders once per batch, not once per object, and not at all while the
+ * page is hidden (the map stays current; it is published once when the page is visible again).
+ * `store` shapes what is kept per key from the incoming item and what was kept before.
  */
 export function useLiveCollection<T extends Topic, I, S = I>(
   topic: T,
@@ -36,8 +38,10 @@ export function useLiveCollection<T extends Topic, I, S = I>(
     const map = new Map<string, S>();
     let status: WatchStatus = { state: 'syncing' };
     let version = 0;
-    const publish = () => setState({ key: paramsKey, items: map, version: ++version, status });
-    return subscribe(
+    const { changed: publish, stop: stopPublishing } = publishWhenVisible(() =>
+      setState({ key: paramsKey, items: map, version: ++version, status }),
+    );
+    const unsubscribe = subscribe(
       topic,
       JSON.parse(paramsKey.slice(topic.length + 1)) as TopicParams<T>,
       (events: TopicEvent<T>[]) => {
@@ -53,6 +57,10 @@ export function useLiveCollection<T extends Topic, I, S = I>(
         publish();
       },
     );
+    return () => {
+      unsubscribe();
+      stopPublishing();
+    };
     // keyOf and store are module-level functions in every caller; the subscription depends on params only.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [topic, paramsKey]);
@@ -61,12 +69,9 @@ export function useLiveCollection<T extends Topic, I, S = I>(
   return state;
 }
 
-/** A clock that ticks every `ms`, for ages and "renewed 3s ago". */
+/** A clock that ticks every `ms` while the page is visible, for ages and "renewed 3s ago". */
 export function useNow(ms = 1000): number {
   const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(timer);
-  }, [ms]);
+  useEffect(() => everyWhileVisible(ms, () => setNow(Date.now())), [ms]);
   return now;
 }
