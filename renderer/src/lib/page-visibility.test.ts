@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { everyWhileVisible, publishWhenVisible, type PageVisibility } from './page-visibility';
+import { everyWhileVisible, publishWhenVisible, subscribedWhileVisible, type PageVisibility } from './page-visibility';
 
 /** A page whose visibility the test sets, firing `visibilitychange` as a browser does. */
 function fakePage() {
@@ -112,5 +112,59 @@ describe('a clock on a hidden page', () => {
     everyWhileVisible(1000, tick, page);
     vi.advanceTimersByTime(5000);
     expect(tick).not.toHaveBeenCalled();
+  });
+});
+
+describe('a live subscription on a page hidden for a while', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('stays open through a short look away, closes after the grace, and opens anew when shown', () => {
+    vi.useFakeTimers();
+    const page = fakePage();
+    const log: string[] = [];
+    let opened = 0;
+    const open = () => {
+      const n = ++opened;
+      log.push(`open ${n}`);
+      return () => log.push(`close ${n}`);
+    };
+    const stop = subscribedWhileVisible(open, 10_000, page);
+    expect(log).toEqual(['open 1']);
+
+    page.set('hidden');
+    vi.advanceTimersByTime(9_000);
+    page.set('visible');
+    vi.advanceTimersByTime(60_000);
+    expect(log).toEqual(['open 1']);
+
+    page.set('hidden');
+    vi.advanceTimersByTime(10_000);
+    expect(log).toEqual(['open 1', 'close 1']);
+    vi.advanceTimersByTime(300_000);
+    page.set('visible');
+    expect(log).toEqual(['open 1', 'close 1', 'open 2']);
+
+    stop();
+    expect(log).toEqual(['open 1', 'close 1', 'open 2', 'close 2']);
+    expect(page.listeners).toBe(0);
+  });
+
+  it('closed for good while hidden stays closed', () => {
+    vi.useFakeTimers();
+    const page = fakePage();
+    const log: string[] = [];
+    const stop = subscribedWhileVisible(
+      () => {
+        log.push('open');
+        return () => log.push('close');
+      },
+      10_000,
+      page,
+    );
+    page.set('hidden');
+    vi.advanceTimersByTime(20_000);
+    stop();
+    page.set('visible');
+    expect(log).toEqual(['open', 'close']);
   });
 });

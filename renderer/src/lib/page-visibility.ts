@@ -67,3 +67,39 @@ export function everyWhileVisible(ms: number, tick: () => void, page: PageVisibi
     page.removeEventListener('visibilitychange', onVisibility);
   };
 }
+
+/**
+ * Keeps a subscription open while the page is seen: hidden for longer than `graceMs` (a window
+ * minimised, a tab in the background), it is closed, so nothing is sent to a page nobody looks
+ * at; visible again, it is opened anew and starts with the current state. A short look away
+ * (switching tabs for a moment) keeps it. Returns how to close it for good.
+ */
+export function subscribedWhileVisible(
+  open: () => () => void,
+  graceMs: number,
+  page: PageVisibility = document,
+): () => void {
+  let close: (() => void) | undefined = open();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onVisibility = () => {
+    if (page.visibilityState === 'hidden') {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        close?.();
+        close = undefined;
+      }, graceMs);
+      return;
+    }
+    clearTimeout(timer);
+    timer = undefined;
+    close ??= open();
+  };
+  page.addEventListener('visibilitychange', onVisibility);
+  if (page.visibilityState === 'hidden') onVisibility();
+  return () => {
+    clearTimeout(timer);
+    close?.();
+    close = undefined;
+    page.removeEventListener('visibilitychange', onVisibility);
+  };
+}
