@@ -3,13 +3,9 @@ import { errorMessage, HomeportError } from '../errors';
 import { backoffDelay } from './backoff';
 import { clusterOf, KubeAbortError, type KubeGateway, KubeRequestError } from './kube-gateway';
 import type { KubeObject, WatchEvent } from './kube-stream';
+import { createLiveStore, type Delta } from './live-store';
 
-/** A delta of any keyed collection; the shape of PodDelta and LeaseDelta. */
-export type Delta<T> =
-  | { type: 'reset'; items: T[] }
-  | { type: 'upsert'; items: T[] }
-  | { type: 'delete'; keys: string[] }
-  | { type: 'status'; status: WatchStatus };
+export type { Delta } from './live-store';
 
 export interface SpecTools<T> {
   gateway: KubeGateway;
@@ -66,117 +62,27 @@ const keyOf = (obj: KubeObject) => `${obj.metadata?.namespace ?? ''}/${obj.metad
  * Keeps only summaries; each event costs O(1), only a relist costs O(n).
  */
 export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Promise<KubeGateway>, tuning: WatchTuning) {
-  const sinks = new Set<(delta: Delta<T>) => void>();
-  let items = new Map<string, T>();
-  let synced = false;
-  let status: WatchStatus = { state: 'syncing' };
-  const pending = new Map<string, T | null>();
-  let pendingReset = false;
-  let pendingStatus = false;
-  let flushTimer: NodeJS.Timeout | undefined;
   const stopper = new AbortController();
+  const store = createLiveStore<T>(tuning.batchMs, () => stopper.signal.aborted);
   let gateway: KubeGateway | undefined;
   /** Watch requests made, for tests and diagnostics. */
   let watchCount = 0;
 
-  /**
-   * While the first list comes in, pages are sent a few times a second rather than every batch:
-   * the screen fills as fast, with far fewer messages and renders; the last page goes at once.
-   */
-  const listingBatchMs = Math.max(tuning.batchMs, 200);
-  let flushDue = 0;
-  function schedule(delay = synced ? tuning.batchMs : listingBatchMs) {
-    if (stopper.signal.aborted) return;
-    const due = Date.now() + delay;
-    if (flushTimer && flushDue <= due) return;
-    clearTimeout(flushTimer);
-    flushDue = due;
-    flushTimer = setTimeout(flush, delay);
-  }
-
-  function flush() {
-    flushTimer = undefined;
-    const out: Delta<T>[] = [];
-    if (pendingReset) out.push({ type: 'reset', items: [...items.values()] });
-    else if (pending.size) {
-      const upserts: T[] = [];
-      const deletes: string[] = [];
-      for (const [key, item] of pending) {
-        if (item === null) deletes.push(key);
-        else upserts.push(item);
-      }
-      if (upserts.length) out.push({ type: 'upsert', items: upserts });
-      if (deletes.length) out.push({ type: 'delete', keys: deletes });
-    }
-    if (pendingStatus) out.push({ type: 'status', status });
-    pending.clear();
-    pendingReset = false;
-    pendingStatus = false;
-    for (const sink of sinks) {
-      for (const delta of out) {
-        // One broken subscriber (a closed socket) must not stop the others or crash the timer.
-        try {
-          sink(delta);
-        } catch {
-          break;
-        }
-      }
-    }
-  }
-
   function setStatus(next: WatchStatus) {
     // Back to work: a retry asked for earlier has happened.
     if (next.state === 'live') retryPending = false;
-    if (next.state === status.state && next.message === status.message) return;
-    status = next;
-    pendingStatus = true;
-    // A change of state goes out within a batch, even while a list is coming in.
-    schedule(tuning.batchMs);
+    store.setStatus(next);
   }
 
-  function upsert(key: string, item: T) {
-    items.set(key, item);
-    if (!pendingReset) pending.set(key, item);
-    schedule();
-  }
-
-  function remove(key: string) {
-    if (!items.delete(key)) return;
-    if (!pendingReset) pending.set(key, null);
-    schedule();
-  }
-
-  /**
-   * One page of a list. The first list shows its pages as they arrive (the first replaces what
-   * there was, the others add to it), so a large cluster fills the screen while it is listed; a
-   * relist gathers every page first and replaces the items at once, so rows never blink out.
-   */
+  /** One page of a list: the first list shows its pages as they arrive; a relist gathers them. */
   function listPage(objects: KubeObject[], into: Map<string, T>, opts: { first: boolean; shown: boolean }) {
-    if (opts.shown && opts.first) {
-      items = into;
-      pending.clear();
-      pendingReset = true;
-      schedule();
-    }
+    if (opts.shown && opts.first) store.replaceAll(into);
     for (const obj of objects) {
       const key = keyOf(obj);
       const item = spec.summarize(obj);
-      if (opts.shown) upsert(key, item);
+      if (opts.shown) store.upsert(key, item);
       else into.set(key, item);
     }
-  }
-
-  function listed(into: Map<string, T>, shown: boolean) {
-    synced = true;
-    if (shown) {
-      clearTimeout(flushTimer);
-      flush();
-      return;
-    }
-    items = into;
-    pending.clear();
-    pendingReset = true;
-    schedule();
   }
 
   function onEvent(event: WatchEvent, track: (rv: string) => void) {
@@ -184,10 +90,10 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
     switch (event.type) {
       case 'ADDED':
       case 'MODIFIED':
-        upsert(keyOf(event.object), spec.summarize(event.object));
+        store.upsert(keyOf(event.object), spec.summarize(event.object));
         break;
       case 'DELETED':
-        remove(keyOf(event.object));
+        store.remove(keyOf(event.object));
         break;
       case 'BOOKMARK':
         break;
@@ -265,9 +171,9 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
         }
         if (clusterOf(gateway) !== listedFrom) needList = true;
         if (needList) {
-          if (!synced || status.state !== 'live') setStatus({ state: 'syncing' });
+          if (!store.synced || store.status.state !== 'live') setStatus({ state: 'syncing' });
           const into = new Map<string, T>();
-          const shown = !synced;
+          const shown = !store.synced;
           let first = true;
           const list = await gateway.listAll<KubeObject>(spec.path, {
             signal,
@@ -277,7 +183,7 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
               first = false;
             },
           });
-          listed(into, shown);
+          store.listed(into, shown);
           rv = list.resourceVersion;
           listedFrom = clusterOf(gateway);
           needList = false;
@@ -362,35 +268,26 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
 
   const backoffOpts = () => ({ baseMs: tuning.backoffBaseMs, maxMs: tuning.backoffMaxMs, random: tuning.random });
 
-  function update(key: string, next: (item: T) => T) {
-    const item = items.get(key);
-    if (item !== undefined) upsert(key, next(item));
-  }
+  const update = (key: string, next: (item: T) => T) => store.update(key, next);
 
   let running = true;
   void run();
 
   function restart() {
     running = true;
-    status = { state: 'syncing' };
-    pendingStatus = true;
-    schedule();
+    store.restarting();
     void run();
   }
 
   return {
     /** Adds a subscriber; it hears the current items and status at once, then deltas. */
     subscribe(sink: (delta: Delta<T>) => void): () => void {
-      sinks.add(sink);
       // A failed watch (say, credentials not allowed yet) gets a fresh try when someone new looks.
       if (!running && !stopper.signal.aborted) restart();
-      // While the first list comes in, a newcomer gets the pages so far, then the rest as upserts.
-      if (synced || items.size > 0) sink({ type: 'reset', items: [...items.values()] });
-      sink({ type: 'status', status });
-      return () => sinks.delete(sink);
+      return store.subscribe(sink);
     },
     get size() {
-      return sinks.size;
+      return store.size;
     },
     /**
      * The context's settings may have changed (the kubeconfig was edited): a watch that lost its
@@ -398,9 +295,9 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
      * kubeconfig as it is; a failed one starts again. A live or still-syncing watch carries on.
      */
     retryNow() {
-      if (stopper.signal.aborted || sinks.size === 0) return;
+      if (stopper.signal.aborted || store.size === 0) return;
       if (!running) return restart();
-      if (status.state !== 'reconnecting') return;
+      if (store.status.state !== 'reconnecting') return;
       retryPending = true;
       gateway?.close();
       gateway = undefined;
@@ -411,9 +308,7 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
     },
     stop() {
       stopper.abort();
-      clearTimeout(flushTimer);
-      flushTimer = undefined;
-      sinks.clear();
+      store.stop();
       gateway?.close();
     },
   };

@@ -1,0 +1,140 @@
+import type { WatchStatus } from '@shared/kube-schemas';
+
+/** A delta of any keyed collection; the shape of PodDelta and LeaseDelta. */
+export type Delta<T> =
+  | { type: 'reset'; items: T[] }
+  | { type: 'upsert'; items: T[] }
+  | { type: 'delete'; keys: string[] }
+  | { type: 'status'; status: WatchStatus };
+
+/**
+ * The items of one list+watch and its subscribers: changes are gathered and sent as one batch of
+ * deltas per `batchMs`. While the first list comes in, its pages go out a few times a second
+ * rather than every batch (the screen fills as fast, with far fewer messages and renders), and the
+ * last page goes at once.
+ */
+export function createLiveStore<T>(batchMs: number, stopped: () => boolean) {
+  const sinks = new Set<(delta: Delta<T>) => void>();
+  let items = new Map<string, T>();
+  let synced = false;
+  let status: WatchStatus = { state: 'syncing' };
+  const pending = new Map<string, T | null>();
+  let pendingReset = false;
+  let pendingStatus = false;
+  let flushTimer: NodeJS.Timeout | undefined;
+  let flushDue = 0;
+  const listingBatchMs = Math.max(batchMs, 200);
+
+  function schedule(delay = synced ? batchMs : listingBatchMs) {
+    if (stopped()) return;
+    const due = Date.now() + delay;
+    if (flushTimer && flushDue <= due) return;
+    clearTimeout(flushTimer);
+    flushDue = due;
+    flushTimer = setTimeout(flush, delay);
+  }
+
+  function flush() {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const out: Delta<T>[] = [];
+    if (pendingReset) out.push({ type: 'reset', items: [...items.values()] });
+    else if (pending.size) {
+      const upserts: T[] = [];
+      const deletes: string[] = [];
+      for (const [key, item] of pending) {
+        if (item === null) deletes.push(key);
+        else upserts.push(item);
+      }
+      if (upserts.length) out.push({ type: 'upsert', items: upserts });
+      if (deletes.length) out.push({ type: 'delete', keys: deletes });
+    }
+    if (pendingStatus) out.push({ type: 'status', status });
+    pending.clear();
+    pendingReset = false;
+    pendingStatus = false;
+    for (const sink of sinks) {
+      for (const delta of out) {
+        // One broken subscriber (a closed socket) must not stop the others or crash the timer.
+        try {
+          sink(delta);
+        } catch {
+          break;
+        }
+      }
+    }
+  }
+
+  function upsert(key: string, item: T) {
+    items.set(key, item);
+    if (!pendingReset) pending.set(key, item);
+    schedule();
+  }
+
+  /** Everything is replaced by `next` (which further upserts fill): sent as one reset. */
+  function replaceAll(next: Map<string, T>) {
+    items = next;
+    pending.clear();
+    pendingReset = true;
+    schedule();
+  }
+
+  return {
+    get synced() {
+      return synced;
+    },
+    get status() {
+      return status;
+    },
+    get size() {
+      return sinks.size;
+    },
+    upsert,
+    replaceAll,
+    remove(key: string) {
+      if (!items.delete(key)) return;
+      if (!pendingReset) pending.set(key, null);
+      schedule();
+    },
+    /** Rewrites a stored item (e.g. once a pod's Deployment is known) and sends it as an upsert. */
+    update(key: string, next: (item: T) => T) {
+      const item = items.get(key);
+      if (item !== undefined) upsert(key, next(item));
+    },
+    setStatus(next: WatchStatus) {
+      if (next.state === status.state && next.message === status.message) return;
+      status = next;
+      pendingStatus = true;
+      // A change of state goes out within a batch, even while a list is coming in.
+      schedule(batchMs);
+    },
+    /**
+     * A list has ended. Shown page by page (the first list), what is left goes out at once; else
+     * the gathered items replace the old in one reset, so rows never blink out during a relist.
+     */
+    listed(into: Map<string, T>, shown: boolean) {
+      synced = true;
+      if (shown) flush();
+      else replaceAll(into);
+    },
+    /** The watch starts again after it failed: subscribers hear it is syncing. */
+    restarting() {
+      status = { state: 'syncing' };
+      pendingStatus = true;
+      schedule();
+    },
+    /** Adds a subscriber; it hears the current items and status at once, then deltas. */
+    subscribe(sink: (delta: Delta<T>) => void): () => void {
+      sinks.add(sink);
+      // While the first list comes in, a newcomer gets the pages so far, then the rest as upserts.
+      if (synced || items.size > 0) sink({ type: 'reset', items: [...items.values()] });
+      sink({ type: 'status', status });
+      return () => sinks.delete(sink);
+    },
+    stop() {
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+      sinks.clear();
+    },
+  };
+}
