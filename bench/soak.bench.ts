@@ -78,7 +78,7 @@ test(`soak: ${PODS} pods at ${RATE} events/s for ${MINUTES} minutes`, async ({ p
 
     // The table still matches the cluster after all the churn: the last change is shown.
     await page.goto(`${homeport.origin}/#pods`);
-    const last = `${podName(0)}`;
+    const last = podName(0);
     server.put('pods', withRestarts(last, 7_777_777));
     await expect(page.locator(`[data-pod="bench/${last}"]`)).toContainText('7777777', { timeout: 10_000 });
 

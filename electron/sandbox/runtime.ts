@@ -14,13 +14,22 @@ export const PODS = R('pods');
 export const NODES = R('nodes');
 
 /** exec and port-forward into a pod: only a runtime whose pods are real processes has them. */
+export interface ExecTarget {
+  containerId: string;
+  /**
+   * The refusal, in the pod's words, for a container that stopped between the check and the
+   * exec (a crash-looping one runs for a moment); resolves once the kubelet has seen the exit.
+   */
+  stopped?: () => Promise<Error>;
+}
+
 export interface PodStreams {
   /**
    * The container `exec` runs in (the only one when `container` is null); throws ApiError when the
    * pod or container does not exist or is not running, before any upgrade is answered.
    */
-  execTarget(namespace: string, pod: string, container: string | null): { containerId: string };
-  exec(target: { containerId: string }, opts: ExecOptions): Promise<ExecProcess>;
+  execTarget(namespace: string, pod: string, container: string | null): ExecTarget;
+  exec(target: ExecTarget, opts: ExecOptions): Promise<ExecProcess>;
   /** Checks the pod can take port-forward connections; throws ApiError like execTarget. */
   forwardTarget(namespace: string, pod: string): { uid: string };
   /** A connection to `port` of the pod; rejects with the kubelet's words when nothing listens. */

@@ -24,7 +24,6 @@ export function createPodStreams(engine: RuntimeEngine, find: FindPod): PodStrea
     return { pod, runs: worker?.containers ?? [], uid: worker?.uid ?? pod.metadata.uid ?? '' };
   }
 
-  const execTargets = new WeakMap<object, { run: Run; container: string; pod: string }>();
   const notRunning = (r: Run | undefined, container: string, pod: string) =>
     bad(
       `container "${container}" in pod "${pod}" is not running${r ? ` (${r.state === 'waiting' ? r.waiting.reason : r.state})` : ''}: wait until kubectl get pod ${pod} shows it Running`,
@@ -36,20 +35,20 @@ export function createPodStreams(engine: RuntimeEngine, find: FindPod): PodStrea
       const names = ((pod.spec?.containers as { name: string }[] | undefined) ?? []).map((c) => c.name);
       const { name: chosen, run } = containerOf(pod, runs, names, container);
       if (!run || run.state !== 'running') throw notRunning(run, chosen, name);
-      const target = { containerId: run.attempts[run.attempts.length - 1] as string };
-      execTargets.set(target, { run, container: chosen, pod: name });
-      return target;
+      return {
+        containerId: run.attempts[run.attempts.length - 1] as string,
+        async stopped() {
+          for (let i = 0; i < 40 && run.state !== 'waiting'; i++) await new Promise((r) => setTimeout(r, 50));
+          return notRunning(run, chosen, name);
+        },
+      };
     },
     async exec(target, opts) {
       try {
         return await startExec(engine, target.containerId, opts);
       } catch (err) {
-        // The container exited between the check and the engine's exec (a crash-looping one runs
-        // for a moment): said in the pod's words once the kubelet has seen the exit.
-        const of = execTargets.get(target);
-        if (!of || !/is not running/.test(String(err))) throw err;
-        for (let i = 0; i < 40 && of.run.state !== 'waiting'; i++) await new Promise((r) => setTimeout(r, 50));
-        throw new Error(notRunning(of.run, of.container, of.pod).message, { cause: err });
+        if (!target.stopped || !/is not running/.test(String(err))) throw err;
+        throw new Error((await target.stopped()).message, { cause: err });
       }
     },
     forwardTarget(namespace, name) {
