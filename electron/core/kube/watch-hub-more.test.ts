@@ -67,6 +67,8 @@ describe('more recovery', () => {
     const second = createView<PodSummary>();
     service.subscribePods({ context: 'c' }, second.emit);
     await waitFor(() => matches(first) && matches(second), 'both views live');
+    // 'live' is reported once listed; the watch request follows it.
+    await waitFor(() => server.openWatches === 1, 'the watch to open after the list');
     expect(server.watchRequests('pods')).toHaveLength(1);
   });
 

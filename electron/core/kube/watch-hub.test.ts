@@ -76,6 +76,8 @@ describe('list and watch', () => {
     const second = createView<PodSummary>();
     const stopFirst = service.subscribePods({ context: 'c', namespace: 'media' }, first.emit);
     await live(first, 'media');
+    // 'live' is reported once listed; the watch request follows it.
+    await waitFor(() => server.openWatches === 1, 'the watch to open after the list');
     const stopSecond = service.subscribePods({ context: 'c', namespace: 'media' }, second.emit);
     // The newcomer gets the current rows and status at once, without a new request.
     expect(second.deltas.slice(0, 2).map((d) => d.type)).toEqual(['reset', 'status']);

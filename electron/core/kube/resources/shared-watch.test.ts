@@ -92,6 +92,8 @@ describe('one watch of pods for the Pods screen and the resource browser', () =>
     resources.subscribe(podsParams(), a.emit);
     kube.subscribePods({ context: 'c', namespace: 'media' }, b.emit);
     await waitFor(() => a.items.size === 1 && b.items.size === 1, 'both views to hold the pod');
+    // Each watch starts only after its own list, so wait for both before counting.
+    await waitFor(() => server.watchRequests('pods').length >= 2, 'a watch for each namespace scope');
     expect(server.watchRequests('pods')).toHaveLength(2);
     expect(kube.activeWatches).toBe(2);
   });
