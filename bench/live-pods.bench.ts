@@ -2,7 +2,8 @@
  * The live pods curve: for 5k, 20k, 50k and 100k pods on the benchmark's own API server, the raw
  * paged list of that server in Node (the floor) against Homeport in web mode (Chromium): open the
  * Pods screen → full table, the resource browser's Pods → full table, the overview's pod count,
- * event → DOM latency at 200 and 1,000 events/s, main-process and renderer memory, DOM rows.
+ * event → DOM latency at 200 and 1,000 events/s, main-process memory right after the events and
+ * settled 15 s later, renderer memory, DOM rows.
  * Prints one table with the ratios to the floor. HOMEPORT_BENCH_SIZES=5000,20000 picks sizes;
  * HOMEPORT_BENCH_PROFILE=DIR saves CPU profiles of Homeport's main process and of the renderer's
  * cold load for each size.
@@ -28,6 +29,8 @@ import { percentile, printTable, rssMb, writeBenchKubeconfig } from './lib/measu
 
 const SIZES = (process.env.HOMEPORT_BENCH_SIZES ?? '5000,20000,50000,100000').split(',').map(Number);
 const RATES = [200, 1000];
+/** How long the main process is left without events before its settled memory is read. */
+const SETTLE_MS = 15_000;
 
 const profile = process.env.HOMEPORT_BENCH_PROFILE;
 const rows: Record<string, string>[] = [];
@@ -35,7 +38,7 @@ const ratio = (ms: number, floor: number) => `${ms} ms (${(ms / floor).toFixed(2
 
 for (const size of SIZES) {
   test(`live pods at ${size} pods`, async ({ page }) => {
-    test.setTimeout(60_000 + size * 6);
+    test.setTimeout(60_000 + SETTLE_MS + size * 6);
     let api: FakeServer | undefined;
     let homeport: HomeportServer | undefined;
     try {
@@ -96,6 +99,11 @@ for (const size of SIZES) {
       await page.goto(`${homeport.origin}/#overview`);
       const overviewMs = (await overviewFull()) - started;
       const rssAfter = rssMb(homeport.pid) ?? NaN;
+      // Right after the event bursts V8 still holds the young generation it grew for them; a few
+      // seconds without events lets its memory reducer give that back. What stays is what holding
+      // this many live pods costs (the watch and the overview stay open meanwhile).
+      await page.waitForTimeout(SETTLE_MS);
+      const rssSettled = rssMb(homeport.pid) ?? NaN;
 
       rows.push({
         pods: String(size),
@@ -107,7 +115,7 @@ for (const size of SIZES) {
         'Resources event → DOM p50/p95 @1000/s': `${browserLat.p50}/${browserLat.p95} ms`,
         'Overview pods (warm)': `${overviewMs} ms`,
         ...Object.fromEntries(RATES.map((r) => [`event → DOM p50/p95 @${r}/s`, `${lat[r]?.p50}/${lat[r]?.p95} ms`])),
-        'main RSS growth': `${(rssAfter - rssBefore).toFixed(0)} MB`,
+        'main RSS growth (busy/settled)': `${(rssAfter - rssBefore).toFixed(0)}/${(rssSettled - rssBefore).toFixed(0)} MB`,
         'renderer heap': `${heapMb.toFixed(0)} MB`,
         'DOM rows (pods/resources)': `${domRows}/${browserRows}`,
       });
@@ -125,6 +133,6 @@ test.afterAll(() => {
   if (rows.length === 0) return;
   printTable('Homeport live pods curve (web mode, Chromium; ratios to the raw paged list)', rows);
   console.log(
-    'Targets: full table ≤ 1.25× the raw list; event → DOM p95 ≤ 100 ms at 1,000 events/s with 50k pods; main RSS growth ≤ 60 MB and renderer heap ≤ 150 MB at 50k; DOM rows constant.',
+    'Targets: full table ≤ 1.25× the raw list; event → DOM p95 ≤ 100 ms at 1,000 events/s with 50k pods; main RSS growth ≤ 60 MB (settled) and renderer heap ≤ 150 MB at 50k; DOM rows constant.',
   );
 });
