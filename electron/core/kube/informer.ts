@@ -20,7 +20,8 @@ export interface ResourceSpec<T> {
   path: string;
   /** For messages: "pods in namespace 'media' of context 'home'". */
   what: string;
-  summarize(obj: KubeObject): T;
+  /** `previous` is what the watch held for this object before, if anything. */
+  summarize(obj: KubeObject, previous: T | undefined): T;
   /** Runs each time a gateway is opened, before the list. */
   attach?(tools: SpecTools<T>): void;
 }
@@ -79,7 +80,7 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
     if (opts.shown && opts.first) store.replaceAll(into);
     for (const obj of objects) {
       const key = keyOf(obj);
-      const item = spec.summarize(obj);
+      const item = spec.summarize(obj, store.get(key));
       if (opts.shown) store.upsert(key, item);
       else into.set(key, item);
     }
@@ -89,9 +90,11 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
     const rv = event.object.metadata?.resourceVersion;
     switch (event.type) {
       case 'ADDED':
-      case 'MODIFIED':
-        store.upsert(keyOf(event.object), spec.summarize(event.object));
+      case 'MODIFIED': {
+        const key = keyOf(event.object);
+        store.upsert(key, spec.summarize(event.object, store.get(key)));
         break;
+      }
       case 'DELETED':
         store.remove(keyOf(event.object));
         break;

@@ -89,6 +89,8 @@ export function createLiveStore<T>(batchMs: number, stopped: () => boolean) {
     get size() {
       return sinks.size;
     },
+    /** The item held for `key` now, if any. */
+    get: (key: string): T | undefined => items.get(key),
     upsert,
     replaceAll,
     remove(key: string) {

@@ -86,7 +86,38 @@ export function directOwner(obj: KubeObject): { kind: string; name: string } | u
   return ref ? { kind: ref.kind, name: ref.name } : undefined;
 }
 
-export function summarizePod(pod: PodObject): PodSummary {
+/**
+ * Keeps one copy of each string that many pods repeat (namespaces, phases, nodes, owners), so a
+ * cluster's summaries do not each hold their own "Running". Bounded: past `limit` distinct strings
+ * it starts over, so an unusual cluster costs no more than no pooling at all.
+ */
+export function createInterner(limit = 4096): (text: string) => string {
+  let pool = new Map<string, string>();
+  return (text) => {
+    const known = pool.get(text);
+    if (known !== undefined) return known;
+    if (pool.size >= limit) pool = new Map();
+    pool.set(text, text);
+    return text;
+  };
+}
+
+const same = (text: string) => text;
+
+/**
+ * What a long-lived watch passes to keep its summaries small: the pool of repeated strings, and
+ * the pod's summary before this change, whose strings are kept where they did not change (the old
+ * ones are already in the old generation; the event's copies then die young).
+ */
+export interface SummaryReuse {
+  intern?: (text: string) => string;
+  previous?: PodSummary | undefined;
+}
+
+export function summarizePod(pod: PodObject, reuse: SummaryReuse = {}): PodSummary {
+  const intern = reuse.intern ?? same;
+  const previous = reuse.previous;
+  const kept = (next: string, before: string | undefined) => (next === before ? before : next);
   const containers = pod.status?.containerStatuses ?? [];
   let restarts = 0;
   let ready = 0;
@@ -95,23 +126,29 @@ export function summarizePod(pod: PodObject): PodSummary {
     if (c.ready) ready++;
   }
   for (const c of pod.status?.initContainerStatuses ?? []) restarts += c.restartCount ?? 0;
-  const phase = pod.status?.phase ?? 'Unknown';
+  const phase = intern(pod.status?.phase ?? 'Unknown');
   const reason = podStatusReason(pod);
   const summary: PodSummary = {
-    uid: pod.metadata?.uid ?? '',
-    name: pod.metadata?.name ?? '',
-    namespace: pod.metadata?.namespace ?? '',
+    uid: kept(pod.metadata?.uid ?? '', previous?.uid),
+    name: kept(pod.metadata?.name ?? '', previous?.name),
+    namespace: intern(pod.metadata?.namespace ?? ''),
     phase,
     ready,
     total: pod.spec?.containers?.length ?? containers.length,
     restarts,
-    createdAt: pod.metadata?.creationTimestamp ?? '',
+    createdAt: kept(pod.metadata?.creationTimestamp ?? '', previous?.createdAt),
     deleting: Boolean(pod.metadata?.deletionTimestamp),
   };
-  if (reason !== phase) summary.reason = reason;
-  if (pod.spec?.nodeName) summary.node = pod.spec.nodeName;
+  if (reason !== phase) summary.reason = intern(reason);
+  if (pod.spec?.nodeName) summary.node = intern(pod.spec.nodeName);
   const owner = directOwner(pod);
-  if (owner) summary.owner = owner;
+  if (owner) {
+    const before = previous?.owner;
+    summary.owner =
+      before && before.kind === owner.kind && before.name === owner.name
+        ? before
+        : { kind: intern(owner.kind), name: intern(owner.name) };
+  }
   return summary;
 }
 
