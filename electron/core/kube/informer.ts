@@ -28,6 +28,8 @@ export interface ResourceSpec<T> {
 
 export interface WatchTuning {
   batchMs: number;
+  /** How often a watch only background subscribers hear is read (see StreamPace); 0 as data comes. */
+  backgroundPaceMs: number;
   /** No bytes at all (not even a bookmark) for this long means the connection is dead. */
   idleTimeoutMs: number;
   /** Server-side watch timeout before jitter (the server then ends the watch normally). */
@@ -41,6 +43,8 @@ export interface WatchTuning {
 
 export const defaultTuning: WatchTuning = {
   batchMs: 50,
+  // A notification or an overview count may lag this much when no screen shows the pods.
+  backgroundPaceMs: 500,
   // API servers send a bookmark about every minute; two missed ones mean the link is gone.
   idleTimeoutMs: 150_000,
   watchTimeoutSeconds: 300,
@@ -211,6 +215,7 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
           {
             signal: attemptStop.signal,
             idleTimeoutMs: tuning.idleTimeoutMs,
+            pace,
             onOpen: () => {
               // The gateway may have renewed its settings on the way (a new CA, a moved server).
               if (clusterOf(watching) !== listedFrom) {
@@ -273,6 +278,13 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
 
   const update = (key: string, next: (item: T) => T) => store.update(key, next);
 
+  /** Ends the current read pause of the watch, when someone starts looking. */
+  let wakeStream: (() => void) | undefined;
+  const pace = {
+    ms: () => (store.lookers > 0 ? 0 : tuning.backgroundPaceMs),
+    onWake: (resume: () => void) => (wakeStream = resume),
+  };
+
   let running = true;
   void run();
 
@@ -284,10 +296,12 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
 
   return {
     /** Adds a subscriber; it hears the current items and status at once, then deltas. */
-    subscribe(sink: (delta: Delta<T>) => void): () => void {
+    subscribe(sink: (delta: Delta<T>) => void, opts: { background?: boolean } = {}): () => void {
       // A failed watch (say, credentials not allowed yet) gets a fresh try when someone new looks.
       if (!running && !stopper.signal.aborted) restart();
-      return store.subscribe(sink);
+      const leave = store.subscribe(sink, opts);
+      if (!opts.background) wakeStream?.();
+      return leave;
     },
     get size() {
       return store.size;

@@ -43,15 +43,30 @@ export function createKubeService(deps: KubeServiceDeps) {
   const pods = createPodService(withGateway);
 
   return {
-    subscribePods(params: { context: string; namespace?: string }, emit: (delta: PodDelta) => void): () => void {
+    /** `background`: the subscriber shows nothing as it comes (the overview monitor); see StreamPace. */
+    subscribePods(
+      params: { context: string; namespace?: string },
+      emit: (delta: PodDelta) => void,
+      opts: { background?: boolean } = {},
+    ): () => void {
       return hub.subscribe(
         { context: params.context, resource: 'pods', namespace: params.namespace },
         () => podsSpec(params.context, params.namespace),
         emit,
+        opts,
       );
     },
-    subscribeLeases(params: { context: string }, emit: (delta: LeaseDelta) => void): () => void {
-      return hub.subscribe({ context: params.context, resource: 'leases' }, () => leasesSpec(params.context), emit);
+    subscribeLeases(
+      params: { context: string },
+      emit: (delta: LeaseDelta) => void,
+      opts: { background?: boolean } = {},
+    ): () => void {
+      return hub.subscribe(
+        { context: params.context, resource: 'leases' },
+        () => leasesSpec(params.context),
+        emit,
+        opts,
+      );
     },
     streamPodLogs(params: PodLogParams, emit: (chunk: LogChunk) => void): () => void {
       const stop = streamPodLogs(params, emit, { openGateway: deps.openGateway, batchMs });

@@ -15,6 +15,8 @@ export type Delta<T> =
  */
 export function createLiveStore<T>(batchMs: number, stopped: () => boolean) {
   const sinks = new Set<(delta: Delta<T>) => void>();
+  /** Subscribers that show what they get to someone (not background ones such as the monitor). */
+  let lookers = 0;
   let items = new Map<string, T>();
   let synced = false;
   let status: WatchStatus = { state: 'syncing' };
@@ -89,6 +91,9 @@ export function createLiveStore<T>(batchMs: number, stopped: () => boolean) {
     get size() {
       return sinks.size;
     },
+    get lookers() {
+      return lookers;
+    },
     /** The item held for `key` now, if any. */
     get: (key: string): T | undefined => items.get(key),
     upsert,
@@ -125,13 +130,23 @@ export function createLiveStore<T>(batchMs: number, stopped: () => boolean) {
       pendingStatus = true;
       schedule();
     },
-    /** Adds a subscriber; it hears the current items and status at once, then deltas. */
-    subscribe(sink: (delta: Delta<T>) => void): () => void {
+    /**
+     * Adds a subscriber; it hears the current items and status at once, then deltas. A background
+     * one (nobody sees its deltas as they come) lets the watch be read at a slower pace.
+     */
+    subscribe(sink: (delta: Delta<T>) => void, opts: { background?: boolean } = {}): () => void {
       sinks.add(sink);
+      if (!opts.background) lookers++;
       // While the first list comes in, a newcomer gets the pages so far, then the rest as upserts.
       if (synced || items.size > 0) sink({ type: 'reset', items: [...items.values()] });
       sink({ type: 'status', status });
-      return () => sinks.delete(sink);
+      let left = false;
+      return () => {
+        if (left) return;
+        left = true;
+        sinks.delete(sink);
+        if (!opts.background) lookers--;
+      };
     },
     stop() {
       clearTimeout(flushTimer);

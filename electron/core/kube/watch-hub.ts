@@ -43,6 +43,7 @@ export function createWatchHub(deps: {
     key: { context: string; resource: string; namespace?: string },
     makeSpec: () => ResourceSpec<T>,
     emit: (delta: Delta<T>) => void,
+    opts: { background?: boolean } = {},
   ): () => void {
     const id = `${key.context}\u0000${key.resource}\u0000${key.namespace ?? ''}`;
     let informer = informers.get(id) as Informer<T> | undefined;
@@ -52,7 +53,7 @@ export function createWatchHub(deps: {
       followConfig();
     }
     const owner = informer;
-    const leave = owner.subscribe(emit);
+    const leave = owner.subscribe(emit, opts);
     let left = false;
     return () => {
       if (left) return;

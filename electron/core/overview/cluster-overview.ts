@@ -7,8 +7,16 @@ export interface ClusterOverviewDeps extends ProbeSources {
   contexts(): Promise<{ name: string; simulated: boolean }[]>;
   endpoints(): Promise<string[]>;
   kube: {
-    subscribePods(params: { context: string }, emit: (delta: PodDelta) => void): () => void;
-    subscribeLeases(params: { context: string }, emit: (delta: LeaseDelta) => void): () => void;
+    subscribePods(
+      params: { context: string },
+      emit: (delta: PodDelta) => void,
+      opts: { background: boolean },
+    ): () => void;
+    subscribeLeases(
+      params: { context: string },
+      emit: (delta: LeaseDelta) => void,
+      opts: { background: boolean },
+    ): () => void;
   };
 }
 
@@ -20,8 +28,10 @@ export function createClusterOverview(deps: ClusterOverviewDeps, options: Overvi
       endpoints: deps.endpoints,
       probeContext: (context, signal) => probeContext(context, deps, { timeoutMs, signal, now: Date.now() }),
       probeEndpoint: (endpoint, signal) => probeEndpoint(endpoint, deps, { timeoutMs, signal }),
-      watchPods: (context, emit) => deps.kube.subscribePods({ context }, emit),
-      watchLeases: (context, emit) => deps.kube.subscribeLeases({ context }, emit),
+      // The monitor keeps counts and notifications; it shows no pod as it changes, so its watches
+      // may be read at the background pace when no screen watches the same pods.
+      watchPods: (context, emit) => deps.kube.subscribePods({ context }, emit, { background: true }),
+      watchLeases: (context, emit) => deps.kube.subscribeLeases({ context }, emit, { background: true }),
     },
     { ...options, timeoutMs },
   );
