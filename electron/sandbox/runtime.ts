@@ -13,7 +13,7 @@ const R = (plural: string) => RESOURCES.find((r) => r.plural === plural) as Reso
 export const PODS = R('pods');
 export const NODES = R('nodes');
 
-/** exec and port-forward into a pod: only a runtime whose pods are real processes has them. */
+/** The container an exec runs in. */
 export interface ExecTarget {
   containerId: string;
   /**
@@ -23,6 +23,7 @@ export interface ExecTarget {
   stopped?: () => Promise<Error>;
 }
 
+/** exec and port-forward into a pod: only a runtime whose pods are real processes has them. */
 export interface PodStreams {
   /**
    * The container `exec` runs in (the only one when `container` is null); throws ApiError when the

@@ -3,9 +3,9 @@ import { errorMessage, HomeportError } from '../errors';
 import { backoffDelay } from './backoff';
 import { clusterOf, KubeAbortError, type KubeGateway, KubeRequestError } from './kube-gateway';
 import type { KubeObject, WatchEvent } from './kube-stream';
-import { createLiveStore, type Delta } from './live-store';
+import { createLiveStore, type Delta, type SubscribeOptions } from './live-store';
 
-export type { Delta } from './live-store';
+export type { Delta, SubscribeOptions } from './live-store';
 
 export interface SpecTools<T> {
   gateway: KubeGateway;
@@ -296,7 +296,7 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
 
   return {
     /** Adds a subscriber; it hears the current items and status at once, then deltas. */
-    subscribe(sink: (delta: Delta<T>) => void, opts: { background?: boolean } = {}): () => void {
+    subscribe(sink: (delta: Delta<T>) => void, opts: SubscribeOptions = {}): () => void {
       // A failed watch (say, credentials not allowed yet) gets a fresh try when someone new looks.
       if (!running && !stopper.signal.aborted) restart();
       const leave = store.subscribe(sink, opts);

@@ -6,7 +6,7 @@ import { authHeaders, createSettingsHolder, type GatewaySettings, type Renew, tl
 import type { KubeConnection } from './kube-connection';
 import { createProxyAgent } from './proxy';
 import { classifyNetworkError, KubeAbortError, KubeRequestError, statusError } from './kube-errors';
-import { splitLines, type WatchEvent, parseWatchEvent } from './kube-stream';
+import { pacedReading, parseWatchEvent, splitLines, type StreamPace, type WatchEvent } from './kube-stream';
 import { connectWebSocket, type WebSocketOptions } from './kube-websocket';
 import { redactUrl } from '../redact-url';
 
@@ -32,17 +32,6 @@ export interface StreamOptions {
   onOpen?: () => void;
   /** Reads the body in bursts while `pace.ms()` is above 0 (see StreamPace). */
   pace?: StreamPace;
-}
-
-/**
- * For a watch nobody looks at: the body is read in bursts at most every `ms()` milliseconds, the
- * socket paused in between while the kernel holds what arrives, so a busy cluster wakes the process
- * a few times a second instead of on every event. 0 reads as data comes.
- */
-export interface StreamPace {
-  ms(): number;
-  /** The stream hands over how to end a pause at once (someone started looking). */
-  onWake(resume: () => void): void;
 }
 
 export interface ListResult<T> {
@@ -283,13 +272,13 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
     await new Promise<void>((resolvePromise, reject) => {
       let idle: NodeJS.Timeout | undefined;
       let settled = false;
-      let pauseTimer: NodeJS.Timeout | undefined;
-      let pauseQueued = false;
+      // A pause never outlasts a quarter of the silence that counts as a dead link.
+      const pacing = opts.pace && pacedReading(res, opts.pace, (opts.idleTimeoutMs ?? Infinity) / 4);
       const done = (err?: Error) => {
         if (settled) return;
         settled = true;
         clearTimeout(idle);
-        clearTimeout(pauseTimer);
+        pacing?.stop();
         opts.signal?.removeEventListener('abort', onAbort);
         if (err) {
           req.destroy();
@@ -315,26 +304,6 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
         );
       };
       const onAbort = () => done(new KubeAbortError());
-      const resume = () => {
-        if (!pauseTimer || settled) return;
-        clearTimeout(pauseTimer);
-        pauseTimer = undefined;
-        res.resume();
-      };
-      // Paused at the end of the turn in which data came, so everything the kernel held has been
-      // read by then; a pause never outlasts a quarter of the silence that counts as a dead link.
-      const pauseAfterThisTurn = () => {
-        const ms = Math.min(opts.pace?.ms() ?? 0, (opts.idleTimeoutMs ?? Infinity) / 4);
-        if (ms <= 0 || pauseQueued || pauseTimer) return;
-        pauseQueued = true;
-        setImmediate(() => {
-          pauseQueued = false;
-          if (settled || pauseTimer) return;
-          res.pause();
-          pauseTimer = setTimeout(resume, ms);
-        });
-      };
-      opts.pace?.onWake(resume);
       if (opts.signal?.aborted) return done(new KubeAbortError());
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       armIdle();
@@ -349,7 +318,7 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
         } catch (err) {
           done(err instanceof Error ? err : new Error(String(err)));
         }
-        pauseAfterThisTurn();
+        pacing?.afterData();
       });
       res.on('aborted', () => done(new KubeRequestError('unreachable', `${shown()} dropped the connection`)));
       res.on('error', (err: NodeJS.ErrnoException) => done(classifyNetworkError(err, shown())));

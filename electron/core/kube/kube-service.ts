@@ -1,5 +1,5 @@
 import type { LeaseDelta, LogChunk, PodDelta, PodDetail } from '@shared/kube-schemas';
-import type { WatchTuning } from './informer';
+import type { SubscribeOptions, WatchTuning } from './informer';
 import type { KubeGateway } from './kube-gateway';
 import { type PodLogParams, streamPodLogs } from './pod-logs';
 import { createPodService } from './pod-service';
@@ -43,11 +43,10 @@ export function createKubeService(deps: KubeServiceDeps) {
   const pods = createPodService(withGateway);
 
   return {
-    /** `background`: the subscriber shows nothing as it comes (the overview monitor); see StreamPace. */
     subscribePods(
       params: { context: string; namespace?: string },
       emit: (delta: PodDelta) => void,
-      opts: { background?: boolean } = {},
+      opts: SubscribeOptions = {},
     ): () => void {
       return hub.subscribe(
         { context: params.context, resource: 'pods', namespace: params.namespace },
@@ -59,7 +58,7 @@ export function createKubeService(deps: KubeServiceDeps) {
     subscribeLeases(
       params: { context: string },
       emit: (delta: LeaseDelta) => void,
-      opts: { background?: boolean } = {},
+      opts: SubscribeOptions = {},
     ): () => void {
       return hub.subscribe(
         { context: params.context, resource: 'leases' },

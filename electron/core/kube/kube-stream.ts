@@ -74,3 +74,49 @@ export function splitLines(onLine: (line: string) => void, keepEmpty = false) {
     },
   };
 }
+
+/**
+ * For a watch nobody looks at: the body is read in bursts at most every `ms()` milliseconds, the
+ * socket paused in between while the kernel holds what arrives, so a busy cluster wakes the process
+ * a few times a second instead of on every event. 0 reads as data comes.
+ */
+export interface StreamPace {
+  ms(): number;
+  /** The stream hands over how to end a pause at once (someone started looking). */
+  onWake(resume: () => void): void;
+}
+
+/**
+ * Paces the reading of one response body: `afterData` after each chunk pauses it at the end of
+ * that turn (everything the kernel held has been read by then) for `pace.ms()`, at most
+ * `maxPauseMs`; `stop` when the stream has ended.
+ */
+export function pacedReading(body: { pause(): void; resume(): void }, pace: StreamPace, maxPauseMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  let queued = false;
+  let stopped = false;
+  const resume = () => {
+    if (!timer || stopped) return;
+    clearTimeout(timer);
+    timer = undefined;
+    body.resume();
+  };
+  pace.onWake(resume);
+  return {
+    afterData() {
+      const ms = Math.min(pace.ms(), maxPauseMs);
+      if (ms <= 0 || queued || timer) return;
+      queued = true;
+      setImmediate(() => {
+        queued = false;
+        if (stopped || timer) return;
+        body.pause();
+        timer = setTimeout(resume, ms);
+      });
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -7,6 +7,11 @@ export type Delta<T> =
   | { type: 'delete'; keys: string[] }
   | { type: 'status'; status: WatchStatus };
 
+/** A background subscriber shows nothing as it comes (the overview monitor); see StreamPace. */
+export interface SubscribeOptions {
+  background?: boolean;
+}
+
 /**
  * The items of one list+watch and its subscribers: changes are gathered and sent as one batch of
  * deltas per `batchMs`. While the first list comes in, its pages go out a few times a second
@@ -15,8 +20,7 @@ export type Delta<T> =
  */
 export function createLiveStore<T>(batchMs: number, stopped: () => boolean) {
   const sinks = new Set<(delta: Delta<T>) => void>();
-  /** Subscribers that show what they get to someone (not background ones such as the monitor). */
-  let lookers = 0;
+  const background = new Set<(delta: Delta<T>) => void>();
   let items = new Map<string, T>();
   let synced = false;
   let status: WatchStatus = { state: 'syncing' };
@@ -91,8 +95,9 @@ export function createLiveStore<T>(batchMs: number, stopped: () => boolean) {
     get size() {
       return sinks.size;
     },
+    /** Subscribers that show what they get to someone (not background ones such as the monitor). */
     get lookers() {
-      return lookers;
+      return sinks.size - background.size;
     },
     /** The item held for `key` now, if any. */
     get: (key: string): T | undefined => items.get(key),
@@ -134,24 +139,22 @@ export function createLiveStore<T>(batchMs: number, stopped: () => boolean) {
      * Adds a subscriber; it hears the current items and status at once, then deltas. A background
      * one (nobody sees its deltas as they come) lets the watch be read at a slower pace.
      */
-    subscribe(sink: (delta: Delta<T>) => void, opts: { background?: boolean } = {}): () => void {
+    subscribe(sink: (delta: Delta<T>) => void, opts: SubscribeOptions = {}): () => void {
       sinks.add(sink);
-      if (!opts.background) lookers++;
+      if (opts.background) background.add(sink);
       // While the first list comes in, a newcomer gets the pages so far, then the rest as upserts.
       if (synced || items.size > 0) sink({ type: 'reset', items: [...items.values()] });
       sink({ type: 'status', status });
-      let left = false;
       return () => {
-        if (left) return;
-        left = true;
         sinks.delete(sink);
-        if (!opts.background) lookers--;
+        background.delete(sink);
       };
     },
     stop() {
       clearTimeout(flushTimer);
       flushTimer = undefined;
       sinks.clear();
+      background.clear();
     },
   };
 }

@@ -103,6 +103,8 @@ export function createInterner(limit = 4096): (text: string) => string {
 }
 
 const same = (text: string) => text;
+/** The string held before when it is equal: the new copy is then left to die young. */
+const kept = (next: string, before: string | undefined) => (next === before ? before : next);
 
 /**
  * What a long-lived watch passes to keep its summaries small: the pool of repeated strings, and
@@ -117,7 +119,6 @@ export interface SummaryReuse {
 export function summarizePod(pod: PodObject, reuse: SummaryReuse = {}): PodSummary {
   const intern = reuse.intern ?? same;
   const previous = reuse.previous;
-  const kept = (next: string, before: string | undefined) => (next === before ? before : next);
   const containers = pod.status?.containerStatuses ?? [];
   let restarts = 0;
   let ready = 0;

@@ -5,6 +5,7 @@ import {
   type Delta,
   type Informer,
   type ResourceSpec,
+  type SubscribeOptions,
   type WatchTuning,
 } from './informer';
 
@@ -43,7 +44,7 @@ export function createWatchHub(deps: {
     key: { context: string; resource: string; namespace?: string },
     makeSpec: () => ResourceSpec<T>,
     emit: (delta: Delta<T>) => void,
-    opts: { background?: boolean } = {},
+    opts: SubscribeOptions = {},
   ): () => void {
     const id = `${key.context}\u0000${key.resource}\u0000${key.namespace ?? ''}`;
     let informer = informers.get(id) as Informer<T> | undefined;
