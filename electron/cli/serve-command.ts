@@ -6,6 +6,7 @@ import { createSettingsStore } from '../core/storage/settings';
 import { ensureDataDir, resolveDataDir } from '../core/storage/data-dir';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { createApi } from '../api/create-api';
+import { startMemorySettler } from '../core/memory/memory-settler';
 import { closeTriedSandboxes } from '../api/try-sandbox';
 import { startWebServer } from '../transport/http';
 import { describeRuntime, parseRuntime } from './sandbox-runtime';
@@ -66,6 +67,8 @@ export async function runServe(
       console.log(await exportLine(sandboxKubeconfig, dataDir));
     }
     const api = createApi({ dataDir, mode: 'web', sandboxKubeconfig }, (m) => console.error(m));
+    // A long-running process: memory a burst of work grew is given back once things are quiet.
+    const settler = startMemorySettler();
     try {
       const server = await startWebServer({
         dispatch: api.dispatch,
@@ -84,6 +87,7 @@ export async function runServe(
       await until();
       await server.close();
     } finally {
+      settler.stop();
       api.services.close();
       await closeTriedSandboxes();
     }

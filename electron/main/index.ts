@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolveDataDir } from '../core/storage/data-dir';
 import { createApi } from '../api/create-api';
+import { startMemorySettler } from '../core/memory/memory-settler';
 import { CONTENT_SECURITY_POLICY } from '../transport/csp';
 import { registerIpcTransport } from '../transport/ipc';
 import { createMainWindow, guardWebContents } from './window';
@@ -44,6 +45,9 @@ async function start() {
     { dataDir: resolveDataDir({ flag: dataDirFlag(process.argv) }), mode: 'desktop', cipher: safeStorageCipher() },
     (m) => console.error(m),
   );
+  // Memory a burst of work grew (a large first list) is given back once things are quiet.
+  const settler = startMemorySettler();
+  app.on('will-quit', () => settler.stop());
   registerIpcTransport({ ipcMain, dispatch: api.dispatch, subscribe: api.subscribe, appUrl });
   const stopNotifications = showDesktopNotifications(api.subscribe, (m) => console.error(m));
   app.on('will-quit', stopNotifications);
