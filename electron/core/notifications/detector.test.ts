@@ -63,17 +63,23 @@ function capture(now = () => Date.parse('2026-12-01T10:00:10Z')) {
     { publish: (n) => (sent.push(n), { ...n, id: 'x', at: '', replay: false }) },
     { now },
   );
-  return { sent, notifier };
+  // The caller keeps each pod's previous state, as the overview monitor does.
+  let was: boolean | undefined;
+  const seePod = (p: PodSummary) => {
+    notifier.pod('home', p, was);
+    was = p.reason === 'CrashLoopBackOff';
+  };
+  return { sent, notifier, seePod };
 }
 
 describe('notifier', () => {
   it('a pod entering CrashLoopBackOff is said once, with its place', () => {
-    const { sent, notifier } = capture();
-    notifier.pod('home', pod());
-    notifier.pod('home', pod('CrashLoopBackOff', 1));
-    notifier.pod('home', pod('CrashLoopBackOff', 2));
-    notifier.pod('home', pod(undefined, 2));
-    notifier.pod('home', pod('CrashLoopBackOff', 3));
+    const { sent, seePod } = capture();
+    seePod(pod());
+    seePod(pod('CrashLoopBackOff', 1));
+    seePod(pod('CrashLoopBackOff', 2));
+    seePod(pod(undefined, 2));
+    seePod(pod('CrashLoopBackOff', 3));
     expect(sent).toEqual([
       expect.objectContaining({
         kind: 'pod-crashloop',
@@ -84,9 +90,9 @@ describe('notifier', () => {
   });
 
   it('a pod already crash-looping when first seen says nothing', () => {
-    const { sent, notifier } = capture();
-    notifier.pod('home', pod('CrashLoopBackOff', 7));
-    notifier.pod('home', pod('CrashLoopBackOff', 8));
+    const { sent, seePod } = capture();
+    seePod(pod('CrashLoopBackOff', 7));
+    seePod(pod('CrashLoopBackOff', 8));
     expect(sent).toEqual([]);
   });
 

@@ -14,6 +14,12 @@ export interface TransitionDetectorOptions {
 export interface TransitionDetector {
   /** Records the state of `key`; true when it just turned bad and a notification should go out. */
   observe(key: string, bad: boolean): boolean;
+  /**
+   * The same decision for a state its caller keeps (`before` undefined: first seen). The key is
+   * made only when the state turns bad, for the quiet period: tens of thousands of pods observed
+   * cost no key each.
+   */
+  turned(before: boolean | undefined, bad: boolean, key: () => string): boolean;
   /** Forgets keys (a deleted pod, a target no longer listed): their next observation is a baseline again. */
   forget(match: (key: string) => boolean): void;
   /** Forgets one key, at once whatever the number tracked (a deleted pod among thousands). */
@@ -27,17 +33,22 @@ export function createTransitionDetector(options: TransitionDetectorOptions = {}
   const now = options.now ?? Date.now;
   const states = new Map<string, boolean>();
   const notifiedAt = new Map<string, number>();
+  const turned = (before: boolean | undefined, bad: boolean, key: () => string): boolean => {
+    if (before === undefined || before || !bad) return false;
+    const k = key();
+    const last = notifiedAt.get(k);
+    const t = now();
+    if (last !== undefined && t - last < quietMs) return false;
+    notifiedAt.set(k, t);
+    return true;
+  };
   return {
     observe(key, bad) {
       const before = states.get(key);
       states.set(key, bad);
-      if (before === undefined || before || !bad) return false;
-      const last = notifiedAt.get(key);
-      const t = now();
-      if (last !== undefined && t - last < quietMs) return false;
-      notifiedAt.set(key, t);
-      return true;
+      return turned(before, bad, () => key);
     },
+    turned,
     forget(match) {
       for (const key of [...states.keys()]) if (match(key)) states.delete(key);
     },

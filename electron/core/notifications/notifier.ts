@@ -9,6 +9,7 @@ import type { OverviewStack } from '@shared/overview-schemas';
 import type { NotificationCenter } from './center';
 import { createTransitionDetector, type TransitionDetectorOptions } from './detector';
 
+export const isCrashLooping = (pod: Pick<PodSummary, 'reason'>) => pod.reason === 'CrashLoopBackOff';
 const contextWhere = (context: string) => `context '${context}'`;
 const endpointWhere = (endpoint: string) => `Docker endpoint '${endpoint}'`;
 
@@ -17,9 +18,13 @@ export function createNotifier(center: Pick<NotificationCenter, 'publish'>, opti
   const now = options.now ?? Date.now;
 
   return {
-    pod(context: string, pod: PodSummary) {
-      const crashLooping = pod.reason === 'CrashLoopBackOff';
-      if (detector.observe(`pod\0${context}\0${pod.namespace}/${pod.name}`, crashLooping)) {
+    /**
+     * A pod as it is now, and whether it was crash-looping before (undefined: first seen). Its
+     * caller keeps that state, as the overview monitor keeps one small number per pod anyway.
+     */
+    pod(context: string, pod: PodSummary, wasCrashLooping: boolean | undefined) {
+      const key = () => `pod\0${context}\0${pod.namespace}/${pod.name}`;
+      if (detector.turned(wasCrashLooping, isCrashLooping(pod), key)) {
         center.publish({
           kind: 'pod-crashloop',
           title: `Pod ${pod.namespace}/${pod.name} is crash-looping`,
@@ -27,9 +32,6 @@ export function createNotifier(center: Pick<NotificationCenter, 'publish'>, opti
           where: contextWhere(context),
         });
       }
-    },
-    podGone(context: string, key: string) {
-      detector.forgetKey(`pod\0${context}\0${key}`);
     },
     lease(context: string, lease: LeaseSummary) {
       const lost = leaseVerdict(lease, now()) === 'expired';

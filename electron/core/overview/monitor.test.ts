@@ -134,6 +134,49 @@ describe('overview monitor', () => {
     expect(monitor.watching).toBe(0);
   });
 
+  it("a relist keeps each pod's previous state; a deleted pod starts over as first seen", async () => {
+    const { sources, podSinks } = fakeSources({ contexts: async () => [{ name: 'home', simulated: false }] });
+    const monitor = createOverviewMonitor(sources, { timeoutMs: 1000, batchMs: 5, quietMs: 0 });
+    const got: Notification[] = [];
+    const stop = monitor.subscribeNotifications((n) => got.push(n));
+    await vi.waitFor(() => expect(podSinks.get('home')).toBeDefined());
+    const sink = podSinks.get('home');
+    const looping = (name: string) => pod(name, { ready: 0, reason: 'CrashLoopBackOff' });
+    sink?.({ type: 'reset', items: [looping('old'), pod('turns'), pod('gone')] });
+    // The relist: 'old' was already looping (nothing to say), 'turns' turned (said once).
+    sink?.({ type: 'reset', items: [looping('old'), looping('turns')] });
+    expect(got.map((n) => n.title)).toEqual(['Pod default/turns is crash-looping']);
+    // 'gone' was dropped by the relist: back crash-looping, it is first seen, a baseline.
+    sink?.({ type: 'upsert', items: [looping('gone')] });
+    // Deleted and created again: a baseline too, even though it was fine before.
+    sink?.({ type: 'upsert', items: [pod('again')] });
+    sink?.({ type: 'delete', keys: ['default/again'] });
+    sink?.({ type: 'upsert', items: [looping('again')] });
+    expect(got).toHaveLength(1);
+    stop();
+  });
+
+  it('counts follow upserts and deletes whatever the crash-loop state of a finished pod', async () => {
+    const { sources, podSinks } = fakeSources({ contexts: async () => [{ name: 'home', simulated: false }] });
+    const monitor = createOverviewMonitor(sources, { timeoutMs: 1000, batchMs: 5 });
+    let last: Overview | undefined;
+    const stop = monitor.subscribe((o) => (last = o));
+    const home = () => last?.targets.find((t) => t.name === 'home')?.pods;
+    await vi.waitFor(() => expect(podSinks.get('home')).toBeDefined());
+    const sink = podSinks.get('home');
+    sink?.({ type: 'reset', items: [pod('a'), pod('b')] });
+    sink?.({ type: 'status', status: { state: 'live' } });
+    await vi.waitFor(() => expect(home()).toEqual({ ready: 2, total: 2, live: true }));
+    // A finished pod whose last reason was a crash loop counts for nothing, on its way in and out.
+    sink?.({ type: 'upsert', items: [pod('a', { phase: 'Failed', ready: 0, reason: 'CrashLoopBackOff' })] });
+    await vi.waitFor(() => expect(home()).toEqual({ ready: 1, total: 1, live: true }));
+    sink?.({ type: 'upsert', items: [pod('c', { ready: 0, reason: 'CrashLoopBackOff' })] });
+    await vi.waitFor(() => expect(home()).toEqual({ ready: 1, total: 2, live: true }));
+    sink?.({ type: 'delete', keys: ['default/a', 'default/b', 'default/c'] });
+    await vi.waitFor(() => expect(home()).toEqual({ ready: 0, total: 0, live: true }));
+    stop();
+  });
+
   it('with only notifications listening, pod changes are kept but no overview is counted until one is asked for', async () => {
     const { sources, podSinks } = fakeSources({ contexts: async () => [{ name: 'home', simulated: false }] });
     // Every overview snapshot is stamped with now(); healthy pods ask nothing of the clock.

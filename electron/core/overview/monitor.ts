@@ -9,7 +9,7 @@ import type { LeaseDelta, LeaseSummary, PodDelta, PodSummary } from '@shared/kub
 import type { Notification, Overview, OverviewTarget } from '@shared/overview-schemas';
 import { errorMessage } from '../errors';
 import { createNotificationCenter, type NotificationCenter } from '../notifications/center';
-import { createNotifier } from '../notifications/notifier';
+import { createNotifier, isCrashLooping } from '../notifications/notifier';
 import type { KubeFigures, SwarmFigures } from './probes';
 
 export interface OverviewSources {
@@ -42,8 +42,8 @@ interface Entry {
   simulated?: boolean;
   shown: OverviewTarget;
   inFlight: boolean;
-  /** Each pod's weight in the counts (see podWeight); the counts follow every change. */
-  pods: Map<string, PodWeight>;
+  /** Each pod's state (see PodState); the counts follow every change. */
+  pods: Map<string, PodState>;
   podCounts: { ready: number; total: number };
   podsLive: boolean;
   leases: Map<string, LeaseSummary>;
@@ -66,31 +66,29 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
 }
 
 /**
- * How a pod counts: not at all once finished (a Job's completed pods are not "not ready"), as a
- * pod, or as a ready pod. Kept per pod so the counts change by each delta, not by a recount.
+ * How a pod counts (bits 0–1): not at all once finished (a Job's completed pods are not "not
+ * ready"), as a pod, or as a ready pod; and whether it is crash-looping (bit 2), the state the
+ * notifier turns into a notification on its transition. One small number per pod, kept so the
+ * counts change by each delta, not by a recount.
  */
-type PodWeight = 0 | 1 | 2;
-const podWeight = (p: PodSummary): PodWeight =>
-  p.phase === 'Succeeded' || p.phase === 'Failed'
+type PodState = number;
+const READY = 2;
+const CRASH_LOOPING = 4;
+const podState = (p: PodSummary): PodState =>
+  (p.phase === 'Succeeded' || p.phase === 'Failed'
     ? 0
     : p.phase === 'Running' && !p.deleting && p.ready >= p.total
-      ? 2
-      : 1;
+      ? READY
+      : 1) | (isCrashLooping(p) ? CRASH_LOOPING : 0);
+const wasCrashLooping = (state: PodState | undefined) =>
+  state === undefined ? undefined : (state & CRASH_LOOPING) !== 0;
 
-function weigh(entry: Entry, key: string, weight: PodWeight | undefined) {
-  const old = entry.pods.get(key);
-  if (old) {
-    entry.podCounts.total -= 1;
-    if (old === 2) entry.podCounts.ready -= 1;
-  }
-  if (weight === undefined) entry.pods.delete(key);
-  else {
-    entry.pods.set(key, weight);
-    if (weight) {
-      entry.podCounts.total += 1;
-      if (weight === 2) entry.podCounts.ready += 1;
-    }
-  }
+/** Adds (sign 1) or takes away (-1) a pod's weight from the counts. */
+function count(entry: Entry, state: PodState | undefined, sign: 1 | -1) {
+  const weight = (state ?? 0) & 3;
+  if (weight === 0) return;
+  entry.podCounts.total += sign;
+  if (weight === READY) entry.podCounts.ready += sign;
 }
 
 export function createOverviewMonitor(sources: OverviewSources, options: OverviewOptions = {}) {
@@ -139,25 +137,31 @@ export function createOverviewMonitor(sources: OverviewSources, options: Overvie
     if (delta.type === 'status') {
       entry.podsLive = delta.status.state === 'live';
     } else if (delta.type === 'reset') {
+      // A relist: what was known of each pod before is its previous state; pods gone are forgotten.
       const before = entry.pods;
       entry.pods = new Map();
       entry.podCounts = { ready: 0, total: 0 };
       for (const pod of delta.items) {
         const key = podKeyOf(pod);
-        weigh(entry, key, podWeight(pod));
-        before.delete(key);
-        notifier.pod(context, pod);
+        const state = podState(pod);
+        entry.pods.set(key, state);
+        count(entry, state, 1);
+        notifier.pod(context, pod, wasCrashLooping(before.get(key)));
       }
-      for (const key of before.keys()) notifier.podGone(context, key);
     } else if (delta.type === 'upsert') {
       for (const pod of delta.items) {
-        weigh(entry, podKeyOf(pod), podWeight(pod));
-        notifier.pod(context, pod);
+        const key = podKeyOf(pod);
+        const old = entry.pods.get(key);
+        const state = podState(pod);
+        count(entry, old, -1);
+        entry.pods.set(key, state);
+        count(entry, state, 1);
+        notifier.pod(context, pod, wasCrashLooping(old));
       }
     } else {
       for (const key of delta.keys) {
-        weigh(entry, key, undefined);
-        notifier.podGone(context, key);
+        count(entry, entry.pods.get(key), -1);
+        entry.pods.delete(key);
       }
     }
     changed();
