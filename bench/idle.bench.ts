@@ -1,5 +1,5 @@
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fakePod, startFakeKubeServer, type FakeKubeServer } from '../electron/core/kube/testing/fake-kube-server';
@@ -69,12 +69,28 @@ async function emulateVisibility(page: Page): Promise<(hidden: boolean) => Promi
     }, hidden);
 }
 
-/** CPU time of every Chromium renderer process, in ms (the page's and any helpers'). */
-async function rendererCpuMs(browserCdp: CDPSession): Promise<number> {
+/** Whether a Chromium renderer draws Chromium's own UI (`--top-chrome-webui`), not a page. */
+function chromiumUi(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('--top-chrome-webui');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * CPU time of Chromium's renderer processes, in ms: the page's (Homeport's renderer, as in the
+ * desktop app) and Chromium's own UI renderer, which headless Chromium runs and Electron does not.
+ */
+async function rendererCpuMs(browserCdp: CDPSession): Promise<{ page: number; chromiumUi: number }> {
   const { processInfo } = (await browserCdp.send('SystemInfo.getProcessInfo')) as {
     processInfo: { type: string; id: number; cpuTime: number }[];
   };
-  return processInfo.filter((p) => p.type === 'renderer').reduce((sum, p) => sum + p.cpuTime * 1000, 0);
+  const sum = { page: 0, chromiumUi: 0 };
+  for (const p of processInfo) {
+    if (p.type === 'renderer') sum[chromiumUi(p.id) ? 'chromiumUi' : 'page'] += p.cpuTime * 1000;
+  }
+  return sum;
 }
 
 /** Busy time of the page's main thread (tasks and script), in ms. */
@@ -142,7 +158,10 @@ test(`idle CPU with ${POD_COUNT} pods under ${EVENTS_PER_SECOND} events/s`, asyn
     rows.push({
       state,
       'main CPU': pct(cpuMs(homeport.pid) - before.main),
-      'renderer CPU (processes)': pct((await rendererCpuMs(browserCdp)) - before.renderer),
+      ...(await rendererCpuMs(browserCdp).then((r) => ({
+        'renderer CPU (page process)': pct(r.page - before.renderer.page),
+        'Chromium UI renderer': pct(r.chromiumUi - before.renderer.chromiumUi),
+      }))),
       'page main thread busy': pct(busy.task - before.busy.task),
       'page script': pct(busy.script - before.busy.script),
       'DOM mutations': String(mutations - before.mutations),
