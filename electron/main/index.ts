@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolveDataDir } from '../core/storage/data-dir';
 import { createApi } from '../api/create-api';
-import { startMemorySettler } from '../core/memory/memory-settler';
+import { keepYoungGenerationSmall } from '../core/memory/young-generation';
 import { CONTENT_SECURITY_POLICY } from '../transport/csp';
 import { registerIpcTransport } from '../transport/ipc';
 import { createMainWindow, guardWebContents } from './window';
@@ -41,13 +41,12 @@ async function start() {
   denyAllPermissions(session.defaultSession);
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, appUrl));
 
+  // A long-running process: its young generation stays small (see young-generation.ts).
+  keepYoungGenerationSmall();
   const api = createApi(
     { dataDir: resolveDataDir({ flag: dataDirFlag(process.argv) }), mode: 'desktop', cipher: safeStorageCipher() },
     (m) => console.error(m),
   );
-  // Memory a burst of work grew (a large first list) is given back once things are quiet.
-  const settler = startMemorySettler();
-  app.on('will-quit', () => settler.stop());
   registerIpcTransport({ ipcMain, dispatch: api.dispatch, subscribe: api.subscribe, appUrl });
   const stopNotifications = showDesktopNotifications(api.subscribe, (m) => console.error(m));
   app.on('will-quit', stopNotifications);
