@@ -99,9 +99,8 @@ for (const size of SIZES) {
       await page.goto(`${homeport.origin}/#overview`);
       const overviewMs = (await overviewFull()) - started;
       const rssAfter = rssMb(homeport.pid) ?? NaN;
-      // Right after the event bursts V8 still holds the young generation it grew for them (up to
-      // 32 MB). Its memory reducer gives that back after some quiet, but only once a full
-      // collection has started it, so the second figure sometimes equals the first.
+      // Right after the event bursts the heap still holds what they left for the next full
+      // collection; the second figure is read after 15 s without events.
       await page.waitForTimeout(SETTLE_MS);
       const rssSettled = rssMb(homeport.pid) ?? NaN;
 
