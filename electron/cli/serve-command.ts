@@ -6,7 +6,7 @@ import { createSettingsStore } from '../core/storage/settings';
 import { ensureDataDir, resolveDataDir } from '../core/storage/data-dir';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { createApi } from '../api/create-api';
-import { keepYoungGenerationSmall } from '../core/memory/young-generation';
+import { startMemorySettler } from '../core/memory/memory-settler';
 import { closeTriedSandboxes } from '../api/try-sandbox';
 import { startWebServer } from '../transport/http';
 import { describeRuntime, parseRuntime } from './sandbox-runtime';
@@ -66,8 +66,8 @@ export async function runServe(
       console.error(`Sandbox cluster (${runtime}) at ${sandbox.url}; kubeconfig: ${sandboxKubeconfig}`);
       console.log(await exportLine(sandboxKubeconfig, dataDir));
     }
-    // A long-running process: its young generation stays small (see young-generation.ts).
-    keepYoungGenerationSmall();
+    // A long-running process: memory a burst of work grew is given back once things are quiet.
+    const settler = startMemorySettler();
     const api = createApi({ dataDir, mode: 'web', sandboxKubeconfig }, (m) => console.error(m));
     try {
       const server = await startWebServer({
@@ -87,6 +87,7 @@ export async function runServe(
       await until();
       await server.close();
     } finally {
+      settler.stop();
       api.services.close();
       await closeTriedSandboxes();
     }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolveDataDir } from '../core/storage/data-dir';
 import { createApi } from '../api/create-api';
-import { keepYoungGenerationSmall } from '../core/memory/young-generation';
+import { startMemorySettler } from '../core/memory/memory-settler';
 import { CONTENT_SECURITY_POLICY } from '../transport/csp';
 import { registerIpcTransport } from '../transport/ipc';
 import { createMainWindow, guardWebContents } from './window';
@@ -41,8 +41,9 @@ async function start() {
   denyAllPermissions(session.defaultSession);
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, appUrl));
 
-  // A long-running process: its young generation stays small (see young-generation.ts).
-  keepYoungGenerationSmall();
+  // A long-running process: memory a burst of work grew is given back once things are quiet.
+  const settler = startMemorySettler();
+  app.on('will-quit', () => settler.stop());
   const api = createApi(
     { dataDir: resolveDataDir({ flag: dataDirFlag(process.argv) }), mode: 'desktop', cipher: safeStorageCipher() },
     (m) => console.error(m),

@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { nodeProbes, SETTLER_DEFAULTS, startMemorySettler, type SettlerProbes } from './memory-settler';
+
+const MB = 1024 * 1024;
+
+function stand(young: number, busy: number) {
+  const state = { young, busy, collections: 0 };
+  const probes: SettlerProbes = {
+    youngBytes: () => state.young,
+    busySinceLast: () => state.busy,
+    collect: () => {
+      state.collections += 1;
+      state.young = 1 * MB;
+    },
+  };
+  return { state, probes };
+}
+
+describe('memory settler', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('gives back at once what start-up grew, busy or not', () => {
+    const { state, probes } = stand(16 * MB, 0.9);
+    const settler = startMemorySettler(probes, SETTLER_DEFAULTS);
+    expect(state.collections).toBe(1);
+    expect(state.young).toBe(1 * MB);
+    settler.stop();
+  });
+
+  it('collects once after a burst grew the young generation and the loop went quiet', () => {
+    vi.useFakeTimers();
+    const { state, probes } = stand(1 * MB, 0.9);
+    const settler = startMemorySettler(probes, SETTLER_DEFAULTS, () => Date.now());
+    expect(state.collections, 'nothing grown at start').toBe(0);
+    state.young = 32 * MB;
+    vi.advanceTimersByTime(SETTLER_DEFAULTS.everyMs * 3);
+    expect(state.collections, 'not while the loop is busy').toBe(0);
+    state.busy = 0.01;
+    vi.advanceTimersByTime(SETTLER_DEFAULTS.everyMs);
+    expect(state.collections).toBe(1);
+    vi.advanceTimersByTime(SETTLER_DEFAULTS.everyMs * 20);
+    expect(state.collections, 'a small young generation is left alone').toBe(1);
+    settler.stop();
+  });
+
+  it('leaves a small young generation alone however quiet it is', () => {
+    const { state, probes } = stand(4 * MB, 0);
+    const settler = startMemorySettler(probes, SETTLER_DEFAULTS);
+    expect(settler.check()).toBe(false);
+    expect(state.collections).toBe(0);
+    settler.stop();
+  });
+
+  it('collects at most once per minGapMs when the young generation keeps growing back', () => {
+    let t = 0;
+    const { state, probes } = stand(32 * MB, 0);
+    const settler = startMemorySettler(probes, SETTLER_DEFAULTS, () => t);
+    expect(state.collections, 'at start').toBe(1);
+    state.young = 32 * MB;
+    t += SETTLER_DEFAULTS.minGapMs;
+    expect(settler.check()).toBe(true);
+    state.young = 32 * MB;
+    t += SETTLER_DEFAULTS.minGapMs - 1;
+    expect(settler.check()).toBe(false);
+    t += 1;
+    expect(settler.check()).toBe(true);
+    expect(state.collections).toBe(3);
+    settler.stop();
+  });
+
+  it('does nothing where V8 gives no collection function', () => {
+    const settler = startMemorySettler(undefined);
+    expect(settler.check()).toBe(false);
+    settler.stop();
+  });
+
+  it("Node's own probes shrink a grown young generation and do not expose gc to Homeport", () => {
+    const gcBefore = typeof (globalThis as { gc?: unknown }).gc;
+    const probes = nodeProbes();
+    expect(probes, 'Node 22 gives the collection function').toBeDefined();
+    if (!probes) return;
+    expect(typeof (globalThis as { gc?: unknown }).gc).toBe(gcBefore);
+    // Many objects surviving at once make V8 grow its young generation, as a large list does.
+    const kept: { name: string; n: number[] }[] = [];
+    for (let i = 0; i < 400_000 && probes.youngBytes() < 16 * MB; i++) kept.push({ name: `pod-${i}`, n: [i] });
+    const grown = probes.youngBytes();
+    expect(grown).toBeGreaterThanOrEqual(16 * MB);
+    probes.collect();
+    expect(probes.youngBytes()).toBeLessThan(grown / 4);
+    expect(kept.length).toBeGreaterThan(0);
+    const busy = probes.busySinceLast();
+    expect(busy).toBeGreaterThanOrEqual(0);
+    expect(busy).toBeLessThanOrEqual(1);
+  });
+});
