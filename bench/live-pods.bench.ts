@@ -99,8 +99,9 @@ for (const size of SIZES) {
       await page.goto(`${homeport.origin}/#overview`);
       const overviewMs = (await overviewFull()) - started;
       const rssAfter = rssMb(homeport.pid) ?? NaN;
-      // Right after the event bursts the heap still holds what they left for the next full
-      // collection; the second figure is read after 15 s without events.
+      // Right after the event bursts the heap still holds what they grew and left for the next
+      // collection; the second figure is read after 15 s without events, by when the memory
+      // settler has given back the young generation they grew.
       await page.waitForTimeout(SETTLE_MS);
       const rssSettled = rssMb(homeport.pid) ?? NaN;
 
