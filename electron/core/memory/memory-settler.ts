@@ -48,27 +48,26 @@ export function startMemorySettler(
   now: () => number = Date.now,
 ): { stop(): void; check(): boolean } {
   let last = -Infinity;
-  const check = (): boolean => {
-    if (!probes) return false;
-    const busy = probes.busySinceLast();
-    if (now() - last < opts.minGapMs) return false;
-    if (busy >= opts.quietBelow || probes.youngBytes() < opts.youngLimitBytes) return false;
+  const collectIfGrown = (): boolean => {
+    if (!probes || probes.youngBytes() < opts.youngLimitBytes) return false;
     last = now();
     probes.collect();
     return true;
   };
+  const check = (): boolean => {
+    const busy = probes?.busySinceLast() ?? 1;
+    if (now() - last < opts.minGapMs || busy >= opts.quietBelow) return false;
+    return collectIfGrown();
+  };
   // At start the loop has been busy loading code: what that grew is given back at once.
-  if (probes && probes.youngBytes() >= opts.youngLimitBytes) {
-    last = now();
-    probes.collect();
-  }
+  collectIfGrown();
   probes?.busySinceLast();
   const timer = probes ? setInterval(check, opts.everyMs) : undefined;
   timer?.unref();
   return { stop: () => clearInterval(timer), check };
 }
 
-/** V8's `gc` with the options Node 20+ accepts; `last-resort` is the collection that shrinks. */
+/** V8's `gc` with the options Node 22 honours (Node 20 ignores `flavor`); `last-resort` is the collection that shrinks. */
 type GcFunction = (opts: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
 
 /**

@@ -5,7 +5,7 @@
  * snapshot goes out as each check ends. Pod counts, crash loops and leases come from the shared
  * list+watch (one per context, shared with the Pods and Leaders screens), never from pod lists.
  */
-import type { LeaseDelta, LeaseSummary, PodDelta, PodSummary } from '@shared/kube-schemas';
+import { type LeaseDelta, type LeaseSummary, type PodDelta, type PodSummary, podKey } from '@shared/kube-schemas';
 import type { Notification, Overview, OverviewTarget } from '@shared/overview-schemas';
 import { errorMessage } from '../errors';
 import { createNotificationCenter, type NotificationCenter } from '../notifications/center';
@@ -51,7 +51,6 @@ interface Entry {
 }
 
 const entryKey = (kind: string, name: string) => `${kind}\0${name}`;
-const podKeyOf = (p: { namespace: string; name: string }) => `${p.namespace}/${p.name}`;
 /** The overview shows one line per error. */
 const oneLine = (message: string) => message.split('\n')[0]?.trim() ?? message;
 
@@ -72,6 +71,7 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
  * counts change by each delta, not by a recount.
  */
 type PodState = number;
+const WEIGHT = 3;
 const READY = 2;
 const CRASH_LOOPING = 4;
 const podState = (p: PodSummary): PodState =>
@@ -85,7 +85,7 @@ const wasCrashLooping = (state: PodState | undefined) =>
 
 /** Adds (sign 1) or takes away (-1) a pod's weight from the counts. */
 function count(entry: Entry, state: PodState | undefined, sign: 1 | -1) {
-  const weight = (state ?? 0) & 3;
+  const weight = (state ?? 0) & WEIGHT;
   if (weight === 0) return;
   entry.podCounts.total += sign;
   if (weight === READY) entry.podCounts.ready += sign;
@@ -132,8 +132,16 @@ export function createOverviewMonitor(sources: OverviewSources, options: Overvie
     }, batchMs);
   }
 
+  /** A pod as it is now, `old` its state before (undefined: first seen): counted and judged. */
+  function see(entry: Entry, key: string, pod: PodSummary, old: PodState | undefined) {
+    const state = podState(pod);
+    count(entry, entry.pods.get(key), -1);
+    entry.pods.set(key, state);
+    count(entry, state, 1);
+    notifier.pod(entry.name, pod, wasCrashLooping(old));
+  }
+
   function onPods(entry: Entry, delta: PodDelta) {
-    const context = entry.name;
     if (delta.type === 'status') {
       entry.podsLive = delta.status.state === 'live';
     } else if (delta.type === 'reset') {
@@ -142,21 +150,13 @@ export function createOverviewMonitor(sources: OverviewSources, options: Overvie
       entry.pods = new Map();
       entry.podCounts = { ready: 0, total: 0 };
       for (const pod of delta.items) {
-        const key = podKeyOf(pod);
-        const state = podState(pod);
-        entry.pods.set(key, state);
-        count(entry, state, 1);
-        notifier.pod(context, pod, wasCrashLooping(before.get(key)));
+        const key = podKey(pod);
+        see(entry, key, pod, before.get(key));
       }
     } else if (delta.type === 'upsert') {
       for (const pod of delta.items) {
-        const key = podKeyOf(pod);
-        const old = entry.pods.get(key);
-        const state = podState(pod);
-        count(entry, old, -1);
-        entry.pods.set(key, state);
-        count(entry, state, 1);
-        notifier.pod(context, pod, wasCrashLooping(old));
+        const key = podKey(pod);
+        see(entry, key, pod, entry.pods.get(key));
       }
     } else {
       for (const key of delta.keys) {
@@ -178,7 +178,7 @@ export function createOverviewMonitor(sources: OverviewSources, options: Overvie
     }
     if (delta.type === 'reset') entry.leases.clear();
     for (const lease of delta.items) {
-      entry.leases.set(podKeyOf(lease), lease);
+      entry.leases.set(podKey(lease), lease);
       notifier.lease(entry.name, lease);
     }
   }
