@@ -19,6 +19,7 @@ import {
   latency,
   podName,
   profileRenderer,
+  putOwners,
   rawList,
   rendererHeapMb,
   TOKEN,
@@ -44,6 +45,7 @@ for (const size of SIZES) {
     try {
       api = await startFakeKubeServer({ token: TOKEN });
       for (let i = 0; i < size; i++) api.putQuietly('pods', withRestarts(podName(i), 0));
+      putOwners(api, size);
       const kubeconfig = writeBenchKubeconfig(join(mkdtempSync(join(tmpdir(), 'homeport-bench-')), 'kubeconfig'), [
         { name: 'bench', url: api.url, token: TOKEN },
       ]);

@@ -5,7 +5,7 @@
 import { expect, type Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fakePod, startFakeKubeServer } from '../../electron/core/kube/testing/fake-kube-server';
+import { fakePod, type FakeObject, startFakeKubeServer } from '../../electron/core/kube/testing/fake-kube-server';
 import { percentile } from './measure';
 
 export const LATENCY_SAMPLES = 40;
@@ -17,15 +17,233 @@ export const PAGE = 500;
 export type FakeServer = Awaited<ReturnType<typeof startFakeKubeServer>>;
 
 export const podName = (i: number) => `media-worker-${String(i).padStart(6, '0')}`;
-export const withRestarts = (name: string, restarts: number) =>
-  fakePod(NAMESPACE, name, {
-    status: {
-      phase: 'Running',
-      containerStatuses: [
-        { name: 'main', ready: true, restartCount: restarts, state: { running: { startedAt: 'x' } } },
+/** Pods per ReplicaSet in the benchmarks' clusters (each ReplicaSet belongs to a Deployment). */
+export const PODS_PER_REPLICA_SET = 100;
+const replicaSetOf = (i: number) =>
+  `media-worker-${String(Math.floor(i / PODS_PER_REPLICA_SET)).padStart(4, '0')}-7d9c6b5f8`;
+const podIndex = (name: string) => Number(/(\d+)$/.exec(name)?.[1] ?? 0);
+/** A UUID-shaped uid, unique per kind and name. */
+const uidOf = (kind: string, name: string) =>
+  `${kind.padEnd(8, '0').slice(0, 8)}-0000-4c1e-9a2b-${[...name]
+    .reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 2 ** 48, 7)
+    .toString(16)
+    .padStart(12, '0')}`;
+const at = '2025-01-01T00:00:00Z';
+const k = (o: object) => `k:${JSON.stringify(o)}`;
+
+/**
+ * A pod as the API server answers for a Deployment's replica on k3s: owned by its ReplicaSet,
+ * with the service-account token volume and the two default tolerations the admission plugins
+ * add (ServiceAccount, DefaultTolerationSeconds), the conditions and container status the
+ * kubelet reports, and managedFields for both writers. About 4 KB of JSON, as real pods are (the
+ * benchmark's first pods had only the fields Homeport reads: 0.4 KB, which made the list's
+ * parsing, on both sides of the floor, a tenth of a real cluster's).
+ * HOMEPORT_BENCH_POD_SHAPE=minimal keeps those small pods, for comparison.
+ */
+export function withRestarts(name: string, restarts: number): FakeObject {
+  if (process.env.HOMEPORT_BENCH_POD_SHAPE === 'minimal') {
+    return fakePod(NAMESPACE, name, {
+      status: {
+        phase: 'Running',
+        containerStatuses: [
+          { name: 'main', ready: true, restartCount: restarts, state: { running: { startedAt: 'x' } } },
+        ],
+      },
+    });
+  }
+  const i = podIndex(name);
+  const rs = replicaSetOf(i);
+  const rsUid = uidOf('rs', rs);
+  const ip = `10.42.${Math.floor(i / 250) % 256}.${(i % 250) + 2}`;
+  const node = `node-${(i % 3) + 1}`;
+  const hostIp = `192.168.1.${(i % 3) + 11}`;
+  const volume = `kube-api-access-${String(i % 100_000).padStart(5, '0')}`;
+  const condition = (type: string) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: at });
+  const fieldsOf = (keys: string[]) => Object.fromEntries(keys.map((f) => [`f:${f}`, {}]));
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      generateName: `${rs}-`,
+      namespace: NAMESPACE,
+      uid: uidOf('pod', name),
+      creationTimestamp: at,
+      labels: { app: 'media-worker', 'pod-template-hash': '7d9c6b5f8' },
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, uid: rsUid, controller: true, blockOwnerDeletion: true },
+      ],
+      managedFields: [
+        {
+          manager: 'k3s',
+          operation: 'Update',
+          apiVersion: 'v1',
+          time: at,
+          fieldsType: 'FieldsV1',
+          fieldsV1: {
+            'f:metadata': {
+              'f:generateName': {},
+              'f:labels': { '.': {}, ...fieldsOf(['app', 'pod-template-hash']) },
+              'f:ownerReferences': { '.': {}, [k({ uid: rsUid })]: {} },
+            },
+            'f:spec': {
+              'f:containers': {
+                [k({ name: 'main' })]: {
+                  '.': {},
+                  ...fieldsOf(['image', 'imagePullPolicy', 'name', 'resources', 'terminationMessagePath']),
+                  'f:ports': {
+                    '.': {},
+                    [k({ containerPort: 8096, protocol: 'TCP' })]: {
+                      '.': {},
+                      ...fieldsOf(['containerPort', 'name', 'protocol']),
+                    },
+                  },
+                  'f:terminationMessagePolicy': {},
+                },
+              },
+              ...fieldsOf([
+                'dnsPolicy',
+                'enableServiceLinks',
+                'restartPolicy',
+                'schedulerName',
+                'securityContext',
+                'terminationGracePeriodSeconds',
+              ]),
+            },
+          },
+        },
+        {
+          manager: 'k3s',
+          operation: 'Update',
+          apiVersion: 'v1',
+          time: at,
+          fieldsType: 'FieldsV1',
+          fieldsV1: {
+            'f:status': {
+              'f:conditions': Object.fromEntries(
+                ['ContainersReady', 'Initialized', 'PodReadyToStartContainers', 'Ready'].map((t) => [
+                  k({ type: t }),
+                  { '.': {}, ...fieldsOf(['lastProbeTime', 'lastTransitionTime', 'status', 'type']) },
+                ]),
+              ),
+              ...fieldsOf(['containerStatuses', 'hostIP']),
+              'f:hostIPs': {},
+              'f:phase': {},
+              'f:podIP': {},
+              'f:podIPs': { '.': {}, [k({ ip })]: { '.': {}, 'f:ip': {} } },
+              'f:startTime': {},
+            },
+          },
+          subresource: 'status',
+        },
       ],
     },
-  });
+    spec: {
+      volumes: [
+        {
+          name: volume,
+          projected: {
+            sources: [
+              { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+              {
+                downwardAPI: {
+                  items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+                },
+              },
+            ],
+            defaultMode: 420,
+          },
+        },
+      ],
+      containers: [
+        {
+          name: 'main',
+          image: 'ghcr.io/example/media-worker:1.4.2',
+          ports: [{ name: 'http', containerPort: 8096, protocol: 'TCP' }],
+          resources: {},
+          volumeMounts: [{ name: volume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }],
+          terminationMessagePath: '/dev/termination-log',
+          terminationMessagePolicy: 'File',
+          imagePullPolicy: 'IfNotPresent',
+        },
+      ],
+      restartPolicy: 'Always',
+      terminationGracePeriodSeconds: 30,
+      dnsPolicy: 'ClusterFirst',
+      serviceAccountName: 'default',
+      serviceAccount: 'default',
+      nodeName: node,
+      securityContext: {},
+      schedulerName: 'default-scheduler',
+      tolerations: ['not-ready', 'unreachable'].map((t) => ({
+        key: `node.kubernetes.io/${t}`,
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 300,
+      })),
+      priority: 0,
+      enableServiceLinks: true,
+      preemptionPolicy: 'PreemptLowerPriority',
+    },
+    status: {
+      phase: 'Running',
+      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
+        condition,
+      ),
+      hostIP: hostIp,
+      hostIPs: [{ ip: hostIp }],
+      podIP: ip,
+      podIPs: [{ ip }],
+      startTime: at,
+      containerStatuses: [
+        {
+          name: 'main',
+          state: { running: { startedAt: at } },
+          lastState: {},
+          ready: true,
+          restartCount: restarts,
+          image: 'ghcr.io/example/media-worker:1.4.2',
+          imageID:
+            'ghcr.io/example/media-worker@sha256:4b7a1c3f0e9d8c2b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b',
+          containerID: `containerd://${(i * 2654435761).toString(16).padStart(64, '0').slice(-64)}`,
+          started: true,
+        },
+      ],
+      qosClass: 'BestEffort',
+    },
+  };
+}
+
+/**
+ * The ReplicaSets (and their Deployments) the pods belong to, so Homeport's owner lookups find
+ * what they would in a cluster.
+ */
+export function putOwners(api: FakeServer, size: number): void {
+  for (let g = 0; g * PODS_PER_REPLICA_SET < size; g++) {
+    const rs = replicaSetOf(g * PODS_PER_REPLICA_SET);
+    const deployment = rs.replace(/-7d9c6b5f8$/, '');
+    api.putQuietly('replicasets', {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name: rs,
+        namespace: NAMESPACE,
+        uid: uidOf('rs', rs),
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: deployment,
+            uid: uidOf('deploy', deployment),
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+    });
+  }
+}
 
 /** The floor: every page of the pod list fetched and parsed in Node, as fast as the server gives them. */
 export async function rawList(api: FakeServer): Promise<{ ms: number; count: number }> {
