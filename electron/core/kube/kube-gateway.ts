@@ -6,7 +6,14 @@ import { authHeaders, createSettingsHolder, type GatewaySettings, type Renew, tl
 import type { KubeConnection } from './kube-connection';
 import { createProxyAgent } from './proxy';
 import { classifyNetworkError, KubeAbortError, KubeRequestError, statusError } from './kube-errors';
-import { pacedReading, parseWatchEvent, splitLines, type StreamPace, type WatchEvent } from './kube-stream';
+import {
+  createBodyText,
+  pacedReading,
+  parseWatchEvent,
+  splitLines,
+  type StreamPace,
+  type WatchEvent,
+} from './kube-stream';
 import { connectWebSocket, type WebSocketOptions } from './kube-websocket';
 import { redactUrl } from '../redact-url';
 
@@ -177,12 +184,12 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
   function readBody(res: http.IncomingMessage, req: http.ClientRequest, opts: RequestOptions): Promise<string> {
     const timeoutMs = opts.timeoutMs ?? 10_000;
     return new Promise((resolvePromise, reject) => {
-      const chunks: string[] = [];
+      const body = createBodyText();
       const done = (err?: Error) => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
         if (err) reject(err);
-        else resolvePromise(chunks.join(''));
+        else resolvePromise(body.text());
       };
       const onAbort = () => {
         req.destroy();
@@ -193,8 +200,7 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
         done(new KubeRequestError('timeout', `${shown()} did not finish answering within ${timeoutMs} ms`));
       }, timeoutMs);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => chunks.push(chunk));
+      res.on('data', (chunk: Buffer) => body.write(chunk));
       res.on('error', (err: NodeJS.ErrnoException) => done(classifyNetworkError(err, shown())));
       res.on('aborted', () => done(new KubeRequestError('unreachable', `${shown()} dropped the connection`)));
       res.on('end', () => done());

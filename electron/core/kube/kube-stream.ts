@@ -1,4 +1,4 @@
-/** Helpers for the API server's streaming answers (watch events, log lines). */
+/** Helpers for the API server's answers: response bodies, watch events, log lines. */
 
 export interface WatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -23,6 +23,50 @@ export interface KubeObject {
   code?: number;
   message?: string;
   reason?: string;
+}
+
+/** Buffers kept for the next bodies, and for how long they are kept when no body comes. */
+const POOL_SIZE = 4;
+const POOL_MAX_BYTES = 16 * 1024 * 1024;
+const POOL_IDLE_MS = 10_000;
+const pool: Buffer[] = [];
+let poolTimer: NodeJS.Timeout | undefined;
+
+function giveBack(buffer: Buffer) {
+  if (pool.length < POOL_SIZE && buffer.length <= POOL_MAX_BYTES) pool.push(buffer);
+  clearTimeout(poolTimer);
+  poolTimer = setTimeout(() => (pool.length = 0), POOL_IDLE_MS).unref();
+}
+
+/**
+ * Collects a response body and gives its text. Each chunk is copied into one buffer as it arrives,
+ * so the socket's own buffers are garbage at once and the body is decoded in one go at the end.
+ * The buffers are pooled: a fresh one per 2 MB list page would leave the C heap holding memory the
+ * process no longer uses. An all-ASCII body (nearly every API answer: names, labels and
+ * managedFields are ASCII unless a user wrote otherwise) is decoded as Latin-1, the same string as
+ * UTF-8 gives for ASCII at about half the cost; anything else as UTF-8.
+ */
+export function createBodyText(): { write(chunk: Buffer): void; text(): string } {
+  let buffer: Buffer | undefined;
+  let size = 0;
+  return {
+    write(chunk) {
+      if (!buffer) buffer = pool.pop() ?? Buffer.allocUnsafeSlow(Math.max(256 * 1024, chunk.length));
+      if (size + chunk.length > buffer.length) {
+        const bigger = Buffer.allocUnsafeSlow(Math.max(buffer.length * 2, size + chunk.length));
+        buffer.copy(bigger, 0, 0, size);
+        buffer = bigger;
+      }
+      size += chunk.copy(buffer, size);
+    },
+    text() {
+      if (!buffer) return '';
+      const text = buffer.toString('utf8', 0, size);
+      giveBack(buffer);
+      buffer = undefined;
+      return text;
+    },
+  };
 }
 
 const WATCH_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
