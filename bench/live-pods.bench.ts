@@ -1,6 +1,7 @@
 /**
  * The live pods curve: for 5k, 20k, 50k and 100k pods on the benchmark's own API server, the raw
- * paged list of that server in Node (the floor) against Homeport in web mode (Chromium): open the
+ * paged list of that server in Node (the floor) against Homeport's main process alone (relaying
+ * every pod to a WebSocket client in Node) and against Homeport in web mode (Chromium): open the
  * Pods screen → full table, the resource browser's Pods → full table, the overview's pod count,
  * event → DOM latency at 200 and 1,000 events/s, main-process memory right after the events and
  * again 15 s later, renderer memory, DOM rows.
@@ -27,6 +28,7 @@ import {
   withRestarts,
 } from './lib/live';
 import { percentile, printTable, rssMb, writeBenchKubeconfig } from './lib/measure';
+import { relayedPods } from './lib/relay';
 
 const SIZES = (process.env.HOMEPORT_BENCH_SIZES ?? '5000,20000,50000,100000').split(',').map(Number);
 const RATES = [200, 1000];
@@ -59,6 +61,18 @@ for (const size of SIZES) {
           50,
         ),
       };
+
+      // Homeport's own share, without a browser: a fresh main process relays every pod to a
+      // WebSocket client in Node.
+      const alone = await startHomeport({ env: { KUBECONFIG: kubeconfig } });
+      let aloneMs = NaN;
+      try {
+        const since = Date.now();
+        const relayed = await relayedPods(alone, 'bench', size);
+        aloneMs = relayed - (api.requests.find((r) => r.resource === 'pods' && !r.watch && r.at >= since)?.at ?? since);
+      } finally {
+        await alone.close();
+      }
 
       // HOMEPORT_BENCH_PROFILE=DIR writes a CPU profile of the main process there (node --cpu-prof).
       homeport = await startHomeport({
@@ -110,6 +124,7 @@ for (const size of SIZES) {
       rows.push({
         pods: String(size),
         'raw list (floor)': `${floor.ms} ms`,
+        'no browser: first list request → all relayed': ratio(aloneMs, floor.ms),
         "Homeport's list (first page → watch)": ratio(listEnd - listStart, floor.ms),
         'first list request → full table': ratio(dataMs, floor.ms),
         'load → full table': ratio(podsMs, floor.ms),
