@@ -7,6 +7,7 @@ import type { KubeConnection } from './kube-connection';
 import { createProxyAgent } from './proxy';
 import { classifyNetworkError, KubeAbortError, KubeRequestError, statusError } from './kube-errors';
 import {
+  continueFromHead,
   createBodyText,
   pacedReading,
   parseWatchEvent,
@@ -50,6 +51,15 @@ export interface ListResult<T> {
 interface KubeList<T> {
   items?: T[];
   metadata?: { resourceVersion?: string; continue?: string };
+}
+
+/** One page asked for: its answer, and its continue token as soon as the first bytes tell it. */
+interface PageFetch<T> {
+  page: Promise<KubeList<T>>;
+  /** The token (empty on the last page), or null when the first bytes do not say. */
+  head: Promise<string | null>;
+  /** The continue token this page was asked for with. */
+  cont: string;
 }
 
 export interface GatewayOptions {
@@ -181,7 +191,12 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
   }
 
   /** Reads a whole body, within the time left of timeoutMs, honouring abort. */
-  function readBody(res: http.IncomingMessage, req: http.ClientRequest, opts: RequestOptions): Promise<string> {
+  function readBody(
+    res: http.IncomingMessage,
+    req: http.ClientRequest,
+    opts: RequestOptions,
+    onFirstChunk?: (chunk: Buffer) => void,
+  ): Promise<string> {
     const timeoutMs = opts.timeoutMs ?? 10_000;
     return new Promise((resolvePromise, reject) => {
       const body = createBodyText();
@@ -200,7 +215,13 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
         done(new KubeRequestError('timeout', `${shown()} did not finish answering within ${timeoutMs} ms`));
       }, timeoutMs);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      res.on('data', (chunk: Buffer) => body.write(chunk));
+      res.on('data', (chunk: Buffer) => {
+        if (onFirstChunk) {
+          onFirstChunk(chunk);
+          onFirstChunk = undefined;
+        }
+        body.write(chunk);
+      });
       res.on('error', (err: NodeJS.ErrnoException) => done(classifyNetworkError(err, shown())));
       res.on('aborted', () => done(new KubeRequestError('unreachable', `${shown()} dropped the connection`)));
       res.on('end', () => done());
@@ -208,9 +229,13 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
   }
 
   /** Any request with a JSON answer; non-2xx statuses become KubeRequestError with the status. */
-  async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  async function request<T>(
+    path: string,
+    opts: RequestOptions = {},
+    onFirstChunk?: (chunk: Buffer) => void,
+  ): Promise<T> {
     const { res, req, used } = await open(path, opts);
-    const body = await readBody(res, req, opts);
+    const body = await readBody(res, req, opts, onFirstChunk);
     const status = res.statusCode ?? 0;
     if (status < 200 || status >= 300) throw statusError(status, path, body, used.conn);
     try {
@@ -227,8 +252,11 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
   /**
    * Lists every item of a collection in pages (limit + continue), so a 5,000-pod cluster never
    * arrives as one giant response. An expired continue token surfaces as HTTP 410. With onPage,
-   * each page goes to it as it arrives and is not kept (the result's items stay empty), and the
-   * next page is already asked for while onPage works: the server and the caller work at once.
+   * each page goes to it as it arrives and is not kept (the result's items stay empty).
+   * The next page is asked for as soon as this one's continue token is known: from its first
+   * bytes when the server writes the list's metadata before its items, as the API server does,
+   * else once the page is whole. The server prepares the next page while this one is still on
+   * the wire and being worked through.
    */
   async function listAll<T>(
     path: string,
@@ -237,27 +265,46 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
     const items: T[] = [];
     let resourceVersion = '';
     const sep = path.includes('?') ? '&' : '?';
-    const fetchPage = (cont: string) =>
-      getJson<KubeList<T>>(
+    const fetchPage = (cont: string): PageFetch<T> => {
+      let early!: (token: string | null) => void;
+      const head = new Promise<string | null>((r) => (early = r));
+      const page = request<KubeList<T>>(
         `${path}${sep}limit=${opts.pageSize ?? 500}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`,
-        opts,
+        { ...opts, method: 'GET' },
+        (first) => early(continueFromHead(first)),
       );
-    let next: Promise<KubeList<T>> | undefined = fetchPage('');
+      // Settled either way, so nobody waits on a head that never came.
+      page.then(
+        () => early(null),
+        () => early(null),
+      );
+      return { page, head, cont };
+    };
+    let current: PageFetch<T> | undefined = fetchPage('');
+    let next: PageFetch<T> | undefined;
     try {
-      while (next) {
-        const page: KubeList<T> = await next;
+      while (current) {
+        const early = await current.head;
+        next = early ? fetchPage(early) : undefined;
+        const page: KubeList<T> = await current.page;
         resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
         const cont = page.metadata?.continue ?? '';
-        next = cont ? fetchPage(cont) : undefined;
+        if (next?.cont !== (cont || undefined)) {
+          // The head said nothing (or, against all sense, something else): follow the page itself.
+          next?.page.catch(() => undefined);
+          next = cont ? fetchPage(cont) : undefined;
+        }
         if (opts.onPage) {
           // Let the next request go out before this page is worked through.
           if (next) await new Promise((r) => setImmediate(r));
           opts.onPage(page.items ?? []);
         } else for (const item of page.items ?? []) items.push(item);
+        current = next;
+        next = undefined;
       }
     } catch (err) {
       // A page asked for ahead is not needed once this one failed: its own failure is not reported.
-      next?.catch(() => undefined);
+      next?.page.catch(() => undefined);
       throw err;
     }
     return { items, resourceVersion };
