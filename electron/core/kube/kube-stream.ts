@@ -42,9 +42,8 @@ function giveBack(buffer: Buffer) {
  * Collects a response body and gives its text. Each chunk is copied into one buffer as it arrives,
  * so the socket's own buffers are garbage at once and the body is decoded in one go at the end.
  * The buffers are pooled: a fresh one per 2 MB list page would leave the C heap holding memory the
- * process no longer uses. An all-ASCII body (nearly every API answer: names, labels and
- * managedFields are ASCII unless a user wrote otherwise) is decoded as Latin-1, the same string as
- * UTF-8 gives for ASCII at about half the cost; anything else as UTF-8.
+ * process no longer uses. The text is decoded as UTF-8 into the JS heap; Latin-1, faster for ASCII,
+ * is not used, as Node keeps large Latin-1 strings in the C heap, which stayed with the process.
  */
 export function createBodyText(): { write(chunk: Buffer): void; text(): string } {
   let buffer: Buffer | undefined;
