@@ -60,6 +60,16 @@ export function withRestarts(name: string, restarts: number): FakeObject {
   const volume = `kube-api-access-${String(i % 100_000).padStart(5, '0')}`;
   const condition = (type: string) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: at });
   const fieldsOf = (keys: string[]) => Object.fromEntries(keys.map((f) => [`f:${f}`, {}]));
+  // k3s runs the controllers and the kubelet in one binary, so both writes carry its name.
+  const update = (fieldsV1: object, subresource?: string) => ({
+    manager: 'k3s',
+    operation: 'Update',
+    apiVersion: 'v1',
+    time: at,
+    fieldsType: 'FieldsV1',
+    fieldsV1,
+    ...(subresource ? { subresource } : {}),
+  });
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -74,51 +84,39 @@ export function withRestarts(name: string, restarts: number): FakeObject {
         { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, uid: rsUid, controller: true, blockOwnerDeletion: true },
       ],
       managedFields: [
-        {
-          manager: 'k3s',
-          operation: 'Update',
-          apiVersion: 'v1',
-          time: at,
-          fieldsType: 'FieldsV1',
-          fieldsV1: {
-            'f:metadata': {
-              'f:generateName': {},
-              'f:labels': { '.': {}, ...fieldsOf(['app', 'pod-template-hash']) },
-              'f:ownerReferences': { '.': {}, [k({ uid: rsUid })]: {} },
-            },
-            'f:spec': {
-              'f:containers': {
-                [k({ name: 'main' })]: {
-                  '.': {},
-                  ...fieldsOf(['image', 'imagePullPolicy', 'name', 'resources', 'terminationMessagePath']),
-                  'f:ports': {
-                    '.': {},
-                    [k({ containerPort: 8096, protocol: 'TCP' })]: {
-                      '.': {},
-                      ...fieldsOf(['containerPort', 'name', 'protocol']),
-                    },
-                  },
-                  'f:terminationMessagePolicy': {},
-                },
-              },
-              ...fieldsOf([
-                'dnsPolicy',
-                'enableServiceLinks',
-                'restartPolicy',
-                'schedulerName',
-                'securityContext',
-                'terminationGracePeriodSeconds',
-              ]),
-            },
+        update({
+          'f:metadata': {
+            'f:generateName': {},
+            'f:labels': { '.': {}, ...fieldsOf(['app', 'pod-template-hash']) },
+            'f:ownerReferences': { '.': {}, [k({ uid: rsUid })]: {} },
           },
-        },
-        {
-          manager: 'k3s',
-          operation: 'Update',
-          apiVersion: 'v1',
-          time: at,
-          fieldsType: 'FieldsV1',
-          fieldsV1: {
+          'f:spec': {
+            'f:containers': {
+              [k({ name: 'main' })]: {
+                '.': {},
+                ...fieldsOf(['image', 'imagePullPolicy', 'name', 'resources', 'terminationMessagePath']),
+                'f:ports': {
+                  '.': {},
+                  [k({ containerPort: 8096, protocol: 'TCP' })]: {
+                    '.': {},
+                    ...fieldsOf(['containerPort', 'name', 'protocol']),
+                  },
+                },
+                'f:terminationMessagePolicy': {},
+              },
+            },
+            ...fieldsOf([
+              'dnsPolicy',
+              'enableServiceLinks',
+              'restartPolicy',
+              'schedulerName',
+              'securityContext',
+              'terminationGracePeriodSeconds',
+            ]),
+          },
+        }),
+        update(
+          {
             'f:status': {
               'f:conditions': Object.fromEntries(
                 ['ContainersReady', 'Initialized', 'PodReadyToStartContainers', 'Ready'].map((t) => [
@@ -134,8 +132,8 @@ export function withRestarts(name: string, restarts: number): FakeObject {
               'f:startTime': {},
             },
           },
-          subresource: 'status',
-        },
+          'status',
+        ),
       ],
     },
     spec: {
