@@ -17,6 +17,7 @@ import { startFakeKubeServer } from '../electron/core/kube/testing/fake-kube-ser
 import { startHomeport, type HomeportServer } from '../e2e/env/homeport-server';
 import {
   type FakeServer,
+  firstListAt,
   latency,
   podName,
   profileRenderer,
@@ -27,7 +28,7 @@ import {
   whenText,
   withRestarts,
 } from './lib/live';
-import { percentile, printTable, rssMb, writeBenchKubeconfig } from './lib/measure';
+import { percentile, printTable, ratio, rssMb, writeBenchKubeconfig } from './lib/measure';
 import { relayedPods } from './lib/relay';
 
 const SIZES = (process.env.HOMEPORT_BENCH_SIZES ?? '5000,20000,50000,100000').split(',').map(Number);
@@ -37,7 +38,6 @@ const SETTLE_MS = 15_000;
 
 const profile = process.env.HOMEPORT_BENCH_PROFILE;
 const rows: Record<string, string>[] = [];
-const ratio = (ms: number, floor: number) => `${ms} ms (${(ms / floor).toFixed(2)}×)`;
 
 for (const size of SIZES) {
   test(`live pods at ${size} pods`, async ({ page }) => {
@@ -69,7 +69,7 @@ for (const size of SIZES) {
       try {
         const since = Date.now();
         const relayed = await relayedPods(alone, 'bench', size);
-        aloneMs = relayed - (api.requests.find((r) => r.resource === 'pods' && !r.watch && r.at >= since)?.at ?? since);
+        aloneMs = relayed - firstListAt(api, since);
       } finally {
         await alone.close();
       }
@@ -90,7 +90,7 @@ for (const size of SIZES) {
       await page.goto(`${homeport.origin}/#pods`);
       const podsMs = (await podsFull()) - started;
       // The data path alone: from Homeport's first list request to the full table.
-      const listStart = api.requests.find((r) => r.resource === 'pods' && !r.watch && r.at >= started)?.at ?? started;
+      const listStart = firstListAt(api, started);
       const listEnd = api.requests.find((r) => r.resource === 'pods' && r.watch && r.at >= started)?.at ?? NaN;
       const dataMs = started + podsMs - listStart;
       await stopProfile();

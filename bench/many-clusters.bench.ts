@@ -15,8 +15,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeKubeServer } from '../electron/core/kube/testing/fake-kube-server';
 import { startHomeport, type HomeportServer } from '../e2e/env/homeport-server';
-import { type FakeServer, latency, podName, putOwners, rawList, TOKEN, whenText, withRestarts } from './lib/live';
-import { percentile, printTable, rssMb, writeBenchKubeconfig } from './lib/measure';
+import {
+  type FakeServer,
+  firstListAt,
+  latency,
+  podName,
+  putOwners,
+  rawList,
+  TOKEN,
+  whenText,
+  withRestarts,
+} from './lib/live';
+import { percentile, printTable, ratio, rssMb, writeBenchKubeconfig } from './lib/measure';
 
 const PODS = Number(process.env.HOMEPORT_BENCH_CLUSTER_PODS ?? 10_000);
 const CLUSTERS = ['c1', 'c2', 'c3', 'c4', 'c5'];
@@ -72,12 +82,6 @@ async function floors(apis: FakeServer[]): Promise<number[]> {
   );
 }
 
-/** From a server's first pod list request after `since` to `at`. */
-function fromFirstList(api: FakeServer, since: number, at: number): number {
-  const first = api.requests.find((r) => r.resource === 'pods' && !r.watch && r.at >= since)?.at ?? since;
-  return at - first;
-}
-
 test(`five clusters of ${PODS} pods and a dead one`, async ({ page }) => {
   test.setTimeout(300_000);
   const figures: Record<string, string>[] = [];
@@ -92,7 +96,7 @@ test(`five clusters of ${PODS} pods and a dead one`, async ({ page }) => {
     await page.goto(`${homeport.origin}/#overview`);
     const aloneAt = await full();
     const alone = aloneAt - started;
-    const aloneData = fromFirstList(servers[0] as FakeServer, started, aloneAt);
+    const aloneData = aloneAt - firstListAt(servers[0] as FakeServer, started);
     await homeport.close();
 
     const floorsTogether = await floors(servers);
@@ -107,7 +111,7 @@ test(`five clusters of ${PODS} pods and a dead one`, async ({ page }) => {
     await page.goto(`${homeport.origin}/#overview`);
     const ats = await Promise.all(fulls.map((f) => f()));
     const times = ats.map((at) => at - started);
-    const data = ats.map((at, i) => fromFirstList(servers[i] as FakeServer, started, at));
+    const data = ats.map((at, i) => at - firstListAt(servers[i] as FakeServer, started));
     // The dead cluster is said to be unreachable, in its own card, while the others carry on.
     await expect(page.locator(`[data-target="kubernetes/${DEAD}"] [data-testid="overview-state"]`)).toHaveText(
       'Unreachable',
@@ -125,7 +129,6 @@ test(`five clusters of ${PODS} pods and a dead one`, async ({ page }) => {
     await page.waitForTimeout(15_000);
     const rssSettled = rssMb(homeport.pid) ?? NaN;
 
-    const ratio = (ms: number, floor: number) => `${ms} ms (${(ms / floor).toFixed(2)}×)`;
     figures.push({
       cluster: 'c1 alone',
       'raw list (floor)': `${floorAlone} ms`,

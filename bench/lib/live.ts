@@ -243,6 +243,11 @@ export function putOwners(api: FakeServer, size: number): void {
   }
 }
 
+/** When a server got its first pod list request after `since` (`since` itself if none came). */
+export function firstListAt(api: FakeServer, since: number): number {
+  return api.requests.find((r) => r.resource === 'pods' && !r.watch && r.at >= since)?.at ?? since;
+}
+
 /** The floor: every page of the pod list fetched and parsed in Node, as fast as the server gives them. */
 export async function rawList(api: FakeServer): Promise<{ ms: number; count: number }> {
   const started = performance.now();

@@ -20,6 +20,9 @@ export function cpuMs(pid: number): number {
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux.
 }
 
+/** A time and its ratio to a floor, as the curves print them. */
+export const ratio = (ms: number, floor: number) => `${ms} ms (${(ms / floor).toFixed(2)}×)`;
+
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;

@@ -5,6 +5,7 @@
  * browser's figure is the renderer's share and the two processes' contention for the cores.
  */
 import WebSocket from 'ws';
+import { podKey } from '../../shared/kube-schemas';
 import { TOKEN_PROTOCOL_PREFIX, WS_PROTOCOL } from '../../electron/transport/http';
 import type { HomeportServer } from '../../e2e/env/homeport-server';
 
@@ -34,7 +35,7 @@ export async function relayedPods(homeport: HomeportServer, context: string, siz
           for (const e of batch.events ?? []) {
             if (e.type === 'reset') pods.clear();
             if (e.type === 'delete') for (const key of e.keys ?? []) pods.delete(key);
-            for (const p of e.items ?? []) pods.add(`${p.namespace}/${p.name}`);
+            for (const p of e.items ?? []) pods.add(podKey(p));
           }
         }
         if (pods.size >= size) resolve(Date.now());

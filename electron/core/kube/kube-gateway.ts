@@ -7,7 +7,6 @@ import type { KubeConnection } from './kube-connection';
 import { createProxyAgent } from './proxy';
 import { classifyNetworkError, KubeAbortError, KubeRequestError, statusError } from './kube-errors';
 import {
-  continueFromHead,
   createBodyText,
   pacedReading,
   parseWatchEvent,
@@ -16,7 +15,10 @@ import {
   type WatchEvent,
 } from './kube-stream';
 import { connectWebSocket, type WebSocketOptions } from './kube-websocket';
+import { listPages, type ListResult, type PagingOptions } from './list-pages';
 import { redactUrl } from '../redact-url';
+
+export type { ListResult } from './list-pages';
 
 // The errors live in their own file; callers keep importing them from the gateway.
 export { classifyNetworkError, KubeAbortError, KubeRequestError, statusMessage } from './kube-errors';
@@ -40,26 +42,6 @@ export interface StreamOptions {
   onOpen?: () => void;
   /** Reads the body in bursts while `pace.ms()` is above 0 (see StreamPace). */
   pace?: StreamPace;
-}
-
-export interface ListResult<T> {
-  items: T[];
-  resourceVersion: string;
-}
-
-/** What a list of any kind looks like on the wire, as far as paging needs. */
-interface KubeList<T> {
-  items?: T[];
-  metadata?: { resourceVersion?: string; continue?: string };
-}
-
-/** One page asked for: its answer, and its continue token as soon as the first bytes tell it. */
-interface PageFetch<T> {
-  page: Promise<KubeList<T>>;
-  /** The token (empty on the last page), or null when the first bytes do not say. */
-  head: Promise<string | null>;
-  /** The continue token this page was asked for with. */
-  cont: string;
 }
 
 export interface GatewayOptions {
@@ -249,65 +231,13 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
     return request<T>(path, { ...opts, method: opts.method ?? 'GET' });
   }
 
-  /**
-   * Lists every item of a collection in pages (limit + continue), so a 5,000-pod cluster never
-   * arrives as one giant response. An expired continue token surfaces as HTTP 410. With onPage,
-   * each page goes to it as it arrives and is not kept (the result's items stay empty).
-   * The next page is asked for as soon as this one's continue token is known: from its first
-   * bytes when the server writes the list's metadata before its items, as the API server does,
-   * else once the page is whole. The server prepares the next page while this one is still on
-   * the wire and being worked through.
-   */
-  async function listAll<T>(
-    path: string,
-    opts: RequestOptions & { pageSize?: number; onPage?: (items: unknown[]) => void } = {},
-  ): Promise<ListResult<T>> {
-    const items: T[] = [];
-    let resourceVersion = '';
-    const sep = path.includes('?') ? '&' : '?';
-    const fetchPage = (cont: string): PageFetch<T> => {
-      let early!: (token: string | null) => void;
-      const head = new Promise<string | null>((r) => (early = r));
-      const page = request<KubeList<T>>(
-        `${path}${sep}limit=${opts.pageSize ?? 500}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`,
-        { ...opts, method: 'GET' },
-        (first) => early(continueFromHead(first)),
-      );
-      // Settled either way, so nobody waits on a head that never came.
-      page.then(
-        () => early(null),
-        () => early(null),
-      );
-      return { page, head, cont };
-    };
-    let current: PageFetch<T> | undefined = fetchPage('');
-    let next: PageFetch<T> | undefined;
-    try {
-      while (current) {
-        const early = await current.head;
-        next = early ? fetchPage(early) : undefined;
-        const page: KubeList<T> = await current.page;
-        resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
-        const cont = page.metadata?.continue ?? '';
-        if (next?.cont !== (cont || undefined)) {
-          // The head said nothing (or, against all sense, something else): follow the page itself.
-          next?.page.catch(() => undefined);
-          next = cont ? fetchPage(cont) : undefined;
-        }
-        if (opts.onPage) {
-          // Let the next request go out before this page is worked through.
-          if (next) await new Promise((r) => setImmediate(r));
-          opts.onPage(page.items ?? []);
-        } else for (const item of page.items ?? []) items.push(item);
-        current = next;
-        next = undefined;
-      }
-    } catch (err) {
-      // A page asked for ahead is not needed once this one failed: its own failure is not reported.
-      next?.page.catch(() => undefined);
-      throw err;
-    }
-    return { items, resourceVersion };
+  /** Every item of a collection, in pages (see listPages). */
+  function listAll<T>(path: string, opts: RequestOptions & PagingOptions = {}): Promise<ListResult<T>> {
+    return listPages<T>(
+      (pagePath, onFirstChunk) => request(pagePath, { ...opts, method: 'GET' }, onFirstChunk),
+      path,
+      opts,
+    );
   }
 
   /**

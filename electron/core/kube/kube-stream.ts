@@ -68,26 +68,6 @@ export function createBodyText(): { write(chunk: Buffer): void; text(): string }
   };
 }
 
-/**
- * A list page's continue token read from the first bytes of its answer: the API server writes the
- * list's metadata before its items (its ListMeta field precedes Items), so the token is known long
- * before the page has arrived. Gives the token, '' on the last page, or null when these bytes do
- * not say (metadata after the items, or not in them).
- */
-export function continueFromHead(head: Buffer): string | null {
-  const text = head.toString('latin1', 0, Math.min(head.length, 64 * 1024));
-  const items = text.indexOf('"items":');
-  if (items < 0) return null;
-  try {
-    const list = JSON.parse(`${text.slice(0, items)}"items":[]}`) as { metadata?: { continue?: unknown } } | null;
-    if (typeof list?.metadata !== 'object' || list.metadata === null) return null;
-    const token = list.metadata.continue;
-    return typeof token === 'string' ? token : token === undefined ? '' : null;
-  } catch {
-    return null;
-  }
-}
-
 const WATCH_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
 
 export function parseWatchEvent(line: string): WatchEvent {
