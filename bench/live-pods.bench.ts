@@ -1,10 +1,10 @@
 /**
  * The live pods curve: for 5k, 20k, 50k and 100k pods on the benchmark's own API server, the raw
- * paged list of that server in Node (the floor) against Homeport's main process alone (relaying
- * every pod to a WebSocket client in Node) and against Homeport in web mode (Chromium): open the
- * Pods screen → full table, the resource browser's Pods → full table, the overview's pod count,
+ * paged list of that server in Node (the floor) against Homeport's main process alone, at rest
+ * (relaying every pod to a WebSocket client in Node), and against a fresh Homeport in web mode
+ * (Chromium): open the Pods screen → full table, the resource browser's Pods → full table, the overview's pod count,
  * event → DOM latency at 200 and 1,000 events/s, main-process memory right after the events and
- * again 15 s later, renderer memory, DOM rows.
+ * again 15 s later (growth over a main process at rest), renderer memory, DOM rows.
  * Prints one table with the ratios to the floor. HOMEPORT_BENCH_SIZES=5000,20000 picks sizes;
  * HOMEPORT_BENCH_PROFILE=DIR saves CPU profiles of Homeport's main process and of the renderer's
  * cold load for each size.
@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeKubeServer } from '../electron/core/kube/testing/fake-kube-server';
 import { startHomeport, type HomeportServer } from '../e2e/env/homeport-server';
+import { SETTLER_DEFAULTS } from '../electron/core/memory/memory-settler';
 import {
   type FakeServer,
   firstListAt,
@@ -35,6 +36,8 @@ const SIZES = (process.env.HOMEPORT_BENCH_SIZES ?? '5000,20000,50000,100000').sp
 const RATES = [200, 1000];
 /** How long the main process is left without events before its settled memory is read. */
 const SETTLE_MS = 15_000;
+/** By then a fresh main process has given back what loading its code grew (see memory-settler.ts). */
+const AT_REST_MS = 2 * SETTLER_DEFAULTS.everyMs + 1_000;
 
 const profile = process.env.HOMEPORT_BENCH_PROFILE;
 const rows: Record<string, string>[] = [];
@@ -62,11 +65,16 @@ for (const size of SIZES) {
         ),
       };
 
-      // Homeport's own share, without a browser: a fresh main process relays every pod to a
-      // WebSocket client in Node.
+      // Homeport's own share, without a browser: a main process at rest relays every pod to a
+      // WebSocket client in Node. Its memory at rest, before that, is the baseline of the memory
+      // figures: a fresh process gives back what loading its code grew only at its first quiet
+      // look, so the process the browser uses (whose list starts at once) is read only after.
       const alone = await startHomeport({ env: { KUBECONFIG: kubeconfig } });
       let aloneMs = NaN;
+      let rssBefore = NaN;
       try {
+        await new Promise((resolve) => setTimeout(resolve, AT_REST_MS));
+        rssBefore = rssMb(alone.pid) ?? NaN;
         const since = Date.now();
         const relayed = await relayedPods(alone, 'bench', size);
         aloneMs = relayed - firstListAt(api, since);
@@ -78,8 +86,6 @@ for (const size of SIZES) {
       homeport = await startHomeport({
         env: { KUBECONFIG: kubeconfig, ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {}) },
       });
-      // Nothing is watched until a window is open: the baseline of the main process.
-      const rssBefore = rssMb(homeport.pid) ?? NaN;
 
       // Cold: from loading Homeport on the Pods screen to every pod in the table (the list, the
       // relay to the renderer and the first render).

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeKubeServer } from '../electron/core/kube/testing/fake-kube-server';
 import { startHomeport, type HomeportServer } from '../e2e/env/homeport-server';
+import { SETTLER_DEFAULTS } from '../electron/core/memory/memory-settler';
 import {
   type FakeServer,
   firstListAt,
@@ -102,6 +103,9 @@ test(`five clusters of ${PODS} pods and a dead one`, async ({ page }) => {
     const floorsTogether = await floors(servers);
 
     homeport = await startHomeport({ env: { KUBECONFIG: kubeconfig([...CLUSTERS, DEAD]) } });
+    // The baseline is the process at rest: what loading its code grew is given back at the
+    // settler's first quiet look (see memory-settler.ts), not at start.
+    await page.waitForTimeout(2 * SETTLER_DEFAULTS.everyMs + 1_000);
     const rssBefore = rssMb(homeport.pid) ?? NaN;
     started = Date.now();
     await page.goto(homeport.url);

@@ -19,10 +19,17 @@ function stand(young: number, busy: number) {
 describe('memory settler', () => {
   afterEach(() => vi.useRealTimers());
 
-  it('gives back at once what start-up grew, busy or not', () => {
+  it('leaves what start-up grew to the first quiet look, so a list that starts at once runs in it', () => {
+    vi.useFakeTimers();
     const { state, probes } = stand(16 * MB, 0.9);
-    const settler = startMemorySettler(probes, SETTLER_DEFAULTS);
-    expect(state.collections).toBe(1);
+    const settler = startMemorySettler(probes, SETTLER_DEFAULTS, () => Date.now());
+    expect(state.collections, 'nothing collected at start').toBe(0);
+    expect(state.young).toBe(16 * MB);
+    vi.advanceTimersByTime(SETTLER_DEFAULTS.everyMs * 2);
+    expect(state.collections, 'not while the first list keeps the loop busy').toBe(0);
+    state.busy = 0.02;
+    vi.advanceTimersByTime(SETTLER_DEFAULTS.everyMs);
+    expect(state.collections, 'given back once quiet').toBe(1);
     expect(state.young).toBe(1 * MB);
     settler.stop();
   });
@@ -55,9 +62,11 @@ describe('memory settler', () => {
     let t = 0;
     const { state, probes } = stand(32 * MB, 0);
     const settler = startMemorySettler(probes, SETTLER_DEFAULTS, () => t);
-    expect(state.collections, 'at start').toBe(1);
+    expect(settler.check(), 'the first quiet look').toBe(true);
     state.young = 32 * MB;
-    t += SETTLER_DEFAULTS.minGapMs;
+    t += SETTLER_DEFAULTS.minGapMs - 1;
+    expect(settler.check()).toBe(false);
+    t += 1;
     expect(settler.check()).toBe(true);
     state.young = 32 * MB;
     t += SETTLER_DEFAULTS.minGapMs - 1;

@@ -3,11 +3,19 @@
  * Homeport's code, the first list of 50,000 pods, a burst of watch events), V8 doubles its young
  * generation up to 32 MB and keeps it at that size afterwards: Node has no idle-time collection
  * that would shrink it, and under a steady trickle of watch events it never does on its own. So
- * the settler looks once at start, and then every `everyMs`: when the young generation has grown
- * past `youngLimitBytes` and the event loop was busy less than `quietBelow` of that period, it
- * runs one full collection that reduces memory. The young generation then starts small again and
- * stays small while things are quiet. At most one collection per `minGapMs`, so a process that
- * keeps growing it does not collect over and over.
+ * the settler looks every `everyMs`: when the young generation has grown past `youngLimitBytes`
+ * and the event loop was busy less than `quietBelow` of that period, it runs one full collection
+ * that reduces memory. The young generation then starts small again and stays small while things
+ * are quiet. At most one collection per `minGapMs`, so a process that keeps growing it does not
+ * collect over and over.
+ *
+ * What loading the code grew is not given back at start but at the first quiet look (within
+ * 2 × `everyMs` of starting when nothing else happens). The window opens right away, and its first
+ * lists run in the young generation start-up grew. Collected at start, a fresh process's first
+ * list of 5,000 pods took 723 ms against 607 ms without (medians of 8 runs each, no browser), and
+ * of 20,000 pods 1,957 against 1,693 ms (6 runs each): a small young generation promotes each
+ * parsed page before it is summarised. At rest the process holds the same either way (92–97 MB of
+ * RSS on the machine that measured it).
  *
  * Turning growth off instead (`--semi-space-growth-factor=1`, which V8 reads while running) was
  * measured and not kept: at 50,000 pods the list took longer and the memory right after the event
@@ -59,8 +67,7 @@ export function startMemorySettler(
     if (now() - last < opts.minGapMs || busy >= opts.quietBelow) return false;
     return collectIfGrown();
   };
-  // At start the loop has been busy loading code: what that grew is given back at once.
-  collectIfGrown();
+  // The loop's busy share counts from here; loading the code before it does not hold back the first look.
   probes?.busySinceLast();
   const timer = probes ? setInterval(check, opts.everyMs) : undefined;
   timer?.unref();
