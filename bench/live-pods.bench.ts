@@ -2,8 +2,8 @@
  * The live pods curve: for 5k, 20k, 50k and 100k pods on the benchmark's own API server, the raw
  * paged list of that server in Node (the floor) against Homeport's main process alone, at rest
  * (relaying every pod to a WebSocket client in Node), and against a fresh Homeport in web mode
- * (Chromium): open the Pods screen → full table, the resource browser's Pods → full table, the overview's pod count,
- * event → DOM latency at 200 and 1,000 events/s, main-process memory right after the events and
+ * (Chromium): open the Pods screen → full table, the resource browser's Pods → full table, the
+ * overview's pod count, event → DOM latency at 200 and 1,000 events/s, main-process memory right after the events and
  * again 15 s later (growth over a main process at rest), renderer memory, DOM rows.
  * Prints one table with the ratios to the floor. HOMEPORT_BENCH_SIZES=5000,20000 picks sizes;
  * HOMEPORT_BENCH_PROFILE=DIR saves CPU profiles of Homeport's main process and of the renderer's
@@ -15,7 +15,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeKubeServer } from '../electron/core/kube/testing/fake-kube-server';
 import { startHomeport, type HomeportServer } from '../e2e/env/homeport-server';
-import { SETTLER_DEFAULTS } from '../electron/core/memory/memory-settler';
 import {
   type FakeServer,
   firstListAt,
@@ -29,15 +28,13 @@ import {
   whenText,
   withRestarts,
 } from './lib/live';
-import { percentile, printTable, ratio, rssMb, writeBenchKubeconfig } from './lib/measure';
+import { AT_REST_MS, percentile, printTable, ratio, rssMb, writeBenchKubeconfig } from './lib/measure';
 import { relayedPods } from './lib/relay';
 
 const SIZES = (process.env.HOMEPORT_BENCH_SIZES ?? '5000,20000,50000,100000').split(',').map(Number);
 const RATES = [200, 1000];
 /** How long the main process is left without events before its settled memory is read. */
 const SETTLE_MS = 15_000;
-/** By then a fresh main process has given back what loading its code grew (see memory-settler.ts). */
-const AT_REST_MS = 2 * SETTLER_DEFAULTS.everyMs + 1_000;
 
 const profile = process.env.HOMEPORT_BENCH_PROFILE;
 const rows: Record<string, string>[] = [];

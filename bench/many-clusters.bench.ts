@@ -15,7 +15,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeKubeServer } from '../electron/core/kube/testing/fake-kube-server';
 import { startHomeport, type HomeportServer } from '../e2e/env/homeport-server';
-import { SETTLER_DEFAULTS } from '../electron/core/memory/memory-settler';
 import {
   type FakeServer,
   firstListAt,
@@ -27,7 +26,7 @@ import {
   whenText,
   withRestarts,
 } from './lib/live';
-import { percentile, printTable, ratio, rssMb, writeBenchKubeconfig } from './lib/measure';
+import { AT_REST_MS, percentile, printTable, ratio, rssMb, writeBenchKubeconfig } from './lib/measure';
 
 const PODS = Number(process.env.HOMEPORT_BENCH_CLUSTER_PODS ?? 10_000);
 const CLUSTERS = ['c1', 'c2', 'c3', 'c4', 'c5'];
@@ -105,7 +104,7 @@ test(`five clusters of ${PODS} pods and a dead one`, async ({ page }) => {
     homeport = await startHomeport({ env: { KUBECONFIG: kubeconfig([...CLUSTERS, DEAD]) } });
     // The baseline is the process at rest: what loading its code grew is given back at the
     // settler's first quiet look (see memory-settler.ts), not at start.
-    await page.waitForTimeout(2 * SETTLER_DEFAULTS.everyMs + 1_000);
+    await page.waitForTimeout(AT_REST_MS);
     const rssBefore = rssMb(homeport.pid) ?? NaN;
     started = Date.now();
     await page.goto(homeport.url);

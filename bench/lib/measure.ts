@@ -1,5 +1,13 @@
 /** What every benchmark reads off a process and a sample: memory, CPU time, percentiles. */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { SETTLER_DEFAULTS } from '../../electron/core/memory/memory-settler';
+
+/**
+ * How long after start a main process left alone is at rest: its memory settler has given back
+ * what loading the code grew by its second look (the first may still count start-up as busy).
+ * Memory baselines are read then.
+ */
+export const AT_REST_MS = 2 * SETTLER_DEFAULTS.everyMs + 1_000;
 
 /** Resident memory of a process, in MB; undefined once it is gone. */
 export function rssMb(pid: number): number | undefined {

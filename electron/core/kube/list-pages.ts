@@ -34,8 +34,8 @@ export type PageRequest = (path: string, onFirstChunk: (chunk: Buffer) => void) 
  * A list page's continue token read from the first bytes of its answer. The API server writes a
  * list's metadata before its items: Go's encoding/json writes struct fields in order, and every
  * list type declares ListMeta before Items (kubernetes/api core/v1/types.go:5816-5826, PodList).
- * So the token is known long before the page has arrived. Gives the token, '' on the last page, or null when these bytes do
- * not say (metadata after the items, or not in them).
+ * So the token is known long before the page has arrived. Gives the token, '' on the last page,
+ * or null when these bytes do not say (metadata after the items, or not in them).
  */
 export function continueFromHead(head: Buffer): string | null {
   const text = head.toString('latin1', 0, Math.min(head.length, 64 * 1024));
@@ -86,8 +86,8 @@ export async function listPages<T>(
   let next: PageFetch<T> | undefined;
   try {
     while (current) {
-      const early = await current.head;
-      next = early ? fetchPage(early) : undefined;
+      const token = await current.head;
+      next = token ? fetchPage(token) : undefined;
       const page: KubeList<T> = await current.page;
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
       const cont = page.metadata?.continue ?? '';

@@ -56,16 +56,14 @@ export function startMemorySettler(
   now: () => number = Date.now,
 ): { stop(): void; check(): boolean } {
   let last = -Infinity;
-  const collectIfGrown = (): boolean => {
-    if (!probes || probes.youngBytes() < opts.youngLimitBytes) return false;
+  const check = (): boolean => {
+    if (!probes) return false;
+    const busy = probes.busySinceLast();
+    if (now() - last < opts.minGapMs || busy >= opts.quietBelow) return false;
+    if (probes.youngBytes() < opts.youngLimitBytes) return false;
     last = now();
     probes.collect();
     return true;
-  };
-  const check = (): boolean => {
-    const busy = probes?.busySinceLast() ?? 1;
-    if (now() - last < opts.minGapMs || busy >= opts.quietBelow) return false;
-    return collectIfGrown();
   };
   // The loop's busy share counts from here; loading the code before it does not hold back the first look.
   probes?.busySinceLast();
