@@ -195,7 +195,7 @@ export async function loadKubeconfig(
       });
       continue;
     }
-    const parsed = parseFile(path, text);
+    const parsed = parseFileOnce(path, text);
     if ('error' in parsed) {
       merged.sources.push({ path, origin, exists: true, error: parsed.error });
       continue;
@@ -221,6 +221,23 @@ export async function loadKubeconfig(
     if (!merged.currentContext && file['current-context']) merged.currentContext = file['current-context'];
   }
   return merged;
+}
+
+/**
+ * The last parse of each file, reused while its text is unchanged: the overview reloads the
+ * kubeconfig every few seconds for as long as a window is open, and the files rarely change. The
+ * parsed file is only read (every value taken from it is copied or stored as it is), never changed.
+ */
+const PARSED_FILES_KEPT = 16;
+const parsedFiles = new Map<string, { text: string; parsed: ReturnType<typeof parseFile> }>();
+
+function parseFileOnce(path: string, text: string): ReturnType<typeof parseFile> {
+  const kept = parsedFiles.get(path);
+  parsedFiles.delete(path);
+  const parsed = kept?.text === text ? kept.parsed : parseFile(path, text);
+  parsedFiles.set(path, { text, parsed });
+  if (parsedFiles.size > PARSED_FILES_KEPT) parsedFiles.delete(parsedFiles.keys().next().value!);
+  return parsed;
 }
 
 function parseFile(path: string, text: string): { file: z.infer<typeof fileSchema> } | { error: string } {
