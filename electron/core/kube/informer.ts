@@ -185,6 +185,8 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
           const list = await gateway.listAll<KubeObject>(spec.path, {
             signal,
             timeoutMs: tuning.listTimeoutMs,
+            // Only summaries are kept, and no summary reads managedFields.
+            dropManagedFields: true,
             onPage: (page) => {
               listPage(page as KubeObject[], into, { first, shown });
               first = false;
@@ -216,6 +218,7 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
             signal: attemptStop.signal,
             idleTimeoutMs: tuning.idleTimeoutMs,
             pace,
+            dropManagedFields: true,
             onOpen: () => {
               // The gateway may have renewed its settings on the way (a new CA, a moved server).
               if (clusterOf(watching) !== listedFrom) {

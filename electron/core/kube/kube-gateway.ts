@@ -14,6 +14,7 @@ import {
   type StreamPace,
   type WatchEvent,
 } from './kube-stream';
+import { cutManagedFields, cutManagedFieldsText } from './managed-fields';
 import { connectWebSocket, type WebSocketOptions } from './kube-websocket';
 import { listPages, type ListResult, type PagingOptions } from './list-pages';
 import { redactUrl } from '../redact-url';
@@ -30,6 +31,11 @@ export interface RequestOptions {
   body?: unknown;
   contentType?: string;
   signal?: AbortSignal;
+  /**
+   * Leaves every object's metadata.managedFields out of the answer before it is parsed (see
+   * managed-fields.ts): for callers that summarise objects and never read it.
+   */
+  dropManagedFields?: boolean;
 }
 
 export interface StreamOptions {
@@ -42,6 +48,8 @@ export interface StreamOptions {
   onOpen?: () => void;
   /** Reads the body in bursts while `pace.ms()` is above 0 (see StreamPace). */
   pace?: StreamPace;
+  /** For watches: each event's object comes without metadata.managedFields (see RequestOptions). */
+  dropManagedFields?: boolean;
 }
 
 export interface GatewayOptions {
@@ -181,7 +189,7 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
   ): Promise<string> {
     const timeoutMs = opts.timeoutMs ?? 10_000;
     return new Promise((resolvePromise, reject) => {
-      const body = createBodyText();
+      const body = createBodyText(opts.dropManagedFields ? cutManagedFields : undefined);
       const done = (err?: Error) => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
@@ -315,7 +323,9 @@ export function createKubeGateway(conn: KubeConnection, credential?: ExecCredent
 
   /** A watch: newline-delimited JSON events over one streaming GET. */
   function watch(path: string, onEvent: (event: WatchEvent) => void, opts: StreamOptions = {}): Promise<void> {
-    const lines = splitLines((line) => onEvent(parseWatchEvent(line)));
+    const lines = splitLines((line) =>
+      onEvent(parseWatchEvent(opts.dropManagedFields ? cutManagedFieldsText(line) : line)),
+    );
     return stream(path, lines.push, opts).then(lines.end);
   }
 

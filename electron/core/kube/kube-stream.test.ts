@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBodyText } from './kube-stream';
-import { createKubeGateway } from './kube-gateway';
 import { fakePod, startFakeKubeServer } from './testing/fake-kube-server';
+import { gatewayFor, waitFor } from './testing/harness';
 
 function bodyText(chunks: Buffer[]): string {
   const body = createBodyText();
@@ -65,13 +65,7 @@ describe('list pages through the gateway', () => {
       const annotations = { note: i === 150 ? note : 'x'.repeat(2_000) };
       api.putQuietly('pods', fakePod('media', name, { metadata: { name, annotations } }));
     }
-    const gateway = createKubeGateway({
-      context: 'c',
-      server: api.url,
-      namespace: 'default',
-      insecureSkipTlsVerify: false,
-      token: 't',
-    });
+    const gateway = gatewayFor(api.url, 't');
     const pages: { name?: string; annotations?: Record<string, string> }[][] = [];
     await gateway.listAll('/api/v1/pods', {
       pageSize: 100,
@@ -84,5 +78,53 @@ describe('list pages through the gateway', () => {
     expect(pages[1]?.[50]?.annotations?.note).toBe(note);
     expect(pages[2]?.[99]?.name).toBe('web-299');
     expect(pages[0]?.[0]?.annotations?.note).toBe('x'.repeat(2_000));
+  });
+
+  it('leaves managedFields out of the items when asked to, and only then', async () => {
+    const api = await startFakeKubeServer({ token: 't' });
+    close = api.close;
+    const managedFields = [{ manager: 'kubelet', operation: 'Update', fieldsV1: { 'f:status': { 'f:phase': {} } } }];
+    for (let i = 0; i < 30; i++) {
+      const name = `web-${String(i).padStart(2, '0')}`;
+      api.putQuietly('pods', fakePod('media', name, { metadata: { name, labels: { app: 'web' }, managedFields } }));
+    }
+    const gateway = gatewayFor(api.url, 't');
+    type Meta = { name?: string; labels?: Record<string, string>; managedFields?: unknown };
+    const metas = async (dropManagedFields: boolean) =>
+      (await gateway.listAll<{ metadata: Meta }>('/api/v1/pods', { pageSize: 7, dropManagedFields })).items.map(
+        (p) => p.metadata,
+      );
+    const full = await metas(false);
+    const cut = await metas(true);
+    expect(full.every((m) => Array.isArray(m.managedFields))).toBe(true);
+    expect(cut.some((m) => 'managedFields' in m)).toBe(false);
+    expect(cut).toEqual(full.map(({ managedFields: _, ...rest }) => rest));
+    expect(cut.map((m) => m.name)).toEqual(Array.from({ length: 30 }, (_, i) => `web-${String(i).padStart(2, '0')}`));
+  });
+
+  it('leaves managedFields out of watch events when asked to', async () => {
+    const api = await startFakeKubeServer({ token: 't' });
+    close = api.close;
+    const gateway = gatewayFor(api.url, 't');
+    const managedFields = [{ manager: 'kubelet', operation: 'Update', fieldsV1: { 'f:status': { 'f:phase': {} } } }];
+    const seen = { cut: [] as Record<string, unknown>[], full: [] as Record<string, unknown>[] };
+    const aborter = new AbortController();
+    const watching = (['cut', 'full'] as const).map((mode) =>
+      gateway
+        .watch(
+          '/api/v1/pods?watch=1&resourceVersion=0',
+          (e) => seen[mode].push(e.object.metadata as Record<string, unknown>),
+          { signal: aborter.signal, dropManagedFields: mode === 'cut' },
+        )
+        .catch(() => undefined),
+    );
+    await waitFor(() => api.openWatches === 2, 'both watches');
+    api.put('pods', fakePod('media', 'web-0', { metadata: { name: 'web-0', labels: { app: 'web' }, managedFields } }));
+    await waitFor(() => seen.cut.length === 1 && seen.full.length === 1, 'the event on both');
+    expect(seen.full[0]?.managedFields).toEqual(managedFields);
+    const { managedFields: _, ...rest } = seen.full[0] ?? {};
+    expect(seen.cut[0]).toEqual(rest);
+    aborter.abort();
+    await Promise.all(watching);
   });
 });

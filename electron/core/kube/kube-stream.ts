@@ -45,7 +45,10 @@ function giveBack(buffer: Buffer) {
  * process no longer uses. The text is decoded as UTF-8 into the JS heap; Latin-1, faster for ASCII,
  * is not used, as Node keeps large Latin-1 strings in the C heap, which stayed with the process.
  */
-export function createBodyText(): { write(chunk: Buffer): void; text(): string } {
+export function createBodyText(
+  /** Rewrites the body's bytes in place before they are decoded, and gives their new length. */
+  rewrite?: (bytes: Buffer, size: number) => number,
+): { write(chunk: Buffer): void; text(): string } {
   let buffer: Buffer | undefined;
   let size = 0;
   return {
@@ -60,7 +63,7 @@ export function createBodyText(): { write(chunk: Buffer): void; text(): string }
     },
     text() {
       if (!buffer) return '';
-      const text = buffer.toString('utf8', 0, size);
+      const text = buffer.toString('utf8', 0, rewrite ? rewrite(buffer, size) : size);
       giveBack(buffer);
       buffer = undefined;
       return text;
