@@ -61,15 +61,16 @@ export function cutManagedFields(buf: Buffer, size: number): number {
     if (at === -1 || at + KEY.length > size) break;
     let value = at + KEY.length;
     while (value < size && isSpace(buf[value])) value++;
-    const end = buf[value] === OPEN_ARRAY ? endOfValue(buf, value, size) : -1;
-    if (end === -1) {
-      if (buf[value] === OPEN_ARRAY) break;
+    if (value >= size || buf[value] !== OPEN_ARRAY) {
       // Not an array: kept, and the search goes on after it.
       buf.copyWithin(write, read, value);
       write += value - read;
       read = value;
       continue;
     }
+    const end = endOfValue(buf, value, size);
+    // The text ends inside the array: the rest is kept as it came.
+    if (end === -1) break;
     // The member goes with the comma before it, or else (the first member) with the one after it.
     let from = at;
     let to = end;
