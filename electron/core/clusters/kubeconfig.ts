@@ -225,8 +225,9 @@ export async function loadKubeconfig(
 
 /**
  * The last parse of each file, reused while its text is unchanged: the overview reloads the
- * kubeconfig every few seconds for as long as a window is open, and the files rarely change. The
- * parsed file is only read (every value taken from it is copied or stored as it is), never changed.
+ * kubeconfig three times every 15 s for as long as a window is open, and the files rarely change.
+ * The parsed file is only read (every value taken from it is copied or stored as it is), never
+ * changed.
  */
 const PARSED_FILES_KEPT = 16;
 const parsedFiles = new Map<string, { text: string; parsed: ReturnType<typeof parseFile> }>();

@@ -90,7 +90,10 @@ export function cutManagedFields(buf: Buffer, size: number): number {
   return write + (size - read);
 }
 
-/** The same for a text already decoded (a watch event's line); a text without any is returned as it is. */
+/**
+ * The same for a text already decoded (a watch event's line); a text without managedFields is
+ * returned as it is.
+ */
 export function cutManagedFieldsText(text: string): string {
   if (!text.includes(KEY_TEXT)) return text;
   const bytes = Buffer.from(text, 'utf8');
