@@ -49,7 +49,7 @@ describe('createBodyText with bodies read at once', () => {
   });
 });
 
-describe('list pages through the gateway', () => {
+describe('bodies read through the gateway: list pages and watch events', () => {
   let close: (() => Promise<void>) | undefined;
   afterEach(async () => {
     await close?.();
