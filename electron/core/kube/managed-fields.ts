@@ -54,20 +54,19 @@ function endOfValue(buf: Uint8Array, from: number, size: number): number {
  * so is a text that ends inside the array (it is parsed as it came, and fails as it would have).
  */
 export function cutManagedFields(buf: Buffer, size: number): number {
+  // Only the text is searched: a pooled buffer holds stale bytes past it, often megabytes.
+  const text = buf.subarray(0, size);
   let read = 0;
   let write = 0;
+  let search = 0;
   for (;;) {
-    const at = buf.indexOf(KEY, read);
-    if (at === -1 || at + KEY.length > size) break;
+    const at = text.indexOf(KEY, search);
+    if (at === -1) break;
     let value = at + KEY.length;
     while (value < size && isSpace(buf[value])) value++;
-    if (value >= size || buf[value] !== OPEN_ARRAY) {
-      // Not an array: kept, and the search goes on after it.
-      buf.copyWithin(write, read, value);
-      write += value - read;
-      read = value;
-      continue;
-    }
+    search = value;
+    // Not an array: kept, and the search goes on after it.
+    if (value >= size || buf[value] !== OPEN_ARRAY) continue;
     const end = endOfValue(buf, value, size);
     // The text ends inside the array: the rest is kept as it came.
     if (end === -1) break;
@@ -84,7 +83,7 @@ export function cutManagedFields(buf: Buffer, size: number): number {
     }
     buf.copyWithin(write, read, from);
     write += from - read;
-    read = to;
+    read = search = to;
   }
   buf.copyWithin(write, read, size);
   return write + (size - read);
