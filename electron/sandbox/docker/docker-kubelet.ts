@@ -168,7 +168,8 @@ export async function createDockerKubelet(store: Store, speed: number, dockerHos
     void runRealProbe(engine, r.spec, p, id, r.ip).then((result) => {
       st.busy = false;
       st.next = Date.now() + ms((p.periodSeconds ?? 10) * 1000);
-      if (r.state !== 'running' || r.attempts[r.attempts.length - 1] !== id || r.probes[kind] !== st) return;
+      if (w.stopping || r.state !== 'running' || r.attempts[r.attempts.length - 1] !== id || r.probes[kind] !== st)
+        return;
       if (result.ok) {
         st.fails = 0;
         st.passes += 1;
@@ -303,6 +304,21 @@ export async function createDockerKubelet(store: Store, speed: number, dockerHos
     for (const w of workers.values()) if (!seen.has(w.uid) && !w.stopping) void teardown(w, false);
   }
 
+  /** Removes, killing if need be, every container this sandbox made. */
+  async function removeContainers() {
+    const filters = JSON.stringify({ label: [`${SANDBOX_LABEL}=${sandboxId}`] });
+    const list = await engine.client
+      .request<{ Id: string }[]>('/containers/json', { query: { all: true, filters } })
+      .catch(() => []);
+    await Promise.all(
+      list.map((c) =>
+        engine.client
+          .request(`/containers/${c.Id}`, { method: 'DELETE', query: { force: true, v: true } })
+          .catch(() => undefined),
+      ),
+    );
+  }
+
   function find(namespace: string, name: string) {
     const pod = store.get(PODS, namespace, name);
     return { pod, worker: pod ? workers.get(pod.metadata.uid ?? '') : undefined };
@@ -319,18 +335,12 @@ export async function createDockerKubelet(store: Store, speed: number, dockerHos
     async close() {
       const all = [...workers.values()];
       for (const w of all) w.stopping = true;
+      // The containers go first: a stop in flight (a failed liveness probe's restart) waits out the
+      // pod's grace period unless its container is killed. A start in flight may still make one, so
+      // they are listed again once every operation has settled.
+      await removeContainers();
       await Promise.all(all.flatMap((w) => w.containers.map((r) => r.op)));
-      const filters = JSON.stringify({ label: [`${SANDBOX_LABEL}=${sandboxId}`] });
-      const list = await engine.client
-        .request<{ Id: string }[]>('/containers/json', { query: { all: true, filters } })
-        .catch(() => []);
-      await Promise.all(
-        list.map((c) =>
-          engine.client
-            .request(`/containers/${c.Id}`, { method: 'DELETE', query: { force: true, v: true } })
-            .catch(() => undefined),
-        ),
-      );
+      await removeContainers();
       await networks.removeAll().catch(() => undefined);
       await rm(stateDir, { recursive: true, force: true });
       engine.close();
