@@ -15,6 +15,9 @@ export interface HomeportServer {
   close(): Promise<void>;
 }
 
+/** How long `homeport serve` may take to stop on SIGTERM (less than a Playwright hook's 30 s). */
+const EXIT_SECONDS = 20;
+
 /** Starts `homeport serve` as a user would (the built CLI) and reads the URL it prints. */
 export async function startHomeport(
   opts: { env?: NodeJS.ProcessEnv; dataDir?: string; args?: string[] } = {},
@@ -53,10 +56,23 @@ export async function startHomeport(
     token: new URLSearchParams(parsed.hash.slice(1)).get('token') ?? '',
     dataDir,
     pid: child.pid ?? 0,
+    // As Ctrl-C would: Homeport must be gone soon after. If it is not, the test says so with what it
+    // printed, and the process is killed so that it does not outlive the run.
     close: () =>
-      new Promise((r) => {
-        if (child.exitCode !== null) return r();
-        child.once('exit', () => r());
+      new Promise((r, reject) => {
+        if (child.exitCode !== null || child.signalCode !== null) return r();
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(
+            new Error(
+              `homeport serve did not exit within ${EXIT_SECONDS} s of SIGTERM; it printed: ${stderr.slice(-4000)}`,
+            ),
+          );
+        }, EXIT_SECONDS * 1000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          r();
+        });
         child.kill('SIGTERM');
       }),
   };
