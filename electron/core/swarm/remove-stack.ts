@@ -54,8 +54,9 @@ export async function removeStack(api: EngineApi, stack: string, deleteVolumes: 
     if (await removeWhenFree(() => api.removeNetwork(n.Id), 30_000)) deleted.push(label('Network', n.Name));
   }
   // The manager forgets a removed overlay network at once, but GET /networks also lists the node's
-  // own copy of it until the node's agent lets it go: wait for that, so the stack is gone when this
-  // returns and deploying it again finds its network names free.
+  // own copy of it until the node's agent lets it go (moby's getNetworksList adds the daemon's
+  // networks the cluster no longer returns): wait for that, so the stack is gone when this returns
+  // and deploying it again finds its network names free.
   const networksUntil = Date.now() + 30_000;
   while (Date.now() < networksUntil && (await api.networks(sel)).length > 0) await sleep(300);
   for (const c of await listRevisionConfigs(api, stack)) {
