@@ -69,8 +69,10 @@ export async function startHomeport(
             ),
           );
         }, EXIT_SECONDS * 1000);
-        child.once('exit', () => {
+        child.once('exit', (code) => {
           clearTimeout(timer);
+          // It stopped, but not cleanly (e.g. stopping ran past its own deadline): the log says why.
+          if (code) console.warn(`homeport serve exited with ${code} on SIGTERM: ${stderr.slice(-2000)}`);
           r();
         });
         child.kill('SIGTERM');

@@ -31,6 +31,30 @@ export function untilSignal(): Promise<void> {
   });
 }
 
+/**
+ * Bounds how long stopping may take: `step` names what stopping is doing now; if it is not done
+ * (`done`) within `ms`, `overdue` hears the step it was stuck in. The timer never keeps the process
+ * alive.
+ */
+export function stopDeadline(ms: number, overdue: (step: string) => void) {
+  let current = 'stopping';
+  const timer = setTimeout(() => overdue(current), ms);
+  timer.unref();
+  return {
+    step: (name: string) => void (current = name),
+    done: () => clearTimeout(timer),
+  };
+}
+
+/** What `serve` does when stopping takes too long: says what it was waiting for, and exits. */
+const STOP_DEADLINE_MS = 10_000;
+const exitOverdue = (step: string) => {
+  console.error(
+    `Homeport: stopping took longer than ${STOP_DEADLINE_MS / 1000} s (still ${step}); exiting without waiting for it.`,
+  );
+  process.exit(1);
+};
+
 /** `homeport serve`: web mode, with the sandbox cluster if asked; runs until `until` resolves. */
 export async function runServe(
   opts: {
@@ -42,6 +66,7 @@ export async function runServe(
     'no-demo'?: boolean;
   },
   until: () => Promise<void> = untilSignal,
+  overdue: (step: string) => void = exitOverdue,
 ): Promise<number> {
   const host = opts.host ?? '127.0.0.1';
   const port = parsePort(opts.port);
@@ -49,6 +74,7 @@ export async function runServe(
   const dataDir = ensureDataDir(resolveDataDir({ flag: opts['data-dir'] }));
   let sandbox: Sandbox | undefined;
   let sandboxKubeconfig: string | undefined;
+  let stopping: ReturnType<typeof stopDeadline> | undefined;
   if (opts.runtime !== undefined && !opts.sandbox) {
     throw new UsageError("--runtime: chooses what runs the sandbox's pods; add --sandbox");
   }
@@ -85,14 +111,21 @@ export async function runServe(
       }
       console.log(`Homeport is running at ${server.url}#token=${token}`);
       await until();
+      // Ctrl-C should end it within seconds, whatever a cluster or the engine is doing.
+      stopping = stopDeadline(STOP_DEADLINE_MS, overdue);
+      stopping.step('closing the web server');
       await server.close();
     } finally {
       settler.stop();
+      stopping?.step('closing the connections to clusters');
       api.services.close();
+      stopping?.step('removing the sandboxes tried from the Connections screen');
       await closeTriedSandboxes();
     }
   } finally {
+    stopping?.step("removing the sandbox's pods");
     await sandbox?.close();
+    stopping?.done();
   }
   return 0;
 }
