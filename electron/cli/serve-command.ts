@@ -66,7 +66,6 @@ export async function runServe(
     'no-demo'?: boolean;
   },
   until: () => Promise<void> = untilSignal,
-  overdue: (step: string) => void = exitOverdue,
 ): Promise<number> {
   const host = opts.host ?? '127.0.0.1';
   const port = parsePort(opts.port);
@@ -112,7 +111,7 @@ export async function runServe(
       console.log(`Homeport is running at ${server.url}#token=${token}`);
       await until();
       // Ctrl-C should end it within seconds, whatever a cluster or the engine is doing.
-      stopping = stopDeadline(STOP_DEADLINE_MS, overdue);
+      stopping = stopDeadline(STOP_DEADLINE_MS, exitOverdue);
       stopping.step('closing the web server');
       await server.close();
     } finally {

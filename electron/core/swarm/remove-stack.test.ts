@@ -4,8 +4,12 @@
  * agent lets it go); the stand-in engine below does so for a few listings.
  */
 import { describe, expect, it } from 'vitest';
+import { SWARM_STACK_LABEL } from '../stacks/swarm';
 import type { EngineApi, LiveNetwork } from './engine-api';
 import { removeStack } from './remove-stack';
+
+/** The label filter the engine is asked with; it lists the network only for its own stack's. */
+const SELECTOR = `${SWARM_STACK_LABEL}=media`;
 
 function engineWithLingeringNetwork(listingsAfterDelete: number) {
   const network: LiveNetwork = { Id: 'n1', Name: 'media_default' };
@@ -18,8 +22,9 @@ function engineWithLingeringNetwork(listingsAfterDelete: number) {
     secrets: async () => [],
     configs: async () => [],
     volumes: async () => [],
-    networks: async () => {
+    networks: async (label: string) => {
       calls.push('list networks');
+      if (label !== SELECTOR) return [];
       if (!deleted) return [network];
       if (lingering > 0) {
         lingering--;
@@ -43,6 +48,6 @@ describe('removeStack', () => {
     expect(result.deleted).toEqual(['Network/media_default']);
     // Listed once to find it, deleted, then listed until it is gone (twice still there, then not).
     expect(calls).toEqual(['list networks', 'delete n1', 'list networks', 'list networks', 'list networks']);
-    expect(await api.networks('com.docker.stack.namespace=media')).toEqual([]);
+    expect(await api.networks(SELECTOR)).toEqual([]);
   });
 });
