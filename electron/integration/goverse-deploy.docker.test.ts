@@ -5,11 +5,9 @@
  * (standin-goverse.ts): a node whose --node-id the config file does not list, a missing config
  * file, flags next to --config; pgadmin exits 0 only once it reached PostgreSQL.
  *
- * On Swarm Goverse is refused with its reason before anything reaches the engine: Swarm gives a
- * task its DNS names only once its health check passes (moby daemon/cluster/executor/container/
- * controller.go:247-290) and etcd answers no check but a TCP connect before its quorum forms, which
- * the etcd image (no shell, no nc) cannot run as a Swarm check; Swarm also has no `$(VAR)`
- * expansion in arguments (--node-id, --advertise). See goverse-stack.ts.
+ * On the swarm, etcd, the nodes and the gates run one service per instance (stacks/swarm-instances.ts):
+ * the members must find each other by name before their quorum forms, and Swarm gives a task its
+ * names only once its health check passes, so etcd's services have none there.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -38,6 +36,12 @@ function waitHealthy(target: Target, timeoutMs = 300_000): Promise<string[]> {
     }, timeoutMs);
     const stop = services.deployments.watchRollout({ target, stack }, (status) => {
       last = status.workloads.map((w) => `${w.name} ${w.ready}/${w.desired} ${w.message ?? ''}`);
+      if (status.state === 'failed') {
+        clearTimeout(timer);
+        stop();
+        reject(new Error(`${stack} failed: ${JSON.stringify(last)}`));
+        return;
+      }
       if (status.state !== 'healthy') return;
       clearTimeout(timer);
       stop();
@@ -82,15 +86,74 @@ describe('Goverse with stand-ins, the real etcd and the real PostgreSQL', () => 
     }
   }, 600_000);
 
-  it('is refused for the real swarm before anything reaches the engine, saying why', async () => {
+  it('deploys healthy to the real swarm, one service per etcd member, node and gate', async () => {
     const target: SwarmTarget = { kind: 'swarm', endpoint: 'test' };
-    const before = await engine.docker(['service', 'ls', '--format', '{{.Name}}']);
-    await expect(services.deployments.plan({ target, stack, values: goverseStandinValues() })).rejects.toThrow(
-      /Goverse cannot run on Docker Swarm yet: etcd's members reach each other by per-instance names/,
-    );
-    await expect(
-      services.deployments.apply({ target, stack, values: goverseStandinValues(), prune: true }),
-    ).rejects.toThrow(/cannot run on Docker Swarm yet/);
-    expect(await engine.docker(['service', 'ls', '--format', '{{.Name}}'])).toEqual(before);
-  }, 120_000);
+    try {
+      await services.deployments.apply({ target, stack, values: goverseStandinValues(), prune: true });
+      // This machine's kernel has no IPVS, so Swarm's virtual IPs route nowhere: PostgreSQL answers
+      // the migration at its name once the name resolves to its task (DNS round robin). etcd, the
+      // nodes and the gate need no such help: one service per instance resolves to its task already.
+      await engine.docker(['service', 'update', '--detach', '--endpoint-mode', 'dnsrr', `${stack}_postgres`]);
+      const workloads = await waitHealthy(target);
+      for (const w of [
+        'goverse_etcd-0 1/1',
+        'goverse_etcd-1 1/1',
+        'goverse_etcd-2 1/1',
+        'goverse_postgres 1/1',
+        'goverse_node-0 1/1',
+        'goverse_node-1 1/1',
+        'goverse_gate-0 1/1',
+        'goverse_inspector 1/1',
+      ]) {
+        expect(workloads.some((l) => l.startsWith(w))).toBe(true);
+      }
+      // The members found each other by their per-instance names and formed one cluster: etcd
+      // answers a linearizable request only with a quorum.
+      const container = (
+        await engine.docker(['ps', '-q', '--filter', 'label=com.docker.swarm.service.name=goverse_etcd-2'])
+      ).trim();
+      const members = await engine.docker([
+        'exec',
+        container,
+        'etcdctl',
+        '--endpoints=http://etcd-0.etcd-headless:2379',
+        'member',
+        'list',
+      ]);
+      expect(
+        members
+          .trim()
+          .split('\n')
+          .map((l) => l.split(', ')[2])
+          .sort(),
+      ).toEqual(['etcd-0', 'etcd-1', 'etcd-2']);
+      const health = await engine.docker([
+        'exec',
+        container,
+        'etcdctl',
+        '--endpoints=http://etcd-0.etcd-headless:2379,http://etcd-1.etcd-headless:2379,http://etcd-2.etcd-headless:2379',
+        'endpoint',
+        'health',
+        '--write-out=json',
+      ]);
+      expect(
+        (JSON.parse(health) as { endpoint: string; health: boolean }[]).map((e) => [e.endpoint, e.health]).sort(),
+      ).toEqual([
+        ['http://etcd-0.etcd-headless:2379', true],
+        ['http://etcd-1.etcd-headless:2379', true],
+        ['http://etcd-2.etcd-headless:2379', true],
+      ]);
+      // Each node started with its own instance name as node id.
+      const spec = await engine.docker([
+        'service',
+        'inspect',
+        '--format',
+        '{{json .Spec.TaskTemplate.ContainerSpec.Args}}',
+        'goverse_node-1',
+      ]);
+      expect(JSON.parse(spec)).toEqual(['--config=/etc/goverse/config.yaml', '--node-id=node-1']);
+    } finally {
+      await services.deployments.uninstall({ target, stack, deleteData: true }).catch(() => undefined);
+    }
+  }, 600_000);
 });

@@ -7,7 +7,6 @@ import { namespaceName, swarmStackName } from '@shared/names';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { renderKubernetesObjects } from './kubernetes';
-import { HomeportError } from '../errors';
 import type { StackDefinition } from './model';
 import { goverse } from './goverse-stack';
 import { radarrMvp } from './radarr-stack';
@@ -124,10 +123,6 @@ export function createStackCatalog(
     renderSwarm(stack: string, values: unknown, opts: SwarmRenderOptions): SwarmStack {
       const badStack = swarmStackName.safeParse(opts.stack).error?.issues[0]?.message;
       if (badStack !== undefined) throw new Error(`invalid Swarm stack name '${opts.stack}': ${badStack}`);
-      const unsupported = get(stack).swarmUnsupported;
-      if (unsupported !== undefined) {
-        throw new HomeportError('INVALID_INPUT', `${get(stack).title} cannot run on Docker Swarm yet: ${unsupported}`);
-      }
       const spec = renderSwarmStack(buildModel(stack, values), opts);
       if (opts.stack === stack) return spec;
       // Named unlike its catalog stack (a restore drill's scratch stack, a second copy): the services

@@ -6,11 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { builtinStacks, createStackCatalog, stackInfo } from './catalog';
-import { checkKubernetes } from './contract-check';
+import { checkKubernetes, checkSwarm } from './contract-check';
 import { goverseValuesSchema } from './goverse';
 import { buildGoverse, goverse, GOVERSE_CONFIG_SECRET } from './goverse-stack';
 import { goverseContracts } from './goverse-upstream';
 import type { Component } from './model';
+import type { SwarmServiceSpec, SwarmStack } from './swarm';
 import { validateKubeObjects } from './testing/kube-schema';
 import type { KubeObject } from './types';
 
@@ -275,24 +276,29 @@ describe('Goverse on Kubernetes', () => {
 });
 
 describe('Goverse model', () => {
-  it('migrates with pgadmin init, the password from the secret, retried until PostgreSQL answers', () => {
+  it('migrates with pgadmin init reading the nodes’ config file, retried until PostgreSQL answers', () => {
     const [task] = model().tasks ?? [];
+    // With --config pgadmin takes host, port, user, password and database from the file
+    // (cmd/pgadmin/main.go:98-127): no password among the arguments, on either target.
     expect(task).toMatchObject({
       name: 'migrate',
       image: 'goverse-pgadmin:dev',
-      args: [
-        '--host=postgres',
-        '--port=5432',
-        '--user=goverse',
-        '--password=$(GOVERSE_DB_PASSWORD)',
-        '--database=goverse',
-        '--sslmode=disable',
-        'init',
-      ],
-      secretEnv: [{ name: 'GOVERSE_DB_PASSWORD', secret: 'goverse-secrets', key: 'database-password' }],
+      args: ['--config=/etc/goverse/config.yaml', 'init'],
+      secretEnv: [],
+      files: [{ secret: GOVERSE_CONFIG_SECRET, key: 'config.yaml', path: '/etc/goverse/config.yaml' }],
       connectsTo: [{ component: 'postgres', ports: [5432] }],
     });
     expect(task?.retries).toBeGreaterThanOrEqual(3);
+    const job = kube().find((o) => o.kind === 'Job') as KubeObject & {
+      spec: { template: { spec: { containers: Container[]; volumes: unknown[] } } };
+    };
+    const pod = job.spec.template.spec;
+    expect(pod.containers[0]?.args).toEqual(['--config=/etc/goverse/config.yaml', 'init']);
+    expect(pod.containers[0]?.env).toBeUndefined();
+    expect(pod.containers[0]?.volumeMounts).toEqual([
+      { name: 'file-goverse-config', mountPath: '/etc/goverse/config.yaml', subPath: 'config.yaml', readOnly: true },
+    ]);
+    expect(pod.volumes).toEqual([{ name: 'file-goverse-config', secret: { secretName: GOVERSE_CONFIG_SECRET } }]);
   });
 
   it('lets the nodes connect only to etcd, PostgreSQL, other nodes and the inspector', () => {
@@ -325,9 +331,133 @@ describe('Goverse model', () => {
 });
 
 describe('Goverse on Docker Swarm', () => {
-  it('is refused with the reason, not rendered into services that could never become healthy', () => {
-    expect(() => createStackCatalog().renderSwarm('goverse', GOVERSE_IMAGES, { stack: 'goverse' })).toThrow(
-      /Goverse cannot run on Docker Swarm yet: etcd's members reach each other by per-instance names/,
+  const swarm = (values: Record<string, unknown> = {}) =>
+    catalog.renderSwarm('goverse', { ...GOVERSE_IMAGES, ...values }, { stack: 'goverse' });
+  const service = (spec: SwarmStack, name: string) => {
+    const found = spec.services.find((x) => x.Name === name);
+    if (!found) throw new Error(`no service ${name} among ${spec.services.map((x) => x.Name).join(', ')}`);
+    return found;
+  };
+  const envMap = (svc: SwarmServiceSpec) =>
+    Object.fromEntries(
+      svc.TaskTemplate.ContainerSpec.Env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
     );
+
+  it('runs etcd, the nodes and the gates one service per instance, the rest as one service each', () => {
+    const spec = swarm();
+    expect(spec.services.map((x) => x.Name).filter((n) => !n.startsWith('goverse_migrate-'))).toEqual([
+      'goverse_etcd-0',
+      'goverse_etcd-1',
+      'goverse_etcd-2',
+      'goverse_postgres',
+      'goverse_node-0',
+      'goverse_node-1',
+      'goverse_node-2',
+      'goverse_gate-0',
+      'goverse_gate-1',
+      'goverse_inspector',
+    ]);
+    for (const name of ['goverse_etcd-1', 'goverse_node-2', 'goverse_gate-0']) {
+      expect(service(spec, name).Mode).toEqual({ Replicated: { Replicas: 1 } });
+    }
+    expect(service(spec, 'goverse_node-1').Labels).toMatchObject({
+      'homeport.dev/component': 'node',
+      'homeport.dev/instance': '1',
+    });
+    expect(service(spec, 'goverse_postgres').Labels['homeport.dev/instance']).toBeUndefined();
+    // Names of an instance resolve to its task, as a headless Service's do.
+    expect(service(spec, 'goverse_etcd-0').EndpointSpec).toEqual({ Mode: 'dnsrr' });
+    expect(service(spec, 'goverse_postgres').EndpointSpec).toEqual({ Mode: 'vip' });
+    expect(checkSwarm(spec, goverseContracts)).toEqual([]);
+  });
+
+  it('gives each etcd member its name, its peers’ names and its own data volume', () => {
+    const spec = swarm();
+    const etcd1 = service(spec, 'goverse_etcd-1');
+    expect(envMap(etcd1)).toMatchObject({
+      ETCD_NAME: 'etcd-1',
+      ETCD_INITIAL_CLUSTER:
+        'etcd-0=http://etcd-0.etcd-headless:2380,etcd-1=http://etcd-1.etcd-headless:2380,etcd-2=http://etcd-2.etcd-headless:2380',
+      ETCD_ADVERTISE_CLIENT_URLS: 'http://etcd-1.etcd-headless:2379',
+      ETCD_INITIAL_ADVERTISE_PEER_URLS: 'http://etcd-1.etcd-headless:2380',
+    });
+    // Every network where etcd answers to its name, and the members' own network.
+    const nets = etcd1.TaskTemplate.Networks;
+    expect(nets.length).toBeGreaterThan(1);
+    for (const n of nets) expect(n.Aliases).toEqual(['etcd-1', 'etcd-1.etcd-headless', 'etcd']);
+    expect(nets.map((n) => n.Target)).toContain('goverse_etcd-peers');
+    expect(spec.networks?.map((n) => n.Name)).toContain('goverse_etcd-peers');
+    expect(etcd1.TaskTemplate.ContainerSpec.Mounts).toContainEqual(
+      expect.objectContaining({ Type: 'volume', Source: 'goverse_etcd-1-data', Target: '/var/lib/etcd' }),
+    );
+    expect(spec.volumes.map((v) => v.Name)).toEqual(
+      expect.arrayContaining(['goverse_etcd-0-data', 'goverse_etcd-1-data', 'goverse_etcd-2-data']),
+    );
+    expect(spec.volumes.map((v) => v.Name)).not.toContain('goverse_etcd-data');
+  });
+
+  it('runs etcd without a health check, which it could not pass before its quorum, and says so', () => {
+    const spec = swarm();
+    expect(service(spec, 'goverse_etcd-0').TaskTemplate.ContainerSpec.Healthcheck.Test).toEqual(['NONE']);
+    expect(spec.notes).toContainEqual(expect.stringMatching(/^'etcd' has no health check on Swarm: .*no nc/));
+    expect(spec.notes).toContainEqual(
+      expect.stringMatching(/^'etcd' runs one service per instance \(goverse_etcd-0, goverse_etcd-1, goverse_etcd-2\)/),
+    );
+  });
+
+  it('starts each node with its instance name as node id, checked by the liveness endpoint', () => {
+    const spec = swarm();
+    const node2 = service(spec, 'goverse_node-2');
+    expect(node2.TaskTemplate.ContainerSpec.Args).toEqual(['--config=/etc/goverse/config.yaml', '--node-id=node-2']);
+    expect(envMap(node2)).toMatchObject({ POD_NAME: 'node-2', POD_NAMESPACE: 'goverse' });
+    expect(node2.TaskTemplate.ContainerSpec.Healthcheck.Test).toEqual([
+      'CMD',
+      'wget',
+      '-q',
+      '-O',
+      '/dev/null',
+      'http://127.0.0.1:8080/healthz',
+    ]);
+    // The config file lists node-2.node-headless:50051 as its advertised address: an alias of it.
+    expect(node2.TaskTemplate.Networks.flatMap((n) => n.Aliases)).toContain('node-2.node-headless');
+    expect(node2.TaskTemplate.Networks.map((n) => n.Target)).toContain('goverse_node-peers');
+    expect(node2.TaskTemplate.ContainerSpec.Secrets).toContainEqual(
+      expect.objectContaining({ File: expect.objectContaining({ Name: '/etc/goverse/config.yaml' }) }),
+    );
+  });
+
+  it('advertises each gate by its instance name, which Swarm resolves to it', () => {
+    const spec = swarm();
+    const gate1 = service(spec, 'goverse_gate-1');
+    expect(gate1.TaskTemplate.ContainerSpec.Args).toContain('--advertise=gate-1:60051');
+    expect(envMap(gate1).POD_IP).toBe('gate-1');
+    // The address resolves wherever the gate is: on each of its networks.
+    for (const n of gate1.TaskTemplate.Networks) expect(n.Aliases).toEqual(['gate-1', 'gate-1.gate-headless']);
+    // Gates do not call each other: no network of their own.
+    expect(spec.networks?.map((n) => n.Name)).not.toContain('goverse_gate-peers');
+    expect(spec.notes).toContainEqual(expect.stringMatching(/'gate'.*POD_IP holds the instance's DNS name/));
+  });
+
+  it('leaves out the etcd snapshot schedule, which needs a shell the etcd image has not, and says so', () => {
+    const spec = swarm();
+    expect(spec.services.some((x) => x.Labels['homeport.dev/component'] === 'etcd-snapshot')).toBe(false);
+    expect(spec.volumes.map((v) => v.Name)).not.toContain('goverse_etcd-snapshots');
+    expect(spec.notes).toContainEqual(
+      "Scheduled job 'etcd-snapshot' does not run on Swarm: its image has no shell for the service that waits " +
+        'for its times (it has etcd, etcdctl); it runs on Kubernetes as a CronJob.',
+    );
+  });
+
+  it('runs the migration from the config file, no password in its arguments', () => {
+    const job = swarm().services.find((x) => x.Name.startsWith('goverse_migrate-'));
+    expect(job?.TaskTemplate.ContainerSpec.Args).toEqual(['--config=/etc/goverse/config.yaml', 'init']);
+    expect(job?.TaskTemplate.ContainerSpec.Secrets.map((x) => x.File.Name)).toContain('/etc/goverse/config.yaml');
+  });
+
+  it('follows the node count', () => {
+    const spec = swarm({ node: { ...GOVERSE_IMAGES.node, replicas: 1 } });
+    expect(spec.services.filter((x) => x.Labels['homeport.dev/component'] === 'node').map((x) => x.Name)).toEqual([
+      'goverse_node-0',
+    ]);
   });
 });

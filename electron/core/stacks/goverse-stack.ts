@@ -20,9 +20,9 @@
  * - The inspector runs from flags too: with `--config`, --static-dir is refused and the default is
  *   relative (inspectorconfig.go:19, :71-73, :95), so the web UI the image keeps in /app/web would
  *   not be found.
- * - Docker Swarm: not yet. etcd's TCP check needs `nc` in the container on Swarm, which the etcd
- *   image lacks; the stack relies on per-instance DNS names and on `$(VAR)` expansion in
- *   arguments, which Swarm does not have.
+ * - Docker Swarm: etcd, the nodes (addressed by instance name) and the gates (their arguments carry
+ *   their identity) run one service per instance (swarm-instances.ts). etcd's image has no tool for
+ *   its TCP check there, so etcd's services have no health check; the plan says so.
  * - `pgadmin init` creates the schema the nodes refuse to start without; it is idempotent (CREATE
  *   ... IF NOT EXISTS, util/postgres/db.go:81-131) and retried by the platform until PostgreSQL
  *   answers (pgadmin itself does not retry).
@@ -104,6 +104,8 @@ function etcd(values: GoverseValues): Component {
     ],
     mounts: [],
     stateful: true,
+    // Members find each other as etcd-N.etcd-headless (ETCD_INITIAL_CLUSTER).
+    namedInstances: true,
     data: {
       mountPath: '/var/lib/etcd',
       size: values.etcd.storage.size,
@@ -161,6 +163,8 @@ function node(values: GoverseValues): Component {
     files: [{ secret: GOVERSE_CONFIG_SECRET, key: 'config.yaml', path: GOVERSE_CONFIG_PATH }],
     mounts: [],
     stateful: true,
+    // The config file's nodes advertise node-N.node-headless (goverse-config.ts).
+    namedInstances: true,
     data: {
       mountPath: '/var/lib/goverse',
       size: values.node.storage.size,
@@ -281,18 +285,13 @@ function migrate(values: GoverseValues): OneShotJob {
   return {
     name: 'migrate',
     image: built(values.migrate, 'migrate'),
-    // cmd/pgadmin/main.go:52-57 and :89-94 (the command last); the password only from a secret variable.
-    args: [
-      '--host=postgres',
-      `--port=${POSTGRES_PORT}`,
-      `--user=${DB.user}`,
-      '--password=$(GOVERSE_DB_PASSWORD)',
-      `--database=${DB.database}`,
-      '--sslmode=disable',
-      'init',
-    ],
+    // cmd/pgadmin/main.go:51-57 and :89-94 (the command last). With --config it reads host, port, user,
+    // password and database from the nodes' file (:98-127): the password never is an argument, and
+    // Swarm, which cannot put a secret into arguments, runs it the same way.
+    args: [`--config=${GOVERSE_CONFIG_PATH}`, 'init'],
     env: [],
-    secretEnv: [{ name: 'GOVERSE_DB_PASSWORD', ...PASSWORD }],
+    secretEnv: [],
+    files: [{ secret: GOVERSE_CONFIG_SECRET, key: 'config.yaml', path: GOVERSE_CONFIG_PATH }],
     mounts: [],
     user,
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
@@ -307,6 +306,7 @@ function snapshot(values: GoverseValues): ScheduledJob {
   return {
     name: 'etcd-snapshot',
     image: values.etcd.image,
+    tools: etcdImage.tools,
     schedule: values.etcd.snapshot.schedule,
     command: ['etcdctl', `--endpoints=http://${ETCD_SERVICE}`, 'snapshot', 'save', SNAPSHOT_PATH],
     env: [],
@@ -351,9 +351,6 @@ export const goverse = defineStack({
   build: buildGoverse,
   contracts: goverseContracts,
   signals: goverseSignals,
-  swarmUnsupported:
-    "etcd's members reach each other by per-instance names (etcd-0.etcd-headless) that Swarm gives a task " +
-    'only once its health check passes, and etcd answers none before its quorum forms; deploy it to Kubernetes (k3s)',
   needs: {
     nasExport: 'no',
     s3Profile: 'no',

@@ -21,6 +21,7 @@ import {
   CONFIG_HASH_ANNOTATION,
   configMounts,
   configVolumes,
+  fileVolume,
   pullPolicy,
   usedConfigs,
 } from './kubernetes-pods';
@@ -88,8 +89,20 @@ export function jobPodSpec(job: RunToEnd, container: object, volumes: object[] |
 
 export function renderOneShotJob(job: OneShotJob, model: StackModel, ctx: JobContext): KubeObject {
   const env = jobEnv(job);
-  const mounts = [...jobVolumeMounts(job), ...configMounts(job.configFiles)];
-  const volumes = [...jobClaimVolumes(job, ctx.claimName), ...configVolumes(job.configFiles)];
+  const files = job.files ?? [];
+  const mounts = [
+    ...jobVolumeMounts(job),
+    ...configMounts(job.configFiles),
+    ...files.map((f) => ({ name: fileVolume(f.secret), mountPath: f.path, subPath: f.key, readOnly: true })),
+  ];
+  const volumes = [
+    ...jobClaimVolumes(job, ctx.claimName),
+    ...configVolumes(job.configFiles),
+    ...[...new Set(files.map((f) => f.secret))].map((secret) => ({
+      name: fileVolume(secret),
+      secret: { secretName: secret },
+    })),
+  ];
   const container = compact({
     name: job.name,
     image: job.image,

@@ -28,7 +28,7 @@ export interface PodContext {
 }
 
 /** Volume names for a component's secret files and writable directories ('file-revenge-config', 'writable-0'). */
-const fileVolume = (secret: string) => `file-${secret}`;
+export const fileVolume = (secret: string) => `file-${secret}`;
 /** Volume name of a configuration set's ConfigMap ('config-goverse'). */
 const configVolume = (config: string) => `config-${config}`;
 

@@ -174,6 +174,12 @@ export interface Component {
   mounts: VolumeMount[];
   /** Stateful components keep a stable identity and their own data volume per instance. */
   stateful: boolean;
+  /**
+   * Instances are addressed by their own names (`<name>-<i>.<name>-headless`), not only through the
+   * component's name. Kubernetes gives a stateful component's instances these names anyway; on
+   * Swarm it makes the component one service per instance (swarm-instances.ts).
+   */
+  namedInstances?: boolean;
   data?: DataVolume;
   probes: Probes;
   /** Instance count when not autoscaled (and the initial count otherwise). */
@@ -307,6 +313,11 @@ export interface ScheduledJob {
   resources: Resources;
   /** What a run does, in the user's words, for plans and screens. */
   description: string;
+  /**
+   * The programs its image has, from the image's contract. Swarm's schedule loop needs a shell
+   * (scheduled-jobs.ts); a job whose image has none is not scheduled there. Undefined: a shell.
+   */
+  tools?: readonly string[];
 }
 
 /**
@@ -324,6 +335,8 @@ export interface OneShotJob {
   env: EnvVar[];
   secretEnv: SecretEnvVar[];
   configFiles?: ConfigFile[];
+  /** Secret keys mounted as single files (a configuration file holding a password). */
+  files?: SecretFile[];
   mounts: VolumeMount[];
   user?: { uid: number; gid: number };
   resources: Resources;
@@ -381,8 +394,6 @@ export interface StackDefinition<V = unknown> {
   backup: StackBackup;
   /** What the stack needs before it deploys (the stack picker shows it). */
   needs?: StackNeeds;
-  /** Set when the stack cannot run on Docker Swarm: why, in the user's words (deploys are refused with it). */
-  swarmUnsupported?: string;
 }
 
 /** Keeps the values type of a stack definition tied to its schema. */
@@ -397,7 +408,6 @@ export function defineStack<S extends z.ZodType>(def: {
   /** Left out: a backup holds only the stack's state and generated secrets. */
   backup?: StackBackup;
   needs?: StackNeeds;
-  swarmUnsupported?: string;
 }): StackDefinition<z.output<S>> {
   return { ...def, backup: def.backup ?? { databases: [], buckets: () => [], scratchValues: {} } } as StackDefinition<
     z.output<S>

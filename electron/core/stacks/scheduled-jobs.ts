@@ -99,9 +99,12 @@ export function swarmJobComponent(job: ScheduledJob, stack: string): Component {
   };
 }
 
-/** The model with its scheduled jobs as Swarm services (components). */
+/** Whether Swarm can run the job's schedule loop: its image has a shell (or says nothing of its tools). */
+export const schedulableOnSwarm = (job: ScheduledJob) => job.tools === undefined || job.tools.includes('sh');
+
+/** The model with its scheduled jobs as Swarm services (components); jobs whose image has no shell are left out. */
 export function withSwarmJobs(model: StackModel, stack: string): StackModel {
   if (!model.jobs?.length) return model;
-  const services = model.jobs.map((j) => swarmJobComponent(j, stack));
+  const services = model.jobs.filter(schedulableOnSwarm).map((j) => swarmJobComponent(j, stack));
   return { ...model, components: [...model.components, ...services], jobs: [] };
 }

@@ -25,6 +25,7 @@ export function oneShotComponent(job: OneShotJob): Component {
     ...(job.command ? { command: job.command } : {}),
     ...(job.args ? { args: job.args } : {}),
     ...(job.configFiles ? { configFiles: job.configFiles } : {}),
+    ...(job.files ? { files: job.files } : {}),
     ...(job.connectsTo ? { connectsTo: job.connectsTo } : {}),
     ports: [],
     env: job.env,

@@ -285,7 +285,7 @@ describe('Swarm rendering of the model', () => {
     expect(spec.Secrets.map((x) => x.File.Name).sort()).toEqual(['app-db_password', 'app-env_database-url']);
   });
 
-  it('expands plain variables in arguments as the kubelet would; instance variables have no Swarm form there', () => {
+  it('expands plain variables in arguments as the kubelet would; instance variables there make a service per instance', () => {
     const m = model({
       components: [
         component('app', {
@@ -297,9 +297,9 @@ describe('Swarm rendering of the model', () => {
       tasks: [],
       configs: [],
     });
-    expect(svc(render(m), 'app').TaskTemplate.ContainerSpec.Args).toEqual([
+    expect(svc(render(m), 'app-0').TaskTemplate.ContainerSpec.Args).toEqual([
       '--port=3000',
-      '--id=$(POD_NAME)',
+      '--id=app-0',
       'literal $(PORT)',
     ]);
   });

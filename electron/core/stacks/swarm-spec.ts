@@ -27,6 +27,8 @@ export const SWARM_JOB_LABEL = 'homeport.dev/job';
 export const SWARM_SCHEDULE_LABEL = 'homeport.dev/schedule';
 /** On job services: what a run does, in the stack's words. */
 export const SWARM_DESCRIPTION_LABEL = 'homeport.dev/description';
+/** On the services of a component run one service per instance (swarm-instances.ts): the instance's ordinal. */
+export const SWARM_INSTANCE_LABEL = 'homeport.dev/instance';
 /** Where Swarm mounts secrets inside the containers. */
 export const SECRETS_DIR = '/run/secrets';
 
@@ -152,7 +154,8 @@ export interface SwarmServiceSpec {
   UpdateConfig?: SwarmUpdateConfig;
   RollbackConfig?: SwarmUpdateConfig;
   EndpointSpec: {
-    Mode: 'vip';
+    /** dnsrr: the name resolves to the tasks' own addresses (per-instance services, swarm-instances.ts). */
+    Mode: 'vip' | 'dnsrr';
     Ports?: { Protocol: 'tcp'; TargetPort: number; PublishedPort: number; PublishMode: 'ingress' }[];
   };
 }

@@ -39,7 +39,9 @@
  *   literal `$`, as the kubelet expands them (expansion.ts); command and args get plain variables.
  * - Instance variables use Swarm templates: instanceName `{{.Task.Name}}`, instanceSlot
  *   `{{.Task.Slot}}` (1-based), hostName `{{.Node.Hostname}}`, namespace the stack name; instanceIp
- *   has no template and is left out.
+ *   has no template and is left out. A component whose instances are addressed by name, or whose
+ *   arguments need its identity, is one service per instance instead, with literal identity
+ *   (swarm-instances.ts).
  * - Shared NFS volumes are named volumes `<stack>_<volume>_<hash8>` of the local driver with
  *   `type=nfs, o=addr=<server>,nfsvers=4[,ro], device=:<path>` (the hash is of the options: a
  *   node keeps a volume's first options, so a new server or path is a new volume); stateful components get a local
@@ -68,6 +70,7 @@ import {
   SWARM_FORMAT_LABEL,
   SWARM_GENERATED_LABEL,
   SWARM_IMAGE_LABEL,
+  SWARM_INSTANCE_LABEL,
   SWARM_MANAGED_BY,
   SWARM_MANAGED_BY_LABEL,
   SWARM_NAMESPACE_LABEL,
@@ -86,11 +89,20 @@ import {
   type VolumeOptions,
 } from './swarm-spec';
 import { healthcheck, SECOND } from './swarm-health';
-import { withSwarmJobs } from './scheduled-jobs';
+import { schedulableOnSwarm, withSwarmJobs } from './scheduled-jobs';
 import { configRefs, renderConfigs } from './swarm-configs';
 import { jobService, oneShotComponent, withScheduleLabels } from './swarm-jobs';
 import { networkLayout, type Party } from './swarm-networks';
 import { amounts, hash8, swarmName } from './swarm-util';
+import {
+  instanceAliases,
+  instanceHealthcheck,
+  instanceIdentity,
+  instanceName,
+  perInstanceNote,
+  reachesItself,
+  runsPerInstance,
+} from './swarm-instances';
 
 export * from './swarm-spec';
 export { parseCpu, parseMemory, swarmName } from './swarm-util';
@@ -182,7 +194,9 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
 
   const volumes: SwarmVolumeSpec[] = [];
   const sharedMounts = new Map<string, { source: string; options: VolumeOptions }>();
-  for (const v of model.volumes) {
+  // A volume only a job left out on Swarm mounts (scheduled-jobs.ts) is not made.
+  const mounted = new Set([...model.components, ...tasks].flatMap((x) => x.mounts.map((m) => m.volume)));
+  for (const v of model.volumes.filter((x) => mounted.has(x.name))) {
     if (v.type === 'claim') {
       // Platform storage: a local named volume, created by the engine on the node a task first runs on.
       const spec: SwarmVolumeSpec = { Name: `${stack}_${v.name}`, Driver: 'local', DriverOpts: {}, Labels: labels() };
@@ -207,17 +221,33 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
       options: { Labels: spec.Labels, DriverConfig: { Name: 'local', Options: spec.DriverOpts } },
     });
   }
+  const instancesOf = (c: Component): (number | undefined)[] =>
+    runsPerInstance(c) ? Array.from({ length: c.autoscale ? c.autoscale.min : c.replicas }, (_, i) => i) : [undefined];
+  const dataVolume = (c: Component, i: number | undefined) =>
+    `${stack}_${i === undefined ? c.name : instanceName(c, i)}-data`;
   for (const c of model.components) {
     if (!c.data) continue;
-    volumes.push({
-      Name: `${stack}_${c.name}-data`,
-      Driver: 'local',
-      DriverOpts: {},
-      Labels: labels({ [SWARM_COMPONENT_LABEL]: c.name, [SWARM_DATA_LABEL]: 'true' }),
-    });
+    for (const i of instancesOf(c)) {
+      volumes.push({
+        Name: dataVolume(c, i),
+        Driver: 'local',
+        DriverOpts: {},
+        Labels: labels({ [SWARM_COMPONENT_LABEL]: c.name, [SWARM_DATA_LABEL]: 'true' }),
+      });
+    }
+  }
+  // Instances of a component run per instance that talk to each other need a network of their own
+  // when the component's rules do not put it on the default network.
+  const peers = new Map<string, string>();
+  for (const c of model.components) {
+    const open = c.acceptsFrom === undefined && c.connectsTo === undefined;
+    if (!runsPerInstance(c) || open || !reachesItself(c)) continue;
+    const name = swarmName(`${stack}_${c.name}-peers`);
+    peers.set(c.name, name);
+    layout.networks.push(overlay(name));
   }
 
-  const serviceOf = (c: Component): SwarmServiceSpec => {
+  const serviceOf = (c: Component, instance?: number): SwarmServiceSpec => {
     const fileRefs = new Map<string, SwarmSecretRef>();
     const refFor = (secret: string, key: string): SwarmSecretRef => {
       const file = secretFileName(secret, key);
@@ -232,7 +262,7 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
     const secretVars = new Set<string>();
     const env: string[] = [];
     for (const e of c.identityEnv) {
-      const value = identityValue(e, stack);
+      const value = (instance === undefined ? undefined : instanceIdentity(e, c, instance)) ?? identityValue(e, stack);
       if (value === undefined) continue;
       known.set(e.name, value);
       env.push(`${e.name}=${value}`);
@@ -263,7 +293,11 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
       plain.set(e.name, value);
       env.push(`${e.name}=${value}`);
     }
-    const expandArg = (a: string) => expandReferences(a, (name) => plain.get(name));
+    // One service per instance knows its identity: arguments get it too.
+    const expandArg = (a: string) =>
+      expandReferences(a, (name) =>
+        instance === undefined || !c.identityEnv.some((e) => e.name === name) ? plain.get(name) : known.get(name),
+      );
     const mounts: SwarmMount[] = c.mounts.map((m) => {
       const shared = sharedMounts.get(m.volume) as { source: string; options: VolumeOptions };
       return {
@@ -277,7 +311,7 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
     if (c.data) {
       mounts.push({
         Type: 'volume',
-        Source: `${stack}_${c.name}-data`,
+        Source: dataVolume(c, instance),
         Target: c.data.mountPath,
         VolumeOptions: {
           Labels: labels({ [SWARM_COMPONENT_LABEL]: c.name, [SWARM_DATA_LABEL]: 'true' }),
@@ -302,9 +336,25 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
         PublishedPort: p.publishedPort,
         PublishMode: 'ingress' as const,
       }));
+    const attachments = layout.attachments.get(c.name) ?? [];
+    const own = instance === undefined ? undefined : instanceAliases(c, instance);
+    // An instance address (instanceIp) is its name: it resolves on every network the instance joins.
+    const everywhere = c.identityEnv.some((e) => e.field === 'instanceIp');
+    const networks = own
+      ? [
+          ...attachments.map((a) =>
+            a.Aliases.length > 0 || everywhere ? { ...a, Aliases: [...own, ...a.Aliases] } : a,
+          ),
+          ...(peers.has(c.name) ? [{ Target: peers.get(c.name) as string, Aliases: [...own, c.name] }] : []),
+        ]
+      : attachments;
     return {
-      Name: `${stack}_${c.name}`,
-      Labels: labels({ [SWARM_IMAGE_LABEL]: c.image, [SWARM_COMPONENT_LABEL]: c.name }),
+      Name: `${stack}_${instance === undefined ? c.name : instanceName(c, instance)}`,
+      Labels: labels({
+        [SWARM_IMAGE_LABEL]: c.image,
+        [SWARM_COMPONENT_LABEL]: c.name,
+        ...(instance === undefined ? {} : { [SWARM_INSTANCE_LABEL]: String(instance) }),
+      }),
       TaskTemplate: {
         ContainerSpec: {
           Image: c.image,
@@ -315,7 +365,7 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
           Mounts: mounts,
           Secrets: [...fileRefs.values()],
           ...(c.configFiles?.length ? { Configs: configRefs(c.configFiles, configs.names) } : {}),
-          Healthcheck: healthcheck(c),
+          Healthcheck: instance === undefined ? healthcheck(c) : instanceHealthcheck(c).check,
           ...(c.security?.readOnlyRoot ? { ReadOnly: true } : {}),
           StopGracePeriod: c.stopGracePeriodSeconds * SECOND,
         },
@@ -324,21 +374,24 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
           Reservations: amounts(c.resources.requests),
         },
         RestartPolicy: { Condition: 'any', Delay: 5 * SECOND, MaxAttempts: 0 },
-        Networks: layout.attachments.get(c.name) ?? [],
+        Networks: networks,
       },
-      Mode: { Replicated: { Replicas: c.autoscale ? c.autoscale.min : c.replicas } },
+      Mode: { Replicated: { Replicas: instance === undefined ? (c.autoscale ? c.autoscale.min : c.replicas) : 1 } },
       UpdateConfig: update,
       RollbackConfig: { ...update, FailureAction: 'pause' },
-      EndpointSpec: ports.length > 0 ? { Mode: 'vip', Ports: ports } : { Mode: 'vip' },
+      EndpointSpec:
+        ports.length > 0 ? { Mode: 'vip', Ports: ports } : { Mode: instance === undefined ? 'vip' : 'dnsrr' },
     };
   };
   const scheduled = new Map((stackModel.jobs ?? []).map((j) => [`${stack}_${j.name}`, j]));
   const services = [
-    ...model.components.map((c) => {
-      const svc = serviceOf(c);
-      const job = scheduled.get(svc.Name);
-      return job ? withScheduleLabels(svc, job) : svc;
-    }),
+    ...model.components.flatMap((c) =>
+      instancesOf(c).map((i) => {
+        const svc = serviceOf(c, i);
+        const job = scheduled.get(svc.Name);
+        return job ? withScheduleLabels(svc, job) : svc;
+      }),
+    ),
     ...tasks.map((t) => jobService(serviceOf(oneShotComponent(t)), t, stack)),
   ];
 
@@ -351,13 +404,19 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
     volumes,
     services,
     externalSecrets: [...external].sort(),
-    notes: [...layout.notes, ...platformNotes(stackModel)],
+    notes: [...layout.notes, ...platformNotes(stackModel, stack)],
   };
 }
 
 /** What Swarm does instead of what the model asks, in the plan's words. */
-function platformNotes(model: StackModel): string[] {
+function platformNotes(model: StackModel, stack: string): string[] {
   const notes: string[] = [];
+  for (const c of model.components) {
+    if (!runsPerInstance(c)) continue;
+    notes.push(perInstanceNote(c, stack));
+    const health = instanceHealthcheck(c).note;
+    if (health) notes.push(health);
+  }
   for (const c of model.components) {
     if (!c.autoscale) continue;
     const on = [
@@ -372,7 +431,12 @@ function platformNotes(model: StackModel): string[] {
     );
   }
   for (const j of model.jobs ?? []) {
-    notes.push(`Scheduled job '${j.name}' runs at '${j.schedule}' (UTC) in a service that waits for its times.`);
+    notes.push(
+      schedulableOnSwarm(j)
+        ? `Scheduled job '${j.name}' runs at '${j.schedule}' (UTC) in a service that waits for its times.`
+        : `Scheduled job '${j.name}' does not run on Swarm: its image has no shell for the service that waits ` +
+            `for its times (it has ${j.tools?.join(', ')}); it runs on Kubernetes as a CronJob.`,
+    );
   }
   for (const t of model.tasks ?? []) {
     notes.push(`Job '${t.name}' runs once per revision of its spec, as a replicated-job service.`);

@@ -26,9 +26,13 @@ describe('Goverse stand-ins', () => {
     const gate = argsOf('gate').map((a) => a.replace('$(POD_IP)', '10.0.0.7'));
     expect(goverseStartProblems('gate', gate, {})).toEqual([]);
     expect(goverseStartProblems('inspector', argsOf('inspector'), {})).toEqual([]);
-    const migrate = (model.tasks?.[0]?.args ?? []).map((a) => a.replace('$(GOVERSE_DB_PASSWORD)', 'pw'));
-    expect(goverseStartProblems('migrate', migrate, {})).toEqual([]);
-    expect(pgadminTarget(migrate, {})).toEqual({ host: 'postgres', port: 5432 });
+    // pgadmin reads PostgreSQL's address and password from the same file.
+    const migrate = model.tasks?.[0]?.args ?? [];
+    expect(goverseStartProblems('migrate', migrate, files)).toEqual([]);
+    expect(goverseStartProblems('migrate', migrate, {})).toEqual([
+      `Error loading config file: failed to read config file: open ${GOVERSE_CONFIG_PATH}: no such file or directory`,
+    ]);
+    expect(pgadminTarget(migrate, files)).toEqual({ host: 'postgres', port: 5432 });
   });
 
   it('refuse a node id the file does not list, a missing file and flags next to --config', () => {
