@@ -16,12 +16,16 @@ const actions = createServiceActions({ openClient });
 const suffix = randomBytes(3).toString('hex');
 const created: string[] = [];
 
-async function createService(name: string, mode: 'replicated' | 'global'): Promise<string> {
+async function createService(
+  name: string,
+  mode: 'replicated' | 'global',
+  labels: Record<string, string> = {},
+): Promise<string> {
   const client = await openClient();
   try {
     const { ID } = await engineApi(client).createService({
       Name: name,
-      Labels: { 'homeport.test': 'service-actions' },
+      Labels: { 'homeport.test': 'service-actions', ...labels },
       TaskTemplate: { ContainerSpec: { Image: STANDIN_IMAGE } },
       Mode: mode === 'replicated' ? { Replicated: { Replicas: 1 } } : { Global: {} },
     });
@@ -53,6 +57,21 @@ afterAll(async () => {
 });
 
 describe('Swarm service actions', () => {
+  it('scales one instance of a stack component to 0 or 1 only', async () => {
+    const name = `actions-etcd-1-${suffix}`;
+    const id = await createService(name, 'replicated', {
+      'homeport.dev/component': 'etcd',
+      'homeport.dev/instance': '1',
+    });
+    await expect(actions.scale('local', name, 2)).rejects.toThrow(
+      `Service ${name} is instance 1 of 'etcd', with its own name and data: it runs at most one task. ` +
+        "To add instances, raise 'etcd' replicas in the stack's values and deploy again.",
+    );
+    expect((await inspect(id)).Spec.Mode).toEqual({ Replicated: { Replicas: 1 } });
+    expect(await actions.scale('local', name, 0)).toEqual({ replicas: 0 });
+    expect((await inspect(id)).Spec.Mode).toEqual({ Replicated: { Replicas: 0 } });
+  });
+
   it('scales a replicated service by name, restarts it with ForceUpdate + 1, and removes it', async () => {
     const name = `actions-web-${suffix}`;
     const id = await createService(name, 'replicated');

@@ -1,11 +1,13 @@
 /**
- * What the Swarm screen does to one service: scale it (replicated services only), restart its tasks
+ * What the Swarm screen does to one service: scale it (replicated services only; a service that is
+ * one instance of a stack component, swarm-instances.ts, to 0 or 1 only), restart its tasks
  * (a force update: the spec's ForceUpdate counter plus one, as `docker service update --force`
  * does), or remove it. Each reads the service first and updates against its version, so a change
  * made meanwhile is refused by the engine rather than overwritten.
  */
 import type { DockerClient } from '../docker/client';
 import { HomeportError } from '../errors';
+import { SWARM_COMPONENT_LABEL, SWARM_INSTANCE_LABEL } from '../stacks/swarm-spec';
 import { engineApi, type LiveService } from './engine-api';
 
 export interface ServiceActionsDeps {
@@ -41,6 +43,16 @@ export function createServiceActions({ openClient }: ServiceActionsDeps) {
         throw new HomeportError(
           'INVALID_INPUT',
           `Service ${service.Spec.Name} is ${kind}: only a replicated service can be scaled`,
+        );
+      }
+      const instance = service.Spec.Labels?.[SWARM_INSTANCE_LABEL];
+      if (instance !== undefined && replicas > 1) {
+        // Two tasks would share the instance's name, identity and data volume.
+        const component = service.Spec.Labels?.[SWARM_COMPONENT_LABEL] ?? 'its component';
+        throw new HomeportError(
+          'INVALID_INPUT',
+          `Service ${service.Spec.Name} is instance ${instance} of '${component}', with its own name and data: ` +
+            `it runs at most one task. To add instances, raise '${component}' replicas in the stack's values and deploy again.`,
         );
       }
       const spec: Spec = { ...service.Spec, Mode: { Replicated: { Replicas: replicas } } };
