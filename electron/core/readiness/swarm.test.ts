@@ -200,6 +200,30 @@ describe('Swarm readiness', () => {
     });
   });
 
+  it('counts the replicas of a primary run one service per instance over all of its services', async () => {
+    const images = {
+      node: { image: 'goverse-node:dev' },
+      gate: { image: 'goverse-gate:dev' },
+      inspector: { image: 'goverse-inspector:dev' },
+      migrate: { image: 'goverse-pgadmin:dev' },
+    };
+    const ref = { endpoint: 'nas', stack: 'goverse' };
+    const two = await reportSwarm(ref, await engine('goverse', images));
+    expect(check(two, 'distributed.replicas')).toMatchObject({
+      verdict: 'pass',
+      summary: 'gate (goverse_gate-0, goverse_gate-1) runs 2 replicas',
+      evidence: [
+        { object: 'Service goverse_gate-0', field: 'Mode.Replicated.Replicas', value: '1' },
+        { object: 'Service goverse_gate-1', field: 'Mode.Replicated.Replicas', value: '1' },
+      ],
+    });
+    const one = await reportSwarm(ref, await engine('goverse', { ...images, gate: { ...images.gate, replicas: 1 } }));
+    expect(check(one, 'distributed.replicas')).toMatchObject({
+      verdict: 'fail',
+      summary: 'Service goverse_gate-0 runs 1 replica',
+    });
+  });
+
   it('judges periodic-job leadership by what the leader table says', async () => {
     const at = (reading: TableLeaderReading) => async () => ({ workload: 'task 1 of revenge_postgres', reading });
     const now = '2026-11-30T16:00:10+00:00';

@@ -4,6 +4,7 @@ import { answersHttp, contractForImage } from '../../stacks/upstream';
 import type { LiveService } from '../../swarm/engine-api';
 import { replicasFix } from '../fixes';
 import {
+  componentOf,
   make,
   noPrimary,
   obj,
@@ -152,8 +153,11 @@ function replicas(i: SwarmInputs): ReadinessCheck {
   };
   const s = primaryService(i);
   if (!s) return noPrimary(d, i);
-  const n = s.Spec.Mode?.Replicated?.Replicas ?? 0;
-  const evidence = [{ object: obj(s), field: 'Mode.Replicated.Replicas', value: String(n) }];
+  // A component run one service per instance (stacks/swarm-instances.ts) has its replicas spread over them.
+  const all = i.services.filter((x) => componentOf(x) === primary);
+  const count = (x: LiveService) => x.Spec.Mode?.Replicated?.Replicas ?? 0;
+  const n = all.reduce((sum, x) => sum + count(x), 0);
+  const evidence = all.map((x) => ({ object: obj(x), field: 'Mode.Replicated.Replicas', value: String(count(x)) }));
   if (policy.kind === 'one') {
     const why = `${policy.why} (${policy.ref})`;
     if (n <= 1) return make(d, 'pass', `${obj(s)} runs one replica: ${policy.why}`, [...evidence, { value: why }]);
@@ -165,12 +169,13 @@ function replicas(i: SwarmInputs): ReadinessCheck {
       `Docker Swarm's routing mesh has no sticky sessions, so one client's requests land on different replicas: ${why}. Run one replica.`,
     );
   }
+  const who = all.length === 1 ? obj(s) : `${primary} (${all.map((x) => x.Spec.Name).join(', ')})`;
   return n >= 2
-    ? make(d, 'pass', `${obj(s)} runs ${n} replicas`, evidence)
+    ? make(d, 'pass', `${who} runs ${n} replicas`, evidence)
     : make(
         d,
         'fail',
-        `${obj(s)} runs ${n} replica`,
+        `${who} runs ${n} replica`,
         evidence,
         `Run at least two replicas of ${primary}.`,
         replicasFix(i.values, i.signals),
