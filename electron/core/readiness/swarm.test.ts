@@ -217,6 +217,16 @@ describe('Swarm readiness', () => {
         { object: 'Service goverse_gate-1', field: 'Mode.Replicated.Replicas', value: '1' },
       ],
     });
+    // etcd's image cannot run its check on Swarm: said so, and no re-deploy offered that would change nothing.
+    const probes = check(two, 'distributed.probes');
+    expect(probes).toMatchObject({
+      verdict: 'fail',
+      summary:
+        'No working health check: Service goverse_etcd-0 (none: its image cannot run one on Swarm), ' +
+        'Service goverse_etcd-1 (none: its image cannot run one on Swarm), ' +
+        'Service goverse_etcd-2 (none: its image cannot run one on Swarm)',
+    });
+    expect(probes.fix).toBeUndefined();
     const one = await reportSwarm(ref, await engine('goverse', { ...images, gate: { ...images.gate, replicas: 1 } }));
     expect(check(one, 'distributed.replicas')).toMatchObject({
       verdict: 'fail',

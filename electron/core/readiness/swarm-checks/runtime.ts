@@ -64,25 +64,46 @@ function probes(i: SwarmInputs): ReadinessCheck {
   };
   const evidence: ReadinessCheck['evidence'] = [];
   const bad: string[] = [];
-  for (const s of i.services) {
-    const test = s.Spec.TaskTemplate.ContainerSpec.Healthcheck?.Test ?? [];
-    const problem = test.length === 0 || test[0] === 'NONE' ? 'missing' : healthProblem(i, s);
+  let restorable = false;
+  const none = (test: readonly string[] | undefined) => !test || test.length === 0 || test[0] === 'NONE';
+  // One-shot jobs run to their end: nothing to check while they run.
+  const checked = i.services.filter((s) => !s.Spec.Mode?.ReplicatedJob);
+  for (const s of checked) {
+    const test = s.Spec.TaskTemplate.ContainerSpec.Healthcheck?.Test;
+    // The stack renders none where the image cannot run its check on Swarm (stacks/swarm-instances.ts).
+    const rendered = i.recorded?.services.find((x) => x.Name === s.Spec.Name);
+    const imageCannot =
+      none(test) && rendered !== undefined && none(rendered.TaskTemplate.ContainerSpec.Healthcheck.Test);
+    const problem = imageCannot
+      ? 'none: its image cannot run one on Swarm'
+      : none(test)
+        ? 'missing'
+        : healthProblem(i, s);
     if (!problem) continue;
-    bad.push(problem === 'missing' ? obj(s) : `${obj(s)} checks ${problem}`);
+    if (!imageCannot) restorable = true;
+    bad.push(problem === 'missing' ? obj(s) : imageCannot ? `${obj(s)} (${problem})` : `${obj(s)} checks ${problem}`);
     evidence.push({ object: obj(s), field: 'TaskTemplate.ContainerSpec.Healthcheck', value: problem });
   }
   if (bad.length > 0) {
-    return make(
-      d,
-      'fail',
-      `No working health check: ${bad.join(', ')}`,
-      evidence,
-      'Re-deploying the stack restores the health checks Homeport renders from the probes, on the endpoints the upstream contracts list.',
-      REAPPLY,
-    );
+    return restorable
+      ? make(
+          d,
+          'fail',
+          `No working health check: ${bad.join(', ')}`,
+          evidence,
+          'Re-deploying the stack restores the health checks Homeport renders from the probes, on the endpoints the upstream contracts list.',
+          REAPPLY,
+        )
+      : make(
+          d,
+          'fail',
+          `No working health check: ${bad.join(', ')}`,
+          evidence,
+          'Swarm sees these services healthy once they run. An image with a tool for the check (nc, wget or curl) would let Swarm check them; or deploy to Kubernetes, which runs the probes itself.',
+        );
   }
-  return make(d, 'pass', `All ${i.services.length} services have health checks`, [
-    { field: 'TaskTemplate.ContainerSpec.Healthcheck', value: `present on ${i.services.length} services` },
+  return make(d, 'pass', `All ${checked.length} services have health checks`, [
+    { field: 'TaskTemplate.ContainerSpec.Healthcheck', value: `present on ${checked.length} services` },
   ]);
 }
 
