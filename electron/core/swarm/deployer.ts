@@ -13,9 +13,11 @@ import type { DockerClient } from '../docker/client';
 import { DockerRequestError } from '../docker/client';
 import { HomeportError } from '../errors';
 import {
+  SWARM_COMPONENT_LABEL,
   SWARM_DATA_LABEL,
   SWARM_FORMAT_LABEL,
   SWARM_GENERATED_LABEL,
+  SWARM_INSTANCE_LABEL,
   SWARM_MANAGED_BY,
   SWARM_MANAGED_BY_LABEL,
   SWARM_PROVIDED_LABEL,
@@ -38,7 +40,7 @@ import {
   type RecordedSwarmRevision,
 } from './revisions';
 import { removeStack, removeWhenFree } from './remove-stack';
-import { componentOf, readSwarmStatus } from './status';
+import { componentOf, readSwarmStatus, serviceSettled } from './status';
 import {
   configSteps,
   jobOf,
@@ -87,6 +89,8 @@ export interface SwarmDeployerDeps {
   updateMonitorMs?: number;
   /** How long apply waits for services to finish updating before removing rotated secrets (default 5 min). */
   rotationTimeoutMs?: number;
+  /** How long an instance's update may take before the next instance of its component updates anyway (default 5 min). */
+  instanceUpdateTimeoutMs?: number;
   /**
    * The X-Registry-Auth header for pulling an image (a saved or docker login credential for its
    * registry), or undefined when none is known; without it, images are pulled anonymously.
@@ -378,6 +382,12 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
     }
   }
 
+  /** Waits until the service runs its current spec (status.ts), at most timeoutMs. */
+  async function waitSettled(api: EngineApi, id: string, timeoutMs: number) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !(await serviceSettled(api, id))) await sleep(500);
+  }
+
   async function apply(p: SwarmDeployParams & { prune: boolean; rollbackOf?: number }): Promise<ApplyResult> {
     const { values, spec } = render(p);
     return withApi(p.endpoint, async (api) => {
@@ -403,13 +413,23 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
       }
       for (const v of spec.volumes) if (step('Volume', v.Name)?.action === 'create') await api.createVolume(v);
       const updated: string[] = [];
+      // The instances of a component run one service per instance (stacks/swarm-instances.ts) update one at
+      // a time, as a StatefulSet's pods do: an etcd member waits until the one before runs its new spec,
+      // so a quorum is never down to less than the rest.
+      let instanceUpdate: { component: string; id: string } | undefined;
       for (const svc of spec.services) {
         const s = step('Service', svc.Name);
         const body = resolved(svc, c);
+        const component =
+          svc.Labels[SWARM_INSTANCE_LABEL] === undefined ? undefined : svc.Labels[SWARM_COMPONENT_LABEL];
         if (s?.action === 'create') await api.createService(body, await authFor(body.TaskTemplate.ContainerSpec.Image));
         else if (s?.action === 'update' && s.id) {
+          if (instanceUpdate && instanceUpdate.component === component) {
+            await waitSettled(api, instanceUpdate.id, deps.instanceUpdateTimeoutMs ?? 300_000);
+          }
           await updateService(api, s.id, () => body);
           updated.push(s.id);
+          instanceUpdate = component === undefined ? undefined : { component, id: s.id };
         }
       }
       const pruned: string[] = [];

@@ -18,6 +18,23 @@ const newestFirst = (a: LiveTask, b: LiveTask) =>
 
 export const componentOf = (s: LiveService) => s.Spec.Labels?.[SWARM_COMPONENT_LABEL] ?? s.Spec.Name;
 
+/**
+ * Whether a replicated service runs its current spec: its update is not in progress, each desired
+ * task runs that spec and no replaced task is still running. A failed update counts as done.
+ */
+export async function serviceSettled(api: EngineApi, id: string): Promise<boolean> {
+  const s = await api.service(id);
+  const state = s.UpdateStatus?.State;
+  if (state && FAILED_UPDATE_STATES.has(state)) return true;
+  if (state && IN_PROGRESS.has(state)) return false;
+  const own = (await api.tasks([s.Spec.Name])).filter((t) => t.ServiceID === s.ID);
+  const running = own.filter((t) => t.Status.State === 'running');
+  const current = running.filter(
+    (t) => t.DesiredState === 'running' && sameContainerSpec(t.Spec.ContainerSpec, s.Spec.TaskTemplate.ContainerSpec),
+  );
+  return current.length === (s.Spec.Mode?.Replicated?.Replicas ?? 0) && current.length === running.length;
+}
+
 export async function readSwarmStatus(api: EngineApi, selector: string): Promise<RolloutStatus> {
   const services = (await api.services(selector)).sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name));
   const tasks = await api.tasks(services.map((s) => s.Spec.Name));
