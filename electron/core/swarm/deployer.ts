@@ -40,7 +40,7 @@ import {
   type RecordedSwarmRevision,
 } from './revisions';
 import { removeStack, removeWhenFree } from './remove-stack';
-import { componentOf, readSwarmStatus, serviceSettled } from './status';
+import { componentOf, readSwarmStatus, runningTaskIds, updateOutcome } from './status';
 import {
   configSteps,
   jobOf,
@@ -382,10 +382,19 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
     }
   }
 
-  /** Waits until the service runs its current spec (status.ts), at most timeoutMs. */
-  async function waitSettled(api: EngineApi, id: string, timeoutMs: number) {
+  /** Waits for an instance's update to end (status.ts updateOutcome), at most timeoutMs. */
+  async function waitForInstance(
+    api: EngineApi,
+    x: { id: string; before: Set<string>; replaces: boolean },
+    timeoutMs: number,
+  ): Promise<'done' | 'failed' | 'timeout'> {
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && !(await serviceSettled(api, id))) await sleep(500);
+    for (;;) {
+      const outcome = await updateOutcome(api, x.id, x.before, x.replaces);
+      if (outcome !== 'pending') return outcome;
+      if (Date.now() >= deadline) return 'timeout';
+      await sleep(500);
+    }
   }
 
   async function apply(p: SwarmDeployParams & { prune: boolean; rollbackOf?: number }): Promise<ApplyResult> {
@@ -414,9 +423,11 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
       for (const v of spec.volumes) if (step('Volume', v.Name)?.action === 'create') await api.createVolume(v);
       const updated: string[] = [];
       // The instances of a component run one service per instance (stacks/swarm-instances.ts) update one at
-      // a time, as a StatefulSet's pods do: an etcd member waits until the one before runs its new spec,
-      // so a quorum is never down to less than the rest.
-      let instanceUpdate: { component: string; id: string } | undefined;
+      // a time, as a StatefulSet's pods do: an instance waits until the one before runs its new tasks, so an
+      // etcd quorum never loses more than one member; after a failed or timed-out one the rest keep their
+      // spec (the rollout reports the failure; the next deploy updates them).
+      let previous: { component: string; id: string; before: Set<string>; replaces: boolean } | undefined;
+      const halted = new Set<string>();
       for (const svc of spec.services) {
         const s = step('Service', svc.Name);
         const body = resolved(svc, c);
@@ -424,12 +435,17 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
           svc.Labels[SWARM_INSTANCE_LABEL] === undefined ? undefined : svc.Labels[SWARM_COMPONENT_LABEL];
         if (s?.action === 'create') await api.createService(body, await authFor(body.TaskTemplate.ContainerSpec.Image));
         else if (s?.action === 'update' && s.id) {
-          if (instanceUpdate && instanceUpdate.component === component) {
-            await waitSettled(api, instanceUpdate.id, deps.instanceUpdateTimeoutMs ?? 300_000);
+          if (component !== undefined && previous?.component === component) {
+            const outcome = await waitForInstance(api, previous, deps.instanceUpdateTimeoutMs ?? 300_000);
+            if (outcome !== 'done') halted.add(component);
           }
+          if (component !== undefined && halted.has(component)) continue;
+          const before =
+            component === undefined ? new Set<string>() : await runningTaskIds(api, { ID: s.id, Spec: svc });
           await updateService(api, s.id, () => body);
           updated.push(s.id);
-          instanceUpdate = component === undefined ? undefined : { component, id: s.id };
+          const replaces = (s.changedFields ?? []).some((f) => f.startsWith('TaskTemplate'));
+          previous = component === undefined ? undefined : { component, id: s.id, before, replaces };
         }
       }
       const pruned: string[] = [];

@@ -12,7 +12,7 @@ import { createStackCatalog } from '../stacks/catalog';
 import { defineStack, type StackDefinition } from '../stacks/model';
 import { createSwarmDeployer } from './deployer';
 import { engineApi, type LiveService } from './engine-api';
-import { serviceSettled } from './status';
+import { runningTaskIds } from './status';
 
 const engine = testEngine();
 const stack = `hp-inst-${randomBytes(3).toString('hex')}`;
@@ -24,7 +24,7 @@ const members = defineStack({
   name: 'members',
   title: 'Members',
   description: 'Three members that find each other by name',
-  schema: z.strictObject({ version: z.string().default('1') }),
+  schema: z.strictObject({ version: z.string().default('1'), cpu: z.string().default('1') }),
   contracts: [],
   signals: { primary: 'member', replicas: { kind: 'many' }, externalState: [], dashboard: [] },
   build: (v) => ({
@@ -46,7 +46,7 @@ const members = defineStack({
         acceptsFrom: ['member'],
         probes: { liveness: { check: http, periodSeconds: 1 }, readiness: { check: http, periodSeconds: 1 } },
         replicas: 3,
-        resources: { requests: {}, limits: {} },
+        resources: { requests: {}, limits: { cpu: v.cpu } },
         stopGracePeriodSeconds: 1,
       },
     ],
@@ -55,19 +55,22 @@ const members = defineStack({
   }),
 });
 
-/** For each instance update sent: whether the instance before it already ran its new spec. */
+/** For each instance update sent: whether the instance before it already ran new tasks, and only those. */
 const ordered: { service: string; previousSettled: boolean }[] = [];
-let recording = false;
+/** The tasks that ran before the apply being recorded; undefined when not recording. */
+let tasksBefore: Set<string> | undefined;
 const deployer = createSwarmDeployer({
   openClient,
   catalog: createStackCatalog([members as StackDefinition]),
   updateMonitorMs: 1000,
   beforeServiceUpdate: async (live: LiveService) => {
     const i = Number(live.Spec.Labels?.['homeport.dev/instance']);
-    if (!recording || !(i > 0)) return;
+    if (!tasksBefore || !(i > 0)) return;
     const client = await openClient();
     try {
-      const previousSettled = await serviceSettled(engineApi(client), `${stack}_member-${i - 1}`);
+      const api = engineApi(client);
+      const running = [...(await runningTaskIds(api, await api.service(`${stack}_member-${i - 1}`)))];
+      const previousSettled = running.length === 1 && running.every((t) => !tasksBefore?.has(t));
       ordered.push({ service: live.Spec.Name, previousSettled });
     } finally {
       client.close();
@@ -141,15 +144,33 @@ describe('a component addressed by instance name on the real swarm', () => {
     ).toEqual([`${stack}_member-0-data`, `${stack}_member-1-data`, `${stack}_member-2-data`]);
   }, 240_000);
 
-  it('updates one instance at a time: the next waits until the one before runs the new spec', async () => {
-    recording = true;
-    await deployer.apply({ ...ref, values: { version: '2' }, prune: true });
-    recording = false;
+  /** Applies values, recording the order of the instance updates against the tasks that ran before. */
+  async function applyRecorded(values: Record<string, string>) {
+    ordered.length = 0;
+    const client = await openClient();
+    try {
+      const api = engineApi(client);
+      tasksBefore = new Set();
+      for (const i of [0, 1, 2]) {
+        for (const t of await runningTaskIds(api, await api.service(`${stack}_member-${i}`))) tasksBefore.add(t);
+      }
+    } finally {
+      client.close();
+    }
+    await deployer.apply({ ...ref, values, prune: true });
+    tasksBefore = undefined;
     await healthy();
-    expect(ordered).toEqual([
-      { service: `${stack}_member-1`, previousSettled: true },
-      { service: `${stack}_member-2`, previousSettled: true },
-    ]);
+    return [...ordered];
+  }
+  const inOrder = [
+    { service: `${stack}_member-1`, previousSettled: true },
+    { service: `${stack}_member-2`, previousSettled: true },
+  ];
+
+  it('updates one instance at a time: the next waits until the one before runs new tasks', async () => {
+    expect(await applyRecorded({ version: '2' })).toEqual(inOrder);
     for (const i of [0, 1, 2]) expect(await sh(await running(`${stack}_member-${i}`), 'echo $VERSION')).toBe('2');
-  }, 240_000);
+    // A change outside the container (its CPU limit) replaces the tasks too, and is waited for the same way.
+    expect(await applyRecorded({ version: '2', cpu: '0.5' })).toEqual(inOrder);
+  }, 300_000);
 });

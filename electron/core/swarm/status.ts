@@ -18,21 +18,33 @@ const newestFirst = (a: LiveTask, b: LiveTask) =>
 
 export const componentOf = (s: LiveService) => s.Spec.Labels?.[SWARM_COMPONENT_LABEL] ?? s.Spec.Name;
 
+/** The running tasks of a service, by ID. */
+export async function runningTaskIds(api: EngineApi, service: { ID: string; Spec: { Name: string } }) {
+  const tasks = await api.tasks([service.Spec.Name]);
+  return new Set(tasks.filter((t) => t.ServiceID === service.ID && t.Status.State === 'running').map((t) => t.ID));
+}
+
 /**
- * Whether a replicated service runs its current spec: its update is not in progress, each desired
- * task runs that spec and no replaced task is still running. A failed update counts as done.
+ * Where the update of a service stands, knowing the tasks that ran before it: 'done' once the
+ * update is no longer in progress, the desired count of tasks runs and none of the earlier tasks
+ * does (a change outside the task template replaces no task, so it is done at once); 'failed'
+ * when the engine paused or rolled it back; 'pending' otherwise.
  */
-export async function serviceSettled(api: EngineApi, id: string): Promise<boolean> {
+export async function updateOutcome(
+  api: EngineApi,
+  id: string,
+  before: ReadonlySet<string>,
+  replacesTasks: boolean,
+): Promise<'done' | 'failed' | 'pending'> {
   const s = await api.service(id);
   const state = s.UpdateStatus?.State;
-  if (state && FAILED_UPDATE_STATES.has(state)) return true;
-  if (state && IN_PROGRESS.has(state)) return false;
-  const own = (await api.tasks([s.Spec.Name])).filter((t) => t.ServiceID === s.ID);
-  const running = own.filter((t) => t.Status.State === 'running');
-  const current = running.filter(
-    (t) => t.DesiredState === 'running' && sameContainerSpec(t.Spec.ContainerSpec, s.Spec.TaskTemplate.ContainerSpec),
-  );
-  return current.length === (s.Spec.Mode?.Replicated?.Replicas ?? 0) && current.length === running.length;
+  if (state && FAILED_UPDATE_STATES.has(state)) return 'failed';
+  if (!replacesTasks) return 'done';
+  if (state && IN_PROGRESS.has(state)) return 'pending';
+  const running = await runningTaskIds(api, s);
+  const fresh = [...running].filter((t) => !before.has(t));
+  const settled = fresh.length === (s.Spec.Mode?.Replicated?.Replicas ?? 0) && fresh.length === running.size;
+  return settled ? 'done' : 'pending';
 }
 
 export async function readSwarmStatus(api: EngineApi, selector: string): Promise<RolloutStatus> {
