@@ -227,6 +227,12 @@ describe('Swarm readiness', () => {
         'Service goverse_etcd-2 (none: its image cannot run one on Swarm)',
     });
     expect(probes.fix).toBeUndefined();
+    // The finished migration job runs no task and has no update policy, and is not held against the stack.
+    expect(check(two, 'discovery.services')).toMatchObject({
+      verdict: 'pass',
+      summary: '10 services with running tasks',
+    });
+    expect(check(two, 'distributed.update-rollback').verdict).toBe('pass');
     const one = await reportSwarm(ref, await engine('goverse', { ...images, gate: { ...images.gate, replicas: 1 } }));
     expect(check(one, 'distributed.replicas')).toMatchObject({
       verdict: 'fail',

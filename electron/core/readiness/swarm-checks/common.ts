@@ -59,6 +59,8 @@ export function envOf(s: LiveService): [string, string][] {
 
 export const serviceOf = (i: SwarmInputs, component: string) => i.services.find((s) => componentOf(s) === component);
 export const primaryService = (i: SwarmInputs) => serviceOf(i, i.signals.primary);
+/** The services that run until stopped: not one-shot jobs, which run to their end and are done. */
+export const longRunning = (i: SwarmInputs) => i.services.filter((s) => !s.Spec.Mode?.ReplicatedJob);
 
 export const noService = (d: Draft, component: string) =>
   make(

@@ -5,6 +5,7 @@ import type { LiveService } from '../../swarm/engine-api';
 import { replicasFix } from '../fixes';
 import {
   componentOf,
+  longRunning,
   make,
   noPrimary,
   obj,
@@ -24,16 +25,17 @@ export function discoveryChecks(i: SwarmInputs): ReadinessCheck[] {
     category: 'discovery',
     weight: 5,
   };
-  const evidence = i.services.map((s) => ({
+  const services = longRunning(i);
+  const evidence = services.map((s) => ({
     object: obj(s),
     field: 'running tasks / network aliases',
     value: `${running(i, s)} / ${(s.Spec.TaskTemplate.Networks ?? []).flatMap((n) => n.Aliases ?? []).join(', ') || 'none'}`,
   }));
-  const dead = i.services.filter((s) => running(i, s) === 0);
+  const dead = services.filter((s) => running(i, s) === 0);
   return [
     dead.length > 0
       ? make(d, 'fail', `No running task behind ${dead.map(obj).join(', ')}`, evidence, 'Look at the tasks.')
-      : make(d, 'pass', `${i.services.length} services with running tasks`, evidence),
+      : make(d, 'pass', `${services.length} services with running tasks`, evidence),
     unknown(
       { id: 'discovery.selectors', title: 'Services select the right pods', category: 'discovery', weight: 3 },
       'Not applicable on Docker Swarm: services route to their own tasks by name, there are no selectors',
@@ -67,7 +69,7 @@ function probes(i: SwarmInputs): ReadinessCheck {
   let restorable = false;
   const none = (test: readonly string[] | undefined) => !test || test.length === 0 || test[0] === 'NONE';
   // One-shot jobs run to their end: nothing to check while they run.
-  const checked = i.services.filter((s) => !s.Spec.Mode?.ReplicatedJob);
+  const checked = longRunning(i);
   for (const s of checked) {
     const test = s.Spec.TaskTemplate.ContainerSpec.Healthcheck?.Test;
     // The stack renders none where the image cannot run its check on Swarm (stacks/swarm-instances.ts).
@@ -210,8 +212,10 @@ function updateRollback(i: SwarmInputs): ReadinessCheck {
     category: 'distributed',
     weight: 3,
   };
-  const bad = i.services.filter((s) => s.Spec.UpdateConfig?.FailureAction !== 'rollback');
-  const evidence = i.services.map((s) => ({
+  // A one-shot job is never updated: a new spec is a new job (stacks/swarm-jobs.ts).
+  const services = longRunning(i);
+  const bad = services.filter((s) => s.Spec.UpdateConfig?.FailureAction !== 'rollback');
+  const evidence = services.map((s) => ({
     object: obj(s),
     field: 'UpdateConfig.FailureAction',
     value: s.Spec.UpdateConfig?.FailureAction ?? 'unset (pause)',
