@@ -27,7 +27,7 @@ export function checkModel(model: StackModel): void {
       }
     }
   }
-  for (const c of model.components) {
+  for (const c of [...model.components, ...(model.tasks ?? [])]) {
     for (const f of c.files ?? []) {
       if (!f.path.startsWith('/'))
         throw new Error(`stack model: file ${f.path} of '${c.name}' is not an absolute path`);

@@ -16,8 +16,9 @@
  *   task's address before it starts; the name resolves to it on every network the instance joins); `$(VAR)`
  *   references to them are expanded in arguments as the kubelet would;
  * - where the component is reachable by its name, each instance is reachable also as `<name>-<i>`
- *   and `<name>-<i>.<name>-headless` (the Kubernetes name); every instance keeps the alias `<name>`,
- *   which the engine answers with all their addresses; instances that talk to each other share a
+ *   and `<name>-<i>.<name>-headless` (the Kubernetes name), next to the alias `<name>`, which the
+ *   engine answers with all their addresses (a component with an instance address has its instance
+ *   names on every network it joins, even where nobody reaches it by `<name>`); instances that talk to each other share a
  *   network `<stack>_<name>-peers` when the component's rules do not open one already;
  * - each instance has its own data volume `<stack>_<name>-<i>-data`;
  * - the names resolve to the task's own address (endpoint mode dnsrr), as a headless Service's do:
@@ -82,6 +83,7 @@ export function instanceHealthcheck(c: Component): { check: SwarmHealthcheck; no
   try {
     return { check: healthcheck({ ...c, probes: { ...c.probes, readiness: c.probes.liveness } }) };
   } catch (err) {
+    if (!/for a Swarm health check/.test((err as Error).message)) throw err;
     return {
       check: NO_CHECK,
       note:

@@ -303,4 +303,34 @@ describe('Swarm rendering of the model', () => {
       'literal $(PORT)',
     ]);
   });
+
+  it('leaves the host name out of a per-instance service’s arguments: Swarm fills it only in the environment', () => {
+    const m = model({
+      components: [
+        component('app', {
+          identityEnv: [
+            { name: 'POD_NAME', field: 'instanceName' },
+            { name: 'NODE', field: 'hostName' },
+          ],
+          args: ['--id=$(POD_NAME)', '--node=$(NODE)'],
+        }),
+      ],
+      tasks: [],
+    });
+    const app = svc(render(m), 'app-0');
+    expect(app.TaskTemplate.ContainerSpec.Args).toEqual(['--id=app-0', '--node=$(NODE)']);
+    expect(app.TaskTemplate.ContainerSpec.Env).toEqual(['POD_NAME=app-0', 'NODE={{.Node.Hostname}}']);
+  });
+
+  it('refuses to publish a port of a component run one service per instance', () => {
+    const m = model({
+      components: [component('app', { namedInstances: true, replicas: 2 })],
+      tasks: [],
+      published: [{ component: 'app', port: 3000, publishedPort: 18080 }],
+    });
+    expect(() => render(m)).toThrow(
+      "stack model: 'app' runs one service per instance on Swarm, which cannot all publish port 18080; " +
+        'publish a component in front of it instead',
+    );
+  });
 });

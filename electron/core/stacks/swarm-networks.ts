@@ -27,7 +27,8 @@
  *   and have no alias. A party that may reach no one and that no one may reach has no network.
  * - Headless (per-instance names): Swarm already answers `tasks.<service>` with every task's address
  *   on each network the service is on, so `headless` needs nothing here; the service keeps its
- *   virtual IP for the component's name.
+ *   virtual IP for the component's name. (Instances addressed by their own names are services of
+ *   their own, with the names resolving to their tasks: swarm-instances.ts.)
  */
 import type { EgressRule } from './model';
 import type { SwarmNetworkSpec } from './swarm-spec';

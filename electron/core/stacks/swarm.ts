@@ -17,8 +17,9 @@
  * - One-shot jobs (`tasks`): replicated-job services named by their spec (swarm-jobs.ts).
  * - `notes`: what Swarm does instead of what the model asks (no autoscaler, no network policies,
  *   the schedule of a scheduled job), for the plan.
- * - Services are `<stack>_<component>`; autoscaled components run their minimum replica count
- *   (Swarm has no autoscaler).
+ * - Services are `<stack>_<component>` (`<stack>_<component>-<i>` for a component run one service per
+ *   instance, swarm-instances.ts); autoscaled components run their minimum replica count (Swarm
+ *   has no autoscaler).
  * - Secrets: one Swarm secret per key, mounted as the file `/run/secrets/<secret>_<key>`.
  *   Generated keys are `<stack>_<secret>_<key>` without data here: the deployer creates them once
  *   with a random value and keeps them. Keys with a value are `<stack>_<secret>_<key>_<hash8>`
@@ -36,7 +37,8 @@
  *   references a secret variable (`postgres://revenge:$(REVENGE_DATABASE_PASSWORD)@...`) gets the
  *   reference left out (`postgres://revenge:@...`): the loader fills the empty password from the
  *   secret's file. References to plain and instance variables are expanded in place, and `$$` is a
- *   literal `$`, as the kubelet expands them (expansion.ts); command and args get plain variables.
+ *   literal `$`, as the kubelet expands them (expansion.ts); command and args get plain variables
+ *   (and the literal identity of a service per instance).
  * - Instance variables use Swarm templates: instanceName `{{.Task.Name}}`, instanceSlot
  *   `{{.Task.Slot}}` (1-based), hostName `{{.Node.Hostname}}`, namespace the stack name; instanceIp
  *   has no template and is left out. A component whose instances are addressed by name, or whose
@@ -45,7 +47,7 @@
  * - Shared NFS volumes are named volumes `<stack>_<volume>_<hash8>` of the local driver with
  *   `type=nfs, o=addr=<server>,nfsvers=4[,ro], device=:<path>` (the hash is of the options: a
  *   node keeps a volume's first options, so a new server or path is a new volume); stateful components get a local
- *   volume `<stack>_<component>-data`. Volumes are node-local in Swarm: the mounts carry the same
+ *   volume `<stack>_<component>-data` (`<stack>_<component>-<i>-data` per instance). Volumes are node-local in Swarm: the mounts carry the same
  *   driver options, so each node creates its own on first use (a stateful component's data stays
  *   on the node it first ran on only if it is pinned there; data volume ownerGroup is not applied).
  * - Health checks come from the readiness probe (interval, timeout), with the liveness probe's
@@ -133,6 +135,15 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
     ...tasks.map((t) => ({ name: t.name, connectsTo: t.connectsTo, serves: false })),
   ];
   const layout = networkLayout(stack, parties, overlay);
+  for (const p of model.published ?? []) {
+    const c = model.components.find((x) => x.name === p.component);
+    if (c && runsPerInstance(c)) {
+      throw new Error(
+        `stack model: '${c.name}' runs one service per instance on Swarm, which cannot all publish port ` +
+          `${p.publishedPort}; publish a component in front of it instead`,
+      );
+    }
+  }
   const configs = renderConfigs(stack, model.configs ?? [], labels);
 
   // Secrets of the model: one Swarm secret per key.
@@ -293,11 +304,11 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
       plain.set(e.name, value);
       env.push(`${e.name}=${value}`);
     }
-    // One service per instance knows its identity: arguments get it too.
-    const expandArg = (a: string) =>
-      expandReferences(a, (name) =>
-        instance === undefined || !c.identityEnv.some((e) => e.name === name) ? plain.get(name) : known.get(name),
-      );
+    // One service per instance knows its identity: arguments get it too (not the node's host name,
+    // which is a template Swarm fills in the environment only).
+    const literal = (name: string) =>
+      instance !== undefined && c.identityEnv.some((e) => e.name === name && e.field !== 'hostName');
+    const expandArg = (a: string) => expandReferences(a, (name) => (literal(name) ? known.get(name) : plain.get(name)));
     const mounts: SwarmMount[] = c.mounts.map((m) => {
       const shared = sharedMounts.get(m.volume) as { source: string; options: VolumeOptions };
       return {
