@@ -83,8 +83,10 @@ describe('port-forward to a pod over the kubelet WebSocket protocol', () => {
     expect(value.out.bytes).toBe(64 * MB);
     expect(value.out.digest).toBe(value.digest);
     console.log(`port-forward: 64 MB echoed, peak RSS growth ${(growthBytes / MB).toFixed(1)} MB`);
-    // Client, forward, fake API server and echo all run in this process: none may hold the stream.
-    expect(growthBytes).toBeLessThan(32 * MB);
+    // Client, forward, fake API server and echo all run in this process: none may hold the stream,
+    // which would grow it by 64 MB or more. Below that, how much garbage is still uncollected at the
+    // peak depends on the machine's load (34 MB seen under a full test run), so the bound leaves room.
+    expect(growthBytes).toBeLessThan(48 * MB);
   }, 60_000);
 
   it('carries concurrent connections each on its own WebSocket and counts them', async () => {
