@@ -29,6 +29,32 @@ const liveService = (index: number) => ({
 });
 
 describe('Swarm deployer (fake engine)', () => {
+  it('rolls back one instance of a component run per instance by its name, and asks which when given the component', async () => {
+    const instance = (i: number) => ({
+      ID: `etcd${i}`,
+      Version: { Index: 3 },
+      Spec: {
+        Name: `gv_etcd-${i}`,
+        Labels: { 'homeport.dev/component': 'etcd', 'homeport.dev/instance': String(i) },
+        TaskTemplate: {},
+      },
+      PreviousSpec: { Name: `gv_etcd-${i}` },
+    });
+    const { client, calls } = fakeClient((path) => {
+      if (path === '/services') return [instance(0), instance(1), instance(2)];
+      const m = /^\/services\/(etcd\d)(\/update)?$/.exec(path);
+      if (m) return m[2] ? {} : instance(Number(m[1]?.slice(4)));
+      throw new Error(`unexpected ${path}`);
+    });
+    const d = createSwarmDeployer({ openClient: async () => client, catalog: createStackCatalog() });
+    await expect(d.rollbackService({ endpoint: 'x', stack: 'gv', service: 'etcd' })).rejects.toThrow(
+      "'etcd' runs one service per instance (gv_etcd-0, gv_etcd-1, gv_etcd-2): roll back one of them by its name, or the stack to a revision",
+    );
+    expect(calls.some((c) => c.path.endsWith('/update'))).toBe(false);
+    await d.rollbackService({ endpoint: 'x', stack: 'gv', service: 'etcd-1' });
+    expect(calls.filter((c) => c.path.endsWith('/update')).map((c) => c.path)).toEqual(['/services/etcd1/update']);
+  });
+
   it('re-reads and retries a service update refused as out of sequence', async () => {
     let version = 10;
     let refusals = 2;

@@ -622,7 +622,16 @@ export function createSwarmDeployer(deps: SwarmDeployerDeps) {
       await withApi(ref.endpoint, async (api) => {
         const services = await api.services(selector(ref.stack));
         const name = ref.service.startsWith(`${ref.stack}_`) ? ref.service : `${ref.stack}_${ref.service}`;
-        const svc = services.find((s) => s.Spec.Name === name || componentOf(s) === ref.service);
+        const byComponent = services.filter((s) => componentOf(s) === ref.service);
+        if (!services.some((s) => s.Spec.Name === name) && byComponent.length > 1) {
+          // A component run one service per instance (stacks/swarm-instances.ts): which one is for the user to say.
+          throw new HomeportError(
+            'CONFLICT',
+            `'${ref.service}' runs one service per instance (${byComponent.map((s) => s.Spec.Name).join(', ')}): ` +
+              'roll back one of them by its name, or the stack to a revision',
+          );
+        }
+        const svc = services.find((s) => s.Spec.Name === name) ?? byComponent[0];
         if (!svc) {
           throw new HomeportError(
             'NOT_FOUND',
