@@ -36,6 +36,8 @@
 import type { Component, IdentityEnvVar } from './model';
 import { healthcheck } from './swarm-health';
 import type { SwarmHealthcheck } from './swarm-spec';
+import { rulesAllow, type NetworkAttachment } from './swarm-networks';
+import { swarmName } from './swarm-util';
 
 const PER_INSTANCE_FIELDS = new Set(['instanceName', 'instanceSlot', 'instanceIp']);
 
@@ -69,11 +71,40 @@ export function instanceIdentity(e: IdentityEnvVar, c: Component, i: number): st
   }
 }
 
-/** Whether the component's instances may connect to each other by its rules. */
-export function reachesItself(c: Component): boolean {
-  const accepted = c.acceptsFrom === undefined || c.acceptsFrom.includes(c.name);
-  const allowed = c.connectsTo === undefined || c.connectsTo.some((r) => 'component' in r && r.component === c.name);
-  return accepted && allowed;
+/** The replicas a component starts with (Swarm has no autoscaler: an autoscaled one runs its minimum). */
+export const startReplicas = (c: Component) => (c.autoscale ? c.autoscale.min : c.replicas);
+
+/**
+ * The overlay networks `<stack>_<name>-peers` of the components run per instance whose instances may
+ * connect to each other (swarm-networks.ts rules) and that are not on the default network already.
+ */
+export function peersNetworks(stack: string, components: readonly Component[]): Map<string, string> {
+  const peers = new Map<string, string>();
+  for (const c of components) {
+    const party = { name: c.name, acceptsFrom: c.acceptsFrom, connectsTo: c.connectsTo, serves: true };
+    const open = c.acceptsFrom === undefined && c.connectsTo === undefined;
+    if (runsPerInstance(c) && !open && rulesAllow(party, party))
+      peers.set(c.name, swarmName(`${stack}_${c.name}-peers`));
+  }
+  return peers;
+}
+
+/**
+ * Instance i's networks: its component's, with the instance's names where the component answers to
+ * its name (everywhere when it has an instance address, which is its name), and its peers network.
+ */
+export function instanceNetworks(
+  c: Component,
+  i: number,
+  attachments: readonly NetworkAttachment[],
+  peers: string | undefined,
+): NetworkAttachment[] {
+  const own = instanceAliases(c, i);
+  const everywhere = c.identityEnv.some((e) => e.field === 'instanceIp');
+  return [
+    ...attachments.map((a) => (a.Aliases.length > 0 || everywhere ? { ...a, Aliases: [...own, ...a.Aliases] } : a)),
+    ...(peers ? [{ Target: peers, Aliases: [...own, c.name] }] : []),
+  ];
 }
 
 const NO_CHECK: SwarmHealthcheck = { Test: ['NONE'], Interval: 0, Timeout: 0, Retries: 0, StartPeriod: 0 };
@@ -96,14 +127,12 @@ export function instanceHealthcheck(c: Component): { check: SwarmHealthcheck; no
 
 /** The plan's words for a component run per instance. */
 export function perInstanceNote(c: Component, stack: string): string {
-  const n = c.autoscale ? c.autoscale.min : c.replicas;
-  const names = Array.from({ length: n }, (_, i) => `${stack}_${instanceName(c, i)}`).join(', ');
-  const ip = c.identityEnv.some((e) => e.field === 'instanceIp')
-    ? ` Its ${c.identityEnv
-        .filter((e) => e.field === 'instanceIp')
-        .map((e) => e.name)
-        .join(', ')} holds the instance's DNS name, which resolves to its address (Swarm has no template for it).`
-    : '';
+  const names = Array.from({ length: startReplicas(c) }, (_, i) => `${stack}_${instanceName(c, i)}`).join(', ');
+  const ipVars = c.identityEnv.filter((e) => e.field === 'instanceIp').map((e) => e.name);
+  const ip =
+    ipVars.length > 0
+      ? ` Its ${ipVars.join(', ')} holds the instance's DNS name, which resolves to its address (Swarm has no template for it).`
+      : '';
   return (
     `'${c.name}' runs one service per instance (${names}), each with its own name` +
     `${c.data ? ' and data volume' : ''}; changing its replicas means deploying again, not scaling a service.${ip}`

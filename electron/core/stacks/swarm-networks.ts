@@ -60,7 +60,12 @@ export interface NetworkLayout {
 }
 
 export function mayConnect(from: Party, to: Party): boolean {
-  if (from.name === to.name || !to.serves) return false;
+  return from.name !== to.name && rulesAllow(from, to);
+}
+
+/** Whether the rules of both sides let `from` connect to `to` (a party to itself too: its instances). */
+export function rulesAllow(from: Party, to: Party): boolean {
+  if (!to.serves) return false;
   const accepted = to.acceptsFrom === undefined || to.acceptsFrom.includes(from.name);
   const allowed =
     from.connectsTo === undefined || from.connectsTo.some((r) => 'component' in r && r.component === to.name);

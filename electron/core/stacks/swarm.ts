@@ -97,13 +97,14 @@ import { jobService, oneShotComponent, withScheduleLabels } from './swarm-jobs';
 import { networkLayout, type Party } from './swarm-networks';
 import { amounts, hash8, swarmName } from './swarm-util';
 import {
-  instanceAliases,
   instanceHealthcheck,
   instanceIdentity,
   instanceName,
+  instanceNetworks,
+  peersNetworks,
   perInstanceNote,
-  reachesItself,
   runsPerInstance,
+  startReplicas,
 } from './swarm-instances';
 
 export * from './swarm-spec';
@@ -233,7 +234,7 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
     });
   }
   const instancesOf = (c: Component): (number | undefined)[] =>
-    runsPerInstance(c) ? Array.from({ length: c.autoscale ? c.autoscale.min : c.replicas }, (_, i) => i) : [undefined];
+    runsPerInstance(c) ? Array.from({ length: startReplicas(c) }, (_, i) => i) : [undefined];
   const dataVolume = (c: Component, i: number | undefined) =>
     `${stack}_${i === undefined ? c.name : instanceName(c, i)}-data`;
   for (const c of model.components) {
@@ -247,16 +248,8 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
       });
     }
   }
-  // Instances of a component run per instance that talk to each other need a network of their own
-  // when the component's rules do not put it on the default network.
-  const peers = new Map<string, string>();
-  for (const c of model.components) {
-    const open = c.acceptsFrom === undefined && c.connectsTo === undefined;
-    if (!runsPerInstance(c) || open || !reachesItself(c)) continue;
-    const name = swarmName(`${stack}_${c.name}-peers`);
-    peers.set(c.name, name);
-    layout.networks.push(overlay(name));
-  }
+  const peers = peersNetworks(stack, model.components);
+  for (const name of peers.values()) layout.networks.push(overlay(name));
 
   const serviceOf = (c: Component, instance?: number): SwarmServiceSpec => {
     const fileRefs = new Map<string, SwarmSecretRef>();
@@ -348,17 +341,8 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
         PublishMode: 'ingress' as const,
       }));
     const attachments = layout.attachments.get(c.name) ?? [];
-    const own = instance === undefined ? undefined : instanceAliases(c, instance);
-    // An instance address (instanceIp) is its name: it resolves on every network the instance joins.
-    const everywhere = c.identityEnv.some((e) => e.field === 'instanceIp');
-    const networks = own
-      ? [
-          ...attachments.map((a) =>
-            a.Aliases.length > 0 || everywhere ? { ...a, Aliases: [...own, ...a.Aliases] } : a,
-          ),
-          ...(peers.has(c.name) ? [{ Target: peers.get(c.name) as string, Aliases: [...own, c.name] }] : []),
-        ]
-      : attachments;
+    const networks =
+      instance === undefined ? attachments : instanceNetworks(c, instance, attachments, peers.get(c.name));
     return {
       Name: `${stack}_${instance === undefined ? c.name : instanceName(c, instance)}`,
       Labels: labels({
@@ -387,7 +371,7 @@ export function renderSwarmStack(stackModel: StackModel, opts: SwarmRenderOption
         RestartPolicy: { Condition: 'any', Delay: 5 * SECOND, MaxAttempts: 0 },
         Networks: networks,
       },
-      Mode: { Replicated: { Replicas: instance === undefined ? (c.autoscale ? c.autoscale.min : c.replicas) : 1 } },
+      Mode: { Replicated: { Replicas: instance === undefined ? startReplicas(c) : 1 } },
       UpdateConfig: update,
       RollbackConfig: { ...update, FailureAction: 'pause' },
       EndpointSpec:
