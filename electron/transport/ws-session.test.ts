@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Subscribe } from '../api/dispatch';
+import { createLiveStore, NEWCOMER_CHUNK } from '../core/kube/live-store';
 import { exited, firstMessage, forkScript } from '../testing/node-script';
 import { startWebServer } from './http';
 import { closeCode, openRawWebSocket, type RawWebSocket } from './testing/raw-ws';
@@ -85,7 +86,17 @@ describe('web mode survives hostile WebSocket frames (server in its own process)
 describe('web mode bounds what one WebSocket client can cost', () => {
   const emitters = new Map<string, (event: unknown) => void>();
   const stopped: string[] = [];
-  const subscribe: Subscribe = (_topic, params, emit) => {
+  // Three and a bit chunks of items of about 250 bytes each: more than the buffer limit below in all.
+  const store = createLiveStore<{ key: string; pad: string }>(50, () => false);
+  const held = new Map<string, { key: string; pad: string }>();
+  for (let i = 0; i <= 3 * NEWCOMER_CHUNK; i++) {
+    const item = { key: `item-${i}`, pad: 'p'.repeat(220) };
+    held.set(item.key, item);
+    store.upsert(item.key, item);
+  }
+  store.listed(held, true);
+  const subscribe: Subscribe = (topic, params, emit) => {
+    if (topic === 'store') return { ok: true, stop: store.subscribe(emit) };
     const key = String((params as { key?: string }).key);
     emitters.set(key, emit);
     return { ok: true, stop: () => void stopped.push(key) };
@@ -103,7 +114,10 @@ describe('web mode bounds what one WebSocket client can cost', () => {
       socketLimits: { maxBufferedBytes: 2 * 1024 * 1024, maxSubscriptions: 20 },
     });
   });
-  afterAll(() => server.close());
+  afterAll(() => {
+    store.stop();
+    return server.close();
+  });
   afterEach(() => {
     emitters.clear();
     stopped.length = 0;
@@ -127,6 +141,28 @@ describe('web mode bounds what one WebSocket client can cost', () => {
     // What reached the client is the limit plus at most what the kernel buffers held, not 64 MB.
     expect(ws.receivedBytes()).toBeLessThan(16 * 1024 * 1024);
   }, 30_000);
+
+  it('sends a newcomer many items as one message per chunk, each well under the buffer limit', async () => {
+    const ws = await openRawWebSocket({ port: server.port, token: TOKEN });
+    ws.sendText(JSON.stringify({ type: 'subscribe', id: 'big', topic: 'store', params: {} }));
+    const keys = new Set<string>();
+    await vi.waitFor(() => {
+      keys.clear();
+      for (const f of ws.frames().filter((frame) => frame.opcode === 0x1)) {
+        for (const m of JSON.parse(f.payload.toString('utf8')) as { events: { items?: { key: string }[] }[] }[]) {
+          for (const e of m.events) for (const item of e.items ?? []) keys.add(item.key);
+        }
+      }
+      expect(keys.size).toBe(held.size);
+    });
+    const frames = ws.frames().filter((f) => f.opcode === 0x1);
+    const total = frames.reduce((sum, f) => sum + f.payload.length, 0);
+    expect(total, 'more than the limit in all').toBeGreaterThan(2 * 1024 * 1024);
+    expect(frames.length).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...frames.map((f) => f.payload.length))).toBeLessThan(1.5 * 1024 * 1024);
+    expect(closeCode(ws), 'still connected').toBeUndefined();
+    ws.socket.destroy();
+  });
 
   it('refuses subscriptions past the per-connection limit with an error naming it', async () => {
     const ws = await openRawWebSocket({ port: server.port, token: TOKEN });

@@ -298,7 +298,7 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
   }
 
   return {
-    /** Adds a subscriber; it hears the current items and status at once, then deltas. */
+    /** Adds a subscriber; it hears the current items and status (many items in chunks, see NEWCOMER_CHUNK), then deltas. */
     subscribe(sink: (delta: Delta<T>) => void, opts: SubscribeOptions = {}): () => void {
       // A failed watch (say, credentials not allowed yet) gets a fresh try when someone new looks.
       if (!running && !stopper.signal.aborted) restart();

@@ -13,6 +13,16 @@ export interface SubscribeOptions {
 }
 
 /**
+ * Past this many items, a newcomer that shows what it gets hears them in chunks of this size, one
+ * chunk per turn of the event loop. What each chunk becomes on its way out (the resource browser's
+ * rows, the message's text, its bytes) is then garbage before the next chunk is made, and no
+ * message comes near the transport's buffer limit. Sent whole, opening the resource browser on a
+ * warm watch of 50,000 pods grew the heap V8 reserves from 60 to 97 MB in one go (all of it in one
+ * message); in chunks the peak was 12–20 MB lower in the runs measured.
+ */
+export const NEWCOMER_CHUNK = 5_000;
+
+/**
  * The items of one list+watch and its subscribers: changes are gathered and sent as one batch of
  * deltas per `batchMs`. While the first list comes in, its pages go out a few times a second
  * rather than every batch (the screen fills as fast, with far fewer messages and renders), and the
@@ -22,6 +32,8 @@ export function createLiveStore<T>(batchMs: number, stopped: () => boolean) {
   const sinks = new Set<(delta: Delta<T>) => void>();
   const background = new Set<(delta: Delta<T>) => void>();
   let items = new Map<string, T>();
+  /** Counts the replacements of `items`: a newcomer's chunks stop when a reset has gone out. */
+  let generation = 0;
   let synced = false;
   let status: WatchStatus = { state: 'syncing' };
   const pending = new Map<string, T | null>();
@@ -80,9 +92,44 @@ export function createLiveStore<T>(batchMs: number, stopped: () => boolean) {
   /** Everything is replaced by `next` (which further upserts fill): sent as one reset. */
   function replaceAll(next: Map<string, T>) {
     items = next;
+    generation += 1;
     pending.clear();
     pendingReset = true;
     schedule();
+  }
+
+  /**
+   * Gives a newcomer the items held now: the first chunk as a reset at once, the others as upserts
+   * on the following turns, then the status. Each chunk reads the items as they are then, so a
+   * change the newcomer has already heard (flushed to every sink meanwhile) is never undone by an
+   * older copy, and a removed item is passed over. A reset sent to everyone, or leaving, ends it.
+   */
+  function inChunks(sink: (delta: Delta<T>) => void) {
+    const keys = [...items.keys()];
+    const started = generation;
+    const chunk = (from: number): T[] => {
+      const out: T[] = [];
+      for (const key of keys.slice(from, from + NEWCOMER_CHUNK)) {
+        const item = items.get(key);
+        if (item !== undefined) out.push(item);
+      }
+      return out;
+    };
+    sink({ type: 'reset', items: chunk(0) });
+    const next = (from: number) => {
+      if (!sinks.has(sink)) return;
+      // A broken subscriber (a closed socket) hears no more, as in flush; nothing escapes the timer.
+      try {
+        if (generation !== started || from >= keys.length) return sink({ type: 'status', status });
+        sink({ type: 'upsert', items: chunk(from) });
+      } catch {
+        return;
+      }
+      // A timer, not setImmediate: the transport sends what a turn gathered on a 0 ms timer set
+      // before this one, so each chunk goes out before the next is made.
+      setTimeout(() => next(from + NEWCOMER_CHUNK), 0);
+    };
+    setTimeout(() => next(NEWCOMER_CHUNK), 0);
   }
 
   return {
@@ -136,15 +183,20 @@ export function createLiveStore<T>(batchMs: number, stopped: () => boolean) {
       schedule();
     },
     /**
-     * Adds a subscriber; it hears the current items and status at once, then deltas. A background
-     * one (nobody sees its deltas as they come) lets the watch be read at a slower pace.
+     * Adds a subscriber; it hears the current items and status (past NEWCOMER_CHUNK items, in
+     * chunks over the next turns), then deltas. A background one (nobody sees its deltas as they
+     * come; it hears everything at once) lets the watch be read at a slower pace.
      */
     subscribe(sink: (delta: Delta<T>) => void, opts: SubscribeOptions = {}): () => void {
       sinks.add(sink);
       if (opts.background) background.add(sink);
       // While the first list comes in, a newcomer gets the pages so far, then the rest as upserts.
-      if (synced || items.size > 0) sink({ type: 'reset', items: [...items.values()] });
-      sink({ type: 'status', status });
+      if (!opts.background && items.size > NEWCOMER_CHUNK) {
+        inChunks(sink);
+      } else {
+        if (synced || items.size > 0) sink({ type: 'reset', items: [...items.values()] });
+        sink({ type: 'status', status });
+      }
       return () => {
         sinks.delete(sink);
         background.delete(sink);
