@@ -18,7 +18,7 @@ export interface SubscribeOptions {
  * rows, the message's text, its bytes) is then garbage before the next chunk is made, and no
  * message comes near the transport's buffer limit. Sent whole, opening the resource browser on a
  * warm watch of 50,000 pods grew the heap V8 reserves from 60 to 97 MB in one go (all of it in one
- * message); in chunks the peak was 12–20 MB lower in the runs measured.
+ * message); in chunks its peak was 9–21 MB lower (two runs each, no browser).
  */
 export const NEWCOMER_CHUNK = 5_000;
 
