@@ -109,8 +109,8 @@ export function createLiveStore<T>(batchMs: number, stopped: () => boolean) {
     const started = generation;
     const chunk = (from: number): T[] => {
       const out: T[] = [];
-      for (const key of keys.slice(from, from + NEWCOMER_CHUNK)) {
-        const item = items.get(key);
+      for (let k = from; k < Math.min(from + NEWCOMER_CHUNK, keys.length); k++) {
+        const item = items.get(keys[k] as string);
         if (item !== undefined) out.push(item);
       }
       return out;

@@ -4,12 +4,17 @@ import type { SwarmHealthcheck } from './swarm-spec';
 
 export const SECOND = 1_000_000_000;
 
+/** The image lacks the tool a check needs: the caller may go without a check (swarm-instances.ts). */
+export class NoHealthToolError extends Error {}
+
 function healthTest(check: HealthCheck, c: Component): string[] {
   // Without a contract, assume BusyBox; with one, use only the tools the image has.
   const tools = c.tools ?? ['sh', 'wget', 'nc'];
   const has = (t: string) => tools.includes(t);
   const cannot = (what: string) =>
-    new Error(`stack model: the image of '${c.name}' has no ${what} for a Swarm health check; give it an exec probe`);
+    new NoHealthToolError(
+      `stack model: the image of '${c.name}' has no ${what} for a Swarm health check; give it an exec probe`,
+    );
   switch (check.type) {
     case 'http': {
       const url = `http://127.0.0.1:${check.port}${check.path}`;

@@ -34,7 +34,7 @@
  * Identity used only in the environment keeps Swarm's templates (`{{.Task.Slot}}`) on one service.
  */
 import type { Component, IdentityEnvVar } from './model';
-import { healthcheck } from './swarm-health';
+import { healthcheck, NoHealthToolError } from './swarm-health';
 import type { SwarmHealthcheck } from './swarm-spec';
 import { rulesAllow, type NetworkAttachment } from './swarm-networks';
 import { swarmName } from './swarm-util';
@@ -114,11 +114,11 @@ export function instanceHealthcheck(c: Component): { check: SwarmHealthcheck; no
   try {
     return { check: healthcheck({ ...c, probes: { ...c.probes, readiness: c.probes.liveness } }) };
   } catch (err) {
-    if (!/for a Swarm health check/.test((err as Error).message)) throw err;
+    if (!(err instanceof NoHealthToolError)) throw err;
     return {
       check: NO_CHECK,
       note:
-        `'${c.name}' has no health check on Swarm: ${(err as Error).message.replace(/^stack model: /, '')}. ` +
+        `'${c.name}' has no health check on Swarm: ${err.message.replace(/^stack model: /, '')}. ` +
         'Swarm gives an instance its names only once a check passes, so the check cannot wait for readiness, ' +
         'and this image cannot run its liveness check; Swarm sees an instance healthy once it runs.',
     };
