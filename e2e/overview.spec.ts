@@ -122,6 +122,33 @@ test('a screen whose code cannot be fetched says so in its place; the sidebar st
   await expect(page.getByTestId('screen-error')).toHaveCount(0);
 });
 
+test('a screen named in the URL while the page starts is the screen shown, however late the app listens', async ({
+  page,
+}) => {
+  // The fragment changes after the first render but before the app listens for changes (a test or
+  // a user following a link while the page starts): that change's hashchange event has no listener
+  // to reach. Modelled here by a change that fires no event, made as the app starts to listen.
+  await page.addInitScript(() => {
+    const add = window.addEventListener.bind(window);
+    let moved = false;
+    window.addEventListener = function (
+      type: string,
+      listener: EventListenerOrEventListenerObject,
+      options?: boolean | AddEventListenerOptions,
+    ) {
+      if (type === 'hashchange' && !moved) {
+        moved = true;
+        history.replaceState(null, '', '#storage');
+      }
+      add(type, listener, options);
+    } as typeof window.addEventListener;
+  });
+  const nav = new MainNav(page);
+  await page.goto(homeport.url);
+  await expect(nav.heading('Storage')).toBeVisible();
+  await expect(page).toHaveURL(/#storage$/);
+});
+
 test('a pod that starts crash-looping in the sandbox raises an in-app notification, listed under the bell', async ({
   page,
 }) => {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
 
 export type Route =
   | 'overview'
@@ -33,13 +33,17 @@ function current(): Route {
   return routes.includes(name) ? name : 'connections';
 }
 
-/** The screen named in the URL fragment (#pods, #leaders ...), updated on navigation. */
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+/**
+ * The screen named in the URL fragment (#pods, #leaders ...), updated on navigation. Read as an
+ * external store: a fragment that changes after the first render but before the listener is
+ * attached (a link followed while the page is still starting) is seen when React subscribes,
+ * instead of being lost with its hashchange event.
+ */
 export function useHashRoute(): Route {
-  const [route, setRoute] = useState<Route>(current);
-  useEffect(() => {
-    const onChange = () => setRoute(current());
-    window.addEventListener('hashchange', onChange);
-    return () => window.removeEventListener('hashchange', onChange);
-  }, []);
-  return route;
+  return useSyncExternalStore(subscribe, current);
 }
