@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { applyDeltas } from '@shared/deltas';
+import { onBulkWork } from '../memory/memory-settler';
 import { createLiveStore, type Delta, NEWCOMER_CHUNK } from './live-store';
 
 interface Item {
@@ -109,5 +110,53 @@ describe('live store: a newcomer to many items', () => {
     small.subscribe(l.sink);
     expect(sizes(l.deltas)).toEqual([NEWCOMER_CHUNK, 'status']);
     small.stop();
+  });
+});
+
+describe('live store: bulk work is told to the memory settler', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('once a list of NEWCOMER_CHUNK items or more is stored, not after a smaller one', () => {
+    let told = 0;
+    const stop = onBulkWork(() => told++);
+    try {
+      storeOf(NEWCOMER_CHUNK - 1).stop();
+      expect(told, 'a list of fewer items').toBe(0);
+      const relisted = createLiveStore<Item>(BATCH_MS, () => false);
+      const into = new Map<string, Item>();
+      for (let i = 0; i < NEWCOMER_CHUNK; i++) into.set(`pod-${i}`, { key: `pod-${i}`, v: 0 });
+      relisted.listed(into, false);
+      expect(told, 'a relist gathered in the background').toBe(1);
+      storeOf(NEWCOMER_CHUNK).stop();
+      expect(told, 'a first list shown page by page').toBe(2);
+      relisted.stop();
+    } finally {
+      stop();
+    }
+  });
+
+  it("once a newcomer's last chunk is out, not before", () => {
+    vi.useFakeTimers();
+    const store = storeOf(2 * NEWCOMER_CHUNK + 10);
+    let told = 0;
+    const stop = onBulkWork(() => told++);
+    try {
+      const l = listener();
+      store.subscribe(l.sink);
+      vi.advanceTimersByTime(0);
+      expect(told, 'chunks still to come').toBe(0);
+      vi.runAllTimers();
+      expect(sizes(l.deltas).at(-1)).toBe('status');
+      expect(told).toBe(1);
+      // A newcomer to few items gets them at once: no bulk work.
+      const few = storeOf(10);
+      few.subscribe(listener().sink);
+      vi.runAllTimers();
+      expect(told).toBe(1);
+      few.stop();
+    } finally {
+      stop();
+      store.stop();
+    }
   });
 });

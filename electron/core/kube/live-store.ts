@@ -1,4 +1,5 @@
 import type { WatchStatus } from '@shared/kube-schemas';
+import { noteBulkWork } from '../memory/memory-settler';
 
 /** A delta of any keyed collection; the shape of PodDelta and LeaseDelta. */
 export type Delta<T> =
@@ -120,7 +121,11 @@ export function createLiveStore<T>(batchMs: number, stopped: () => boolean) {
       if (!sinks.has(sink)) return;
       // A broken subscriber (a closed socket) hears no more, as in flush; nothing escapes the timer.
       try {
-        if (generation !== started || from >= keys.length) return sink({ type: 'status', status });
+        if (generation !== started || from >= keys.length) {
+          // Thousands of items were made into messages: the memory settler may give back what that grew.
+          noteBulkWork();
+          return sink({ type: 'status', status });
+        }
         sink({ type: 'upsert', items: chunk(from) });
       } catch {
         return;
@@ -175,6 +180,8 @@ export function createLiveStore<T>(batchMs: number, stopped: () => boolean) {
       synced = true;
       if (shown) flush();
       else replaceAll(into);
+      // A list of thousands grew the young generation; the memory settler may give it back.
+      if (items.size >= NEWCOMER_CHUNK) noteBulkWork();
     },
     /** The watch starts again after it failed: subscribers hear it is syncing. */
     restarting() {

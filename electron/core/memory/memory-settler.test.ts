@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { nodeProbes, SETTLER_DEFAULTS, startMemorySettler, type SettlerProbes } from './memory-settler';
+import {
+  nodeProbes,
+  noteBulkWork,
+  onBulkWork,
+  SETTLER_DEFAULTS,
+  startMemorySettler,
+  type SettlerProbes,
+} from './memory-settler';
 
 const MB = 1024 * 1024;
 
@@ -75,6 +82,59 @@ describe('memory settler', () => {
     expect(settler.check()).toBe(true);
     expect(state.collections).toBe(3);
     settler.stop();
+  });
+
+  it('after bulk work, collects at the next look that is less than half busy, however soon after the last', () => {
+    let t = 0;
+    const { state, probes } = stand(32 * MB, 0);
+    const settler = startMemorySettler(probes, SETTLER_DEFAULTS, () => t);
+    expect(settler.check(), 'the first quiet look').toBe(true);
+    // A list of thousands grows it again within the gap; events keep the loop a little busy.
+    t += 5_000;
+    state.young = 32 * MB;
+    state.busy = 0.3;
+    expect(settler.check(), 'not told of bulk work: busy, and within minGapMs').toBe(false);
+    noteBulkWork();
+    state.busy = 0.7;
+    t += 5_000;
+    expect(settler.check(), 'too busy still (the list itself)').toBe(false);
+    state.busy = 0.3;
+    t += 5_000;
+    expect(settler.check(), 'the bulk work is over').toBe(true);
+    expect(state.collections).toBe(2);
+    // One collection per notice: growing back without more bulk work waits for a quiet look past the gap.
+    state.young = 32 * MB;
+    t += 5_000;
+    expect(settler.check()).toBe(false);
+    state.busy = 0.05;
+    expect(settler.check(), 'quiet, but within minGapMs of the last quiet collection').toBe(false);
+    t = SETTLER_DEFAULTS.minGapMs;
+    expect(settler.check(), 'a collection after bulk work does not hold back the quiet one').toBe(true);
+    expect(state.collections).toBe(3);
+    settler.stop();
+  });
+
+  it('forgets bulk work that left the young generation small, and stops hearing it once stopped', () => {
+    const { state, probes } = stand(4 * MB, 0.3);
+    const settler = startMemorySettler(probes, SETTLER_DEFAULTS, () => 0);
+    noteBulkWork();
+    expect(settler.check(), 'nothing to give back').toBe(false);
+    state.young = 32 * MB;
+    expect(settler.check(), 'the notice was used up by the look that found nothing').toBe(false);
+    settler.stop();
+    noteBulkWork();
+    expect(settler.check(), 'a stopped settler was not told').toBe(false);
+    expect(state.collections).toBe(0);
+  });
+
+  it('tells every listener of bulk work until it stops listening', () => {
+    let heard = 0;
+    const stop = onBulkWork(() => heard++);
+    noteBulkWork();
+    noteBulkWork();
+    stop();
+    noteBulkWork();
+    expect(heard).toBe(2);
   });
 
   it('does nothing where V8 gives no collection function', () => {
