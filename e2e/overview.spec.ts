@@ -122,6 +122,34 @@ test('a screen whose code cannot be fetched says so in its place; the sidebar st
   await expect(page.getByTestId('screen-error')).toHaveCount(0);
 });
 
+test('while the connection list is on its way, the screens say it is loading, not that there is no cluster', async ({
+  page,
+}) => {
+  // A slow answer (a kubeconfig on a network share, a busy main process) held until released.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(/\/api\/invoke\/clusters%3AlistContexts$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const nav = new MainNav(page);
+  await page.goto(homeport.url);
+  await page.goto(`${homeport.origin}/#deploy`);
+  const loading = page.getByTestId('connections-loading');
+  const none = page.getByText(/^Add a cluster/);
+  await expect(loading).toHaveText('Loading connections…');
+  await expect(none).toHaveCount(0);
+  await nav.link('Pods').click();
+  await expect(page).toHaveURL(/#pods$/);
+  await expect(loading).toBeVisible();
+  await expect(none).toHaveCount(0);
+  release();
+  await expect(nav.heading('Pods')).toBeVisible();
+  await expect(loading).toHaveCount(0);
+  await nav.open('Deploy');
+  await expect(none).toHaveCount(0);
+});
+
 test('a screen named in the URL while the page starts is the screen shown, however late the app listens', async ({
   page,
 }) => {

@@ -7,10 +7,12 @@ interface ActiveContextValue {
   /** The context the live screens show, if any exists. */
   active?: ContextSummary;
   contexts: ContextSummary[];
+  /** The context list, or the remembered pick, is still being read: no context yet says nothing. */
+  loading: boolean;
   select(name: string): void;
 }
 
-const ActiveContext = createContext<ActiveContextValue>({ contexts: [], select: () => {} });
+const ActiveContext = createContext<ActiveContextValue>({ contexts: [], loading: false, select: () => {} });
 
 /** The context shown when the user has not chosen one (or theirs is gone): kubeconfig's current, else the sandbox. */
 export function defaultContext(contexts: readonly ContextSummary[]): ContextSummary | undefined {
@@ -32,9 +34,10 @@ export function ActiveContextProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (loaded && !chosen && activeName) update({ context: activeName });
   }, [loaded, chosen, activeName, update]);
+  const loading = list.isPending || !loaded;
   const value = useMemo<ActiveContextValue>(
-    () => ({ active, contexts, select: (name) => update({ context: name }) }),
-    [active, contexts, update],
+    () => ({ active, contexts, loading, select: (name) => update({ context: name }) }),
+    [active, contexts, loading, update],
   );
   return <ActiveContext.Provider value={value}>{children}</ActiveContext.Provider>;
 }

@@ -18,6 +18,8 @@ interface ActiveTargetValue {
   endpoint?: DockerEndpoint;
   endpoints: DockerEndpoint[];
   endpointsLoading: boolean;
+  /** Contexts or endpoints are still being read: having neither yet says nothing. */
+  loading: boolean;
   selectEndpoint(name: string): void;
   /** Where a stack goes on the screens that act on stacks (Deploy, Readiness), if one is chosen. */
   targetFor(stack: string): Target | undefined;
@@ -31,7 +33,7 @@ export const ActiveTarget = createContext<ActiveTargetValue | undefined>(undefin
  * kind (Kubernetes or Swarm), the cluster (the active context) and namespace, or the Docker endpoint.
  */
 export function ActiveTargetProvider({ children }: { children: ReactNode }) {
-  const { active, contexts, select } = useActiveContext();
+  const { active, contexts, loading: contextsLoading, select } = useActiveContext();
   const endpointList = useEndpoints();
   const { selection, update } = useSelection();
   const kind: TargetKind = selection?.targetKind ?? 'kubernetes';
@@ -51,6 +53,7 @@ export function ActiveTargetProvider({ children }: { children: ReactNode }) {
       endpoint,
       endpoints,
       endpointsLoading: endpointList.isPending,
+      loading: contextsLoading || endpointList.isPending,
       selectEndpoint: (name) => update({ endpoint: name }),
       targetFor: (stack) => {
         if (kind === 'swarm') return endpoint ? { kind, endpoint: endpoint.name } : undefined;
@@ -58,7 +61,18 @@ export function ActiveTargetProvider({ children }: { children: ReactNode }) {
         return active && ns ? { kind, context: active.name, namespace: ns } : undefined;
       },
     };
-  }, [kind, namespace, chosenEndpoint, active, contexts, select, endpointList.data, endpointList.isPending, update]);
+  }, [
+    kind,
+    namespace,
+    chosenEndpoint,
+    active,
+    contexts,
+    contextsLoading,
+    select,
+    endpointList.data,
+    endpointList.isPending,
+    update,
+  ]);
   return <ActiveTarget.Provider value={value}>{children}</ActiveTarget.Provider>;
 }
 

@@ -10,6 +10,7 @@ import { KeyPanel } from './KeyPanel';
 import { OperationProgress } from './OperationProgress';
 import { ScheduleForm } from './ScheduleForm';
 import { useStartBackup } from './use-backups';
+import { NoConnection } from '../../components/NoConnection';
 
 const DRAFT_KEY = 'homeport.backupDestination';
 
@@ -39,7 +40,11 @@ export function BackupsScreen() {
     setDraft(next);
   };
   if (!targets.context && !targets.endpoint) {
-    return <p className="empty">Add a cluster or a Docker endpoint on the Connections screen to back up its stacks.</p>;
+    return (
+      <NoConnection loading={targets.loading}>
+        Add a cluster or a Docker endpoint on the Connections screen to back up its stacks.
+      </NoConnection>
+    );
   }
   return (
     <section aria-labelledby="backups-title" className="deploy">

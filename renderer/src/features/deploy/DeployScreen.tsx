@@ -12,6 +12,7 @@ import { changedFromLive, type JsonSchema } from './schema-values';
 import { useFormValues } from './use-form-values';
 import { ValuesBanner } from './ValuesBanner';
 import { describeRef, useApply, usePlan, useRevisions, useStacks, useValidation, type DeployRef } from './use-deploy';
+import { NoConnection } from '../../components/NoConnection';
 
 /** Deploy to k3s or Swarm: target, stack, values, plan review, apply, rollout. */
 export function DeployScreen() {
@@ -42,7 +43,11 @@ export function DeployScreen() {
   }, [liveRevision, plan, apply]);
 
   if (!targets.context && !targets.endpoint) {
-    return <p className="empty">Add a cluster or a Docker Swarm endpoint on the Connections screen to deploy to it.</p>;
+    return (
+      <NoConnection loading={targets.loading}>
+        Add a cluster or a Docker Swarm endpoint on the Connections screen to deploy to it.
+      </NoConnection>
+    );
   }
 
   // Any change makes a reviewed plan stale: the user reviews again before applying.

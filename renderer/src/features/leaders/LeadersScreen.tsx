@@ -9,6 +9,7 @@ import { useActiveTarget } from '../../lib/active-target';
 import { useNow } from '../../lib/use-live-collection';
 import { StackLeaders } from './StackLeaders';
 import { useLeases } from './use-leases';
+import { NoConnection } from '../../components/NoConnection';
 
 const verdictLabels: Record<LeaseVerdict, string> = { held: 'Held', expired: 'Expired', contended: 'Contended' };
 const verdictTone: Record<LeaseVerdict, string> = { held: 'tone-ok', expired: 'tone-error', contended: 'tone-warn' };
@@ -37,13 +38,13 @@ function SwarmPart() {
 }
 
 function LeadersView() {
-  const { active } = useActiveContext();
+  const { active, loading } = useActiveContext();
   const { leases, status } = useLeases(active?.name);
   const now = useNow(1000);
   if (!active) {
     return (
       <>
-        <p className="empty">Add a cluster on the Connections screen to see its leaders.</p>
+        <NoConnection loading={loading}>Add a cluster on the Connections screen to see its leaders.</NoConnection>
         <SwarmPart />
         <StackLeaders />
       </>

@@ -11,6 +11,7 @@ import {
   useStackCatalog,
   useTestMetricsSettings,
 } from './use-metrics';
+import { NoConnection } from '../../components/NoConnection';
 
 const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
@@ -102,7 +103,7 @@ function PanelTiles({ panel }: { panel: Panel }) {
 
 /** How a stack is doing: cluster and pod CPU and memory, request and error rates, latency, cache, jobs. */
 export function MetricsScreen() {
-  const { active } = useActiveContext();
+  const { active, loading } = useActiveContext();
   const stacks = useStackCatalog();
   const [stack, setStack] = useState('revenge');
   const [namespace, setNamespace] = useState('revenge');
@@ -111,7 +112,9 @@ export function MetricsScreen() {
   const dashboard = useDashboard({ context, namespace, stack, range });
   // metrics-server answers the current values only: no range to pick, tiles instead of charts.
   const currentOnly = dashboard.data?.source.kind === 'metrics-server';
-  if (!active) return <p className="empty">Add a cluster on the Connections screen to see its metrics.</p>;
+  if (!active) {
+    return <NoConnection loading={loading}>Add a cluster on the Connections screen to see its metrics.</NoConnection>;
+  }
   return (
     <section aria-labelledby="metrics-title">
       <header className="page-header">

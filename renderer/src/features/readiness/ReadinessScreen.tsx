@@ -7,6 +7,7 @@ import { useActiveTarget } from '../../lib/active-target';
 import { PlanReview } from '../deploy/PlanReview';
 import { useStacks } from '../deploy/use-deploy';
 import { useFix, useReadiness } from './use-readiness';
+import { NoConnection } from '../../components/NoConnection';
 
 const verdictLabels: Record<Verdict, string> = { pass: 'Pass', warn: 'Warn', fail: 'Fail', unknown: 'Unknown' };
 const verdictTone: Record<Verdict, string> = {
@@ -32,7 +33,11 @@ export function ReadinessScreen() {
   const ref = target ? { target, stack } : undefined;
   const { report, error } = useReadiness(ref);
   if (!targets.context && !targets.endpoint) {
-    return <p className="empty">Add a cluster or a Docker endpoint on the Connections screen to check its stacks.</p>;
+    return (
+      <NoConnection loading={targets.loading}>
+        Add a cluster or a Docker endpoint on the Connections screen to check its stacks.
+      </NoConnection>
+    );
   }
   return (
     <section aria-labelledby="readiness-title">

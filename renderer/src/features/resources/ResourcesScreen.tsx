@@ -11,6 +11,7 @@ import { ResourceDrawer } from './ResourceDrawer';
 import { ResourceTable } from './ResourceTable';
 import { useDiscovery, useNamespaces, useResourceRows } from './use-resources';
 import './resources.css';
+import { NoConnection } from '../../components/NoConnection';
 
 /** The kind named after the route in the URL fragment: #resources/deployments.apps. */
 function kindInHash(): string {
@@ -29,7 +30,7 @@ function useViewportHeight(): number {
 }
 
 export function ResourcesScreen() {
-  const { active } = useActiveContext();
+  const { active, loading } = useActiveContext();
   const context = active?.name;
   const discovery = useDiscovery(context);
   const [kindId, setKindId] = useState(kindInHash);
@@ -74,7 +75,9 @@ export function ResourcesScreen() {
   const close = useCallback(() => setSelected(undefined), []);
 
   if (!active || !context)
-    return <p className="empty">Add a cluster on the Connections screen to browse its resources.</p>;
+    return (
+      <NoConnection loading={loading}>Add a cluster on the Connections screen to browse its resources.</NoConnection>
+    );
   // The open object as the watch sees it now (it may be filtered out of the table meanwhile).
   const selectedNow = selected ? items.get(selected.key) : undefined;
   return (

@@ -11,6 +11,7 @@ import { POD_COLUMNS, podColumnsFor, podGridTemplate, type PodColumn } from './p
 import { SplitDivider } from './SplitDivider';
 import { podStatusText, podStatusTone, usePods } from './use-pods';
 import { useWidth } from './use-width';
+import { NoConnection } from '../../components/NoConnection';
 
 const ROW_HEIGHT = 34;
 const PANEL_WIDTH_KEY = 'homeport.podPanelWidth';
@@ -53,7 +54,7 @@ function cell(column: PodColumn, p: PodSummary, now: number, namespaceShown: boo
 }
 
 export function PodsScreen() {
-  const { active } = useActiveContext();
+  const { active, loading } = useActiveContext();
   const [namespace, setNamespace] = useState('');
   const [text, setText] = useState('');
   const [selected, setSelected] = useState<PodSummary | undefined>();
@@ -72,7 +73,9 @@ export function PodsScreen() {
     return () => window.removeEventListener('keydown', close);
   }, [selected]);
 
-  if (!active) return <p className="empty">Add a cluster on the Connections screen to see its pods.</p>;
+  if (!active) {
+    return <NoConnection loading={loading}>Add a cluster on the Connections screen to see its pods.</NoConnection>;
+  }
   const selectedNow = selected ? rows.find((p) => p.uid === selected.uid) : undefined;
   const maxPanel = splitWidth - MIN_TABLE - DIVIDER;
   const overlay = selected !== undefined && maxPanel < MIN_PANEL;
