@@ -125,10 +125,11 @@ test('a screen whose code cannot be fetched says so in its place; the sidebar st
 test('while the connection list is on its way, the screens say it is loading, not that there is no cluster', async ({
   page,
 }) => {
-  // A slow answer (a kubeconfig on a network share, a busy main process) held until released.
+  // Slow answers (a kubeconfig on a network share, a busy main process) held until released: the
+  // contexts, and the Docker endpoints (the stack screens act on either).
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
-  await page.route(/\/api\/invoke\/clusters%3AlistContexts$/, async (route) => {
+  await page.route(/\/api\/invoke\/(clusters%3AlistContexts|docker%3AlistEndpoints)$/, async (route) => {
     await held;
     await route.continue();
   });
