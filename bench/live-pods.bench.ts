@@ -5,8 +5,8 @@
  * (Chromium): open the Pods screen → full table, the resource browser's Pods → full table, the
  * overview's pod count, event → DOM latency at 200 and 1,000 events/s, main-process memory right after the events and
  * again 15 s later (growth over a main process at rest), renderer memory, DOM rows.
- * Up to 20,000 pods the floor is a median of 7 lists and the cold figures medians of 3 fresh
- * starts (see `floorLists`). Prints one table with the ratios to the floor.
+ * Small sizes take medians of several lists and starts (see `floorLists`). Prints one table with
+ * the ratios to the floor.
  * HOMEPORT_BENCH_SIZES=5000,20000 picks sizes; HOMEPORT_BENCH_PROFILE=DIR saves CPU profiles of
  * Homeport's main process and of the renderer's last cold load for each size.
  */

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { describeDestination } from '@shared/backup-destinations';
 import { describeTarget } from '@shared/target-schemas';
+import { NoConnection } from '../../components/NoConnection';
 import { TargetPicker } from '../../components/TargetPicker';
 import { useActiveTarget } from '../../lib/active-target';
 import { useStacks } from '../deploy/use-deploy';
@@ -10,7 +11,6 @@ import { KeyPanel } from './KeyPanel';
 import { OperationProgress } from './OperationProgress';
 import { ScheduleForm } from './ScheduleForm';
 import { useStartBackup } from './use-backups';
-import { NoConnection } from '../../components/NoConnection';
 
 const DRAFT_KEY = 'homeport.backupDestination';
 

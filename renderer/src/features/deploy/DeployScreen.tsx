@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { StackInfo } from '@shared/deploy-schemas';
+import { NoConnection } from '../../components/NoConnection';
 import { namespaceProblem, TargetPicker } from '../../components/TargetPicker';
 import { useActiveTarget } from '../../lib/active-target';
 import { PlanReview, planCounts } from './PlanReview';
@@ -12,7 +13,6 @@ import { changedFromLive, type JsonSchema } from './schema-values';
 import { useFormValues } from './use-form-values';
 import { ValuesBanner } from './ValuesBanner';
 import { describeRef, useApply, usePlan, useRevisions, useStacks, useValidation, type DeployRef } from './use-deploy';
-import { NoConnection } from '../../components/NoConnection';
 
 /** Deploy to k3s or Swarm: target, stack, values, plan review, apply, rollout. */
 export function DeployScreen() {

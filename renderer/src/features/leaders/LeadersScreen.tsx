@@ -1,5 +1,6 @@
 import { podKey } from '@shared/kube-schemas';
 import { formatAge, leaseVerdict, type LeaseVerdict } from '@shared/leases';
+import { NoConnection } from '../../components/NoConnection';
 import { SwarmEndpointPicker } from '../../components/SwarmEndpointPicker';
 import { WatchStatusBadge } from '../../components/WatchStatusBadge';
 import { SwarmEndpointScope } from '../../lib/swarm-endpoint';
@@ -9,7 +10,6 @@ import { useActiveTarget } from '../../lib/active-target';
 import { useNow } from '../../lib/use-live-collection';
 import { StackLeaders } from './StackLeaders';
 import { useLeases } from './use-leases';
-import { NoConnection } from '../../components/NoConnection';
 
 const verdictLabels: Record<LeaseVerdict, string> = { held: 'Held', expired: 'Expired', contended: 'Contended' };
 const verdictTone: Record<LeaseVerdict, string> = { held: 'tone-ok', expired: 'tone-error', contended: 'tone-warn' };

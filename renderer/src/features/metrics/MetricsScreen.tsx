@@ -3,6 +3,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { metricRanges, type MetricRange, type Panel } from '@shared/readiness-schemas';
 import { formatValue, toRows } from './chart-data';
 import './metrics.css';
+import { NoConnection } from '../../components/NoConnection';
 import { useActiveContext } from '../../lib/active-context';
 import {
   useDashboard,
@@ -11,7 +12,6 @@ import {
   useStackCatalog,
   useTestMetricsSettings,
 } from './use-metrics';
-import { NoConnection } from '../../components/NoConnection';
 
 const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 

@@ -2,12 +2,12 @@ import { useState } from 'react';
 import { categoryTitles, type ReadinessCheck, type ReadinessReport, type Verdict } from '@shared/readiness-schemas';
 import { coverageOf, coverageText, verdictOrder } from '@shared/readiness-coverage';
 import type { StackOnTarget } from '@shared/target-schemas';
+import { NoConnection } from '../../components/NoConnection';
 import { TargetPicker } from '../../components/TargetPicker';
 import { useActiveTarget } from '../../lib/active-target';
 import { PlanReview } from '../deploy/PlanReview';
 import { useStacks } from '../deploy/use-deploy';
 import { useFix, useReadiness } from './use-readiness';
-import { NoConnection } from '../../components/NoConnection';
 
 const verdictLabels: Record<Verdict, string> = { pass: 'Pass', warn: 'Warn', fail: 'Fail', unknown: 'Unknown' };
 const verdictTone: Record<Verdict, string> = {

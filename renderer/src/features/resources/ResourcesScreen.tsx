@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { columnsFor, type SortKey } from '@shared/resource-columns';
 import { resourceId, type ResourceRow } from '@shared/resource-schemas';
+import { NoConnection } from '../../components/NoConnection';
 import { WatchStatusBadge } from '../../components/WatchStatusBadge';
 import { useActiveContext } from '../../lib/active-context';
 import { useNow } from '../../lib/use-live-collection';
@@ -11,7 +12,6 @@ import { ResourceDrawer } from './ResourceDrawer';
 import { ResourceTable } from './ResourceTable';
 import { useDiscovery, useNamespaces, useResourceRows } from './use-resources';
 import './resources.css';
-import { NoConnection } from '../../components/NoConnection';
 
 /** The kind named after the route in the URL fragment: #resources/deployments.apps. */
 function kindInHash(): string {

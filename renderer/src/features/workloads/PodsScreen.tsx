@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { podKey, type PodSummary } from '@shared/kube-schemas';
 import { formatAge } from '@shared/leases';
+import { NoConnection } from '../../components/NoConnection';
 import { VirtualRows } from '../../components/VirtualRows';
 import { WatchStatusBadge } from '../../components/WatchStatusBadge';
 import { useActiveContext } from '../../lib/active-context';
@@ -11,7 +12,6 @@ import { POD_COLUMNS, podColumnsFor, podGridTemplate, type PodColumn } from './p
 import { SplitDivider } from './SplitDivider';
 import { podStatusText, podStatusTone, usePods } from './use-pods';
 import { useWidth } from './use-width';
-import { NoConnection } from '../../components/NoConnection';
 
 const ROW_HEIGHT = 34;
 const PANEL_WIDTH_KEY = 'homeport.podPanelWidth';
