@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,7 @@ describe('web transport', () => {
   };
   let server: Awaited<ReturnType<typeof startWebServer>>;
   let base: string;
+  let staticDir: string;
   const post = (channel: string, headers: Record<string, string>, body = '{"input":{}}') =>
     request(`${base}api/invoke/${channel}`, {
       method: 'POST',
@@ -40,7 +41,7 @@ describe('web transport', () => {
     });
 
   beforeAll(async () => {
-    const staticDir = mkdtempSync(join(tmpdir(), 'homeport-static-'));
+    staticDir = mkdtempSync(join(tmpdir(), 'homeport-static-'));
     mkdirSync(join(staticDir, 'assets'));
     writeFileSync(join(staticDir, 'index.html'), '<html>app</html>');
     writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
@@ -109,6 +110,20 @@ describe('web transport', () => {
     // Encoded dot-segments resolve inside the folder: the client-side route fallback, not a leak.
     expect((await request(`${base}%2e%2e/%2e%2e/etc/passwd`)).body).toBe('<html>app</html>');
     expect((await request(`${base}assets/missing.js`)).status).toBe(404);
+  });
+
+  it('serves the renderer as it was when it started, without reading the disk again', async () => {
+    const script = await request(`${base}assets/app.js`);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(script.headers['content-length']).toBe(String('console.log(1)'.length));
+    writeFileSync(join(staticDir, 'index.html'), '<html>rebuilt</html>');
+    rmSync(join(staticDir, 'assets', 'app.js'));
+    writeFileSync(join(staticDir, 'assets', 'later.js'), 'console.log(2)');
+    expect((await request(`${base}assets/app.js`)).body).toBe('console.log(1)');
+    expect((await request(`${base}pods`)).body).toBe('<html>app</html>');
+    expect((await request(`${base}assets/later.js`)).status).toBe(404);
+    const head = await request(`${base}assets/app.js`, { method: 'HEAD' });
+    expect([head.status, head.body, head.headers['content-length']]).toEqual([200, '', '14']);
   });
 
   const origin = () => base.replace(/\/$/, '');

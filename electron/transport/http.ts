@@ -1,9 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, relative, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { isChannel } from '@shared/contract';
 import type { Dispatch, Subscribe } from '../api/dispatch';
@@ -14,7 +13,7 @@ export interface WebServerOptions {
   dispatch: Dispatch;
   subscribe: Subscribe;
   token: string;
-  /** The built renderer (index.html and assets). */
+  /** The built renderer (index.html and assets), read once when the server starts. */
   staticDir: string;
   host?: string;
   port?: number;
@@ -56,6 +55,7 @@ export function tokensMatch(expected: string, given: string | undefined): boolea
  */
 export async function startWebServer(opts: WebServerOptions) {
   const host = opts.host ?? '127.0.0.1';
+  const files = await readStaticFiles(opts.staticDir);
   let port = 0;
   const allowedHosts = () => {
     const names = new Set([host, '127.0.0.1', 'localhost', '[::1]']);
@@ -120,30 +120,29 @@ export async function startWebServer(opts: WebServerOptions) {
     return send(res, 200, await opts.dispatch(match[1] ?? '', input));
   }
 
-  async function serveStatic(res: http.ServerResponse, pathname: string) {
-    const rel = normalize(safeDecode(pathname)).replace(/^([/\\])+/, '');
-    const file = join(opts.staticDir, rel === '' ? 'index.html' : rel);
-    if (!file.startsWith(opts.staticDir + sep) && file !== opts.staticDir)
-      return send(res, 404, { error: 'not found' });
-    let target = file;
-    const info = await stat(file).catch(() => undefined);
-    if (!info?.isFile()) {
+  function serveStatic(res: http.ServerResponse, pathname: string) {
+    // Only names of files read at start are served, so no path can reach outside the folder.
+    const rel = normalize(safeDecode(pathname))
+      .replace(/^([/\\])+/, '')
+      .split(sep)
+      .join('/');
+    let file = files.get(rel === '' ? 'index.html' : rel);
+    if (!file) {
       // Client-side routes fall back to the app shell; missing assets are 404s.
       if (extname(rel) !== '') return send(res, 404, { error: 'not found' });
-      target = join(opts.staticDir, 'index.html');
+      file = files.get('index.html');
+      if (!file) return send(res, 404, { error: 'not found' });
     }
     res.writeHead(200, {
-      'Content-Type': MIME[extname(target)] ?? 'application/octet-stream',
+      'Content-Type': file.type,
+      'Content-Length': file.body.length,
       'Content-Security-Policy': CONTENT_SECURITY_POLICY,
       'X-Content-Type-Options': 'nosniff',
       'X-Frame-Options': 'DENY',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store',
     });
-    // The file can vanish between stat and read (a rebuild); end this response, not the process.
-    createReadStream(target)
-      .on('error', () => res.destroy())
-      .pipe(res);
+    res.end(file.body);
   }
 
   const wss = new WebSocketServer({
@@ -191,6 +190,35 @@ export async function startWebServer(opts: WebServerOptions) {
 }
 
 class BodyTooLarge extends Error {}
+
+interface StaticFile {
+  body: Buffer;
+  type: string;
+}
+
+/**
+ * Every file of the built renderer, by its path relative to the folder ('/'-separated). Read
+ * once at start (1.4 MB in 32 files): a page load then costs no file system calls, which at a
+ * fresh start compete with the first list of a cluster for the main process (about 30 ms of
+ * stat, open, read and close while a 5,000-pod list came in, in its CPU profile). A rebuild
+ * while the server runs is served after a restart, whole, never half old and half new.
+ */
+async function readStaticFiles(dir: string): Promise<Map<string, StaticFile>> {
+  const files = new Map<string, StaticFile>();
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  await Promise.all(
+    entries
+      .filter((e) => e.isFile())
+      .map(async (e) => {
+        const path = join(e.parentPath, e.name);
+        files.set(relative(dir, path).split(sep).join('/'), {
+          body: await readFile(path),
+          type: MIME[extname(e.name)] ?? 'application/octet-stream',
+        });
+      }),
+  );
+  return files;
+}
 
 function safeDecode(path: string): string {
   try {
