@@ -15,7 +15,10 @@ export const podSummarySchema = z.object({
   createdAt: z.string(),
   node: z.string().optional(),
   deleting: z.boolean(),
-  /** The owning workload (Deployment via ReplicaSet, StatefulSet, Job, ...), if any. */
+  /**
+   * The owning workload (Deployment via ReplicaSet, StatefulSet, Job, ...), if any: on a pod read
+   * on its own (its details), not on the live list's summaries, whose screens do not show it.
+   */
   owner: z.object({ kind: z.string(), name: z.string() }).optional(),
 });
 export type PodSummary = z.infer<typeof podSummarySchema>;

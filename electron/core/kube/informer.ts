@@ -7,13 +7,6 @@ import { createLiveStore, type Delta, type SubscribeOptions } from './live-store
 
 export type { Delta, SubscribeOptions } from './live-store';
 
-export interface SpecTools<T> {
-  gateway: KubeGateway;
-  signal: AbortSignal;
-  /** Rewrites a stored item (e.g. once a pod's Deployment is known) and sends it as an upsert. */
-  update(key: string, next: (item: T) => T): void;
-}
-
 /** What to list and watch, and how to boil each object down to what the UI shows. */
 export interface ResourceSpec<T> {
   /** Collection path without query, e.g. /api/v1/namespaces/media/pods. */
@@ -22,8 +15,6 @@ export interface ResourceSpec<T> {
   what: string;
   /** `previous` is what the watch held for this object before, if anything. */
   summarize(obj: KubeObject, previous: T | undefined): T;
-  /** Runs each time a gateway is opened, before the list. */
-  attach?(tools: SpecTools<T>): void;
 }
 
 export interface WatchTuning {
@@ -174,7 +165,6 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
         if (!gateway) {
           gateway = await openGateway();
           if (signal.aborted) break;
-          spec.attach?.({ gateway, signal, update });
         }
         if (clusterOf(gateway) !== listedFrom) needList = true;
         if (needList) {
@@ -278,8 +268,6 @@ export function createInformer<T>(spec: ResourceSpec<T>, openGateway: () => Prom
   }
 
   const backoffOpts = () => ({ baseMs: tuning.backoffBaseMs, maxMs: tuning.backoffMaxMs, random: tuning.random });
-
-  const update = (key: string, next: (item: T) => T) => store.update(key, next);
 
   /** Ends the current read pause of the watch, when someone starts looking. */
   let wakeStream: (() => void) | undefined;

@@ -160,11 +160,6 @@ export function createLiveStore<T>(batchMs: number, stopped: () => boolean) {
       if (!pendingReset) pending.set(key, null);
       schedule();
     },
-    /** Rewrites a stored item (e.g. once a pod's Deployment is known) and sends it as an upsert. */
-    update(key: string, next: (item: T) => T) {
-      const item = items.get(key);
-      if (item !== undefined) upsert(key, next(item));
-    },
     setStatus(next: WatchStatus) {
       if (next.state === status.state && next.message === status.message) return;
       status = next;

@@ -2,8 +2,7 @@ import type { EventSummary, PodDetail } from '@shared/kube-schemas';
 import { aggregateEvents } from '@shared/pod-events';
 import type { KubeGateway } from './kube-gateway';
 import type { KubeObject } from './kube-stream';
-import { deploymentOf } from './owner-resolver';
-import { type ContainerStatus, type PodObject, summarizePod } from './pod-summary';
+import { type ContainerStatus, directOwner, type PodObject, summarizePod } from './pod-summary';
 
 const MAX_EVENTS = 30;
 
@@ -75,7 +74,8 @@ export function createPodService(withGateway: <R>(context: string, fn: (g: KubeG
         resolveOwner(gateway, pod),
       ]);
       const summary = summarizePod(pod);
-      if (deployment) summary.owner = deployment;
+      const owner = deployment ?? directOwner(pod);
+      if (owner) summary.owner = owner;
       const uid = pod.metadata?.uid;
       const statuses = new Map((pod.status?.containerStatuses ?? []).map((c) => [c.name, c]));
       const initStatuses = new Map((pod.status?.initContainerStatuses ?? []).map((c) => [c.name, c]));
@@ -102,10 +102,19 @@ export function createPodService(withGateway: <R>(context: string, fn: (g: KubeG
     });
   }
 
+  /** A ReplicaSet owner's Deployment (one GET of the ReplicaSet), or undefined when there is none or we may not look. */
   async function resolveOwner(gateway: KubeGateway, pod: PodObject) {
-    const owner = summarizePod(pod).owner;
-    if (owner?.kind !== 'ReplicaSet' || !pod.metadata?.namespace) return undefined;
-    return deploymentOf(gateway, pod.metadata.namespace, owner.name).catch(() => undefined);
+    const owner = directOwner(pod);
+    const namespace = pod.metadata?.namespace;
+    if (owner?.kind !== 'ReplicaSet' || !namespace) return undefined;
+    const rs = await gateway
+      .getJson<KubeObject>(
+        `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets/${encodeURIComponent(owner.name)}`,
+        { timeoutMs: 10_000 },
+      )
+      .catch(() => undefined);
+    const deployment = rs && directOwner(rs);
+    return deployment?.kind === 'Deployment' ? deployment : undefined;
   }
 
   async function deletePod(params: { context: string; namespace: string; name: string }): Promise<{ deleted: true }> {

@@ -31,7 +31,7 @@ describe('pod summary (kubectl STATUS rules)', () => {
     expect(summarizePod(crash)).toMatchObject({ reason: 'CrashLoopBackOff', restarts: 7 });
   });
 
-  it('leaves reason out when it equals the phase, and keeps node and owner', () => {
+  it('leaves reason out when it equals the phase, keeps the node, and leaves the owner to the details', () => {
     const p = pod(
       { phase: 'Running', containerStatuses: [{ name: 'a', ready: true, state: { running: {} } }] },
       {
@@ -44,7 +44,9 @@ describe('pod summary (kubectl STATUS rules)', () => {
     );
     const s = summarizePod(p);
     expect(s.reason).toBeUndefined();
-    expect(s).toMatchObject({ node: 'n1', owner: { kind: 'StatefulSet', name: 'api' }, deleting: false });
+    expect(s).toMatchObject({ node: 'n1', deleting: false });
+    // No screen shows a live pod's owner; the details read it with the pod (pod-service).
+    expect(s.owner).toBeUndefined();
   });
 
   it('shows terminated reasons, exit codes and signals', () => {

@@ -87,7 +87,7 @@ export function directOwner(obj: KubeObject): { kind: string; name: string } | u
 }
 
 /**
- * Keeps one copy of each string that many pods repeat (namespaces, phases, nodes, owners), so a
+ * Keeps one copy of each string that many pods repeat (namespaces, phases, nodes, reasons), so a
  * cluster's summaries do not each hold their own "Running". Bounded: past `limit` distinct strings
  * it starts over, so an unusual cluster costs no more than no pooling at all.
  */
@@ -142,14 +142,6 @@ export function summarizePod(pod: PodObject, reuse: SummaryReuse = {}): PodSumma
   };
   if (reason !== phase) summary.reason = intern(reason);
   if (pod.spec?.nodeName) summary.node = intern(pod.spec.nodeName);
-  const owner = directOwner(pod);
-  if (owner) {
-    const before = previous?.owner;
-    summary.owner =
-      before && before.kind === owner.kind && before.name === owner.name
-        ? before
-        : { kind: intern(owner.kind), name: intern(owner.name) };
-  }
   return summary;
 }
 

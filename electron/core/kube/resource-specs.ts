@@ -1,18 +1,15 @@
 import type { LeaseSummary, PodSummary } from '@shared/kube-schemas';
 import type { ResourceSpec } from './informer';
-import { createOwnerResolver } from './owner-resolver';
 import { createInterner, type PodObject, summarizeLease, summarizePod } from './pod-summary';
 
 export function podsSpec(context: string, namespace?: string): ResourceSpec<PodSummary> {
-  const owners = createOwnerResolver();
   const intern = createInterner();
   return {
     path: namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods` : '/api/v1/pods',
     what: namespace
       ? `pods in namespace '${namespace}' of context '${context}'`
       : `pods of all namespaces in context '${context}'`,
-    summarize: (obj, previous) => owners.resolve(summarizePod(obj as PodObject, { intern, previous })),
-    attach: (tools) => owners.attach(tools),
+    summarize: (obj, previous) => summarizePod(obj as PodObject, { intern, previous }),
   };
 }
 

@@ -35,22 +35,6 @@ describe('summaries that reuse what they held before', () => {
     expect(summarizePod(noOwner, { intern, previous: before })).toEqual(summarizePod(noOwner));
   });
 
-  it('keep the owner object while the owner is the same, and take the new one when it changes', () => {
-    const before = summarizePod(pod());
-    expect(summarizePod(pod(), { previous: before }).owner).toBe(before.owner);
-    const adopted = pod({
-      metadata: {
-        name: 'api-0',
-        namespace: 'media',
-        uid: 'u1',
-        ownerReferences: [{ kind: 'Job', name: 'migrate', controller: true }],
-      },
-    });
-    const after = summarizePod(adopted, { previous: before });
-    expect(after.owner).toEqual({ kind: 'Job', name: 'migrate' });
-    expect(after.owner).not.toBe(before.owner);
-  });
-
   it('pool the strings many pods repeat, not the ones each pod has alone', () => {
     const asked: string[] = [];
     const intern = (text: string) => (asked.push(text), text);
@@ -63,7 +47,7 @@ describe('summaries that reuse what they held before', () => {
       }),
       { intern },
     );
-    expect(asked.sort()).toEqual(['ErrImagePull', 'Pending', 'StatefulSet', 'api', 'media', 'n1']);
+    expect(asked.sort()).toEqual(['ErrImagePull', 'Pending', 'media', 'n1']);
   });
 
   it('keep answering past the pool limit', () => {
