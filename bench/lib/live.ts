@@ -214,8 +214,8 @@ export function withRestarts(name: string, restarts: number): FakeObject {
 }
 
 /**
- * The ReplicaSets (and their Deployments) the pods belong to, so Homeport's owner lookups find
- * what they would in a cluster.
+ * The ReplicaSets (and their Deployments) the pods belong to, so the cluster holds what a real one
+ * does (a pod's details name its Deployment through its ReplicaSet; the live list reads neither).
  */
 export function putOwners(api: FakeServer, size: number): void {
   for (let g = 0; g * PODS_PER_REPLICA_SET < size; g++) {
