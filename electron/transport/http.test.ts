@@ -126,6 +126,16 @@ describe('web transport', () => {
     expect([head.status, head.body, head.headers['content-length']]).toEqual([200, '', '14']);
   });
 
+  it('does not start without the built page, and says how to build it', async () => {
+    const missing = join(staticDir, 'not-built');
+    await expect(startWebServer({ dispatch, subscribe, token: TOKEN, staticDir: missing })).rejects.toThrow(
+      `The web page's files cannot be read from ${missing} (ENOENT`,
+    );
+    await expect(startWebServer({ dispatch, subscribe, token: TOKEN, staticDir: missing })).rejects.toThrow(
+      /; run npm run build$/,
+    );
+  });
+
   const origin = () => base.replace(/\/$/, '');
   const open = (protocols: string[], headers: Record<string, string>) =>
     new Promise<{ ws?: WebSocket; status?: number }>((resolve) => {

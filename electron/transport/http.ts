@@ -6,6 +6,7 @@ import { extname, join, normalize, relative, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { isChannel } from '@shared/contract';
 import type { Dispatch, Subscribe } from '../api/dispatch';
+import { errorMessage } from '../core/errors';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import { serveSocket, type SocketLimits } from './ws-session';
 
@@ -205,7 +206,9 @@ interface StaticFile {
  */
 async function readStaticFiles(dir: string): Promise<Map<string, StaticFile>> {
   const files = new Map<string, StaticFile>();
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch((err: unknown) => {
+    throw new Error(`The web page's files cannot be read from ${dir} (${errorMessage(err)}); run npm run build`);
+  });
   await Promise.all(
     entries
       .filter((e) => e.isFile())
