@@ -71,11 +71,7 @@ test('at 1440×900 the panel splits the screen with a divider that resizes it', 
   await openPod(page, 'panel-web-with-a-rather-long-name-0');
   await expect(layout.split()).toHaveAttribute('data-layout', 'split');
   const before = (await layout.panel().boundingBox())!.width;
-  const handle = (await layout.divider().boundingBox())!;
-  await page.mouse.move(handle.x + handle.width / 2, handle.y + 40);
-  await page.mouse.down();
-  await page.mouse.move(handle.x + handle.width / 2 - 120, handle.y + 40, { steps: 5 });
-  await page.mouse.up();
+  await layout.dragDivider(-120);
   const after = (await layout.panel().boundingBox())!.width;
   expect(after).toBeGreaterThan(before + 80);
   expect(await layout.cellProblems()).toEqual([]);
@@ -109,11 +105,7 @@ test('the panel keeps its width across reloads, and the screen reads it only whe
   await pods.openDetails('default', 'panel-init');
   await expect(layout.split()).toHaveAttribute('data-layout', 'split');
   expect(await reads()).toContain('homeport.podPanelWidth');
-  const handle = (await layout.divider().boundingBox())!;
-  await page.mouse.move(handle.x + handle.width / 2, handle.y + 40);
-  await page.mouse.down();
-  await page.mouse.move(handle.x + handle.width / 2 - 150, handle.y + 40, { steps: 5 });
-  await page.mouse.up();
+  await layout.dragDivider(-150);
   const resized = (await layout.panel().boundingBox())!.width;
 
   await page.reload();

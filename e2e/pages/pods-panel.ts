@@ -22,6 +22,16 @@ export class PodsLayout {
     return this.page.getByTestId('pods-divider');
   }
 
+  /** Drags the divider by `dx` pixels (negative: to the left, widening the panel). */
+  async dragDivider(dx: number) {
+    const handle = (await this.divider().boundingBox())!;
+    const x = handle.x + handle.width / 2;
+    await this.page.mouse.move(x, handle.y + 40);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x + dx, handle.y + 40, { steps: 5 });
+    await this.page.mouse.up();
+  }
+
   panel(): Locator {
     return this.page.getByTestId('pod-details');
   }
