@@ -63,7 +63,7 @@ export function PodsScreen() {
   const [namespace, setNamespace] = useState('');
   const [text, setText] = useState('');
   const [selected, setSelected] = useState<PodSummary | undefined>();
-  const [resizedTo, setPanelWidth] = useState<number | undefined>();
+  const [resizedTo, setResizedTo] = useState<number | undefined>();
   const { rows, total, namespaces, status } = usePods(active?.name, { namespace, text });
   const now = useNow(5000);
   const [splitRef, splitWidth] = useWidth<HTMLElement>();
@@ -89,7 +89,7 @@ export function PodsScreen() {
     ? Math.min(panelWidth, Math.max(MIN_PANEL, splitWidth - 48))
     : Math.min(Math.max(panelWidth, MIN_PANEL), Math.max(MIN_PANEL, maxPanel));
   const resize = (w: number) => {
-    setPanelWidth(w);
+    setResizedTo(w);
     localStorage.setItem(PANEL_WIDTH_KEY, String(w));
   };
   const columns = podColumnsFor(tableWidth || 1200);
