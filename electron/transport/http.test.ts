@@ -126,14 +126,26 @@ describe('web transport', () => {
     expect([head.status, head.body, head.headers['content-length']]).toEqual([200, '', '14']);
   });
 
-  it('does not start without the built page, and says how to build it', async () => {
+  it('without the built page (run from source) serves the API, and a page request says how to build it', async () => {
     const missing = join(staticDir, 'not-built');
-    await expect(startWebServer({ dispatch, subscribe, token: TOKEN, staticDir: missing })).rejects.toThrow(
-      `The web page's files cannot be read from ${missing} (ENOENT`,
-    );
-    await expect(startWebServer({ dispatch, subscribe, token: TOKEN, staticDir: missing })).rejects.toThrow(
-      /; run npm run build$/,
-    );
+    const bare = await startWebServer({ dispatch, subscribe, token: TOKEN, staticDir: missing });
+    try {
+      const page = await request(`${bare.url}pods`);
+      expect(page.status).toBe(404);
+      expect(JSON.parse(page.body)).toEqual({
+        error: expect.stringMatching(
+          /^The web page's files cannot be read from .*not-built \(ENOENT.*; run npm run build$/,
+        ),
+      });
+      const call = await request(`${bare.url}api/invoke/app:info`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
+        body: '{"input":{}}',
+      });
+      expect(call.status).toBe(200);
+    } finally {
+      await bare.close();
+    }
   });
 
   const origin = () => base.replace(/\/$/, '');

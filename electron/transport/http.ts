@@ -56,7 +56,7 @@ export function tokensMatch(expected: string, given: string | undefined): boolea
  */
 export async function startWebServer(opts: WebServerOptions) {
   const host = opts.host ?? '127.0.0.1';
-  const files = await readStaticFiles(opts.staticDir);
+  const { files, unread } = await readStaticFiles(opts.staticDir);
   let port = 0;
   const allowedHosts = () => {
     const names = new Set([host, '127.0.0.1', 'localhost', '[::1]']);
@@ -127,6 +127,8 @@ export async function startWebServer(opts: WebServerOptions) {
       .replace(/^([/\\])+/, '')
       .split(sep)
       .join('/');
+    // Run from source (no build), the API and the WebSocket still work; pages say what is missing.
+    if (unread) return send(res, 404, { error: unread });
     let file = files.get(rel === '' ? 'index.html' : rel);
     if (!file) {
       // Client-side routes fall back to the app shell; missing assets are 404s.
@@ -204,11 +206,17 @@ interface StaticFile {
  * stat, open, read and close while a 5,000-pod list came in, in its CPU profile). A rebuild
  * while the server runs is served after a restart, whole, never half old and half new.
  */
-async function readStaticFiles(dir: string): Promise<Map<string, StaticFile>> {
+async function readStaticFiles(dir: string): Promise<{ files: Map<string, StaticFile>; unread?: string }> {
   const files = new Map<string, StaticFile>();
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch((err: unknown) => {
-    throw new Error(`The web page's files cannot be read from ${dir} (${errorMessage(err)}); run npm run build`);
-  });
+  let entries;
+  try {
+    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  } catch (err) {
+    return {
+      files,
+      unread: `The web page's files cannot be read from ${dir} (${errorMessage(err)}); run npm run build`,
+    };
+  }
   await Promise.all(
     entries
       .filter((e) => e.isFile())
@@ -220,7 +228,7 @@ async function readStaticFiles(dir: string): Promise<Map<string, StaticFile>> {
         });
       }),
   );
-  return files;
+  return { files };
 }
 
 function safeDecode(path: string): string {
