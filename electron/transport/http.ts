@@ -122,13 +122,10 @@ export async function startWebServer(opts: WebServerOptions) {
   }
 
   function serveStatic(res: http.ServerResponse, pathname: string) {
-    // Only names of files read at start are served, so no path can reach outside the folder.
-    const rel = normalize(safeDecode(pathname))
-      .replace(/^([/\\])+/, '')
-      .split(sep)
-      .join('/');
     // Run from source (no build), the API and the WebSocket still work; pages say what is missing.
     if (unread) return send(res, 404, { error: unread });
+    // Only names of files read at start are served, so no path can reach outside the folder.
+    const rel = slashed(normalize(safeDecode(pathname)).replace(/^([/\\])+/, ''));
     let file = files.get(rel === '' ? 'index.html' : rel);
     if (!file) {
       // Client-side routes fall back to the app shell; missing assets are 404s.
@@ -222,7 +219,7 @@ async function readStaticFiles(dir: string): Promise<{ files: Map<string, Static
       .filter((e) => e.isFile())
       .map(async (e) => {
         const path = join(e.parentPath, e.name);
-        files.set(relative(dir, path).split(sep).join('/'), {
+        files.set(slashed(relative(dir, path)), {
           body: await readFile(path),
           type: MIME[extname(e.name)] ?? 'application/octet-stream',
         });
@@ -230,6 +227,9 @@ async function readStaticFiles(dir: string): Promise<{ files: Map<string, Static
   );
   return { files };
 }
+
+/** A relative file path as the URL names it: '/'-separated on every system. */
+const slashed = (path: string) => path.split(sep).join('/');
 
 function safeDecode(path: string): string {
   try {

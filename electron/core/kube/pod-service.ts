@@ -63,7 +63,7 @@ export function createPodService(withGateway: <R>(context: string, fn: (g: KubeG
         `involvedObject.namespace=${params.namespace}`,
         'involvedObject.kind=Pod',
       ].join(',');
-      const [events, deployment] = await Promise.all([
+      const [events, owner] = await Promise.all([
         gateway
           .getJson<{ items?: EventObject[] }>(
             `/api/v1/namespaces/${encodeURIComponent(params.namespace)}/events?fieldSelector=${encodeURIComponent(selector)}`,
@@ -71,10 +71,9 @@ export function createPodService(withGateway: <R>(context: string, fn: (g: KubeG
           // Events are a nicety: a pod whose events we may not read still shows.
           .then((list) => list.items ?? [])
           .catch(() => []),
-        resolveOwner(gateway, pod),
+        ownerOf(gateway, pod),
       ]);
       const summary = summarizePod(pod);
-      const owner = deployment ?? directOwner(pod);
       if (owner) summary.owner = owner;
       const uid = pod.metadata?.uid;
       const statuses = new Map((pod.status?.containerStatuses ?? []).map((c) => [c.name, c]));
@@ -102,11 +101,14 @@ export function createPodService(withGateway: <R>(context: string, fn: (g: KubeG
     });
   }
 
-  /** A ReplicaSet owner's Deployment (one GET of the ReplicaSet), or undefined when there is none or we may not look. */
-  async function resolveOwner(gateway: KubeGateway, pod: PodObject) {
+  /**
+   * The pod's owning workload: a ReplicaSet's Deployment (one GET of the ReplicaSet), else its
+   * direct owner (also when the ReplicaSet cannot be read), or undefined.
+   */
+  async function ownerOf(gateway: KubeGateway, pod: PodObject) {
     const owner = directOwner(pod);
     const namespace = pod.metadata?.namespace;
-    if (owner?.kind !== 'ReplicaSet' || !namespace) return undefined;
+    if (owner?.kind !== 'ReplicaSet' || !namespace) return owner;
     const rs = await gateway
       .getJson<KubeObject>(
         `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets/${encodeURIComponent(owner.name)}`,
@@ -114,7 +116,7 @@ export function createPodService(withGateway: <R>(context: string, fn: (g: KubeG
       )
       .catch(() => undefined);
     const deployment = rs && directOwner(rs);
-    return deployment?.kind === 'Deployment' ? deployment : undefined;
+    return deployment?.kind === 'Deployment' ? deployment : owner;
   }
 
   async function deletePod(params: { context: string; namespace: string; name: string }): Promise<{ deleted: true }> {

@@ -21,7 +21,7 @@ const MIN_PANEL = 360;
 const DIVIDER = 8;
 
 /**
- * The panel's width as last set, read when a pod is first opened: a page's first use of
+ * The panel's width as last set, read once, when the first pod opens: a page's first use of
  * localStorage waits for the browser to load it (15-20 ms of a busy page at 5,000 pods, measured
  * in the renderer's profile), and the screen has no use for it before a panel opens.
  */
@@ -63,7 +63,8 @@ export function PodsScreen() {
   const [namespace, setNamespace] = useState('');
   const [text, setText] = useState('');
   const [selected, setSelected] = useState<PodSummary | undefined>();
-  const [resizedTo, setResizedTo] = useState<number | undefined>();
+  /** Unknown until the first pod opens (then remembered or dragged). */
+  const [panelWidth, setPanelWidth] = useState<number | undefined>();
   const { rows, total, namespaces, status } = usePods(active?.name, { namespace, text });
   const now = useNow(5000);
   const [splitRef, splitWidth] = useWidth<HTMLElement>();
@@ -82,14 +83,18 @@ export function PodsScreen() {
     return <NoConnection loading={loading}>Add a cluster on the Connections screen to see its pods.</NoConnection>;
   }
   const selectedNow = selected ? rows.find((p) => p.uid === selected.uid) : undefined;
-  const panelWidth = resizedTo ?? (selected ? rememberedPanelWidth() : MIN_PANEL);
+  const width = panelWidth ?? MIN_PANEL;
   const maxPanel = splitWidth - MIN_TABLE - DIVIDER;
   const overlay = selected !== undefined && maxPanel < MIN_PANEL;
   const sideWidth = overlay
-    ? Math.min(panelWidth, Math.max(MIN_PANEL, splitWidth - 48))
-    : Math.min(Math.max(panelWidth, MIN_PANEL), Math.max(MIN_PANEL, maxPanel));
+    ? Math.min(width, Math.max(MIN_PANEL, splitWidth - 48))
+    : Math.min(Math.max(width, MIN_PANEL), Math.max(MIN_PANEL, maxPanel));
+  const open = (pod: PodSummary) => {
+    setSelected(pod);
+    if (panelWidth === undefined) setPanelWidth(rememberedPanelWidth());
+  };
   const resize = (w: number) => {
-    setResizedTo(w);
+    setPanelWidth(w);
     localStorage.setItem(PANEL_WIDTH_KEY, String(w));
   };
   const columns = podColumnsFor(tableWidth || 1200);
@@ -152,7 +157,7 @@ export function PodsScreen() {
                 className={`pod-grid pod-row${selectedNow?.uid === p.uid ? ' selected' : ''}`}
                 style={grid}
                 data-pod={podKey(p)}
-                onClick={() => setSelected(p)}
+                onClick={() => open(p)}
               >
                 {columns.map((c) => (
                   <span key={c} className="pod-cell" data-col={c}>
