@@ -26,6 +26,8 @@ export interface Worker extends PodContext {
   containers: Run[];
   stage: 'scheduling' | 'networking' | 'mounting' | 'running';
   busy: boolean;
+  /** The engine step running under `busy` (making the pod's network), for close to wait on. */
+  op?: Promise<void>;
   next: number;
   written: string;
   transitions: Record<string, string>;
@@ -63,7 +65,7 @@ export async function createDockerKubelet(store: Store, speed: number, dockerHos
   /** Runs an engine step for the pod at most once at a time; a failure is retried after a while. */
   function busy(w: Worker, what: string, op: () => Promise<void>) {
     w.busy = true;
-    op()
+    w.op = op()
       .catch((err: unknown) => {
         events.event(w.pod, 'Failed', `${what}: ${err instanceof Error ? err.message : String(err)}`, 'Warning');
         w.next = Date.now() + ms(5000);
@@ -256,10 +258,8 @@ export async function createDockerKubelet(store: Store, speed: number, dockerHos
       }
     }
     await rm(w.dirs.pod, { recursive: true, force: true });
-    const net = w.network
-      ? await networks.forNamespace(w.pod.metadata.namespace ?? 'default').catch(() => undefined)
-      : undefined;
-    for (const r of w.containers) net?.release(`${w.uid}/${r.spec.name}`);
+    // Only gives back addresses: a network the sandbox has since removed is not made again.
+    for (const r of w.containers) networks.release(w.pod.metadata.namespace ?? 'default', `${w.uid}/${r.spec.name}`);
     const current = store.peek(PODS, w.pod.metadata.namespace, w.pod.metadata.name);
     if (current?.metadata.uid === w.uid) store.remove(PODS, w.pod.metadata.namespace, w.pod.metadata.name);
     events.forget(w.uid);
@@ -337,13 +337,20 @@ export async function createDockerKubelet(store: Store, speed: number, dockerHos
       for (const w of all) w.stopping = true;
       // The containers go first: a stop in flight (a failed liveness probe's restart) waits out the
       // pod's grace period unless its container is killed. A start in flight may still make one, so
-      // they are listed again once every operation has settled.
+      // they are listed again once every operation has settled. A network that cannot be removed is
+      // named in the error, after everything else is gone.
       await removeContainers();
+      // A pod's network being made, then the containers' operations (a pod whose network was just
+      // made has its containers only now).
+      await Promise.all(all.map((w) => w.op));
       await Promise.all(all.flatMap((w) => w.containers.map((r) => r.op)));
       await removeContainers();
-      await networks.removeAll().catch(() => undefined);
-      await rm(stateDir, { recursive: true, force: true });
-      engine.close();
+      try {
+        await networks.removeAll();
+      } finally {
+        await rm(stateDir, { recursive: true, force: true });
+        engine.close();
+      }
     },
   };
 }

@@ -4,6 +4,8 @@
  * container gets a fixed address, so a pod keeps its IP across restarts and a container can be
  * reconnected with new aliases (a Service created later) without changing address.
  */
+import { DockerRequestError } from '../../core/docker/client';
+import { HomeportError } from '../../core/errors';
 import type { RuntimeEngine } from './engine';
 import { SANDBOX_LABEL } from './pod-spec';
 
@@ -13,6 +15,10 @@ export interface PodNetwork {
   allocate(key: string): string;
   release(key: string): void;
 }
+
+/** A network a container is still leaving is refused for a moment: tried this often, this far apart. */
+const REMOVE_ATTEMPTS = 10;
+const REMOVE_RETRY_MS = 300;
 
 const toInt = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 const toIp = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
@@ -102,13 +108,51 @@ export function createNetworks(engine: RuntimeEngine, sandboxId: string) {
     });
   }
 
-  /** Removes every network of this sandbox (its containers are gone by then). */
-  async function removeAll() {
-    const filters = JSON.stringify({ label: [`${SANDBOX_LABEL}=${sandboxId}`] });
-    const list = await engine.client.request<{ Id: string }[]>('/networks', { query: { filters } });
-    for (const n of list) await engine.client.request(`/networks/${n.Id}`, { method: 'DELETE' }).catch(() => undefined);
-    networks.clear();
+  /** Gives back the address kept for `key`; a namespace whose network was never made has none. */
+  function release(namespace: string, key: string) {
+    void networks
+      .get(namespace)
+      ?.then((net) => net.release(key))
+      .catch(() => undefined);
   }
 
-  return { forNamespace, realias, removeAll };
+  /**
+   * Removes every network of this sandbox (its containers are gone by then), once the networks
+   * being made have been made: one still being made would otherwise be created after the list.
+   * The engine refuses to remove a network a container is still leaving, so a refusal is tried
+   * again for a while; what is still there then is named, with the command that removes it.
+   */
+  async function removeAll() {
+    await Promise.allSettled(networks.values());
+    networks.clear();
+    const filters = JSON.stringify({ label: [`${SANDBOX_LABEL}=${sandboxId}`] });
+    const list = await engine.client.request<{ Id: string; Name: string }[]>('/networks', { query: { filters } });
+    const left: string[] = [];
+    const reasons: string[] = [];
+    for (const n of list) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await engine.client.request(`/networks/${n.Id}`, { method: 'DELETE' });
+          break;
+        } catch (err) {
+          if (err instanceof DockerRequestError && err.status === 404) break;
+          if (attempt < REMOVE_ATTEMPTS) {
+            await new Promise((r) => setTimeout(r, REMOVE_RETRY_MS));
+            continue;
+          }
+          left.push(n.Name);
+          reasons.push(err instanceof Error ? err.message : String(err));
+          break;
+        }
+      }
+    }
+    if (left.length > 0) {
+      throw new HomeportError(
+        'UNAVAILABLE',
+        `the sandbox could not remove its Docker network${left.length > 1 ? 's' : ''} ${left.join(', ')} (${reasons[0]}): remove with docker network rm ${left.join(' ')}`,
+      );
+    }
+  }
+
+  return { forNamespace, realias, release, removeAll };
 }
