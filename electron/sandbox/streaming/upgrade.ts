@@ -62,6 +62,26 @@ function pick(req: http.IncomingMessage, supported: string[]): string {
   return chosen;
 }
 
+/** How long a refused WebSocket exec is answered again for kubectl's SPDY fallback of it. */
+export const FALLBACK_WINDOW_MS = 5000;
+
+/** Refused WebSocket execs by request (pod and query), each kept for its fallback's window. */
+function recentRefusals() {
+  const kept = new Map<string, { err: ApiError; until: number }>();
+  return {
+    keep(key: string, err: ApiError) {
+      const now = Date.now();
+      for (const [k, v] of kept) if (v.until <= now) kept.delete(k);
+      kept.set(key, { err, until: now + FALLBACK_WINDOW_MS });
+    },
+    take(key: string): ApiError | undefined {
+      const hit = kept.get(key);
+      kept.delete(key);
+      return hit && hit.until > Date.now() ? hit.err : undefined;
+    },
+  };
+}
+
 export function createUpgradeHandler(deps: { token: string; streams: PodStreams | undefined }) {
   const chosen = new WeakMap<http.IncomingMessage, string>();
   const wss = new WebSocketServer({
@@ -86,6 +106,7 @@ export function createUpgradeHandler(deps: { token: string; streams: PodStreams 
     wss.handleUpgrade(req, socket, head, then);
   };
 
+  const refusals = recentRefusals();
   const open = new Set<Duplex>();
   function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer) {
     socket.on('error', () => undefined);
@@ -109,8 +130,18 @@ export function createUpgradeHandler(deps: { token: string; streams: PodStreams 
       const q = url.searchParams;
       if (sub === 'exec') {
         // The reason a pod cannot take the exec comes first: kubectl falls back from WebSocket to
-        // SPDY on any refusal, so the fallback must be refused with the same reason.
-        const target = streams.execTarget(namespace, name, q.get('container'));
+        // SPDY on any refusal, so the fallback must be refused with the same reason, even when a
+        // crash-looping container has started in between.
+        const key = `${namespace}/${name}${url.search}`;
+        const earlier = websocket ? undefined : refusals.take(key);
+        if (earlier) throw earlier;
+        let target: ReturnType<PodStreams['execTarget']>;
+        try {
+          target = streams.execTarget(namespace, name, q.get('container'));
+        } catch (err) {
+          if (websocket && err instanceof ApiError) refusals.keep(key, err);
+          throw err;
+        }
         if (!websocket) {
           throw new ApiError(
             400,
