@@ -39,7 +39,8 @@ import {
   toRevisionList,
   type RecordedSwarmRevision,
 } from './revisions';
-import { removeStack, removeWhenFree } from './remove-stack';
+import { removeWhenFree } from '../docker/remove-when-free';
+import { removeStack } from './remove-stack';
 import { componentOf, readSwarmStatus, runningTaskIds, updateOutcome } from './status';
 import {
   configSteps,

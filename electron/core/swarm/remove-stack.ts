@@ -1,29 +1,13 @@
 /** Removing a Swarm stack's objects (the deployer's remove and prune). */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { UninstallResult } from '@shared/deploy-schemas';
-import type { DockerRequestError } from '../docker/client';
+import { removeWhenFree } from '../docker/remove-when-free';
 import { SWARM_STACK_LABEL } from '../stacks/swarm';
 import type { EngineApi } from './engine-api';
 import { isRevisionConfig, listRevisionConfigs } from './revisions';
 import { removeStoppedContainers, type Kind } from './stack-objects';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const label = (kind: Kind, name: string) => `${kind}/${name}`;
-
-/** Retries a removal the engine refuses while something still uses the object. */
-export async function removeWhenFree(remove: () => Promise<void>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await remove();
-      return true;
-    } catch (err) {
-      const status = (err as DockerRequestError).status;
-      if (status === 404) return false;
-      if (Date.now() > deadline || !(status === 409 || status === 400 || status === 500)) throw err;
-      await sleep(500);
-    }
-  }
-}
 
 /**
  * Removes the stack: services first, then (once their tasks have stopped) secrets, configs, the

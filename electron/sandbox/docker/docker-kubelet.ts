@@ -25,8 +25,7 @@ export interface Worker extends PodContext {
   uid: string;
   containers: Run[];
   stage: 'scheduling' | 'networking' | 'mounting' | 'running';
-  busy: boolean;
-  /** The engine step running under `busy` (making the pod's network), for close to wait on. */
+  /** The pod's engine step in flight (making its network): one at a time; close waits for it. */
   op?: Promise<void>;
   next: number;
   written: string;
@@ -64,17 +63,16 @@ export async function createDockerKubelet(store: Store, speed: number, dockerHos
 
   /** Runs an engine step for the pod at most once at a time; a failure is retried after a while. */
   function busy(w: Worker, what: string, op: () => Promise<void>) {
-    w.busy = true;
     w.op = op()
       .catch((err: unknown) => {
         events.event(w.pod, 'Failed', `${what}: ${err instanceof Error ? err.message : String(err)}`, 'Warning');
         w.next = Date.now() + ms(5000);
       })
-      .finally(() => (w.busy = false));
+      .finally(() => (w.op = undefined));
   }
 
   function step(w: Worker, t: number) {
-    if (w.busy || t < w.next) return;
+    if (w.op || t < w.next) return;
     const { pod } = w;
     switch (w.stage) {
       case 'scheduling': {
@@ -285,7 +283,6 @@ export async function createDockerKubelet(store: Store, speed: number, dockerHos
           everStarted: false,
           containers: [],
           stage: 'scheduling',
-          busy: false,
           next: 0,
           written: '',
           transitions: {},

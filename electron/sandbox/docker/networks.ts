@@ -4,8 +4,8 @@
  * container gets a fixed address, so a pod keeps its IP across restarts and a container can be
  * reconnected with new aliases (a Service created later) without changing address.
  */
-import { DockerRequestError } from '../../core/docker/client';
-import { HomeportError } from '../../core/errors';
+import { removeWhenFree } from '../../core/docker/remove-when-free';
+import { errorMessage, HomeportError } from '../../core/errors';
 import type { RuntimeEngine } from './engine';
 import { SANDBOX_LABEL } from './pod-spec';
 
@@ -16,8 +16,8 @@ export interface PodNetwork {
   release(key: string): void;
 }
 
-/** A network a container is still leaving is refused for a moment: tried this often, this far apart. */
-const REMOVE_ATTEMPTS = 10;
+/** A network a container is still leaving is refused for a moment: tried for this long, this often. */
+const REMOVE_WITHIN_MS = 3000;
 const REMOVE_RETRY_MS = 300;
 
 const toInt = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
@@ -128,28 +128,21 @@ export function createNetworks(engine: RuntimeEngine, sandboxId: string) {
     const filters = JSON.stringify({ label: [`${SANDBOX_LABEL}=${sandboxId}`] });
     const list = await engine.client.request<{ Id: string; Name: string }[]>('/networks', { query: { filters } });
     const left: string[] = [];
-    const reasons: string[] = [];
+    let reason = '';
     for (const n of list) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await engine.client.request(`/networks/${n.Id}`, { method: 'DELETE' });
-          break;
-        } catch (err) {
-          if (err instanceof DockerRequestError && err.status === 404) break;
-          if (attempt < REMOVE_ATTEMPTS) {
-            await new Promise((r) => setTimeout(r, REMOVE_RETRY_MS));
-            continue;
-          }
-          left.push(n.Name);
-          reasons.push(err instanceof Error ? err.message : String(err));
-          break;
-        }
-      }
+      await removeWhenFree(
+        () => engine.client.request(`/networks/${n.Id}`, { method: 'DELETE' }),
+        REMOVE_WITHIN_MS,
+        REMOVE_RETRY_MS,
+      ).catch((err: unknown) => {
+        left.push(n.Name);
+        reason ||= errorMessage(err);
+      });
     }
     if (left.length > 0) {
       throw new HomeportError(
         'UNAVAILABLE',
-        `the sandbox could not remove its Docker network${left.length > 1 ? 's' : ''} ${left.join(', ')} (${reasons[0]}): remove with docker network rm ${left.join(' ')}`,
+        `the sandbox could not remove its Docker network${left.length > 1 ? 's' : ''} ${left.join(', ')} (${reason}): remove with docker network rm ${left.join(' ')}`,
       );
     }
   }

@@ -8,7 +8,7 @@ import type * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, statusBody } from '../http-util';
-import type { PodStreams } from '../runtime';
+import type { ExecTarget, PodStreams } from '../runtime';
 import { EXEC_PROTOCOLS, relayExec } from './exec';
 import { forwardedPorts, forwardOverChannels, forwardOverSpdy } from './port-forward';
 
@@ -131,11 +131,12 @@ export function createUpgradeHandler(deps: { token: string; streams: PodStreams 
       if (sub === 'exec') {
         // The reason a pod cannot take the exec comes first: kubectl falls back from WebSocket to
         // SPDY on any refusal, so the fallback must be refused with the same reason, even when a
-        // crash-looping container has started in between.
+        // crash-looping container has started in between. kubectl makes both requests from one URL
+        // (createExecutor in kubectl's pkg/cmd/exec/exec.go), so the pod and query name the retry.
         const key = `${namespace}/${name}${url.search}`;
         const earlier = websocket ? undefined : refusals.take(key);
         if (earlier) throw earlier;
-        let target: ReturnType<PodStreams['execTarget']>;
+        let target: ExecTarget;
         try {
           target = streams.execTarget(namespace, name, q.get('container'));
         } catch (err) {
